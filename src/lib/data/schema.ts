@@ -1,0 +1,197 @@
+/**
+ * The data schema of GridAtlas: one source of truth for scripts (generator, importer),
+ * the app and the tests. Parquet columns use the snake_case names in `COLUMNS`; the
+ * TypeScript records use camelCase. Coordinates are always WGS-84 lon/lat.
+ */
+import type { MultiPolygon, Polygon } from 'geojson';
+
+export type DistrictCode = '230102' | '370881' | '371602';
+
+/** 15 digits: the 12-digit community code + a 3-digit grid sequence (see docs/grid-codes in README). */
+export type GridCode = string;
+
+export interface District {
+  code: DistrictCode;
+  name: string;
+  nameEn: string;
+  city: string;
+  province: string;
+}
+
+/** 街道 (subdistrict) or 镇/乡 (town) that holds residents' committees. Codes: NBS 9 digits. */
+export interface Street {
+  code: string;
+  name: string;
+  district: DistrictCode;
+  kind: 'subdistrict' | 'town' | 'township';
+}
+
+/** 社区 (residents' committee). Code: NBS 12 digits; name is the real NBS 2023 name. */
+export interface Community {
+  code: string;
+  name: string;
+  street: string;
+  district: DistrictCode;
+  households: number;
+  buildings: number;
+}
+
+export type CompoundKind = 'work_unit' | 'commercial' | 'resettlement' | 'old';
+
+/** 小区 (residential compound). */
+export interface Compound {
+  id: string;
+  name: string;
+  community: string;
+  district: DistrictCode;
+  kind: CompoundKind;
+  households: number;
+  buildings: number;
+}
+
+export interface Building {
+  id: string;
+  district: DistrictCode;
+  community: string;
+  compound: string | null;
+  grid: GridCode | null;
+  floors: number;
+  units: number;
+  /** Households per floor per unit (2–4 in Chinese residential buildings). */
+  perFloor: number;
+  households: number;
+  /** True when households were estimated (e.g. OSM footprint × floors ÷ flat size). */
+  estimated: boolean;
+  lon: number;
+  lat: number;
+  footprint: Polygon | MultiPolygon;
+}
+
+export interface Grid {
+  code: GridCode;
+  district: DistrictCode;
+  community: string;
+  seq: number;
+  households: number;
+  buildings: number;
+  polsbyPopper: number;
+}
+
+export const STATION_KINDS = [
+  'party_centre', // 党群服务中心 (community)
+  'compound_station', // 小区党群服务站
+  'warm_heart', // 暖心驿站
+  'red_sail', // 红帆驿站
+  'red_station', // 红色驿站
+  'outdoor_worker' // 户外劳动者服务站
+] as const;
+export type StationKind = (typeof STATION_KINDS)[number];
+
+export const STATION_SERVICES = [
+  'rest',
+  'water',
+  'charging',
+  'microwave',
+  'toilet',
+  'first_aid',
+  'wifi',
+  'heating_cooling',
+  'reading',
+  'repair_kit'
+] as const;
+export type StationService = (typeof STATION_SERVICES)[number];
+
+export interface Station {
+  id: string;
+  district: DistrictCode;
+  community: string;
+  kind: StationKind;
+  name: string;
+  address: string;
+  services: StationService[];
+  /** 'HH:MM' local time; opens === closes means open 24 hours. */
+  opens: string;
+  closes: string;
+  lon: number;
+  lat: number;
+}
+
+/** Classification of 民生事件 used by the districts' grid systems (see data/incident-categories.csv). */
+export const INCIDENT_CATEGORIES = [
+  'dispute', // 矛盾纠纷
+  'safety', // 安全隐患
+  'sanitation', // 环境卫生
+  'property', // 物业管理
+  'public_order', // 社会治安
+  'livelihood', // 民生服务
+  'other' // 其他
+] as const;
+export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
+
+export const INCIDENT_STATUSES = ['open', 'dispatched', 'closed'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export interface Incident {
+  id: number;
+  district: DistrictCode;
+  street: string;
+  community: string;
+  grid: GridCode;
+  category: IncidentCategory;
+  status: IncidentStatus;
+  /** Epoch milliseconds (UTC). */
+  reportedAt: number;
+  closedAt: number | null;
+  lon: number;
+  lat: number;
+}
+
+/** A figure a district published (newspaper report), with its source. */
+export interface PublishedFigure {
+  district: DistrictCode;
+  key: string;
+  figure: string;
+  value: number;
+  unit: string;
+  note: string;
+  source: string;
+  year: number;
+}
+
+/** Parquet tables written per district under static/data/<adcode>/<table>.parquet. */
+export const TABLES = [
+  'streets',
+  'communities',
+  'compounds',
+  'buildings',
+  'grids',
+  'stations',
+  'incidents'
+] as const;
+export type TableName = (typeof TABLES)[number];
+
+/** GeoJSON layers written per district under static/data/<adcode>/map/<layer>.geojson for the map. */
+export const MAP_LAYERS = [
+  'outline',
+  'streets',
+  'communities',
+  'compounds',
+  'buildings',
+  'grids',
+  'roads',
+  'stations'
+] as const;
+export type MapLayerName = (typeof MAP_LAYERS)[number];
+
+/** Written next to the tables: what the data is and where it came from. */
+export interface Manifest {
+  district: DistrictCode;
+  synthetic: boolean;
+  generator: string;
+  seed: number;
+  generatedAt: string;
+  counts: Record<TableName, number>;
+  households: number;
+  bbox: [number, number, number, number];
+  sources: string[];
+}
