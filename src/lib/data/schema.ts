@@ -195,3 +195,20 @@ export interface Manifest {
   bbox: [number, number, number, number];
   sources: string[];
 }
+
+/** static/data/index.json: what the embedded dataset holds, for pickers and summaries. */
+export interface DatasetIndex {
+  generatorVersion: string;
+  synthetic: boolean;
+  districts: {
+    code: DistrictCode;
+    name: string;
+    nameEn: string;
+    households: number;
+    communities: number;
+    grids: number;
+    stations: number;
+    incidents: number;
+    bbox: [number, number, number, number];
+  }[];
+}

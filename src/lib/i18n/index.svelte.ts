@@ -1,0 +1,33 @@
+/** Locale state (runes) and formatting. Chinese by default; the choice is remembered. */
+import { en, zh, type MessageKey } from './messages';
+
+export type Locale = 'zh' | 'en';
+const KEY = 'gridatlas.locale';
+
+class I18n {
+  locale = $state<Locale>('zh');
+
+  constructor() {
+    if (typeof localStorage !== 'undefined') {
+      const saved = localStorage.getItem(KEY);
+      if (saved === 'zh' || saved === 'en') this.locale = saved;
+    }
+  }
+
+  set(locale: Locale) {
+    this.locale = locale;
+    localStorage.setItem(KEY, locale);
+    document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
+  }
+
+  t = (key: MessageKey): string => (this.locale === 'zh' ? zh : en)[key];
+
+  /** Numbers in the user's locale (zh-CN groups digits the same way, but keep it explicit). */
+  num = (n: number, digits = 0): string =>
+    new Intl.NumberFormat(this.locale === 'zh' ? 'zh-CN' : 'en-US', {
+      maximumFractionDigits: digits,
+      minimumFractionDigits: digits
+    }).format(n);
+}
+
+export const i18n = new I18n();

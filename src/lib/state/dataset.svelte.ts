@@ -1,0 +1,52 @@
+/**
+ * Which district is shown, and what the embedded dataset holds. The district is shared by
+ * every page (the picker in the header), kept in the URL (?d=) and remembered locally.
+ */
+import { base } from '$app/paths';
+import { DISTRICTS, isDistrictCode } from '$lib/data/districts';
+import { dataRoot, indexUrl, mapLayerUrl } from '$lib/data/paths';
+import type { DatasetIndex, DistrictCode, MapLayerName } from '$lib/data/schema';
+
+const KEY = 'gridatlas.district';
+
+class DatasetState {
+  code = $state<DistrictCode>(DISTRICTS[0].code);
+  index = $state.raw<DatasetIndex | null>(null);
+  error = $state<string | null>(null);
+
+  readonly root = dataRoot(typeof location === 'undefined' ? '' : location.origin, base);
+
+  info = $derived(DISTRICTS.find((d) => d.code === this.code)!);
+  summary = $derived(this.index?.districts.find((d) => d.code === this.code) ?? null);
+
+  constructor() {
+    if (typeof location === 'undefined') return;
+    const fromUrl = new URLSearchParams(location.search).get('d');
+    const saved = localStorage.getItem(KEY);
+    if (fromUrl && isDistrictCode(fromUrl)) this.code = fromUrl;
+    else if (saved && isDistrictCode(saved)) this.code = saved;
+  }
+
+  select(code: DistrictCode) {
+    this.code = code;
+    localStorage.setItem(KEY, code);
+    const url = new URL(location.href);
+    url.searchParams.set('d', code);
+    history.replaceState(history.state, '', url);
+  }
+
+  layerUrl = (layer: MapLayerName) => mapLayerUrl(this.root, this.code, layer);
+
+  async load(): Promise<void> {
+    if (this.index) return;
+    try {
+      const res = await fetch(indexUrl(this.root));
+      if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+      this.index = (await res.json()) as DatasetIndex;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+}
+
+export const dataset = new DatasetState();
