@@ -31,12 +31,18 @@ export function isValidTileTemplate(url: string): boolean {
   return /^https?:\/\/\S+$/.test(url) && ['{z}', '{x}', '{y}'].every((t) => url.includes(t));
 }
 
-/** Colour of a building by the sequence number at the end of its 15-digit grid code. */
+/** Colour of a building by the sequence number at the end of its 15-digit grid code; neutral without a grid. */
 export function gridColorExpression(): ExpressionSpecification {
-  const seq: ExpressionSpecification = ['to-number', ['slice', ['coalesce', ['get', 'grid'], '000000000000000'], 12], 0];
-  const cases: (string | ExpressionSpecification | number)[] = [];
+  const grid: ExpressionSpecification = ['get', 'grid'];
+  const seq: ExpressionSpecification = ['to-number', ['slice', ['to-string', grid], 12], 0];
+  const cases: (string | number)[] = [];
   GRID_PALETTE.forEach((c, i) => cases.push(i, c));
-  return ['match', ['%', seq, GRID_PALETTE.length], ...cases, COLORS.building] as unknown as ExpressionSpecification;
+  return [
+    'case',
+    ['==', ['typeof', grid], 'string'],
+    ['match', ['%', seq, GRID_PALETTE.length], ...cases, COLORS.building],
+    COLORS.building
+  ] as unknown as ExpressionSpecification;
 }
 
 function householdsRamp(): ExpressionSpecification {

@@ -1,0 +1,93 @@
+/**
+ * Real headless Chromium from Debian (/usr/bin/chromium) driven by playwright-core; never a
+ * downloaded browser. WebGL runs in software (SwiftShader).
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const SCREENSHOTS = 'tests/screenshots';
+
+export async function launch(): Promise<Browser> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'gridatlas-chromium-'));
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--ignore-gpu-blocklist',
+      `--user-data-dir=${userDataDir}`
+    ]
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<Buffer> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Waits until the map has loaded its style and sources and finished drawing. */
+export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const m = (window as unknown as { __gridatlasMap?: { loaded(): boolean; isStyleLoaded(): boolean } }).__gridatlasMap;
+      return !!m && m.isStyleLoaded() && m.loaded();
+    },
+    undefined,
+    { timeout, polling: 250 }
+  );
+  await page.waitForTimeout(500);
+}
+
+export interface PixelStats {
+  width: number;
+  height: number;
+  /** Distinct colours (quantised to 4 bits a channel). */
+  colours: number;
+  /** Share of pixels that differ from the most common colour. */
+  nonBackground: number;
+  /** Count of pixels close to a given RGB colour. */
+  near(rgb: [number, number, number], tolerance?: number): number;
+}
+
+export function pixelStats(png: Buffer): PixelStats {
+  const img = PNG.sync.read(png);
+  const counts = new Map<number, number>();
+  const n = img.width * img.height;
+  for (let i = 0; i < n; i++) {
+    const o = i * 4;
+    const key = ((img.data[o] >> 4) << 8) | ((img.data[o + 1] >> 4) << 4) | (img.data[o + 2] >> 4);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const top = Math.max(...counts.values());
+  return {
+    width: img.width,
+    height: img.height,
+    colours: counts.size,
+    nonBackground: 1 - top / n,
+    near([r, g, b], tol = 40) {
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        const o = i * 4;
+        if (Math.abs(img.data[o] - r) + Math.abs(img.data[o + 1] - g) + Math.abs(img.data[o + 2] - b) <= tol) c++;
+      }
+      return c;
+    }
+  };
+}
+
+export function hex(c: string): [number, number, number] {
+  const v = parseInt(c.slice(1), 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}

@@ -1,0 +1,46 @@
+/**
+ * Browser-test setup: build the app and serve it with `vite preview` on a port of its own,
+ * so tests see exactly what `npm start` serves.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import type { TestProject } from 'vitest/node';
+
+const PORT = 4179;
+let server: ChildProcess | null = null;
+
+async function waitFor(url: string, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`preview server did not answer at ${url}`);
+}
+
+export default async function setup(project: TestProject) {
+  if (!process.env.E2E_SKIP_BUILD) {
+    execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  }
+  server = spawn(
+    'npx',
+    ['vite', 'preview', '--config', 'scripts/vite.config.ts', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+    { stdio: 'ignore', detached: true }
+  );
+  const baseUrl = `http://127.0.0.1:${PORT}`;
+  await waitFor(`${baseUrl}/`, 60_000);
+  project.provide('baseUrl', baseUrl);
+  return () => {
+    if (server?.pid) process.kill(-server.pid, 'SIGTERM');
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}

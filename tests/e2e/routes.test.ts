@@ -1,0 +1,99 @@
+/**
+ * Every page of the app in real Chromium: the shared navigation reaches it, the district map
+ * renders (non-blank canvas, district outline visible), the synthetic-data badge is shown.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { COLORS, LAYER } from '../../src/lib/map/legend';
+import { hex, launch, pixelStats, screenshot, waitForMap } from './browser';
+
+const baseUrl = inject('baseUrl');
+let browser: Browser;
+let page: Page;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+});
+afterAll(async () => browser?.close());
+
+async function mapShot(name: string) {
+  const el = page.locator('.map canvas.maplibregl-canvas');
+  const png = await el.screenshot();
+  await screenshot(page, name);
+  return pixelStats(png);
+}
+
+async function outlineRendered(): Promise<number> {
+  return page.evaluate(
+    (layer) =>
+      (
+        window as unknown as { __gridatlasMap: { queryRenderedFeatures(o: { layers: string[] }): unknown[] } }
+      ).__gridatlasMap.queryRenderedFeatures({ layers: [layer] }).length,
+    LAYER.outline
+  );
+}
+
+describe('pages', () => {
+  it('home lists the four jobs and the embedded dataset', async () => {
+    await page.goto(`${baseUrl}/`);
+    await expect.poll(() => page.locator('table tbody tr').count(), { timeout: 20_000 }).toBe(3);
+    const text = await page.locator('main').innerText();
+    for (const name of ['道里区', '曲阜市', '滨城区', '网格规划', '事件热力', '区域对比', '骑手驿站']) expect(text).toContain(name);
+    await screenshot(page, 'home');
+  });
+
+  for (const [route, navText, district] of [
+    ['plan', '网格规划', '230102'],
+    ['heatmap', '事件热力', '370881'],
+    ['compare', '区域对比', '371602'],
+    ['rider', '骑手驿站', '230102']
+  ] as const) {
+    it(`${route}: reached from the navigation, draws the ${district} map with its outline`, async () => {
+      await page.goto(`${baseUrl}/?d=${district}`);
+      await page.getByRole('link', { name: navText }).first().click();
+      await page.waitForURL(new RegExp(`/${route}`));
+      await waitForMap(page);
+      if (route === 'heatmap') {
+        await expect.poll(() => page.locator('[data-stat]').first().innerText(), { timeout: 60_000 }).toMatch(/\d/);
+        await page.waitForTimeout(1500);
+      }
+      expect(await page.getByTestId('synthetic-badge').isVisible()).toBe(true);
+      expect(await outlineRendered()).toBeGreaterThan(0);
+      const stats = await mapShot(`${route}-${district}`);
+      expect(stats.nonBackground).toBeGreaterThan(0.05);
+      expect(stats.colours).toBeGreaterThan(20);
+      expect(stats.near(hex(COLORS.outline), 60)).toBeGreaterThan(200);
+      expect(await page.locator('[role=alert]').count()).toBe(0);
+    });
+  }
+
+  it('the district picker switches the map to another district', async () => {
+    await page.goto(`${baseUrl}/plan?d=230102`);
+    await waitForMap(page);
+    await page.locator('header select').selectOption('370881');
+    await expect.poll(() => page.locator('h1 small').innerText()).toBe('曲阜市');
+    await waitForMap(page);
+    const center = await page.evaluate(() =>
+      (window as unknown as { __gridatlasMap: { getCenter(): { lng: number; lat: number } } }).__gridatlasMap.getCenter()
+    );
+    expect(center.lng).toBeGreaterThan(116.8);
+    expect(center.lng).toBeLessThan(117.3);
+    expect(page.url()).toContain('d=370881');
+  });
+
+  it('English is one click away and numbers follow the locale', async () => {
+    await page.goto(`${baseUrl}/`);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('nav').innerText()).toContain('Grid planning');
+    const cell = await page.locator('table tbody tr').first().locator('td').first().innerText();
+    expect(cell).toMatch(/^\d{1,3}(,\d{3})+$/);
+    await page.getByRole('button', { name: '中文' }).click();
+  });
+
+  it('raised no uncaught page errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
