@@ -10,7 +10,6 @@ import type { BuildingGeo } from './compounds';
 import { GRID_MAX, GRID_MIN, GRID_TARGET } from './config';
 import {
   type MultiPoly,
-  type Ring,
   type XY,
   ccw,
   clipToConvex,
@@ -18,6 +17,8 @@ import {
   intersect,
   isConvex,
   multiBBox,
+  pointInPoly,
+  polyArea,
   polsbyPopper,
   ringArea,
   union,
@@ -40,12 +41,13 @@ export interface GridBuilding {
   compound: string;
 }
 
-function cellsInCommunity(rng: Rng, pts: XY[], c: CommunityGeo): MultiPoly[] {
+function cellsInCommunity(rng: Rng, pts: XY[], c: CommunityGeo): { cells: MultiPoly[]; neighbors: (i: number) => Iterable<number> } {
   const [x0, y0, x1, y1] = multiBBox(c.poly);
   const jittered = pts.map((p) => [p[0] + (rng() - 0.5) * 0.1, p[1] + (rng() - 0.5) * 0.1] as XY);
-  const vor = Delaunay.from(jittered).voronoi([x0 - 500, y0 - 500, x1 + 500, y1 + 500]);
+  const del = Delaunay.from(jittered);
+  const vor = del.voronoi([x0 - 500, y0 - 500, x1 + 500, y1 + 500]);
   const convex = c.poly.length === 1 && c.poly[0].length === 1 && isConvex(c.poly[0][0]) ? ccw(c.poly[0][0]) : null;
-  return pts.map((_, i) => {
+  const cells = pts.map((_, i): MultiPoly => {
     const raw = vor.cellPolygon(i);
     if (!raw) return [];
     const cell = ccw((raw as XY[]).slice(0, -1).map((p) => [p[0], p[1]] as XY));
@@ -55,6 +57,7 @@ function cellsInCommunity(rng: Rng, pts: XY[], c: CommunityGeo): MultiPoly[] {
     }
     return intersect([[cell]], c.poly);
   });
+  return { cells, neighbors: (i) => del.neighbors(i) };
 }
 
 export function buildGrids(rng: Rng, c: CommunityGeo, items: GridBuilding[]): GridGeo[] {
@@ -70,21 +73,57 @@ export function buildGrids(rng: Rng, c: CommunityGeo, items: GridBuilding[]): Gr
     { target: GRID_TARGET, min: GRID_MIN, max: GRID_MAX }
   );
   const byId = new Map(items.map((it, i) => [it.building.id, i]));
-  const cells = parts.length > 1 ? cellsInCommunity(rng, items.map((it) => it.building.centroid), c) : [];
-  return parts.map((g) => {
-    const idx = g.ids.map((id) => byId.get(id)!);
-    let poly: MultiPoly;
-    if (parts.length === 1) poly = c.poly;
-    else {
-      const rings: Ring[] = idx.flatMap((i) => cells[i].map((p) => p[0]));
-      poly = unionTiles(rings) ?? union(idx.map((i) => cells[i]));
+  const grid = new Int32Array(items.length);
+  parts.forEach((g, gi) => g.ids.forEach((id) => (grid[byId.get(id)!] = gi)));
+  const hh = parts.map((g) => g.households);
+  const members = (gi: number) => items.map((_, i) => i).filter((i) => grid[i] === gi);
+  let polys: MultiPoly[] = parts.map(() => c.poly);
+  if (parts.length > 1) {
+    const { cells, neighbors } = cellsInCommunity(
+      rng,
+      items.map((it) => it.building.centroid),
+      c
+    );
+    const polyOf = (gi: number): MultiPoly => {
+      const idx = members(gi);
+      return unionTiles(idx.flatMap((i) => cells[i].map((p) => p[0]))) ?? union(idx.map((i) => cells[i]));
+    };
+    polys = parts.map((_, gi) => polyOf(gi));
+    // A grid whose cells fall apart hands its smaller pieces to the neighbouring grid that
+    // touches them most, when both stay within bounds.
+    for (let pass = 0; pass < 3; pass++) {
+      let changed = false;
+      for (let gi = 0; gi < parts.length; gi++) {
+        if (polys[gi].length < 2) continue;
+        const pieces = [...polys[gi]].sort((a, b) => polyArea(b) - polyArea(a)).slice(1);
+        for (const piece of pieces) {
+          const moving = members(gi).filter((i) => pointInPoly(items[i].building.centroid, piece));
+          const w = moving.reduce((s, i) => s + items[i].building.households, 0);
+          if (moving.length === 0 || hh[gi] - w < GRID_MIN) continue;
+          const touch = new Map<number, number>();
+          for (const i of moving) for (const j of neighbors(i)) if (grid[j] !== gi) touch.set(grid[j], (touch.get(grid[j]) ?? 0) + 1);
+          const to = [...touch.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).find(([h]) => hh[h] + w <= GRID_MAX)?.[0];
+          if (to === undefined) continue;
+          for (const i of moving) grid[i] = to;
+          hh[gi] -= w;
+          hh[to] += w;
+          polys[gi] = polyOf(gi);
+          polys[to] = polyOf(to);
+          changed = true;
+          break;
+        }
+      }
+      if (!changed) break;
     }
-    const code = `${c.nbs.code}${String(g.seq).padStart(3, '0')}`;
+  }
+  return parts.map((g, gi) => {
+    const idx = members(gi);
+    const poly = polys[gi];
     return {
-      code,
+      code: `${c.nbs.code}${String(g.seq).padStart(3, '0')}`,
       community: c,
       seq: g.seq,
-      households: g.households,
+      households: hh[gi],
       buildings: idx.map((i) => items[i].building),
       poly,
       polsbyPopper: polsbyPopper(poly)
