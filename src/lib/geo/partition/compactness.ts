@@ -1,0 +1,36 @@
+/**
+ * Polsby–Popper compactness, 4πA / P²: 1 for a disc, about 0.785 for a square, towards 0 for
+ * long or ragged shapes. For grids drawn from building cells (cells.ts) the area and perimeter
+ * come from sums over cells, so they are exact for the drawn polygon and cheap to update.
+ */
+import type { Cells } from './cells';
+import { ringArea, ringPerimeter, type Ring } from './planar';
+
+export function polsbyPopper(area: number, perimeter: number): number {
+  if (!(perimeter > 0) || !(area > 0)) return 0;
+  return Math.min(1, (4 * Math.PI * area) / (perimeter * perimeter));
+}
+
+/** Polsby–Popper of polygons given as rings (outer counter-clockwise, holes clockwise). */
+export function polygonsPolsbyPopper(polygons: readonly (readonly Ring[])[]): number {
+  let a = 0;
+  let p = 0;
+  for (const poly of polygons)
+    for (const r of poly) {
+      a += ringArea(r);
+      p += ringPerimeter(r);
+    }
+  return polsbyPopper(a, p);
+}
+
+/** Area and perimeter of the union of the cells of the members of grid `g` (inGrid(j) says j's grid). */
+export function cellShape(cells: Cells, members: Iterable<number>, gridOf: (j: number) => number, g: number): { area: number; perimeter: number } {
+  let area = 0;
+  let perimeter = 0;
+  for (const i of members) {
+    area += cells.area[i];
+    perimeter += cells.outer[i];
+    for (let e = cells.off[i]; e < cells.off[i + 1]; e++) if (gridOf(cells.nbr[e]) !== g) perimeter += cells.len[e];
+  }
+  return { area, perimeter };
+}

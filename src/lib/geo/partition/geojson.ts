@@ -1,0 +1,484 @@
+/**
+ * The engine's GeoJSON boundary: reads buildings (and optionally community polygons and barrier
+ * lines) in WGS-84, GCJ-02 or BD-09, checks them (errors as values: feature, field, message;
+ * nothing is partitioned when any is wrong), partitions each community and returns grid
+ * polygons in WGS-84 with their codes, each building's grid and a report per community.
+ *
+ * Buildings: properties `id` (required, unique), `households` (else units × floors × per_floor,
+ * else estimated from the footprint by households.ts), optional `units` (单元; a building with
+ * more households than a grid may hold is split by unit when it has ≥ 2), `compound`,
+ * `community` (else found from the community polygons) and `grid` (a previous code: codes are
+ * then kept where grids overlap).
+ */
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import { projectLocal } from './bisection';
+import { toWgs84Geometry, type Crs } from '../crs';
+import { estimateHouseholds } from '../households';
+import { bisectionPlan, kmeansPlan } from './baselines';
+import { dissolve } from './cells';
+import { gridCode, readingOrder, seqOf, stableSequence } from './codes';
+import { runEngine } from './engine';
+import type { Plan } from './plan';
+import { openRing, pointInRing, ringArea, ringCentroid, selfIntersects, type Ring, type XY } from './planar';
+import { prepare, type EngineItem, type Problem } from './problem';
+import { validate, type Issue, type Validation } from './validate';
+
+export type Method = 'engine' | 'bisection' | 'kmeans';
+
+export interface InputError {
+  /** Which input: 'buildings', 'communities' or 'barriers'. */
+  layer: string;
+  /** 0-based feature index. */
+  feature: number;
+  id?: string;
+  field: string;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T; warnings: string[] } | { ok: false; errors: InputError[] };
+
+export interface PartitionRequest {
+  buildings: FeatureCollection;
+  communities?: FeatureCollection;
+  barriers?: FeatureCollection;
+  /** CRS of every input (default wgs84). Output is always WGS-84. */
+  crs?: Crs;
+  target?: number;
+  min?: number;
+  max?: number;
+  seed?: number;
+  method?: Method;
+  /** Community code for buildings with none and no community polygons (default 12 zeros). */
+  community?: string;
+  /** Barrier lines are those whose class/highway/railway/waterway is one of these (default: all lines given). */
+  barrierClasses?: readonly string[];
+  /** Also score the two baselines per community (default false). */
+  baselines?: boolean;
+}
+
+export interface GridProperties {
+  code: string;
+  community: string;
+  seq: number;
+  households: number;
+  buildings: number;
+  polsbyPopper: number;
+  inRange: boolean;
+  contiguous: boolean;
+}
+
+export interface BuildingAssignment {
+  id: string;
+  community: string;
+  /** The grid holding the building (for a building split by unit: the one with most of its households). */
+  grid: string;
+  households: number;
+  estimated: boolean;
+  /** For a building split by unit: unit number (1-based) → grid. */
+  units?: Record<string, string>;
+}
+
+export interface CommunityReport extends Omit<Validation, 'grids'> {
+  community: string;
+  buildings: number;
+  gridCount: number;
+  ms: number;
+  baselines?: { bisection: BaselineScore; kmeans: BaselineScore };
+}
+
+export interface BaselineScore {
+  grids: number;
+  pctInRange: number;
+  meanPolsbyPopper: number;
+  contiguous: boolean;
+  splitCompounds: number;
+}
+
+export interface PartitionOutput {
+  grids: FeatureCollection<Polygon | MultiPolygon, GridProperties>;
+  buildings: BuildingAssignment[];
+  communities: CommunityReport[];
+}
+
+interface ParsedBuilding {
+  id: string;
+  index: number;
+  households: number;
+  estimated: boolean;
+  units: number;
+  compound: string | null;
+  community: string | null;
+  previousGrid: string | null;
+  /** WGS-84 outer ring of the largest part, or a point. */
+  geometry: Polygon | MultiPolygon | { type: 'Point'; coordinates: Position };
+}
+
+/** Input coordinates are kept to 7 decimals (about 1 cm), the precision of survey and map data. */
+function round7<G extends Geometry>(g: G): G {
+  const f = (c: unknown): unknown => (Array.isArray(c) && typeof c[0] === 'number' ? [r7(c[0]), r7(c[1] as number)] : (c as unknown[]).map(f));
+  return g.type === 'GeometryCollection' ? g : ({ ...g, coordinates: f((g as { coordinates: unknown }).coordinates) } as G);
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
+
+function checkPosition(p: unknown): string | null {
+  if (!Array.isArray(p) || p.length < 2) return 'a position is not [lon, lat]';
+  const [lon, lat] = p as number[];
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) return 'a coordinate is not a finite number';
+  if (lon < -180 || lon > 180 || lat < -90 || lat > 90) return `coordinate [${lon}, ${lat}] is outside lon/lat range`;
+  return null;
+}
+
+/** Why a polygon (rings of positions) is unusable, or null. */
+function checkPolygon(rings: unknown): string | null {
+  if (!Array.isArray(rings) || rings.length === 0) return 'polygon has no rings';
+  for (const [k, ring] of (rings as unknown[]).entries()) {
+    if (!Array.isArray(ring)) return `ring ${k} is not an array`;
+    for (const p of ring) {
+      const e = checkPosition(p);
+      if (e) return `ring ${k}: ${e}`;
+    }
+    if (ring.length < 4) return `ring ${k} has ${ring.length} positions; a closed ring needs at least 4`;
+    const a = ring[0] as number[];
+    const b = ring[ring.length - 1] as number[];
+    if (a[0] !== b[0] || a[1] !== b[1]) return `ring ${k} is not closed (first and last positions differ)`;
+    const open = openRing(ring as number[][]);
+    if (selfIntersects(open)) return `ring ${k} crosses itself`;
+    if (Math.abs(ringArea(open)) === 0) return `ring ${k} has no area`;
+  }
+  return null;
+}
+
+function checkGeometry(g: Geometry | null | undefined, allowPoint: boolean): string | null {
+  if (!g) return 'no geometry';
+  if (g.type === 'Polygon') return checkPolygon(g.coordinates);
+  if (g.type === 'MultiPolygon') {
+    if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) return 'multipolygon has no parts';
+    for (const [k, part] of g.coordinates.entries()) {
+      const e = checkPolygon(part);
+      if (e) return `part ${k}: ${e}`;
+    }
+    return null;
+  }
+  if (g.type === 'Point' && allowPoint) return checkPosition(g.coordinates);
+  return `geometry type ${g.type} is not ${allowPoint ? 'Polygon, MultiPolygon or Point' : 'Polygon or MultiPolygon'}`;
+}
+
+function readBuildings(fc: FeatureCollection, crs: Crs): Result<ParsedBuilding[]> {
+  const errors: InputError[] = [];
+  const warnings: string[] = [];
+  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+    return { ok: false, errors: [{ layer: 'buildings', feature: -1, field: 'type', message: 'not a GeoJSON FeatureCollection' }] };
+  const first = new Map<string, number>();
+  const out: ParsedBuilding[] = [];
+  fc.features.forEach((f: Feature, index) => {
+    const props = (f.properties ?? {}) as Record<string, unknown>;
+    const id = str(props.id ?? f.id);
+    const err = (field: string, message: string) => errors.push({ layer: 'buildings', feature: index, ...(id ? { id } : {}), field, message });
+    if (!id) return err('id', 'missing id');
+    const prev = first.get(id);
+    if (prev !== undefined) return err('id', `duplicate id ${id} (first used by feature ${prev})`);
+    first.set(id, index);
+    const gErr = checkGeometry(f.geometry, true);
+    if (gErr) return err('geometry', gErr);
+    const geometry = round7(toWgs84Geometry(f.geometry!, crs)) as ParsedBuilding['geometry'];
+    const num = (k: string) => (props[k] === undefined || props[k] === null ? undefined : Number(props[k]));
+    const units = num('units');
+    if (units !== undefined && !(Number.isInteger(units) && units >= 1)) return err('units', `units must be a whole number ≥ 1, got ${String(props.units)}`);
+    let households = num('households');
+    let estimated = Boolean(props.estimated);
+    if (households !== undefined) {
+      if (!(Number.isFinite(households) && households >= 0)) return err('households', `households must be a number ≥ 0, got ${String(props.households)}`);
+    } else {
+      const floors = num('floors');
+      const perFloor = num('per_floor') ?? num('perFloor');
+      if (units && floors && perFloor && floors > 0 && perFloor > 0) {
+        households = units * floors * perFloor;
+      } else if (geometry.type !== 'Point') {
+        const est = estimateHouseholds({ tags: props, footprint: geometry });
+        households = est.households;
+        estimated = est.estimated;
+        if (!est.residential) warnings.push(`building ${id}: ${est.note ?? 'not residential'}, 0 households`);
+      } else return err('households', 'a point building needs households (or units, floors and per_floor)');
+    }
+    out.push({
+      id,
+      index,
+      households: households!,
+      estimated,
+      units: units ?? 1,
+      compound: str(props.compound),
+      community: str(props.community),
+      previousGrid: str(props.grid),
+      geometry
+    });
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, value: out, warnings };
+}
+
+interface CommunityShape {
+  code: string;
+  /** WGS-84 outer rings. */
+  rings: Ring[];
+}
+
+function readCommunities(fc: FeatureCollection | undefined, crs: Crs): Result<CommunityShape[]> {
+  if (!fc) return { ok: true, value: [], warnings: [] };
+  const errors: InputError[] = [];
+  const out: CommunityShape[] = [];
+  fc.features.forEach((f, index) => {
+    const props = (f.properties ?? {}) as Record<string, unknown>;
+    const code = str(props.code ?? props.community ?? f.id);
+    if (!code) return errors.push({ layer: 'communities', feature: index, field: 'code', message: 'missing community code' });
+    const e = checkGeometry(f.geometry, false);
+    if (e) return errors.push({ layer: 'communities', feature: index, id: code, field: 'geometry', message: e });
+    const g = round7(toWgs84Geometry(f.geometry!, crs)) as Polygon | MultiPolygon;
+    const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+    out.push({ code, rings: polys.map((p) => openRing(p[0])) });
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, value: out, warnings: [] };
+}
+
+function readBarriers(fc: FeatureCollection | undefined, crs: Crs, classes?: readonly string[]): Result<Position[][]> {
+  if (!fc) return { ok: true, value: [], warnings: [] };
+  const errors: InputError[] = [];
+  const lines: Position[][] = [];
+  fc.features.forEach((f, index) => {
+    const props = (f.properties ?? {}) as Record<string, unknown>;
+    if (classes) {
+      const cls = [props.class, props.highway, props.railway, props.waterway].map(str);
+      if (!cls.some((c) => c && classes.includes(c))) return;
+    }
+    const g = f.geometry;
+    if (!g) return errors.push({ layer: 'barriers', feature: index, field: 'geometry', message: 'no geometry' });
+    const w = round7(toWgs84Geometry(g, crs));
+    const parts: Position[][] =
+      w.type === 'LineString' ? [w.coordinates] : w.type === 'MultiLineString' ? w.coordinates : w.type === 'Polygon' ? w.coordinates : w.type === 'MultiPolygon' ? w.coordinates.flat() : [];
+    if (!parts.length) return errors.push({ layer: 'barriers', feature: index, field: 'geometry', message: `geometry type ${g.type} is not a line or polygon` });
+    for (const part of parts) {
+      const bad = part.map(checkPosition).find((e) => e);
+      if (bad) return errors.push({ layer: 'barriers', feature: index, field: 'geometry', message: bad });
+    }
+    lines.push(...parts);
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, value: lines, warnings: [] };
+}
+
+function largestOuter(g: Polygon | MultiPolygon): Position[] {
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  let best = polys[0][0];
+  let ba = -1;
+  for (const p of polys) {
+    const a = Math.abs(ringArea(openRing(p[0])));
+    if (a > ba) {
+      ba = a;
+      best = p[0];
+    }
+  }
+  return best;
+}
+
+/** Planar projection around a fixed origin, and its inverse. */
+export interface Projection {
+  lon0: number;
+  lat0: number;
+  forward(p: Position): XY;
+  inverse(p: XY): [number, number];
+}
+
+export function localProjection(lon0: number, lat0: number): Projection {
+  const k = (Math.PI / 180) * 6371008.8;
+  const c = Math.cos((lat0 * Math.PI) / 180);
+  return {
+    lon0,
+    lat0,
+    forward: (p) => projectLocal(p[0], p[1], lon0, lat0),
+    inverse: ([x, y]) => [lon0 + x / (k * c), lat0 + y / k]
+  };
+}
+
+/** Engine items for one building: one, or one per unit (单元) along the footprint's long axis. */
+export function itemsOf(b: ParsedBuilding, proj: Projection, max: number): EngineItem[] {
+  const ring = b.geometry.type === 'Point' ? [proj.forward(b.geometry.coordinates)] : openRing(largestOuter(b.geometry)).map(proj.forward);
+  const [cx, cy] = ring.length >= 3 ? ringCentroid(ring) : ring[0];
+  if (!(b.households > max && b.units >= 2)) return [{ id: b.id, households: b.households, x: cx, y: cy, group: b.compound }];
+  // Principal axis of the footprint's vertices.
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (const [x, y] of ring) {
+    sxx += (x - cx) ** 2;
+    syy += (y - cy) ** 2;
+    sxy += (x - cx) * (y - cy);
+  }
+  const theta = ring.length >= 3 ? 0.5 * Math.atan2(2 * sxy, sxx - syy) : 0;
+  const ux = Math.cos(theta);
+  const uy = Math.sin(theta);
+  let lo = 0;
+  let hi = 0;
+  for (const [x, y] of ring) {
+    const t = (x - cx) * ux + (y - cy) * uy;
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+  }
+  if (hi - lo < 1) {
+    lo = -2.5 * b.units;
+    hi = 2.5 * b.units;
+  }
+  const u = b.units;
+  const base = Math.floor(b.households / u);
+  const extra = b.households - base * u;
+  return Array.from({ length: u }, (_, j) => {
+    const t = lo + ((j + 0.5) * (hi - lo)) / u;
+    return { id: `${b.id}#${j + 1}`, building: b.id, households: base + (j < extra ? 1 : 0), x: cx + t * ux, y: cy + t * uy, group: b.compound };
+  });
+}
+
+export function planFor(p: Problem, method: Method, seed: number): Plan {
+  if (method === 'bisection') return bisectionPlan(p);
+  if (method === 'kmeans') return kmeansPlan(p, seed);
+  return runEngine(p, { seed });
+}
+
+const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
+
+function score(plan: Plan): BaselineScore {
+  const v = validate(plan);
+  return { grids: v.grids.length, pctInRange: v.pctInRange, meanPolsbyPopper: v.meanPolsbyPopper, contiguous: v.contiguous, splitCompounds: v.splitCompounds.length };
+}
+
+/** Reads, checks and partitions (see the module comment). */
+export function partitionGeoJSON(req: PartitionRequest, now: () => number = () => Date.now()): Result<PartitionOutput> {
+  const crs = req.crs ?? 'wgs84';
+  const method = req.method ?? 'engine';
+  const seed = req.seed ?? 1;
+  const bs = readBuildings(req.buildings, crs);
+  const cs = readCommunities(req.communities, crs);
+  const ls = readBarriers(req.barriers, crs, req.barrierClasses);
+  const errors = [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors)];
+  if (!bs.ok || !cs.ok || !ls.ok) return { ok: false, errors };
+  const warnings = [...bs.warnings];
+  const buildings = bs.value;
+  const communities = cs.value;
+  const bounds = { target: req.target ?? 400, min: req.min ?? 300, max: req.max ?? 500 };
+  if (!(bounds.min > 0 && bounds.min <= bounds.target && bounds.target <= bounds.max))
+    return { ok: false, errors: [{ layer: 'options', feature: -1, field: 'target', message: 'bounds must satisfy 0 < min ≤ target ≤ max' }] };
+
+  // One projection for the whole input, centred on it.
+  const cents = buildings.map((b) => (b.geometry.type === 'Point' ? b.geometry.coordinates : ringCentroid(openRing(largestOuter(b.geometry)) as XY[])));
+  const lon0 = cents.length ? cents.reduce((s, c) => s + c[0], 0) / cents.length : 0;
+  const lat0 = cents.length ? cents.reduce((s, c) => s + c[1], 0) / cents.length : 0;
+  const proj = localProjection(lon0, lat0);
+  const shapes = communities.map((c) => ({ code: c.code, rings: c.rings.map((r) => r.map(proj.forward)) }));
+  const barriers = ls.value.map((l) => l.map(proj.forward));
+
+  // Community of each building: its property, else the polygon holding it, else the nearest one.
+  const byCommunity = new Map<string, ParsedBuilding[]>();
+  buildings.forEach((b, i) => {
+    let code = b.community;
+    if (!code && shapes.length) {
+      const p = proj.forward(cents[i]);
+      const hit = shapes.find((s) => s.rings.some((r) => pointInRing(p, r)));
+      if (hit) code = hit.code;
+      else {
+        let best = shapes[0];
+        let bd = Infinity;
+        for (const s of shapes)
+          for (const r of s.rings)
+            for (const q of r) {
+              const d = (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2;
+              if (d < bd) {
+                bd = d;
+                best = s;
+              }
+            }
+        code = best.code;
+        warnings.push(`building ${b.id} lies outside every community polygon; given to the nearest, ${code}`);
+      }
+    }
+    code ??= req.community ?? '000000000000';
+    (byCommunity.get(code) ?? byCommunity.set(code, []).get(code)!).push(b);
+  });
+
+  const features: Feature<Polygon | MultiPolygon, GridProperties>[] = [];
+  const assignments: BuildingAssignment[] = [];
+  const reports: CommunityReport[] = [];
+  for (const code of [...byCommunity.keys()].sort()) {
+    const t0 = now();
+    const members = byCommunity.get(code)!;
+    const shape = shapes.find((s) => s.code === code);
+    const items = members.flatMap((b) => itemsOf(b, proj, bounds.max));
+    const p = prepare({ items, boundary: shape?.rings, barriers, ...bounds });
+    const plan = planFor(p, method, seed);
+    const v = validate(plan);
+    const ms = now() - t0;
+    // Codes: keep previous ones where given, else reading order of grid centres.
+    const k = plan.k;
+    const cx = new Array(k).fill(0);
+    const cy = new Array(k).fill(0);
+    const cw = new Array(k).fill(0);
+    for (let i = 0; i < p.n; i++) {
+      const g = plan.assign[i];
+      const w = Math.max(p.cells.area[i], 1e-6);
+      cx[g] += p.x[i] * w;
+      cy[g] += p.y[i] * w;
+      cw[g] += w;
+    }
+    const order = readingOrder(cx.map((x, g) => [x / cw[g], cy[g] / cw[g]] as XY));
+    const prevSeq = new Map(members.map((b) => [b.id, b.previousGrid ? seqOf(b.previousGrid, code) : null]));
+    const overlap = Array.from({ length: k }, () => new Map<number, number>());
+    for (let i = 0; i < p.n; i++) {
+      const s = prevSeq.get(p.building[i]);
+      if (s) overlap[plan.assign[i]].set(s, (overlap[plan.assign[i]].get(s) ?? 0) + p.hh[i]);
+    }
+    const seqs = stableSequence(overlap, order);
+    const codes = seqs.map((s) => gridCode(code, s));
+    for (const r of v.grids) {
+      const polys = dissolve(
+        p.cells,
+        plan.members(r.grid)
+      ).map((poly) => poly.map((ring) => [...ring, ring[0]].map((q) => proj.inverse(q)).map(([lo, la]) => [r7(lo), r7(la)])));
+      const geometry: Polygon | MultiPolygon = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
+      features.push({
+        type: 'Feature',
+        properties: {
+          code: codes[r.grid],
+          community: code,
+          seq: seqs[r.grid],
+          households: r.households,
+          buildings: r.buildings,
+          polsbyPopper: r.polsbyPopper,
+          inRange: r.inRange,
+          contiguous: r.pieces === 1
+        },
+        geometry
+      });
+    }
+    const index = new Map(p.ids.map((id, i) => [id, i]));
+    for (const b of members) {
+      const its = itemsOf(b, proj, bounds.max).map((it) => index.get(it.id)!);
+      const byGrid = new Map<number, number>();
+      for (const i of its) byGrid.set(plan.assign[i], (byGrid.get(plan.assign[i]) ?? 0) + p.hh[i]);
+      const main = [...byGrid].sort((a, c) => c[1] - a[1] || a[0] - c[0])[0][0];
+      const a: BuildingAssignment = { id: b.id, community: code, grid: codes[main], households: b.households, estimated: b.estimated };
+      if (byGrid.size > 1) a.units = Object.fromEntries(its.map((i, j) => [String(j + 1), codes[plan.assign[i]]]));
+      assignments.push(a);
+    }
+    const issues: Issue[] = v.issues.map((is) => (is.grid === undefined ? is : { ...is, message: `${codes[is.grid]}: ${is.message}` }));
+    const { grids: _g, ...rest } = v;
+    void _g;
+    reports.push({
+      community: code,
+      buildings: members.length,
+      gridCount: v.grids.length,
+      ms: Math.round(ms * 10) / 10,
+      ...rest,
+      issues,
+      ...(req.baselines ? { baselines: { bisection: score(bisectionPlan(p)), kmeans: score(kmeansPlan(p, seed)) } } : {})
+    });
+  }
+  features.sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
+  assignments.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  if (!buildings.length) warnings.push('no buildings: nothing to partition');
+  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports }, warnings };
+}

@@ -1,0 +1,177 @@
+/**
+ * Small planar geometry helpers for the grid engine (metres, x east, y north). Rings are open
+ * (the first point is not repeated) and counter-clockwise rings have positive area.
+ * Pure TypeScript: no DOM, no Node.
+ */
+export type XY = [number, number];
+/** An open ring: the first point is not repeated at the end. */
+export type Ring = XY[];
+
+/** Signed area (shoelace); positive for counter-clockwise rings. */
+export function ringArea(r: readonly XY[]): number {
+  let s = 0;
+  for (let i = 0, n = r.length; i < n; i++) {
+    const a = r[i];
+    const b = r[(i + 1) % n];
+    s += a[0] * b[1] - b[0] * a[1];
+  }
+  return s / 2;
+}
+
+export function ringPerimeter(r: readonly XY[]): number {
+  let s = 0;
+  for (let i = 0, n = r.length; i < n; i++) {
+    const a = r[i];
+    const b = r[(i + 1) % n];
+    s += Math.hypot(b[0] - a[0], b[1] - a[1]);
+  }
+  return s;
+}
+
+/** The ring counter-clockwise (a copy when it had to be reversed). */
+export function ccw(r: Ring): Ring {
+  return ringArea(r) < 0 ? [...r].reverse() : r;
+}
+
+/** Drops a closing point equal to the first. */
+export function openRing(r: readonly (readonly number[])[]): Ring {
+  const out: Ring = r.map((p) => [p[0], p[1]] as XY);
+  if (out.length > 1) {
+    const a = out[0];
+    const b = out[out.length - 1];
+    if (a[0] === b[0] && a[1] === b[1]) out.pop();
+  }
+  return out;
+}
+
+function cross(o: XY, a: XY, b: XY): number {
+  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+}
+
+/** Convex hull (Andrew's monotone chain), counter-clockwise, no collinear points. */
+export function convexHull(points: readonly XY[]): Ring {
+  const pts = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (pts.length < 3) return pts.map((p) => [p[0], p[1]] as XY);
+  const lower: XY[] = [];
+  for (const p of pts) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: XY[] = [];
+  for (let i = pts.length - 1; i >= 0; i--) {
+    const p = pts[i];
+    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  lower.pop();
+  upper.pop();
+  return lower.concat(upper).map((p) => [p[0], p[1]] as XY);
+}
+
+/** The convex hull of the points grown by `margin` (each point replaced by a 16-gon). */
+export function bufferedHull(points: readonly XY[], margin: number): Ring {
+  const around: XY[] = [];
+  for (const p of points)
+    for (let k = 0; k < 16; k++) {
+      const a = (k * Math.PI) / 8;
+      around.push([p[0] + margin * Math.cos(a), p[1] + margin * Math.sin(a)]);
+    }
+  return convexHull(around);
+}
+
+/**
+ * Sutherland–Hodgman: the subject ring (any simple ring) clipped by a convex counter-clockwise
+ * ring. Where the intersection falls apart into pieces the result joins them by zero-width
+ * slivers along the clip's edges; its area stays exact.
+ */
+export function clipToConvex(subject: readonly XY[], clip: readonly XY[]): Ring {
+  let out: XY[] = subject.map((p) => [p[0], p[1]] as XY);
+  for (let i = 0, n = clip.length; i < n && out.length; i++) {
+    const c1 = clip[i];
+    const c2 = clip[(i + 1) % n];
+    const input = out;
+    out = [];
+    const m = input.length;
+    for (let j = 0; j < m; j++) {
+      const a = input[j];
+      const b = input[(j + 1) % m];
+      const da = cross(c1, c2, a);
+      const db = cross(c1, c2, b);
+      if (da >= 0) out.push(a);
+      if ((da >= 0) !== (db >= 0)) {
+        const t = da / (da - db);
+        out.push([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
+      }
+    }
+  }
+  return out;
+}
+
+/** True when segments ab and cd intersect (touching counts). */
+export function segmentsIntersect(a: XY, b: XY, c: XY, d: XY): boolean {
+  const d1 = cross(c, d, a);
+  const d2 = cross(c, d, b);
+  const d3 = cross(a, b, c);
+  const d4 = cross(a, b, d);
+  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+  const on = (p: XY, q: XY, r: XY) =>
+    Math.min(p[0], q[0]) <= r[0] && r[0] <= Math.max(p[0], q[0]) && Math.min(p[1], q[1]) <= r[1] && r[1] <= Math.max(p[1], q[1]);
+  if (d1 === 0 && on(c, d, a)) return true;
+  if (d2 === 0 && on(c, d, b)) return true;
+  if (d3 === 0 && on(a, b, c)) return true;
+  if (d4 === 0 && on(a, b, d)) return true;
+  return false;
+}
+
+/** Even–odd point in ring. */
+export function pointInRing(p: XY, ring: readonly XY[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const a = ring[i];
+    const b = ring[j];
+    if (a[1] > p[1] !== b[1] > p[1] && p[0] < ((b[0] - a[0]) * (p[1] - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside;
+  }
+  return inside;
+}
+
+/** Area-weighted centroid of a ring (vertex mean when degenerate); computed about the first vertex for precision. */
+export function ringCentroid(r: readonly (readonly number[])[]): XY {
+  if (r.length === 0) return [NaN, NaN];
+  const ox = r[0][0];
+  const oy = r[0][1];
+  let a = 0;
+  let cx = 0;
+  let cy = 0;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0, n = r.length; i < n; i++) {
+    const px = r[i][0] - ox;
+    const py = r[i][1] - oy;
+    const qx = r[(i + 1) % n][0] - ox;
+    const qy = r[(i + 1) % n][1] - oy;
+    const f = px * qy - qx * py;
+    a += f;
+    cx += (px + qx) * f;
+    cy += (py + qy) * f;
+    mx += px;
+    my += py;
+  }
+  let ext = 0;
+  for (const p of r) ext = Math.max(ext, Math.abs(p[0] - ox), Math.abs(p[1] - oy));
+  if (!(Math.abs(a) > 1e-12 * ext * ext)) return [ox + mx / r.length, oy + my / r.length];
+  return [ox + cx / (3 * a), oy + cy / (3 * a)];
+}
+
+/** True when two edges of the ring cross (other than neighbours sharing a vertex). O(n²). */
+export function selfIntersects(r: readonly XY[]): boolean {
+  const n = r.length;
+  for (let i = 0; i < n; i++) {
+    const a = r[i];
+    const b = r[(i + 1) % n];
+    for (let j = i + 1; j < n; j++) {
+      if (j === i || (j + 1) % n === i || (i + 1) % n === j) continue;
+      if (segmentsIntersect(a, b, r[j], r[(j + 1) % n])) return true;
+    }
+  }
+  return false;
+}
