@@ -291,13 +291,14 @@ const CUTS_PER_DIRECTION = 10;
 
 /**
  * Recombination of one pair of neighbouring grids; true when it changed. With `rng` it is a
- * kick: a random household-feasible contiguous cut is applied even when it costs more.
+ * kick: a random household-feasible contiguous cut is applied even when it costs more. With
+ * `force` the best contiguous cut is applied even when it costs more (splitting one grid in two).
  */
-function recombinePair(plan: Plan, a: number, b: number, rng?: Rng): boolean {
+export function recombinePair(plan: Plan, a: number, b: number, rng?: Rng, force = false): boolean {
   const p = plan.p;
   const members: number[] = [];
   for (let i = 0; i < p.n; i++) if (plan.assign[i] === a || plan.assign[i] === b) members.push(i);
-  if (members.length < 3) return false;
+  if (members.length < (force ? 2 : 3)) return false;
   // Units: a compound's items in the pair together when they fit in one grid, else single items.
   const byGroup = new Map<number, number[]>();
   const units: number[][] = [];
@@ -346,7 +347,7 @@ function recombinePair(plan: Plan, a: number, b: number, rng?: Rng): boolean {
         for (const i of u) plan.move(i, side[k] ? b : a);
       });
       const cost = plan.local(a) + plan.local(b) + COST.splitCompound * plan.splitGroups;
-      if ((rng || cost < current - 1e-6) && (!best || cost < best.cost - EPS) && plan.connected(a) && plan.connected(b)) best = { cost, side };
+      if ((rng || force || cost < current - 1e-6) && (!best || cost < best.cost - EPS) && plan.connected(a) && plan.connected(b)) best = { cost, side };
     }
   }
   restore();

@@ -6,14 +6,15 @@
  *
  * Buildings: properties `id` (required, unique), `households` (else units × floors × per_floor,
  * else estimated from the footprint by households.ts), optional `units` (单元; a building with
- * more households than a grid may hold is split by unit when it has ≥ 2), `compound`,
+ * more households than a grid may hold is split by unit when it has ≥ 2; for estimated households
+ * units are assumed as households.ts does), `compound`,
  * `community` (else found from the community polygons) and `grid` (a previous code: codes are
  * then kept where grids overlap).
  */
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
 import { projectLocal } from './bisection';
 import { toWgs84Geometry, type Crs } from '../crs';
-import { estimateHouseholds } from '../households';
+import { estimateHouseholds, unitsFor } from '../households';
 import { bisectionPlan, kmeansPlan } from './baselines';
 import { dissolve } from './cells';
 import { gridCode, readingOrder, seqOf, stableSequence } from './codes';
@@ -187,6 +188,7 @@ function readBuildings(fc: FeatureCollection, crs: Crs): Result<ParsedBuilding[]
     if (units !== undefined && !(Number.isInteger(units) && units >= 1)) return err('units', `units must be a whole number ≥ 1, got ${String(props.units)}`);
     let households = num('households');
     let estimated = Boolean(props.estimated);
+    let estUnits: number | undefined;
     if (households !== undefined) {
       if (!(Number.isFinite(households) && households >= 0)) return err('households', `households must be a number ≥ 0, got ${String(props.households)}`);
     } else {
@@ -198,6 +200,8 @@ function readBuildings(fc: FeatureCollection, crs: Crs): Result<ParsedBuilding[]
         const est = estimateHouseholds({ tags: props, footprint: geometry });
         households = est.households;
         estimated = est.estimated;
+        // Units (单元) assumed as households.ts does, so that a large estimated building can be split.
+        if (est.estimated && est.residential) estUnits = unitsFor(est.households, est.floors).units;
         if (!est.residential) warnings.push(`building ${id}: ${est.note ?? 'not residential'}, 0 households`);
       } else return err('households', 'a point building needs households (or units, floors and per_floor)');
     }
@@ -206,7 +210,7 @@ function readBuildings(fc: FeatureCollection, crs: Crs): Result<ParsedBuilding[]
       index,
       households: households!,
       estimated,
-      units: units ?? 1,
+      units: units ?? estUnits ?? 1,
       compound: str(props.compound),
       community: str(props.community),
       previousGrid: str(props.grid),
