@@ -1,0 +1,223 @@
+/**
+ * `npm run grid -- partition …`: partitions buildings into grids from the command line.
+ *
+ *   npm run grid -- partition <buildings.geojson> [options]
+ *   npm run grid -- partition --district 230102 [options]     (the built dataset, static/data/<adcode>/)
+ *
+ * Options:
+ *   --communities <file>       community polygons (properties.code); else buildings' `community`
+ *   --barriers <file>          lines grids must not cross (all of them, or those of --barrier-classes)
+ *   --barrier-classes a,b      keep barrier lines whose class/highway/railway/waterway is listed
+ *   --crs wgs84|gcj02|bd09     CRS of every input file (default wgs84); output is always WGS-84
+ *   --community <code>         with --district: only this community; with a file: code for buildings without one
+ *   --target N --min N --max N households per grid (default 400, 300, 500)
+ *   --method engine|bisection|kmeans   (default engine)
+ *   --seed N                   (default 1)
+ *   --out <file>               grid polygons (GeoJSON); default grids.geojson
+ *   --assignments <file>       each building's grid (JSON)
+ *   --report <file>            per-community reports (JSON)
+ *   --baselines                also score the bisection and k-means baselines per community
+ * A buildings file may also carry the community polygons and barrier lines, marked with
+ * properties.role = 'community' | 'barrier'.
+ *
+ * Prints one JSON line (the summary) on stdout. Bad input: one line per problem on stderr naming
+ * file, feature, field; exit code 2; nothing written.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Feature, FeatureCollection } from 'geojson';
+import { isCrs, type Crs } from '../src/lib/geo/crs';
+import { partitionGeoJSON, type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  cwd: string;
+}
+
+const DEFAULT_ROAD_BARRIERS = ['motorway', 'trunk', 'primary', 'secondary', 'railway', 'rail', 'river'];
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  const boolean = new Set(['baselines', 'json']);
+  for (let k = 0; k < argv.length; k++) {
+    const a = argv[k];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const name = a.slice(2);
+    if (boolean.has(name)) flags.set(name, true);
+    else {
+      const v = argv[k + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, v);
+      k++;
+    }
+  }
+  return { positional, flags };
+}
+
+function readJson(path: string, what: string): FeatureCollection {
+  if (!existsSync(path)) throw new UsageError(`${what}: ${path} does not exist`);
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${path}: not JSON (${(e as Error).message})`);
+  }
+  const fc = data as FeatureCollection;
+  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new UsageError(`${path}: not a GeoJSON FeatureCollection`);
+  return fc;
+}
+
+function num(flags: Map<string, string | true>, name: string): number | undefined {
+  const v = flags.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${String(v)}`);
+  return n;
+}
+
+/** Buildings, communities and roads of a built district, as GeoJSON. */
+async function loadDistrict(root: string, adcode: string, community?: string): Promise<Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>> {
+  const dir = resolve(root, 'static/data', adcode);
+  const file = resolve(dir, 'buildings.parquet');
+  if (!existsSync(file)) throw new UsageError(`${file} does not exist: build the dataset first (npm run data)`);
+  const { openNodeDb, readParquet, sqlString } = await import('./lib/node-db');
+  const db = await openNodeDb();
+  try {
+    const where = community ? `WHERE community = ${sqlString(community)}` : '';
+    const rows = await db.all<{ id: string; community: string; compound: string | null; grid: string | null; units: number; households: number; estimated: boolean; footprint: string }>(
+      `SELECT id, community, compound, grid, units, households, estimated, footprint FROM ${readParquet(file)} ${where} ORDER BY id`
+    );
+    const buildings: Feature[] = rows.map((r) => ({
+      type: 'Feature',
+      properties: { id: r.id, community: r.community, compound: r.compound, grid: r.grid, units: r.units, households: r.households, estimated: r.estimated },
+      geometry: JSON.parse(r.footprint)
+    }));
+    const read = (name: string) => {
+      const f = resolve(dir, 'map', name);
+      return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FeatureCollection) : undefined;
+    };
+    const communities = read('communities.geojson');
+    if (communities && community) communities.features = communities.features.filter((f) => f.properties?.code === community);
+    return { buildings: { type: 'FeatureCollection', features: buildings }, communities, barriers: read('roads.geojson') };
+  } finally {
+    db.close();
+  }
+}
+
+function writeAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command !== 'partition') throw new UsageError(`unknown command ${command ?? '(none)'}; usage: npm run grid -- partition <buildings.geojson> | --district <adcode> [options]`);
+    const { positional, flags } = parseArgs(rest);
+    const crs = (flags.get('crs') as string | undefined) ?? 'wgs84';
+    if (!isCrs(crs)) throw new UsageError(`--crs must be wgs84, gcj02 or bd09, got ${crs}`);
+    const method = ((flags.get('method') as string | undefined) ?? 'engine') as Method;
+    if (!['engine', 'bisection', 'kmeans'].includes(method)) throw new UsageError(`--method must be engine, bisection or kmeans, got ${method}`);
+    const district = flags.get('district') as string | undefined;
+    const community = flags.get('community') as string | undefined;
+    const classes = (flags.get('barrier-classes') as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+    const path = (name: string) => resolve(io.cwd, flags.get(name) as string);
+
+    let input: Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>;
+    let source: string;
+    let barrierClasses = classes;
+    if (district) {
+      if (positional.length) throw new UsageError('give either a buildings file or --district, not both');
+      input = await loadDistrict(io.cwd, district, community);
+      barrierClasses ??= DEFAULT_ROAD_BARRIERS;
+      source = `static/data/${district}`;
+    } else {
+      if (positional.length !== 1) throw new UsageError('usage: npm run grid -- partition <buildings.geojson> [options]');
+      source = resolve(io.cwd, positional[0]);
+      const fc = readJson(source, 'buildings');
+      const role = (f: Feature) => (f.properties?.role as string | undefined) ?? 'building';
+      const of = (r: string): Feature[] => fc.features.filter((f) => role(f) === r);
+      const communities = flags.has('communities') ? readJson(path('communities'), 'communities').features : of('community');
+      const barriers = flags.has('barriers') ? readJson(path('barriers'), 'barriers').features : of('barrier');
+      input = {
+        buildings: { type: 'FeatureCollection', features: of('building') },
+        communities: communities.length ? { type: 'FeatureCollection', features: communities } : undefined,
+        barriers: barriers.length ? { type: 'FeatureCollection', features: barriers } : undefined
+      };
+    }
+    const t0 = performance.now();
+    const r = partitionGeoJSON({
+      ...input,
+      crs: crs as Crs,
+      method,
+      seed: num(flags, 'seed'),
+      target: num(flags, 'target'),
+      min: num(flags, 'min'),
+      max: num(flags, 'max'),
+      community: district ? undefined : community,
+      barrierClasses,
+      baselines: flags.has('baselines')
+    });
+    const ms = performance.now() - t0;
+    if (!r.ok) {
+      const files: Record<string, string> = {
+        buildings: source,
+        communities: flags.has('communities') ? path('communities') : source,
+        barriers: flags.has('barriers') ? path('barriers') : source,
+        options: 'options'
+      };
+      for (const e of r.errors) io.err(`${files[e.layer] ?? e.layer}: ${e.layer} feature ${e.feature}${e.id ? ` (id ${e.id})` : ''}, field ${e.field}: ${e.message}`);
+      return 2;
+    }
+    for (const w of r.warnings) io.err(`warning: ${w}`);
+    const out = resolve(io.cwd, (flags.get('out') as string | undefined) ?? 'grids.geojson');
+    writeAtomic(out, JSON.stringify(r.value.grids) + '\n');
+    if (flags.has('assignments')) writeAtomic(path('assignments'), JSON.stringify(r.value.buildings, null, 1) + '\n');
+    if (flags.has('report')) writeAtomic(path('report'), JSON.stringify(r.value.communities, null, 1) + '\n');
+    const cs = r.value.communities;
+    const grids = r.value.grids.features;
+    io.out(
+      JSON.stringify({
+        method,
+        communities: cs.length,
+        buildings: r.value.buildings.length,
+        households: cs.reduce((s, c) => s + c.households, 0),
+        grids: grids.length,
+        pctInRange: grids.length ? Math.round((10000 * grids.filter((g) => g.properties.inRange).length) / grids.length) / 100 : 100,
+        meanPolsbyPopper: grids.length ? Math.round((10000 * grids.reduce((s, g) => s + g.properties.polsbyPopper, 0)) / grids.length) / 10000 : 0,
+        contiguous: grids.every((g) => g.properties.contiguous),
+        issues: cs.reduce((s, c) => s + c.issues.length, 0),
+        ms: Math.round(ms),
+        out
+      })
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  // npm run sets the cwd to the package root; INIT_CWD is where the user ran it.
+  main(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), cwd: process.env.INIT_CWD ?? process.cwd() }).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    }
+  );
+}
