@@ -35,3 +35,10 @@ export function toWgs84Geometry<G extends Geometry>(g: G, from: Crs): G {
   }
   return { ...g, coordinates: mapCoords(g.coordinates, (p) => toWgs84(p, from)) } as G;
 }
+
+/** Converts one WGS-84 [lon, lat] to `to` (for test fixtures and exports to Amap/Baidu tiles). */
+export function fromWgs84(p: Position, to: Crs): [number, number] {
+  if (to === 'wgs84') return [p[0], p[1]];
+  const [lon, lat] = gcoord.transform([p[0], p[1]] as [number, number], gcoord.WGS84, SYSTEMS[to]);
+  return [lon, lat];
+}
