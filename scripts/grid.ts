@@ -84,7 +84,7 @@ function num(flags: Map<string, string | true>, name: string): number | undefine
 }
 
 /** Buildings, communities and roads of a built district, as GeoJSON. */
-async function loadDistrict(root: string, adcode: string, community?: string): Promise<Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>> {
+export async function loadDistrict(root: string, adcode: string, community?: string): Promise<Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>> {
   const dir = resolve(root, 'static/data', adcode);
   const file = resolve(dir, 'buildings.parquet');
   if (!existsSync(file)) throw new UsageError(`${file} does not exist: build the dataset first (npm run data)`);

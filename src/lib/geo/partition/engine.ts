@@ -13,8 +13,9 @@
  *     grids contiguous, and (b) recombination (ReCom-style): merge two neighbouring grids and
  *     re-cut them along 8 directions at every household-feasible position, keeping the best
  *     contiguous pair.
- *  4. The cheaper result wins. Cost = 100 × households out of bounds / target
- *     + 0.6 × split compounds − Σ Polsby–Popper (plan.ts), so bounds come first.
+ *  4. Each descent is then kicked (iterated local search, see `iterate`); the cheapest wins.
+ *  Cost = 100 × households out of bounds / target
+ *     + 0.05 × split compounds − Σ Polsby–Popper (plan.ts), so bounds come first.
  *
  * Deterministic for a seed; the result does not depend on the order of the input.
  */
@@ -30,7 +31,7 @@ export interface EngineOptions {
   seed?: number;
   /** Rounds of local search + recombination (default 6). */
   rounds?: number;
-  /** Kicks of the iterated local search after the first descent (default 2 × grids, at most 40). */
+  /** Kicks of the iterated local search per start (default one per grid, at least 6, at most 16). */
   kicks?: number;
   /** Which starting solutions to improve (default all three). */
   starts?: Start[];
@@ -338,8 +339,9 @@ export function recombinePair(plan: Plan, a: number, b: number, rng?: Rng, force
       cuts.push({ at, v: viol(left) + viol(total - left), dev: Math.abs(left - total / 2) });
     }
     const vmin = Math.min(...cuts.map((x) => x.v));
-    const feasible = cuts.filter((x) => x.v <= vmin + EPS).sort((x, y) => x.dev - y.dev || x.at - y.at);
-    const chosen = rng ? (feasible.length ? [feasible[Math.floor(rng() * feasible.length)]] : []) : feasible.slice(0, CUTS_PER_DIRECTION);
+    // A forced split weighs every cut (the cost keeps the balanced ones ahead).
+    const feasible = cuts.filter((x) => force || x.v <= vmin + EPS).sort((x, y) => x.dev - y.dev || x.at - y.at);
+    const chosen = rng ? (feasible.length ? [feasible[Math.floor(rng() * feasible.length)]] : []) : feasible.slice(0, force ? feasible.length : CUTS_PER_DIRECTION);
     for (const cut of chosen) {
       const side = new Uint8Array(units.length);
       for (let r = cut.at; r < idx.length; r++) side[idx[r]] = 1;
@@ -423,15 +425,15 @@ export function runEngine(p: Problem, options: EngineOptions = {}): Plan {
   const seed = options.seed ?? 1;
   const starts = options.starts ?? ['bisection', 'growth', 'kmeans'];
   let best: Plan | null = null;
+  const rng = mulberry32(seed);
   for (const start of starts) {
     if (p.n === 0) break;
     const assign = start === 'bisection' ? bisectionStart(p) : start === 'growth' ? growthStart(p, seed) : kmeansStart(p, seed);
-    const plan = new Plan(p, assign);
+    let plan = new Plan(p, assign);
     repairContiguity(plan);
-    const rng = mulberry32(seed);
     improve(plan, rng, options.rounds ?? 6);
-    const result = iterate(plan, rng, options.kicks ?? Math.min(40, 2 * plan.k), options.rounds ?? 6);
-    if (!best || result.cost() < best.cost() - EPS) best = result;
+    plan = iterate(plan, rng, options.kicks ?? Math.min(16, Math.max(6, plan.k)), options.rounds ?? 6);
+    if (!best || plan.cost() < best.cost() - EPS) best = plan;
   }
   return compact(best ?? new Plan(p, new Int32Array(0)));
 }
