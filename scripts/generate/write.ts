@@ -32,7 +32,7 @@ function writeJson(file: string, value: unknown): void {
 }
 
 async function copyTable(db: NodeDb, table: string, file: string, orderBy: string): Promise<void> {
-  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy)`);
   await db.run(`DROP TABLE "${table}"`);
 }
 
@@ -228,7 +228,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       i.lon, i.lat
     FROM "${t('incidents_raw')}" i JOIN "${t('incident_sites')}" s USING (site)
     ORDER BY i.id
-  ) TO ${sqlString(file('incidents'))} (FORMAT parquet, COMPRESSION zstd)`);
+  ) TO ${sqlString(file('incidents'))} (FORMAT parquet, COMPRESSION snappy)`);
   await db.run(`DROP TABLE "${t('incidents_raw')}"; DROP TABLE "${t('incident_sites')}"`);
 
   // --- map layers

@@ -72,7 +72,7 @@ async function writeBuildingsParquet(file: string, out: ImportOutput): Promise<v
         b.type
       ])
     );
-    await db.run(`COPY (SELECT * FROM buildings ORDER BY id) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(`COPY (SELECT * FROM buildings ORDER BY id) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy)`);
   } finally {
     db.close();
   }

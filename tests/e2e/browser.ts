@@ -1,10 +1,10 @@
 /**
  * Real headless Chromium from Debian (/usr/bin/chromium) driven by playwright-core; never a
- * downloaded browser. WebGL runs in software (SwiftShader).
+ * downloaded browser. WebGL runs in software (SwiftShader). Playwright gives every launch a
+ * fresh, empty profile directory.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdtempSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 
@@ -12,7 +12,6 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'tests/screenshots';
 
 export async function launch(): Promise<Browser> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'gridatlas-chromium-'));
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -26,8 +25,7 @@ export async function launch(): Promise<Browser> {
       '--disable-sync',
       '--use-angle=swiftshader',
       '--enable-unsafe-swiftshader',
-      '--ignore-gpu-blocklist',
-      `--user-data-dir=${userDataDir}`
+      '--ignore-gpu-blocklist'
     ]
   });
 }

@@ -70,6 +70,33 @@ describe('pages', () => {
     });
   }
 
+  it('plan at street level: buildings coloured by grid, grid outlines and labels', async () => {
+    await page.goto(`${baseUrl}/plan?d=230102`);
+    await waitForMap(page);
+    const target = await page.evaluate(async () => {
+      const fc = await (await fetch('/data/230102/map/grids.geojson')).json();
+      const ring = fc.features[0].geometry.coordinates.flat(Infinity) as number[];
+      let x = 0, y = 0;
+      for (let i = 0; i < ring.length; i += 2) (x += ring[i]), (y += ring[i + 1]);
+      return [(2 * x) / ring.length, (2 * y) / ring.length] as [number, number];
+    });
+    await page.evaluate(
+      (c) => (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({ center: c, zoom: 15.5 }),
+      target
+    );
+    await waitForMap(page);
+    const rendered = await page.evaluate((ids) => {
+      const m = (window as unknown as { __gridatlasMap: { queryRenderedFeatures(o: { layers: string[] }): { properties: { grid?: string } }[] } }).__gridatlasMap;
+      const b = m.queryRenderedFeatures({ layers: [ids.buildings] });
+      return { buildings: b.length, grids: new Set(b.map((f) => f.properties.grid)).size, labels: m.queryRenderedFeatures({ layers: [ids.gridLabels] }).length };
+    }, LAYER);
+    expect(rendered.buildings).toBeGreaterThan(10);
+    expect(rendered.grids).toBeGreaterThan(1);
+    expect(rendered.labels).toBeGreaterThan(0);
+    const stats = await mapShot('plan-230102-street');
+    expect(stats.colours).toBeGreaterThan(30);
+  });
+
   it('the district picker switches the map to another district', async () => {
     await page.goto(`${baseUrl}/plan?d=230102`);
     await waitForMap(page);

@@ -22,12 +22,14 @@ export function stationsLayer(fc: FeatureCollection<Point, StationProps>, kinds:
     getPosition: (f) => f.geometry.coordinates as [number, number],
     getFillColor: (f) => [...STATION_STYLE[f.properties.kind].color, 230],
     getLineColor: [255, 255, 255, 255],
-    getRadius: (f) => (f.properties.kind === 'compound_station' ? 4 : 6),
-    radiusUnits: 'pixels',
-    radiusMinPixels: 3,
+    // Metres, clamped in pixels: small dots over a whole district, clear symbols in a street.
+    getRadius: (f) => (f.properties.kind === 'compound_station' ? 25 : 40),
+    radiusUnits: 'meters',
+    radiusMinPixels: 2.5,
+    radiusMaxPixels: 10,
     stroked: true,
     lineWidthUnits: 'pixels',
-    getLineWidth: 1.5,
+    getLineWidth: 1,
     pickable: true,
     updateTriggers: { getFillColor: [...kinds].join(',') }
   });

@@ -3,6 +3,7 @@
  * every page (the picker in the header), kept in the URL (?d=) and remembered locally.
  */
 import { base } from '$app/paths';
+import { replaceState } from '$app/navigation';
 import { DISTRICTS, isDistrictCode } from '$lib/data/districts';
 import { dataRoot, indexUrl, mapLayerUrl } from '$lib/data/paths';
 import type { DatasetIndex, DistrictCode, MapLayerName } from '$lib/data/schema';
@@ -32,7 +33,7 @@ class DatasetState {
     localStorage.setItem(KEY, code);
     const url = new URL(location.href);
     url.searchParams.set('d', code);
-    history.replaceState(history.state, '', url);
+    replaceState(url, {});
   }
 
   layerUrl = (layer: MapLayerName) => mapLayerUrl(this.root, this.code, layer);

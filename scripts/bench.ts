@@ -1,0 +1,30 @@
+/**
+ * `npm run bench -- [case ...] [--json]`: runs the named benchmark cases (all by default) and
+ * prints one JSON line: the case's result when one case is named, else {case: result}; without
+ * --json also a readable summary on stderr.
+ * Cases need the built dataset (`npm run data`).
+ */
+import type { BenchCase } from './bench/harness';
+import { benchQueries } from './bench/queries';
+
+const CASES: Record<string, BenchCase> = {
+  queries: benchQueries
+};
+
+async function main(argv: string[]): Promise<number> {
+  const names = argv.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !(n in CASES));
+  if (unknown.length) {
+    console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
+    return 2;
+  }
+  const run = names.length ? names : Object.keys(CASES);
+  const results: Record<string, unknown> = {};
+  for (const name of run) results[name] = await CASES[name](argv);
+  const out = names.length === 1 ? results[names[0]] : results;
+  if (!argv.includes('--json')) console.error(JSON.stringify(out, null, 2));
+  console.log(JSON.stringify(out));
+  return 0;
+}
+
+main(process.argv.slice(2)).then((c) => process.exit(c));
