@@ -5,9 +5,11 @@
  * Cases need the built dataset (`npm run data`).
  */
 import type { BenchCase } from './bench/harness';
+import { benchPartition } from './bench/partition';
 import { benchQueries } from './bench/queries';
 
 const CASES: Record<string, BenchCase> = {
+  partition: benchPartition,
   queries: benchQueries
 };
 
