@@ -43,6 +43,19 @@ export interface AdjacencyOptions {
   /** Households per point and the minimum of a grid: pieces below it are bridged to a neighbour. */
   weights?: ArrayLike<number>;
   minWeight?: number;
+  /**
+   * The maximum of a grid: a piece that no whole number of grids can hold within [minWeight,
+   * maxWeight] (e.g. 544 households for 300–500: too many for one grid, too few for two) is
+   * bridged to a neighbour across a gap, never across a barrier.
+   */
+  maxWeight?: number;
+}
+
+/** True when `h` households can be cut into some whole number of grids within [min, max]. */
+export function divisible(h: number, min: number, max: number): boolean {
+  if (h < min) return false;
+  if (!(max >= min) || !Number.isFinite(max)) return true;
+  return Math.ceil(h / max - 1e-9) <= Math.floor(h / min + 1e-9);
 }
 
 /** The Delaunay edges of the points (a < b), sorted. Handles 0–2 points and collinear input. */
@@ -157,8 +170,10 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
   const bridges: RemovedEdge[] = [];
   const w = options.weights;
   const min = options.minWeight ?? 0;
+  const max = options.maxWeight ?? Infinity;
   if (w && min > 0 && removed.length) {
-    // Join the lightest piece below the minimum to its nearest piece, until none is left (or one piece).
+    // Join the lightest piece below the minimum to its nearest piece, until none is left (or one
+    // piece); then pieces that no whole number of grids fits, across gaps only.
     const byLength = [...removed].sort((p, q) => p.length - q.length || p.a - q.a || p.b - q.b);
     for (;;) {
       const { comp, count } = components(graphFromEdges(n, kept));
@@ -167,11 +182,14 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
       for (let i = 0; i < n; i++) load[comp[i]] += w[i];
       let light = -1;
       for (let c = 0; c < count; c++) if (load[c] < min && (light < 0 || load[c] < load[light])) light = c;
-      if (light < 0) break;
-      // Prefer long-edge bridges over barrier crossings.
-      const bridge =
-        byLength.find((e) => e.reason === 'long' && (comp[e.a] === light) !== (comp[e.b] === light)) ??
-        byLength.find((e) => (comp[e.a] === light) !== (comp[e.b] === light));
+      const crosses = (e: RemovedEdge, c: number) => (comp[e.a] === c) !== (comp[e.b] === c);
+      let bridge: RemovedEdge | undefined;
+      if (light >= 0) {
+        // Prefer long-edge bridges over barrier crossings.
+        bridge = byLength.find((e) => e.reason === 'long' && crosses(e, light)) ?? byLength.find((e) => crosses(e, light));
+      } else {
+        for (let c = 0; c < count && !bridge; c++) if (!divisible(load[c], min, max)) bridge = byLength.find((e) => e.reason === 'long' && crosses(e, c));
+      }
       if (!bridge) break;
       kept.push([bridge.a, bridge.b]);
       bridges.push(bridge);

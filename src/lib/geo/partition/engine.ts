@@ -39,16 +39,18 @@ export interface EngineOptions {
 
 const EPS = 1e-9;
 
-/** Grids per connected piece, and their first grid index. */
-function allocate(p: Problem): { k: number[]; first: number[]; items: number[][] } {
+/** Grids per connected piece (default: gridsFor its households), and their first grid index. */
+function allocate(p: Problem, counts?: readonly number[]): { k: number[]; first: number[]; items: number[][] } {
   const items: number[][] = Array.from({ length: p.compCount }, () => []);
   for (let i = 0; i < p.n; i++) items[p.comp[i]].push(i);
-  const k = items.map((its) =>
-    gridsFor(
-      its.reduce((s, i) => s + p.hh[i], 0),
-      p,
-      its.length
-    )
+  const k = items.map(
+    (its, c) =>
+      counts?.[c] ??
+      gridsFor(
+        its.reduce((s, i) => s + p.hh[i], 0),
+        p,
+        its.length
+      )
   );
   const first: number[] = [];
   let acc = 0;
@@ -59,9 +61,9 @@ function allocate(p: Problem): { k: number[]; first: number[]; items: number[][]
   return { k, first, items };
 }
 
-function bisectionStart(p: Problem): Int32Array {
+function bisectionStart(p: Problem, counts?: readonly number[]): Int32Array {
   const assign = new Int32Array(p.n);
-  const { k, first, items } = allocate(p);
+  const { k, first, items } = allocate(p, counts);
   items.forEach((its, c) => {
     const total = its.reduce((s, i) => s + p.hh[i], 0);
     const target = Math.min(p.max, Math.max(p.min, total / k[c]));
@@ -86,9 +88,9 @@ function bisectionStart(p: Problem): Int32Array {
  * with an unassigned neighbour takes the one nearest its centre (with the rest of that item's
  * compound when it fits), until all items are taken.
  */
-function growthStart(p: Problem, seed: number): Int32Array {
+function growthStart(p: Problem, seed: number, counts?: readonly number[]): Int32Array {
   const assign = new Int32Array(p.n).fill(-1);
-  const { k, first, items } = allocate(p);
+  const { k, first, items } = allocate(p, counts);
   const { off, nbr } = p.graph;
   const groupMembers = new Map<number, number[]>();
   for (let i = 0; i < p.n; i++) if (p.group[i] >= 0) (groupMembers.get(p.group[i]) ?? groupMembers.set(p.group[i], []).get(p.group[i])!).push(i);
@@ -181,9 +183,9 @@ function growthStart(p: Problem, seed: number): Int32Array {
 }
 
 /** Weighted k-means within each connected piece (bounds ignored; the search restores them). */
-function kmeansStart(p: Problem, seed: number): Int32Array {
+function kmeansStart(p: Problem, seed: number, counts?: readonly number[]): Int32Array {
   const assign = new Int32Array(p.n);
-  const { k, first, items } = allocate(p);
+  const { k, first, items } = allocate(p, counts);
   items.forEach((its, c) => {
     const km = kmeans(
       its.map((i) => p.x[i]),
@@ -420,22 +422,75 @@ function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number): Plan {
   return cur;
 }
 
-/** Partitions the problem; returns a plan whose grids are 0 … k-1 (all non-empty). */
-export function runEngine(p: Problem, options: EngineOptions = {}): Plan {
+/** One run of the engine with `counts` grids per connected piece (default: gridsFor each). */
+function runWith(p: Problem, options: EngineOptions, counts?: readonly number[]): Plan {
   const seed = options.seed ?? 1;
   const starts = options.starts ?? ['bisection', 'growth', 'kmeans'];
   let best: Plan | null = null;
   const rng = mulberry32(seed);
   for (const start of starts) {
     if (p.n === 0) break;
-    const assign = start === 'bisection' ? bisectionStart(p) : start === 'growth' ? growthStart(p, seed) : kmeansStart(p, seed);
+    const assign = start === 'bisection' ? bisectionStart(p, counts) : start === 'growth' ? growthStart(p, seed, counts) : kmeansStart(p, seed, counts);
     let plan = new Plan(p, assign);
     repairContiguity(plan);
     improve(plan, rng, options.rounds ?? 6);
     plan = iterate(plan, rng, options.kicks ?? Math.min(16, Math.max(6, plan.k)), options.rounds ?? 6);
     if (!best || plan.cost() < best.cost() - EPS) best = plan;
   }
-  return compact(best ?? new Plan(p, new Int32Array(0)));
+  return best ?? new Plan(p, new Int32Array(0));
+}
+
+/** Households out of bounds per connected piece. */
+function pieceViolation(plan: Plan): number[] {
+  const v = new Array<number>(plan.p.compCount).fill(0);
+  const seen = new Set<number>();
+  for (let i = 0; i < plan.p.n; i++) {
+    const g = plan.assign[i];
+    if (seen.has(g)) continue;
+    seen.add(g);
+    v[plan.p.comp[i]] += plan.violation(g);
+  }
+  return v;
+}
+
+/**
+ * Partitions the problem; returns a plan whose grids are 0 … k-1 (all non-empty). When a piece
+ * ends with a grid out of bounds and another grid count is feasible for it (e.g. 996 households:
+ * 2 grids need two halves of 496–500, 3 grids of 332 fit easily), the other counts are tried,
+ * nearest to households / target first, and the plan with fewer households out of bounds kept.
+ */
+export function runEngine(p: Problem, options: EngineOptions = {}): Plan {
+  const { items } = allocate(p);
+  const totals = items.map((its) => its.reduce((s, i) => s + p.hh[i], 0));
+  const counts = items.map((its, c) => gridsFor(totals[c], p, its.length));
+  let best = runWith(p, options);
+  let viol = pieceViolation(best);
+  const tried = counts.map((k) => new Set([k]));
+  for (let round = 0; round < 4; round++) {
+    const next = [...counts];
+    let changed = false;
+    viol.forEach((v, c) => {
+      if (v <= EPS) return;
+      const lo = Math.max(1, Math.ceil(totals[c] / p.max - 1e-9));
+      const hi = Math.min(items[c].length, Math.floor(totals[c] / p.min + 1e-9));
+      const alt = [];
+      for (let k = lo; k <= hi; k++) if (!tried[c].has(k)) alt.push(k);
+      alt.sort((a, b) => Math.abs(a - totals[c] / p.target) - Math.abs(b - totals[c] / p.target) || a - b);
+      if (!alt.length) return;
+      next[c] = alt[0];
+      tried[c].add(alt[0]);
+      changed = true;
+    });
+    if (!changed) break;
+    const plan = runWith(p, options, next);
+    const v2 = pieceViolation(plan);
+    if (v2.reduce((s, x) => s + x, 0) < viol.reduce((s, x) => s + x, 0) - EPS) {
+      best = plan;
+      viol = v2;
+      counts.splice(0, counts.length, ...next);
+    }
+  }
+  return compact(best);
 }
 
 /** Renumbers grids densely (drops empty slots). */

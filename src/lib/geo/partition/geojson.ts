@@ -346,6 +346,44 @@ export function planFor(p: Problem, method: Method, seed: number): Plan {
 
 const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
 
+/**
+ * The barrier segments that can cut an adjacency edge between these items: those whose box meets
+ * the items' box (every Delaunay edge lies inside it). A district's roads are thousands of
+ * segments; one community needs a handful.
+ */
+export function barriersNear(lines: readonly (readonly XY[])[], items: readonly { x: number; y: number }[]): XY[][] {
+  if (!items.length || !lines.length) return [];
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const it of items) {
+    x0 = Math.min(x0, it.x);
+    y0 = Math.min(y0, it.y);
+    x1 = Math.max(x1, it.x);
+    y1 = Math.max(y1, it.y);
+  }
+  const m = 1;
+  const out: XY[][] = [];
+  for (const line of lines) {
+    let run: XY[] = [];
+    for (let k = 0; k + 1 < line.length; k++) {
+      const a = line[k];
+      const b = line[k + 1];
+      const hit = Math.max(a[0], b[0]) >= x0 - m && Math.min(a[0], b[0]) <= x1 + m && Math.max(a[1], b[1]) >= y0 - m && Math.min(a[1], b[1]) <= y1 + m;
+      if (hit) {
+        if (!run.length) run.push(a);
+        run.push(b);
+      } else if (run.length) {
+        out.push(run);
+        run = [];
+      }
+    }
+    if (run.length) out.push(run);
+  }
+  return out;
+}
+
 function score(plan: Plan): BaselineScore {
   const v = validate(plan);
   return { grids: v.grids.length, pctInRange: v.pctInRange, meanPolsbyPopper: v.meanPolsbyPopper, contiguous: v.contiguous, splitCompounds: v.splitCompounds.length };
@@ -412,7 +450,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     const members = byCommunity.get(code)!;
     const shape = shapes.find((s) => s.code === code);
     const items = members.flatMap((b) => itemsOf(b, proj, bounds.max));
-    const p = prepare({ items, boundary: shape?.rings, barriers, ...bounds });
+    const p = prepare({ items, boundary: shape?.rings, barriers: barriersNear(barriers, items), ...bounds });
     const plan = planFor(p, method, seed);
     const v = validate(plan);
     const ms = now() - t0;

@@ -105,7 +105,7 @@ export function prepare(input: ProblemInput): Problem {
   });
   const points: XY[] = items.map((_, i) => [x[i], y[i]]);
   const boundary = input.boundary && input.boundary.length ? input.boundary.map((r) => [...r]) : n ? [bufferedHull(points, DEFAULT_HULL_MARGIN)] : [];
-  const adjacency = buildAdjacency(points, { barriers: input.barriers, maxEdge: input.maxEdge, weights: hh, minWeight: b.min });
+  const adjacency = buildAdjacency(points, { barriers: input.barriers, maxEdge: input.maxEdge, weights: hh, minWeight: b.min, maxWeight: b.max });
   const { comp, count } = components(adjacency.graph);
   return {
     ...b,

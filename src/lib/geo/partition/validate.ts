@@ -3,6 +3,7 @@
  * contiguity and compactness; for the community the share of grids in range, the mean
  * Polsby–Popper, split compounds and buildings; and every rule not met, with the reason.
  */
+import { divisible } from './adjacency';
 import type { Plan } from './plan';
 
 export type Rule =
@@ -108,10 +109,13 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
     }
     if (r.households > p.max) {
       const b = biggest.get(g)!;
+      const pieceTotal = compLoad.get(p.comp[b]) ?? 0;
       const why =
         p.hh[b] > p.max
           ? `building ${p.building[b]} alone has ${Math.round(p.hh[b])} households; buildings are split only by unit (单元), and it has no units recorded`
-          : 'no contiguous arrangement within bounds was found; move buildings to a neighbouring grid';
+          : !divisible(pieceTotal, p.min, p.max)
+            ? `the ${p.compCount > 1 ? 'part of the community it lies in (cut off by a barrier)' : 'whole community'} has ${Math.round(pieceTotal)} households, which no whole number of grids of ${p.min}–${p.max} can hold`
+            : 'no contiguous arrangement within bounds was found; move buildings to a neighbouring grid';
       issues.push({ rule: 'above-max', grid: g, ids: p.hh[b] > p.max ? [p.building[b]] : undefined, message: `grid has ${r.households} households, more than ${p.max}: ${why}` });
     }
     if (r.pieces > 1) issues.push({ rule: 'not-contiguous', grid: g, message: `grid falls into ${r.pieces} separate pieces` });
