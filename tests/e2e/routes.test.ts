@@ -4,10 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { DatasetIndex } from '../../src/lib/data/schema';
 import { COLORS, LAYER } from '../../src/lib/map/legend';
 import { hex, launch, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
+const index = JSON.parse(readFileSync('static/data/index.json', 'utf8')) as DatasetIndex;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
@@ -57,7 +60,9 @@ describe('pages', () => {
       await page.waitForURL(new RegExp(`/${route}`));
       await waitForMap(page);
       if (route === 'heatmap') {
-        await expect.poll(() => page.locator('[data-stat]').first().innerText(), { timeout: 60_000 }).toMatch(/\d/);
+        // Every incident of the district, read by DuckDB-wasm from the Parquet export.
+        const expected = index.districts.find((d) => d.code === district)!.incidents.toLocaleString('zh-CN');
+        await expect.poll(() => page.locator('[data-stat]').first().innerText(), { timeout: 60_000 }).toBe(expected);
         await page.waitForTimeout(1500);
       }
       expect(await page.getByTestId('synthetic-badge').isVisible()).toBe(true);
