@@ -1,27 +1,38 @@
 /**
  * `npm run grid -- partition …`: partitions buildings into grids from the command line.
  *
- *   npm run grid -- partition <buildings.geojson> [options]
+ *   npm run grid -- partition --in <buildings.geojson> [--boundary <community.geojson>] [--barriers <lines.geojson>]
+ *                            --out <grids.geojson> [--min 300] [--max 500] [--households-field households]
+ *                            [--crs wgs84|gcj02|bd09] [--seed N]
  *   npm run grid -- partition --district 230102 [options]     (the built dataset, static/data/<adcode>/)
  *
  * Options:
- *   --communities <file>       community polygons (properties.code); else buildings' `community`
+ *   --in <file>                buildings (GeoJSON); a positional file is the same
+ *   --boundary <file>          community polygon(s) (properties.code: the community's 12-digit code);
+ *                              else the buildings' `community` property; --communities is the same
  *   --barriers <file>          lines grids must not cross (all of them, or those of --barrier-classes)
  *   --barrier-classes a,b      keep barrier lines whose class/highway/railway/waterway is listed
+ *   --households-field name    the buildings' property holding households (default households)
  *   --crs wgs84|gcj02|bd09     CRS of every input file (default wgs84); output is always WGS-84
- *   --community <code>         with --district: only this community; with a file: code for buildings without one
+ *   --community <code>         with --district: only this community; with a file: code for buildings
+ *                              (and an uncoded boundary) without one
  *   --target N --min N --max N households per grid (default 400, 300, 500)
  *   --method engine|bisection|kmeans   (default engine)
  *   --seed N                   (default 1)
- *   --out <file>               grid polygons (GeoJSON); default grids.geojson
+ *   --out <file>               grid polygons (GeoJSON): properties code, households, buildings (ids),
+ *                              polsbyPopper, …; default grids.geojson
  *   --assignments <file>       each building's grid (JSON)
  *   --report <file>            per-community reports (JSON)
  *   --baselines                also score the bisection and k-means baselines per community
  * A buildings file may also carry the community polygons and barrier lines, marked with
  * properties.role = 'community' | 'barrier'.
  *
- * Prints one JSON line (the summary) on stdout. Bad input: one line per problem on stderr naming
- * file, feature, field; exit code 2; nothing written.
+ * Prints one JSON line on stdout:
+ *   {"grids","households","inRange","minHouseholds","maxHouseholds","contiguous","meanPolsbyPopper",
+ *    "unmet":[{"building"|"grid","reason","rule","community"}],"ms", then method, communities, buildingCount,
+ *    pctInRange, out}
+ * Bad input (unreadable file, no buildings, a bad feature or option): one line per problem on
+ * stderr naming file, feature, field; exit code 2; nothing written.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -129,26 +140,36 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const method = ((flags.get('method') as string | undefined) ?? 'engine') as Method;
     if (!['engine', 'bisection', 'kmeans'].includes(method)) throw new UsageError(`--method must be engine, bisection or kmeans, got ${method}`);
     const district = flags.get('district') as string | undefined;
+    if (flags.has('communities') && flags.has('boundary')) throw new UsageError('give --boundary or --communities, not both');
+    const boundaryFlag = flags.has('boundary') ? 'boundary' : 'communities';
     const community = flags.get('community') as string | undefined;
     const classes = (flags.get('barrier-classes') as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
     const path = (name: string) => resolve(io.cwd, flags.get(name) as string);
 
     let input: Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>;
+    // Where a layer came from the buildings file, its features' indices in that file (for messages).
+    const fileIndex: Record<string, number[]> = {};
     let source: string;
     let barrierClasses = classes;
     if (district) {
-      if (positional.length) throw new UsageError('give either a buildings file or --district, not both');
+      if (positional.length || flags.has('in')) throw new UsageError('give either a buildings file (--in) or --district, not both');
       input = await loadDistrict(io.cwd, district, community);
       barrierClasses ??= DEFAULT_ROAD_BARRIERS;
       source = `static/data/${district}`;
     } else {
-      if (positional.length !== 1) throw new UsageError('usage: npm run grid -- partition <buildings.geojson> [options]');
-      source = resolve(io.cwd, positional[0]);
+      const inputs = [...(flags.has('in') ? [flags.get('in') as string] : []), ...positional];
+      if (inputs.length !== 1) throw new UsageError('usage: npm run grid -- partition --in <buildings.geojson> [--boundary <community.geojson>] [--barriers <lines.geojson>] --out <grids.geojson> [options]');
+      source = resolve(io.cwd, inputs[0]);
       const fc = readJson(source, 'buildings');
       const role = (f: Feature) => (f.properties?.role as string | undefined) ?? 'building';
       const of = (r: string): Feature[] => fc.features.filter((f) => role(f) === r);
-      const communities = flags.has('communities') ? readJson(path('communities'), 'communities').features : of('community');
+      const indices = (r: string): number[] => fc.features.flatMap((f, k) => (role(f) === r ? [k] : []));
+      fileIndex.buildings = indices('building');
+      if (!flags.has(boundaryFlag)) fileIndex.communities = indices('community');
+      if (!flags.has('barriers')) fileIndex.barriers = indices('barrier');
+      const communities = flags.has(boundaryFlag) ? readJson(path(boundaryFlag), 'boundary').features : of('community');
       const barriers = flags.has('barriers') ? readJson(path('barriers'), 'barriers').features : of('barrier');
+      if (!of('building').length) throw new UsageError(`${source}: no building features (a FeatureCollection of building polygons is needed; nothing to partition)`);
       input = {
         buildings: { type: 'FeatureCollection', features: of('building') },
         communities: communities.length ? { type: 'FeatureCollection', features: communities } : undefined,
@@ -166,17 +187,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
       max: num(flags, 'max'),
       community: district ? undefined : community,
       barrierClasses,
-      baselines: flags.has('baselines')
+      baselines: flags.has('baselines'),
+      householdsField: flags.get('households-field') as string | undefined
     });
     const ms = performance.now() - t0;
     if (!r.ok) {
       const files: Record<string, string> = {
         buildings: source,
-        communities: flags.has('communities') ? path('communities') : source,
+        communities: flags.has(boundaryFlag) ? path(boundaryFlag) : source,
         barriers: flags.has('barriers') ? path('barriers') : source,
         options: 'options'
       };
-      for (const e of r.errors) io.err(`${files[e.layer] ?? e.layer}: ${e.layer} feature ${e.feature}${e.id ? ` (id ${e.id})` : ''}, field ${e.field}: ${e.message}`);
+      for (const e of r.errors)
+        io.err(
+          e.layer === 'options'
+            ? `options --min/--target/--max: ${e.message}`
+            : e.feature < 0
+              ? `${files[e.layer] ?? e.layer}: ${e.layer}, field ${e.field}: ${e.message}`
+              : `${files[e.layer] ?? e.layer}: ${e.layer} feature ${fileIndex[e.layer]?.[e.feature] ?? e.feature}${e.id ? ` (id ${e.id})` : ''}, field ${e.field}: ${e.message}`
+        );
       return 2;
     }
     for (const w of r.warnings) io.err(`warning: ${w}`);
@@ -186,18 +215,22 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (flags.has('report')) writeAtomic(path('report'), JSON.stringify(r.value.communities, null, 1) + '\n');
     const cs = r.value.communities;
     const grids = r.value.grids.features;
+    const hh = grids.map((g) => g.properties.households);
     io.out(
       JSON.stringify({
+        grids: grids.length,
+        households: cs.reduce((s, c) => s + c.households, 0),
+        inRange: grids.filter((g) => g.properties.inRange).length,
+        minHouseholds: hh.length ? Math.min(...hh) : 0,
+        maxHouseholds: hh.length ? Math.max(...hh) : 0,
+        contiguous: grids.every((g) => g.properties.contiguous),
+        meanPolsbyPopper: grids.length ? Math.round((10000 * grids.reduce((s, g) => s + g.properties.polsbyPopper, 0)) / grids.length) / 10000 : 0,
+        unmet: r.value.unmet.map((u) => (u.building !== undefined ? { building: u.building, reason: u.reason, rule: u.rule, community: u.community } : { grid: u.grid, reason: u.reason, rule: u.rule, community: u.community })),
+        ms: Math.round(ms),
         method,
         communities: cs.length,
-        buildings: r.value.buildings.length,
-        households: cs.reduce((s, c) => s + c.households, 0),
-        grids: grids.length,
+        buildingCount: r.value.buildings.length,
         pctInRange: grids.length ? Math.round((10000 * grids.filter((g) => g.properties.inRange).length) / grids.length) / 100 : 100,
-        meanPolsbyPopper: grids.length ? Math.round((10000 * grids.reduce((s, g) => s + g.properties.polsbyPopper, 0)) / grids.length) / 10000 : 0,
-        contiguous: grids.every((g) => g.properties.contiguous),
-        issues: cs.reduce((s, c) => s + c.issues.length, 0),
-        ms: Math.round(ms),
         out
       })
     );

@@ -42,7 +42,7 @@ function rounded<T>(x: T): T {
 function golden(name: string): unknown {
   const r = partitionGeoJSON(request(load(name), { baselines: true }), () => 0);
   if (!r.ok) return { ok: false, errors: r.errors };
-  return rounded({ ok: true, warnings: r.warnings, communities: r.value.communities, buildings: r.value.buildings, grids: r.value.grids });
+  return rounded({ ok: true, warnings: r.warnings, unmet: r.value.unmet, communities: r.value.communities, buildings: r.value.buildings, grids: r.value.grids });
 }
 
 describe('grid engine fixtures (in → out)', () => {

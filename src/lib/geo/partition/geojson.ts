@@ -55,6 +55,8 @@ export interface PartitionRequest {
   barrierClasses?: readonly string[];
   /** Also score the two baselines per community (default false). */
   baselines?: boolean;
+  /** The buildings' property holding households (default `households`). */
+  householdsField?: string;
 }
 
 export interface GridProperties {
@@ -62,11 +64,21 @@ export interface GridProperties {
   community: string;
   seq: number;
   households: number;
-  buildings: number;
+  /** Ids of the input buildings in the grid (a building divided by unit is listed in each of its grids). */
+  buildings: string[];
   polsbyPopper: number;
   inRange: boolean;
   contiguous: boolean;
 }
+
+/**
+ * A rule not met, named by building or by grid (its code), with the reason. Kept to the hard
+ * rules: households out of [min, max] (`below-min`, `above-max`), a grid in more than one piece
+ * (`not-contiguous`), a building over the maximum with no units to split by
+ * (`oversized-building`) and a grid joined across a barrier (`barrier-bridged`). Split compounds
+ * and buildings divided by unit are allowed and listed in the community reports only.
+ */
+export type Unmet = ({ building: string; grid?: undefined } | { grid: string; building?: undefined }) & { reason: string; rule: Issue['rule']; community: string };
 
 export interface BuildingAssignment {
   id: string;
@@ -99,6 +111,8 @@ export interface PartitionOutput {
   grids: FeatureCollection<Polygon | MultiPolygon, GridProperties>;
   buildings: BuildingAssignment[];
   communities: CommunityReport[];
+  /** Every building or grid that breaks a rule, and why (see `Unmet`). */
+  unmet: Unmet[];
 }
 
 interface ParsedBuilding {
@@ -165,7 +179,7 @@ function checkGeometry(g: Geometry | null | undefined, allowPoint: boolean): str
   return `geometry type ${g.type} is not ${allowPoint ? 'Polygon, MultiPolygon or Point' : 'Polygon or MultiPolygon'}`;
 }
 
-function readBuildings(fc: FeatureCollection, crs: Crs): Result<ParsedBuilding[]> {
+function readBuildings(fc: FeatureCollection, crs: Crs, householdsField = 'households'): Result<ParsedBuilding[]> {
   const errors: InputError[] = [];
   const warnings: string[] = [];
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
@@ -186,24 +200,24 @@ function readBuildings(fc: FeatureCollection, crs: Crs): Result<ParsedBuilding[]
     const num = (k: string) => (props[k] === undefined || props[k] === null ? undefined : Number(props[k]));
     const units = num('units');
     if (units !== undefined && !(Number.isInteger(units) && units >= 1)) return err('units', `units must be a whole number ≥ 1, got ${String(props.units)}`);
-    let households = num('households');
+    let households = num(householdsField);
     let estimated = Boolean(props.estimated);
     let estUnits: number | undefined;
     if (households !== undefined) {
-      if (!(Number.isFinite(households) && households >= 0)) return err('households', `households must be a number ≥ 0, got ${String(props.households)}`);
+      if (!(Number.isFinite(households) && households >= 0)) return err(householdsField, `${householdsField} must be a number ≥ 0, got ${JSON.stringify(props[householdsField])}`);
     } else {
       const floors = num('floors');
       const perFloor = num('per_floor') ?? num('perFloor');
       if (units && floors && perFloor && floors > 0 && perFloor > 0) {
         households = units * floors * perFloor;
       } else if (geometry.type !== 'Point') {
-        const est = estimateHouseholds({ tags: props, footprint: geometry });
+        const est = estimateHouseholds({ tags: householdsField === 'households' ? props : { ...props, households: undefined }, footprint: geometry });
         households = est.households;
         estimated = est.estimated;
         // Units (单元) assumed as households.ts does, so that a large estimated building can be split.
         if (est.estimated && est.residential) estUnits = unitsFor(est.households, est.floors).units;
         if (!est.residential) warnings.push(`building ${id}: ${est.note ?? 'not residential'}, 0 households`);
-      } else return err('households', 'a point building needs households (or units, floors and per_floor)');
+      } else return err(householdsField, `a point building needs ${householdsField} (or units, floors and per_floor)`);
     }
     out.push({
       id,
@@ -226,14 +240,24 @@ interface CommunityShape {
   rings: Ring[];
 }
 
-function readCommunities(fc: FeatureCollection | undefined, crs: Crs): Result<CommunityShape[]> {
+/**
+ * Community polygons. A polygon's code is its `code`, `community` or `adcode` property or the
+ * feature id; without any, the request's `community`, else 12 zeros (for several uncoded polygons:
+ * 000000000001, 000000000002, … in file order, so that their grid codes stay distinct).
+ */
+function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fallback?: string): Result<CommunityShape[]> {
   if (!fc) return { ok: true, value: [], warnings: [] };
+  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+    return { ok: false, errors: [{ layer: 'communities', feature: -1, field: 'type', message: 'not a GeoJSON FeatureCollection' }] };
   const errors: InputError[] = [];
   const out: CommunityShape[] = [];
+  const uncoded = fc.features.filter((f) => !str(f.properties?.code ?? f.properties?.community ?? f.properties?.adcode ?? f.id)).length;
+  let nth = 0;
   fc.features.forEach((f, index) => {
     const props = (f.properties ?? {}) as Record<string, unknown>;
-    const code = str(props.code ?? props.community ?? f.id);
-    if (!code) return errors.push({ layer: 'communities', feature: index, field: 'code', message: 'missing community code' });
+    let code = str(props.code ?? props.community ?? props.adcode ?? f.id);
+    if (!code) code = uncoded === 1 ? (fallback ?? NO_CODE) : String(++nth).padStart(12, '0');
+    if (out.some((c) => c.code === code)) return errors.push({ layer: 'communities', feature: index, id: code, field: 'code', message: `duplicate community code ${code}` });
     const e = checkGeometry(f.geometry, false);
     if (e) return errors.push({ layer: 'communities', feature: index, id: code, field: 'geometry', message: e });
     const g = round7(toWgs84Geometry(f.geometry!, crs)) as Polygon | MultiPolygon;
@@ -346,6 +370,9 @@ export function planFor(p: Problem, method: Method, seed: number): Plan {
 
 const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
 
+/** The community code used when none is known (12 zeros): grids are then 000000000000001, … */
+export const NO_CODE = '000000000000';
+
 /**
  * The barrier segments that can cut an adjacency edge between these items: those whose box meets
  * the items' box (every Delaunay edge lies inside it). A district's roads are thousands of
@@ -394,8 +421,8 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const crs = req.crs ?? 'wgs84';
   const method = req.method ?? 'engine';
   const seed = req.seed ?? 1;
-  const bs = readBuildings(req.buildings, crs);
-  const cs = readCommunities(req.communities, crs);
+  const bs = readBuildings(req.buildings, crs, req.householdsField);
+  const cs = readCommunities(req.communities, crs, req.community);
   const ls = readBarriers(req.barriers, crs, req.barrierClasses);
   const errors = [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors)];
   if (!bs.ok || !cs.ok || !ls.ok) return { ok: false, errors };
@@ -438,13 +465,14 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
         warnings.push(`building ${b.id} lies outside every community polygon; given to the nearest, ${code}`);
       }
     }
-    code ??= req.community ?? '000000000000';
+    code ??= req.community ?? NO_CODE;
     (byCommunity.get(code) ?? byCommunity.set(code, []).get(code)!).push(b);
   });
 
   const features: Feature<Polygon | MultiPolygon, GridProperties>[] = [];
   const assignments: BuildingAssignment[] = [];
   const reports: CommunityReport[] = [];
+  const unmet: Unmet[] = [];
   for (const code of [...byCommunity.keys()].sort()) {
     const t0 = now();
     const members = byCommunity.get(code)!;
@@ -488,7 +516,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
           community: code,
           seq: seqs[r.grid],
           households: r.households,
-          buildings: r.buildings,
+          buildings: [...new Set(plan.members(r.grid).map((i) => p.building[i]))],
           polsbyPopper: r.polsbyPopper,
           inRange: r.inRange,
           contiguous: r.pieces === 1
@@ -507,6 +535,20 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
       assignments.push(a);
     }
     const issues: Issue[] = v.issues.map((is) => (is.grid === undefined ? is : { ...is, message: `${codes[is.grid]}: ${is.message}` }));
+    for (const is of v.issues) {
+      if (is.grid !== undefined && (is.rule === 'below-min' || is.rule === 'above-max' || is.rule === 'not-contiguous'))
+        unmet.push({ grid: codes[is.grid], reason: is.message, rule: is.rule, community: code });
+      else if (is.rule === 'oversized-building' && is.ids) unmet.push({ building: is.ids[0], reason: is.message, rule: is.rule, community: code });
+    }
+    // A bridge across a barrier breaks a rule where its two ends share a grid.
+    for (const e of p.adjacency.bridges)
+      if (e.reason === 'barrier' && plan.assign[e.a] === plan.assign[e.b])
+        unmet.push({
+          grid: codes[plan.assign[e.a]],
+          reason: `grid crosses a barrier between buildings ${p.building[e.a]} and ${p.building[e.b]}: the part of the community cut off by it has fewer than ${p.min} households`,
+          rule: 'barrier-bridged',
+          community: code
+        });
     const { grids: _g, ...rest } = v;
     void _g;
     reports.push({
@@ -522,5 +564,5 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   features.sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
   assignments.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!buildings.length) warnings.push('no buildings: nothing to partition');
-  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports }, warnings };
+  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports, unmet }, warnings };
 }
