@@ -8,7 +8,8 @@ import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { Manifest, MapLayerName, TableName } from '../../src/lib/data/schema';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
-import { type ColumnDef, type NodeDb, sqlString } from '../lib/node-db';
+import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
+import { type NodeDb, sqlString } from '../lib/node-db';
 import { GENERATED_AT, GENERATOR_VERSION, SEED } from './config';
 import type { DistrictModel } from './district';
 import { type BBox, type MultiPoly, polyToGeometry, ringsBBox, round6 } from './geom';
@@ -55,15 +56,9 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   const file = (name: TableName) => join(dir, `${name}.parquet`);
 
   // --- streets
-  const streetCols: ColumnDef[] = [
-    { name: 'code', type: 'VARCHAR' },
-    { name: 'name', type: 'VARCHAR' },
-    { name: 'district', type: 'VARCHAR' },
-    { name: 'kind', type: 'VARCHAR' }
-  ];
   await db.load(
     t('streets'),
-    streetCols,
+    PARQUET_COLUMNS.streets,
     m.layout.streets.map((s) => [s.nbs.code, s.nbs.name, code, s.nbs.kind])
   );
   await copyTable(db, t('streets'), file('streets'), 'code');
@@ -78,14 +73,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   }
   await db.load(
     t('communities'),
-    [
-      { name: 'code', type: 'VARCHAR' },
-      { name: 'name', type: 'VARCHAR' },
-      { name: 'street', type: 'VARCHAR' },
-      { name: 'district', type: 'VARCHAR' },
-      { name: 'households', type: 'INTEGER' },
-      { name: 'buildings', type: 'INTEGER' }
-    ],
+    PARQUET_COLUMNS.communities,
     m.layout.communities.map((c) => [c.nbs.code, c.nbs.name, c.street.code, code, hhByCommunity.get(c.nbs.code) ?? 0, bByCommunity.get(c.nbs.code) ?? 0])
   );
   await copyTable(db, t('communities'), file('communities'), 'code');
@@ -93,15 +81,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   // --- compounds
   await db.load(
     t('compounds'),
-    [
-      { name: 'id', type: 'VARCHAR' },
-      { name: 'name', type: 'VARCHAR' },
-      { name: 'community', type: 'VARCHAR' },
-      { name: 'district', type: 'VARCHAR' },
-      { name: 'kind', type: 'VARCHAR' },
-      { name: 'households', type: 'INTEGER' },
-      { name: 'buildings', type: 'INTEGER' }
-    ],
+    PARQUET_COLUMNS.compounds,
     m.compounds.map((c) => [c.id, c.name, c.community.nbs.code, code, c.kind, c.households, c.buildings.length])
   );
   await copyTable(db, t('compounds'), file('compounds'), 'id');
@@ -111,21 +91,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   for (const r of m.buildings) footprints.set(r.building.id, polyToGeometry([[r.building.ring]], p) as Polygon);
   await db.load(
     t('buildings'),
-    [
-      { name: 'id', type: 'VARCHAR' },
-      { name: 'district', type: 'VARCHAR' },
-      { name: 'community', type: 'VARCHAR' },
-      { name: 'compound', type: 'VARCHAR' },
-      { name: 'grid', type: 'VARCHAR' },
-      { name: 'floors', type: 'INTEGER' },
-      { name: 'units', type: 'INTEGER' },
-      { name: 'per_floor', type: 'INTEGER' },
-      { name: 'households', type: 'INTEGER' },
-      { name: 'estimated', type: 'BOOLEAN' },
-      { name: 'lon', type: 'DOUBLE' },
-      { name: 'lat', type: 'DOUBLE' },
-      { name: 'footprint', type: 'VARCHAR' }
-    ],
+    PARQUET_COLUMNS.buildings,
     m.buildings.map((r) => {
       const b = r.building;
       const [lon, lat] = lonlat(b.centroid[0], b.centroid[1]);
@@ -151,15 +117,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   // --- grids
   await db.load(
     t('grids'),
-    [
-      { name: 'code', type: 'VARCHAR' },
-      { name: 'district', type: 'VARCHAR' },
-      { name: 'community', type: 'VARCHAR' },
-      { name: 'seq', type: 'INTEGER' },
-      { name: 'households', type: 'INTEGER' },
-      { name: 'buildings', type: 'INTEGER' },
-      { name: 'polsby_popper', type: 'DOUBLE' }
-    ],
+    PARQUET_COLUMNS.grids,
     m.grids.map((g) => [g.code, code, g.community.nbs.code, g.seq, g.households, g.buildings.length, Math.round(g.polsbyPopper * 1e4) / 1e4])
   );
   await copyTable(db, t('grids'), file('grids'), 'code');
@@ -167,19 +125,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   // --- stations
   await db.load(
     t('stations'),
-    [
-      { name: 'id', type: 'VARCHAR' },
-      { name: 'district', type: 'VARCHAR' },
-      { name: 'community', type: 'VARCHAR' },
-      { name: 'kind', type: 'VARCHAR' },
-      { name: 'name', type: 'VARCHAR' },
-      { name: 'address', type: 'VARCHAR' },
-      { name: 'services', type: 'VARCHAR[]' },
-      { name: 'opens', type: 'VARCHAR' },
-      { name: 'closes', type: 'VARCHAR' },
-      { name: 'lon', type: 'DOUBLE' },
-      { name: 'lat', type: 'DOUBLE' }
-    ],
+    PARQUET_COLUMNS.stations,
     m.stations.map((s) => [s.id, code, s.community.nbs.code, s.kind, s.name, s.address, s.services, s.opens, s.closes, ...lonlat(s.pos[0], s.pos[1])])
   );
   await copyTable(db, t('stations'), file('stations'), 'id');

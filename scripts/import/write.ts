@@ -15,22 +15,11 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { ImportOutput } from '../../src/lib/data/import/pipeline';
+import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
 import { type ColumnDef, openNodeDb, sqlString } from '../lib/node-db';
 
 export const BUILDING_COLUMNS: readonly ColumnDef[] = [
-  { name: 'id', type: 'VARCHAR' },
-  { name: 'district', type: 'VARCHAR' },
-  { name: 'community', type: 'VARCHAR' },
-  { name: 'compound', type: 'VARCHAR' },
-  { name: 'grid', type: 'VARCHAR' },
-  { name: 'floors', type: 'INTEGER' },
-  { name: 'units', type: 'INTEGER' },
-  { name: 'per_floor', type: 'INTEGER' },
-  { name: 'households', type: 'INTEGER' },
-  { name: 'estimated', type: 'BOOLEAN' },
-  { name: 'lon', type: 'DOUBLE' },
-  { name: 'lat', type: 'DOUBLE' },
-  { name: 'footprint', type: 'VARCHAR' },
+  ...PARQUET_COLUMNS.buildings,
   // import-only columns, after the schema's
   { name: 'method', type: 'VARCHAR' },
   { name: 'area_m2', type: 'INTEGER' },

@@ -5,12 +5,9 @@
  */
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
-export type ColumnType = 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP' | 'VARCHAR[]' | 'UTINYINT';
+import type { ColumnDef } from '../../src/lib/data/columns';
 
-export interface ColumnDef {
-  name: string;
-  type: ColumnType;
-}
+export type { ColumnDef, ColumnType } from '../../src/lib/data/columns';
 
 export type Row = Record<string, unknown>;
 

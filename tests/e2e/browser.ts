@@ -4,7 +4,8 @@
  * fresh, empty profile directory.
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 
@@ -12,6 +13,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'tests/screenshots';
 
 export async function launch(): Promise<Browser> {
+  assert(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -3,6 +3,8 @@
  * so tests see exactly what `npm start` serves.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 
 const PORT = 4179;
@@ -26,6 +28,7 @@ export default async function setup(project: TestProject) {
   if (!process.env.E2E_SKIP_BUILD) {
     execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   }
+  assert(existsSync('build/index.html'), 'the app is not built (build/index.html missing)');
   server = spawn(
     'npx',
     ['vite', 'preview', '--config', 'scripts/vite.config.ts', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
