@@ -29,7 +29,7 @@
  *
  * Prints one JSON line on stdout:
  *   {"grids","households","inRange","minHouseholds","maxHouseholds","contiguous","meanPolsbyPopper",
- *    "unmet":[{"building"|"grid","reason","rule","community"}],"ms", then method, communities, buildingCount,
+ *    "unmet":[{"building"|"grid","reason","rule","community","infeasible"}],"ms", then method, communities, buildingCount,
  *    pctInRange, out}
  * Bad input (unreadable file, no buildings, a bad feature or option): one line per problem on
  * stderr naming file, feature, field; exit code 2; nothing written.
@@ -225,7 +225,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         maxHouseholds: hh.length ? Math.max(...hh) : 0,
         contiguous: grids.every((g) => g.properties.contiguous),
         meanPolsbyPopper: grids.length ? Math.round((10000 * grids.reduce((s, g) => s + g.properties.polsbyPopper, 0)) / grids.length) / 10000 : 0,
-        unmet: r.value.unmet.map((u) => (u.building !== undefined ? { building: u.building, reason: u.reason, rule: u.rule, community: u.community } : { grid: u.grid, reason: u.reason, rule: u.rule, community: u.community })),
+        unmet: r.value.unmet.map(({ building, grid, reason, rule, community, infeasible }) => ({ ...(building !== undefined ? { building } : { grid }), reason, rule, community, infeasible })),
         ms: Math.round(ms),
         method,
         communities: cs.length,

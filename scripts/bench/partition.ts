@@ -1,13 +1,23 @@
 /**
- * Grid engine benchmark: `npm run bench -- partition [--district 230102] [--runs 3] [--osm]`.
- * Returns an array of rows, one per (case, method):
- *   case 'community': the community closest to 3,000 households, median of --runs (default 5) runs;
- *   case 'district':  every community of the district partitioned in turn (--runs, default 1);
- *   case 'osm':       (with --osm, when ../shared has it) real OSM buildings of central Daoli, households
- *                     estimated by src/lib/geo/households.ts, cut into 800 m tiles as stand-in communities.
- * Each row: case, district, method, communities, buildings, households, grids, ms (median), maxCommunityMs,
- * pctInRange, meanPolsbyPopper, contiguousPct (grids in one piece), splitCompounds.
- * Needs the built dataset (npm run data).
+ * Grid engine benchmark: `npm run bench -- partition [--json] [--runs N] [--district 230102]`.
+ * Cases (each partitioned by the engine and by the two baselines, bisection and k-means):
+ *   community-3000  the Daoli (230102) community closest to 3,000 households; 3 warm-up runs, median of
+ *                   --runs (default 7);
+ *   district-<code> every community of the embedded district in turn (230102, 370881, 371602, or the one
+ *                   given by --district); median of --runs (default 3);
+ *   osm-daoli       real OpenStreetMap buildings of Daoli (../shared/data/osm-harbin-daoli/, read, never
+ *                   copied), households estimated by src/lib/geo/households.ts, cut into 800 m tiles as
+ *                   stand-in communities; skipped with a message on stderr when the folder is absent.
+ * Returns an array, one entry per case:
+ *   { name, ms (median), grids, pctInRange, feasible, meanPolsbyPopper,
+ *     baselines: { bisection: {same fields}, kmeans: {same fields} },
+ *     then: households, communities, buildings, contiguous, splitCompounds, runs, minMs, maxMs,
+ *     metWhereFeasible, unmet }
+ * `feasible`: every grid within [min, max] and contiguous (never across a barrier). `metWhereFeasible`:
+ * every rule the engine left unmet is one that no partition of the input could meet (a community or
+ * piece too small, or holding a number of households no whole count of grids fits, or a building
+ * over the maximum). `unmet` counts the engine's unmet rules (all, infeasible, by rule) and lists
+ * the first 20 with their reasons. Needs the built dataset (npm run data).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -16,23 +26,37 @@ import { loadDistrict } from '../grid';
 import { partitionGeoJSON, type Method, type PartitionOutput, type PartitionRequest } from '../../src/lib/geo/partition/geojson';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
-const METHODS: Method[] = ['engine', 'bisection', 'kmeans'];
+const DISTRICTS = ['230102', '370881', '371602'];
 const ROAD_BARRIERS = ['motorway', 'trunk', 'primary', 'secondary', 'railway', 'rail', 'river'];
+const OSM_FILE = resolve(ROOT, '../shared/data/osm-harbin-daoli/daoli_buildings.geojson');
 
-export interface PartitionBenchRow {
-  case: 'community' | 'district' | 'osm';
-  district: string;
-  method: Method;
+export interface MethodResult {
+  ms: number;
+  grids: number;
+  pctInRange: number;
+  feasible: boolean;
+  meanPolsbyPopper: number;
+  contiguous: boolean;
+  splitCompounds: number;
+  runs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+export interface PartitionBenchCase extends Omit<MethodResult, 'contiguous' | 'splitCompounds' | 'runs' | 'minMs' | 'maxMs'> {
+  name: string;
+  baselines: { bisection: MethodResult; kmeans: MethodResult };
+  households: number;
   communities: number;
   buildings: number;
-  households: number;
-  grids: number;
-  ms: number;
-  maxCommunityMs: number;
-  pctInRange: number;
-  meanPolsbyPopper: number;
-  contiguousPct: number;
+  contiguous: boolean;
   splitCompounds: number;
+  runs: number;
+  minMs: number;
+  maxMs: number;
+  /** True when every rule the engine left unmet is one no partition of the input could meet. */
+  metWhereFeasible: boolean;
+  unmet: { count: number; infeasible: number; byRule: Record<string, number>; list: { community: string; grid?: string; building?: string; rule: string; infeasible: boolean; reason: string }[] };
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -42,50 +66,78 @@ function flag(args: string[], name: string): string | undefined {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-function row(kind: PartitionBenchRow['case'], district: string, method: Method, out: PartitionOutput, times: number[]): PartitionBenchRow {
-  const g = out.grids.features;
-  const sorted = [...times].sort((a, b) => a - b);
+function measure(req: PartitionRequest, method: Method, runs: number, warmup: number): { out: PartitionOutput; result: MethodResult } {
+  const go = () => {
+    const r = partitionGeoJSON({ ...req, method }, () => performance.now());
+    if (!r.ok) throw new Error(r.errors.slice(0, 3).map((e) => `${e.layer} ${e.feature} ${e.field}: ${e.message}`).join('; '));
+    return r.value;
+  };
+  for (let w = 0; w < warmup; w++) go();
+  const times: number[] = [];
+  let out: PartitionOutput | null = null;
+  for (let k = 0; k < runs; k++) {
+    const t0 = performance.now();
+    out = go();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const g = out!.grids.features;
+  const inRange = g.filter((f) => f.properties.inRange).length;
+  const contiguous = g.every((f) => f.properties.contiguous);
   return {
-    case: kind,
-    district,
-    method,
-    communities: out.communities.length,
-    buildings: out.buildings.length,
-    households: out.communities.reduce((s, c) => s + c.households, 0),
-    grids: g.length,
-    ms: r2(sorted[Math.floor(sorted.length / 2)]),
-    maxCommunityMs: r2(Math.max(0, ...out.communities.map((c) => c.ms))),
-    pctInRange: g.length ? r2((100 * g.filter((f) => f.properties.inRange).length) / g.length) : 100,
-    meanPolsbyPopper: g.length ? Math.round((10000 * g.reduce((s, f) => s + f.properties.polsbyPopper, 0)) / g.length) / 10000 : 0,
-    contiguousPct: g.length ? r2((100 * g.filter((f) => f.properties.contiguous).length) / g.length) : 100,
-    splitCompounds: out.communities.reduce((s, c) => s + c.splitCompounds.length, 0)
+    out: out!,
+    result: {
+      ms: r2(times[Math.floor(times.length / 2)]),
+      grids: g.length,
+      pctInRange: g.length ? r2((100 * inRange) / g.length) : 100,
+      feasible: inRange === g.length && contiguous && !out!.unmet.some((u) => u.rule === 'barrier-bridged'),
+      meanPolsbyPopper: g.length ? Math.round((10000 * g.reduce((s, f) => s + f.properties.polsbyPopper, 0)) / g.length) / 10000 : 0,
+      contiguous,
+      splitCompounds: out!.communities.reduce((s, c) => s + c.splitCompounds.length, 0),
+      runs,
+      minMs: r2(times[0]),
+      maxMs: r2(times[times.length - 1])
+    }
   };
 }
 
-function runCase(kind: PartitionBenchRow['case'], district: string, req: PartitionRequest, runs: number, warmup: number): PartitionBenchRow[] {
-  return METHODS.map((method) => {
-    const go = () => {
-      const r = partitionGeoJSON({ ...req, method }, () => performance.now());
-      if (!r.ok) throw new Error(`${district}: ${r.errors.slice(0, 3).map((e) => e.message).join('; ')}`);
-      return r.value;
-    };
-    for (let w = 0; w < warmup; w++) go();
-    const times: number[] = [];
-    let out: PartitionOutput | null = null;
-    for (let k = 0; k < runs; k++) {
-      const t0 = performance.now();
-      out = go();
-      times.push(performance.now() - t0);
+function runCase(name: string, req: PartitionRequest, runs: number, warmup: number): PartitionBenchCase {
+  const engine = measure(req, 'engine', runs, warmup);
+  const bisection = measure(req, 'bisection', runs, warmup).result;
+  const kmeans = measure(req, 'kmeans', runs, warmup).result;
+  const { out, result } = engine;
+  const byRule: Record<string, number> = {};
+  for (const u of out.unmet) byRule[u.rule] = (byRule[u.rule] ?? 0) + 1;
+  return {
+    name,
+    ms: result.ms,
+    grids: result.grids,
+    pctInRange: result.pctInRange,
+    feasible: result.feasible,
+    meanPolsbyPopper: result.meanPolsbyPopper,
+    baselines: { bisection, kmeans },
+    households: out.communities.reduce((s, c) => s + c.households, 0),
+    communities: out.communities.length,
+    buildings: out.buildings.length,
+    contiguous: result.contiguous,
+    splitCompounds: result.splitCompounds,
+    runs: result.runs,
+    minMs: result.minMs,
+    maxMs: result.maxMs,
+    metWhereFeasible: out.unmet.every((u) => u.infeasible),
+    unmet: {
+      count: out.unmet.length,
+      infeasible: out.unmet.filter((u) => u.infeasible).length,
+      byRule,
+      list: out.unmet.slice(0, 20).map((u) => ({ community: u.community, ...(u.grid ? { grid: u.grid } : { building: u.building }), rule: u.rule, infeasible: u.infeasible, reason: u.reason }))
     }
-    return row(kind, district, method, out!, times);
-  });
+  };
 }
 
-/** OSM buildings of central Daoli in 800 m tiles (each tile a stand-in community with the tile as boundary). */
-function osmRequest(): PartitionRequest | null {
-  const file = resolve(ROOT, '../shared/data/osm-harbin-daoli/daoli_buildings.geojson');
-  if (!existsSync(file)) return null;
-  const fc = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection;
+/** OSM buildings of Daoli in 800 m tiles (each tile a stand-in community with the tile as boundary). */
+export function osmRequest(): PartitionRequest | null {
+  if (!existsSync(OSM_FILE)) return null;
+  const fc = JSON.parse(readFileSync(OSM_FILE, 'utf8')) as FeatureCollection;
   const lon0 = 126.5;
   const lat0 = 45.65;
   const dLon = 800 / (111320 * Math.cos((45.72 * Math.PI) / 180));
@@ -112,30 +164,38 @@ function osmRequest(): PartitionRequest | null {
   return { buildings: { type: 'FeatureCollection', features: buildings }, communities: { type: 'FeatureCollection', features: [...tiles.values()] } };
 }
 
-export async function benchPartition(args: string[]): Promise<PartitionBenchRow[]> {
+/** The community of a district closest to `households` (ties: the lower code). */
+export function communityNear(buildings: FeatureCollection, households: number): string {
+  const load = new Map<string, number>();
+  for (const f of buildings.features) load.set(f.properties!.community, (load.get(f.properties!.community) ?? 0) + Number(f.properties!.households));
+  return [...load].sort((a, b) => Math.abs(a[1] - households) - Math.abs(b[1] - households) || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+
+export async function benchPartition(args: string[]): Promise<PartitionBenchCase[]> {
   const runs = Number(flag(args, 'runs') ?? 0);
   const only = flag(args, 'district');
-  const districts = (only ? [only] : ['230102', '370881', '371602']).filter((d) => existsSync(resolve(ROOT, 'static/data', d, 'buildings.parquet')));
-  const rows: PartitionBenchRow[] = [];
+  const built = (d: string) => existsSync(resolve(ROOT, 'static/data', d, 'buildings.parquet'));
+  const districts = (only ? [only] : DISTRICTS).filter(built);
+  if (!districts.length) throw new Error('partition bench: no built district under static/data; run npm run data first');
+  const cases: PartitionBenchCase[] = [];
+
+  const daoli = districts.includes('230102') ? '230102' : districts[0];
+  const input = await loadDistrict(ROOT, daoli);
+  const code = communityNear(input.buildings, 3000);
+  const one: PartitionRequest = {
+    buildings: { type: 'FeatureCollection', features: input.buildings.features.filter((f) => f.properties!.community === code) },
+    communities: input.communities && { type: 'FeatureCollection', features: input.communities.features.filter((f) => f.properties?.code === code) },
+    barriers: input.barriers,
+    barrierClasses: ROAD_BARRIERS
+  };
+  cases.push({ ...runCase('community-3000', one, runs || 7, 3), community: code } as PartitionBenchCase);
+
   for (const d of districts) {
-    const input = await loadDistrict(ROOT, d);
-    const req: PartitionRequest = { ...input, barrierClasses: ROAD_BARRIERS };
-    // The community closest to 3,000 households.
-    const load = new Map<string, number>();
-    for (const f of input.buildings.features) load.set(f.properties!.community, (load.get(f.properties!.community) ?? 0) + Number(f.properties!.households));
-    const [community] = [...load].sort((a, b) => Math.abs(a[1] - 3000) - Math.abs(b[1] - 3000) || (a[0] < b[0] ? -1 : 1))[0];
-    const one: PartitionRequest = {
-      ...req,
-      buildings: { type: 'FeatureCollection', features: input.buildings.features.filter((f) => f.properties!.community === community) },
-      communities: input.communities && { type: 'FeatureCollection', features: input.communities.features.filter((f) => f.properties?.code === community) }
-    };
-    rows.push(...runCase('community', d, one, runs || 5, 1));
-    rows.push(...runCase('district', d, req, runs || 1, 0));
+    const req: PartitionRequest = { ...(d === daoli ? input : await loadDistrict(ROOT, d)), barrierClasses: ROAD_BARRIERS };
+    cases.push(runCase(`district-${d}`, req, runs || 3, 0));
   }
-  if (args.includes('--osm')) {
-    const osm = osmRequest();
-    if (osm) rows.push(...runCase('osm', '230102', osm, runs || 1, 0));
-    else console.error('partition bench: ../shared/data/osm-harbin-daoli is absent; the osm case is skipped');
-  }
-  return rows;
+  const osm = osmRequest();
+  if (osm) cases.push(runCase('osm-daoli', osm, runs || 3, 0));
+  else console.error(`partition bench: ${OSM_FILE} is absent; the osm-daoli case is skipped`);
+  return cases;
 }

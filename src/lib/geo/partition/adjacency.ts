@@ -193,6 +193,13 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
       if (!bridge) break;
       kept.push([bridge.a, bridge.b]);
       bridges.push(bridge);
+      if (light < 0) {
+        // A piece too big for one grid is shared between grids: join it along the whole gap (every
+        // long edge between the two pieces), not through one edge, so that the grids can be compact.
+        const [p, q] = [comp[bridge.a], comp[bridge.b]];
+        for (const e of byLength)
+          if (e !== bridge && e.reason === 'long' && ((comp[e.a] === p && comp[e.b] === q) || (comp[e.a] === q && comp[e.b] === p))) kept.push([e.a, e.b]);
+      }
     }
   }
   kept.sort((p, q) => p[0] - q[0] || p[1] - q[1]);

@@ -31,7 +31,11 @@ export interface EngineOptions {
   seed?: number;
   /** Rounds of local search + recombination (default 6). */
   rounds?: number;
-  /** Kicks of the iterated local search per start (default one per grid, at least 6, at most 16). */
+  /**
+   * Kicks of the iterated local search per start (default: 24 for up to 5 grids, where kicks are
+   * cheap and a few grids leave little room; else one per grid, at most 16, stopping early once
+   * the plan is within bounds and half of them in a row found nothing).
+   */
   kicks?: number;
   /** Which starting solutions to improve (default all three). */
   starts?: Start[];
@@ -398,10 +402,21 @@ export function improve(plan: Plan, rng: Rng, rounds = 6, only?: ReadonlySet<num
  * Iterated local search: kick a random pair of neighbouring grids (a random feasible cut), improve
  * the grids around it, keep the result when the whole plan got cheaper, else go back.
  */
-function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number): Plan {
+export function defaultKicks(k: number): number {
+  return k <= 5 ? 24 : Math.min(16, k);
+}
+
+function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number, stopEarly = false): Plan {
   let cur = plan;
   let bestCost = cur.cost();
+  let stall = 0;
+  const inBounds = (pl: Plan) => {
+    for (let g = 0; g < pl.k; g++) if (pl.violation(g) > 0) return false;
+    return true;
+  };
   for (let t = 0; t < kicks; t++) {
+    if (stopEarly && cur.k > 5 && stall >= Math.ceil(kicks / 2) && inBounds(cur)) break;
+    stall++;
     const pairs = neighbourPairs(cur);
     if (!pairs.length) break;
     const [a, b] = pairs[Math.floor(rng() * pairs.length)];
@@ -417,6 +432,7 @@ function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number): Plan {
     if (c < bestCost - 1e-7) {
       cur = trial;
       bestCost = c;
+      stall = 0;
     }
   }
   return cur;
@@ -434,7 +450,7 @@ function runWith(p: Problem, options: EngineOptions, counts?: readonly number[])
     let plan = new Plan(p, assign);
     repairContiguity(plan);
     improve(plan, rng, options.rounds ?? 6);
-    plan = iterate(plan, rng, options.kicks ?? Math.min(16, Math.max(6, plan.k)), options.rounds ?? 6);
+    plan = iterate(plan, rng, options.kicks ?? defaultKicks(plan.k), options.rounds ?? 6, options.kicks === undefined);
     if (!best || plan.cost() < best.cost() - EPS) best = plan;
   }
   return best ?? new Plan(p, new Int32Array(0));

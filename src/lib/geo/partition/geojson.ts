@@ -78,7 +78,13 @@ export interface GridProperties {
  * (`oversized-building`) and a grid joined across a barrier (`barrier-bridged`). Split compounds
  * and buildings divided by unit are allowed and listed in the community reports only.
  */
-export type Unmet = ({ building: string; grid?: undefined } | { grid: string; building?: undefined }) & { reason: string; rule: Issue['rule']; community: string };
+export type Unmet = ({ building: string; grid?: undefined } | { grid: string; building?: undefined }) & {
+  reason: string;
+  rule: Issue['rule'];
+  community: string;
+  /** True when no partition of the input can meet the rule (the input is the cause, not the search). */
+  infeasible: boolean;
+};
 
 export interface BuildingAssignment {
   id: string;
@@ -537,8 +543,8 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     const issues: Issue[] = v.issues.map((is) => (is.grid === undefined ? is : { ...is, message: `${codes[is.grid]}: ${is.message}` }));
     for (const is of v.issues) {
       if (is.grid !== undefined && (is.rule === 'below-min' || is.rule === 'above-max' || is.rule === 'not-contiguous'))
-        unmet.push({ grid: codes[is.grid], reason: is.message, rule: is.rule, community: code });
-      else if (is.rule === 'oversized-building' && is.ids) unmet.push({ building: is.ids[0], reason: is.message, rule: is.rule, community: code });
+        unmet.push({ grid: codes[is.grid], reason: is.message, rule: is.rule, community: code, infeasible: is.infeasible ?? false });
+      else if (is.rule === 'oversized-building' && is.ids) unmet.push({ building: is.ids[0], reason: is.message, rule: is.rule, community: code, infeasible: true });
     }
     // A bridge across a barrier breaks a rule where its two ends share a grid.
     for (const e of p.adjacency.bridges)
@@ -547,7 +553,8 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
           grid: codes[plan.assign[e.a]],
           reason: `grid crosses a barrier between buildings ${p.building[e.a]} and ${p.building[e.b]}: the part of the community cut off by it has fewer than ${p.min} households`,
           rule: 'barrier-bridged',
-          community: code
+          community: code,
+          infeasible: true
         });
     const { grids: _g, ...rest } = v;
     void _g;

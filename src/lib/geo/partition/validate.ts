@@ -23,6 +23,12 @@ export interface Issue {
   /** Building or compound ids concerned. */
   ids?: string[];
   message: string;
+  /**
+   * For grids out of bounds: true when no partition could meet the bounds (the community, or a
+   * piece cut off by a barrier, holds too few households or a number no whole count of grids fits,
+   * or one building holds more than the maximum); false when the search did not find one.
+   */
+  infeasible?: boolean;
 }
 
 export interface GridReport {
@@ -105,7 +111,7 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
             ? `the part of the community it lies in (cut off by a barrier or gap) has only ${Math.round(pieceTotal)} households`
             : `the whole community has only ${Math.round(pieceTotal)} households; merging with a neighbouring community's grid is a decision for the street office`
           : 'no contiguous arrangement within bounds was found; move buildings from a neighbouring grid';
-      issues.push({ rule: 'below-min', grid: g, message: `grid has ${r.households} households, fewer than ${p.min}: ${why}` });
+      issues.push({ rule: 'below-min', grid: g, message: `grid has ${r.households} households, fewer than ${p.min}: ${why}`, infeasible: pieceTotal < p.min });
     }
     if (r.households > p.max) {
       const b = biggest.get(g)!;
@@ -116,14 +122,20 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
           : !divisible(pieceTotal, p.min, p.max)
             ? `the ${p.compCount > 1 ? 'part of the community it lies in (cut off by a barrier)' : 'whole community'} has ${Math.round(pieceTotal)} households, which no whole number of grids of ${p.min}–${p.max} can hold`
             : 'no contiguous arrangement within bounds was found; move buildings to a neighbouring grid';
-      issues.push({ rule: 'above-max', grid: g, ids: p.hh[b] > p.max ? [p.building[b]] : undefined, message: `grid has ${r.households} households, more than ${p.max}: ${why}` });
+      issues.push({
+        rule: 'above-max',
+        grid: g,
+        ids: p.hh[b] > p.max ? [p.building[b]] : undefined,
+        message: `grid has ${r.households} households, more than ${p.max}: ${why}`,
+        infeasible: p.hh[b] > p.max || !divisible(pieceTotal, p.min, p.max)
+      });
     }
     if (r.pieces > 1) issues.push({ rule: 'not-contiguous', grid: g, message: `grid falls into ${r.pieces} separate pieces` });
   }
   const oversized = new Set<string>();
   for (let i = 0; i < p.n; i++) if (p.hh[i] > p.max && p.building[i] === p.ids[i]) oversized.add(p.ids[i]);
   for (const id of [...oversized].sort())
-    issues.push({ rule: 'oversized-building', ids: [id], message: `building ${id} has more households than a grid may hold (${p.max}) and no units to split by` });
+    issues.push({ rule: 'oversized-building', ids: [id], message: `building ${id} has more households than a grid may hold (${p.max}) and no units to split by`, infeasible: true });
 
   const splitCompounds = p.groupNames.filter((_, gr) => plan.groupGrids[gr].size > 1).sort();
   for (const c of splitCompounds) issues.push({ rule: 'compound-split', ids: [c], message: `compound ${c} is spread over ${plan.groupGrids[p.groupNames.indexOf(c)].size} grids` });
@@ -135,7 +147,7 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
     issues.push({
       rule: 'barrier-bridged',
       ids: [p.building[e.a], p.building[e.b]],
-      message: `buildings ${p.building[e.a]} and ${p.building[e.b]} were joined across a ${e.reason === 'barrier' ? 'barrier' : `${Math.round(e.length)} m gap`} because the piece they join has fewer than ${p.min} households`
+      message: `buildings ${p.building[e.a]} and ${p.building[e.b]} were joined across a ${e.reason === 'barrier' ? 'barrier' : `${Math.round(e.length)} m gap`} because the piece on one side cannot form grids of ${p.min}–${p.max} households on its own`
     });
 
   const inRange = reports.filter((r) => r.inRange).length;
