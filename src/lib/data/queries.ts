@@ -3,7 +3,7 @@
  * (DuckDB-wasm over registered Parquet files) and in Node tests and scripts (@duckdb/node-api
  * over the files on disk); `TableSource` says where a table is read from in each.
  */
-import type { DistrictCode, TableName } from './schema';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, type DistrictCode, type IncidentCategory, type IncidentStatus, type TableName } from './schema';
 
 /** Returns a SQL expression that reads one table of one district, e.g. read_parquet('…'). */
 export type TableSource = (table: TableName, district: DistrictCode) => string;
@@ -29,6 +29,120 @@ export function districtTotals(src: TableSource, district: DistrictCode): string
 }
 
 // ---------------------------------------------------------------------------------------------
+// Incident heatmap, KPIs and timeline (/heatmap). Times: `reported_at`/`closed_at` are UTC;
+// days are counted in China Standard Time (UTC+8) from INCIDENT_DAY0.
+
+/** Day 0 of the incident period (China time); day indices count from here. */
+export const INCIDENT_DAY0 = '2024-01-01';
+/** Days in the incident period 2024-01-01 … 2025-12-31 (2024 is a leap year). */
+export const INCIDENT_DAYS = 731;
+
+/** The shared selection every view of /heatmap reads (see src/lib/state/filters.svelte.ts). */
+export interface IncidentFilter {
+  /** Categories kept (INCIDENT_CATEGORIES keys); all of them means no condition. */
+  categories: readonly IncidentCategory[];
+  statuses: readonly IncidentStatus[];
+  /** Day indices from INCIDENT_DAY0, half-open [from, to). */
+  from: number;
+  to: number;
+  /** NBS street code (9 digits) or null for all. */
+  street: string | null;
+  /** NBS community code (12 digits) or null for all. */
+  community: string | null;
+}
+
+/** 'YYYY-MM-DD' of a day index (China time). */
+export function dayToDate(day: number): string {
+  return new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
+}
+
+/** Day index of a 'YYYY-MM-DD' date (China time). */
+export function dateToDay(date: string): number {
+  return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.UTC(2024, 0, 1)) / 86_400_000);
+}
+
+const sqlList = (xs: readonly string[]) => xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(', ');
+const CST = `(CAST(reported_at AS TIMESTAMP) + INTERVAL 8 HOUR)`;
+
+/** The WHERE clause of a filter; `time: false` leaves out the time range (for the timeline). */
+export function incidentWhere(f: IncidentFilter, time = true): string {
+  const c: string[] = [];
+  if (f.categories.length < INCIDENT_CATEGORIES.length)
+    c.push(f.categories.length ? `category IN (${sqlList(f.categories)})` : 'FALSE');
+  if (f.statuses.length < INCIDENT_STATUSES.length) c.push(f.statuses.length ? `status IN (${sqlList(f.statuses)})` : 'FALSE');
+  if (time) {
+    if (f.from > 0) c.push(`${CST} >= TIMESTAMP '${dayToDate(f.from)} 00:00:00'`);
+    if (f.to < INCIDENT_DAYS) c.push(`${CST} < TIMESTAMP '${dayToDate(f.to)} 00:00:00'`);
+  }
+  if (f.street) c.push(`street = ${sqlList([f.street])}`);
+  if (f.community) c.push(`community = ${sqlList([f.community])}`);
+  return c.length ? `WHERE ${c.join(' AND ')}` : '';
+}
+
+/** KPI cards: incidents in range, closed, closed rate, median hours from report to close. */
+export function incidentKpis(src: TableSource, district: DistrictCode, f: IncidentFilter): string {
+  return `SELECT count(*)::INTEGER AS incidents,
+    count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed,
+    CASE WHEN count(*) = 0 THEN NULL ELSE count(*) FILTER (WHERE status = 'closed') / count(*) END AS closed_rate,
+    quantile_cont((epoch_ms(closed_at) - epoch_ms(reported_at)) / 3600000.0, 0.5)
+      FILTER (WHERE status = 'closed' AND closed_at IS NOT NULL) AS median_hours
+  FROM ${src('incidents', district)} ${incidentWhere(f)}`;
+}
+
+/** The most frequent categories in the selection. */
+export function incidentTopCategories(src: TableSource, district: DistrictCode, f: IncidentFilter, limit = 3): string {
+  return `SELECT category, count(*)::INTEGER AS n FROM ${src('incidents', district)} ${incidentWhere(f)}
+  GROUP BY category ORDER BY n DESC, category LIMIT ${Math.trunc(limit)}`;
+}
+
+/** Hotspots: grids by incidents per 1,000 households (grids table), highest first. */
+export function incidentHotspots(src: TableSource, district: DistrictCode, f: IncidentFilter, limit = 10): string {
+  return `SELECT c.grid, c.n, g.households, c.n * 1000.0 / g.households AS rate
+  FROM (SELECT grid, count(*)::INTEGER AS n FROM ${src('incidents', district)} ${incidentWhere(f)} GROUP BY grid) c
+  JOIN ${src('grids', district)} g ON g.code = c.grid
+  WHERE g.households > 0
+  ORDER BY rate DESC, c.grid LIMIT ${Math.trunc(limit)}`;
+}
+
+/** Daily counts (China time) for the timeline: every filter but the time range. */
+export function incidentDailyCounts(src: TableSource, district: DistrictCode, f: IncidentFilter): string {
+  return `SELECT date_diff('day', DATE '${INCIDENT_DAY0}', CAST(${CST} AS DATE))::INTEGER AS day, count(*)::INTEGER AS n
+  FROM ${src('incidents', district)} ${incidentWhere(f, false)} GROUP BY 1 ORDER BY 1`;
+}
+
+/** Incidents per grid in the selection (the choropleth's numerator). */
+export function incidentGridCounts(src: TableSource, district: DistrictCode, f: IncidentFilter): string {
+  return `SELECT grid, count(*)::INTEGER AS n FROM ${src('incidents', district)} ${incidentWhere(f)} GROUP BY grid ORDER BY grid`;
+}
+
+/** Communities (ordered by code; the order of `ci` in incidentFilterColumns) with their street. */
+export function districtCommunities(src: TableSource, district: DistrictCode): string {
+  return `SELECT c.code, c.name, c.street, s.name AS street_name, c.households
+  FROM ${src('communities', district)} c JOIN ${src('streets', district)} s ON s.code = c.street ORDER BY c.code`;
+}
+
+/** Grids ordered by code (the order of `gi` in incidentFilterColumns). */
+export function districtGrids(src: TableSource, district: DistrictCode): string {
+  return `SELECT code, community, households FROM ${src('grids', district)} ORDER BY code`;
+}
+
+/**
+ * One small typed column per incident for filtering on the client: position, category and
+ * status as their index in INCIDENT_CATEGORIES / INCIDENT_STATUSES, day index (China time),
+ * community and grid as their index in districtCommunities / districtGrids.
+ */
+export function incidentFilterColumns(src: TableSource, district: DistrictCode): string {
+  return `SELECT i.lon, i.lat,
+    (list_position([${sqlList(INCIDENT_CATEGORIES)}], i.category) - 1)::TINYINT AS cat,
+    (list_position([${sqlList(INCIDENT_STATUSES)}], i.status) - 1)::TINYINT AS st,
+    date_diff('day', DATE '${INCIDENT_DAY0}', CAST(CAST(i.reported_at AS TIMESTAMP) + INTERVAL 8 HOUR AS DATE))::SMALLINT AS day,
+    c.ci, g.gi
+  FROM ${src('incidents', district)} i
+  JOIN (SELECT code, (row_number() OVER (ORDER BY code) - 1)::SMALLINT AS ci FROM ${src('communities', district)}) c ON c.code = i.community
+  JOIN (SELECT code, (row_number() OVER (ORDER BY code) - 1)::SMALLINT AS gi FROM ${src('grids', district)}) g ON g.code = i.grid`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // District comparison (/compare). One row or a small table per district; households are the
 // communities' totals, rates are per 1,000 (incidents) and per 10,000 (stations) households.
 
@@ -43,10 +157,10 @@ export function compareSummary(src: TableSource, district: DistrictCode): string
     quantile_cont((epoch_ms(closed_at) - epoch_ms(reported_at)) / 3600000.0, 0.5)
       FILTER (WHERE status = 'closed' AND closed_at IS NOT NULL) AS median_close_hours
     FROM ${src('incidents', district)})
-  SELECT hh.households, hh.communities, g.grids, c.compounds, g.median_hh_grid, g.grids_in_band,
-    s.stations, s.stations * 10000.0 / hh.households AS stations_per_10k,
-    i.incidents, i.incidents * 1000.0 / hh.households AS incidents_per_1000,
-    i.closed, CASE WHEN i.incidents = 0 THEN NULL ELSE i.closed / i.incidents END AS closed_rate, i.median_close_hours
+  SELECT hh.households::DOUBLE AS households, hh.communities, g.grids, c.compounds, g.median_hh_grid, g.grids_in_band,
+    s.stations, (s.stations * 10000 / hh.households)::DOUBLE AS stations_per_10k,
+    i.incidents, (i.incidents * 1000 / hh.households)::DOUBLE AS incidents_per_1000,
+    i.closed, (CASE WHEN i.incidents = 0 THEN NULL ELSE i.closed / i.incidents END)::DOUBLE AS closed_rate, i.median_close_hours::DOUBLE AS median_close_hours
   FROM hh, g, c, s, i`;
 }
 
@@ -62,7 +176,7 @@ export function compareStationKinds(src: TableSource, district: DistrictCode): s
 
 /** Incidents by category, with the rate per 1,000 households of the district. */
 export function compareCategories(src: TableSource, district: DistrictCode): string {
-  return `SELECT i.category, i.n, i.n * 1000.0 / hh.households AS per_1000
+  return `SELECT i.category, i.n, (i.n * 1000 / hh.households)::DOUBLE AS per_1000
   FROM (SELECT category, count(*)::INTEGER AS n FROM ${src('incidents', district)} GROUP BY category) i,
     (SELECT sum(households) AS households FROM ${src('communities', district)}) hh
   ORDER BY i.category`;

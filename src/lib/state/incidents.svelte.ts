@@ -1,39 +1,255 @@
-/** Incident positions of the current district, read with DuckDB-wasm from the Parquet export. */
-import { openDb } from '$lib/data/duckdb-browser';
-import { incidentPoints } from '$lib/data/queries';
-import type { DistrictCode } from '$lib/data/schema';
-import type { PointBuffer } from '$lib/map/deck-layers';
+/**
+ * The current district's incidents for /heatmap: typed columns read once with DuckDB-wasm (map
+ * filtering happens on the client, see heatmap-data.ts), the KPI, hotspot and timeline numbers
+ * from the named SQL of queries.ts run by DuckDB-wasm, and the map's mode and focus.
+ */
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
+import {
+  districtCommunities,
+  districtGrids,
+  incidentDailyCounts,
+  incidentFilterColumns,
+  incidentHotspots,
+  incidentKpis,
+  incidentTopCategories,
+  type IncidentFilter
+} from '$lib/data/queries';
+import type { DistrictCode, IncidentCategory } from '$lib/data/schema';
+import { filterIncidents, type FilteredIncidents, type IncidentColumns } from '$lib/map/heatmap-data';
+import type { GridFeature, GridProps } from '$lib/map/heatmap-layers';
+import { rateBreaks, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { dataset } from './dataset.svelte';
+import { filters } from './filters.svelte';
+
+export interface Kpis {
+  incidents: number;
+  closed: number;
+  closedRate: number | null;
+  medianHours: number | null;
+}
+export interface Hotspot {
+  grid: string;
+  n: number;
+  households: number;
+  rate: number;
+}
+export interface CommunityInfo {
+  code: string;
+  name: string;
+  street: string;
+  streetName: string;
+}
+export type Bounds = [number, number, number, number];
+
+const TABLES = ['incidents', 'communities', 'streets', 'grids'] as const;
+
+/** Rows of an Arrow result as plain objects (small results only). */
+function rows<T>(t: Awaited<ReturnType<BrowserDb['query']>>): T[] {
+  return t.toArray().map((r) => r.toJSON() as T);
+}
+
+export function boundsOf(positions: ArrayLike<number>): Bounds | null {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < positions.length; i += 2) {
+    const x = positions[i], y = positions[i + 1];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return x0 <= x1 ? [x0, y0, x1, y1] : null;
+}
+
+export function featureBounds(f: GridFeature): Bounds | null {
+  const flat = (f.geometry.coordinates as unknown as number[][]).flat(3) as unknown as number[];
+  return boundsOf(flat);
+}
+
+/** Loads a district's tables into DuckDB-wasm and reads the typed columns the map filters. */
+export async function readIncidentColumns(db: BrowserDb, code: DistrictCode): Promise<{ columns: IncidentColumns; communities: CommunityInfo[] }> {
+  await db.use([...TABLES], code);
+  const comms = rows<{ code: string; name: string; street: string; street_name: string }>(await db.query(districtCommunities(db.source, code)));
+  const gridCodes = rows<{ code: string }>(await db.query(districtGrids(db.source, code))).map((g) => g.code);
+  const t = await db.query(incidentFilterColumns(db.source, code));
+  const col = <T>(name: string) => t.getChild(name)!.toArray() as unknown as T;
+  const columns: IncidentColumns = {
+    length: t.numRows,
+    lon: col<Float64Array>('lon'),
+    lat: col<Float64Array>('lat'),
+    cat: col<Int8Array>('cat'),
+    st: col<Int8Array>('st'),
+    day: col<Int16Array>('day'),
+    ci: col<Int16Array>('ci'),
+    gi: col<Int16Array>('gi'),
+    communities: comms.map((c) => ({ code: c.code, street: c.street })),
+    grids: gridCodes
+  };
+  return { columns, communities: comms.map((c) => ({ code: c.code, name: c.name, street: c.street, streetName: c.street_name })) };
+}
 
 class IncidentsState {
-  points = $state.raw<PointBuffer | null>(null);
+  columns = $state.raw<IncidentColumns | null>(null);
+  communities = $state.raw<CommunityInfo[]>([]);
+  grids = $state.raw<FeatureCollection<Polygon | MultiPolygon, GridProps> | null>(null);
   loading = $state(false);
   error = $state<string | null>(null);
-  private loadedFor: DistrictCode | null = null;
+  code = $state<DistrictCode | null>(null);
 
-  async load(code: DistrictCode): Promise<void> {
-    if (this.loadedFor === code) return;
-    this.loadedFor = code;
+  kpis = $state.raw<Kpis | null>(null);
+  top = $state.raw<{ category: IncidentCategory; n: number }[]>([]);
+  hotspots = $state.raw<Hotspot[]>([]);
+  daily = $state.raw<Int32Array | null>(null);
+  /** Milliseconds of the last client-side filter pass and the last KPI queries (shown to tests). */
+  filterMs = $state(0);
+  kpiMs = $state(0);
+  /** Bumped when a KPI refresh finished; tests wait for it. */
+  kpiVersion = $state(0);
+
+  mode = $state<HeatmapMode>('heatmap');
+  colorDomain = $state.raw<[number, number] | null>(null);
+  focus = $state.raw<GridFeature | null>(null);
+  /** Where the map should look; null = the district. */
+  view = $state.raw<Bounds | null>(null);
+
+  /** performance.now() of deck.gl's last hexagon/grid aggregation (benchmark signal; not reactive). */
+  aggregatedAt = 0;
+  /** While true (benchmark), no KPI/timeline queries run. */
+  suspendQueries = false;
+  private db: BrowserDb | null = null;
+  private kpiSeq = 0;
+  private dailySeq = 0;
+
+  streets = $derived.by(() => {
+    const m = new Map<string, string>();
+    for (const c of this.communities) m.set(c.street, c.streetName);
+    return [...m].map(([code, name]) => ({ code, name }));
+  });
+
+  filtered: FilteredIncidents | null = $derived.by(() => {
+    const c = this.columns;
+    if (!c) return null;
+    const t0 = performance.now();
+    const r = filterIncidents(c, filters.current);
+    this.recordFilterMs(performance.now() - t0);
+    return r;
+  });
+
+  /** Incidents per 1,000 households by grid code, for the choropleth. */
+  rates = $derived.by(() => {
+    const c = this.columns;
+    const f = this.filtered;
+    const m = new Map<string, number>();
+    if (!c || !f || !this.grids) return m;
+    const hh = new Map(this.grids.features.map((g) => [g.properties.code, g.properties.households]));
+    c.grids.forEach((code, i) => {
+      const h = hh.get(code);
+      if (h) m.set(code, (f.gridCounts[i] * 1000) / h);
+    });
+    return m;
+  });
+  breaks = $derived(rateBreaks([...this.rates.values()]));
+
+  private recordFilterMs(ms: number) {
+    queueMicrotask(() => (this.filterMs = ms));
+  }
+
+  async load(code: DistrictCode, force = false): Promise<void> {
+    if (this.code === code && !force) return;
+    this.code = code;
     this.loading = true;
     this.error = null;
+    this.columns = null;
+    this.kpis = null;
+    this.focus = null;
+    this.view = null;
     try {
-      const db = await openDb(dataset.root);
-      await db.use(['incidents'], code);
-      const table = await db.query(incidentPoints(db.source, code));
-      const lon = table.getChild('lon')!.toArray() as Float64Array;
-      const lat = table.getChild('lat')!.toArray() as Float64Array;
-      const positions = new Float64Array(table.numRows * 2);
-      for (let i = 0; i < table.numRows; i++) {
-        positions[2 * i] = lon[i];
-        positions[2 * i + 1] = lat[i];
-      }
-      if (this.loadedFor === code) this.points = { positions, length: table.numRows };
+      const db = (this.db = await openDb(dataset.root));
+      const gridsReq = fetch(dataset.layerUrl('grids')).then((r) => {
+        if (!r.ok) throw new Error(`grids.geojson: ${r.status}`);
+        return r.json() as Promise<FeatureCollection<Polygon | MultiPolygon, GridProps>>;
+      });
+      const { columns, communities: comms } = await readIncidentColumns(db, code);
+      const grids = await gridsReq;
+      if (this.code !== code) return;
+      this.communities = comms;
+      this.grids = grids;
+      this.columns = columns;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     } finally {
       this.loading = false;
     }
   }
+
+  /** Re-runs the KPI queries for a filter; a later call wins over an earlier one still running. */
+  async refreshKpis(code: DistrictCode, f: IncidentFilter): Promise<void> {
+    const db = this.db;
+    if (!db || !this.columns || this.code !== code || this.suspendQueries) return;
+    const seq = ++this.kpiSeq;
+    try {
+      const t0 = performance.now();
+      const [k] = rows<{ incidents: number; closed: number; closed_rate: number | null; median_hours: number | null }>(
+        await db.query(incidentKpis(db.source, code, f))
+      );
+      const top = rows<{ category: IncidentCategory; n: number }>(await db.query(incidentTopCategories(db.source, code, f)));
+      const hot = rows<Hotspot>(await db.query(incidentHotspots(db.source, code, f)));
+      if (seq !== this.kpiSeq) return;
+      this.kpiMs = performance.now() - t0;
+      this.kpis = { incidents: k.incidents, closed: k.closed, closedRate: k.closed_rate, medianHours: k.median_hours };
+      this.top = top;
+      this.hotspots = hot.map((h) => ({ grid: h.grid, n: h.n, households: h.households, rate: h.rate }));
+      this.kpiVersion++;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** Daily counts for the timeline (every filter but the time range). */
+  async refreshDaily(code: DistrictCode, f: IncidentFilter): Promise<void> {
+    const db = this.db;
+    if (!db || !this.columns || this.code !== code || this.suspendQueries) return;
+    const seq = ++this.dailySeq;
+    try {
+      const res = rows<{ day: number; n: number }>(await db.query(incidentDailyCounts(db.source, code, f)));
+      if (seq !== this.dailySeq) return;
+      const out = new Int32Array(731);
+      for (const r of res) if (r.day >= 0 && r.day < out.length) out[r.day] = r.n;
+      this.daily = out;
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  setMode(m: HeatmapMode) {
+    if (m !== this.mode) this.colorDomain = null;
+    this.mode = m;
+  }
+
+  /** Zooms to a grid (hotspot click) and outlines it. */
+  focusGrid(code: string) {
+    const f = this.grids?.features.find((g) => g.properties.code === code) ?? null;
+    this.focus = f;
+    const b = f ? featureBounds(f) : null;
+    if (b) this.view = pad(b, 0.004);
+  }
+
+  /** Zooms to the incidents in range (or the district when none). */
+  focusSelection() {
+    this.focus = null;
+    const p = this.filtered?.positions;
+    const b = p && p.length ? boundsOf(p) : null;
+    this.view = b ? pad(b, 0.002) : null;
+  }
+
+  resetView() {
+    this.focus = null;
+    this.view = null;
+  }
+}
+
+function pad(b: Bounds, d: number): Bounds {
+  return [b[0] - d, b[1] - d, b[2] + d, b[3] + d];
 }
 
 export const incidents = new IncidentsState();

@@ -1,0 +1,108 @@
+/**
+ * Client-side filtering of a district's incidents for the map: one pass over small typed
+ * columns (see incidentFilterColumns in queries.ts) gives the kept positions and the
+ * per-grid counts. @deck.gl/extensions (DataFilterExtension) is not installed, so the map is
+ * given the filtered positions as a binary attribute; the KPI numbers come from DuckDB-wasm.
+ */
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../data/schema';
+import type { IncidentFilter } from '../data/queries';
+
+export interface IncidentColumns {
+  length: number;
+  lon: Float64Array;
+  lat: Float64Array;
+  /** Index in INCIDENT_CATEGORIES. */
+  cat: Int8Array;
+  /** Index in INCIDENT_STATUSES. */
+  st: Int8Array;
+  /** Day index (China time) from INCIDENT_DAY0. */
+  day: Int16Array;
+  /** Index in `communities`. */
+  ci: Int16Array;
+  /** Index in `grids`. */
+  gi: Int16Array;
+  /** Community codes and their street codes, ordered by code. */
+  communities: { code: string; street: string }[];
+  /** Grid codes ordered by code. */
+  grids: string[];
+}
+
+export interface FilteredIncidents {
+  /** Interleaved lon, lat of the kept incidents. */
+  positions: Float64Array;
+  length: number;
+  /** Kept incidents per grid (index as in `IncidentColumns.grids`). */
+  gridCounts: Int32Array;
+}
+
+function mask<T extends string>(all: readonly T[], kept: readonly T[]): number {
+  let m = 0;
+  all.forEach((k, i) => {
+    if (kept.includes(k)) m |= 1 << i;
+  });
+  return m;
+}
+
+/** The incidents a filter keeps; counts agree with incidentKpis over the same data. */
+export function filterIncidents(c: IncidentColumns, f: IncidentFilter, out?: Float64Array): FilteredIncidents {
+  const catMask = mask(INCIDENT_CATEGORIES, f.categories);
+  const stMask = mask(INCIDENT_STATUSES, f.statuses);
+  const places = new Uint8Array(c.communities.length);
+  c.communities.forEach((x, i) => {
+    places[i] = (!f.street || x.street === f.street) && (!f.community || x.code === f.community) ? 1 : 0;
+  });
+  const positions = out && out.length >= c.length * 2 ? out : new Float64Array(c.length * 2);
+  const gridCounts = new Int32Array(c.grids.length);
+  const { lon, lat, cat, st, day, ci, gi } = c;
+  const from = f.from;
+  const to = f.to;
+  let k = 0;
+  for (let i = 0; i < c.length; i++) {
+    const d = day[i];
+    if (d < from || d >= to || !((catMask >> cat[i]) & 1) || !((stMask >> st[i]) & 1) || !places[ci[i]]) continue;
+    positions[2 * k] = lon[i];
+    positions[2 * k + 1] = lat[i];
+    gridCounts[gi[i]]++;
+    k++;
+  }
+  return { positions: positions.subarray(0, 2 * k), length: k, gridCounts };
+}
+
+/** Concatenates districts' columns (used by the 1M-incident benchmark). */
+export function concatColumns(parts: IncidentColumns[]): IncidentColumns {
+  const n = parts.reduce((s, p) => s + p.length, 0);
+  const cat = <T extends Float64Array | Int8Array | Int16Array>(make: (n: number) => T, pick: (p: IncidentColumns) => T) => {
+    const out = make(n);
+    let o = 0;
+    for (const p of parts) {
+      out.set(pick(p) as never, o);
+      o += p.length;
+    }
+    return out;
+  };
+  // Community and grid indices are shifted so that they stay unique across districts.
+  const shift = (pick: (p: IncidentColumns) => Int16Array, size: (p: IncidentColumns) => number) => {
+    const out = new Int16Array(n);
+    let o = 0;
+    let base = 0;
+    for (const p of parts) {
+      const a = pick(p);
+      for (let i = 0; i < p.length; i++) out[o + i] = a[i] + base;
+      o += p.length;
+      base += size(p);
+    }
+    return out;
+  };
+  return {
+    length: n,
+    lon: cat((m) => new Float64Array(m), (p) => p.lon),
+    lat: cat((m) => new Float64Array(m), (p) => p.lat),
+    cat: cat((m) => new Int8Array(m), (p) => p.cat),
+    st: cat((m) => new Int8Array(m), (p) => p.st),
+    day: cat((m) => new Int16Array(m), (p) => p.day),
+    ci: shift((p) => p.ci, (p) => p.communities.length),
+    gi: shift((p) => p.gi, (p) => p.grids.length),
+    communities: parts.flatMap((p) => p.communities),
+    grids: parts.flatMap((p) => p.grids)
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * deck.gl layers of /heatmap, built from the filtered incidents and the current mode. Cheap to
+ * rebuild on every change: the data objects are kept, only props change.
+ */
+import { GeoJsonLayer } from '@deck.gl/layers';
+import { GridLayer, HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
+import type { Layer } from '@deck.gl/core';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { PointBuffer } from './deck-layers';
+import {
+  FOCUS_COLOR,
+  GRID_CELL_M,
+  HEATMAP_RADIUS_PX,
+  HEX_RADIUS_M,
+  INCIDENT_RAMP,
+  classColor,
+  type HeatmapMode
+} from './heatmap-legend';
+
+export interface GridProps {
+  code: string;
+  households: number;
+  community?: string;
+}
+export type GridFeature = Feature<Polygon | MultiPolygon, GridProps>;
+
+export const HEATMAP_LAYER = {
+  heatmap: 'incident-heatmap',
+  hexagon: 'incident-hexagon',
+  grid: 'incident-grid',
+  choropleth: 'incident-choropleth',
+  focus: 'incident-focus'
+} as const;
+
+export interface HeatmapLayerInput {
+  mode: HeatmapMode;
+  points: PointBuffer;
+  /** Grid polygons (choropleth). */
+  grids?: FeatureCollection<Polygon | MultiPolygon, GridProps> | null;
+  /** Incidents per 1,000 households by grid code (choropleth). */
+  rates?: ReadonlyMap<string, number>;
+  breaks?: readonly number[];
+  /** Changes whenever `rates` change: the choropleth's update trigger. */
+  version: number;
+  focus?: GridFeature | null;
+  onColorDomain?: (domain: [number, number]) => void;
+}
+
+const rampRgb = INCIDENT_RAMP.map((c) => [...c]) as [number, number, number][];
+
+/** One deck.gl binary data object per point buffer: deck.gl re-aggregates only when it changes. */
+const dataCache = new WeakMap<PointBuffer, { length: number; attributes: { getPosition: { value: Float64Array; size: number } } }>();
+function binaryData(points: PointBuffer) {
+  let d = dataCache.get(points);
+  if (!d) dataCache.set(points, (d = { length: points.length, attributes: { getPosition: { value: points.positions, size: 2 } } }));
+  return d;
+}
+
+export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
+  const { mode, points, version } = input;
+  const data = binaryData(points);
+  const layers: Layer[] = [];
+  if (mode === 'heatmap') {
+    layers.push(
+      new HeatmapLayer({
+        id: HEATMAP_LAYER.heatmap,
+        data,
+        getWeight: 1,
+        radiusPixels: HEATMAP_RADIUS_PX,
+        intensity: 1,
+        threshold: 0.03,
+        aggregation: 'SUM',
+        colorRange: rampRgb
+      }) as unknown as Layer
+    );
+  } else if (mode === 'hexagon' || mode === 'grid') {
+    const common = {
+      data,
+      colorRange: rampRgb,
+      colorScaleType: 'quantize' as const,
+      extruded: false,
+      opacity: 0.75,
+      gpuAggregation: false,
+      onSetColorDomain: (d: [number, number]) => input.onColorDomain?.(d)
+    };
+    layers.push(
+      (mode === 'hexagon'
+        ? new HexagonLayer({ id: HEATMAP_LAYER.hexagon, radius: HEX_RADIUS_M, coverage: 0.92, ...common })
+        : new GridLayer({ id: HEATMAP_LAYER.grid, cellSize: GRID_CELL_M, coverage: 0.92, ...common })) as unknown as Layer
+    );
+  } else if (mode === 'choropleth' && input.grids) {
+    const rates = input.rates ?? new Map<string, number>();
+    const breaks = input.breaks ?? [];
+    layers.push(
+      new GeoJsonLayer<GridProps>({
+        id: HEATMAP_LAYER.choropleth,
+        data: input.grids as FeatureCollection<Polygon | MultiPolygon, GridProps>,
+        filled: true,
+        stroked: true,
+        getFillColor: (f) => [...classColor(rates.get(f.properties.code) ?? 0, breaks), 210],
+        getLineColor: [255, 255, 255, 200],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 0.5,
+        pickable: true,
+        updateTriggers: { getFillColor: [version, breaks.join(',')] }
+      }) as unknown as Layer
+    );
+  }
+  if (input.focus) {
+    layers.push(
+      new GeoJsonLayer({
+        id: HEATMAP_LAYER.focus,
+        data: [input.focus],
+        filled: false,
+        stroked: true,
+        getLineColor: [...FOCUS_COLOR, 255],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3
+      }) as unknown as Layer
+    );
+  }
+  return layers;
+}

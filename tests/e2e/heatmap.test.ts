@@ -1,0 +1,183 @@
+/**
+ * /heatmap in real Chromium for Qufu (350,000 incidents): filter to one category and one month,
+ * read the KPI cards and check them against the same named SQL run by native DuckDB over the
+ * Parquet files; hotspot click zooms; aggregation modes and legend; briefing mode steps to the
+ * next saved view; the PNG export is a real picture with its legend.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { openNodeDb } from '../../scripts/lib/node-db';
+import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
+import { legendBox, HEADER_PX, FOOTER_PX } from '../../src/lib/export/png';
+import { INCIDENT_RAMP } from '../../src/lib/map/heatmap-legend';
+import { launch, pixelStats, screenshot, waitForMap } from './browser';
+
+const baseUrl = inject('baseUrl');
+const QUFU = '370881';
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  page.on('pageerror', (e) => errors.push(e.message));
+});
+afterAll(async () => browser?.close());
+
+const kpiText = (k: string) => page.locator(`.heatmap aside [data-kpi="${k}"] .value`).innerText();
+const zh = (n: number, digits = 0) => new Intl.NumberFormat('zh-CN', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+type MapHandle = { __gridatlasMap: { getZoom(): number; getCenter(): { lng: number; lat: number } } };
+
+describe('/heatmap (Qufu)', () => {
+  it('one category and one month: KPI cards equal the same SQL in Node over the Parquet', async () => {
+    await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
+    await waitForMap(page);
+    await expect.poll(() => kpiText('incidents'), { timeout: 60_000 }).toBe('350,000');
+
+    const filter: IncidentFilter = {
+      categories: ['sanitation'],
+      statuses: [...INCIDENT_STATUSES],
+      from: dateToDay('2025-03-01'),
+      to: dateToDay('2025-04-01'),
+      street: null,
+      community: null
+    };
+    const db = await openNodeDb();
+    const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
+    const [k] = await db.all<{ incidents: number; closed_rate: number; median_hours: number }>(incidentKpis(src, QUFU, filter));
+    const hot = await db.all<{ grid: string; rate: number }>(incidentHotspots(src, QUFU, filter));
+    const top = await db.all<{ category: string }>(incidentTopCategories(src, QUFU, filter));
+    db.close();
+    expect(k.incidents).toBeGreaterThan(1000);
+
+    for (const c of INCIDENT_CATEGORIES) if (c !== 'sanitation') await page.locator(`[data-testid=filters] input[data-category=${c}]`).uncheck();
+    await page.locator('[data-testid=month]').selectOption('14'); // 2025-03
+    await expect.poll(() => page.locator('[data-testid=range]').innerText()).toBe('2025-03-01 – 2025-03-31');
+
+    await expect.poll(() => kpiText('incidents'), { timeout: 30_000 }).toBe(zh(k.incidents));
+    expect(await kpiText('closed-rate')).toBe(`${zh(k.closed_rate * 100, 1)}%`);
+    expect(await kpiText('median-hours')).toBe(`${zh(k.median_hours, 1)} 小时`);
+    const shownHot = await page.locator('.heatmap aside [data-kpi=hotspots] button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-grid')));
+    expect(shownHot).toEqual(hot.map((h) => h.grid));
+    const shownTop = await page.locator('.heatmap aside [data-kpi=top-categories] button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-category')));
+    expect(shownTop).toEqual(top.map((t) => t.category));
+    expect(shownTop).toEqual(['sanitation']);
+
+    // The client-side filter pass over 350k incidents is what makes the map instant.
+    const ms = Number(await page.locator('.heatmap').getAttribute('data-filter-ms'));
+    expect(ms).toBeGreaterThan(0);
+    expect(ms).toBeLessThan(100);
+
+    await page.waitForTimeout(800);
+    const shot = await screenshot(page, 'heatmap-370881-sanitation-2025-03');
+    expect(pixelStats(shot).colours).toBeGreaterThan(40);
+  });
+
+  it('a hotspot click zooms the map to that grid', async () => {
+    const before = await page.evaluate(() => (window as unknown as MapHandle).__gridatlasMap.getZoom());
+    const first = page.locator('.heatmap aside [data-kpi=hotspots] button').first();
+    const grid = await first.getAttribute('data-grid');
+    await first.click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as MapHandle).__gridatlasMap.getZoom())).toBeGreaterThan(before + 2);
+    const center = await page.evaluate(() => (window as unknown as MapHandle).__gridatlasMap.getCenter());
+    const bounds = await page.evaluate(async (code) => {
+      const fc = await (await fetch('/data/370881/map/grids.geojson')).json();
+      const f = fc.features.find((x: { properties: { code: string } }) => x.properties.code === code);
+      const xs = (f.geometry.coordinates.flat(Infinity) as number[]).filter((_, i) => i % 2 === 0);
+      const ys = (f.geometry.coordinates.flat(Infinity) as number[]).filter((_, i) => i % 2 === 1);
+      return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+    }, grid);
+    expect(center.lng).toBeGreaterThan(bounds[0]);
+    expect(center.lng).toBeLessThan(bounds[2]);
+    expect(center.lat).toBeGreaterThan(bounds[1]);
+    expect(center.lat).toBeLessThan(bounds[3]);
+    await waitForMap(page);
+    await screenshot(page, 'heatmap-370881-hotspot');
+  });
+
+  it('hexagon and choropleth modes with a legend that says what the colours mean', async () => {
+    await page.getByRole('button', { name: '重置筛选' }).click();
+    await expect.poll(() => kpiText('incidents'), { timeout: 30_000 }).toBe('350,000');
+    await page.locator('[data-kpi=incidents]').first().click();
+    await page.locator('input[name=mode][value=hexagon]').check();
+    const legend = page.locator('aside [data-testid=heatmap-legend]');
+    await expect.poll(() => legend.getAttribute('data-mode')).toBe('hexagon');
+    await expect.poll(() => legend.locator('li').count(), { timeout: 20_000 }).toBe(INCIDENT_RAMP.length);
+    expect(await legend.innerText()).toContain('每个六边形');
+    await waitForMap(page);
+    await page.waitForTimeout(800);
+    await screenshot(page, 'heatmap-370881-hexagon');
+
+    await page.locator('input[name=mode][value=choropleth]').check();
+    await expect.poll(() => legend.innerText()).toContain('每千户事件数');
+    expect(await legend.locator('li').count()).toBeGreaterThan(3);
+    await page.waitForTimeout(1200);
+    const shot = await screenshot(page, 'heatmap-370881-choropleth');
+    // The darkest class colour is on the map (some grids are hot).
+    expect(pixelStats(shot).near(INCIDENT_RAMP[5], 60)).toBeGreaterThan(50);
+  });
+
+  it('timeline plays month by month and pauses on a month', async () => {
+    await page.locator('[data-testid=play]').click();
+    await expect.poll(() => page.locator('[data-testid=range]').innerText(), { timeout: 10_000 }).toBe('2024-02-01 – 2024-02-29');
+    await page.locator('[data-testid=play]').click();
+    const paused = await page.locator('[data-testid=range]').innerText();
+    await page.waitForTimeout(1600);
+    expect(await page.locator('[data-testid=range]').innerText()).toBe(paused);
+    expect(await page.locator('[data-testid=month]').inputValue()).not.toBe('-1');
+    await page.getByRole('button', { name: '重置筛选' }).click();
+  });
+
+  it('briefing mode: full screen, steps to the next saved view, exports a PNG with legend', async () => {
+    await page.locator('[data-testid=briefing-enter]').click();
+    await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(1);
+    expect(await page.locator('.heatmap aside').isVisible()).toBe(false);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区两年概况');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('冬季安全隐患');
+    expect(await page.locator('[data-testid=briefing-range]').innerText()).toContain('2024-11-01 – 2025-03-31');
+    expect(await page.locator('.heatmap').getAttribute('data-mode')).toBe('hexagon');
+    await expect.poll(() => page.locator('[data-testid=briefing] [data-kpi=top-categories] button').count(), { timeout: 20_000 }).toBe(1);
+    await waitForMap(page);
+    await page.waitForTimeout(1000);
+    await screenshot(page, 'heatmap-370881-briefing');
+
+    const mapSize = await page.locator('.mapbox').evaluate((e) => [e.clientWidth, e.clientHeight]);
+    const rows = await page.locator('[data-testid=briefing] [data-testid=heatmap-legend] li').count();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=briefing-export]').click()]);
+    const path = await download.path();
+    const buf = readFileSync(path);
+    const png = PNG.sync.read(buf);
+    expect(png.width).toBe(mapSize[0]);
+    expect(png.height).toBe(mapSize[1] + HEADER_PX + FOOTER_PX);
+    const stats = pixelStats(buf);
+    expect(stats.colours).toBeGreaterThan(40);
+    expect(stats.nonBackground).toBeGreaterThan(0.2);
+    // The legend box: mostly white, with the ramp's lightest and darkest swatches.
+    const box = legendBox(mapSize[0], mapSize[1], rows);
+    let white = 0, dark = 0, light = 0;
+    for (let y = box.y; y < box.y + box.height; y++)
+      for (let x = box.x; x < box.x + box.width; x++) {
+        const o = (y * png.width + x) * 4;
+        const [r, g, b] = [png.data[o], png.data[o + 1], png.data[o + 2]];
+        if (r > 240 && g > 240 && b > 240) white++;
+        const near = (c: readonly number[]) => Math.abs(r - c[0]) + Math.abs(g - c[1]) + Math.abs(b - c[2]) < 12;
+        if (near(INCIDENT_RAMP[5])) dark++;
+        if (near(INCIDENT_RAMP[0])) light++;
+      }
+    expect(white / (box.width * box.height)).toBeGreaterThan(0.4);
+    expect(dark).toBeGreaterThan(300);
+    expect(light).toBeGreaterThan(300);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(0);
+  });
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
