@@ -1,0 +1,160 @@
+/**
+ * /compare: which districts are side by side (2–3, kept in the URL as ?ds=230102,370881), and
+ * their figures from the named comparison SQL of queries.ts run by DuckDB-wasm over the Parquet.
+ */
+import { replaceState } from '$app/navigation';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { DISTRICT_CODES, isDistrictCode } from '$lib/data/districts';
+import { openDb, type ArrowTable, type BrowserDb } from '$lib/data/duckdb-browser';
+import { mapLayerUrl } from '$lib/data/paths';
+import type { ComputedCounts } from '$lib/data/published';
+import { COMPARE_QUERIES, COMPARE_TABLES, type CompareQueryName } from '$lib/data/queries';
+import type { DistrictCode, IncidentCategory, StationKind } from '$lib/data/schema';
+import { dataset } from './dataset.svelte';
+
+export const PARAM = 'ds';
+export const MIN_DISTRICTS = 2;
+export const MAX_DISTRICTS = 3;
+
+export interface CompareSummary {
+  households: number;
+  communities: number;
+  grids: number;
+  compounds: number;
+  median_hh_grid: number;
+  grids_in_band: number;
+  stations: number;
+  stations_per_10k: number;
+  incidents: number;
+  incidents_per_1000: number;
+  closed: number;
+  closed_rate: number | null;
+  median_close_hours: number | null;
+}
+
+export interface DistrictFigures {
+  summary: CompareSummary;
+  gridHouseholds: number[];
+  stationKinds: { kind: StationKind; n: number }[];
+  categories: { category: IncidentCategory; n: number; per_1000: number }[];
+  closeDays: { days: number; n: number }[];
+  monthly: { month: string; n: number }[];
+}
+
+export type CommunityMap = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string; households: number }>;
+
+/** Reads ?ds=…: 2–3 distinct known codes in the dataset's order, or all three. */
+export function parseSelection(param: string | null): DistrictCode[] {
+  const want = new Set((param ?? '').split(',').map((s) => s.trim()));
+  const codes = DISTRICT_CODES.filter((c) => want.has(c));
+  return codes.length >= MIN_DISTRICTS ? codes.slice(0, MAX_DISTRICTS) : [...DISTRICT_CODES];
+}
+
+/** The selection after ticking or unticking one district; never fewer than two. */
+export function toggleSelection(current: readonly DistrictCode[], code: DistrictCode): DistrictCode[] {
+  const on = new Set(current);
+  if (on.has(code)) {
+    if (on.size <= MIN_DISTRICTS) return [...current];
+    on.delete(code);
+  } else on.add(code);
+  return DISTRICT_CODES.filter((c) => on.has(c));
+}
+
+/** Arrow rows as plain objects; BIGINT becomes number. */
+export function plainRows<T>(t: ArrowTable): T[] {
+  return t.toArray().map((r) => {
+    const o = r.toJSON() as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (typeof o[k] === 'bigint') o[k] = Number(o[k]);
+    return o as T;
+  });
+}
+
+export function computedCounts(f: DistrictFigures): ComputedCounts {
+  return {
+    communities: f.summary.communities,
+    grids: f.summary.grids,
+    compounds: f.summary.compounds,
+    incidents: f.summary.incidents,
+    stations: Object.fromEntries(f.stationKinds.map((k) => [k.kind, k.n]))
+  };
+}
+
+class CompareState {
+  selected = $state<DistrictCode[]>([...DISTRICT_CODES]);
+  figures = $state.raw<Partial<Record<DistrictCode, DistrictFigures>>>({});
+  maps = $state.raw<Partial<Record<DistrictCode, CommunityMap>>>({});
+  error = $state<string | null>(null);
+  /** Milliseconds from opening the page's database to the first answered query (null until then). */
+  startMs = $state<number | null>(null);
+  /** Milliseconds to load (decode + insert) the tables, per district. */
+  loadMs = $state.raw<Partial<Record<DistrictCode, number>>>({});
+
+  private db: BrowserDb | null = null;
+  private loading = new Map<DistrictCode, Promise<void>>();
+
+  loaded = $derived(this.selected.every((c) => this.figures[c]));
+
+  initFromUrl() {
+    if (typeof location === 'undefined') return;
+    this.selected = parseSelection(new URLSearchParams(location.search).get(PARAM));
+  }
+
+  toggle(code: DistrictCode) {
+    this.selected = toggleSelection(this.selected, code);
+    const url = new URL(location.href);
+    url.searchParams.set(PARAM, this.selected.join(','));
+    replaceState(url, {});
+  }
+
+  async database(): Promise<BrowserDb> {
+    if (this.db) return this.db;
+    const t0 = performance.now();
+    const db = await openDb(dataset.root);
+    await db.query('SELECT 1');
+    this.startMs ??= performance.now() - t0;
+    return (this.db = db);
+  }
+
+  async run<T>(name: CompareQueryName, code: DistrictCode): Promise<T[]> {
+    const db = await this.database();
+    return plainRows<T>(await db.query(COMPARE_QUERIES[name](db.source, code)));
+  }
+
+  /** Loads one district's tables and runs every comparison query once per session. */
+  load(code: DistrictCode): Promise<void> {
+    if (!isDistrictCode(code)) return Promise.resolve();
+    let p = this.loading.get(code);
+    if (!p) {
+      p = this.fetchDistrict(code).catch((e) => {
+        this.loading.delete(code);
+        this.error = e instanceof Error ? e.message : String(e);
+      });
+      this.loading.set(code, p);
+    }
+    return p;
+  }
+
+  private async fetchDistrict(code: DistrictCode) {
+    const mapReq = fetch(mapLayerUrl(dataset.root, code, 'communities')).then((r) => {
+      if (!r.ok) throw new Error(`communities.geojson (${code}): ${r.status}`);
+      return r.json() as Promise<CommunityMap>;
+    });
+    const db = await this.database();
+    const t0 = performance.now();
+    await db.use([...COMPARE_TABLES], code);
+    this.loadMs = { ...this.loadMs, [code]: performance.now() - t0 };
+    const [summary] = await this.run<CompareSummary>('summary', code);
+    const figures: DistrictFigures = {
+      summary,
+      gridHouseholds: (await this.run<{ households: number }>('gridHouseholds', code)).map((r) => r.households),
+      stationKinds: await this.run('stationKinds', code),
+      categories: await this.run('categories', code),
+      closeDays: await this.run('closeDays', code),
+      monthly: await this.run('monthly', code)
+    };
+    this.figures = { ...this.figures, [code]: figures };
+    this.maps = { ...this.maps, [code]: await mapReq };
+  }
+}
+
+export const compare = new CompareState();

@@ -1,0 +1,108 @@
+/**
+ * /compare in real Chromium: the figures the page reads out (DuckDB-wasm over the Parquet) are
+ * the same as the same named SQL run by Node DuckDB; the SQL console refuses a write with a
+ * message, explains a DuckDB error, runs a query and exports it as CSV.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { compareSummary, parquetSource } from '../../src/lib/data/queries';
+import type { DistrictCode } from '../../src/lib/data/schema';
+import { openNodeDb } from '../../scripts/lib/node-db';
+import { launch, pixelStats, screenshot } from './browser';
+
+const baseUrl = inject('baseUrl');
+const DISTRICTS: DistrictCode[] = ['230102', '370881'];
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const expected: Record<string, { median_hh_grid: number; incidents_per_1000: number; grids: number }> = {};
+
+beforeAll(async () => {
+  const db = await openNodeDb();
+  const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
+  for (const d of DISTRICTS) [expected[d]] = (await db.all(compareSummary(src, d))) as never[];
+  db.close();
+  browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+afterAll(async () => browser?.close());
+
+/** A number as the page shows it (zh-CN grouping) back to a number. */
+const num = (s: string) => Number(s.replaceAll(',', '').replace('%', ''));
+
+describe('compare', () => {
+  it('shows Daoli and Qufu side by side with the figures Node DuckDB computes', async () => {
+    await page.goto(`${baseUrl}/compare?ds=${DISTRICTS.join(',')}`);
+    const cell = (key: string, d: string) => page.getByTestId(`metric-${key}-${d}`);
+    for (const d of DISTRICTS) await expect.poll(() => cell('median_hh_grid', d).innerText(), { timeout: 120_000 }).not.toBe('…');
+    // Bincheng was not asked for: two columns only.
+    expect(await page.locator('[data-testid^="metric-median_hh_grid-"]').count()).toBe(2);
+    expect(await page.locator('[data-testid="compare-panels"] article').count()).toBe(2);
+    for (const d of DISTRICTS) {
+      const median = num(await cell('median_hh_grid', d).innerText());
+      const rate = num(await cell('incidents_per_1000', d).innerText());
+      expect(median).toBeCloseTo(expected[d].median_hh_grid, 1);
+      expect(rate).toBeCloseTo(expected[d].incidents_per_1000, 1);
+      expect(num(await cell('grids', d).innerText())).toBe(expected[d].grids);
+      // The panel's histogram marks the same median.
+      const label = (await page.locator(`article[data-district="${d}"] .median-label`).textContent()) ?? '';
+      expect(num(label.replace(/^\D+/, ''))).toBeCloseTo(expected[d].median_hh_grid, 1);
+    }
+    // Published figures: Qufu's 83 Red-Sail stations are matched, non-comparable ones show "—".
+    await expect.poll(() => page.locator('[data-key="370881-red_sail_stations"] [data-computed]').innerText()).toBe('83');
+    expect(await page.locator('[data-key="370881-volunteers"] [data-computed]').innerText()).toBe('—');
+    expect(await page.locator('[data-key="230102-grids"] [data-diff]').innerText()).toContain(String(expected['230102'].grids - 2048).replace('-', '-'));
+    // Small multiples at one scale: every map has the same metres per pixel.
+    await expect.poll(() => page.locator('svg[data-metres-per-pixel]').count(), { timeout: 30_000 }).toBe(2);
+    const mpp = await page.locator('svg[data-metres-per-pixel]').evaluateAll((els) => els.map((e) => e.getAttribute('data-metres-per-pixel')));
+    expect(new Set(mpp).size).toBe(1);
+    await screenshot(page, 'compare-230102-370881');
+    await page.screenshot({ path: 'tests/screenshots/compare-230102-370881-full.png', fullPage: true });
+    const png = await page.locator('[data-testid="compare-panels"]').screenshot();
+    expect(pixelStats(png).colours).toBeGreaterThan(10);
+  });
+
+  it('exports a chart as PNG', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('button[data-export="png"][data-name="households-per-grid-370881"]').click()
+    ]);
+    expect(download.suggestedFilename()).toBe('households-per-grid-370881.png');
+    const stats = pixelStats(readFileSync((await download.path())!));
+    expect(stats.width).toBeGreaterThan(300);
+    expect(stats.nonBackground).toBeGreaterThan(0.02);
+  });
+
+  it('SQL console: refuses a write, shows DuckDB errors, runs a query and exports CSV', async () => {
+    const sql = page.getByTestId('console-sql');
+    const run = page.getByTestId('console-run');
+    const error = page.getByTestId('console-error');
+
+    await sql.fill('DROP TABLE grids_230102');
+    await run.click();
+    await expect.poll(() => error.innerText()).toContain('DROP');
+    expect(await error.innerText()).toContain('只读');
+
+    await sql.fill('SELECT nope FROM grids_230102');
+    await run.click();
+    await expect.poll(() => error.innerText(), { timeout: 30_000 }).toContain('DuckDB');
+    expect(await error.innerText()).toContain('nope');
+
+    // The refused DROP did not touch the table.
+    await sql.fill(`SELECT community, count(*) AS grids, sum(households) AS households FROM grids_370881 GROUP BY community ORDER BY community`);
+    await run.click();
+    await expect.poll(() => page.getByTestId('console-result').locator('tbody tr').count(), { timeout: 30_000 }).toBe(44);
+    expect(await error.count()).toBe(0);
+    await screenshot(page, 'compare-console');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="csv"][data-name="sql-result"]').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(csv[0]).toBe('community,grids,households');
+    expect(csv).toHaveLength(45);
+    const total = csv.slice(1).reduce((s, line) => s + Number(line.split(',')[1]), 0);
+    expect(total).toBe(267);
+    expect(pageErrors).toEqual([]);
+  });
+});
