@@ -1,0 +1,101 @@
+/**
+ * The planner's map: one community's boundary, compounds, roads, buildings coloured by grid and
+ * grid outlines with labels, as a style document built from data. Buildings are coloured from
+ * feature-state (`seq`: the grid's sequence number; `selected`), joined on the building id
+ * (`promoteId`), so an edit restyles only the buildings it moved instead of rebuilding sources.
+ */
+import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
+import type { FeatureCollection } from 'geojson';
+import type { CommunityData } from '$lib/state/plan-core';
+import { LABEL_FONT } from './style';
+import { COLORS, GRID_PALETTE } from './legend';
+
+export const PLAN_SOURCE = {
+  boundary: 'plan-boundary',
+  compounds: 'plan-compounds',
+  roads: 'plan-roads',
+  buildings: 'plan-buildings',
+  grids: 'plan-grids',
+  labels: 'plan-grid-labels'
+} as const;
+
+export const PLAN_LAYER = {
+  background: 'plan-background',
+  boundaryFill: 'plan-boundary-fill',
+  boundary: 'plan-boundary-line',
+  compounds: 'plan-compounds',
+  roads: 'plan-roads',
+  buildings: 'plan-buildings',
+  selected: 'plan-buildings-selected',
+  grids: 'plan-grid-borders',
+  labels: 'plan-grid-labels'
+} as const;
+
+export const SELECTED_COLOR = '#d00000';
+
+/** Palette colour of a grid by its sequence number (the same rule as the district map). */
+export function gridColor(seq: number): string {
+  return GRID_PALETTE[seq % GRID_PALETTE.length];
+}
+
+/** Fill colour of a building from its feature-state `seq`; neutral before the state is set. */
+export function buildingColorByState(): ExpressionSpecification {
+  const cases: (string | number)[] = [];
+  GRID_PALETTE.forEach((c, i) => cases.push(i, c));
+  return ['match', ['%', ['to-number', ['coalesce', ['feature-state', 'seq'], -1]], GRID_PALETTE.length], ...cases, COLORS.building] as unknown as ExpressionSpecification;
+}
+
+export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection): StyleSpecification {
+  return {
+    version: 8,
+    name: `gridatlas-plan-${d.code}`,
+    sources: {
+      [PLAN_SOURCE.boundary]: { type: 'geojson', data: { type: 'FeatureCollection', features: d.boundary ? [d.boundary] : [] } },
+      [PLAN_SOURCE.compounds]: { type: 'geojson', data: d.compounds },
+      [PLAN_SOURCE.roads]: { type: 'geojson', data: d.roads },
+      [PLAN_SOURCE.buildings]: { type: 'geojson', data: { type: 'FeatureCollection', features: d.buildings }, promoteId: 'id' },
+      [PLAN_SOURCE.grids]: { type: 'geojson', data: grids },
+      [PLAN_SOURCE.labels]: { type: 'geojson', data: labels }
+    },
+    layers: [
+      { id: PLAN_LAYER.background, type: 'background', paint: { 'background-color': COLORS.background } },
+      { id: PLAN_LAYER.boundaryFill, type: 'fill', source: PLAN_SOURCE.boundary, paint: { 'fill-color': COLORS.land } },
+      { id: PLAN_LAYER.compounds, type: 'fill', source: PLAN_SOURCE.compounds, paint: { 'fill-color': COLORS.compound, 'fill-opacity': 0.8 } },
+      {
+        id: PLAN_LAYER.roads,
+        type: 'line',
+        source: PLAN_SOURCE.roads,
+        paint: {
+          'line-color': ['match', ['get', 'class'], 'primary', COLORS.road.primary, 'secondary', COLORS.road.secondary, COLORS.road.tertiary],
+          'line-width': ['interpolate', ['linear'], ['zoom'], 13, ['match', ['get', 'class'], 'primary', 3, 'secondary', 2, 1], 17, ['match', ['get', 'class'], 'primary', 14, 'secondary', 10, 5]]
+        }
+      },
+      {
+        id: PLAN_LAYER.buildings,
+        type: 'fill',
+        source: PLAN_SOURCE.buildings,
+        paint: { 'fill-color': buildingColorByState(), 'fill-opacity': 0.9, 'fill-outline-color': '#8a8274' }
+      },
+      {
+        id: PLAN_LAYER.selected,
+        type: 'line',
+        source: PLAN_SOURCE.buildings,
+        paint: { 'line-color': SELECTED_COLOR, 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0] }
+      },
+      { id: PLAN_LAYER.grids, type: 'line', source: PLAN_SOURCE.grids, paint: { 'line-color': COLORS.grid, 'line-width': 2, 'line-dasharray': [3, 2] } },
+      { id: PLAN_LAYER.boundary, type: 'line', source: PLAN_SOURCE.boundary, paint: { 'line-color': COLORS.outline, 'line-width': 3 } },
+      {
+        id: PLAN_LAYER.labels,
+        type: 'symbol',
+        source: PLAN_SOURCE.labels,
+        layout: {
+          'text-field': ['concat', ['get', 'seq'], '\n', ['to-string', ['get', 'households']], '户'],
+          'text-font': LABEL_FONT,
+          'text-size': 13,
+          'text-allow-overlap': true
+        },
+        paint: { 'text-color': COLORS.grid, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 2 }
+      }
+    ]
+  };
+}
