@@ -51,8 +51,8 @@ describe('pages', () => {
   for (const [route, navText, district] of [
     ['plan', '网格规划', '230102'],
     ['heatmap', '事件热力', '370881'],
-    ['compare', '区域对比', '371602'],
-    ['rider', '骑手驿站', '230102']
+    ['compare', '区域对比', '371602']
+    // /rider draws a light SVG map of its own (no maplibre): tests/e2e/rider.test.ts.
   ] as const) {
     it(`${route}: reached from the navigation, draws the ${district} map with its outline`, async () => {
       await page.goto(`${baseUrl}/?d=${district}`);

@@ -1,0 +1,45 @@
+/** The rider page's compact data (written by scripts/rider/build.ts) and its decoding. */
+import type { DistrictCode, StationKind, StationService } from '../data/schema';
+import type { LonLat } from './network';
+
+export const RIDER_DATA_VERSION = 1;
+
+export interface RiderStation {
+  id: string;
+  kind: StationKind;
+  name: string;
+  address: string;
+  services: StationService[];
+  opens: string;
+  closes: string;
+  lon: number;
+  lat: number;
+}
+
+export interface RiderStations {
+  version: number;
+  district: DistrictCode;
+  stations: RiderStation[];
+}
+
+export interface RiderRoads {
+  version: number;
+  /** 'osm': real OpenStreetMap roads (ODbL); 'synthetic': the demo dataset's generated roads. */
+  source: 'osm' | 'synthetic';
+  /** Lines as flat [dx, dy, dx, dy, …] in 1e-5 degrees from origin. */
+  origin: [number, number];
+  lines: number[][];
+}
+
+export function decodeRoads(r: RiderRoads): LonLat[][] {
+  const [ox, oy] = r.origin;
+  return r.lines.map((flat) => {
+    const out: LonLat[] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push([ox + flat[i] / 1e5, oy + flat[i + 1] / 1e5]);
+    return out;
+  });
+}
+
+export function riderUrl(root: string, code: DistrictCode, file: 'stations' | 'roads'): string {
+  return `${root}/${code}/rider/${file}.json`;
+}

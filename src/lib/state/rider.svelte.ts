@@ -1,0 +1,127 @@
+/**
+ * The rider page's state: where the rider is (GPS, a tap on the map or a typed place), the
+ * filters, the district's compact station and road data, and the nearest stations. Everything
+ * is computed on the device: the location is never sent anywhere.
+ */
+import type { DistrictCode } from '$lib/data/schema';
+import { decodeRoads, riderUrl, type RiderRoads, type RiderStations } from '$lib/geo/nearest-data';
+import { nearestStations, routeLine, stationFinder, type NearestResult, type StationFinder } from '$lib/geo/nearest-stations';
+import type { LonLat } from '$lib/geo/network';
+import { RIDER_KINDS } from '$lib/map/legend';
+
+export type LocationSource = 'gps' | 'tap' | 'typed';
+
+class RiderState {
+  code = $state<DistrictCode | null>(null);
+  stations = $state.raw<RiderStations | null>(null);
+  roads = $state.raw<RiderRoads | null>(null);
+  /** Built from stations (+ roads once they arrive). */
+  finder = $state.raw<StationFinder | null>(null);
+  location = $state.raw<{ lon: number; lat: number; source: LocationSource; label?: string } | null>(null);
+  locating = $state(false);
+  locateError = $state(false);
+  charging = $state(false);
+  openNow = $state(false);
+  allKinds = $state(false);
+  selected = $state<string | null>(null);
+  error = $state<string | null>(null);
+  /** Re-evaluated each minute so "open now" stays true. */
+  now = $state(Date.now());
+
+  results = $derived.by((): NearestResult[] => {
+    if (!this.finder || !this.location) return [];
+    return nearestStations(this.finder, this.location.lon, this.location.lat, 5, {
+      kinds: this.allKinds ? undefined : new Set<string>(RIDER_KINDS),
+      services: this.charging ? ['charging'] : [],
+      openNow: this.openNow,
+      now: this.now
+    });
+  });
+
+  route = $derived.by((): { line: LonLat[]; method: 'road' | 'straight' } | null => {
+    if (!this.finder || !this.location || !this.selected) return null;
+    const i = this.finder.stations.findIndex((s) => s.id === this.selected);
+    return i < 0 ? null : routeLine(this.finder, this.location.lon, this.location.lat, i);
+  });
+
+  private loading: DistrictCode | null = null;
+
+  /** Stations first (the first answer, by straight line), then the roads (riding distances). */
+  load(root: string, code: DistrictCode): Promise<void> {
+    if (this.loading === code) return Promise.resolve();
+    this.loading = code;
+    this.stations = null;
+    this.roads = null;
+    this.finder = null;
+    this.selected = null;
+    this.error = null;
+    return this.fetchData(root, code);
+  }
+
+  private async fetchData(root: string, code: DistrictCode): Promise<void> {
+    try {
+      const res = await fetch(riderUrl(root, code, 'stations'));
+      if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
+      const st = (await res.json()) as RiderStations;
+      if (this.loading !== code) return;
+      this.code = code;
+      this.stations = st;
+      this.finder = stationFinder(st.stations);
+      performance.mark('rider-stations');
+      // The roads only now, so they do not share the phone's bandwidth with the stations.
+      const r = await fetch(riderUrl(root, code, 'roads'));
+      if (!r.ok || this.loading !== code) return;
+      const roads = (await r.json()) as RiderRoads;
+      // Let the first answer paint before building the network.
+      await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+      if (this.loading !== code) return;
+      this.roads = roads;
+      this.finder = stationFinder(st.stations, decodeRoads(roads));
+      performance.mark('rider-roads');
+    } catch (e) {
+      if (this.loading === code) this.error = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  locate(): void {
+    if (typeof navigator === 'undefined' || !navigator.geolocation) {
+      this.locateError = true;
+      return;
+    }
+    this.locating = true;
+    navigator.geolocation.getCurrentPosition(
+      (p) => {
+        this.locating = false;
+        this.locateError = false;
+        this.location = { lon: p.coords.longitude, lat: p.coords.latitude, source: 'gps' };
+        performance.mark('rider-located');
+      },
+      () => {
+        this.locating = false;
+        this.locateError = true;
+      },
+      { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 }
+    );
+  }
+
+  setPoint(lon: number, lat: number, source: LocationSource, label?: string) {
+    this.location = { lon, lat, source, label };
+    this.selected = null;
+  }
+
+  /** A typed place: the first station whose name or address contains the text. */
+  findPlace(text: string): boolean {
+    const q = text.trim();
+    if (!q || !this.stations) return false;
+    const hit = this.stations.stations.find((s) => s.name.includes(q) || s.address.includes(q));
+    if (!hit) return false;
+    this.setPoint(hit.lon, hit.lat, 'typed', hit.address || hit.name);
+    return true;
+  }
+
+  tick() {
+    this.now = Date.now();
+  }
+}
+
+export const rider = new RiderState();

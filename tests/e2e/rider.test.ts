@@ -1,0 +1,166 @@
+/**
+ * /rider on a phone (390×844) with a throttled mobile profile (Lighthouse "slow 4G": 150 ms RTT,
+ * 1.6 Mbit/s down; CPU slowed ×RIDER_CPU_RATE, default 2: Lighthouse's ×4 is calibrated for a fast
+ * desktop and its guidance is ×2 on a low-end host such as this shared 2-core VM): geolocation mocked to central Daoli; the nearest warm-heart
+ * stations are listed with distances within the budget (≤ 200 KB JS gzipped, first answer
+ * < 1.5 s), the filters narrow them, the route draws, and an offline reload still answers.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { launch, screenshot } from './browser';
+import type { RiderRoads, RiderStations } from '../../src/lib/geo/nearest-data';
+import { decodeRoads } from '../../src/lib/geo/nearest-data';
+import { nearestStations, stationFinder } from '../../src/lib/geo/nearest-stations';
+import { RIDER_KINDS } from '../../src/lib/map/legend';
+
+const baseUrl = inject('baseUrl');
+const CPU_RATE = Number(process.env.RIDER_CPU_RATE ?? 2);
+const HERE = { longitude: 126.5502, latitude: 45.7301 };
+// 22:30 China time: some stations are closed, so "open now" must narrow the list.
+const NOW = new Date('2026-01-05T22:30:00+08:00');
+const data = JSON.parse(readFileSync('static/data/230102/rider/stations.json', 'utf8')) as RiderStations;
+const roads = JSON.parse(readFileSync('static/data/230102/rider/roads.json', 'utf8')) as RiderRoads;
+const finder = stationFinder(data.stations, decodeRoads(roads));
+const expected = (filter: Parameters<typeof nearestStations>[4]) =>
+  nearestStations(finder, HERE.longitude, HERE.latitude, 5, { now: NOW, ...filter }).map((r) => r.station.id);
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const scripts = new Map<string, number>();
+const errors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+  context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    geolocation: HERE,
+    permissions: ['geolocation'],
+    locale: 'zh-CN'
+  });
+  page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', async (r) => {
+    if (r.request().resourceType() !== 'script') return;
+    try {
+      scripts.set(r.url(), gzipSync(await r.body()).length);
+    } catch {
+      /* redirected or no body */
+    }
+  });
+});
+afterAll(async () => browser?.close());
+
+async function shownIds(): Promise<string[]> {
+  return page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')!));
+}
+
+describe('rider page', () => {
+  it('lists the nearest warm-heart stations with distances within the budget on a throttled phone', async () => {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 150,
+      downloadThroughput: (1.6 * 1024 * 1024) / 8,
+      uploadThroughput: (750 * 1024) / 8
+    });
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
+    await page.goto(`${baseUrl}/rider?d=230102`);
+    await page.locator('[data-testid=rider-result]').first().waitFor({ timeout: 15_000 });
+    const firstAnswer = await page.evaluate(() => performance.getEntriesByName('rider-first-answer')[0]?.startTime ?? -1);
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name} ${m.startTime.toFixed(0)}`));
+    // Riding distances replace the first straight-line estimate once the roads are in.
+    await expect.poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 }).toMatch(/OpenStreetMap|合成/);
+    await page.waitForLoadState('networkidle');
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+    const jsKb = [...scripts.values()].reduce((a, b) => a + b, 0) / 1024;
+    console.log(`[rider] JS ${jsKb.toFixed(1)} KB gzipped in ${scripts.size} files; first answer ${firstAnswer.toFixed(0)} ms (CPU ×${CPU_RATE}; ${marks.join(', ')})`);
+    for (const [u, b] of scripts) console.log(`[rider]   ${(b / 1024).toFixed(1)} KB ${u.replace(baseUrl, '')}`);
+    expect(scripts.size).toBeGreaterThan(0);
+    expect(jsKb).toBeLessThanOrEqual(200);
+    expect(firstAnswer).toBeGreaterThan(0);
+    expect(firstAnswer).toBeLessThan(1500);
+    // Light: none of the planner's heavy libraries came down.
+    const urls = [...scripts.keys()].join(' ');
+    expect(urls).not.toMatch(/duckdb|maplibre|deck/i);
+
+    const ids = await shownIds();
+    expect(ids).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
+    const kinds = await page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+    for (const k of kinds) expect(k).toContain('暖心驿站');
+    const dists = (await page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance')))));
+    expect(dists.length).toBe(5);
+    expect([...dists].sort((a, b) => a - b)).toEqual(dists);
+    expect(dists[0]).toBeGreaterThan(0);
+    expect(await page.getByTestId('distance').first().innerText()).toMatch(/^[\d,.]+ (米|公里)$/);
+    if (roads.source === 'osm') expect(await page.getByTestId('road-source').innerText()).toContain('OpenStreetMap');
+    await screenshot(page, 'rider-230102-nearest');
+  });
+
+  it('the filters narrow the list: open now, and charging among all kinds', async () => {
+    // Fix the page's clock (after the timing test: a fake clock would fake performance too).
+    await page.clock.setFixedTime(NOW);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 }).toMatch(/OpenStreetMap|合成/);
+    const before = await shownIds();
+    expect(before).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
+    await page.getByTestId('filter-open').check();
+    const open = expected({ kinds: new Set(RIDER_KINDS), openNow: true });
+    expect(open).not.toEqual(before);
+    await expect.poll(shownIds).toEqual(open);
+    for (const t of await page.locator('[data-testid=rider-result] .sub').allInnerTexts()) expect(t).not.toContain('已关闭');
+    await page.getByTestId('filter-open').uncheck();
+    await page.getByLabel('全部站点类型').check();
+    const all = expected({});
+    await expect.poll(shownIds).toEqual(all);
+    await page.getByTestId('filter-charging').check();
+    const charging = expected({ services: ['charging'] });
+    expect(charging).not.toEqual(all);
+    await expect.poll(shownIds).toEqual(charging);
+    await page.getByTestId('filter-charging').uncheck();
+    await page.getByLabel('全部站点类型').uncheck();
+    await expect.poll(shownIds).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
+  });
+
+  it('one tap draws the route to a station and offers navigation in a maps app', async () => {
+    expect(await page.getByTestId('route-line').count()).toBe(0);
+    await page.locator('[data-testid=rider-result][data-method=road] [data-testid=route-btn]').first().click();
+    await expect.poll(() => page.getByTestId('route-line').count()).toBe(1);
+    const points = Number(await page.getByTestId('rider-map').getAttribute('data-route'));
+    // Along roads: more than the two ends of a straight line.
+    if (roads.source === 'osm') expect(points).toBeGreaterThan(4);
+    const href = await page.getByRole('link', { name: '导航' }).first().getAttribute('href');
+    expect(href).toMatch(/^https:\/\/uri\.amap\.com\/navigation\?to=126\.\d+%2C45\.\d+/);
+    // The rider's own position is never in the link.
+    expect(href).not.toContain(String(HERE.latitude));
+    await screenshot(page, 'rider-230102-route');
+  });
+
+  it('answers again after an offline reload', async () => {
+    await expect.poll(() => page.locator('[data-cached]').getAttribute('data-cached'), { timeout: 20_000 }).toBe('true');
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 20_000 });
+    const before = await shownIds();
+    await context.setOffline(true);
+    try {
+      // The premise: the network really is gone for the page and its service worker.
+      const reach = await page.evaluate(() => fetch(`/data/not-cached-${Math.random()}.json`).then(() => 'online', () => 'offline'));
+      expect(reach).toBe('offline');
+      await page.reload();
+      await page.locator('[data-testid=rider-result]').first().waitFor({ timeout: 20_000 });
+      await expect.poll(shownIds, { timeout: 20_000 }).toEqual(before);
+      expect(await page.getByTestId('distance').first().innerText()).toMatch(/米|公里/);
+      await screenshot(page, 'rider-230102-offline');
+    } finally {
+      await context.setOffline(false);
+    }
+    expect(errors).toEqual([]);
+  });
+});
