@@ -137,15 +137,18 @@ describe('planner', () => {
   });
 
   it('exports GeoJSON and CSV; the GeoJSON imports back to the same grids; a bad file changes nothing', async () => {
+    await page.locator(`input[data-worker="${moved.to}"]`).fill('王芳');
+    await page.locator(`input[data-worker="${moved.to}"]`).press('Tab');
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-geojson').click()]);
     const text = readFileSync((await dl.path())!, 'utf8');
     const fc = JSON.parse(text) as { features: { properties: { code: string; households: number; buildings: string[] } }[] };
     expect(Object.fromEntries(fc.features.map((f) => [f.properties.code, f.properties.households]))).toEqual(moved.after);
     expect(fc.features.find((f) => f.properties.code === moved.to)!.properties.buildings).toContain(BUILDING);
+    expect(fc.features.find((f) => f.properties.code === moved.to)!.properties).toMatchObject({ worker: '王芳' });
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const lines = readFileSync((await csv.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\n');
     expect(lines[0]).toBe('grid,building,households,worker');
-    expect(lines).toContain(`${moved.to},${BUILDING},144,`);
+    expect(lines).toContain(`${moved.to},${BUILDING},144,王芳`);
     expect(lines.length).toBe(54);
 
     // Change the plan (move the building back by hand), then import the export: back to the exported grids.
