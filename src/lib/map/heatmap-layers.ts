@@ -56,6 +56,13 @@ function binaryData(points: PointBuffer) {
   return d;
 }
 
+const lengthCache = new WeakMap<PointBuffer, { length: number }>();
+function lengthData(points: PointBuffer) {
+  let d = lengthCache.get(points);
+  if (!d) lengthCache.set(points, (d = { length: points.length }));
+  return d;
+}
+
 export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
   const { mode, points, version } = input;
   const data = binaryData(points);
@@ -74,8 +81,17 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
       }) as unknown as Layer
     );
   } else if (mode === 'hexagon' || mode === 'grid') {
+    // Aggregation layers fill their own (3-component) position attribute from an accessor that
+    // reads the typed array; binary attributes of size 2 are not aggregated correctly in deck.gl 9.4.
+    const pos = points.positions;
     const common = {
-      data,
+      data: lengthData(points),
+      getPosition: (_: unknown, { index, target }: { index: number; target: number[] }) => {
+        target[0] = pos[2 * index];
+        target[1] = pos[2 * index + 1];
+        target[2] = 0;
+        return target as [number, number, number];
+      },
       colorRange: rampRgb,
       colorScaleType: 'quantize' as const,
       extruded: false,
