@@ -1,0 +1,142 @@
+/**
+ * /heatmap's numbers: the client-side filter (what the map draws) must agree with the named SQL
+ * (what the KPI cards and the choropleth read), over Qufu's real Parquet; the legend's classes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNodeDb, type NodeDb } from '../../scripts/lib/node-db';
+import {
+  INCIDENT_DAYS,
+  dateToDay,
+  dayToDate,
+  districtCommunities,
+  districtGrids,
+  incidentDailyCounts,
+  incidentFilterColumns,
+  incidentGridCounts,
+  incidentHotspots,
+  incidentKpis,
+  incidentWhere,
+  parquetSource,
+  type IncidentFilter
+} from '../../src/lib/data/queries';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
+import { concatColumns, filterIncidents, type IncidentColumns } from '../../src/lib/map/heatmap-data';
+import { INCIDENT_RAMP, NO_INCIDENTS, classColor, legendModel, rateBreaks } from '../../src/lib/map/heatmap-legend';
+
+const QUFU = '370881';
+const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
+const all: IncidentFilter = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+let db: NodeDb;
+let cols: IncidentColumns;
+
+beforeAll(async () => {
+  db = await openNodeDb();
+  const comms = await db.all<{ code: string; street: string }>(districtCommunities(src, QUFU));
+  const grids = (await db.all<{ code: string }>(districtGrids(src, QUFU))).map((g) => g.code);
+  const reader = await db.connection.runAndReadAll(incidentFilterColumns(src, QUFU));
+  const c = reader.getColumnsObjectJS() as unknown as Record<string, number[]>;
+  cols = {
+    length: c.lon.length,
+    lon: Float64Array.from(c.lon),
+    lat: Float64Array.from(c.lat),
+    cat: Int8Array.from(c.cat),
+    st: Int8Array.from(c.st),
+    day: Int16Array.from(c.day),
+    ci: Int16Array.from(c.ci),
+    gi: Int16Array.from(c.gi),
+    communities: comms.map((x) => ({ code: x.code, street: x.street })),
+    grids
+  };
+}, 60_000);
+afterAll(() => db?.close());
+
+describe('filterIncidents agrees with the KPI SQL', () => {
+  const cases: [string, Partial<IncidentFilter>][] = [
+    ['everything', {}],
+    ['one category, one month', { categories: ['sanitation'], from: dateToDay('2025-03-01'), to: dateToDay('2025-04-01') }],
+    ['open and dispatched, 2025', { statuses: ['open', 'dispatched'], from: dateToDay('2025-01-01') }],
+    ['a street, two categories', { street: '370881002', categories: ['safety', 'dispute'] }],
+    ['a community in winter', { community: '370881001002', from: dateToDay('2024-11-01'), to: dateToDay('2025-04-01') }],
+    ['no category', { categories: [] }]
+  ];
+  for (const [name, part] of cases) {
+    it(name, async () => {
+      const f = { ...all, ...part };
+      const [k] = await db.all<{ incidents: number }>(incidentKpis(src, QUFU, f));
+      const js = filterIncidents(cols, f);
+      expect(js.length).toBe(k.incidents);
+      expect(js.positions.length).toBe(2 * k.incidents);
+      if (name === 'everything') expect(k.incidents).toBe(350_000);
+      if (name === 'no category') expect(k.incidents).toBe(0);
+      else expect(k.incidents).toBeGreaterThan(0);
+    });
+  }
+
+  it('per-grid counts equal incidentGridCounts, hotspot rates follow from them', async () => {
+    const f = { ...all, categories: ['property' as const], from: dateToDay('2025-06-01'), to: dateToDay('2025-09-01') };
+    const sql = await db.all<{ grid: string; n: number }>(incidentGridCounts(src, QUFU, f));
+    const js = filterIncidents(cols, f);
+    const fromJs = new Map(cols.grids.map((g, i) => [g, js.gridCounts[i]]));
+    for (const r of sql) expect(fromJs.get(r.grid), r.grid).toBe(r.n);
+    expect([...fromJs.values()].reduce((a, b) => a + b, 0)).toBe(sql.reduce((a, r) => a + r.n, 0));
+    const [top] = await db.all<{ grid: string; n: number; households: number; rate: number }>(incidentHotspots(src, QUFU, f, 1));
+    expect(top.rate).toBeCloseTo((fromJs.get(top.grid)! * 1000) / top.households, 9);
+  });
+
+  it('daily counts (China time) sum to the total and cover the period', async () => {
+    const daily = await db.all<{ day: number; n: number }>(incidentDailyCounts(src, QUFU, { ...all, categories: ['safety'] }));
+    const [k] = await db.all<{ incidents: number }>(incidentKpis(src, QUFU, { ...all, categories: ['safety'] }));
+    expect(daily.reduce((a, r) => a + r.n, 0)).toBe(k.incidents);
+    expect(daily[0].day).toBe(0);
+    expect(daily.at(-1)!.day).toBe(INCIDENT_DAYS - 1);
+    // The JS day column says the same per day.
+    const js = new Int32Array(INCIDENT_DAYS);
+    for (let i = 0; i < cols.length; i++) if (cols.cat[i] === INCIDENT_CATEGORIES.indexOf('safety')) js[cols.day[i]]++;
+    for (const r of daily) expect(js[r.day], dayToDate(r.day)).toBe(r.n);
+  });
+});
+
+describe('dates and SQL text', () => {
+  it('day indices round-trip and the period has 731 days', () => {
+    expect(dateToDay('2024-01-01')).toBe(0);
+    expect(dateToDay('2025-12-31')).toBe(INCIDENT_DAYS - 1);
+    expect(dayToDate(dateToDay('2024-02-29'))).toBe('2024-02-29');
+  });
+  it('no condition for "everything", FALSE for an empty set, quotes escaped', () => {
+    expect(incidentWhere(all)).toBe('');
+    expect(incidentWhere({ ...all, statuses: [] })).toContain('FALSE');
+    expect(incidentWhere({ ...all, street: "x'y" })).toContain("'x''y'");
+  });
+  it('concatColumns keeps community/grid indices unique per district', () => {
+    const both = concatColumns([cols, cols]);
+    expect(both.length).toBe(2 * cols.length);
+    expect(both.grids.length).toBe(2 * cols.grids.length);
+    expect(both.gi[cols.length]).toBe(cols.gi[0] + cols.grids.length);
+    expect(filterIncidents(both, all).length).toBe(2 * cols.length);
+  });
+});
+
+describe('legend', () => {
+  it('rate breaks increase; classes run from the lightest to the darkest colour', () => {
+    const rates = Array.from({ length: 200 }, (_, i) => i * 3.7);
+    const b = rateBreaks(rates);
+    expect(b.length).toBe(INCIDENT_RAMP.length - 1);
+    for (let i = 1; i < b.length; i++) expect(b[i]).toBeGreaterThan(b[i - 1]);
+    expect(classColor(0, b)).toEqual(NO_INCIDENTS);
+    expect(classColor(b[0] / 2, b)).toEqual(INCIDENT_RAMP[0]);
+    expect(classColor(b.at(-1)! * 2, b)).toEqual(INCIDENT_RAMP.at(-1));
+  });
+  it('choropleth legend: "0" plus one swatch per class, labelled by range', () => {
+    const b = [10, 20, 40];
+    const m = legendModel('choropleth', { breaks: b, fmt: String, low: 'low', high: 'high' });
+    expect(m.swatches.map((s) => s.label)).toEqual(['0', '0–10', '10–20', '20–40', '≥ 40']);
+    expect(m.swatches.at(-1)!.color).toEqual(INCIDENT_RAMP.at(-1));
+    expect(new Set(m.swatches.map((s) => s.color.join())).size).toBe(5);
+  });
+  it('hexagon legend spans the domain deck.gl reported', () => {
+    const m = legendModel('hexagon', { domain: [0, 600], fmt: String, low: 'low', high: 'high' });
+    expect(m.swatches).toHaveLength(INCIDENT_RAMP.length);
+    expect(m.swatches[0].label).toBe('0–100');
+    expect(m.swatches.at(-1)!.label).toBe('≥ 500');
+  });
+});
