@@ -1,0 +1,50 @@
+/**
+ * Measurements for `npm run bench -- compare` (scripts/bench/compare.ts), run inside the real
+ * page: `window.__gridatlasCompareBench(runs)` waits for the chosen districts, then times each
+ * named comparison query of queries.ts in DuckDB-wasm and returns medians in milliseconds.
+ */
+import { COMPARE_QUERIES, type CompareQueryName } from '$lib/data/queries';
+import { compare } from '$lib/state/compare.svelte';
+
+export interface CompareBenchResult {
+  /** Page's DuckDB-wasm start-up: instantiate + connect + first query. */
+  startMs: number | null;
+  /** Decode (hyparquet → Arrow) and insert of the comparison tables, per district. */
+  loadMs: Record<string, number>;
+  /** Median ms per query and district. */
+  queries: Record<string, Record<string, number>>;
+  runs: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.floor(s.length / 2)] * 100) / 100;
+};
+
+export async function compareBench(runs = 5): Promise<CompareBenchResult> {
+  await Promise.all(compare.selected.map((d) => compare.load(d)));
+  const db = await compare.database();
+  const queries: CompareBenchResult['queries'] = {};
+  for (const name of Object.keys(COMPARE_QUERIES) as CompareQueryName[]) {
+    queries[name] = {};
+    for (const d of compare.selected) {
+      const sql = COMPARE_QUERIES[name](db.source, d);
+      await db.query(sql);
+      const t: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await db.query(sql);
+        t.push(performance.now() - t0);
+      }
+      queries[name][d] = median(t);
+    }
+  }
+  const loadMs = Object.fromEntries(Object.entries(compare.loadMs).map(([k, v]) => [k, Math.round(v!)]));
+  return { startMs: compare.startMs == null ? null : Math.round(compare.startMs), loadMs, queries, runs };
+}
+
+export function installCompareBench(): () => void {
+  const w = window as unknown as { __gridatlasCompareBench?: typeof compareBench };
+  w.__gridatlasCompareBench = compareBench;
+  return () => delete w.__gridatlasCompareBench;
+}
