@@ -1,20 +1,28 @@
 /**
- * `npm run bench -- [case ...] [--json]`: runs the named benchmark cases (all by default) and
+ * `npm run bench -- [case ...] [--json] [case options]`: runs the named benchmark cases (all by default) and
  * prints one JSON line: the case's result when one case is named, else {case: result}; without
  * --json also a readable summary on stderr.
  * Cases need the built dataset (`npm run data`).
  */
 import type { BenchCase } from './bench/harness';
+import { benchCompare } from './bench/compare';
+import { benchHeatmap } from './bench/heatmap';
+import { benchNearest } from './bench/nearest';
 import { benchPartition } from './bench/partition';
 import { benchQueries } from './bench/queries';
 
 const CASES: Record<string, BenchCase> = {
   partition: benchPartition,
+  nearest: benchNearest,
+  heatmap: benchHeatmap,
+  compare: benchCompare,
   queries: benchQueries
 };
 
 async function main(argv: string[]): Promise<number> {
-  const names = argv.filter((a) => !a.startsWith('--'));
+  // Case names come first; everything from the first --flag on belongs to the cases.
+  const firstFlag = argv.findIndex((a) => a.startsWith('--'));
+  const names = firstFlag < 0 ? argv : argv.slice(0, firstFlag);
   const unknown = names.filter((n) => !(n in CASES));
   if (unknown.length) {
     console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
