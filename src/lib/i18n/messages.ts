@@ -295,7 +295,8 @@ export const zh = {
   'filter.category.property': '物业管理',
   'filter.category.public_order': '社会治安',
   'filter.category.livelihood': '民生服务',
-  'filter.category.other': '其他'
+  'filter.category.other': '其他',
+  'coverage.allCovered': '所有户都已在15分钟步行范围内，无需新增站点'
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -596,5 +597,6 @@ export const en: Record<MessageKey, string> = {
   'filter.category.property': 'Property management',
   'filter.category.public_order': 'Public order',
   'filter.category.livelihood': 'Livelihood services',
-  'filter.category.other': 'Other'
+  'filter.category.other': 'Other',
+  'coverage.allCovered': 'Every household is within a 15-minute walk; no new station needed'
 };

@@ -1,10 +1,10 @@
 /** deck.gl layers built from data; components only hand them to the overlay. */
-import { IconLayer } from '@deck.gl/layers';
+import { IconLayer, ScatterplotLayer } from '@deck.gl/layers';
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { PickingInfo } from '@deck.gl/core';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { StationKind } from '../data/schema';
-import { stationSymbolSvg } from './legend';
+import { COVERAGE_COLORS, stationSymbolSvg } from './legend';
 
 export interface StationProps {
   id: string;
@@ -80,4 +80,44 @@ export function incidentHeatmapLayer(points: PointBuffer) {
     threshold: 0.03,
     aggregation: 'SUM'
   });
+}
+
+/** The 15-minute service circle on the map: each building by walk time to a station, and the suggested site. */
+export function coverageLayers(
+  buildings: readonly { lon: number; lat: number; households: number }[],
+  distance: Float64Array,
+  site: { lon: number; lat: number } | null
+) {
+  const colour = (d: number): [number, number, number] =>
+    [...(d <= 400 ? COVERAGE_COLORS[5] : d <= 800 ? COVERAGE_COLORS[10] : d <= 1200 ? COVERAGE_COLORS[15] : COVERAGE_COLORS.uncovered)] as [number, number, number];
+  const layers = [
+    new ScatterplotLayer<number>({
+      id: 'coverage-buildings',
+      data: buildings.map((_, i) => i),
+      getPosition: (i) => [buildings[i].lon, buildings[i].lat],
+      getFillColor: (i) => [...colour(distance[i]), 220],
+      getRadius: (i) => 6 + Math.sqrt(buildings[i].households),
+      radiusUnits: 'meters',
+      radiusMinPixels: 1.5,
+      radiusMaxPixels: 8,
+      updateTriggers: { getFillColor: distance }
+    })
+  ];
+  if (site)
+    layers.push(
+      new ScatterplotLayer<number>({
+        id: 'coverage-site',
+        data: [0],
+        getPosition: () => [site.lon, site.lat],
+        getFillColor: [255, 255, 255, 0],
+        getLineColor: [...COVERAGE_COLORS.site, 255],
+        stroked: true,
+        filled: true,
+        getRadius: 1200,
+        radiusUnits: 'meters',
+        lineWidthUnits: 'pixels',
+        getLineWidth: 3
+      })
+    );
+  return layers;
 }
