@@ -6,7 +6,7 @@
  * when present (real streets, ODbL), else the district's synthetic roads. The file says which.
  * Usage: tsx scripts/rider/build.ts [--root static/data]
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -80,6 +80,18 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
     writeAtomic(join(dir, 'roads.json'), roads);
     log(`rider ${code}: ${stations.stations.length} stations, ${lines.length} road lines (${roads.source})`);
   }
+}
+
+/** Build the rider files unless every district has them newer than its inputs (cheap to call). */
+export async function ensureRiderData(root = 'static/data', log: (m: string) => void = console.log): Promise<void> {
+  const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : -1);
+  const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as DatasetIndex;
+  const stale = index.districts.some(({ code }) => {
+    const built = Math.min(mtime(join(root, code, 'rider', 'stations.json')), mtime(join(root, code, 'rider', 'roads.json')));
+    const inputs = [join(root, code, 'stations.parquet'), join(root, code, 'map', 'roads.geojson'), join(root, 'imports', `osm-${code}`, 'map', 'roads.geojson')];
+    return built < 0 || inputs.some((p) => mtime(p) > built);
+  });
+  if (stale) await buildRiderData(root, log);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
