@@ -11,6 +11,7 @@ import type { ComputedCounts } from '$lib/data/published';
 import { COMPARE_QUERIES, COMPARE_TABLES, type CompareQueryName } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory, StationKind } from '$lib/data/schema';
 import { dataset } from './dataset.svelte';
+import { rewind } from '$lib/components/SmallMultiple.svelte';
 
 export const PARAM = 'ds';
 export const MIN_DISTRICTS = 2;
@@ -137,7 +138,7 @@ class CompareState {
   private async fetchDistrict(code: DistrictCode) {
     const mapReq = fetch(mapLayerUrl(dataset.root, code, 'communities')).then((r) => {
       if (!r.ok) throw new Error(`communities.geojson (${code}): ${r.status}`);
-      return r.json() as Promise<CommunityMap>;
+      return r.json().then((fc: CommunityMap) => ({ ...fc, features: fc.features.map(rewind) }));
     });
     const db = await this.database();
     const t0 = performance.now();
