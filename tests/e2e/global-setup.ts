@@ -3,16 +3,29 @@
  * so tests see exactly what `npm start` serves.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 
-const PORT = 4179;
 let server: ChildProcess | null = null;
+
+/** A port nobody listens on now, so parallel runs never talk to each other's server. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 async function waitFor(url: string, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
+    if (server?.exitCode != null) throw new Error(`preview server exited with code ${server.exitCode}`);
     try {
       const r = await fetch(url);
       if (r.ok) return;
@@ -29,6 +42,7 @@ export default async function setup(project: TestProject) {
     execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   }
   assert(existsSync('build/index.html'), 'the app is not built (build/index.html missing)');
+  const PORT = await freePort();
   server = spawn(
     'npx',
     ['vite', 'preview', '--config', 'scripts/vite.config.ts', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
@@ -38,7 +52,7 @@ export default async function setup(project: TestProject) {
   await waitFor(`${baseUrl}/`, 60_000);
   project.provide('baseUrl', baseUrl);
   return () => {
-    if (server?.pid) process.kill(-server.pid, 'SIGTERM');
+    if (server?.pid && server.exitCode == null) process.kill(-server.pid, 'SIGTERM');
   };
 }
 
