@@ -8,14 +8,21 @@
  */
 import { generateAll, isGeneratedDataCurrent } from './generate/index';
 import { importOsmCli } from './import/osm';
+import { ensureRiderData } from './rider/build';
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--osm')) return importOsmCli(argv);
-  if (argv.includes('--if-missing') && (await isGeneratedDataCurrent())) {
-    console.log('static/data is current; nothing to build');
-    return 0;
+  if (argv.includes('--osm')) {
+    const code = await importOsmCli(argv);
+    // Imported real roads replace the synthetic ones in the rider's network.
+    if (code === 0) await ensureRiderData();
+    return code;
   }
-  await generateAll({ log: (m) => console.log(m) });
+  if (argv.includes('--if-missing') && (await isGeneratedDataCurrent())) {
+    console.log('static/data is current');
+  } else {
+    await generateAll({ log: (m) => console.log(m) });
+  }
+  await ensureRiderData();
   return 0;
 }
 
