@@ -9,6 +9,7 @@ import type { FeatureCollection, Point, Polygon } from 'geojson';
 import { launch, screenshot, waitForMap } from './browser';
 import { BANDS, bestNewSite, coverage, coverageContext, share } from '../../src/lib/geo/coverage';
 import { decodeRoads, type RiderRoads } from '../../src/lib/geo/nearest-data';
+import { zh } from '../../src/lib/i18n/messages';
 
 const baseUrl = inject('baseUrl');
 const CODE = '230102';
@@ -48,12 +49,15 @@ describe('15-minute service circle on /plan', () => {
     await page.getByTestId('coverage-total-15').waitFor({ timeout: 30_000 });
     for (const band of BANDS) expect(await page.getByTestId(`coverage-total-${band}`).innerText()).toContain(fmt(share(res.total, band)));
     expect(share(res.total, 15)).toBeGreaterThan(share(res.total, 5));
-    expect(share(res.total, 15)).toBeLessThan(1);
+    expect(share(res.total, 15)).toBeGreaterThanOrEqual(share(res.total, 10));
     expect(await page.getByTestId('coverage-method').innerText()).toContain(roads.source === 'osm' ? 'OpenStreetMap' : '合成演示道路');
     expect(await page.locator('[data-testid=coverage-table] tbody tr').count()).toBe(res.byCommunity.size);
     await page.getByTestId('coverage-suggest').click();
-    const want = bestNewSite(ctx, res, 80)!;
-    await expect.poll(() => page.getByTestId('coverage-site').innerText(), { timeout: 30_000 }).toContain(new Intl.NumberFormat('zh-CN').format(want.gain));
+    // With real OSM roads some households lie beyond 15 minutes and a site is suggested; on the
+    // synthetic roads every household is within 15 minutes, and the page must say so.
+    const want = bestNewSite(ctx, res, 80);
+    const expected = want ? new Intl.NumberFormat('zh-CN').format(want.gain) : zh['coverage.allCovered'];
+    await expect.poll(() => page.getByTestId('coverage-site').innerText(), { timeout: 30_000 }).toContain(expected);
     await page.waitForTimeout(800);
     await screenshot(page, `coverage-${CODE}`);
   });
