@@ -12,11 +12,6 @@ export function parquetSource(pathOf: (table: TableName, district: DistrictCode)
   return (table, district) => `read_parquet('${pathOf(table, district).replaceAll("'", "''")}')`;
 }
 
-/** Every incident's position, for the heatmap. */
-export function incidentPoints(src: TableSource, district: DistrictCode): string {
-  return `SELECT lon, lat FROM ${src('incidents', district)}`;
-}
-
 /** Row counts and household totals of one district (used by summaries and the dataset test). */
 export function districtTotals(src: TableSource, district: DistrictCode): string {
   return `SELECT

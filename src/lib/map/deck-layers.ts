@@ -1,6 +1,5 @@
 /** deck.gl layers built from data; components only hand them to the overlay. */
 import { IconLayer, ScatterplotLayer } from '@deck.gl/layers';
-import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { PickingInfo } from '@deck.gl/core';
 import type { Feature, FeatureCollection, Point } from 'geojson';
 import type { StationKind } from '../data/schema';
@@ -70,17 +69,6 @@ export interface PointBuffer {
   length: number;
 }
 
-export function incidentHeatmapLayer(points: PointBuffer) {
-  return new HeatmapLayer({
-    id: 'incident-heatmap',
-    data: { length: points.length, attributes: { getPosition: { value: points.positions, size: 2 } } },
-    getWeight: 1,
-    radiusPixels: 30,
-    intensity: 1,
-    threshold: 0.03,
-    aggregation: 'SUM'
-  });
-}
 
 /** The 15-minute service circle on the map: each building by walk time to a station, and the suggested site. */
 export function coverageLayers(
