@@ -6,9 +6,11 @@
  */
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import { ccw, ringArea, ringPerimeter, type Ring, type XY } from '../../src/lib/geo/partition/planar';
 
-export type XY = [number, number];
-export type Ring = XY[];
+// Planar ring helpers are shared with the grid engine.
+export { ccw, ringArea, ringPerimeter, type Ring, type XY };
+
 /** Outer ring first, then holes. */
 export type Poly = Ring[];
 export type MultiPoly = Poly[];
@@ -65,26 +67,6 @@ export function ringFromLonLat(coords: Position[], p: Projection): Ring {
 export function openRing(r: Ring): Ring {
   if (r.length > 1 && r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]) return r.slice(0, -1);
   return r;
-}
-
-export function ringArea(r: Ring): number {
-  let s = 0;
-  for (let i = 0, n = r.length; i < n; i++) {
-    const a = r[i];
-    const b = r[(i + 1) % n];
-    s += a[0] * b[1] - b[0] * a[1];
-  }
-  return s / 2;
-}
-
-export function ringPerimeter(r: Ring): number {
-  let s = 0;
-  for (let i = 0, n = r.length; i < n; i++) {
-    const a = r[i];
-    const b = r[(i + 1) % n];
-    s += Math.hypot(b[0] - a[0], b[1] - a[1]);
-  }
-  return s;
 }
 
 export function polyArea(p: Poly): number {
@@ -227,10 +209,6 @@ export function isConvex(r: Ring): boolean {
 }
 
 // ---------------------------------------------------------------- clipping
-
-export function ccw(r: Ring): Ring {
-  return ringArea(r) < 0 ? [...r].reverse() : r;
-}
 
 /** Drops repeated and (nearly) collinear vertices. */
 export function cleanRing(r: Ring, eps = 1e-6): Ring {

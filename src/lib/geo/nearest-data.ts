@@ -1,20 +1,11 @@
 /** The rider page's compact data (written by scripts/rider/build.ts) and its decoding. */
-import type { DistrictCode, StationKind, StationService } from '../data/schema';
+import type { DistrictCode, Station } from '../data/schema';
 import type { LonLat } from './network';
 
 export const RIDER_DATA_VERSION = 1;
 
-export interface RiderStation {
-  id: string;
-  kind: StationKind;
-  name: string;
-  address: string;
-  services: StationService[];
-  opens: string;
-  closes: string;
-  lon: number;
-  lat: number;
-}
+/** A station as the rider page needs it: the schema's, without its administrative keys. */
+export type RiderStation = Omit<Station, 'district' | 'community'>;
 
 export interface RiderStations {
   version: number;
