@@ -41,7 +41,8 @@ export default async function setup(project: TestProject) {
   if (!process.env.E2E_SKIP_BUILD) {
     execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   }
-  assert(existsSync('build/index.html'), 'the app is not built (build/index.html missing)');
+  const pages = process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
+  assert(existsSync(`${pages}/index.html`), `the app is not built (${pages}/index.html missing)`);
   const PORT = await freePort();
   server = spawn(
     'npx',
