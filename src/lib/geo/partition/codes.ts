@@ -41,14 +41,14 @@ export function readingOrder(centres: readonly XY[]): number[] {
 /**
  * Sequences that keep previous codes: `overlap[g]` maps a previous seq to the households grid g
  * shares with it. Pairs are matched greedily, largest overlap first; grids left over get the
- * lowest free numbers in reading order (`fallback`).
+ * lowest free numbers in reading order (`fallback`). `reserved` numbers (locked grids) are never given.
  */
-export function stableSequence(overlap: readonly ReadonlyMap<number, number>[], fallback: readonly number[]): number[] {
+export function stableSequence(overlap: readonly ReadonlyMap<number, number>[], fallback: readonly number[], reserved: ReadonlySet<number> = new Set()): number[] {
   const pairs: [number, number, number][] = [];
   overlap.forEach((m, g) => m.forEach((h, s) => pairs.push([h, g, s])));
   pairs.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
   const seq = new Array<number>(overlap.length).fill(0);
-  const used = new Set<number>();
+  const used = new Set<number>(reserved);
   for (const [h, g, s] of pairs) {
     if (h <= 0 || seq[g] || used.has(s)) continue;
     seq[g] = s;

@@ -203,19 +203,20 @@ function kmeansStart(p: Problem, seed: number, counts?: readonly number[]): Int3
   return assign;
 }
 
-/** Hands every piece of a grid but its largest to the neighbouring grid that costs least. */
-export function repairContiguity(plan: Plan): void {
+/** Hands every piece of a grid but its largest to the neighbouring grid that costs least (only among `only` when given). */
+export function repairContiguity(plan: Plan, only?: ReadonlySet<number>): void {
   const p = plan.p;
   for (let guard = 0; guard < p.n + 1; guard++) {
     let changed = false;
     for (let g = 0; g < plan.k; g++) {
+      if (only && !only.has(g)) continue;
       const pieces = plan.pieces(g);
       for (const piece of pieces.slice(1)) {
         const cands = new Set<number>();
         for (const i of piece)
           for (let e = p.graph.off[i]; e < p.graph.off[i + 1]; e++) {
             const gj = plan.assign[p.graph.nbr[e]];
-            if (gj !== g) cands.add(gj);
+            if (gj !== g && (!only || only.has(gj))) cands.add(gj);
           }
         let best = -1;
         let bestCost = Infinity;

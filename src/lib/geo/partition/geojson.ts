@@ -18,8 +18,9 @@ import { estimateHouseholds, unitsFor } from '../households';
 import { bisectionPlan, kmeansPlan } from './baselines';
 import { dissolve } from './cells';
 import { gridCode, readingOrder, seqOf, stableSequence } from './codes';
-import { runEngine } from './engine';
-import type { Plan } from './plan';
+import { improve, repairContiguity, runEngine } from './engine';
+import { mulberry32 } from '../random';
+import { Plan } from './plan';
 import { openRing, pointInRing, ringArea, ringCentroid, selfIntersects, type Ring, type XY } from './planar';
 import { prepare, type EngineItem, type Problem } from './problem';
 import { validate, type Issue, type Validation } from './validate';
@@ -57,6 +58,11 @@ export interface PartitionRequest {
   baselines?: boolean;
   /** The buildings' property holding households (default `households`). */
   householdsField?: string;
+  /**
+   * Locked grid codes: buildings whose `grid` is one of these keep it exactly; the engine
+   * partitions only the other buildings and never gives their grids a locked code.
+   */
+  locked?: readonly string[];
 }
 
 export interface GridProperties {
@@ -422,6 +428,51 @@ function score(plan: Plan): BaselineScore {
   return { grids: v.grids.length, pctInRange: v.pctInRange, meanPolsbyPopper: v.meanPolsbyPopper, contiguous: v.contiguous, splitCompounds: v.splitCompounds.length };
 }
 
+/**
+ * A community with locked grids. The engine first partitions the unlocked buildings alone, with
+ * the locked grids' area (their Voronoi cells among all buildings) as barriers so that no grid
+ * reaches across it; the result is then put into the whole community's problem (locked grids as
+ * the last slots) where pieces that are contiguous only without the locked buildings are handed
+ * to a neighbouring unlocked grid and local search and recombination run on the unlocked grids
+ * only. Locked items never move.
+ */
+function withLocked(
+  heldItems: EngineItem[],
+  held: readonly ParsedBuilding[],
+  items: EngineItem[],
+  code: string,
+  boundary: Ring[] | undefined,
+  barriers: XY[][],
+  bounds: { min: number; max: number; target: number },
+  method: Method,
+  seed: number
+): { p: Problem; plan: Plan; lockedSeq: number[] } {
+  const all = prepare({ items: [...items, ...heldItems], boundary, barriers, ...bounds });
+  // prepare() orders items by id: match them by id, not by position.
+  const heldIds = new Set(heldItems.map((it) => it.id));
+  const heldIdx = [...Array(all.n).keys()].filter((i) => heldIds.has(all.ids[i]));
+  const lockedSeq = [...new Set(held.map((b) => seqOf(b.previousGrid!, code)!))].sort((a, b) => a - b);
+  const slotOfSeq = new Map(lockedSeq.map((s, j) => [s, j]));
+  const seqOfBuilding = new Map(held.map((b) => [b.id, seqOf(b.previousGrid!, code)!]));
+  let k = 0;
+  const assign = new Int32Array(all.n);
+  if (items.length) {
+    const outline = dissolve(all.cells, heldIdx).flatMap((poly) => poly.map((ring) => [...ring, ring[0]]));
+    const rest = planFor(prepare({ items, boundary, barriers: [...barriers, ...outline], ...bounds }), method, seed);
+    k = rest.k;
+    const slot = new Map(rest.p.ids.map((id, i) => [id, rest.assign[i]]));
+    for (let i = 0; i < all.n; i++) if (!heldIds.has(all.ids[i])) assign[i] = slot.get(all.ids[i])!;
+  }
+  for (const i of heldIdx) assign[i] = k + slotOfSeq.get(seqOfBuilding.get(all.building[i])!)!;
+  const plan = new Plan(all, assign);
+  if (method === 'engine' && k > 0) {
+    const only = new Set([...Array(k).keys()]);
+    repairContiguity(plan, only);
+    improve(plan, mulberry32(seed), 6, only);
+  }
+  return { p: all, plan, lockedSeq };
+}
+
 /** Reads, checks and partitions (see the module comment). */
 export function partitionGeoJSON(req: PartitionRequest, now: () => number = () => Date.now()): Result<PartitionOutput> {
   const crs = req.crs ?? 'wgs84';
@@ -479,13 +530,22 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const assignments: BuildingAssignment[] = [];
   const reports: CommunityReport[] = [];
   const unmet: Unmet[] = [];
+  const locked = new Set(req.locked ?? []);
   for (const code of [...byCommunity.keys()].sort()) {
     const t0 = now();
-    const members = byCommunity.get(code)!;
+    // Buildings of locked grids keep their code: the engine partitions the others (see `withLocked`).
+    const held: ParsedBuilding[] = [];
+    const members: ParsedBuilding[] = [];
+    for (const b of byCommunity.get(code)!) (b.previousGrid && locked.has(b.previousGrid) && seqOf(b.previousGrid, code) !== null ? held : members).push(b);
     const shape = shapes.find((s) => s.code === code);
     const items = members.flatMap((b) => itemsOf(b, proj, bounds.max));
-    const p = prepare({ items, boundary: shape?.rings, barriers: barriersNear(barriers, items), ...bounds });
-    const plan = planFor(p, method, seed);
+    const heldItems = held.flatMap((b) => itemsOf(b, proj, bounds.max));
+    const { p, plan, lockedSeq } = held.length
+      ? withLocked(heldItems, held, items, code, shape?.rings, barriersNear(barriers, [...heldItems, ...items]), bounds, method, seed)
+      : (() => {
+          const p = prepare({ items, boundary: shape?.rings, barriers: barriersNear(barriers, items), ...bounds });
+          return { p, plan: planFor(p, method, seed), lockedSeq: [] as number[] };
+        })();
     const v = validate(plan);
     const ms = now() - t0;
     // Codes: keep previous ones where given, else reading order of grid centres.
@@ -502,12 +562,13 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     }
     const order = readingOrder(cx.map((x, g) => [x / cw[g], cy[g] / cw[g]] as XY));
     const prevSeq = new Map(members.map((b) => [b.id, b.previousGrid ? seqOf(b.previousGrid, code) : null]));
-    const overlap = Array.from({ length: k }, () => new Map<number, number>());
+    const free = k - lockedSeq.length;
+    const overlap = Array.from({ length: free }, () => new Map<number, number>());
     for (let i = 0; i < p.n; i++) {
       const s = prevSeq.get(p.building[i]);
-      if (s) overlap[plan.assign[i]].set(s, (overlap[plan.assign[i]].get(s) ?? 0) + p.hh[i]);
+      if (s && plan.assign[i] < free) overlap[plan.assign[i]].set(s, (overlap[plan.assign[i]].get(s) ?? 0) + p.hh[i]);
     }
-    const seqs = stableSequence(overlap, order);
+    const seqs = [...stableSequence(overlap, order.slice(0, free), new Set(lockedSeq)), ...lockedSeq];
     const codes = seqs.map((s) => gridCode(code, s));
     for (const r of v.grids) {
       const polys = dissolve(
@@ -531,7 +592,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
       });
     }
     const index = new Map(p.ids.map((id, i) => [id, i]));
-    for (const b of members) {
+    for (const b of [...held, ...members]) {
       const its = itemsOf(b, proj, bounds.max).map((it) => index.get(it.id)!);
       const byGrid = new Map<number, number>();
       for (const i of its) byGrid.set(plan.assign[i], (byGrid.get(plan.assign[i]) ?? 0) + p.hh[i]);
@@ -560,7 +621,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     void _g;
     reports.push({
       community: code,
-      buildings: members.length,
+      buildings: members.length + held.length,
       gridCount: v.grids.length,
       ms: Math.round(ms * 10) / 10,
       ...rest,
