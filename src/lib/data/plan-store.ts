@@ -1,6 +1,7 @@
 /**
- * Autosaved plans in IndexedDB, one record per community (the plan being worked on), so a
- * reload or a crash loses nothing. A tiny promise wrapper over `indexedDB`; no package.
+ * Plans in IndexedDB: the autosave, one record per community (the plan being worked on), so a
+ * reload or a crash loses nothing; and named versions, several per community, that the planner
+ * saves, opens, compares and deletes. A tiny promise wrapper over `indexedDB`; no package.
  */
 import type { Assignment } from '$lib/state/plan-core';
 
@@ -13,20 +14,35 @@ export interface SavedPlan {
   assignment: Assignment;
   /** Grid code → grid worker (网格员). */
   workers: Record<string, string>;
+  /** Grid code → grid chief (网格长); absent in autosaves from before chiefs existed. */
+  chiefs?: Record<string, string>;
   /** ISO time of the save. */
   savedAt: string;
 }
 
+/** A named version of a community's plan. */
+export interface PlanVersion extends SavedPlan {
+  /** Key: `${community}|${savedAt}`. */
+  id: string;
+  name: string;
+}
+
 const DB = 'gridatlas-plans';
 const STORE = 'plans';
+const VERSIONS = 'versions';
+/** 1: autosaves; 2: + named versions (indexed by community). */
+const DB_VERSION = 2;
 
 let opening: Promise<IDBDatabase> | null = null;
 
 function open(): Promise<IDBDatabase> {
   opening ??= new Promise((resolve, reject) => {
-    const req = indexedDB.open(DB, 1);
+    const req = indexedDB.open(DB, DB_VERSION);
     req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'community' });
+      // Adds what is missing; the autosaves of version 1 stay as they are.
+      const db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'community' });
+      if (!db.objectStoreNames.contains(VERSIONS)) db.createObjectStore(VERSIONS, { keyPath: 'id' }).createIndex('community', 'community');
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => {
@@ -37,12 +53,12 @@ function open(): Promise<IDBDatabase> {
   return opening;
 }
 
-function run<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest): Promise<T> {
+function run<T>(store: string, mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest): Promise<T> {
   return open().then(
     (db) =>
       new Promise<T>((resolve, reject) => {
-        const tx = db.transaction(STORE, mode);
-        const req = f(tx.objectStore(STORE));
+        const tx = db.transaction(store, mode);
+        const req = f(tx.objectStore(store));
         tx.oncomplete = () => resolve(req.result as T);
         tx.onerror = () => reject(tx.error);
         tx.onabort = () => reject(tx.error);
@@ -50,6 +66,12 @@ function run<T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest):
   );
 }
 
-export const savePlan = (p: SavedPlan): Promise<void> => run<unknown>('readwrite', (s) => s.put(p)).then(() => undefined);
-export const loadPlan = (community: string): Promise<SavedPlan | undefined> => run<SavedPlan | undefined>('readonly', (s) => s.get(community));
-export const deletePlan = (community: string): Promise<void> => run<unknown>('readwrite', (s) => s.delete(community)).then(() => undefined);
+export const savePlan = (p: SavedPlan): Promise<void> => run<unknown>(STORE, 'readwrite', (s) => s.put(p)).then(() => undefined);
+export const loadPlan = (community: string): Promise<SavedPlan | undefined> => run<SavedPlan | undefined>(STORE, 'readonly', (s) => s.get(community));
+export const deletePlan = (community: string): Promise<void> => run<unknown>(STORE, 'readwrite', (s) => s.delete(community)).then(() => undefined);
+
+export const saveVersion = (v: PlanVersion): Promise<void> => run<unknown>(VERSIONS, 'readwrite', (s) => s.put(v)).then(() => undefined);
+export const deleteVersion = (id: string): Promise<void> => run<unknown>(VERSIONS, 'readwrite', (s) => s.delete(id)).then(() => undefined);
+/** A community's versions, oldest first. */
+export const listVersions = (community: string): Promise<PlanVersion[]> =>
+  run<PlanVersion[]>(VERSIONS, 'readonly', (s) => s.index('community').getAll(community)).then((vs) => vs.sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1)));

@@ -1,4 +1,6 @@
-/** CSV export: RFC 4180 text (UTF-8 with BOM so spreadsheet programs read Chinese) and a download helper. */
+/** CSV export: RFC 4180 text (UTF-8 with BOM so spreadsheet programs read Chinese) and its download. */
+import { downloadBlob } from './download';
+
 export type CsvValue = string | number | bigint | boolean | Date | null | undefined;
 
 export function csvCell(v: CsvValue): string {
@@ -18,18 +20,6 @@ export function objectsToCsv(columns: readonly string[], rows: readonly Record<s
     columns,
     rows.map((r) => columns.map((c) => r[c] as CsvValue))
   );
-}
-
-/** Saves a Blob under a file name (browser only). */
-export function downloadBlob(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function downloadCsv(name: string, csv: string): void {

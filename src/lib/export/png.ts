@@ -4,6 +4,7 @@
  * a drawn legend over its lower-left corner, and the source line (synthetic data) below.
  */
 import { cssRgb, type LegendModel } from '$lib/map/heatmap-legend';
+import { downloadBlob } from './download';
 
 export interface ExportSpec {
   /** The element holding the map's canvases (maplibre's and deck.gl's). */
@@ -83,19 +84,11 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
   return canvas;
 }
 
-export function toBlob(canvas: HTMLCanvasElement): Promise<Blob> {
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
+export function toBlob(canvas: HTMLCanvasElement, type = 'image/png', quality?: number): Promise<Blob> {
+  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`${type} encoding failed`))), type, quality));
 }
 
 /** Composes the export and hands it to the browser as a download. */
 export async function downloadPng(spec: ExportSpec, filename: string): Promise<void> {
-  const blob = await toBlob(composeExport(spec));
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = filename;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(filename, await toBlob(composeExport(spec)));
 }

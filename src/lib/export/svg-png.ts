@@ -1,5 +1,5 @@
 /** PNG export of an SVG chart: inline its computed text style, draw it on a canvas at 2×, save. */
-import { downloadBlob } from './csv';
+import { downloadBlob } from './download';
 
 export function svgMarkup(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;

@@ -1,0 +1,304 @@
+/**
+ * The planner's own data: buildings as CSV (one point a row: lon/lat columns, households) or
+ * GeoJSON (footprints or points), and a community boundary as GeoJSON, in WGS-84, GCJ-02 or
+ * BD-09. Pure (no DOM): runs in the import worker and in unit tests. Errors as values naming
+ * the file, the row and the field; a file with any error gives no buildings at all.
+ */
+import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import { toWgs84, toWgs84Geometry, type Crs } from '../../geo/crs';
+import { estimateHouseholds } from '../../geo/households';
+import { type ImportError, type ImportResult, fail, ok } from './errors';
+import { explicitHouseholds, geometryProblem, parseFeatureCollection } from './geojson';
+
+/** Largest file the planner reads (the browser holds it in memory twice while parsing). */
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+/** Mainland China with a margin: lon 73–136, lat 18–54. */
+export const CHINA_BOX = [73, 18, 136, 54] as const;
+/** Side of the square footprint given to a building known only by a point (metres). */
+export const POINT_FOOTPRINT_M = 16;
+
+export interface OwnBuilding {
+  id: string;
+  name?: string;
+  households: number;
+  /** True when households came from the footprint (no value in the file). */
+  estimated: boolean;
+  geometry: Polygon | MultiPolygon;
+}
+
+export interface OwnBuildings {
+  buildings: OwnBuilding[];
+  /** Features left out as non-residential by the household estimate (GeoJSON without households). */
+  skipped: number;
+}
+
+const COLUMNS = {
+  lon: ['lon', 'lng', 'long', 'longitude', 'x', '经度'],
+  lat: ['lat', 'latitude', 'y', '纬度'],
+  households: ['households', 'household', 'hh', '户数', '住户数'],
+  name: ['name', '名称', '楼栋', '楼栋名称'],
+  id: ['id', 'building', 'building_id', '编号', '楼栋编号']
+} as const;
+
+const inChina = (lon: number, lat: number) => lon >= CHINA_BOX[0] && lon <= CHINA_BOX[2] && lat >= CHINA_BOX[1] && lat <= CHINA_BOX[3];
+
+/** Why a [lon, lat] cannot be a place in China, or null. */
+export function placeProblem(lon: number, lat: number): string | null {
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return `coordinate [${lon}, ${lat}] is not a pair of numbers`;
+  if (inChina(lon, lat)) return null;
+  if (inChina(lat, lon)) return `coordinate [${lon}, ${lat}] looks swapped: longitude and latitude are exchanged (China is lon 73–136, lat 18–54)`;
+  return `coordinate [${lon}, ${lat}] is outside China (lon 73–136, lat 18–54)`;
+}
+
+/** Splits CSV text (RFC 4180: quotes, "" escapes, CRLF) into rows of cells; a BOM is dropped. */
+export function csvRows(text: string): { cells: string[]; line: number }[] {
+  const rows: { cells: string[]; line: number }[] = [];
+  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const sep = detectSeparator(s);
+  let cell = '';
+  let cells: string[] = [];
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quoted) {
+      if (c === '"' && s[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else {
+        if (c === '\n') line++;
+        cell += c;
+      }
+    } else if (c === '"' && cell === '') quoted = true;
+    else if (c === sep) {
+      cells.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && s[i + 1] === '\n') i++;
+      cells.push(cell);
+      if (cells.some((x) => x.trim() !== '')) rows.push({ cells, line: start });
+      cells = [];
+      cell = '';
+      line++;
+      start = line;
+    } else cell += c;
+  }
+  cells.push(cell);
+  if (cells.some((x) => x.trim() !== '')) rows.push({ cells, line: start });
+  return rows;
+}
+
+function detectSeparator(s: string): string {
+  const head = s.slice(0, s.search(/\r?\n|$/));
+  const count = (ch: string) => head.split(ch).length - 1;
+  return [',', '\t', ';'].reduce((best, ch) => (count(ch) > count(best) ? ch : best), ',');
+}
+
+function findColumn(header: string[], names: readonly string[]): number {
+  const norm = header.map((h) => h.trim().toLowerCase());
+  return norm.findIndex((h) => names.includes(h));
+}
+
+/** A square footprint of POINT_FOOTPRINT_M around a WGS-84 point. */
+export function squareAround([lon, lat]: Position): Polygon {
+  const dy = POINT_FOOTPRINT_M / 2 / 111_320;
+  const dx = dy / Math.cos((lat * Math.PI) / 180);
+  const r = (v: number) => Math.round(v * 1e7) / 1e7;
+  const ring = [
+    [lon - dx, lat - dy],
+    [lon + dx, lat - dy],
+    [lon + dx, lat + dy],
+    [lon - dx, lat + dy],
+    [lon - dx, lat - dy]
+  ].map((p) => p.map(r));
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
+function emptyOrTooBig(text: string, file: string): ImportError | null {
+  if (text.trim() === '') return { file, row: null, field: 'file', message: 'the file is empty' };
+  if (text.length > MAX_IMPORT_BYTES) return { file, row: null, field: 'file', message: `the file is larger than the limit of ${MAX_IMPORT_BYTES / 1024 / 1024} MB` };
+  return null;
+}
+
+/**
+ * Buildings from CSV: lon/lat columns (lon, lng, longitude, 经度 / lat, latitude, 纬度),
+ * households (households, 户数) and optional id and name. `row` in errors is the 0-based data
+ * row, `ref` its line in the file (the header is line 1).
+ */
+export function parseBuildingsCsv(text: string, file: string, crs: Crs): ImportResult<OwnBuildings> {
+  const bad = emptyOrTooBig(text, file);
+  if (bad) return fail([bad]);
+  const rows = csvRows(text);
+  if (rows.length < 2) return fail([{ file, row: null, field: 'file', message: 'the file has a header but no data rows' }]);
+  const header = rows[0].cells;
+  const col = {
+    lon: findColumn(header, COLUMNS.lon),
+    lat: findColumn(header, COLUMNS.lat),
+    households: findColumn(header, COLUMNS.households),
+    name: findColumn(header, COLUMNS.name),
+    id: findColumn(header, COLUMNS.id)
+  };
+  const missing: ImportError[] = [];
+  for (const k of ['lon', 'lat', 'households'] as const)
+    if (col[k] < 0) missing.push({ file, row: null, field: k, message: `no ${k} column; the header must name one of: ${COLUMNS[k].join(', ')} (found: ${header.join(', ')})` });
+  if (missing.length) return fail(missing);
+  const errors: ImportError[] = [];
+  const out: OwnBuilding[] = [];
+  const seen = new Map<string, number>();
+  rows.slice(1).forEach(({ cells, line }, row) => {
+    const ref = `line ${line}`;
+    const err = (field: string, message: string) => errors.push({ file, row, field, message, ref });
+    const cell = (i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '');
+    const lon = Number(cell(col.lon));
+    const lat = Number(cell(col.lat));
+    if (cell(col.lon) === '' || cell(col.lat) === '') return err(cell(col.lon) === '' ? 'lon' : 'lat', 'the coordinate is empty');
+    const where = placeProblem(lon, lat);
+    if (where) return err(Number.isFinite(lon) ? 'lat' : 'lon', where);
+    const hhText = cell(col.households);
+    if (hhText === '') return err('households', 'households is empty; give the number of households (户数) of the building');
+    const hh = explicitHouseholds(Number(hhText.replace(/[,，]/g, '')));
+    if (hh.problem || hh.value === undefined) return err('households', hh.problem ?? `households must be a number, found ${JSON.stringify(hhText)}`);
+    const id = cell(col.id) || `row-${line}`;
+    if (seen.has(id)) return err('id', `id ${id} is already used on line ${seen.get(id)}`);
+    seen.set(id, line);
+    const name = cell(col.name);
+    out.push({ id, ...(name ? { name } : {}), households: hh.value, estimated: false, geometry: squareAround(toWgs84([lon, lat], crs)) });
+  });
+  return errors.length ? fail(errors) : ok({ buildings: out, skipped: 0 });
+}
+
+function firstPosition(g: Polygon | MultiPolygon): Position {
+  return g.type === 'Polygon' ? g.coordinates[0][0] : g.coordinates[0][0][0];
+}
+
+/** Buildings from GeoJSON: Polygon/MultiPolygon footprints or Points; households given or estimated from the footprint. */
+export function parseBuildingsGeoJSON(text: string, file: string, crs: Crs): ImportResult<OwnBuildings> {
+  const bad = emptyOrTooBig(text, file);
+  if (bad) return fail([bad]);
+  const parsed = parseFeatureCollection(text, file);
+  if (!parsed.ok) return parsed;
+  if (!parsed.value.length) return fail([{ file, row: null, field: 'features', message: 'the FeatureCollection has no features' }]);
+  const errors: ImportError[] = [];
+  const out: OwnBuilding[] = [];
+  const seen = new Map<string, number>();
+  let skipped = 0;
+  for (const f of parsed.value) {
+    const row = f.row;
+    const err = (field: string, message: string) => errors.push({ file, row, field, message, ...(f.ref ? { ref: f.ref } : {}) });
+    let g = f.geometry;
+    if (g?.type === 'Point') {
+      const p = g.coordinates;
+      const where = Array.isArray(p) ? placeProblem(Number(p[0]), Number(p[1])) : 'the point has no coordinates';
+      if (where) {
+        err('geometry', where);
+        continue;
+      }
+      g = squareAround(toWgs84(p, crs));
+    } else {
+      const problem = geometryProblem(g, 'polygon');
+      if (problem) {
+        err('geometry', problem);
+        continue;
+      }
+      const [lon, lat] = firstPosition(g as Polygon | MultiPolygon);
+      const where = placeProblem(lon, lat);
+      if (where) {
+        err('geometry', where);
+        continue;
+      }
+      g = toWgs84Geometry(g as Polygon | MultiPolygon, crs);
+    }
+    const geometry = g as Polygon | MultiPolygon;
+    const given = explicitHouseholds(f.tags['households'] ?? f.tags['户数']);
+    if (given.problem) {
+      err('households', given.problem);
+      continue;
+    }
+    const id = f.id.startsWith('feature-') ? `row-${row}` : f.id;
+    if (seen.has(id)) {
+      err('id', `id ${id} is already used by feature ${seen.get(id)}`);
+      continue;
+    }
+    seen.set(id, row ?? -1);
+    let households = given.value;
+    if (households === undefined) {
+      const e = estimateHouseholds({ tags: f.tags, footprint: geometry });
+      if (!e.residential) {
+        skipped++;
+        continue;
+      }
+      households = e.households;
+    }
+    const name = typeof f.tags['name'] === 'string' ? f.tags['name'] : typeof f.tags['名称'] === 'string' ? (f.tags['名称'] as string) : '';
+    out.push({ id, ...(name ? { name } : {}), households, estimated: given.value === undefined, geometry });
+  }
+  if (!errors.length && !out.length) errors.push({ file, row: null, field: 'households', message: 'no residential building in the file' });
+  return errors.length ? fail(errors) : ok({ buildings: out, skipped });
+}
+
+/** Buildings from either format: by the file's extension, else by its first character. */
+export function parseBuildings(text: string, file: string, crs: Crs): ImportResult<OwnBuildings> {
+  const lower = file.toLowerCase();
+  const json = lower.endsWith('.geojson') || lower.endsWith('.json') || (!lower.endsWith('.csv') && /^\s*[{[]/.test(text.replace(/^\ufeff/, '')));
+  return json ? parseBuildingsGeoJSON(text, file, crs) : parseBuildingsCsv(text, file, crs);
+}
+
+/** One community boundary: the single Polygon/MultiPolygon feature of a GeoJSON file. */
+export function parseBoundary(text: string, file: string, crs: Crs): ImportResult<Feature<Polygon | MultiPolygon>> {
+  const bad = emptyOrTooBig(text, file);
+  if (bad) return fail([bad]);
+  const parsed = parseFeatureCollection(text, file);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.length !== 1)
+    return fail([{ file, row: null, field: 'features', message: `a boundary file must hold exactly one (Multi)Polygon feature, found ${parsed.value.length} features` }]);
+  const f = parsed.value[0];
+  const problem = geometryProblem(f.geometry, 'polygon');
+  if (problem) return fail([{ file, row: f.row, field: 'geometry', message: problem }]);
+  const g = f.geometry as Polygon | MultiPolygon;
+  const [lon, lat] = firstPosition(g);
+  const where = placeProblem(lon, lat);
+  if (where) return fail([{ file, row: f.row, field: 'geometry', message: where }]);
+  return ok({ type: 'Feature', properties: { name: typeof f.tags['name'] === 'string' ? f.tags['name'] : '' }, geometry: toWgs84Geometry(g, crs) });
+}
+
+function insideRing(p: Position, ring: Position[]): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** Whether a point lies in a (Multi)Polygon (holes respected). */
+export function insidePolygon(p: Position, g: Polygon | MultiPolygon): boolean {
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+  return polys.some((rings) => insideRing(p, rings[0]) && !rings.slice(1).some((h) => insideRing(p, h)));
+}
+
+/** Centre of a footprint's outer ring (mean of its vertices; enough to test a building against a boundary). */
+export function footprintCentre(g: Polygon | MultiPolygon): Position {
+  const ring = (g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0]).slice(0, -1);
+  return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+}
+
+/** Buildings whose centre is outside the boundary: one error each (at most 50 listed, then a count). */
+export function outsideBoundary(b: OwnBuildings, boundary: Feature<Polygon | MultiPolygon>, file: string, boundaryFile: string): ImportError[] {
+  const outside = b.buildings.filter((x) => !insidePolygon(footprintCentre(x.geometry), boundary.geometry));
+  const errors: ImportError[] = outside
+    .slice(0, 50)
+    .map((x) => ({ file, row: null, field: 'geometry', ref: `id ${x.id}`, message: `the building lies outside the boundary of ${boundaryFile}` }));
+  if (outside.length > 50) errors.push({ file, row: null, field: 'geometry', message: `… and ${outside.length - 50} more buildings outside the boundary` });
+  return errors;
+}
+
+/** 12-digit code for an own-data community: 99 + a hash of the buildings (the same file opens the same plan again). */
+export function ownCommunityCode(b: OwnBuildings): string {
+  let h = 0x811c9dc5;
+  const s = b.buildings.map((x) => `${x.id}:${x.households}:${firstPosition(x.geometry).join(',')}`).join('|');
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return `99${String(h % 1e10).padStart(10, '0')}`;
+}

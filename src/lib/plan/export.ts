@@ -1,0 +1,64 @@
+/**
+ * A plan's exports, one row per building: grid, building, households, worker, chief, name; as
+ * CSV and as Parquet (hyparquet-writer, in the browser), and the grids GeoJSON with the staff.
+ * Pure: no DOM.
+ */
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { toCsv } from '$lib/export/csv';
+import type { CommunityPlan, GridProps } from '$lib/state/plan-core';
+
+export interface PlanRow {
+  grid: string;
+  building: string;
+  households: number;
+  worker: string;
+  chief: string;
+  /** The building's name where the data has one. */
+  name: string;
+}
+
+export const PLAN_COLUMNS = ['grid', 'building', 'households', 'worker', 'chief', 'name'] as const;
+
+/** Sorted by grid, then building. */
+export function planRows(core: CommunityPlan, workers: Readonly<Record<string, string>>, chiefs: Readonly<Record<string, string>>): PlanRow[] {
+  const byId = new Map(core.data.buildings.map((b) => [b.properties.id, b.properties as { households: number; name?: unknown }]));
+  const rows: PlanRow[] = [];
+  for (const g of core.liveSlots()) {
+    const code = core.codes[g];
+    for (const id of core.buildingsOf(g).sort()) {
+      const p = byId.get(id);
+      rows.push({ grid: code, building: id, households: Number(p?.households ?? 0), worker: workers[code] ?? '', chief: chiefs[code] ?? '', name: typeof p?.name === 'string' ? p.name : '' });
+    }
+  }
+  return rows;
+}
+
+export function planCsv(rows: readonly PlanRow[]): string {
+  return toCsv(PLAN_COLUMNS, rows.map((r) => PLAN_COLUMNS.map((c) => r[c])));
+}
+
+export function planParquet(rows: readonly PlanRow[]): ArrayBuffer {
+  const col = (name: (typeof PLAN_COLUMNS)[number]) => rows.map((r) => r[name]);
+  return parquetWriteBuffer({
+    columnData: [
+      { name: 'grid', data: col('grid'), type: 'STRING' },
+      { name: 'building', data: col('building'), type: 'STRING' },
+      { name: 'households', data: Int32Array.from(rows, (r) => r.households), type: 'INT32' },
+      { name: 'worker', data: col('worker'), type: 'STRING' },
+      { name: 'chief', data: col('chief'), type: 'STRING' },
+      { name: 'name', data: col('name'), type: 'STRING' }
+    ],
+    kvMetadata: [{ key: 'gridatlas', value: 'one row per building of a community grid plan' }]
+  });
+}
+
+/** The grids GeoJSON with worker and chief on each grid. */
+export function gridsWithStaff(
+  core: CommunityPlan,
+  workers: Readonly<Record<string, string>>,
+  chiefs: Readonly<Record<string, string>>
+): FeatureCollection<Polygon | MultiPolygon, GridProps & { chief?: string }> {
+  const fc = core.gridsGeoJSON({ ...workers });
+  return { ...fc, features: fc.features.map((f) => (chiefs[f.properties.code] ? { ...f, properties: { ...f.properties, chief: chiefs[f.properties.code] } } : f)) };
+}
