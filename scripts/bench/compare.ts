@@ -56,10 +56,12 @@ function serve(root: string): Promise<Server> {
 }
 
 async function browserSide(runs: number, loads: number) {
-  if (process.argv.includes('--build') || !existsSync('build/index.html'))
+  // GRIDATLAS_OUT=<name>: the build lives in .build/<name>/build (see svelte.config.js).
+  const built = process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
+  if (process.argv.includes('--build') || !existsSync(`${built}/index.html`))
     execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   const root = mkdtempSync(join(tmpdir(), 'gridatlas-bench-'));
-  cpSync('build', root, { recursive: true });
+  cpSync(built, root, { recursive: true });
   const server = await serve(root);
   const browser = await launch();
   try {

@@ -1,19 +1,21 @@
 /// <reference lib="webworker" />
-/** Fetches a Parquet file and decodes it to an Arrow IPC stream off the main thread. */
+/** Fetches a Parquet file and decodes (some of) its columns to an Arrow IPC stream off the main thread. */
 import { parquetToArrowIpc } from '$lib/data/parquet-arrow';
 
 export interface ParquetRequest {
   id: number;
   url: string;
+  /** Only these columns; all when absent. */
+  columns?: string[];
 }
 export type ParquetReply = { id: number; ok: true; ipc: Uint8Array } | { id: number; ok: false; error: string };
 
 self.onmessage = async (e: MessageEvent<ParquetRequest>) => {
-  const { id, url } = e.data;
+  const { id, url, columns } = e.data;
   try {
     const res = await fetch(url);
     if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
-    const ipc = await parquetToArrowIpc(await res.arrayBuffer());
+    const ipc = await parquetToArrowIpc(await res.arrayBuffer(), columns);
     (self as unknown as Worker).postMessage({ id, ok: true, ipc } satisfies ParquetReply, [ipc.buffer]);
   } catch (err) {
     (self as unknown as Worker).postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies ParquetReply);

@@ -6,8 +6,12 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import type { FeatureCollection, Point } from 'geojson';
 import { compareSummary, parquetSource } from '../../src/lib/data/queries';
 import type { DistrictCode } from '../../src/lib/data/schema';
+import { coverage, coverageBuildings, coverageContext, share, type BuildingLayer } from '../../src/lib/geo/coverage';
+import { decodeRoads, type RiderRoads } from '../../src/lib/geo/nearest-data';
+import { RIDER_KINDS } from '../../src/lib/map/legend';
 import { openNodeDb } from '../../scripts/lib/node-db';
 import { launch, pixelStats, screenshot } from './browser';
 
@@ -17,6 +21,16 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 const expected: Record<string, { median_hh_grid: number; incidents_per_1000: number; grids: number }> = {};
+
+/** The coverage shares the page's worker computes, here in Node with the same pure functions on the same files. */
+function coverageShares(code: DistrictCode): { rest: number; all: number } {
+  const read = <T>(p: string) => JSON.parse(readFileSync(`static/data/${code}/${p}`, 'utf8')) as T;
+  const ctx = coverageContext(coverageBuildings(read<BuildingLayer>('map/buildings.geojson')), decodeRoads(read<RiderRoads>('rider/roads.json')));
+  const st = read<FeatureCollection<Point, { kind: string }>>('map/stations.geojson').features;
+  const at = (kinds?: readonly string[]) =>
+    share(coverage(ctx, st.filter((f) => !kinds || kinds.includes(f.properties.kind)).map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }))).total, 15);
+  return { rest: at(RIDER_KINDS), all: at() };
+}
 
 beforeAll(async () => {
   const db = await openNodeDb();
@@ -51,6 +65,16 @@ describe('compare', () => {
       const label = (await page.locator(`article[data-district="${d}"] .median-label`).textContent()) ?? '';
       expect(num(label.replace(/^\D+/, ''))).toBeCloseTo(expected[d].median_hh_grid, 1);
     }
+    // 15-minute coverage: the worker's shares equal the Node computation, and the page says what they mean.
+    for (const d of DISTRICTS) {
+      const want = coverageShares(d);
+      for (const k of ['rest', 'all'] as const) {
+        await expect.poll(() => cell(`coverage_${k}`, d).innerText(), { timeout: 60_000 }).not.toBe('…');
+        expect(Number(await cell(`coverage_${k}`, d).getAttribute('data-value'))).toBeCloseTo(want[k], 9);
+        expect(await cell(`coverage_${k}`, d).innerText()).toBe(`${(want[k] * 100).toFixed(1)}%`);
+      }
+    }
+    expect(await page.getByTestId('coverage-definition').innerText()).toContain('80 米/分钟');
     // Published figures: Qufu's 83 Red-Sail stations are matched, non-comparable ones show "—".
     await expect.poll(() => page.locator('[data-key="370881-red_sail_stations"] [data-computed]').innerText()).toBe('83');
     expect(await page.locator('[data-key="370881-volunteers"] [data-computed]').innerText()).toBe('—');
@@ -64,6 +88,25 @@ describe('compare', () => {
     expect(Number(mpp[0])).toBeLessThan(400);
     // Every community is drawn and coloured (not one shape for the whole map).
     expect(await page.locator('svg[data-metres-per-pixel]').first().locator('path').count()).toBe(160);
+    // Histogram: the band's and the median's labels sit above the bars, and the x axis spans the data (no empty stretch).
+    for (const d of DISTRICTS) {
+      const hist = page.locator(`article[data-district="${d}"] svg`).first();
+      const geo = await hist.evaluate((svg) => {
+        const box = (e: Element) => {
+          const { x, y, width, height } = (e as SVGGraphicsElement).getBBox();
+          return { x, y, width, height };
+        };
+        const bars = [...svg.querySelectorAll('.bar')].map(box).filter((b) => b.height > 0);
+        return { labels: ['.band-label', '.median-label'].map((s) => box(svg.querySelector(s)!)), bars, plot: box(svg.querySelector('.band')!), axis: box(svg.querySelector('.axis line')!) };
+      });
+      const top = Math.min(...geo.bars.map((b) => b.y));
+      for (const l of geo.labels) expect(l.y + l.height).toBeLessThanOrEqual(top + 0.5);
+      const first = Math.min(...geo.bars.map((b) => b.x));
+      const last = Math.max(...geo.bars.map((b) => b.x + b.width));
+      // Data from the first to the last bar cover most of the axis (at most ~3 empty bins at either end).
+      expect((last - first) / geo.axis.width).toBeGreaterThan(0.75);
+      await hist.screenshot({ path: `tests/screenshots/compare-histogram-${d}.png` });
+    }
     await screenshot(page, 'compare-230102-370881');
     await page.screenshot({ path: 'tests/screenshots/compare-230102-370881-full.png', fullPage: true });
     const png = await page.locator('[data-testid="compare-panels"]').screenshot();

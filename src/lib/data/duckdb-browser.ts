@@ -2,7 +2,8 @@
  * DuckDB-wasm in the browser, loaded once per session from the app's own files (no CDN):
  * the wasm and worker files are bundled by Vite from node_modules. Tables are the app's
  * Parquet files, decoded to Arrow in a worker (see parquet-arrow.ts for why) and inserted
- * once per session as `<table>_<district>`.
+ * as `<table>_<district>` with the columns a page asked for; asking for more columns later
+ * reloads the table with the union (so each column is decoded at most twice per session).
  */
 import * as duckdb from '@duckdb/duckdb-wasm';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
@@ -11,7 +12,7 @@ import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import ParquetWorker from '../../workers/parquet.worker?worker';
 import type { ParquetReply } from '../../workers/parquet.worker';
-import type { TableSource } from './queries';
+import type { TableColumns, TableSource } from './queries';
 import type { DistrictCode, TableName } from './schema';
 import { tableUrl } from './paths';
 
@@ -27,8 +28,8 @@ export interface BrowserDb {
   query(sql: string): Promise<ArrowTable>;
   /** The SQL name of a district's table (after `use`). */
   source: TableSource;
-  /** Loads the district's tables into DuckDB once per session. */
-  use(tables: TableName[], district: DistrictCode): Promise<void>;
+  /** Makes these columns of the district's tables queryable (loads what is missing). */
+  use(columns: TableColumns, district: DistrictCode): Promise<void>;
 }
 
 let opened: Promise<BrowserDb> | null = null;
@@ -50,11 +51,11 @@ function decoder() {
     if (e.data.ok) p.resolve(e.data.ipc);
     else p.reject(new Error(e.data.error));
   };
-  return (url: string) =>
+  return (url: string, columns: string[]) =>
     new Promise<Uint8Array>((resolve, reject) => {
       const id = next++;
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, url });
+      worker.postMessage({ id, url, columns });
     });
 }
 
@@ -66,25 +67,45 @@ async function start(dataRoot: string): Promise<BrowserDb> {
   // Nothing may be fetched from DuckDB's extension repository: the app works offline.
   await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;');
   const decode = decoder();
-  const loading = new Map<string, Promise<void>>();
+  /** Per table: the columns it has (or will have once `ready` settles); loads of one table are chained. */
+  const tables = new Map<string, { columns: string[]; ready: Promise<void> }>();
   const name = (table: TableName, district: DistrictCode) => `${table}_${district}`;
+
+  function ensure(table: TableName, district: DistrictCode, want: readonly string[]): Promise<void> {
+    const key = name(table, district);
+    const have = tables.get(key);
+    const missing = want.filter((c) => !have?.columns.includes(c));
+    if (have && !missing.length) return have.ready;
+    const columns = [...(have?.columns ?? []), ...missing];
+    const load = async () => {
+      const ipc = await decode(tableUrl(dataRoot, district, table), columns);
+      if (!have) {
+        await conn.insertArrowFromIPCStream(ipc, { name: key, create: true });
+        return;
+      }
+      // Swap in the wider table in one statement, so no query sees it missing.
+      const tmp = `${key}__load`;
+      await conn.insertArrowFromIPCStream(ipc, { name: tmp, create: true });
+      await conn.query(`BEGIN; DROP TABLE "${key}"; ALTER TABLE "${tmp}" RENAME TO "${key}"; COMMIT;`);
+    };
+    const ready = (have ? have.ready.catch(() => {}) : Promise.resolve()).then(load);
+    const entry = { columns, ready };
+    tables.set(key, entry);
+    // A failed load is forgotten, so a later call tries again.
+    ready.catch(() => {
+      if (tables.get(key) === entry) {
+        if (have) tables.set(key, have);
+        else tables.delete(key);
+      }
+    });
+    return ready;
+  }
+
   return {
     query: (sql) => conn.query(sql),
     source: (table, district) => `"${name(table, district)}"`,
-    async use(tables, district) {
-      await Promise.all(
-        tables.map((t) => {
-          const key = name(t, district);
-          let p = loading.get(key);
-          if (!p) {
-            p = decode(tableUrl(dataRoot, district, t)).then((ipc) =>
-              conn.insertArrowFromIPCStream(ipc, { name: key, create: true })
-            );
-            loading.set(key, p);
-          }
-          return p;
-        })
-      );
+    async use(columns, district) {
+      await Promise.all((Object.entries(columns) as [TableName, readonly string[]][]).map(([t, cols]) => ensure(t, district, cols)));
     }
   };
 }

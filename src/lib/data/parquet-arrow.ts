@@ -56,14 +56,19 @@ export function arrowTypeOf(node: SchemaTree): DataType {
   }
 }
 
-export async function parquetToArrowIpc(file: ArrayBuffer): Promise<Uint8Array> {
+/** Decodes `only` these columns (all when absent), in the file's column order; a name the file lacks is an error. */
+export async function parquetToArrowIpc(file: ArrayBuffer, only?: readonly string[]): Promise<Uint8Array> {
   const metadata = parquetMetadata(file);
   const schema = parquetSchema(metadata);
   const rows = Number(metadata.num_rows);
+  const missing = only?.filter((c) => !schema.children.some((n) => n.element.name === c)) ?? [];
+  if (missing.length) throw new Error(`Parquet file has no column ${missing.join(', ')}`);
+  const nodes = only ? schema.children.filter((n) => only.includes(n.element.name)) : schema.children;
   const columns = new Map<string, unknown[]>();
   await parquetRead({
     file,
     metadata,
+    columns: nodes.map((n) => n.element.name),
     // Timestamps as epoch milliseconds, the unit of the Arrow column they go into.
     parsers: {
       timestampFromMilliseconds: (v: bigint) => Number(v),
@@ -77,7 +82,7 @@ export async function parquetToArrowIpc(file: ArrayBuffer): Promise<Uint8Array> 
     }
   });
   const vectors: Record<string, Vector> = {};
-  for (const node of schema.children) {
+  for (const node of nodes) {
     const name = node.element.name;
     vectors[name] = toVector(columns.get(name) ?? new Array(rows).fill(null), arrowTypeOf(node));
   }

@@ -199,5 +199,26 @@ export const COMPARE_QUERIES = {
   monthly: compareMonthly
 } as const;
 export type CompareQueryName = keyof typeof COMPARE_QUERIES;
-/** The tables the comparison queries read (buildings are not needed). */
-export const COMPARE_TABLES = ['communities', 'grids', 'compounds', 'stations', 'incidents'] as const;
+/**
+ * The columns a page's queries read, per table. The browser decodes only these from the Parquet
+ * (decoding every column of a district's incidents costs seconds); counting rows needs one column.
+ */
+export type TableColumns = Partial<Record<TableName, readonly string[]>>;
+
+/** What the comparison queries read (buildings are not needed). */
+export const COMPARE_COLUMNS = {
+  communities: ['households'],
+  grids: ['code', 'households'],
+  compounds: ['id'],
+  stations: ['kind'],
+  incidents: ['category', 'status', 'reported_at', 'closed_at']
+} as const satisfies TableColumns;
+export const COMPARE_TABLES = Object.keys(COMPARE_COLUMNS) as (keyof typeof COMPARE_COLUMNS)[];
+
+/** What /heatmap's queries read: districtCommunities, districtGrids, incidentFilterColumns, KPIs, hotspots. */
+export const HEATMAP_COLUMNS = {
+  incidents: ['street', 'community', 'grid', 'category', 'status', 'reported_at', 'closed_at', 'lon', 'lat'],
+  communities: ['code', 'name', 'street', 'households'],
+  streets: ['code', 'name'],
+  grids: ['code', 'community', 'households']
+} as const satisfies TableColumns;

@@ -6,6 +6,7 @@
  * Walk distance: along the road network where both the building and the station are on it
  * (within SNAP_M, the off-road legs walked straight); straight line × DETOUR otherwise.
  */
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DETOUR, SNAP_M } from './nearest-stations';
 import { PointIndex } from './nearest';
 import { buildNetwork, dijkstra, snap, type LonLat, type Network, type Snap } from './network';
@@ -22,6 +23,30 @@ export interface CoverageBuilding {
   households: number;
   grid: string | null;
   community: string;
+}
+
+/** A district's buildings layer (static/data/<code>/map/buildings.geojson). */
+export type BuildingLayer = FeatureCollection<Polygon | MultiPolygon, { id: string; households: number; grid: string | null; community: string }>;
+
+/** The mean of the outer ring's vertices: a building stands where its footprint is (they are small). */
+function ringCentre(g: Polygon | MultiPolygon): [number, number] {
+  const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
+  let x = 0;
+  let y = 0;
+  const n = ring.length > 1 ? ring.length - 1 : ring.length;
+  for (let i = 0; i < n; i++) {
+    x += ring[i][0];
+    y += ring[i][1];
+  }
+  return [x / n, y / n];
+}
+
+/** The buildings layer as coverage input: one point per building with its households. */
+export function coverageBuildings(layer: BuildingLayer): CoverageBuilding[] {
+  return layer.features.map((f) => {
+    const [lon, lat] = ringCentre(f.geometry);
+    return { id: f.properties.id, lon, lat, households: f.properties.households, grid: f.properties.grid, community: f.properties.community };
+  });
 }
 
 export interface CoverageContext {

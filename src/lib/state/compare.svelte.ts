@@ -8,8 +8,11 @@ import { DISTRICT_CODES, isDistrictCode } from '$lib/data/districts';
 import { openDb, type ArrowTable, type BrowserDb } from '$lib/data/duckdb-browser';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { ComputedCounts } from '$lib/data/published';
-import { COMPARE_QUERIES, COMPARE_TABLES, type CompareQueryName } from '$lib/data/queries';
+import { COMPARE_COLUMNS, COMPARE_QUERIES, type CompareQueryName } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory, StationKind } from '$lib/data/schema';
+import { districtCoverage } from './coverage.svelte';
+import { share } from '$lib/geo/coverage';
+import { RIDER_KINDS } from '$lib/map/legend';
 import { dataset } from './dataset.svelte';
 import { rewind } from '$lib/components/SmallMultiple.svelte';
 
@@ -40,6 +43,12 @@ export interface DistrictFigures {
   categories: { category: IncidentCategory; n: number; per_1000: number }[];
   closeDays: { days: number; n: number }[];
   monthly: { month: string; n: number }[];
+}
+
+/** Shares (0–1) of households within a 15-minute walk of a rest station (RIDER_KINDS) and of any station. */
+export interface DistrictCoverage {
+  rest: number;
+  all: number;
 }
 
 export type CommunityMap = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string; households: number }>;
@@ -87,7 +96,9 @@ class CompareState {
   error = $state<string | null>(null);
   /** Milliseconds from opening the page's database to the first answered query (null until then). */
   startMs = $state<number | null>(null);
-  /** Milliseconds to load (decode + insert) the tables, per district. */
+  /** Shares of households within a 15-minute walk of a rest station / of any station (coverage.svelte.ts), per district. */
+  coverage = $state.raw<Partial<Record<DistrictCode, DistrictCoverage>>>({});
+  /** Milliseconds to load (decode + insert) the columns the comparison reads, per district. */
   loadMs = $state.raw<Partial<Record<DistrictCode, number>>>({});
 
   private db: BrowserDb | null = null;
@@ -142,7 +153,7 @@ class CompareState {
     });
     const db = await this.database();
     const t0 = performance.now();
-    await db.use([...COMPARE_TABLES], code);
+    await db.use(COMPARE_COLUMNS, code);
     this.loadMs = { ...this.loadMs, [code]: performance.now() - t0 };
     const [summary] = await this.run<CompareSummary>('summary', code);
     const figures: DistrictFigures = {
@@ -155,6 +166,9 @@ class CompareState {
     };
     this.figures = { ...this.figures, [code]: figures };
     this.maps = { ...this.maps, [code]: await mapReq };
+    // After the figures: reading the buildings layer for the walk network costs main-thread time.
+    const [rest, all] = await Promise.all([districtCoverage(code, RIDER_KINDS), districtCoverage(code)]);
+    this.coverage = { ...this.coverage, [code]: { rest: share(rest.total, 15), all: share(all.total, 15) } };
   }
 }
 

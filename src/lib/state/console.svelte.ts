@@ -6,6 +6,7 @@
 import type { BrowserDb } from '$lib/data/duckdb-browser';
 import { CONSOLE_ROW_LIMIT, guardSql, type GuardError } from '$lib/data/sql-guard';
 import { PARQUET_COLUMNS } from '$lib/data/columns';
+import type { TableColumns } from '$lib/data/queries';
 import type { DistrictCode, TableName } from '$lib/data/schema';
 import { plainRows } from './compare.svelte';
 
@@ -21,6 +22,9 @@ export type ConsoleError = { kind: 'guard'; error: GuardError } | { kind: 'duckd
 
 /** The console's tables (what the comparison loads: no buildings), with their columns. */
 export const CONSOLE_TABLES = ['communities', 'grids', 'compounds', 'stations', 'incidents'] as const satisfies readonly TableName[];
+
+/** Every column of the console's tables: the comparison loads only what its queries read, the console loads the rest on first use. */
+export const CONSOLE_COLUMNS = Object.fromEntries(CONSOLE_TABLES.map((t) => [t, PARQUET_COLUMNS[t].map((c) => c.name)])) as TableColumns;
 
 export function consoleSchema(districts: readonly DistrictCode[]) {
   return districts.flatMap((d) =>
@@ -48,7 +52,7 @@ class ConsoleState {
   result = $state.raw<ConsoleResult | null>(null);
   error = $state.raw<ConsoleError | null>(null);
 
-  async run(db: BrowserDb): Promise<void> {
+  async run(db: BrowserDb, districts: readonly DistrictCode[]): Promise<void> {
     const g = guardSql(this.sql, CONSOLE_ROW_LIMIT);
     if (!g.ok) {
       const { ok: _ok, ...error } = g;
@@ -59,6 +63,7 @@ class ConsoleState {
     this.running = true;
     this.error = null;
     try {
+      await Promise.all(districts.map((d) => db.use(CONSOLE_COLUMNS, d)));
       const t0 = performance.now();
       const table = await db.query(g.sql);
       const ms = performance.now() - t0;

@@ -1,12 +1,15 @@
 /**
- * The planner's 15-minute service circle: buildings of the district (from the map layer), the
- * rider page's road network, the stations of the kinds ticked in the legend → coverage per
- * building, grid and community, and the best site for one new station. The computation runs
- * in a worker (network, snapping and walks take most of a second for a district).
+ * The 15-minute service circle: buildings of a district (from the map layer), the rider page's
+ * road network, stations → coverage per building, grid and community, and the best site for one
+ * new station. The computation runs in one worker (network, snapping and walks take most of a
+ * second for a district), which keeps each district's network once built.
+ *
+ * /plan: the current district, stations of the kinds ticked in the legend (`coverageState`).
+ * /compare: each chosen district, its rest stations and all its stations (`districtCoverage`).
  */
-import type { FeatureCollection, Point, Polygon, MultiPolygon } from 'geojson';
-import type { DistrictCode } from '$lib/data/schema';
-import type { CoverageBuilding, CoverageResult } from '$lib/geo/coverage';
+import type { FeatureCollection, Point } from 'geojson';
+import type { DistrictCode, StationKind } from '$lib/data/schema';
+import { coverageBuildings, type AreaCoverage, type BuildingLayer, type CoverageBuilding, type CoverageResult } from '$lib/geo/coverage';
 import { riderUrl, type RiderRoads } from '$lib/geo/nearest-data';
 import CoverageWorker from '../../workers/coverage.worker?worker';
 import type { CoverageReply, CoverageRequest } from '../../workers/coverage.worker';
@@ -14,18 +17,77 @@ import { dataset } from './dataset.svelte';
 import { stations } from './stations.svelte';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-type BuildingFC = FeatureCollection<Polygon | MultiPolygon, { id: string; households: number; grid: string | null; community: string }>;
+type StationPoint = { lon: number; lat: number };
 
-function centroid(g: Polygon | MultiPolygon): [number, number] {
-  const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
-  let x = 0;
-  let y = 0;
-  const n = ring.length > 1 ? ring.length - 1 : ring.length;
-  for (let i = 0; i < n; i++) {
-    x += ring[i][0];
-    y += ring[i][1];
+interface DistrictInputs {
+  buildings: CoverageBuilding[];
+  roads: 'osm' | 'synthetic' | null;
+  names: Map<string, string>;
+}
+
+let worker: Worker | null = null;
+const pending = new Map<number, (r: CoverageReply) => void>();
+let nextId = 0;
+
+function call(req: DistributiveOmit<CoverageRequest, 'id'>): Promise<CoverageReply> {
+  if (!worker) {
+    worker = new CoverageWorker();
+    worker.onmessage = (e: MessageEvent<CoverageReply>) => {
+      pending.get(e.data.id)?.(e.data);
+      pending.delete(e.data.id);
+    };
   }
-  return [x / n, y / n];
+  const id = ++nextId;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    worker!.postMessage({ ...req, id });
+  });
+}
+
+const inited = new Map<DistrictCode, Promise<DistrictInputs>>();
+
+/** Fetches a district's buildings, roads and community names and builds its network in the worker, once per session. */
+function district(code: DistrictCode): Promise<DistrictInputs> {
+  let p = inited.get(code);
+  if (!p) {
+    p = (async () => {
+      const root = dataset.root;
+      const [b, r, c] = await Promise.all([
+        fetch(`${root}/${code}/map/buildings.geojson`).then((x) => {
+          if (!x.ok) throw new Error(`buildings.geojson (${code}): ${x.status}`);
+          return x.json() as Promise<BuildingLayer>;
+        }),
+        fetch(riderUrl(root, code, 'roads')).then((x) => (x.ok ? (x.json() as Promise<RiderRoads>) : null)),
+        fetch(`${root}/${code}/map/communities.geojson`).then((x) => x.json() as Promise<FeatureCollection<Point, { code: string; name: string }>>)
+      ]);
+      const buildings = coverageBuildings(b);
+      const init = await call({ type: 'init', key: code, buildings, roads: r });
+      if (!init.ok) throw new Error(init.error);
+      return { buildings, roads: r?.source ?? null, names: new Map(c.features.map((f) => [f.properties.code, f.properties.name])) };
+    })();
+    inited.set(code, p);
+    p.catch(() => inited.delete(code));
+  }
+  return p;
+}
+
+/**
+ * /compare's coverage: households of the district within walking reach of its stations of the
+ * given kinds (all when absent), per 5/10/15-minute band, and which roads were walked.
+ */
+export async function districtCoverage(
+  code: DistrictCode,
+  kinds?: readonly StationKind[]
+): Promise<{ total: AreaCoverage; stations: number; roads: 'osm' | 'synthetic' | null }> {
+  const [inputs] = await Promise.all([district(code), stations.load(code)]);
+  const layer = stations.byDistrict[code];
+  if (!layer) throw new Error(`stations.geojson (${code}) could not be loaded`);
+  const points = layer.features
+    .filter((f) => !kinds || kinds.includes(f.properties.kind))
+    .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
+  const r = await call({ type: 'coverage', key: code, stations: points });
+  if (!r.ok) throw new Error(r.error);
+  return { total: r.result!.total, stations: points.length, roads: inputs.roads };
 }
 
 class CoverageState {
@@ -48,31 +110,17 @@ class CoverageState {
       .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }))
   );
 
-  private worker: Worker | null = null;
-  private pending = new Map<number, (r: CoverageReply) => void>();
-  private nextId = 0;
   private latest = 0;
 
-  private call(req: DistributiveOmit<CoverageRequest, 'id'>): Promise<CoverageReply> {
-    if (!this.worker) {
-      this.worker = new CoverageWorker();
-      this.worker.onmessage = (e: MessageEvent<CoverageReply>) => {
-        this.pending.get(e.data.id)?.(e.data);
-        this.pending.delete(e.data.id);
-      };
-    }
-    const id = ++this.nextId;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.worker!.postMessage({ ...req, id });
-    });
+  private stationsNow(): StationPoint[] {
+    return $state.snapshot(this.points);
   }
 
   /** Recomputes for the current stations; only the newest answer is kept. */
   async refresh(): Promise<void> {
     if (!this.on || this.status !== 'ready' || this.code !== dataset.code) return;
     const id = ++this.latest;
-    const r = await this.call({ type: 'coverage', stations: $state.snapshot(this.points) });
+    const r = await call({ type: 'coverage', key: this.code, stations: this.stationsNow() });
     if (id !== this.latest) return;
     if (r.ok) this.result = r.result ?? null;
     else this.error = r.error;
@@ -89,25 +137,11 @@ class CoverageState {
     this.site = null;
     this.suggested = false;
     try {
-      const root = dataset.root;
-      const [b, r, c] = await Promise.all([
-        fetch(`${root}/${code}/map/buildings.geojson`).then((x) => x.json() as Promise<BuildingFC>),
-        fetch(riderUrl(root, code, 'roads')).then((x) => (x.ok ? (x.json() as Promise<RiderRoads>) : null)),
-        fetch(`${root}/${code}/map/communities.geojson`).then(
-          (x) => x.json() as Promise<FeatureCollection<Point, { code: string; name: string }>>
-        )
-      ]);
+      const d = await district(code);
       if (this.code !== code) return;
-      const buildings = b.features.map((f) => {
-        const [lon, lat] = centroid(f.geometry);
-        return { id: f.properties.id, lon, lat, households: f.properties.households, grid: f.properties.grid, community: f.properties.community };
-      });
-      this.names = new Map(c.features.map((f) => [f.properties.code, f.properties.name]));
-      this.roads = r?.source ?? null;
-      const init = await this.call({ type: 'init', buildings, roads: r });
-      if (this.code !== code) return;
-      if (!init.ok) throw new Error(init.error);
-      this.buildings = buildings;
+      this.names = d.names;
+      this.roads = d.roads;
+      this.buildings = d.buildings;
       this.status = 'ready';
     } catch (e) {
       this.status = 'error';
@@ -117,8 +151,8 @@ class CoverageState {
 
   /** The best single new site for the current stations (a few hundred walk computations). */
   async suggest(): Promise<void> {
-    if (!this.result) return;
-    const r = await this.call({ type: 'suggest', stations: $state.snapshot(this.points) });
+    if (!this.result || !this.code) return;
+    const r = await call({ type: 'suggest', key: this.code, stations: this.stationsNow() });
     if (!r.ok) {
       this.error = r.error;
       return;

@@ -8,6 +8,7 @@ import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
 import {
   districtCommunities,
   districtGrids,
+  HEATMAP_COLUMNS,
   incidentDailyCounts,
   incidentFilterColumns,
   incidentHotspots,
@@ -42,8 +43,6 @@ export interface CommunityInfo {
 }
 export type Bounds = [number, number, number, number];
 
-const TABLES = ['incidents', 'communities', 'streets', 'grids'] as const;
-
 /** Rows of an Arrow result as plain objects (small results only). */
 function rows<T>(t: Awaited<ReturnType<BrowserDb['query']>>): T[] {
   return t.toArray().map((r) => r.toJSON() as T);
@@ -68,7 +67,7 @@ export function featureBounds(f: GridFeature): Bounds | null {
 
 /** Loads a district's tables into DuckDB-wasm and reads the typed columns the map filters. */
 export async function readIncidentColumns(db: BrowserDb, code: DistrictCode): Promise<{ columns: IncidentColumns; communities: CommunityInfo[] }> {
-  await db.use([...TABLES], code);
+  await db.use(HEATMAP_COLUMNS, code);
   const comms = rows<{ code: string; name: string; street: string; street_name: string }>(await db.query(districtCommunities(db.source, code)));
   const gridCodes = rows<{ code: string }>(await db.query(districtGrids(db.source, code))).map((g) => g.code);
   const t = await db.query(incidentFilterColumns(db.source, code));
