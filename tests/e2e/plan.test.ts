@@ -146,9 +146,9 @@ describe('planner', () => {
     expect(fc.features.find((f) => f.properties.code === moved.to)!.properties.buildings).toContain(BUILDING);
     expect(fc.features.find((f) => f.properties.code === moved.to)!.properties).toMatchObject({ worker: '王芳' });
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
-    const lines = readFileSync((await csv.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\n');
-    expect(lines[0]).toBe('grid,building,households,worker');
-    expect(lines).toContain(`${moved.to},${BUILDING},144,王芳`);
+    const lines = readFileSync((await csv.path())!, 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('grid,building,households,worker,chief,name');
+    expect(lines).toContain(`${moved.to},${BUILDING},144,王芳,,`);
     expect(lines.length).toBe(54);
 
     // Change the plan (move the building back by hand), then import the export: back to the exported grids.

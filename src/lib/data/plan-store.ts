@@ -14,6 +14,9 @@ export interface SavedPlan {
   assignment: Assignment;
   /** Grid code → grid worker (网格员). */
   workers: Record<string, string>;
+  /** Grid code → the planner's name for the grid; locked grid codes (absent in older autosaves). */
+  names?: Record<string, string>;
+  locked?: string[];
   /** Grid code → grid chief (网格长); absent in autosaves from before chiefs existed. */
   chiefs?: Record<string, string>;
   /** ISO time of the save. */

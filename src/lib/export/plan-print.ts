@@ -129,8 +129,8 @@ export function composePlanPrint(spec: PrintSpec): HTMLCanvasElement {
   // Grid table.
   const tb = L.table;
   frame(g, tb, 0.3 * mm);
-  const colX = [0, 0.16, 0.38, 0.69].map((f) => tb.x + 3 * mm + f * (tb.width - 6 * mm));
-  const colMax = [0.15, 0.21, 0.3, 0.3].map((f) => f * (tb.width - 6 * mm));
+  const colX = [0, 0.3, 0.46, 0.73].map((f) => tb.x + 3 * mm + f * (tb.width - 6 * mm));
+  const colMax = [0.29, 0.15, 0.26, 0.27].map((f) => f * (tb.width - 6 * mm));
   const line = 5 * mm;
   g.font = `600 ${3.4 * mm}px ${FONT}`;
   g.fillStyle = '#111';

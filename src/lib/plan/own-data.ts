@@ -42,6 +42,22 @@ export function readOwnData(req: OwnImportRequest): ImportResult<OwnImport> {
   return { ok: true, value: { code: ownCommunityCode(b.value), buildings: b.value, boundary: outline, estimated: b.value.buildings.filter((x) => x.estimated).length } };
 }
 
+/** Without a boundary file: the buildings' box grown by ~50 m, so the map and the engine have an outline. */
+function paddedBox(buildings: readonly BuildingFeature[]): Polygon {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const b of buildings)
+    for (const ring of b.geometry.type === 'Polygon' ? b.geometry.coordinates : b.geometry.coordinates.flat())
+      for (const [x, y] of ring) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      }
+  const dy = 50 / 111_320;
+  const dx = dy / Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+  return { type: 'Polygon', coordinates: [[[x0 - dx, y0 - dy], [x1 + dx, y0 - dy], [x1 + dx, y1 + dy], [x0 - dx, y1 + dy], [x0 - dx, y0 - dy]]] };
+}
+
 /** The imported buildings as the planner's community data (no compounds; no roads, so no barriers). */
 export function ownCommunity(imp: OwnImport, name: string): CommunityData {
   const buildings: BuildingFeature[] = imp.buildings.buildings.map((x) => ({
@@ -53,7 +69,7 @@ export function ownCommunity(imp: OwnImport, name: string): CommunityData {
     code: imp.code,
     name,
     street: '',
-    boundary: imp.boundary ? { ...imp.boundary, properties: { ...imp.boundary.properties, code: imp.code, name } } : null,
+    boundary: { type: 'Feature', properties: { code: imp.code, name }, geometry: imp.boundary?.geometry ?? paddedBox(buildings) },
     buildings,
     compounds: { type: 'FeatureCollection', features: [] },
     roads: { type: 'FeatureCollection', features: [] }

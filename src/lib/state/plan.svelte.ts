@@ -13,7 +13,7 @@ import type { ImportError } from '$lib/data/import/errors';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
 import { loadPlan, savePlan } from '$lib/data/plan-store';
-import { BARRIER_CLASSES, CommunityPlan, communityData, readPlanGeoJSON, type Assignment, type DistrictLayers, type Snapshot } from './plan-core';
+import { BARRIER_CLASSES, CommunityPlan, communityData, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
 
 /** Something the map must redraw: a few buildings, the whole plan, a zoom or the selection. */
 export type PlanChange =
@@ -82,6 +82,8 @@ export class PlanState {
   min = $state(300);
   max = $state(500);
   workers = $state.raw<Record<string, string>>({});
+  /** Grid code → grid chief (网格长). */
+  chiefs = $state.raw<Record<string, string>>({});
 
   undoStack = $state.raw<Command[]>([]);
   redoStack = $state.raw<Command[]>([]);
@@ -171,11 +173,16 @@ export class PlanState {
       this.error = `community ${code} is not in this district`;
       return false;
     }
+    return this.openData(data);
+  }
+
+  /** Opens a community's data (the district's, or the planner's own import) with its autosaved plan. */
+  async openData(data: CommunityData): Promise<boolean> {
     this.cancelRun();
     this.error = null;
     let saved = null;
     try {
-      saved = await loadPlan(code);
+      saved = await loadPlan(data.code);
     } catch (e) {
       this.error = `IndexedDB: ${(e as Error).message}`;
     }
@@ -188,6 +195,7 @@ export class PlanState {
     }
     this.core = new CommunityPlan(data, { min: this.min, max: this.max }, saved?.assignment);
     this.workers = saved?.workers ?? {};
+    this.chiefs = saved?.chiefs ?? {};
     this.restored = saved?.savedAt ?? null;
     this.save = saved ? 'saved' : 'idle';
     this.savedAt = saved?.savedAt ?? null;
@@ -287,7 +295,7 @@ export class PlanState {
     if (!core || !this.district) return;
     try {
       const savedAt = new Date().toISOString();
-      await savePlan({ community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), workers: this.workers, savedAt });
+      await savePlan({ community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), workers: this.workers, chiefs: this.chiefs, savedAt });
       if (this.core === core) {
         this.save = 'saved';
         this.savedAt = savedAt;
@@ -375,15 +383,34 @@ export class PlanState {
     }
     this.importErrors = [];
     const workers: Record<string, string> = { ...this.workers };
+    const chiefs: Record<string, string> = { ...this.chiefs };
     try {
-      for (const f of (JSON.parse(text) as FeatureCollection).features) if (typeof f.properties?.worker === 'string') workers[f.properties.code] = f.properties.worker;
+      for (const f of (JSON.parse(text) as FeatureCollection).features) {
+        if (typeof f.properties?.worker === 'string') workers[f.properties.code] = f.properties.worker;
+        if (typeof f.properties?.chief === 'string') chiefs[f.properties.code] = f.properties.chief;
+      }
     } catch {
       /* already parsed above */
     }
     this.workers = workers;
+    this.chiefs = chiefs;
     this.commit('import', (c) => c.assign(r.value));
     this.selected = [];
     return true;
+  }
+
+  setChief(code: string, name: string) {
+    this.chiefs = { ...this.chiefs, [code]: name.trim() };
+    this.scheduleSave();
+  }
+
+  /** Opens a saved version as one undoable command; its staff replace the current staff. */
+  applyVersion(v: { name: string; assignment: Assignment; workers: Record<string, string>; chiefs?: Record<string, string> }) {
+    if (!this.core) return;
+    this.workers = { ...v.workers };
+    this.chiefs = { ...(v.chiefs ?? {}) };
+    this.commit(`version ${v.name}`, (c) => c.assign(v.assignment));
+    this.selected = [];
   }
 }
 

@@ -302,3 +302,6 @@ export function ownCommunityCode(b: OwnBuildings): string {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return `99${String(h % 1e10).padStart(10, '0')}`;
 }
+
+/** Whether a community code is an own-data one (see ownCommunityCode). */
+export const isOwnCode = (code: string): boolean => /^99\d{10}$/.test(code);

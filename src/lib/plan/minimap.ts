@@ -1,0 +1,37 @@
+/**
+ * A small SVG map of a community's buildings (for the version diff): footprints projected into
+ * a box, north up, aspect kept (longitude scaled by cos(latitude)). Pure: returns path strings.
+ */
+import type { MultiPolygon, Polygon } from 'geojson';
+
+export interface MinimapShape {
+  id: string;
+  d: string;
+}
+
+export function minimap(buildings: readonly { id: string; geometry: Polygon | MultiPolygon }[], width: number, height: number, pad = 6): { shapes: MinimapShape[]; height: number } {
+  const rings = (g: Polygon | MultiPolygon) => (g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]));
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const b of buildings)
+    for (const r of rings(b.geometry))
+      for (const [x, y] of r) {
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x);
+        y1 = Math.max(y1, y);
+      }
+  if (!buildings.length) return { shapes: [], height };
+  const kx = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+  const k = Math.min((width - 2 * pad) / Math.max((x1 - x0) * kx, 1e-9), (height - 2 * pad) / Math.max(y1 - y0, 1e-9));
+  const h = Math.min(height, (y1 - y0) * k + 2 * pad);
+  const f = (n: number) => n.toFixed(1);
+  return {
+    height: h,
+    shapes: buildings.map((b) => ({
+      id: b.id,
+      d: rings(b.geometry)
+        .map((r) => 'M' + r.map(([x, y]) => `${f(pad + (x - x0) * kx * k)},${f(h - pad - (y - y0) * k)}`).join('L') + 'Z')
+        .join('')
+    }))
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * The planner's data side in real Chromium, on Daoli 省报社社区 (230102001001, 53 buildings,
+ * 4,657 households): save version A, move two buildings, save version B, and read the diff
+ * (those two buildings, from → to, on the small map); set grid workers and chiefs and read the
+ * staffing counts and the flag for one chief of two grids; export Parquet (read back with
+ * hyparquet) and print A4 PNG/PDF (page size, ink in the legend and table); a bad own-data CSV
+ * lists its row errors and leaves the plan as it was; a good GCJ-02 CSV with a boundary opens
+ * as an own-data community whose buildings are on the map and which splits automatically.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
+import { parquetReadObjects } from 'hyparquet';
+import { launch, pixelStats, screenshot, waitForMap, SCREENSHOTS } from './browser';
+import { PLAN_LAYER } from '../../src/lib/map/plan-layers';
+import { printLayout, type Box } from '../../src/lib/plan/print';
+
+const baseUrl = inject('baseUrl');
+const CODE = '230102001001';
+const FIX = 'tests/fixtures/import/planner/';
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+});
+afterAll(async () => browser?.close());
+
+type W = { __gridatlasMap: { project(c: [number, number]): { x: number; y: number }; queryRenderedFeatures(o: object): unknown[] } };
+
+const buildings = (JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: { properties: { id: string; community: string; households: number }; geometry: { coordinates: number[][][] } }[] }).features.filter(
+  (f) => f.properties.community === CODE
+);
+
+async function rows(): Promise<Record<string, number>> {
+  return page.$$eval('[data-testid=grid-table] tbody tr', (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, Number(tr.querySelector('[data-households]')!.textContent!.replace(/[^\d]/g, ''))]))
+  );
+}
+
+async function clickBuilding(id: string) {
+  const ring = buildings.find((f) => f.properties.id === id)!.geometry.coordinates[0].slice(0, -1);
+  const c: [number, number] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+  const pt = await page.evaluate((c) => (window as unknown as W).__gridatlasMap.project(c), c);
+  const box = (await page.locator('.map canvas.maplibregl-canvas').boundingBox())!;
+  await page.mouse.click(box.x + pt.x, box.y + pt.y);
+}
+
+async function download(testid: string) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: dl.suggestedFilename(), bytes: readFileSync((await dl.path())!) };
+}
+
+/** Share of non-white pixels in a box of a decoded PNG. */
+function ink(img: PNG, b: Box): number {
+  let n = 0;
+  let dark = 0;
+  for (let y = Math.round(b.y); y < b.y + b.height; y += 2)
+    for (let x = Math.round(b.x); x < b.x + b.width; x += 2) {
+      const o = (y * img.width + x) * 4;
+      n++;
+      if (img.data[o] + img.data[o + 1] + img.data[o + 2] < 600) dark++;
+    }
+  return dark / n;
+}
+
+describe('planner data: versions, staffing, export, print, own data', () => {
+  const two = [buildings[0].properties.id, buildings[1].properties.id];
+  let planBefore: Record<string, number>;
+
+  it('saves version A, moves two buildings, saves version B; the diff lists them', async () => {
+    await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
+    await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
+    await waitForMap(page);
+    expect(await page.getByTestId('versions').innerText()).toContain('还没有保存的版本');
+    await page.getByTestId('version-name').fill('方案A');
+    await page.getByTestId('version-save').click();
+    await expect.poll(() => page.getByTestId('version-note').innerText()).toContain('已保存版本“方案A”');
+
+    const before = await rows();
+    const gridOf = async (id: string) => {
+      await clickBuilding(id);
+      const li = page.locator(`[data-testid=selection] li[data-building="${id}"]`);
+      await expect.poll(() => li.count()).toBe(1);
+      return (await li.innerText()).slice(-3);
+    };
+    const seqs = [await gridOf(two[0]), await gridOf(two[1])];
+    const to = Object.keys(before).find((c) => !seqs.includes(c.slice(-3)))!;
+    for (const id of two) {
+      await gridOf(id);
+      await page.getByTestId('move-target').selectOption(to);
+      await page.getByTestId('move').click();
+    }
+    const hh = buildings[0].properties.households + buildings[1].properties.households;
+    await expect.poll(async () => (await rows())[to]).toBe(before[to] + hh);
+
+    await page.getByTestId('version-name').fill('方案B');
+    await page.getByTestId('version-save').click();
+    await expect.poll(() => page.locator('[data-version]').count()).toBe(2);
+    await page.getByTestId('diff-a').selectOption({ label: '方案A' });
+    await page.getByTestId('diff-b').selectOption({ label: '方案B' });
+    const diff = page.getByTestId('diff');
+    await expect.poll(() => diff.getAttribute('data-moved')).toBe('2');
+    const text = await diff.innerText();
+    expect(text).toContain(`2 栋楼换了网格，共 ${hh.toLocaleString('en')} 户`);
+    for (const id of two) expect(await page.locator(`[data-moved-building="${id}"]`).innerText()).toContain(to.slice(-3));
+    expect(await page.locator('[data-testid=diff-map] path.moved').count()).toBe(2);
+    expect(await page.locator('[data-testid=diff-map] path').count()).toBe(53);
+    expect(await page.locator(`[data-testid=diff-grids] tr[data-grid="${to}"]`).innerText()).toContain(String(before[to] + hh));
+    // "Select them on the map": both buildings selected in the planner.
+    await page.getByTestId('diff-select').click();
+    await expect.poll(() => page.locator('[data-testid=selection] li[data-building]').count()).toBe(2);
+    await diff.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'plan-data-1-diff');
+    planBefore = await rows();
+  });
+
+  it('versions survive a reload; opening version A brings its grids back (undoable)', async () => {
+    await expect.poll(() => page.locator('[data-save]').getAttribute('data-save')).toBe('saved');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
+    await waitForMap(page);
+    await expect.poll(() => page.locator('[data-version]').count()).toBe(2);
+    expect(await rows()).toEqual(planBefore);
+    await page.locator('[data-version="方案A"] [data-testid=version-open]').click();
+    await expect.poll(() => page.getByTestId('version-note').innerText()).toContain('已打开版本“方案A”');
+    expect(await rows()).not.toEqual(planBefore);
+    await page.getByTestId('undo').click();
+    await expect.poll(() => rows()).toEqual(planBefore);
+  });
+
+  it('staffing: workers and chiefs per grid, counts, one chief of two grids flagged', async () => {
+    const codes = Object.keys(planBefore);
+    expect(await page.getByTestId('staff-count').getAttribute('data-staffed')).toBe('0');
+    expect(await page.locator(`input[data-chief="${codes[0]}"]`).getAttribute('placeholder')).toBe('未配备');
+    const set = async (attr: string, code: string, name: string) => {
+      await page.locator(`input[data-${attr}="${code}"]`).fill(name);
+      await page.locator(`input[data-${attr}="${code}"]`).press('Tab');
+    };
+    await set('worker', codes[0], '王芳');
+    await set('chief', codes[0], '张伟');
+    await set('worker', codes[1], '李强');
+    await set('chief', codes[1], '张伟');
+    await expect.poll(() => page.getByTestId('staff-count').getAttribute('data-staffed')).toBe('2');
+    expect(await page.getByTestId('staff-count').innerText()).toContain(`已配齐 2/${codes.length} 个网格`);
+    expect(await page.getByTestId('staff-issues').innerText()).toContain(`张伟 同时是网格 ${codes[0].slice(-3)}、${codes[1].slice(-3)} 的网格长`);
+    const csv = await download('export-staffing');
+    const lines = csv.bytes.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
+    expect(lines[0]).toBe('grid,households,worker,chief');
+    expect(lines[1]).toBe(`${codes[0]},${planBefore[codes[0]]},王芳,张伟`);
+    expect(lines.length).toBe(codes.length + 1);
+    await page.getByTestId('staff-table').scrollIntoViewIfNeeded();
+    await screenshot(page, 'plan-data-2-staffing');
+  });
+
+  it('exports Parquet with worker and chief, read back with hyparquet; GeoJSON carries the chief', async () => {
+    const codes = Object.keys(planBefore);
+    const pq = await download('export-parquet');
+    expect(pq.name).toBe(`${CODE}-grids.parquet`);
+    const buf = pq.bytes.buffer.slice(pq.bytes.byteOffset, pq.bytes.byteOffset + pq.bytes.byteLength) as ArrayBuffer;
+    const back = (await parquetReadObjects({ file: buf })) as { grid: string; building: string; households: number; worker: string; chief: string }[];
+    expect(back.length).toBe(53);
+    expect(back.reduce((s, r) => s + r.households, 0)).toBe(4657);
+    for (const id of two) expect(back.find((r) => r.building === id)!.grid).toBe(Object.keys(planBefore).find((c) => back.find((r) => r.building === id)!.grid === c));
+    expect(back.filter((r) => r.chief === '张伟').length).toBe(back.filter((r) => r.grid === codes[0] || r.grid === codes[1]).length);
+    const gj = JSON.parse((await download('export-geojson')).bytes.toString('utf8')) as { features: { properties: { code: string; worker?: string; chief?: string } }[] };
+    expect(gj.features.find((f) => f.properties.code === codes[0])!.properties).toMatchObject({ worker: '王芳', chief: '张伟' });
+  });
+
+  it('prints an A4 PNG (≥150 dpi, map, legend and table inked) and an A4 PDF', async () => {
+    await page.getByTestId('print').scrollIntoViewIfNeeded();
+    const png = await download('print-png');
+    expect(png.name).toBe(`${CODE}-A4-landscape.png`);
+    writeFileSync(`${SCREENSHOTS}/plan-data-3-print-a4.png`, png.bytes);
+    const img = PNG.sync.read(png.bytes);
+    expect([img.width, img.height]).toEqual([1754, 1240]);
+    const stats = pixelStats(png.bytes);
+    expect(stats.colours).toBeGreaterThan(20);
+    const L = printLayout('A4', 'landscape');
+    const inks = { map: ink(img, L.map), legend: ink(img, L.legend), table: ink(img, L.table), title: ink(img, L.title) };
+    console.log('print ink', inks);
+    expect(inks.map).toBeGreaterThan(0.05);
+    expect(inks.legend).toBeGreaterThan(0.01);
+    expect(inks.table).toBeGreaterThan(0.01);
+    expect(inks.title).toBeGreaterThan(0.01);
+
+    await page.getByTestId('print-orientation').selectOption('portrait');
+    const pdf = await download('print-pdf');
+    expect(pdf.name).toBe(`${CODE}-A4-portrait.pdf`);
+    const text = pdf.bytes.toString('latin1');
+    expect(text.startsWith('%PDF-1.4')).toBe(true);
+    expect(text).toContain('/MediaBox [0 0 595.28 841.89]');
+    expect(text).toContain('/Width 1240 /Height 1754');
+    expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
+    expect(pdf.bytes.length).toBeGreaterThan(50_000);
+  });
+
+  it('a bad own-data CSV lists its row errors; the open plan is untouched', async () => {
+    const box = page.getByTestId('own-import');
+    await box.scrollIntoViewIfNeeded();
+    await page.getByTestId('own-buildings').setInputFiles(FIX + 'bad-rows.csv');
+    await page.getByTestId('own-run').click();
+    const errs = page.getByTestId('own-errors');
+    await expect.poll(() => errs.count(), { timeout: 30_000 }).toBe(1);
+    const t = await errs.innerText();
+    expect(t).toContain('导入失败，当前方案未改变');
+    expect(t).toContain('bad-rows.csv · line 3 · 字段 households：households is 0');
+    expect(t).toContain('line 5 · 字段 lat：coordinate [45.77, 126.6174] looks swapped');
+    expect(t).toContain('line 6 · 字段 lat：coordinate [2.35, 48.85] is outside China');
+    expect(t).toContain('line 7 · 字段 id：id A1 is already used on line 2');
+    expect(await errs.locator('li').count()).toBe(7);
+    expect(await errs.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; })).toBe(true);
+    expect(await page.getByTestId('community-name').innerText()).toContain('省报社社区');
+    expect(await rows()).toEqual(planBefore);
+    expect(await page.getByTestId('staff-count').getAttribute('data-staffed')).toBe('2');
+    await page.getByTestId('own-buildings').setInputFiles(FIX + 'empty.csv');
+    await page.getByTestId('own-run').click();
+    await expect.poll(() => errs.innerText()).toContain('empty.csv · 字段 file：the file is empty');
+    await page.getByTestId('own-buildings').setInputFiles(FIX + 'bad-rows.csv');
+    await page.getByTestId('own-run').click();
+    await expect.poll(() => errs.innerText()).toContain('line 3');
+    await page.waitForTimeout(300);
+    await screenshot(page, 'plan-data-4-bad-import');
+  });
+
+  it('a GCJ-02 CSV with a boundary opens as own data: buildings on the map, split automatically', async () => {
+    await page.getByTestId('own-crs').selectOption('gcj02');
+    await page.getByTestId('own-buildings').setInputFiles(FIX + 'good-gcj02.csv');
+    await page.getByTestId('own-boundary').setInputFiles(FIX + 'boundary-gcj02.geojson');
+    await page.getByTestId('own-run').click();
+    await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 30_000 }).toContain('自有数据：good-gcj02.csv');
+    expect(await page.getByTestId('own-badge').count()).toBe(1);
+    const total = readFileSync(FIX + 'good-gcj02.csv', 'utf8').trim().split('\n').slice(1).reduce((s, l) => s + Number(l.split(',')[4]), 0);
+    expect(await page.getByTestId('own-done').innerText()).toContain(`已导入 48 栋楼、${total.toLocaleString('en')} 户`);
+    await waitForMap(page);
+    const drawn = await page.evaluate((l) => (window as unknown as W).__gridatlasMap.queryRenderedFeatures({ layers: [l] }).length, PLAN_LAYER.buildings);
+    expect(drawn).toBeGreaterThanOrEqual(48);
+    expect(Object.values(await rows()).reduce((a, b) => a + b, 0)).toBe(total);
+    await screenshot(page, 'plan-data-5-own-data');
+    await page.getByTestId('split-run').click();
+    await expect.poll(() => page.getByTestId('split-status').innerText(), { timeout: 60_000 }).toMatch(/划分完成/);
+    const r = await rows();
+    expect(Object.keys(r).length).toBeGreaterThanOrEqual(Math.ceil(total / 500));
+    for (const h of Object.values(r)) expect(h >= 300 && h <= 500).toBe(true);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'plan-data-6-own-split');
+  });
+
+  it('raised no uncaught page errors', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
