@@ -73,10 +73,36 @@ describe('planner data: versions, staffing, export, print, own data', () => {
   const two = [buildings[0].properties.id, buildings[1].properties.id];
   let planBefore: Record<string, number>;
 
-  it('saves version A, moves two buildings, saves version B; the diff lists them', async () => {
+  it('an autosave written by the first database version (no versions store) is restored after the upgrade', async () => {
+    await page.goto(`${baseUrl}/`);
+    const g = buildings[0].properties as unknown as { grid: string };
+    const other = (buildings.find((b) => (b.properties as unknown as { grid: string }).grid !== g.grid)!.properties as unknown as { grid: string }).grid;
+    const assignment = Object.fromEntries(buildings.map((b, i) => [b.properties.id, i === 0 ? other : (b.properties as unknown as { grid: string }).grid]));
+    await page.evaluate(
+      (rec) =>
+        new Promise<void>((resolve, reject) => {
+          const req = indexedDB.open('gridatlas-plans', 1);
+          req.onupgradeneeded = () => req.result.createObjectStore('plans', { keyPath: 'community' });
+          req.onsuccess = () => {
+            const tx = req.result.transaction('plans', 'readwrite');
+            tx.objectStore('plans').put(rec);
+            tx.oncomplete = () => (req.result.close(), resolve());
+            tx.onerror = () => reject(tx.error);
+          };
+          req.onerror = () => reject(req.error);
+        }),
+      { community: CODE, district: '230102', min: 300, max: 500, assignment, workers: { [other]: '旧版网格员' }, savedAt: '2026-01-01T00:00:00.000Z' }
+    );
     await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
     await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
     await waitForMap(page);
+    expect(await page.getByTestId('restored').count()).toBe(1);
+    expect(await page.locator(`input[data-worker="${other}"]`).inputValue()).toBe('旧版网格员');
+    const hh = (code: string) => buildings.filter((b) => assignment[b.properties.id] === code).reduce((s, b) => s + b.properties.households, 0);
+    expect((await rows())[other]).toBe(hh(other));
+  });
+
+  it('saves version A, moves two buildings, saves version B; the diff lists them', async () => {
     expect(await page.getByTestId('versions').innerText()).toContain('还没有保存的版本');
     await page.getByTestId('version-name').fill('方案A');
     await page.getByTestId('version-save').click();
