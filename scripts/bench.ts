@@ -16,7 +16,8 @@ const CASES: Record<string, BenchCase> = {
   nearest: benchNearest,
   heatmap: benchHeatmap,
   compare: benchCompare,
-  queries: benchQueries
+  queries: benchQueries,
+  'plan-move': () => import('./bench/plan-move').then((m) => m.benchPlanMove())
 };
 
 async function main(argv: string[]): Promise<number> {

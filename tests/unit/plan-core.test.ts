@@ -7,8 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
-import { CommunityPlan, communityData, readPlanGeoJSON, type DistrictLayers } from '$lib/state/plan-core';
+import { CommunityPlan, EditRefused, communityData, readPlanGeoJSON, type DistrictLayers } from '$lib/state/plan-core';
 import { validate } from '$lib/geo/partition/validate';
+import { planCsv, planRows } from '$lib/plan/export';
 
 const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
 const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
@@ -65,10 +66,10 @@ describe('CommunityPlan', () => {
     const back = readPlanGeoJSON(JSON.stringify(fc), 'plan.geojson', CODE, data.buildings.map((b) => b.properties.id));
     expect(back.ok).toBe(true);
     if (back.ok) expect(back.value).toEqual(plan.assignment());
-    const csv = plan.toCsv({ [plan.codes[0]]: '张三' }).trim().split('\n');
-    expect(csv[0]).toBe('grid,building,households,worker');
+    const csv = planCsv(planRows(plan, { [plan.codes[0]]: '张三' }, {})).trim().split('\r\n');
+    expect(csv[0]).toBe('grid,building,households,worker,chief,name');
     expect(csv.length).toBe(54);
-    expect(csv.some((l) => l.endsWith(',张三'))).toBe(true);
+    expect(csv.some((l) => l.endsWith(',张三,,'))).toBe(true);
   });
 
   it('a bad plan file is refused whole, naming row and field', () => {
@@ -82,5 +83,93 @@ describe('CommunityPlan', () => {
       expect(r.errors.some((e) => e.message.includes('already in grid'))).toBe(true);
     }
     expect(readPlanGeoJSON('{', 'x.json', CODE, []).ok).toBe(false);
+  });
+
+  /** A line in WGS-84 across grid `code`'s drawn area, west → east through its middle. */
+  function across(plan: CommunityPlan, code: string): number[][] {
+    const f = plan.outline(plan.slotOf(code));
+    const pts = (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates).flat(2);
+    const xs = pts.map((q) => q[0]);
+    const ys = pts.map((q) => q[1]);
+    const y = (Math.min(...ys) + Math.max(...ys)) / 2;
+    return [[Math.min(...xs) - 0.001, y], [(Math.min(...xs) + Math.max(...xs)) / 2, y + 1e-5], [Math.max(...xs) + 0.001, y]];
+  }
+
+  it('lasso: buildings whose centre is inside the drawn polygon', () => {
+    const plan = new CommunityPlan(data, { min: 300, max: 500 });
+    const g = plan.liveSlots()[0];
+    const [x0, y0, x1, y1] = plan.gridBbox(g);
+    const ids = plan.lasso([[x0 - 1e-4, y0 - 1e-4], [x1 + 1e-4, y0 - 1e-4], [x1 + 1e-4, y1 + 1e-4], [x0 - 1e-4, y1 + 1e-4]]);
+    for (const id of plan.buildingsOf(g)) expect(ids).toContain(id);
+    expect(plan.lasso([[0, 0], [1, 0], [1, 1]])).toEqual([]);
+  });
+
+  it('splits a grid along a drawn line: two grids, the bigger side keeps the code; one snapshot undoes it', () => {
+    const plan = new CommunityPlan(data, { min: 300, max: 500 });
+    const code = plan.codes[plan.liveSlots()[0]];
+    const before = plan.snapshot();
+    const hh = plan.validation.grids.find((r) => r.grid === plan.slotOf(code))!.households;
+    const fresh = plan.splitAlong(code, across(plan, code));
+    expect(plan.codes.includes(fresh)).toBe(true);
+    const h = (c: string) => plan.validation.grids.find((r) => r.grid === plan.slotOf(c))!.households;
+    expect(h(code) + h(fresh)).toBe(hh);
+    expect(h(code)).toBeGreaterThanOrEqual(h(fresh));
+    expect(h(fresh)).toBeGreaterThan(0);
+    expect(plan.validation).toEqual(validate(plan.editor.plan));
+    plan.restore(before);
+    expect(plan.liveSlots().length).toBe(12);
+  });
+
+  it('a line that does not cross the grid is refused with the reason; nothing changes', () => {
+    const plan = new CommunityPlan(data, { min: 300, max: 500 });
+    const code = plan.codes[plan.liveSlots()[0]];
+    const line = across(plan, code);
+    const a = JSON.stringify(plan.assignment());
+    expect(() => plan.splitAlong(code, [line[0], line[1]])).toThrow(EditRefused);
+    try {
+      plan.splitAlong(code, [line[0], line[1]]);
+    } catch (e) {
+      expect((e as EditRefused).reason).toBe('line-not-across');
+    }
+    expect(() => plan.splitAlong(code, [[0, 0], [1, 1]])).toThrow('line-not-across');
+    expect(JSON.stringify(plan.assignment())).toBe(a);
+  });
+
+  it("merges two grids: the second's buildings go to the first, its code is freed", () => {
+    const plan = new CommunityPlan(data, { min: 300, max: 500 });
+    const [a, b] = plan.liveSlots().map((g) => plan.codes[g]);
+    const h = (c: string) => plan.validation.grids.find((r) => r.grid === plan.slotOf(c))?.households ?? 0;
+    const sum = h(a) + h(b);
+    plan.rename(b, '将被合并');
+    plan.merge(a, b);
+    expect(h(a)).toBe(sum);
+    expect(plan.liveSlots().length).toBe(11);
+    expect(plan.codes).not.toContain(b);
+    expect(plan.nextCode() <= b).toBe(true);
+    expect(plan.names[b]).toBeUndefined();
+    expect(() => plan.merge(a, a)).toThrow('merge-same');
+  });
+
+  it('names and locks: saved in snapshots and exports; a locked grid refuses hand edits', () => {
+    const plan = new CommunityPlan(data, { min: 300, max: 500 });
+    const [a, b] = plan.liveSlots().map((g) => plan.codes[g]);
+    plan.rename(a, ' 幸福里一网格 ');
+    plan.setLocked(a, true);
+    const s = plan.snapshot();
+    const inA = plan.buildingsOf(plan.slotOf(a))[0];
+    const inB = plan.buildingsOf(plan.slotOf(b))[0];
+    expect(() => plan.move([inA], b)).toThrow('locked');
+    expect(() => plan.move([inB], a)).toThrow('locked');
+    expect(() => plan.merge(b, a)).toThrow('locked');
+    expect(() => plan.splitAlong(a, across(plan, a))).toThrow('locked');
+    const f = plan.gridsGeoJSON().features.find((x) => x.properties.code === a)!;
+    expect(f.properties).toMatchObject({ name: '幸福里一网格', locked: true });
+    expect(planRows(plan, {}, {}).find((r) => r.grid === a)!.name).toBe('幸福里一网格');
+    plan.rename(a, '');
+    plan.setLocked(a, false);
+    expect(plan.names[a]).toBeUndefined();
+    plan.restore(s);
+    expect(plan.names[a]).toBe('幸福里一网格');
+    expect(plan.locked.has(a)).toBe(true);
   });
 });

@@ -16,7 +16,8 @@ export const PLAN_SOURCE = {
   roads: 'plan-roads',
   buildings: 'plan-buildings',
   grids: 'plan-grids',
-  labels: 'plan-grid-labels'
+  labels: 'plan-grid-labels',
+  sketch: 'plan-sketch'
 } as const;
 
 export const PLAN_LAYER = {
@@ -28,10 +29,19 @@ export const PLAN_LAYER = {
   buildings: 'plan-buildings',
   selected: 'plan-buildings-selected',
   grids: 'plan-grid-borders',
-  labels: 'plan-grid-labels'
+  lockedFill: 'plan-grid-locked-fill',
+  locked: 'plan-grid-locked',
+  labels: 'plan-grid-labels',
+  sketch: 'plan-sketch'
 } as const;
 
 export const SELECTED_COLOR = '#d00000';
+/** Locked grids: a solid dark outline over a light veil (the dashed border is for open grids). */
+export const LOCKED_COLOR = '#3b3b58';
+/** What the planner is drawing (lasso or cut line). */
+export const SKETCH_COLOR = '#0057b8';
+
+const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 /** Palette colour of a grid by its sequence number (the same rule as the district map). */
 export function gridColor(seq: number): string {
@@ -55,7 +65,8 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
       [PLAN_SOURCE.roads]: { type: 'geojson', data: d.roads },
       [PLAN_SOURCE.buildings]: { type: 'geojson', data: { type: 'FeatureCollection', features: d.buildings }, promoteId: 'id' },
       [PLAN_SOURCE.grids]: { type: 'geojson', data: grids },
-      [PLAN_SOURCE.labels]: { type: 'geojson', data: labels }
+      [PLAN_SOURCE.labels]: { type: 'geojson', data: labels },
+      [PLAN_SOURCE.sketch]: { type: 'geojson', data: EMPTY }
     },
     layers: [
       { id: PLAN_LAYER.background, type: 'background', paint: { 'background-color': COLORS.background } },
@@ -83,6 +94,8 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         paint: { 'line-color': SELECTED_COLOR, 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0] }
       },
       { id: PLAN_LAYER.grids, type: 'line', source: PLAN_SOURCE.grids, paint: { 'line-color': COLORS.grid, 'line-width': 2, 'line-dasharray': [3, 2] } },
+      { id: PLAN_LAYER.lockedFill, type: 'fill', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'fill-color': LOCKED_COLOR, 'fill-opacity': 0.12 } },
+      { id: PLAN_LAYER.locked, type: 'line', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'line-color': LOCKED_COLOR, 'line-width': 4 } },
       { id: PLAN_LAYER.boundary, type: 'line', source: PLAN_SOURCE.boundary, paint: { 'line-color': COLORS.outline, 'line-width': 3 } },
       {
         id: PLAN_LAYER.labels,
@@ -95,7 +108,8 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
           'text-allow-overlap': true
         },
         paint: { 'text-color': COLORS.grid, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 2 }
-      }
+      },
+      { id: PLAN_LAYER.sketch, type: 'line', source: PLAN_SOURCE.sketch, paint: { 'line-color': SKETCH_COLOR, 'line-width': 3, 'line-dasharray': [2, 1] } }
     ]
   };
 }

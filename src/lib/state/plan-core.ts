@@ -2,19 +2,21 @@
  * One community's grid plan, without any UI: the community's buildings prepared once as an
  * engine problem (positions, adjacency with road barriers, Voronoi cells), a GridEditor holding
  * the assignment (each edit revalidates only the grids it touched), grid codes per editor slot,
- * snapshots for undo/redo and autosave, grid outlines for the map, and export/import of the
- * plan as GeoJSON and CSV. Pure TypeScript: used by the plan state (runes) and by unit tests.
+ * snapshots for undo/redo and autosave, grid names and locks, the hand edits (lasso, split along
+ * a drawn line, merge), grid outlines for the map, and the plan as GeoJSON and back (CSV and
+ * Parquet rows: $lib/plan/export.ts). Pure TypeScript: used by the plan state (runes) and by unit tests.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { GridEditor } from '$lib/geo/partition/edit';
 import { Plan } from '$lib/geo/partition/plan';
 import { prepare, type EngineItem, type Problem } from '$lib/geo/partition/problem';
-import { barriersNear, localProjection, type Projection } from '$lib/geo/partition/geojson';
+import { barriersNear, localProjection, type PartitionRequest, type Projection } from '$lib/geo/partition/geojson';
 import { dissolve } from '$lib/geo/partition/cells';
 import { gridCode, MAX_SEQ, seqOf } from '$lib/geo/partition/codes';
-import { openRing, ringArea, ringCentroid, type Ring, type XY } from '$lib/geo/partition/planar';
+import { openRing, pointInRing, ringArea, ringCentroid, type Ring, type XY } from '$lib/geo/partition/planar';
 import type { Validation } from '$lib/geo/partition/validate';
 import type { ImportError, ImportResult } from '$lib/data/import/errors';
+import { cutByLine, insideLasso } from '$lib/geo/sketch';
 
 /** Road classes no grid may cross (the CLI's default for a built district). */
 export const BARRIER_CLASSES = ['motorway', 'trunk', 'primary', 'secondary', 'railway', 'rail', 'river'] as const;
@@ -49,10 +51,26 @@ export interface PlanBounds {
 /** A whole assignment: grid code per building id. What is saved, exported and restored. */
 export type Assignment = Record<string, string>;
 
-/** Undo/redo snapshot (cheap: one Int32Array of the community's buildings and the slot codes). */
+/** Undo/redo snapshot (cheap: one Int32Array of the community's buildings, the slot codes, names and locks). */
 export interface Snapshot {
   assign: Int32Array;
   codes: string[];
+  names: Record<string, string>;
+  locked: string[];
+}
+
+/**
+ * An edit the plan refuses, with what the planner must be told: a locked grid (`grid`), a cut
+ * line that does not cross its grid into two non-empty parts, merging a grid with itself, an
+ * unknown grid.
+ */
+export class EditRefused extends Error {
+  constructor(
+    readonly reason: 'locked' | 'line-not-across' | 'line-one-side' | 'merge-same' | 'no-grid',
+    readonly grid: string
+  ) {
+    super(`${reason}: ${grid}`);
+  }
 }
 
 export interface GridProps {
@@ -64,6 +82,9 @@ export interface GridProps {
   polsbyPopper: number;
   inRange: boolean;
   worker?: string;
+  /** The planner's name for the grid (e.g. 幸福里一网格); codes stay the ids. */
+  name?: string;
+  locked: boolean;
 }
 
 const outerRings = (g: Polygon | MultiPolygon): Position[][] => (g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]));
@@ -92,6 +113,10 @@ export class CommunityPlan {
   editor: GridEditor;
   /** Grid code per editor slot ('' for a slot that was emptied). */
   codes: string[];
+  /** Grid code → the planner's name for it. */
+  names: Record<string, string> = {};
+  /** Locked grid codes: hand edits refuse them, automatic splits keep them exactly. */
+  locked = new Set<string>();
   private outlines = new Map<number, Feature<Polygon | MultiPolygon, { code: string }>>();
 
   constructor(data: CommunityData, bounds: PlanBounds, assignment?: Assignment) {
@@ -160,7 +185,7 @@ export class CommunityPlan {
         }
         assign[i] = orphan;
       }
-    return { snapshot: { assign, codes } };
+    return { snapshot: { assign, codes, names: { ...this.names }, locked: [...this.locked] } };
   }
 
   /** The lowest unused code of the community. */
@@ -195,6 +220,11 @@ export class CommunityPlan {
    */
   move(buildings: readonly string[], code: string | null): { touched: number[]; code: string } {
     const plan = this.editor.plan;
+    if (code !== null && this.locked.has(code)) throw new EditRefused('locked', code);
+    for (const b of buildings) {
+      const c = this.codeOf(b);
+      if (c !== undefined && this.locked.has(c)) throw new EditRefused('locked', c);
+    }
     let to = code === null ? -1 : this.slotOf(code);
     let newCode = code;
     if (to < 0) {
@@ -214,11 +244,13 @@ export class CommunityPlan {
   }
 
   snapshot(): Snapshot {
-    return { assign: this.editor.plan.assign.slice(), codes: [...this.codes] };
+    return { assign: this.editor.plan.assign.slice(), codes: [...this.codes], names: { ...this.names }, locked: [...this.locked] };
   }
 
   restore(s: Snapshot): void {
     this.codes = [...s.codes];
+    this.names = { ...s.names };
+    this.locked = new Set(s.locked);
     this.editor = new GridEditor(new Plan(this.problem, s.assign.slice()));
     this.outlines.clear();
   }
@@ -233,6 +265,65 @@ export class CommunityPlan {
     const plan = this.editor.plan;
     for (let i = 0; i < this.problem.n; i++) out[this.problem.ids[i]] = this.codes[plan.assign[i]];
     return out;
+  }
+
+  /** Buildings whose centre lies inside a lasso drawn in WGS-84. */
+  lasso(ring: readonly (readonly number[])[]): string[] {
+    const p = this.problem;
+    const pts: XY[] = Array.from({ length: p.n }, (_, i) => [p.x[i], p.y[i]]);
+    return insideLasso(pts, ring.map((q) => this.proj.forward(q as XY))).map((i) => p.building[i]);
+  }
+
+  private liveSlot(code: string): number {
+    const g = this.slotOf(code);
+    if (g < 0 || this.editor.plan.count[g] === 0) throw new EditRefused('no-grid', code);
+    return g;
+  }
+
+  /**
+   * Splits grid `code` along a line drawn in WGS-84 across it: the side with more households
+   * keeps the code, the other becomes a new grid (the lowest free code), returned.
+   */
+  splitAlong(code: string, line: readonly (readonly number[])[]): string {
+    if (this.locked.has(code)) throw new EditRefused('locked', code);
+    const g = this.liveSlot(code);
+    const p = this.problem;
+    const members = this.editor.plan.members(g);
+    const cells = members.flatMap((i) => p.cells.rings[i]);
+    const cut = cutByLine(
+      members.map((i) => [p.x[i], p.y[i]] as XY),
+      line.map((q) => this.proj.forward(q as XY)),
+      (q) => cells.some((r) => pointInRing(q, r))
+    );
+    if (!cut.ok) throw new EditRefused(cut.reason === 'not-across' ? 'line-not-across' : 'line-one-side', code);
+    const hh = (side: number[]) => side.reduce((s, j) => s + p.hh[members[j]], 0);
+    const away = hh(cut.left) >= hh(cut.right) ? cut.right : cut.left;
+    return this.move([...new Set(away.map((j) => p.building[members[j]]))], null).code;
+  }
+
+  /** Merges grid `b` into grid `a`: b's buildings go to a, b's code is freed (with its name). */
+  merge(a: string, b: string): void {
+    if (a === b) throw new EditRefused('merge-same', a);
+    for (const c of [a, b]) if (this.locked.has(c)) throw new EditRefused('locked', c);
+    this.liveSlot(a);
+    const gb = this.liveSlot(b);
+    this.move(this.buildingsOf(gb), a);
+    this.codes[gb] = '';
+    delete this.names[b];
+  }
+
+  /** Names a grid (an empty name removes it); the code stays. */
+  rename(code: string, name: string): void {
+    this.liveSlot(code);
+    const n = name.trim();
+    if (n) this.names[code] = n;
+    else delete this.names[code];
+  }
+
+  setLocked(code: string, on: boolean): void {
+    this.liveSlot(code);
+    if (on) this.locked.add(code);
+    else this.locked.delete(code);
   }
 
   /** Buildings of a slot, by id. */
@@ -282,7 +373,9 @@ export class CommunityPlan {
       contiguous: (r?.pieces ?? 1) === 1,
       polsbyPopper: r?.polsbyPopper ?? 0,
       inRange: r?.inRange ?? false,
-      ...(workers[code] ? { worker: workers[code] } : {})
+      ...(workers[code] ? { worker: workers[code] } : {}),
+      ...(this.names[code] ? { name: this.names[code] } : {}),
+      locked: this.locked.has(code)
     };
   }
 
@@ -318,18 +411,6 @@ export class CommunityPlan {
     };
   }
 
-  /** CSV: grid, building, households, worker (UTF-8, one building a line, sorted by grid then building). */
-  toCsv(workers: Record<string, string> = {}): string {
-    const rows = [['grid', 'building', 'households', 'worker']];
-    const byId = new Map(this.data.buildings.map((b) => [b.properties.id, b]));
-    for (const g of this.liveSlots())
-      for (const id of this.buildingsOf(g).sort()) rows.push([this.codes[g], id, String(byId.get(id)?.properties.households ?? 0), workers[this.codes[g]] ?? '']);
-    return rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
-  }
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**
@@ -370,6 +451,24 @@ export function readPlanGeoJSON(text: string, file: string, community: string, b
   if (!errors.length && missing.length)
     errors.push(err(null, 'buildings', `${missing.length} building(s) of the community are in no grid, e.g. ${missing.slice(0, 3).join(', ')}`));
   return errors.length ? { ok: false, errors } : { ok: true, value: out };
+}
+
+/**
+ * The engine's request for one community: its buildings with their current grid (so that codes
+ * stay stable), boundary, barrier roads, bounds (target midway) and locked grid codes.
+ */
+export function partitionRequest(data: CommunityData, current: Assignment | null, locked: readonly string[], min: number, max: number): PartitionRequest {
+  return {
+    buildings: { type: 'FeatureCollection', features: data.buildings.map((b) => ({ ...b, properties: { ...b.properties, grid: current?.[b.properties.id] ?? b.properties.grid } })) },
+    communities: data.boundary ? { type: 'FeatureCollection', features: [data.boundary] } : undefined,
+    barriers: data.roads,
+    barrierClasses: BARRIER_CLASSES,
+    community: data.code,
+    min,
+    max,
+    target: Math.round((min + max) / 2),
+    locked
+  };
 }
 
 /** The layers of a built district the planner reads (static/data/<adcode>/map/*.geojson). */

@@ -6,19 +6,20 @@
  * by rebuilding its sources.
  */
 import { tick } from 'svelte';
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { FeatureCollection } from 'geojson';
 import type { Validation } from '$lib/geo/partition/validate';
 import type { PartitionOutput, PartitionRequest } from '$lib/geo/partition/geojson';
 import type { ImportError } from '$lib/data/import/errors';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
-import { loadPlan, savePlan } from '$lib/data/plan-store';
-import { BARRIER_CLASSES, CommunityPlan, communityData, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
+import { loadPlan, savePlan, type SavedPlan } from '$lib/data/plan-store';
+import { CommunityPlan, EditRefused, communityData, partitionRequest, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
 
 /** Something the map must redraw: a few buildings, the whole plan, a zoom or the selection. */
 export type PlanChange =
   | { kind: 'move'; buildings: readonly string[] }
   | { kind: 'all' }
+  | { kind: 'grids' }
   | { kind: 'zoom'; bbox: [number, number, number, number] }
   | { kind: 'select'; before: readonly string[]; after: readonly string[] };
 
@@ -37,6 +38,9 @@ export interface GridRow {
   pieces: number;
   polsbyPopper: number;
   inRange: boolean;
+  locked: boolean;
+  /** The planner's name for the grid ('' when none). */
+  name: string;
 }
 
 export interface GridWarning {
@@ -46,6 +50,36 @@ export interface GridWarning {
   households: number;
   pieces: number;
 }
+
+/** What a drag on the map does: pan (and click to select), draw a lasso, or draw a cut line. */
+export type Tool = 'select' | 'lasso' | 'line';
+
+/** One community's result in a street-wide run. */
+export interface StreetResult {
+  community: string;
+  name: string;
+  grids: number;
+  /** Grids outside [min, max] and the households in them. */
+  outOfBand: number;
+  householdsOutOfBand: number;
+  error?: string;
+}
+
+export interface StreetRun {
+  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
+  street: string;
+  /** Communities finished, of n; `community` is the one in the worker now. */
+  i: number;
+  n: number;
+  community?: string;
+  results: StreetResult[];
+  error?: string;
+}
+
+type StreetMessage =
+  | { type: 'progress'; i: number; n: number; community: string }
+  | ({ type: 'community'; community: string } & ({ ok: true; assignment: Assignment; grids: number; outOfBand: number; householdsOutOfBand: number } | { ok: false; errors: { message: string }[] }))
+  | { type: 'done' };
 
 export interface RunState {
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
@@ -92,12 +126,19 @@ export class PlanState {
   restored = $state<string | null>(null);
   run = $state.raw<RunState>({ status: 'idle', startedAt: 0 });
   importErrors = $state.raw<ImportError[]>([]);
+  tool = $state<Tool>('select');
+  /** The grid the tools act on (split along a line, merge, rename, lock). */
+  activeGrid = $state('');
+  /** Why the last hand edit was refused (cleared by the next edit that goes through). */
+  refused = $state.raw<{ reason: EditRefused['reason']; grid: string } | null>(null);
+  streetRun = $state.raw<StreetRun>({ status: 'idle', street: '', i: 0, n: 0, results: [] });
   /** Last manual move: ms from the click to the panel updated (sync) and to the next frame (map drawn). */
   lastMove = $state.raw<{ syncMs: number; frameMs: number } | null>(null);
 
   private listeners = new Set<(c: PlanChange) => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private worker: Worker | null = null;
+  private streetWorker: Worker | null = null;
 
   rows: GridRow[] = $derived.by(() => {
     void this.version;
@@ -107,7 +148,7 @@ export class PlanState {
     const by = new Map(v.grids.map((r) => [r.grid, r]));
     return core.liveSlots().map((g) => {
       const r = by.get(g)!;
-      return { slot: g, code: core.codes[g], seq: core.codes[g].slice(-3), households: r.households, buildings: r.buildings, pieces: r.pieces, polsbyPopper: r.polsbyPopper, inRange: r.inRange };
+      return { slot: g, code: core.codes[g], seq: core.codes[g].slice(-3), households: r.households, buildings: r.buildings, pieces: r.pieces, polsbyPopper: r.polsbyPopper, inRange: r.inRange, locked: core.locked.has(core.codes[g]), name: core.names[core.codes[g]] ?? '' };
     });
   });
 
@@ -194,6 +235,11 @@ export class PlanState {
       this.max = 500;
     }
     this.core = new CommunityPlan(data, { min: this.min, max: this.max }, saved?.assignment);
+    this.core.names = { ...(saved?.names ?? {}) };
+    this.core.locked = new Set(saved?.locked ?? []);
+    this.activeGrid = '';
+    this.refused = null;
+    this.tool = 'select';
     this.workers = saved?.workers ?? {};
     this.chiefs = saved?.chiefs ?? {};
     this.restored = saved?.savedAt ?? null;
@@ -219,17 +265,28 @@ export class PlanState {
     this.version++;
   }
 
-  /** Runs an edit as an undoable command. */
-  private commit(label: string, edit: (core: CommunityPlan) => void, change: PlanChange = { kind: 'all' }) {
+  /**
+   * Runs an edit as an undoable command. An edit the plan refuses (EditRefused, thrown before it
+   * changes anything) is kept in `refused` for the panel to explain, and returns false.
+   */
+  private commit(label: string, edit: (core: CommunityPlan) => void, change: PlanChange = { kind: 'all' }): boolean {
     const core = this.core;
-    if (!core) return;
+    if (!core) return false;
     const before = core.snapshot();
-    edit(core);
+    try {
+      edit(core);
+    } catch (e) {
+      if (!(e instanceof EditRefused)) throw e;
+      this.refused = { reason: e.reason, grid: e.grid };
+      return false;
+    }
+    this.refused = null;
     this.undoStack = [...this.undoStack, { label, before, after: core.snapshot() }].slice(-200);
     this.redoStack = [];
     this.emit(change);
     this.refresh();
     this.scheduleSave();
+    return true;
   }
 
   /**
@@ -238,7 +295,7 @@ export class PlanState {
    */
   move(buildings: readonly string[], code: string | null, t0 = performance.now()) {
     if (!buildings.length) return;
-    this.commit(code ? `→ ${code}` : '→ new', (core) => core.move(buildings, code), { kind: 'move', buildings });
+    if (!this.commit(code ? `→ ${code}` : '→ new', (core) => core.move(buildings, code), { kind: 'move', buildings })) return;
     void tick().then(() => {
       const syncMs = performance.now() - t0;
       requestAnimationFrame(() => (this.lastMove = { syncMs, frameMs: performance.now() - t0 }));
@@ -275,6 +332,35 @@ export class PlanState {
     this.emit({ kind: 'select', before, after: this.selected });
   }
 
+  /** Selects the buildings whose centre is inside a lasso drawn in WGS-84 (replacing the selection). */
+  lassoSelect(ring: readonly (readonly number[])[]) {
+    if (!this.core) return;
+    const before = this.selected;
+    this.selected = this.core.lasso(ring);
+    this.emit({ kind: 'select', before, after: this.selected });
+  }
+
+  /** Splits the active grid along a line drawn across it (one undoable step); the tool goes back to select. */
+  splitAlong(line: readonly (readonly number[])[]) {
+    const code = this.activeGrid;
+    if (!code) return;
+    if (this.commit(`split ${code}`, (c) => void c.splitAlong(code, line))) this.tool = 'select';
+  }
+
+  /** Merges grid b into grid a (one undoable step). */
+  merge(a: string, b: string) {
+    if (this.commit(`merge ${b} → ${a}`, (c) => c.merge(a, b))) this.activeGrid = a;
+  }
+
+  rename(code: string, name: string) {
+    if ((this.core?.names[code] ?? '') === name.trim()) return;
+    this.commit(`name ${code}`, (c) => c.rename(code, name), { kind: 'grids' });
+  }
+
+  setLocked(code: string, on: boolean) {
+    this.commit(`${on ? 'lock' : 'unlock'} ${code}`, (c) => c.setLocked(code, on), { kind: 'grids' });
+  }
+
   zoomTo(slot: number) {
     if (this.core) this.emit({ kind: 'zoom', bbox: this.core.gridBbox(slot) });
   }
@@ -295,7 +381,7 @@ export class PlanState {
     if (!core || !this.district) return;
     try {
       const savedAt = new Date().toISOString();
-      await savePlan({ community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), workers: this.workers, chiefs: this.chiefs, savedAt });
+      await savePlan({ community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), names: core.names, locked: [...core.locked], workers: this.workers, chiefs: this.chiefs, savedAt });
       if (this.core === core) {
         this.save = 'saved';
         this.savedAt = savedAt;
@@ -316,17 +402,7 @@ export class PlanState {
       this.run = { status: 'error', startedAt: performance.now(), error: 'min/max' };
       return;
     }
-    const current = core.assignment();
-    const request: PartitionRequest = {
-      buildings: { type: 'FeatureCollection', features: core.data.buildings.map((b) => ({ ...b, properties: { ...b.properties, grid: current[b.properties.id] } })) },
-      communities: core.data.boundary ? { type: 'FeatureCollection', features: [core.data.boundary as Feature<Polygon | MultiPolygon>] } : undefined,
-      barriers: core.data.roads,
-      barrierClasses: BARRIER_CLASSES,
-      community: core.data.code,
-      min,
-      max,
-      target: Math.round((min + max) / 2)
-    };
+    const request = partitionRequest(core.data, core.assignment(), [...core.locked], min, max);
     const w = new Worker(new URL('../../workers/partition.worker.ts', import.meta.url), { type: 'module' });
     this.worker = w;
     const startedAt = performance.now();
@@ -344,6 +420,10 @@ export class PlanState {
       // Same bounds: the prepared problem is kept; new bounds need a new one (items are the same, so snapshots stay valid).
       const next = min === core.bounds.min && max === core.bounds.max ? core : new CommunityPlan(core.data, { min, max }, a);
       if (next === core) core.assign(a);
+      else {
+        next.names = { ...core.names };
+        next.locked = new Set(core.locked);
+      }
       this.core = next;
       this.undoStack = [...this.undoStack, { label: 'auto', before, after: next.snapshot() }];
       this.redoStack = [];
@@ -392,9 +472,25 @@ export class PlanState {
     } catch {
       /* already parsed above */
     }
+    const names = { ...core.names };
+    const locked = new Set(core.locked);
+    try {
+      for (const f of (JSON.parse(text) as FeatureCollection).features) {
+        const code = String(f.properties?.code);
+        if (typeof f.properties?.name === 'string') names[code] = f.properties.name;
+        if (f.properties?.locked === true) locked.add(code);
+        else if (f.properties?.locked === false) locked.delete(code);
+      }
+    } catch {
+      /* already parsed above */
+    }
     this.workers = workers;
     this.chiefs = chiefs;
-    this.commit('import', (c) => c.assign(r.value));
+    this.commit('import', (c) => {
+      c.assign(r.value);
+      c.names = names;
+      c.locked = locked;
+    });
     this.selected = [];
     return true;
   }
@@ -411,6 +507,76 @@ export class PlanState {
     this.chiefs = { ...(v.chiefs ?? {}) };
     this.commit(`version ${v.name}`, (c) => c.assign(v.assignment));
     this.selected = [];
+  }
+
+  /**
+   * "Split all communities of this street": the engine runs in the worker over each community
+   * in turn (keeping each one's autosaved codes and locked grids), posting progress; each result
+   * is saved as that community's autosave at once, so a cancel keeps the finished ones.
+   */
+  async runStreet(street: string) {
+    const layers = this.layers;
+    const district = this.district;
+    if (!layers || !district || this.streetRun.status === 'running') return;
+    const min = Math.round(this.min);
+    const max = Math.round(this.max);
+    const comms = this.communities.filter((c) => c.street === street);
+    if (!(min > 0 && min <= max) || !comms.length) {
+      this.streetRun = { status: 'error', street, i: 0, n: comms.length, results: [], error: !comms.length ? 'empty' : 'min/max' };
+      return;
+    }
+    this.streetRun = { status: 'running', street, i: 0, n: comms.length, results: [] };
+    const saved = new Map<string, SavedPlan | undefined>();
+    const requests: { community: string; request: PartitionRequest }[] = [];
+    for (const c of comms) {
+      const s = await loadPlan(c.code).catch(() => undefined);
+      saved.set(c.code, s);
+      requests.push({ community: c.code, request: partitionRequest(communityData(layers, c.code)!, s?.assignment ?? null, s?.locked ?? [], min, max) });
+    }
+    if (this.streetRun.status !== 'running' || this.streetRun.street !== street) return;
+    const w = new Worker(new URL('../../workers/partition.worker.ts', import.meta.url), { type: 'module' });
+    this.streetWorker = w;
+    const names = new Map(comms.map((c) => [c.code, c.name]));
+    const writes: Promise<unknown>[] = [];
+    w.onmessage = (e: MessageEvent<StreetMessage>) => {
+      const m = e.data;
+      const run = this.streetRun;
+      if (this.streetWorker !== w) return;
+      if (m.type === 'progress') this.streetRun = { ...run, i: m.i, community: m.community };
+      else if (m.type === 'community') {
+        const name = names.get(m.community) ?? m.community;
+        if (!m.ok) {
+          this.streetRun = { ...run, i: run.i + 1, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, error: m.errors.map((x) => x.message).join('; ') }] };
+          return;
+        }
+        const s = saved.get(m.community);
+        writes.push(
+          savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }).catch(
+            (err) => (this.error = `IndexedDB: ${(err as Error).message}`)
+          )
+        );
+        this.streetRun = { ...run, i: run.i + 1, results: [...run.results, { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }] };
+      } else {
+        this.stopStreet(w);
+        void Promise.all(writes).then(() => (this.streetRun = { ...this.streetRun, status: 'done', community: undefined }));
+      }
+    };
+    w.onerror = (e) => {
+      this.stopStreet(w);
+      this.streetRun = { ...this.streetRun, status: 'error', error: e.message };
+    };
+    w.postMessage({ id: 1, type: 'street', requests });
+  }
+
+  private stopStreet(w: Worker) {
+    w.terminate();
+    if (this.streetWorker === w) this.streetWorker = null;
+  }
+
+  /** Cancels the street-wide run: communities already finished stay saved, the rest untouched. */
+  cancelStreet() {
+    if (this.streetWorker) this.stopStreet(this.streetWorker);
+    if (this.streetRun.status === 'running') this.streetRun = { ...this.streetRun, status: 'cancelled', community: undefined };
   }
 }
 
