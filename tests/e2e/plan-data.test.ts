@@ -5,7 +5,8 @@
  * staffing counts and the flag for one chief of two grids; export Parquet (read back with
  * hyparquet) and print A4 PNG/PDF (page size, ink in the legend and table); a bad own-data CSV
  * lists its row errors and leaves the plan as it was; a good GCJ-02 CSV with a boundary opens
- * as an own-data community whose buildings are on the map and which splits automatically.
+ * as an own-data community whose buildings are on the map, which splits automatically and
+ * comes back after a reload.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -276,6 +277,15 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     for (const h of Object.values(r)) expect(h >= 300 && h <= 500).toBe(true);
     await page.waitForTimeout(500);
     await screenshot(page, 'plan-data-6-own-split');
+
+    // A reload reopens the imported community (kept in IndexedDB, named in the URL) with its split.
+    await expect.poll(() => page.locator('[data-save]').getAttribute('data-save')).toBe('saved');
+    expect(page.url()).toMatch(/[?&]c=99\d{10}/);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('自有数据：good-gcj02.csv');
+    await waitForMap(page);
+    expect(await page.getByTestId('restored').count()).toBe(1);
+    expect(await rows()).toEqual(r);
   });
 
   it('raised no uncaught page errors', () => {

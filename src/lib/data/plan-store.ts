@@ -1,9 +1,10 @@
 /**
  * Plans in IndexedDB: the autosave, one record per community (the plan being worked on), so a
- * reload or a crash loses nothing; and named versions, several per community, that the planner
- * saves, opens, compares and deletes. A tiny promise wrapper over `indexedDB`; no package.
+ * reload or a crash loses nothing; named versions, several per community, that the planner
+ * saves, opens, compares and deletes; and the planner's own imported communities (their data,
+ * which no district file holds). A tiny promise wrapper over `indexedDB`; no package.
  */
-import type { Assignment } from '$lib/state/plan-core';
+import type { Assignment, CommunityData } from '$lib/state/plan-core';
 
 export interface SavedPlan {
   /** The community's 12-digit code (the key). */
@@ -33,8 +34,9 @@ export interface PlanVersion extends SavedPlan {
 const DB = 'gridatlas-plans';
 const STORE = 'plans';
 const VERSIONS = 'versions';
-/** 1: autosaves; 2: + named versions (indexed by community). */
-const DB_VERSION = 2;
+const OWN = 'own';
+/** 1: autosaves; 2: + named versions (indexed by community); 3: + the planner's own imported communities. */
+const DB_VERSION = 3;
 
 let opening: Promise<IDBDatabase> | null = null;
 
@@ -46,6 +48,7 @@ function open(): Promise<IDBDatabase> {
       const db = req.result;
       if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'community' });
       if (!db.objectStoreNames.contains(VERSIONS)) db.createObjectStore(VERSIONS, { keyPath: 'id' }).createIndex('community', 'community');
+      if (!db.objectStoreNames.contains(OWN)) db.createObjectStore(OWN, { keyPath: 'code' });
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => {
@@ -78,3 +81,7 @@ export const deleteVersion = (id: string): Promise<void> => run<unknown>(VERSION
 /** A community's versions, oldest first. */
 export const listVersions = (community: string): Promise<PlanVersion[]> =>
   run<PlanVersion[]>(VERSIONS, 'readonly', (s) => s.index('community').getAll(community)).then((vs) => vs.sort((a, b) => (a.savedAt < b.savedAt ? -1 : 1)));
+
+/** An imported community's data, kept so that a reload reopens it (its plan is an ordinary autosave). */
+export const saveOwnData = (d: CommunityData): Promise<void> => run<unknown>(OWN, 'readwrite', (s) => s.put(d)).then(() => undefined);
+export const loadOwnData = (code: string): Promise<CommunityData | undefined> => run<CommunityData | undefined>(OWN, 'readonly', (s) => s.get(code));
