@@ -143,6 +143,7 @@ describe('exports', () => {
 
   it('writes Parquet, one row per building with worker and chief, that hyparquet reads back', async () => {
     const code = plan.codes[plan.liveSlots()[0]];
+    plan.names[code] = '北一网格';
     const rows = planRows(plan, { [code]: '王芳' }, { [code]: '张伟' });
     expect(rows.length).toBe(53);
     const buf = planParquet(rows);
@@ -151,6 +152,7 @@ describe('exports', () => {
     expect(back.reduce((s, r) => s + Number(r.households), 0)).toBe(4657);
     expect(back[0]).toEqual({ ...rows[0] });
     expect(back.filter((r) => r.chief === '张伟').length).toBe(rows.filter((r) => r.grid === code).length);
+    expect(back.filter((r) => r.name === '北一网格').length).toBe(rows.filter((r) => r.grid === code).length);
     expect(planCsv(rows).split('\r\n')[0]).toBe('grid,building,households,worker,chief,name');
   });
 

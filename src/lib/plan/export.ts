@@ -14,7 +14,7 @@ export interface PlanRow {
   households: number;
   worker: string;
   chief: string;
-  /** The building's name where the data has one. */
+  /** The grid's name given by the planner ('' when none). */
   name: string;
 }
 
@@ -22,13 +22,12 @@ export const PLAN_COLUMNS = ['grid', 'building', 'households', 'worker', 'chief'
 
 /** Sorted by grid, then building. */
 export function planRows(core: CommunityPlan, workers: Readonly<Record<string, string>>, chiefs: Readonly<Record<string, string>>): PlanRow[] {
-  const byId = new Map(core.data.buildings.map((b) => [b.properties.id, b.properties as { households: number; name?: unknown }]));
+  const byId = new Map(core.data.buildings.map((b) => [b.properties.id, b.properties.households]));
   const rows: PlanRow[] = [];
   for (const g of core.liveSlots()) {
     const code = core.codes[g];
     for (const id of core.buildingsOf(g).sort()) {
-      const p = byId.get(id);
-      rows.push({ grid: code, building: id, households: Number(p?.households ?? 0), worker: workers[code] ?? '', chief: chiefs[code] ?? '', name: typeof p?.name === 'string' ? p.name : '' });
+      rows.push({ grid: code, building: id, households: Number(byId.get(id) ?? 0), worker: workers[code] ?? '', chief: chiefs[code] ?? '', name: core.names[code] ?? '' });
     }
   }
   return rows;

@@ -500,12 +500,16 @@ export class PlanState {
     this.scheduleSave();
   }
 
-  /** Opens a saved version as one undoable command; its staff replace the current staff. */
-  applyVersion(v: { name: string; assignment: Assignment; workers: Record<string, string>; chiefs?: Record<string, string> }) {
+  /** Opens a saved version as one undoable command (grids, names, locks); its staff replace the current staff. */
+  applyVersion(v: { name: string; assignment: Assignment; workers: Record<string, string>; chiefs?: Record<string, string>; names?: Record<string, string>; locked?: string[] }) {
     if (!this.core) return;
     this.workers = { ...v.workers };
     this.chiefs = { ...(v.chiefs ?? {}) };
-    this.commit(`version ${v.name}`, (c) => c.assign(v.assignment));
+    this.commit(`version ${v.name}`, (c) => {
+      c.assign(v.assignment);
+      c.names = { ...(v.names ?? {}) };
+      c.locked = new Set(v.locked ?? []);
+    });
     this.selected = [];
   }
 
