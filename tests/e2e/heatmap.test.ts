@@ -12,7 +12,7 @@ import { openNodeDb } from '../../scripts/lib/node-db';
 import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { legendBox, HEADER_PX, FOOTER_PX } from '../../src/lib/export/png';
-import { INCIDENT_RAMP } from '../../src/lib/map/heatmap-legend';
+import { INCIDENT_RAMP } from '../../src/lib/map/legend';
 import { launch, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -133,9 +133,34 @@ describe('/heatmap (Qufu)', () => {
   });
 
   it('briefing mode: full screen, steps to the next saved view, exports a PNG with legend', async () => {
+    // A fresh page shows the whole district (the index's bbox): entering briefing mode must re-fit it to the larger map.
+    await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
+    await waitForMap(page);
+    await expect.poll(() => kpiText('incidents'), { timeout: 60_000 }).toBe('350,000');
+    const bbox = (JSON.parse(readFileSync('static/data/index.json', 'utf8')) as { districts: { code: string; bbox: number[] }[] }).districts.find((d) => d.code === QUFU)!.bbox;
+    /** Canvas size, and how much of it (inside maplibre's 24 px fit padding) the district's bbox fills along its tighter axis. */
+    const fit = () =>
+      page.evaluate((b) => {
+        const m = (window as unknown as { __gridatlasMap: { getCanvas(): HTMLCanvasElement; project(p: [number, number]): { x: number; y: number } } }).__gridatlasMap;
+        const c = m.getCanvas();
+        const [w, h] = [c.clientWidth, c.clientHeight];
+        const p0 = m.project([b[0], b[1]]);
+        const p1 = m.project([b[2], b[3]]);
+        return { w, h, fill: Math.max(Math.abs(p1.x - p0.x) / (w - 48), Math.abs(p1.y - p0.y) / (h - 48)) };
+      }, bbox);
+    const before = await fit();
+    expect(before.fill).toBeCloseTo(1, 1);
+    expect(before.w).toBeLessThan(1400 - 200);
+
     await page.locator('[data-testid=briefing-enter]').click();
     await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(1);
     expect(await page.locator('.heatmap aside').isVisible()).toBe(false);
+    // The canvas grows to the viewport's width and the district fills it again (not the old, smaller frame).
+    await expect.poll(async () => (await fit()).w, { timeout: 10_000 }).toBe(1400);
+    const after = await fit();
+    expect(after.h).toBeGreaterThanOrEqual(before.h);
+    expect(after.fill).toBeGreaterThan(0.97);
+    expect(after.fill).toBeLessThan(1.03);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区两年概况');
     await page.keyboard.press('ArrowRight');
@@ -148,7 +173,8 @@ describe('/heatmap (Qufu)', () => {
     await screenshot(page, 'heatmap-370881-briefing');
 
     const mapSize = await page.locator('.mapbox').evaluate((e) => [e.clientWidth, e.clientHeight]);
-    const rows = await page.locator('[data-testid=briefing] [data-testid=heatmap-legend] li').count();
+    const legendEl = page.locator('[data-testid=briefing] [data-testid=heatmap-legend]');
+    const rows = (await legendEl.locator('li').count()) + (await legendEl.locator('[data-testid=legend-note]').count());
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=briefing-export]').click()]);
     const path = await download.path();
     const buf = readFileSync(path);
@@ -173,6 +199,31 @@ describe('/heatmap (Qufu)', () => {
     expect(white / (box.width * box.height)).toBeGreaterThan(0.4);
     expect(dark).toBeGreaterThan(300);
     expect(light).toBeGreaterThan(300);
+    // Text has ink where the export writes it: the title and date line above the map, the legend's
+    // title and labels, the source line below. Ink = near-black pixels; text covers a few % of its band.
+    const ink = (x0: number, y0: number, x1: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++)
+        for (let x = x0; x < x1; x++) {
+          const o = (y * png.width + x) * 4;
+          if (png.data[o] < 110 && png.data[o + 1] < 110 && png.data[o + 2] < 110) n++;
+        }
+      return n / ((x1 - x0) * (y1 - y0));
+    };
+    const w = png.width;
+    const areas = {
+      title: ink(16, 12, Math.min(w - 16, 700), 44),
+      subtitle: ink(16, 50, Math.min(w - 16, 700), 72),
+      legendTitle: ink(box.x + 12, box.y + 12, box.x + box.width - 12, box.y + 12 + 15),
+      legendLabels: ink(box.x + 58, box.y + 35, box.x + box.width - 12, box.y + box.height - 12),
+      source: ink(16, HEADER_PX + mapSize[1] + 8, Math.min(w - 16, 700), HEADER_PX + mapSize[1] + FOOTER_PX - 8)
+    };
+    for (const [area, share] of Object.entries(areas)) {
+      expect(share, area).toBeGreaterThan(0.01);
+      expect(share, area).toBeLessThan(0.6);
+    }
+    // Between the lines the header and footer are blank: the ink above is text, not a filled band.
+    expect(ink(16, 74, w - 16, HEADER_PX - 2)).toBeLessThan(0.002);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(0);
   });

@@ -21,7 +21,8 @@ import {
 } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { concatColumns, filterIncidents, type IncidentColumns } from '../../src/lib/map/heatmap-data';
-import { INCIDENT_RAMP, NO_INCIDENTS, classColor, legendModel, rateBreaks } from '../../src/lib/map/heatmap-legend';
+import { classColor, classCounts, jenksStarts, legendModel, rateBreaks, roundBetween } from '../../src/lib/map/heatmap-legend';
+import { INCIDENT_RAMP, NO_INCIDENTS } from '../../src/lib/map/legend';
 
 const QUFU = '370881';
 const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
@@ -116,12 +117,83 @@ describe('dates and SQL text', () => {
   });
 });
 
+/** Total squared deviation from the class means of sorted values split at `starts`. */
+function withinSsd(xs: number[], starts: number[]): number {
+  const edges = [0, ...starts, xs.length];
+  let t = 0;
+  for (let c = 0; c + 1 < edges.length; c++) {
+    const part = xs.slice(edges[c], edges[c + 1]);
+    const m = part.reduce((a, b) => a + b, 0) / part.length;
+    t += part.reduce((a, b) => a + (b - m) ** 2, 0);
+  }
+  return t;
+}
+
+describe('choropleth classes (natural breaks)', () => {
+  it('Jenks equals the brute force over every split on small inputs', () => {
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    for (let trial = 0; trial < 20; trial++) {
+      const xs = Array.from({ length: 12 }, () => Math.round(rnd() * 50) + (rnd() < 0.2 ? 200 : 0)).sort((a, b) => a - b);
+      const k = 2 + (trial % 3);
+      const got = withinSsd(xs, jenksStarts(xs, k));
+      // Brute force: every choice of k-1 cut positions between different values.
+      let best = Infinity;
+      const cut = (from: number, left: number, acc: number[]) => {
+        if (left === 0) {
+          best = Math.min(best, withinSsd(xs, acc));
+          return;
+        }
+        for (let i = from; i < xs.length; i++) if (xs[i] !== xs[i - 1]) cut(i + 1, left - 1, [...acc, i]);
+      };
+      cut(1, Math.min(k, new Set(xs).size) - 1, []);
+      expect(got).toBeCloseTo(best, 6);
+    }
+  });
+
+  it('separates the hotspots from the body of the grids (quantile classes did not)', () => {
+    // 200 grids around 2,000 per 1,000 households and 8 hotspots above 6,000: Qufu's shape.
+    const body = Array.from({ length: 200 }, (_, i) => 1600 + i * 5);
+    const hot = [6100, 6400, 6900, 7300, 7600, 8000, 8200, 8460];
+    const b = rateBreaks([0, 0, ...body, ...hot]);
+    expect(b.length).toBe(INCIDENT_RAMP.length - 1);
+    for (let i = 1; i < b.length; i++) expect(b[i]).toBeGreaterThan(b[i - 1]);
+    // A break falls in the gap between the body and the hotspots, and the top class holds only hotspots.
+    expect(b.some((x) => x > 2595 && x <= 6100)).toBe(true);
+    expect(hot.some((h) => h >= b.at(-1)!)).toBe(true);
+    expect(body.every((x) => x < b.at(-1)!)).toBe(true);
+    // Every grid in one class, zero grids apart.
+    const counts = classCounts([0, 0, ...body, ...hot], b);
+    expect(counts[0]).toBe(2);
+    expect(counts.reduce((a, c) => a + c, 0)).toBe(210);
+  });
+
+  it('rounded breaks keep each value in its class', () => {
+    expect(roundBetween(1992.4, 2210.7)).toBe(2000);
+    expect(roundBetween(2595, 6100)).toBe(5000);
+    expect(roundBetween(12.1, 12.6)).toBe(12.5);
+    expect(roundBetween(3, 3)).toBe(3);
+    const rates = Array.from({ length: 300 }, (_, i) => Math.exp((i % 97) / 20) * 3.3);
+    const sorted = [...rates].sort((a, c) => a - c);
+    const starts = jenksStarts(sorted, 6);
+    const b = rateBreaks(rates);
+    starts.forEach((st, i) => {
+      expect(sorted[st - 1]).toBeLessThan(b[i]);
+      expect(sorted[st]).toBeGreaterThanOrEqual(b[i]);
+    });
+  });
+
+  it('fewer classes when there are fewer distinct rates; none without incidents', () => {
+    expect(rateBreaks([5, 5, 5, 9, 9])).toEqual([9]);
+    expect(rateBreaks([0, 0])).toEqual([]);
+  });
+});
+
 describe('legend', () => {
-  it('rate breaks increase; classes run from the lightest to the darkest colour', () => {
+  it('classes run from the lightest to the darkest colour; no incidents is grey', () => {
     const rates = Array.from({ length: 200 }, (_, i) => i * 3.7);
     const b = rateBreaks(rates);
     expect(b.length).toBe(INCIDENT_RAMP.length - 1);
-    for (let i = 1; i < b.length; i++) expect(b[i]).toBeGreaterThan(b[i - 1]);
     expect(classColor(0, b)).toEqual(NO_INCIDENTS);
     expect(classColor(b[0] / 2, b)).toEqual(INCIDENT_RAMP[0]);
     expect(classColor(b.at(-1)! * 2, b)).toEqual(INCIDENT_RAMP.at(-1));
@@ -132,6 +204,11 @@ describe('legend', () => {
     expect(m.swatches.map((s) => s.label)).toEqual(['0', '0–10', '10–20', '20–40', '≥ 40']);
     expect(m.swatches.at(-1)!.color).toEqual(INCIDENT_RAMP.at(-1));
     expect(new Set(m.swatches.map((s) => s.color.join())).size).toBe(5);
+  });
+  it('choropleth legend states grids per class and the method', () => {
+    const m = legendModel('choropleth', { breaks: [10, 20], rates: [0, 5, 12, 15, 30], method: 'natural breaks', fmt: String, low: 'low', high: 'high' });
+    expect(m.swatches.map((s) => s.label)).toEqual(['0 (1)', '0–10 (1)', '10–20 (2)', '≥ 20 (1)']);
+    expect(m.note).toBe('natural breaks');
   });
   it('hexagon legend spans the domain deck.gl reported', () => {
     const m = legendModel('hexagon', { domain: [0, 600], fmt: String, low: 'low', high: 'high' });

@@ -3,7 +3,8 @@
  * (maplibre canvas + deck.gl canvas, both drawn with preserveDrawingBuffer) in the middle,
  * a drawn legend over its lower-left corner, and the source line (synthetic data) below.
  */
-import { cssRgb, type LegendModel } from '$lib/map/heatmap-legend';
+import type { LegendModel } from '$lib/map/heatmap-legend';
+import { rgb } from '$lib/map/legend';
 import { downloadBlob } from './download';
 
 export interface ExportSpec {
@@ -57,7 +58,8 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
     g.drawImage(c, r.left - rect.left, HEADER_PX + r.top - rect.top, r.width, r.height);
   }
 
-  const rows = spec.legend.swatches.length;
+  // The class method, when there is one, takes a row under the swatches.
+  const rows = spec.legend.swatches.length + (spec.legend.note ? 1 : 0);
   const box = legendBox(w, h, rows);
   g.fillStyle = 'rgba(255,255,255,0.94)';
   g.strokeStyle = '#999';
@@ -70,11 +72,16 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
   g.font = `13px ${FONT}`;
   spec.legend.swatches.forEach((s, i) => {
     const y = box.y + LEGEND.pad + LEGEND.titlePx + 8 + i * LEGEND.row;
-    g.fillStyle = cssRgb(s.color);
+    g.fillStyle = rgb(s.color);
     g.fillRect(box.x + LEGEND.pad, y, 36, LEGEND.row - 6);
     g.fillStyle = '#222';
     g.fillText(s.label, box.x + LEGEND.pad + 46, y + 2, box.width - 70);
   });
+  if (spec.legend.note) {
+    g.fillStyle = '#444';
+    g.font = `12px ${FONT}`;
+    g.fillText(spec.legend.note, box.x + LEGEND.pad, box.y + LEGEND.pad + LEGEND.titlePx + 10 + spec.legend.swatches.length * LEGEND.row, box.width - 2 * LEGEND.pad);
+  }
 
   g.fillStyle = '#f3f3f3';
   g.fillRect(0, HEADER_PX + h, w, FOOTER_PX);

@@ -7,15 +7,13 @@ import { GridLayer, HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-laye
 import type { Layer } from '@deck.gl/core';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { PointBuffer } from './deck-layers';
-import {
-  FOCUS_COLOR,
-  GRID_CELL_M,
-  HEATMAP_RADIUS_PX,
-  HEX_RADIUS_M,
-  INCIDENT_RAMP,
-  classColor,
-  type HeatmapMode
-} from './heatmap-legend';
+import { classColor, type HeatmapMode } from './heatmap-legend';
+import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
+
+/** Aggregation sizes (the legend titles say them too). */
+export const HEX_RADIUS_M = 200;
+export const GRID_CELL_M = 300;
+export const HEATMAP_RADIUS_PX = 30;
 
 export interface GridProps {
   code: string;
@@ -23,14 +21,6 @@ export interface GridProps {
   community?: string;
 }
 export type GridFeature = Feature<Polygon | MultiPolygon, GridProps>;
-
-export const HEATMAP_LAYER = {
-  heatmap: 'incident-heatmap',
-  hexagon: 'incident-hexagon',
-  grid: 'incident-grid',
-  choropleth: 'incident-choropleth',
-  focus: 'incident-focus'
-} as const;
 
 export interface HeatmapLayerInput {
   mode: HeatmapMode;

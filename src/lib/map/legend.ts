@@ -124,6 +124,33 @@ export const COVERAGE_COLORS = {
   site: [40, 40, 40]
 } as const;
 
+// Incident map (/heatmap) -------------------------------------------------------------------
+
+export type Rgb = [number, number, number];
+
+/** deck.gl layer ids of the incident map, one per mode, and the outline of a zoomed-to grid. */
+export const HEATMAP_LAYER = {
+  heatmap: 'incident-heatmap',
+  hexagon: 'incident-hexagon',
+  grid: 'incident-grid',
+  choropleth: 'incident-choropleth',
+  focus: 'incident-focus'
+} as const;
+
+/** ColorBrewer YlOrRd, 6 classes: light = few incidents, dark red = many. */
+export const INCIDENT_RAMP: readonly Rgb[] = [
+  [255, 255, 178],
+  [254, 217, 118],
+  [254, 178, 76],
+  [253, 141, 60],
+  [240, 59, 32],
+  [189, 0, 38]
+];
+/** Grids without incidents in the selection. */
+export const NO_INCIDENTS: Rgb = [235, 235, 235];
+/** Outline of the grid a KPI click zoomed to. */
+export const FOCUS_COLOR: Rgb = [0, 90, 200];
+
 export function rgb(c: readonly [number, number, number]): string {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
 }
