@@ -249,6 +249,13 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'empty.csv');
     await page.getByTestId('own-run').click();
     await expect.poll(() => errs.innerText()).toContain('empty.csv · 字段 file：the file is empty');
+    await page.getByTestId('own-buildings').setInputFiles(FIX + 'malformed.geojson');
+    await page.getByTestId('own-run').click();
+    await expect.poll(() => errs.innerText()).toMatch(/malformed\.geojson · 字段 json：JSON syntax error at line \d+, column \d+/);
+    await page.getByTestId('own-buildings').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.alloc(21 * 1024 * 1024, 'a') });
+    await page.getByTestId('own-run').click();
+    await expect.poll(() => errs.innerText()).toContain('big.csv：文件大小 21.0 MB，超过 20 MB 的上限');
+    expect(await rows()).toEqual(planBefore);
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'bad-rows.csv');
     await page.getByTestId('own-run').click();
     await expect.poll(() => errs.innerText()).toContain('line 3');
