@@ -60,12 +60,16 @@ async function toScreen(c: LngLat): Promise<{ x: number; y: number }> {
   return { x: box.x + pt.x, y: box.y + pt.y };
 }
 
-/** A drag along WGS-84 points, as a planner draws with the mouse. */
-async function drag(path: LngLat[]) {
+/** A drag along WGS-84 points, as a planner draws with the mouse; `shot`: a screenshot before the release. */
+async function drag(path: LngLat[], shot?: string) {
   const pts = await Promise.all(path.map(toScreen));
   await page.mouse.move(pts[0].x, pts[0].y);
   await page.mouse.down();
   for (const p of pts.slice(1)) await page.mouse.move(p.x, p.y, { steps: 8 });
+  if (shot) {
+    await page.waitForTimeout(200);
+    await screenshot(page, shot);
+  }
   await page.mouse.up();
 }
 
@@ -154,7 +158,7 @@ describe('planner hand tools', () => {
     const loop: LngLat[] = [[Math.min(...xs) - m, Math.min(...ys) - m], [Math.max(...xs) + m, Math.min(...ys) - m], [Math.max(...xs) + m, Math.max(...ys) + m], [Math.min(...xs) - m, Math.max(...ys) + m], [Math.min(...xs) - m, Math.min(...ys) - m + 1e-6]];
     const inside = near.filter((p) => p.c[0] > loop[0][0] && p.c[0] < loop[1][0] && p.c[1] > loop[0][1] && p.c[1] < loop[2][1]).map((p) => p.id).sort();
     await page.getByTestId('tool-lasso').check();
-    await drag(loop);
+    await drag(loop, 'plan-edit-2-lasso-drawing');
     await expect
       .poll(() => page.evaluate(([src, id]) => (window as unknown as W).__gridatlasMap.getFeatureState({ source: src, id }) as { selected?: boolean }, [PLAN_SOURCE.buildings, inside[0]] as const))
       .toMatchObject({ selected: true });
@@ -188,7 +192,7 @@ describe('planner hand tools', () => {
     await expect.poll(() => page.getByTestId('refused').innerText()).toContain(`没有横穿网格 ${code.slice(-3)}`);
     expect(await rows()).toEqual(before);
     await screenshot(page, 'plan-edit-4-line-refused');
-    await drag([[w - 0.0005, y], [(w + e) / 2, y + 0.00002], [e + 0.0005, y]]);
+    await drag([[w - 0.0005, y], [(w + e) / 2, y + 0.00002], [e + 0.0005, y]], 'plan-edit-5-line-drawing');
     await expect.poll(async () => Object.keys(await rows()).length).toBe(Object.keys(before).length + 1);
     const after = await rows();
     const fresh = Object.keys(after).find((c) => !(c in before))!;
