@@ -1,0 +1,105 @@
+/**
+ * The English UI in real Chromium: after the language switch a user reads English on /heatmap
+ * (KPI titles, legend, category names) and /compare (figure names, charts), with numbers in
+ * en-US formatting equal to the same SQL run in Node.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openNodeDb } from '../../scripts/lib/node-db';
+import { INCIDENT_DAYS, compareSummary, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
+import { en, type MessageKey } from '../../src/lib/i18n/messages';
+import { launch, screenshot, waitForMap } from './browser';
+
+const baseUrl = inject('baseUrl');
+const QUFU = '370881';
+const CJK = /[\u3400-\u9fff]/;
+const fmt = (n: number, digits = 0) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
+const all: IncidentFilter = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+});
+afterAll(async () => browser?.close());
+
+describe('English UI', () => {
+  it('/heatmap: KPI titles, legend and categories in English, numbers as the Node SQL gives them', async () => {
+    const db = await openNodeDb();
+    const [k] = await db.all<{ incidents: number; closed_rate: number; median_hours: number }>(incidentKpis(src, QUFU, all));
+    const top = await db.all<{ category: string }>(incidentTopCategories(src, QUFU, all));
+    db.close();
+
+    await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
+    await page.getByRole('button', { name: 'English' }).click();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await waitForMap(page);
+    const aside = page.locator('.heatmap aside');
+    const kpi = (name: string) => aside.locator(`[data-kpi="${name}"]`);
+    await expect.poll(() => kpi('incidents').locator('.value').innerText(), { timeout: 60_000 }).toBe(fmt(k.incidents));
+    expect(await kpi('incidents').locator('.label').innerText()).toBe(en['kpi.incidents']);
+    expect(await kpi('closed-rate').locator('.label').innerText()).toBe(en['kpi.closedRate']);
+    expect(await kpi('closed-rate').locator('.value').innerText()).toBe(`${fmt(k.closed_rate * 100, 1)}%`);
+    expect(await kpi('median-hours').locator('.label').innerText()).toBe(en['kpi.medianClose']);
+    expect(await kpi('median-hours').locator('.value').innerText()).toBe(`${fmt(k.median_hours, 1)} ${en['kpi.hours']}`);
+    expect(await kpi('top-categories').locator('.label').innerText()).toBe(en['kpi.topCategories']);
+    expect(await kpi('hotspots').locator('.label').innerText()).toBe(en['kpi.hotspots']);
+    const topText = await kpi('top-categories').locator('button').first().innerText();
+    expect(topText).toContain(en[`filter.category.${top[0].category}` as MessageKey]);
+    // No Chinese in the KPI titles and the top categories (hotspots name communities by their Chinese names).
+    expect((await aside.locator('.kpis .label').allInnerTexts()).join(' ')).not.toMatch(CJK);
+    expect(await kpi('top-categories').innerText()).not.toMatch(CJK);
+    for (const c of INCIDENT_CATEGORIES) {
+      const label = await page.locator(`[data-testid=filters] label:has(input[data-category=${c}])`).innerText();
+      expect(label.trim()).toBe(en[`filter.category.${c}` as MessageKey]);
+    }
+
+    await page.getByLabel(en['heatmap.mode.choropleth']).check();
+    const legend = aside.locator('[data-testid=heatmap-legend]');
+    await expect.poll(() => legend.locator('figcaption').innerText()).toBe(en['heatmap.legend.choropleth']);
+    expect(await legend.getByTestId('legend-note').innerText()).toContain('natural breaks (Jenks)');
+    // Class labels: en-US numbers (thousands with a comma), grids per class in brackets.
+    const labels = await legend.locator('li').allInnerTexts();
+    expect(labels.length).toBeGreaterThan(3);
+    for (const l of labels) expect(l).toMatch(/^(≥ )?[\d,.]+(–[\d,.]+)? \(\d+\)$/);
+    expect(labels.join(' ')).toMatch(/\d,\d{3}/);
+    expect(await legend.innerText()).not.toMatch(CJK);
+    await page.waitForTimeout(800);
+    await screenshot(page, 'english-heatmap-370881');
+  });
+
+  it('/compare: figure names and charts in English, numbers equal to the Node SQL', async () => {
+    const db = await openNodeDb();
+    const [s] = await db.all<{ households: number; median_hh_grid: number; incidents_per_1000: number }>(compareSummary(src, QUFU));
+    db.close();
+    await page.goto(`${baseUrl}/compare?ds=230102,${QUFU}`);
+    const cell = (key: string) => page.getByTestId(`metric-${key}-${QUFU}`);
+    await expect.poll(() => cell('median_hh_grid').innerText(), { timeout: 120_000 }).not.toBe('…');
+    // The language chosen on /heatmap is remembered.
+    expect(await page.locator('h1').innerText()).toBe(en['page.compare.title']);
+    const table = page.getByTestId('compare-table');
+    expect(await table.locator('thead th').allInnerTexts()).toEqual([en['compare.metric'], 'Daoli', 'Qufu']);
+    expect(await table.locator('tbody th').allInnerTexts()).toContain(en['compare.m.households']);
+    expect(await table.innerText()).not.toMatch(CJK);
+    expect(await cell('households').innerText()).toBe(fmt(s.households));
+    expect(await cell('median_hh_grid').innerText()).toBe(fmt(s.median_hh_grid, 1));
+    expect(await cell('incidents_per_1000').innerText()).toBe(fmt(s.incidents_per_1000, 1));
+    const panel = page.locator(`article[data-district="${QUFU}"]`);
+    expect(await panel.innerText()).toContain(en['compare.chart.histogram']);
+    expect(await panel.locator('.band-label').textContent()).toBe(en['compare.chart.band']);
+    // The category chart: every bar's tooltip names its category in English with an en-US number.
+    const bars = await panel.locator('svg').nth(1).locator('rect.bar title').allTextContents();
+    expect(bars.map((b) => b.split(': ')[0])).toEqual(INCIDENT_CATEGORIES.map((c) => en[`filter.category.${c}` as MessageKey]));
+    for (const b of bars) expect(b).toMatch(/: [\d,]+\.\d$/);
+    expect(await page.getByTestId('coverage-definition').innerText()).toContain('15-minute walk');
+    for (const key of ['metric-median_hh_grid-230102', `metric-coverage_rest-${QUFU}`, 'metric-coverage_rest-230102'])
+      await expect.poll(() => page.getByTestId(key).innerText(), { timeout: 120_000 }).not.toBe('…');
+    await screenshot(page, 'english-compare');
+    expect(errors.filter((m) => !m.includes('effect_update_depth_exceeded'))).toEqual([]);
+  });
+});
