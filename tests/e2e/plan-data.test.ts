@@ -200,7 +200,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(gj.features.find((f) => f.properties.code === codes[0])!.properties).toMatchObject({ worker: '王芳', chief: '张伟' });
   });
 
-  it('prints an A4 PNG (≥150 dpi, map, legend and table inked) and an A4 PDF', async () => {
+  it('prints A4 landscape and A3 portrait PNGs (150 dpi, map, legend and table inked) and an A4 PDF', async () => {
     await page.getByTestId('print').scrollIntoViewIfNeeded();
     const png = await download('print-png');
     expect(png.name).toBe(`${CODE}-A4-landscape.png`);
@@ -218,6 +218,15 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(inks.title).toBeGreaterThan(0.01);
 
     await page.getByTestId('print-orientation').selectOption('portrait');
+    await page.getByTestId('print-paper').selectOption('A3');
+    const a3 = await download('print-png');
+    writeFileSync(`${SCREENSHOTS}/plan-data-3-print-a3-portrait.png`, a3.bytes);
+    const img3 = PNG.sync.read(a3.bytes);
+    expect([img3.width, img3.height]).toEqual([1754, 2480]);
+    const L3 = printLayout('A3', 'portrait');
+    expect(ink(img3, L3.legend)).toBeGreaterThan(0.01);
+    expect(ink(img3, L3.table)).toBeGreaterThan(0.01);
+    await page.getByTestId('print-paper').selectOption('A4');
     const pdf = await download('print-pdf');
     expect(pdf.name).toBe(`${CODE}-A4-portrait.pdf`);
     const text = pdf.bytes.toString('latin1');
