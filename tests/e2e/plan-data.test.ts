@@ -53,8 +53,10 @@ async function clickBuilding(id: string) {
 }
 
 async function download(testid: string) {
+  const t0 = Date.now();
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
-  return { name: dl.suggestedFilename(), bytes: readFileSync((await dl.path())!) };
+  const ms = Date.now() - t0;
+  return { name: dl.suggestedFilename(), bytes: readFileSync((await dl.path())!), ms };
 }
 
 /** Share of non-white pixels in a box of a decoded PNG. */
@@ -235,6 +237,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(text).toContain('/Width 1240 /Height 1754');
     expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
     expect(pdf.bytes.length).toBeGreaterThan(50_000);
+    console.log('print', { a4png: { kb: Math.round(png.bytes.length / 1024), ms: png.ms }, a3png: { kb: Math.round(a3.bytes.length / 1024), ms: a3.ms }, a4pdf: { kb: Math.round(pdf.bytes.length / 1024), ms: pdf.ms } });
   });
 
   it('a bad own-data CSV lists its row errors; the open plan is untouched', async () => {
