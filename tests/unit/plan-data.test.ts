@@ -12,7 +12,8 @@ import { MAX_IMPORT_BYTES, csvRows, parseBoundary, parseBuildings, placeProblem 
 import { ownCommunity, readOwnData } from '$lib/plan/own-data';
 import { diffPlans } from '$lib/plan/diff';
 import { staffing, staffingCsv } from '$lib/plan/staffing';
-import { planCsv, planParquet, planRows } from '$lib/plan/export';
+import { planCsv, planRows } from '$lib/plan/export';
+import { planParquet } from '$lib/plan/parquet';
 import { PAPER_PT, pdfWithImage } from '$lib/plan/pdf';
 import { pagePx, printLayout, scaleBar } from '$lib/plan/print';
 import { CommunityPlan, communityData, type DistrictLayers } from '$lib/state/plan-core';

@@ -1,10 +1,8 @@
 /**
  * A plan's exports, one row per building: grid, building, households, worker, chief, name; as
- * CSV and as Parquet (hyparquet-writer, in the browser), and the grids GeoJSON with the staff.
- * Pure: no DOM.
+ * CSV (Parquet: ./parquet.ts), and the grids GeoJSON with the staff. Pure: no DOM.
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { toCsv } from '$lib/export/csv';
 import type { CommunityPlan, GridProps } from '$lib/state/plan-core';
 
@@ -35,21 +33,6 @@ export function planRows(core: CommunityPlan, workers: Readonly<Record<string, s
 
 export function planCsv(rows: readonly PlanRow[]): string {
   return toCsv(PLAN_COLUMNS, rows.map((r) => PLAN_COLUMNS.map((c) => r[c])));
-}
-
-export function planParquet(rows: readonly PlanRow[]): ArrayBuffer {
-  const col = (name: (typeof PLAN_COLUMNS)[number]) => rows.map((r) => r[name]);
-  return parquetWriteBuffer({
-    columnData: [
-      { name: 'grid', data: col('grid'), type: 'STRING' },
-      { name: 'building', data: col('building'), type: 'STRING' },
-      { name: 'households', data: Int32Array.from(rows, (r) => r.households), type: 'INT32' },
-      { name: 'worker', data: col('worker'), type: 'STRING' },
-      { name: 'chief', data: col('chief'), type: 'STRING' },
-      { name: 'name', data: col('name'), type: 'STRING' }
-    ],
-    kvMetadata: [{ key: 'gridatlas', value: 'one row per building of a community grid plan' }]
-  });
 }
 
 /** The grids GeoJSON with worker and chief on each grid. */
