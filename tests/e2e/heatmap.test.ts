@@ -161,6 +161,13 @@ describe('/heatmap (Qufu)', () => {
     expect(after.h).toBeGreaterThanOrEqual(before.h);
     expect(after.fill).toBeGreaterThan(0.97);
     expect(after.fill).toBeLessThan(1.03);
+    // Going full screen makes the window larger after briefing mode began: the map re-fits again.
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await expect.poll(async () => (await fit()).w, { timeout: 10_000 }).toBe(1600);
+    await expect.poll(async () => (await fit()).fill, { timeout: 10_000 }).toBeGreaterThan(0.97);
+    expect((await fit()).fill).toBeLessThan(1.03);
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await expect.poll(async () => (await fit()).w, { timeout: 10_000 }).toBe(1400);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区两年概况');
     await page.keyboard.press('ArrowRight');
