@@ -22,6 +22,9 @@ class I18n {
 
   t = (key: MessageKey): string => (this.locale === 'zh' ? zh : en)[key];
 
+  /** A message with its {name} placeholders filled in. */
+  f = (key: MessageKey, vars: Readonly<Record<string, string | number>>): string => this.t(key).replace(/\{(\w+)\}/g, (_, x: string) => String(vars[x]));
+
   /** Numbers in the user's locale (zh-CN groups digits the same way, but keep it explicit). */
   num = (n: number, digits = 0): string =>
     new Intl.NumberFormat(this.locale === 'zh' ? 'zh-CN' : 'en-US', {
