@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
 import { parquetReadObjects } from 'hyparquet';
-import { MAX_IMPORT_BYTES, csvRows, parseBoundary, parseBuildings, placeProblem } from '$lib/data/import/planner';
+import { MAX_IMPORT_BYTES, csvRows, insidePolygon, parseBoundary, parseBuildings, placeProblem } from '$lib/data/import/planner';
+import { minimap } from '$lib/plan/minimap';
 import { ownCommunity, readOwnData } from '$lib/plan/own-data';
 import { diffPlans } from '$lib/plan/diff';
 import { staffing, staffingCsv } from '$lib/plan/staffing';
@@ -103,6 +104,18 @@ describe('own data import', () => {
     expect(ms).toBeLessThan(5_000);
   });
 
+  it('without a boundary file, the community outline is the buildings\' box grown by ~50 m', () => {
+    const r = readOwnData({ buildings: fx('good-gcj02.csv'), crs: 'gcj02' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const d = ownCommunity(r.value, 'x');
+    const ring = (d.boundary!.geometry as GeoJSON.Polygon).coordinates[0];
+    const lat = ring.map((p) => p[1]);
+    const ys = d.buildings.flatMap((b) => (b.geometry as GeoJSON.Polygon).coordinates[0].map((p) => p[1]));
+    expect(Math.round((Math.min(...ys) - Math.min(...lat)) * 111_320)).toBe(50);
+    expect(d.buildings.every((b) => insidePolygon((b.geometry as GeoJSON.Polygon).coordinates[0][0], d.boundary!.geometry as GeoJSON.Polygon))).toBe(true);
+  });
+
   it('splits quoted CSV cells and CRLF lines', () => {
     expect(csvRows('\ufeffa,b\r\n"x, ""y""",2\r\n\r\n3,4').map((r) => [r.cells, r.line])).toEqual([
       [['a', 'b'], 1],
@@ -126,6 +139,16 @@ describe('versions diff and staffing', () => {
       { code: 'G2', householdsA: 30, householdsB: 50, buildingsA: 1, buildingsB: 2 },
       { code: 'G3', householdsA: 0, householdsB: 5, buildingsA: 0, buildingsB: 1 }
     ]);
+  });
+
+  it('draws footprints into a box, north up, aspect kept', () => {
+    const sq = (x: number, y: number): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]] });
+    const m = minimap([{ id: 'sw', geometry: sq(126, 45) }, { id: 'ne', geometry: sq(126.009, 45.009) }], 200, 400, 0);
+    expect(m.shapes.map((s) => s.id)).toEqual(['sw', 'ne']);
+    // 0.01° of longitude at 45° is cos(45°) of 0.01° of latitude: 200 px wide → ~283 px high.
+    expect(Math.round(m.height)).toBe(283);
+    expect(m.shapes[0].d.startsWith('M0.0,282.8L')).toBe(true);
+    expect(m.shapes[1].d).toContain('200.0,0.0');
   });
 
   it('counts staffed grids and flags one chief for several grids', () => {

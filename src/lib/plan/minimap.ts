@@ -3,6 +3,7 @@
  * a box, north up, aspect kept (longitude scaled by cos(latitude)). Pure: returns path strings.
  */
 import type { MultiPolygon, Polygon } from 'geojson';
+import { bbox, geometryCollection } from '@turf/turf';
 
 export interface MinimapShape {
   id: string;
@@ -10,17 +11,9 @@ export interface MinimapShape {
 }
 
 export function minimap(buildings: readonly { id: string; geometry: Polygon | MultiPolygon }[], width: number, height: number, pad = 6): { shapes: MinimapShape[]; height: number } {
-  const rings = (g: Polygon | MultiPolygon) => (g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]));
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const b of buildings)
-    for (const r of rings(b.geometry))
-      for (const [x, y] of r) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
   if (!buildings.length) return { shapes: [], height };
+  const rings = (g: Polygon | MultiPolygon) => (g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]));
+  const [x0, y0, x1, y1] = bbox(geometryCollection(buildings.map((b) => b.geometry)));
   const kx = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
   const k = Math.min((width - 2 * pad) / Math.max((x1 - x0) * kx, 1e-9), (height - 2 * pad) / Math.max(y1 - y0, 1e-9));
   const h = Math.min(height, (y1 - y0) * k + 2 * pad);

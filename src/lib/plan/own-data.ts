@@ -4,6 +4,7 @@
  * nothing. Pure: the import worker runs it; unit tests call it directly.
  */
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import { bbox } from '@turf/turf';
 import type { Crs } from '$lib/geo/crs';
 import type { ImportResult } from '$lib/data/import/errors';
 import { outsideBoundary, ownCommunityCode, parseBoundary, parseBuildings, type OwnBuildings } from '$lib/data/import/planner';
@@ -44,15 +45,7 @@ export function readOwnData(req: OwnImportRequest): ImportResult<OwnImport> {
 
 /** Without a boundary file: the buildings' box grown by ~50 m, so the map and the engine have an outline. */
 function paddedBox(buildings: readonly BuildingFeature[]): Polygon {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const b of buildings)
-    for (const ring of b.geometry.type === 'Polygon' ? b.geometry.coordinates : b.geometry.coordinates.flat())
-      for (const [x, y] of ring) {
-        x0 = Math.min(x0, x);
-        y0 = Math.min(y0, y);
-        x1 = Math.max(x1, x);
-        y1 = Math.max(y1, y);
-      }
+  const [x0, y0, x1, y1] = bbox({ type: 'FeatureCollection', features: [...buildings] });
   const dy = 50 / 111_320;
   const dx = dy / Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
   return { type: 'Polygon', coordinates: [[[x0 - dx, y0 - dy], [x1 + dx, y0 - dy], [x1 + dx, y1 + dy], [x0 - dx, y1 + dy], [x0 - dx, y0 - dy]]] };
