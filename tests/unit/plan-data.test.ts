@@ -147,7 +147,7 @@ describe('versions diff and staffing', () => {
     expect(m.shapes.map((s) => s.id)).toEqual(['sw', 'ne']);
     // 0.01° of longitude at 45° is cos(45°) of 0.01° of latitude: 200 px wide → ~283 px high.
     expect(Math.round(m.height)).toBe(283);
-    expect(m.shapes[0].d.startsWith('M0.0,282.8L')).toBe(true);
+    expect(m.shapes[0].d.startsWith('M0.0,282.9L')).toBe(true);
     expect(m.shapes[1].d).toContain('200.0,0.0');
   });
 
