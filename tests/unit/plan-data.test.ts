@@ -10,6 +10,7 @@ import type { FeatureCollection } from 'geojson';
 import { parquetReadObjects } from 'hyparquet';
 import { MAX_IMPORT_BYTES, csvRows, insidePolygon, parseBoundary, parseBuildings, placeProblem } from '$lib/data/import/planner';
 import { minimap } from '$lib/plan/minimap';
+import { fromWgs84 } from '$lib/geo/crs';
 import { ownCommunity, readOwnData } from '$lib/plan/own-data';
 import { diffPlans } from '$lib/plan/diff';
 import { staffing, staffingCsv } from '$lib/plan/staffing';
@@ -114,6 +115,24 @@ describe('own data import', () => {
     const ys = d.buildings.flatMap((b) => (b.geometry as GeoJSON.Polygon).coordinates[0].map((p) => p[1]));
     expect(Math.round((Math.min(...ys) - Math.min(...lat)) * 111_320)).toBe(50);
     expect(d.buildings.every((b) => insidePolygon((b.geometry as GeoJSON.Polygon).coordinates[0][0], d.boundary!.geometry as GeoJSON.Polygon))).toBe(true);
+  });
+
+  it('converts BD-09 too, and estimates households of GeoJSON footprints given without them (non-residential left out)', () => {
+    const [x, y] = fromWgs84([126.62, 45.77], 'bd09');
+    const r = parseBuildings(`lng,latitude,户数\n${x},${y},80\n`, 'baidu.csv', 'bd09');
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      const ring = (r.value.buildings[0].geometry as GeoJSON.Polygon).coordinates[0];
+      expect(Math.abs((ring[0][0] + ring[2][0]) / 2 - 126.62) * 78_000).toBeLessThan(2);
+    }
+    const rect = (x0: number): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [[[x0, 45.77], [x0 + 0.0005, 45.77], [x0 + 0.0005, 45.7703], [x0, 45.7703], [x0, 45.77]]] });
+    const fc = { type: 'FeatureCollection', features: [
+      { type: 'Feature', properties: { id: 'R', building: 'apartments' }, geometry: rect(126.61) },
+      { type: 'Feature', properties: { id: 'S', building: 'commercial' }, geometry: rect(126.62) }
+    ] };
+    const g = parseBuildings(JSON.stringify(fc), 'osm.geojson', 'wgs84');
+    expect(g.ok && g.value.skipped).toBe(1);
+    expect(g.ok && g.value.buildings.map((b) => [b.id, b.estimated, b.households > 0])).toEqual([['R', true, true]]);
   });
 
   it('splits quoted CSV cells and CRLF lines', () => {
