@@ -4,7 +4,7 @@
  * built app served by `vite preview`: the client-side filter pass, the KPI SQL in DuckDB-wasm and
  * deck.gl's hexagon/grid re-aggregation after a filter change (medians, ms). See
  * src/routes/heatmap/bench-hook.ts for what each number times. Builds the app first when
- * `build/` is missing or with --build.
+ * `build/` (or `.build/$GRIDATLAS_OUT/build`) is missing or with --build.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -29,7 +29,9 @@ async function waitFor(url: string, ms: number): Promise<void> {
 export async function benchHeatmap(args: string[]): Promise<HeatmapBenchResult & { device: string }> {
   const i = args.indexOf('--runs');
   const runs = i >= 0 ? Math.max(1, Number(args[i + 1]) || 7) : 7;
-  if (args.includes('--build') || !existsSync('build/heatmap.html')) {
+  // GRIDATLAS_OUT=<name>: the build lives in .build/<name>/build and `vite preview` serves it (see svelte.config.js).
+  const built = process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
+  if (args.includes('--build') || !existsSync(`${built}/heatmap.html`)) {
     execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
   }
   const server = spawn(

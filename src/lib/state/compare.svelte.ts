@@ -166,9 +166,28 @@ class CompareState {
     };
     this.figures = { ...this.figures, [code]: figures };
     this.maps = { ...this.maps, [code]: await mapReq };
-    // After the figures: reading the buildings layer for the walk network costs main-thread time.
-    const [rest, all] = await Promise.all([districtCoverage(code, RIDER_KINDS), districtCoverage(code)]);
-    this.coverage = { ...this.coverage, [code]: { rest: share(rest.total, 15), all: share(all.total, 15) } };
+  }
+
+  private coverageLoads = new Map<DistrictCode, Promise<void>>();
+
+  /**
+   * The district's coverage shares, once per session. The page asks once every chosen district's
+   * figures are in: reading a buildings layer for the walk network costs main-thread time.
+   */
+  loadCoverage(code: DistrictCode): Promise<void> {
+    let p = this.coverageLoads.get(code);
+    if (!p) {
+      p = Promise.all([districtCoverage(code, RIDER_KINDS), districtCoverage(code)])
+        .then(([rest, all]) => {
+          this.coverage = { ...this.coverage, [code]: { rest: share(rest.total, 15), all: share(all.total, 15) } };
+        })
+        .catch((e) => {
+          this.coverageLoads.delete(code);
+          this.error = e instanceof Error ? e.message : String(e);
+        });
+      this.coverageLoads.set(code, p);
+    }
+    return p;
   }
 }
 

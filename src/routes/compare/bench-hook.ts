@@ -23,6 +23,8 @@ const median = (xs: number[]) => {
 
 export async function compareBench(runs = 5): Promise<CompareBenchResult> {
   await Promise.all(compare.selected.map((d) => compare.load(d)));
+  // The coverage shares follow the figures; let them finish so they do not run beside the timings.
+  await Promise.all(compare.selected.map((d) => compare.loadCoverage(d)));
   const db = await compare.database();
   const queries: CompareBenchResult['queries'] = {};
   for (const name of Object.keys(COMPARE_QUERIES) as CompareQueryName[]) {
