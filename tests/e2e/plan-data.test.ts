@@ -294,6 +294,21 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     const r = await rows();
     expect(Object.keys(r).length).toBeGreaterThanOrEqual(Math.ceil(total / 500));
     for (const h of Object.values(r)) expect(h >= 300 && h <= 500).toBe(true);
+    // Edited like an embedded community: click a building, move it to a new grid.
+    const pt = await page.evaluate((l) => {
+      const m = (window as unknown as { __gridatlasMap: { queryRenderedFeatures(o: object): { properties: { id: string }; geometry: { coordinates: number[][][] } }[]; project(c: number[]): { x: number; y: number } } }).__gridatlasMap;
+      const f = m.queryRenderedFeatures({ layers: [l] }).find((x) => x.properties.id === 'B01')!;
+      const ring = f.geometry.coordinates[0];
+      return m.project([(ring[0][0] + ring[2][0]) / 2, (ring[0][1] + ring[2][1]) / 2]);
+    }, PLAN_LAYER.buildings);
+    const box = (await page.locator('.map canvas.maplibregl-canvas').boundingBox())!;
+    await page.mouse.click(box.x + pt.x, box.y + pt.y);
+    await expect.poll(() => page.locator('[data-testid=selection] li[data-building="B01"]').count()).toBe(1);
+    await page.getByTestId('move-target').selectOption('new');
+    await page.getByTestId('move').click();
+    await expect.poll(async () => Object.keys(await rows()).length).toBe(Object.keys(r).length + 1);
+    await page.getByTestId('undo').click();
+    await expect.poll(() => rows()).toEqual(r);
     await page.waitForTimeout(500);
     await screenshot(page, 'plan-data-6-own-split');
 
