@@ -100,6 +100,8 @@ class CompareState {
   coverage = $state.raw<Partial<Record<DistrictCode, DistrictCoverage>>>({});
   /** Milliseconds to load (decode + insert) the columns the comparison reads, per district. */
   loadMs = $state.raw<Partial<Record<DistrictCode, number>>>({});
+  /** performance.now() when each district's table load began and ended (the loads overlap). */
+  loadSpans: Partial<Record<DistrictCode, [number, number]>> = {};
 
   private db: BrowserDb | null = null;
   private loading = new Map<DistrictCode, Promise<void>>();
@@ -154,7 +156,9 @@ class CompareState {
     const db = await this.database();
     const t0 = performance.now();
     await db.use(COMPARE_COLUMNS, code);
-    this.loadMs = { ...this.loadMs, [code]: performance.now() - t0 };
+    const t1 = performance.now();
+    this.loadMs = { ...this.loadMs, [code]: t1 - t0 };
+    this.loadSpans[code] = [t0, t1];
     const [summary] = await this.run<CompareSummary>('summary', code);
     const figures: DistrictFigures = {
       summary,
