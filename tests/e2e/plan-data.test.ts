@@ -5,7 +5,8 @@
  * staffing counts and the flag for one chief of two grids; export Parquet (read back with
  * hyparquet) and print A4 PNG/PDF (page size, ink in the legend and table); a bad own-data CSV
  * lists its row errors and leaves the plan as it was; a good GCJ-02 CSV with a boundary opens
- * as an own-data community whose buildings are on the map, which splits automatically and
+ * as an own-data community whose buildings are on the map, which splits automatically, takes a
+ * hand move (undone) and
  * comes back after a reload.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
