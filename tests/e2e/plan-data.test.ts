@@ -6,8 +6,8 @@
  * hyparquet) and print A4 PNG/PDF (page size, ink in the legend and table); a bad own-data CSV
  * lists its row errors and leaves the plan as it was; a good GCJ-02 CSV with a boundary opens
  * as an own-data community whose buildings are on the map, which splits automatically, takes a
- * hand move (undone) and
- * comes back after a reload.
+ * hand move (undone) and comes back after a reload. First: an autosave of the first IndexedDB
+ * version survives the upgrade to the versions store.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
