@@ -18,6 +18,8 @@ self.onmessage = async (e: MessageEvent<ParquetRequest>) => {
     const ipc = await parquetToArrowIpc(await res.arrayBuffer(), columns);
     (self as unknown as Worker).postMessage({ id, ok: true, ipc } satisfies ParquetReply, [ipc.buffer]);
   } catch (err) {
-    (self as unknown as Worker).postMessage({ id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies ParquetReply);
+    const msg = err instanceof Error ? err.message : String(err);
+    // Name the file in every error (decoding errors do not know it).
+    (self as unknown as Worker).postMessage({ id, ok: false, error: msg.includes(url) ? msg : `${url}: ${msg}` } satisfies ParquetReply);
   }
 };

@@ -11,9 +11,9 @@ import { classColor, type HeatmapMode } from './heatmap-legend';
 import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
 
 /** Aggregation sizes (the legend titles say them too). */
-export const HEX_RADIUS_M = 200;
-export const GRID_CELL_M = 300;
-export const HEATMAP_RADIUS_PX = 30;
+const HEX_RADIUS_M = 200;
+const GRID_CELL_M = 300;
+const HEATMAP_RADIUS_PX = 30;
 
 export interface GridProps {
   code: string;
