@@ -138,16 +138,25 @@ describe('/heatmap (Qufu)', () => {
     await waitForMap(page);
     await expect.poll(() => kpiText('incidents'), { timeout: 60_000 }).toBe('350,000');
     const bbox = (JSON.parse(readFileSync('static/data/index.json', 'utf8')) as { districts: { code: string; bbox: number[] }[] }).districts.find((d) => d.code === QUFU)!.bbox;
-    /** Canvas size, and how much of it (inside maplibre's 24 px fit padding) the district's bbox fills along its tighter axis. */
-    const fit = () =>
-      page.evaluate((b) => {
-        const m = (window as unknown as { __gridatlasMap: { getCanvas(): HTMLCanvasElement; project(p: [number, number]): { x: number; y: number } } }).__gridatlasMap;
-        const c = m.getCanvas();
-        const [w, h] = [c.clientWidth, c.clientHeight];
-        const p0 = m.project([b[0], b[1]]);
-        const p1 = m.project([b[2], b[3]]);
-        return { w, h, fill: Math.max(Math.abs(p1.x - p0.x) / (w - 48), Math.abs(p1.y - p0.y) / (h - 48)) };
-      }, bbox);
+    /**
+     * Canvas size, the district's top edge on screen, and how much of the room left by the fit
+     * padding (24 px; in briefing mode 170 px above for the title block and 90 px below) the
+     * district's bbox fills along its tighter axis.
+     */
+    const fit = (pad = { top: 24, bottom: 24 }) =>
+      page.evaluate(
+        ([b, pad]) => {
+          const m = (window as unknown as { __gridatlasMap: { getCanvas(): HTMLCanvasElement; project(p: [number, number]): { x: number; y: number } } })
+            .__gridatlasMap;
+          const c = m.getCanvas();
+          const [w, h] = [c.clientWidth, c.clientHeight];
+          const p0 = m.project([b[0], b[1]]);
+          const p1 = m.project([b[2], b[3]]);
+          return { w, h, top: p1.y, fill: Math.max(Math.abs(p1.x - p0.x) / (w - 48), Math.abs(p1.y - p0.y) / (h - pad.top - pad.bottom)) };
+        },
+        [bbox, pad] as const
+      );
+    const briefingPad = { top: 170, bottom: 90 };
     const before = await fit();
     expect(before.fill).toBeCloseTo(1, 1);
     expect(before.w).toBeLessThan(1400 - 200);
@@ -156,18 +165,22 @@ describe('/heatmap (Qufu)', () => {
     await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(1);
     expect(await page.locator('.heatmap aside').isVisible()).toBe(false);
     // The canvas grows to the viewport's width and the district fills it again (not the old, smaller frame).
-    await expect.poll(async () => (await fit()).w, { timeout: 10_000 }).toBe(1400);
-    const after = await fit();
+    await expect.poll(async () => (await fit(briefingPad)).w, { timeout: 10_000 }).toBe(1400);
+    const after = await fit(briefingPad);
     expect(after.h).toBeGreaterThanOrEqual(before.h);
     expect(after.fill).toBeGreaterThan(0.97);
     expect(after.fill).toBeLessThan(1.03);
+    // The district starts below the briefing's title block, not under it.
+    const header = (await page.locator('[data-testid=briefing] header').boundingBox())!;
+    const canvasTop = await page.evaluate(() => (window as unknown as { __gridatlasMap: { getCanvas(): HTMLCanvasElement } }).__gridatlasMap.getCanvas().getBoundingClientRect().top);
+    expect(canvasTop + after.top).toBeGreaterThanOrEqual(header.y + header.height - 1);
     // Going full screen makes the window larger after briefing mode began: the map re-fits again.
     await page.setViewportSize({ width: 1600, height: 1000 });
-    await expect.poll(async () => (await fit()).w, { timeout: 10_000 }).toBe(1600);
-    await expect.poll(async () => (await fit()).fill, { timeout: 10_000 }).toBeGreaterThan(0.97);
-    expect((await fit()).fill).toBeLessThan(1.03);
+    await expect.poll(async () => (await fit(briefingPad)).w, { timeout: 10_000 }).toBe(1600);
+    await expect.poll(async () => (await fit(briefingPad)).fill, { timeout: 10_000 }).toBeGreaterThan(0.97);
+    expect((await fit(briefingPad)).fill).toBeLessThan(1.03);
     await page.setViewportSize({ width: 1400, height: 900 });
-    await expect.poll(async () => (await fit()).w, { timeout: 10_000 }).toBe(1400);
+    await expect.poll(async () => (await fit(briefingPad)).w, { timeout: 10_000 }).toBe(1400);
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区两年概况');
     await page.keyboard.press('ArrowRight');
