@@ -2,15 +2,17 @@
  * Web Worker that runs the grid engine off the main thread (a district takes seconds).
  * Messages in:
  *   { id, type: 'partition', request: PartitionRequest }
- *     → { id, ok: true, value: PartitionOutput, warnings, ms } | { id, ok: false, errors }
+ *     → { id, type: 'progress', phase, fraction } while the engine runs (at most every 1 % or on a
+ *       new phase), then { id, ok: true, value: PartitionOutput, warnings, ms } | { id, ok: false, errors }
  *       | { id, ok: false, errors: [{ layer: 'worker', … message }] } when the engine throws.
  *   { id, type: 'street', requests: [{ community, request }] } (a street, community by community)
- *     → per community { id, type: 'progress', i, n, community } before it, then
+ *     → per community { id, type: 'progress', i, n, community, phase, fraction } before and while it runs, then
  *       { id, type: 'community', community, ok: true, assignment, grids, outOfBand, householdsOutOfBand, ms }
  *       | { id, type: 'community', community, ok: false, errors }; finally { id, type: 'done' }.
  * Pure message passing; the page owns the worker and terminates it to cancel.
  */
 import { partitionGeoJSON, type PartitionRequest } from '../lib/geo/partition/geojson';
+import type { Phase, ProgressCallback } from '../lib/geo/partition/engine';
 
 export type PartitionWorkerRequest =
   | { id: number; type: 'partition'; request: PartitionRequest }
@@ -18,12 +20,25 @@ export type PartitionWorkerRequest =
 
 const ctx = self as unknown as { onmessage: ((e: MessageEvent<PartitionWorkerRequest>) => void) | null; postMessage(m: unknown): void };
 
+/** Posts the engine's progress, thinned to steps of 1 % or a change of phase (the engine reports far more often). */
+function poster(extra: Record<string, unknown>): ProgressCallback {
+  let last = -1;
+  let lastPhase: Phase | null = null;
+  return (phase, fraction) => {
+    if (phase === lastPhase && fraction < 1 && fraction - last < 0.01) return;
+    last = fraction;
+    lastPhase = phase;
+    ctx.postMessage({ ...extra, type: 'progress', phase, fraction });
+  };
+}
+
 function street(id: number, requests: { community: string; request: PartitionRequest }[]) {
   requests.forEach(({ community, request }, i) => {
-    ctx.postMessage({ id, type: 'progress', i, n: requests.length, community });
+    const progress = poster({ id, i, n: requests.length, community });
+    progress('growing', 0);
     const t0 = performance.now();
     try {
-      const r = partitionGeoJSON(request, () => performance.now());
+      const r = partitionGeoJSON(request, () => performance.now(), progress);
       if (!r.ok) return ctx.postMessage({ id, type: 'community', community, ok: false, errors: r.errors });
       const out = r.value.grids.features.filter((f) => !f.properties.inRange);
       ctx.postMessage({
@@ -55,7 +70,7 @@ ctx.onmessage = (e) => {
   }
   const t0 = performance.now();
   try {
-    const r = partitionGeoJSON(m.request, () => performance.now());
+    const r = partitionGeoJSON(m.request, () => performance.now(), poster({ id: m.id }));
     ctx.postMessage({ id: m.id, ...r, ms: Math.round(performance.now() - t0) });
   } catch (err) {
     ctx.postMessage({ id: m.id, ok: false, errors: [{ layer: 'worker', feature: -1, field: '', message: (err as Error).message }] });

@@ -9,6 +9,7 @@ import { tick } from 'svelte';
 import type { FeatureCollection } from 'geojson';
 import type { Validation } from '$lib/geo/partition/validate';
 import type { PartitionOutput, PartitionRequest } from '$lib/geo/partition/geojson';
+import type { Phase } from '$lib/geo/partition/engine';
 import type { ImportError } from '$lib/data/import/errors';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
@@ -72,18 +73,24 @@ export interface StreetRun {
   i: number;
   n: number;
   community?: string;
+  /** The engine's phase and fraction done in that community. */
+  phase?: Phase;
+  fraction?: number;
   results: StreetResult[];
   error?: string;
 }
 
 type StreetMessage =
-  | { type: 'progress'; i: number; n: number; community: string }
+  | { type: 'progress'; i: number; n: number; community: string; phase: Phase; fraction: number }
   | ({ type: 'community'; community: string } & ({ ok: true; assignment: Assignment; grids: number; outOfBand: number; householdsOutOfBand: number } | { ok: false; errors: { message: string }[] }))
   | { type: 'done' };
 
 export interface RunState {
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
   startedAt: number;
+  /** While running: what the engine is doing and the fraction done (0–1). */
+  phase?: Phase;
+  fraction?: number;
   ms?: number;
   error?: string;
 }
@@ -407,10 +414,15 @@ export class PlanState {
     this.worker = w;
     const startedAt = performance.now();
     this.run = { status: 'running', startedAt };
-    w.onmessage = (e: MessageEvent<{ ok: boolean; value?: PartitionOutput; errors?: { message: string }[]; ms: number }>) => {
+    type Reply = { type: 'progress'; phase: Phase; fraction: number } | { type?: undefined; ok: boolean; value?: PartitionOutput; errors?: { message: string }[]; ms: number };
+    w.onmessage = (e: MessageEvent<Reply>) => {
+      const r = e.data;
+      if (r.type === 'progress') {
+        if (this.worker === w) this.run = { status: 'running', startedAt, phase: r.phase, fraction: r.fraction };
+        return;
+      }
       this.stopWorker(w);
       if (this.core !== core) return;
-      const r = e.data;
       if (!r.ok || !r.value) {
         this.run = { status: 'error', startedAt, error: r.errors?.map((x) => x.message).join('; ') ?? 'failed' };
         return;
@@ -546,11 +558,11 @@ export class PlanState {
       const m = e.data;
       const run = this.streetRun;
       if (this.streetWorker !== w) return;
-      if (m.type === 'progress') this.streetRun = { ...run, i: m.i, community: m.community };
+      if (m.type === 'progress') this.streetRun = { ...run, i: m.i, community: m.community, phase: m.phase, fraction: m.fraction };
       else if (m.type === 'community') {
         const name = names.get(m.community) ?? m.community;
         if (!m.ok) {
-          this.streetRun = { ...run, i: run.i + 1, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, error: m.errors.map((x) => x.message).join('; ') }] };
+          this.streetRun = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, error: m.errors.map((x) => x.message).join('; ') }] };
           return;
         }
         const s = saved.get(m.community);
@@ -559,7 +571,7 @@ export class PlanState {
             (err) => (this.error = `IndexedDB: ${(err as Error).message}`)
           )
         );
-        this.streetRun = { ...run, i: run.i + 1, results: [...run.results, { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }] };
+        this.streetRun = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }] };
       } else {
         this.stopStreet(w);
         void Promise.all(writes).then(() => (this.streetRun = { ...this.streetRun, status: 'done', community: undefined }));
@@ -580,7 +592,7 @@ export class PlanState {
   /** Cancels the street-wide run: communities already finished stay saved, the rest untouched. */
   cancelStreet() {
     if (this.streetWorker) this.stopStreet(this.streetWorker);
-    if (this.streetRun.status === 'running') this.streetRun = { ...this.streetRun, status: 'cancelled', community: undefined };
+    if (this.streetRun.status === 'running') this.streetRun = { ...this.streetRun, status: 'cancelled', community: undefined, phase: undefined, fraction: undefined };
   }
 }
 

@@ -39,6 +39,21 @@ export interface EngineOptions {
   kicks?: number;
   /** Which starting solutions to improve (default all three). */
   starts?: Start[];
+  /** Told how far the run is (fractions never decrease and end at 1); it does not change the result. */
+  onProgress?: ProgressCallback;
+}
+
+/** What the engine is doing: building starting grids, moving single buildings, or re-cutting pairs of grids. */
+export type Phase = 'growing' | 'local-search' | 'recombination';
+export type ProgressCallback = (phase: Phase, fraction: number) => void;
+
+/**
+ * Maps a part of the work onto [from, to] of the caller's scale and keeps fractions from going
+ * back (a retry with other grid counts starts its own phases again).
+ */
+export function progressSpan(cb: ProgressCallback | undefined, from: number, to: number): ProgressCallback | undefined {
+  if (!cb) return undefined;
+  return (phase, f) => cb(phase, from + (to - from) * Math.min(1, Math.max(0, f)));
 }
 
 const EPS = 1e-9;
@@ -389,14 +404,17 @@ function neighbourPairs(plan: Plan, only?: ReadonlySet<number>): [number, number
 }
 
 /** Local search and recombination until neither helps (or `rounds` run out). */
-export function improve(plan: Plan, rng: Rng, rounds = 6, only?: ReadonlySet<number>): void {
+export function improve(plan: Plan, rng: Rng, rounds = 6, only?: ReadonlySet<number>, progress?: ProgressCallback): void {
+  progress?.('local-search', 0);
   localSearch(plan, rng, 30, only);
   for (let r = 0; r < rounds; r++) {
+    progress?.('recombination', (r + 1) / (rounds + 1));
     let changed = false;
     for (const [a, b] of neighbourPairs(plan, only)) if (recombinePair(plan, a, b)) changed = true;
     if (localSearch(plan, rng, 30, only)) changed = true;
     if (!changed) break;
   }
+  progress?.('recombination', 1);
 }
 
 /**
@@ -407,7 +425,7 @@ export function defaultKicks(k: number): number {
   return k <= 5 ? 24 : Math.min(16, k);
 }
 
-function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number, stopEarly = false): Plan {
+function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number, stopEarly = false, progress?: ProgressCallback): Plan {
   let cur = plan;
   let bestCost = cur.cost();
   let stall = 0;
@@ -416,6 +434,7 @@ function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number, stopEarly 
     return true;
   };
   for (let t = 0; t < kicks; t++) {
+    progress?.('recombination', t / kicks);
     if (stopEarly && cur.k > 5 && stall >= Math.ceil(kicks / 2) && inBounds(cur)) break;
     stall++;
     const pairs = neighbourPairs(cur);
@@ -436,22 +455,26 @@ function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number, stopEarly 
       stall = 0;
     }
   }
+  progress?.('recombination', 1);
   return cur;
 }
 
 /** One run of the engine with `counts` grids per connected piece (default: gridsFor each). */
-function runWith(p: Problem, options: EngineOptions, counts?: readonly number[]): Plan {
+function runWith(p: Problem, options: EngineOptions, counts?: readonly number[], progress?: ProgressCallback): Plan {
   const seed = options.seed ?? 1;
   const starts = options.starts ?? ['bisection', 'growth', 'kmeans'];
   let best: Plan | null = null;
   const rng = mulberry32(seed);
-  for (const start of starts) {
+  for (const [si, start] of starts.entries()) {
     if (p.n === 0) break;
+    // Per start: growing 0–10 %, descent 10–50 %, kicks 50–100 % of its share.
+    const span = (a: number, b: number) => progressSpan(progress, (si + a) / starts.length, (si + b) / starts.length);
+    span(0, 0.1)?.('growing', 0);
     const assign = start === 'bisection' ? bisectionStart(p, counts) : start === 'growth' ? growthStart(p, seed, counts) : kmeansStart(p, seed, counts);
     let plan = new Plan(p, assign);
     repairContiguity(plan);
-    improve(plan, rng, options.rounds ?? 6);
-    plan = iterate(plan, rng, options.kicks ?? defaultKicks(plan.k), options.rounds ?? 6, options.kicks === undefined);
+    improve(plan, rng, options.rounds ?? 6, undefined, span(0.1, 0.5));
+    plan = iterate(plan, rng, options.kicks ?? defaultKicks(plan.k), options.rounds ?? 6, options.kicks === undefined, span(0.5, 1));
     if (!best || plan.cost() < best.cost() - EPS) best = plan;
   }
   return best ?? new Plan(p, new Int32Array(0));
@@ -480,7 +503,9 @@ export function runEngine(p: Problem, options: EngineOptions = {}): Plan {
   const { items } = allocate(p);
   const totals = items.map((its) => its.reduce((s, i) => s + p.hh[i], 0));
   const counts = items.map((its, c) => gridsFor(totals[c], p, its.length));
-  let best = runWith(p, options);
+  // The first run is most of the work (80 %); each retry with other grid counts gets 5 %.
+  const progress = options.onProgress;
+  let best = runWith(p, options, undefined, progressSpan(progress, 0, 0.8));
   let viol = pieceViolation(best);
   const tried = counts.map((k) => new Set([k]));
   for (let round = 0; round < 4; round++) {
@@ -499,7 +524,7 @@ export function runEngine(p: Problem, options: EngineOptions = {}): Plan {
       changed = true;
     });
     if (!changed) break;
-    const plan = runWith(p, options, next);
+    const plan = runWith(p, options, next, progressSpan(progress, 0.8 + 0.05 * round, 0.85 + 0.05 * round));
     const v2 = pieceViolation(plan);
     if (v2.reduce((s, x) => s + x, 0) < viol.reduce((s, x) => s + x, 0) - EPS) {
       best = plan;
@@ -507,6 +532,7 @@ export function runEngine(p: Problem, options: EngineOptions = {}): Plan {
       counts.splice(0, counts.length, ...next);
     }
   }
+  progress?.('recombination', 1);
   return compact(best);
 }
 

@@ -18,7 +18,7 @@ import { estimateHouseholds, unitsFor } from '../households';
 import { bisectionPlan, kmeansPlan } from './baselines';
 import { dissolve } from './cells';
 import { gridCode, readingOrder, seqOf, stableSequence } from './codes';
-import { improve, repairContiguity, runEngine } from './engine';
+import { improve, progressSpan, repairContiguity, runEngine, type ProgressCallback } from './engine';
 import { mulberry32 } from '../random';
 import { Plan } from './plan';
 import { openRing, pointInRing, ringArea, ringCentroid, selfIntersects, type Ring, type XY } from './planar';
@@ -374,10 +374,10 @@ export function itemsOf(b: ParsedBuilding, proj: Projection, max: number): Engin
   });
 }
 
-export function planFor(p: Problem, method: Method, seed: number): Plan {
+export function planFor(p: Problem, method: Method, seed: number, onProgress?: ProgressCallback): Plan {
   if (method === 'bisection') return bisectionPlan(p);
   if (method === 'kmeans') return kmeansPlan(p, seed);
-  return runEngine(p, { seed });
+  return runEngine(p, { seed, onProgress });
 }
 
 const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
@@ -445,7 +445,8 @@ function withLocked(
   barriers: XY[][],
   bounds: { min: number; max: number; target: number },
   method: Method,
-  seed: number
+  seed: number,
+  progress?: ProgressCallback
 ): { p: Problem; plan: Plan; lockedSeq: number[] } {
   const all = prepare({ items: [...items, ...heldItems], boundary, barriers, ...bounds });
   // prepare() orders items by id: match them by id, not by position.
@@ -458,7 +459,7 @@ function withLocked(
   const assign = new Int32Array(all.n);
   if (items.length) {
     const outline = dissolve(all.cells, heldIdx).flatMap((poly) => poly.map((ring) => [...ring, ring[0]]));
-    const rest = planFor(prepare({ items, boundary, barriers: [...barriers, ...outline], ...bounds }), method, seed);
+    const rest = planFor(prepare({ items, boundary, barriers: [...barriers, ...outline], ...bounds }), method, seed, progressSpan(progress, 0, 0.9));
     k = rest.k;
     const slot = new Map(rest.p.ids.map((id, i) => [id, rest.assign[i]]));
     for (let i = 0; i < all.n; i++) if (!heldIds.has(all.ids[i])) assign[i] = slot.get(all.ids[i])!;
@@ -468,13 +469,16 @@ function withLocked(
   if (method === 'engine' && k > 0) {
     const only = new Set([...Array(k).keys()]);
     repairContiguity(plan, only);
-    improve(plan, mulberry32(seed), 6, only);
+    improve(plan, mulberry32(seed), 6, only, progressSpan(progress, 0.9, 1));
   }
   return { p: all, plan, lockedSeq };
 }
 
-/** Reads, checks and partitions (see the module comment). */
-export function partitionGeoJSON(req: PartitionRequest, now: () => number = () => Date.now()): Result<PartitionOutput> {
+/**
+ * Reads, checks and partitions (see the module comment). `onProgress` hears the engine's phases,
+ * with the fraction over all communities of the input (ends at 1).
+ */
+export function partitionGeoJSON(req: PartitionRequest, now: () => number = () => Date.now(), onProgress?: ProgressCallback): Result<PartitionOutput> {
   const crs = req.crs ?? 'wgs84';
   const method = req.method ?? 'engine';
   const seed = req.seed ?? 1;
@@ -531,8 +535,11 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const reports: CommunityReport[] = [];
   const unmet: Unmet[] = [];
   const locked = new Set(req.locked ?? []);
-  for (const code of [...byCommunity.keys()].sort()) {
+  const codesIn = [...byCommunity.keys()].sort();
+  for (const [ci, code] of codesIn.entries()) {
     const t0 = now();
+    const progress = progressSpan(onProgress, ci / codesIn.length, (ci + 1) / codesIn.length);
+    progress?.('growing', 0);
     // Buildings of locked grids keep their code: the engine partitions the others (see `withLocked`).
     const held: ParsedBuilding[] = [];
     const members: ParsedBuilding[] = [];
@@ -541,11 +548,12 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     const items = members.flatMap((b) => itemsOf(b, proj, bounds.max));
     const heldItems = held.flatMap((b) => itemsOf(b, proj, bounds.max));
     const { p, plan, lockedSeq } = held.length
-      ? withLocked(heldItems, held, items, code, shape?.rings, barriersNear(barriers, [...heldItems, ...items]), bounds, method, seed)
+      ? withLocked(heldItems, held, items, code, shape?.rings, barriersNear(barriers, [...heldItems, ...items]), bounds, method, seed, progress)
       : (() => {
           const p = prepare({ items, boundary: shape?.rings, barriers: barriersNear(barriers, items), ...bounds });
-          return { p, plan: planFor(p, method, seed), lockedSeq: [] as number[] };
+          return { p, plan: planFor(p, method, seed, progress), lockedSeq: [] as number[] };
         })();
+    progress?.('recombination', 1);
     const v = validate(plan);
     const ms = now() - t0;
     // Codes: keep previous ones where given, else reading order of grid centres.
@@ -632,5 +640,6 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   features.sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
   assignments.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!buildings.length) warnings.push('no buildings: nothing to partition');
+  onProgress?.('recombination', 1);
   return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports, unmet }, warnings };
 }
