@@ -24,6 +24,12 @@
  *   --assignments <file>       each building's grid (JSON)
  *   --report <file>            per-community reports (JSON)
  *   --baselines                also score the bisection and k-means baselines per community
+ *   --plan <file>              an existing plan: grids GeoJSON with properties code and buildings (ids),
+ *                              as this command or the planner's export writes it; sets each building's
+ *                              previous grid (codes then stay stable, see the README)
+ *   --locked CODE[,CODE…]      grids kept exactly as they are (their buildings' previous grid, from
+ *                              --plan, the buildings' `grid` property or the built dataset); a code
+ *                              that is not a 15-digit code or holds no building of the input: exit 2
  * A buildings file may also carry the community polygons and barrier lines, marked with
  * properties.role = 'community' | 'barrier'.
  *
@@ -84,6 +90,34 @@ function readJson(path: string, what: string): FeatureCollection {
   const fc = data as FeatureCollection;
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new UsageError(`${path}: not a GeoJSON FeatureCollection`);
   return fc;
+}
+
+/** Building id → grid code from a plan file (features with properties code and buildings). */
+function readPlan(path: string): Map<string, string> {
+  const fc = readJson(path, 'plan');
+  const grid = new Map<string, string>();
+  fc.features.forEach((f, k) => {
+    const code = f.properties?.code;
+    const ids = f.properties?.buildings;
+    if (typeof code !== 'string' || !/^\d{15}$/.test(code)) throw new UsageError(`${path}: plan feature ${k}, field code: a 15-digit grid code is needed, got ${JSON.stringify(code)}`);
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' && typeof id !== 'number'))
+      throw new UsageError(`${path}: plan feature ${k} (code ${code}), field buildings: a list of building ids is needed`);
+    // A building divided by unit is listed in each of its grids: the first listing wins.
+    for (const id of ids) if (!grid.has(String(id))) grid.set(String(id), code);
+  });
+  return grid;
+}
+
+/** Checks --locked against the buildings' previous grids; every code must hold at least one building. */
+function lockedCodes(value: string, buildings: readonly Feature[], from: string): string[] {
+  const codes = value.split(',').map((c) => c.trim()).filter(Boolean);
+  if (!codes.length) throw new UsageError('--locked needs one or more 15-digit grid codes, comma-separated');
+  const held = new Set(buildings.map((b) => b.properties?.grid).filter((g): g is string => typeof g === 'string'));
+  for (const c of codes) {
+    if (!/^\d{15}$/.test(c)) throw new UsageError(`--locked ${c}: not a 15-digit grid code (12-digit community code + 3-digit sequence)`);
+    if (!held.has(c)) throw new UsageError(`--locked ${c}: no building of the input is in this grid (previous grids come from ${from})`);
+  }
+  return codes;
 }
 
 function num(flags: Map<string, string | true>, name: string): number | undefined {
@@ -176,8 +210,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
         barriers: barriers.length ? { type: 'FeatureCollection', features: barriers } : undefined
       };
     }
+    if (flags.has('plan')) {
+      const grid = readPlan(path('plan'));
+      const features = input.buildings.features.map((f) => {
+        const id = String(f.properties?.id ?? f.id ?? '');
+        return grid.has(id) ? { ...f, properties: { ...f.properties, grid: grid.get(id) } } : f;
+      });
+      input = { ...input, buildings: { type: 'FeatureCollection', features } };
+    }
+    const locked = flags.has('locked')
+      ? lockedCodes(flags.get('locked') as string, input.buildings.features, flags.has('plan') ? `--plan ${path('plan')}` : district ? `static/data/${district}` : "the buildings' grid property")
+      : undefined;
     const t0 = performance.now();
     const r = partitionGeoJSON({
+      locked,
       ...input,
       crs: crs as Crs,
       method,

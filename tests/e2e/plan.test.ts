@@ -75,8 +75,24 @@ describe('planner', () => {
   it('splits automatically in the worker: every grid within 300–500 and contiguous', async () => {
     await page.getByTestId('split-min').fill('300');
     await page.getByTestId('split-max').fill('500');
+    // Every state the progress bar shows while the worker runs (phase, fraction).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { __progress: string[] }).__progress = seen;
+      new MutationObserver(() => {
+        const p = document.querySelector('[data-testid=split-progress]');
+        if (p) seen.push(`${p.getAttribute('data-phase')}|${p.getAttribute('data-fraction')}|${p.nextElementSibling?.textContent}`);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
     await page.getByTestId('split-run').click();
     await expect.poll(() => page.getByTestId('split-status').innerText(), { timeout: 60_000 }).toMatch(/划分完成/);
+    const seen = (await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress)).map((x) => x.split('|'));
+    const fractions = seen.filter((x) => x[0]).map((x) => Number(x[1]));
+    console.log('split progress states', fractions.length, seen.at(-1));
+    expect(new Set(seen.map((x) => x[0]).filter(Boolean))).toEqual(new Set(['growing', 'local-search', 'recombination']));
+    for (let k = 1; k < fractions.length; k++) expect(fractions[k]).toBeGreaterThanOrEqual(fractions[k - 1]);
+    expect(Math.max(...fractions)).toBeGreaterThan(0.9);
+    expect(seen.some((x) => /相邻网格重组：已完成 \d+%/.test(x[2]))).toBe(true);
     const r = await rows();
     expect(Object.values(r).reduce((a, b) => a + b, 0)).toBe(4657);
     for (const h of Object.values(r)) expect(h >= 300 && h <= 500).toBe(true);

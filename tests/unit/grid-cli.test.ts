@@ -222,3 +222,40 @@ describe('grid partition CLI: bad input', () => {
     expect((await run('divide')).code).toBe(2);
   });
 });
+
+describe('grid partition CLI: --plan and --locked', () => {
+  it('locked grids of an earlier plan come back with the same buildings when the rest is redrawn', async () => {
+    const first = await partition('river-split', 'plan-1.geojson');
+    const locked = [first.grids.features[2], first.grids.features[9]];
+    const codes = locked.map((f) => f.properties.code);
+    // Other bounds and seed: the unlocked grids change, the locked ones must not.
+    const second = await run('partition', '--in', fixture('river-split'), '--plan', join(dir, 'plan-1.geojson'), '--locked', codes.join(','), '--min', '250', '--max', '450', '--seed', '7', '--out', 'plan-2.geojson');
+    expect(second.code, second.err.join('\n')).toBe(0);
+    const after = (JSON.parse(readFileSync(join(dir, 'plan-2.geojson'), 'utf8')) as Grids).features;
+    for (const f of locked) {
+      const kept = after.find((g) => g.properties.code === f.properties.code);
+      expect(kept?.properties.buildings).toEqual(f.properties.buildings);
+      expect(kept?.properties.households).toBe(f.properties.households);
+    }
+    const key = (fs: Grids['features']) => JSON.stringify(fs.map((g) => [g.properties.code, g.properties.buildings]));
+    expect(key(after)).not.toBe(key(first.grids.features));
+    for (const g of after.filter((g) => !codes.includes(g.properties.code))) expect(g.properties.households).toBeLessThanOrEqual(450);
+  });
+
+  it('bad --locked codes and a bad --plan: exit 2, a clear message, no file', async () => {
+    await partition('river-split', 'plan-3.geojson');
+    const refused = async (out: string, ...args: string[]) => {
+      const r = await run('partition', '--in', fixture('river-split'), '--out', out, ...args);
+      expect(r.code).toBe(2);
+      expect(existsSync(join(dir, out))).toBe(false);
+      return r.err;
+    };
+    const plan = join(dir, 'plan-3.geojson');
+    expect((await refused('l1.geojson', '--plan', plan, '--locked', '2301'))[0]).toBe('--locked 2301: not a 15-digit grid code (12-digit community code + 3-digit sequence)');
+    expect((await refused('l2.geojson', '--plan', plan, '--locked', '230102001001999'))[0]).toBe(`--locked 230102001001999: no building of the input is in this grid (previous grids come from --plan ${plan})`);
+    // Without --plan the buildings carry no grid: nothing to lock.
+    expect((await refused('l3.geojson', '--locked', '230102001001001'))[0]).toMatch(/no building of the input is in this grid \(previous grids come from the buildings' grid property\)/);
+    writeFileSync(join(dir, 'bad-plan.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '230102001001001', buildings: 'b1' }, geometry: null }] }));
+    expect((await refused('l4.geojson', '--plan', join(dir, 'bad-plan.geojson'), '--locked', '230102001001001'))[0]).toMatch(/bad-plan\.geojson: plan feature 0 \(code 230102001001001\), field buildings: a list of building ids is needed/);
+  });
+});
