@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { launch, screenshot, waitForMap } from './browser';
-import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
+import { LOCKED_PATTERN, PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 
 const baseUrl = inject('baseUrl');
 const CODE = '230102001001';
@@ -25,6 +25,7 @@ type W = {
     project(c: LngLat): { x: number; y: number };
     getFeatureState(f: object): { seq?: number };
     queryRenderedFeatures(o: object): unknown[];
+    hasImage(id: string): boolean;
     querySourceFeatures(s: string, o?: object): { geometry: { coordinates: unknown } }[];
   };
 };
@@ -238,6 +239,9 @@ describe('planner hand tools', () => {
     await page.getByTestId('grid-lock').check();
     await expect.poll(() => page.locator(`input[data-lock="${locked}"]`).isChecked()).toBe(true);
     await expect.poll(() => page.evaluate((l) => (window as unknown as W).__gridatlasMap.queryRenderedFeatures({ layers: [l] }).length, PLAN_LAYER.locked)).toBeGreaterThan(0);
+    // Hatched, not only outlined: the pattern image is registered and the hatch layer draws the grid.
+    await expect.poll(() => page.evaluate((l) => (window as unknown as W).__gridatlasMap.queryRenderedFeatures({ layers: [l] }).length, PLAN_LAYER.lockedFill)).toBeGreaterThan(0);
+    expect(await page.evaluate((id) => (window as unknown as W).__gridatlasMap.hasImage(id), LOCKED_PATTERN)).toBe(true);
     const fc = await exportPlan();
     const f = fc.features.find((x) => x.properties.code === locked)!;
     expect(f.properties).toMatchObject({ name: '幸福里一网格', locked: true });
@@ -288,14 +292,24 @@ describe('planner hand tools', () => {
       (window as unknown as { __progress: string[] }).__progress = seen;
       new MutationObserver(() => {
         const p = document.querySelector('[data-testid=street-progress]');
-        if (p) seen.push(`${p.getAttribute('data-i')}/${p.getAttribute('data-n')}`);
+        if (p) seen.push(`${p.getAttribute('data-i')}/${p.getAttribute('data-n')}|${(p as HTMLProgressElement).value}|${p.getAttribute('data-phase')}`);
       }).observe(document.body, { subtree: true, childList: true, attributes: true });
     });
     await page.getByTestId('street-run-start').click();
+    // The bar while the engine works inside a community (phase and percentage under it).
+    await page
+      .waitForSelector('[data-testid=street-progress][data-phase=recombination]', { timeout: 30_000 })
+      .then(() => screenshot(page, 'plan-edit-9a-street-progress'))
+      .catch(() => console.log('street run finished before a screenshot of its progress'));
     await expect.poll(() => page.getByTestId('street-status').innerText(), { timeout: 120_000 }).toMatch(/完成 4 个社区/);
-    const seen = await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress);
-    console.log('street progress seen', [...new Set(seen)]);
-    expect(seen.some((s) => s.endsWith('/4'))).toBe(true);
+    const seen = (await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress)).map((x) => x.split('|'));
+    console.log('street progress seen', seen.length, [...new Set(seen.map((x) => x[0]))]);
+    expect(seen.some((s) => s[0].endsWith('/4'))).toBe(true);
+    // A determinate bar: communities done + the engine's fraction in the current one, never going back.
+    const values = seen.map((x) => Number(x[1]));
+    for (let k = 1; k < values.length; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
+    expect(values.some((v) => v > 0 && !Number.isInteger(v))).toBe(true);
+    expect(new Set(seen.map((x) => x[2]).filter(Boolean))).toEqual(new Set(['growing', 'local-search', 'recombination']));
     expect(await page.locator('[data-testid=street-results] tbody tr').count()).toBe(4);
     await screenshot(page, 'plan-edit-9-street');
     // The open community's plan came from the street run: its locked grid is still there, unchanged.

@@ -36,8 +36,10 @@ export const PLAN_LAYER = {
 } as const;
 
 export const SELECTED_COLOR = '#d00000';
-/** Locked grids: a solid dark outline over a light veil (the dashed border is for open grids). */
+/** Locked grids: a solid dark outline over diagonal hatching (the dashed border is for open grids). */
 export const LOCKED_COLOR = '#3b3b58';
+/** The hatch image's id in the map's sprite (registered by `hatchImage` on `styleimagemissing`). */
+export const LOCKED_PATTERN = 'plan-locked-hatch';
 /** What the planner is drawing (lasso or cut line). */
 export const SKETCH_COLOR = '#0057b8';
 
@@ -53,6 +55,22 @@ export function buildingColorByState(): ExpressionSpecification {
   const cases: (string | number)[] = [];
   GRID_PALETTE.forEach((c, i) => cases.push(i, c));
   return ['match', ['%', ['to-number', ['coalesce', ['feature-state', 'seq'], -1]], GRID_PALETTE.length], ...cases, COLORS.building] as unknown as ExpressionSpecification;
+}
+
+/**
+ * RGBA pixels of a tile of 45° stripes for `map.addImage` (a fill-pattern repeats it seamlessly:
+ * the stripes run along x + y, which wraps at the tile size). Pure: no canvas needed, so it is
+ * tested in Node.
+ */
+export function hatchImage(size = 12, stripe = 3, color = LOCKED_COLOR, alpha = 150): { width: number; height: number; data: Uint8Array } {
+  const [r, g, b] = [1, 3, 5].map((k) => parseInt(color.slice(k, k + 2), 16));
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      if ((x + y) % size >= stripe) continue;
+      data.set([r, g, b, alpha], (y * size + x) * 4);
+    }
+  return { width: size, height: size, data };
 }
 
 export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection): StyleSpecification {
@@ -94,7 +112,7 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         paint: { 'line-color': SELECTED_COLOR, 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0] }
       },
       { id: PLAN_LAYER.grids, type: 'line', source: PLAN_SOURCE.grids, paint: { 'line-color': COLORS.grid, 'line-width': 2, 'line-dasharray': [3, 2] } },
-      { id: PLAN_LAYER.lockedFill, type: 'fill', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'fill-color': LOCKED_COLOR, 'fill-opacity': 0.12 } },
+      { id: PLAN_LAYER.lockedFill, type: 'fill', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'fill-pattern': LOCKED_PATTERN } },
       { id: PLAN_LAYER.locked, type: 'line', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'line-color': LOCKED_COLOR, 'line-width': 4 } },
       { id: PLAN_LAYER.boundary, type: 'line', source: PLAN_SOURCE.boundary, paint: { 'line-color': COLORS.outline, 'line-width': 3 } },
       {

@@ -1,0 +1,39 @@
+/**
+ * The planner's style document: valid for maplibre, locked grids hatched with a generated
+ * fill-pattern (stripes that tile seamlessly), not only outlined.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import type { FeatureCollection } from 'geojson';
+import { LOCKED_COLOR, LOCKED_PATTERN, PLAN_LAYER, hatchImage, planStyle } from '$lib/map/plan-layers';
+import { communityData, type DistrictLayers } from '$lib/state/plan-core';
+
+describe('plan layers', () => {
+  it('a valid style whose locked-grid fill is the hatch pattern', () => {
+    const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+    const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+    const style = planStyle(communityData(layers, '230102001001')!, empty, empty);
+    expect(validateStyleMin(style)).toEqual([]);
+    const fill = style.layers.find((l) => l.id === PLAN_LAYER.lockedFill)!;
+    expect(fill).toMatchObject({ type: 'fill', filter: ['==', ['get', 'locked'], true], paint: { 'fill-pattern': LOCKED_PATTERN } });
+  });
+
+  it('hatch image: 45° stripes in the locked colour that wrap at the tile edges', () => {
+    const img = hatchImage(12, 3);
+    expect([img.width, img.height, img.data.length]).toEqual([12, 12, 12 * 12 * 4]);
+    const px = (x: number, y: number) => [...img.data.slice((y * 12 + x) * 4, (y * 12 + x) * 4 + 4)];
+    const rgb = [1, 3, 5].map((k) => parseInt(LOCKED_COLOR.slice(k, k + 2), 16));
+    expect(px(0, 0)).toEqual([...rgb, 150]);
+    expect(px(6, 0)).toEqual([0, 0, 0, 0]);
+    // Inked where x + y wraps: a stripe leaving the right edge comes back on the left.
+    for (let y = 0; y < 12; y++)
+      for (let x = 0; x < 12; x++) {
+        expect(px(x, y)[3] > 0).toBe((x + y) % 12 < 3);
+        expect(px(x, y)[3]).toBe(px((x + 1) % 12, (y + 11) % 12)[3]);
+      }
+    const inked = img.data.filter((_, k) => k % 4 === 3 && img.data[k] > 0).length;
+    expect(inked).toBe(3 * 12);
+  });
+});
