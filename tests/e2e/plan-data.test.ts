@@ -9,49 +9,21 @@
  * hand move (undone) and comes back after a reload. First: an autosave of the first IndexedDB
  * version survives the upgrade to the versions store.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { parquetReadObjects } from 'hyparquet';
-import { launch, pixelStats, screenshot, waitForMap, SCREENSHOTS } from './browser';
+import { pixelStats, screenshot, waitForMap, SCREENSHOTS } from './browser';
+import { CODE, buildings, clickBuilding as clickOn, planPage, rows as gridRows, type W } from './plan-helpers';
 import { PLAN_LAYER } from '../../src/lib/map/plan-layers';
 import { printLayout, type Box } from '../../src/lib/plan/print';
 
 const baseUrl = inject('baseUrl');
-const CODE = '230102001001';
 const FIX = 'tests/fixtures/import/planner/';
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
+const { page, errors: pageErrors } = planPage({ width: 1280, height: 900 });
 
-beforeAll(async () => {
-  browser = await launch();
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-afterAll(async () => browser?.close());
-
-type W = { __gridatlasMap: { project(c: [number, number]): { x: number; y: number }; queryRenderedFeatures(o: object): unknown[] } };
-
-const buildings = (JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: { properties: { id: string; community: string; households: number }; geometry: { coordinates: number[][][] } }[] }).features.filter(
-  (f) => f.properties.community === CODE
-);
-
-async function rows(): Promise<Record<string, number>> {
-  return page.$$eval('[data-testid=grid-table] tbody tr', (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, Number(tr.querySelector('[data-households]')!.textContent!.replace(/[^\d]/g, ''))]))
-  );
-}
-
-async function clickBuilding(id: string) {
-  const ring = buildings.find((f) => f.properties.id === id)!.geometry.coordinates[0].slice(0, -1);
-  const c: [number, number] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
-  const pt = await page.evaluate((c) => (window as unknown as W).__gridatlasMap.project(c), c);
-  const box = (await page.locator('.map canvas.maplibregl-canvas').boundingBox())!;
-  await page.mouse.click(box.x + pt.x, box.y + pt.y);
-}
+const rows = () => gridRows(page);
+const clickBuilding = (id: string) => clickOn(page, id);
 
 async function download(testid: string) {
   const t0 = Date.now();

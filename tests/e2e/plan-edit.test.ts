@@ -6,60 +6,19 @@
  * lock (hand moves refused; an automatic split keeps the locked grid exactly; name and lock
  * survive a reload and go into the export), and the street-wide run with its progress.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { launch, screenshot, waitForMap } from './browser';
+import { screenshot, waitForMap } from './browser';
+import { CODE, buildings, centre, clickBuilding as clickOn, planPage, recordProgress, recorded, selectForMove, rows as gridRows, toScreen as toScreenOf, type LngLat, type W } from './plan-helpers';
 import { LOCKED_PATTERN, PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 
 const baseUrl = inject('baseUrl');
-const CODE = '230102001001';
 const STREET = '230102001';
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
+const { page, errors: pageErrors } = planPage({ width: 1280, height: 900 });
 
-type LngLat = [number, number];
-type W = {
-  __gridatlasMap: {
-    project(c: LngLat): { x: number; y: number };
-    getFeatureState(f: object): { seq?: number };
-    queryRenderedFeatures(o: object): unknown[];
-    hasImage(id: string): boolean;
-    querySourceFeatures(s: string, o?: object): { geometry: { coordinates: unknown } }[];
-  };
-};
-
-const buildings = (JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: { properties: { id: string; community: string; households: number }; geometry: { coordinates: number[][][] } }[] }).features.filter(
-  (f) => f.properties.community === CODE
-);
-const centre = (id: string): LngLat => {
-  const ring = buildings.find((f) => f.properties.id === id)!.geometry.coordinates[0].slice(0, -1);
-  return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
-};
-
-beforeAll(async () => {
-  browser = await launch();
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-afterAll(async () => browser?.close());
-
-/** Households per grid code, as the panel shows them. */
-async function rows(): Promise<Record<string, number>> {
-  return page.$$eval('[data-testid=grid-table] tbody tr', (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, Number(tr.querySelector('[data-households]')!.textContent!.replace(/[^\d]/g, ''))]))
-  );
-}
+const rows = () => gridRows(page);
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
-
-/** Screen position (page pixels) of a WGS-84 point. */
-async function toScreen(c: LngLat): Promise<{ x: number; y: number }> {
-  const pt = await page.evaluate((c) => (window as unknown as W).__gridatlasMap.project(c), c);
-  const box = (await page.locator('.map canvas.maplibregl-canvas').boundingBox())!;
-  return { x: box.x + pt.x, y: box.y + pt.y };
-}
+const toScreen = (c: LngLat) => toScreenOf(page, c);
 
 /** A drag along WGS-84 points, as a planner draws with the mouse; `shot`: a screenshot before the release. */
 async function drag(path: LngLat[], shot?: string) {
@@ -74,10 +33,7 @@ async function drag(path: LngLat[], shot?: string) {
   await page.mouse.up();
 }
 
-async function clickBuilding(id: string) {
-  const p = await toScreen(centre(id));
-  await page.mouse.click(p.x, p.y);
-}
+const clickBuilding = (id: string) => clickOn(page, id);
 
 /** [west, south, east, north] of a grid's drawn outline (from the map's grid source). */
 async function gridBox(code: string): Promise<[number, number, number, number]> {
@@ -117,13 +73,7 @@ describe('planner hand tools', () => {
     const sync: number[] = [];
     const frame: number[] = [];
     for (let k = 0; k < 12; k++) {
-      await clickBuilding(id);
-      await expect.poll(() => page.locator(`[data-testid=selection] li[data-building="${id}"]`).count()).toBe(1);
-      const before = await rows();
-      const text = await page.locator(`li[data-building="${id}"]`).innerText();
-      const from = Object.keys(before).find((c) => text.endsWith(c.slice(-3)))!;
-      const to = Object.keys(before).find((c) => c !== from)!;
-      await page.getByTestId('move-target').selectOption(to);
+      const { from, to, before } = await selectForMove(page, id);
       const timing = page.getByTestId('move-timing');
       const prev = (await timing.count()) ? await timing.getAttribute('data-frame-ms') : null;
       await page.getByTestId('move').click();
@@ -286,15 +236,8 @@ describe('planner hand tools', () => {
     await page.getByTestId('pick-street').selectOption(STREET);
     await page.getByTestId('street-min').fill('300');
     await page.getByTestId('street-max').fill('500');
-    // Record every progress value the page shows.
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { __progress: string[] }).__progress = seen;
-      new MutationObserver(() => {
-        const p = document.querySelector('[data-testid=street-progress]');
-        if (p) seen.push(`${p.getAttribute('data-i')}/${p.getAttribute('data-n')}|${(p as HTMLProgressElement).value}|${p.getAttribute('data-phase')}`);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true });
-    });
+    // Record every state the progress bar shows (community i/n, value, engine phase).
+    await recordProgress(page, '[data-testid=street-progress]', ['data-i', 'data-n', 'value', 'data-phase']);
     await page.getByTestId('street-run-start').click();
     // The bar while the engine works inside a community (phase and percentage under it).
     await page
@@ -302,14 +245,14 @@ describe('planner hand tools', () => {
       .then(() => screenshot(page, 'plan-edit-9a-street-progress'))
       .catch(() => console.log('street run finished before a screenshot of its progress'));
     await expect.poll(() => page.getByTestId('street-status').innerText(), { timeout: 120_000 }).toMatch(/完成 4 个社区/);
-    const seen = (await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress)).map((x) => x.split('|'));
-    console.log('street progress seen', seen.length, [...new Set(seen.map((x) => x[0]))]);
-    expect(seen.some((s) => s[0].endsWith('/4'))).toBe(true);
+    const seen = await recorded(page);
+    console.log('street progress seen', seen.length, [...new Set(seen.map((x) => `${x[0]}/${x[1]}`))]);
+    expect(seen.some((x) => x[1] === '4')).toBe(true);
     // A determinate bar: communities done + the engine's fraction in the current one, never going back.
-    const values = seen.map((x) => Number(x[1]));
+    const values = seen.map((x) => Number(x[2]));
     for (let k = 1; k < values.length; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
     expect(values.some((v) => v > 0 && !Number.isInteger(v))).toBe(true);
-    expect(new Set(seen.map((x) => x[2]).filter(Boolean))).toEqual(new Set(['growing', 'local-search', 'recombination']));
+    expect(new Set(seen.map((x) => x[3]).filter(Boolean))).toEqual(new Set(['growing', 'local-search', 'recombination']));
     expect(await page.locator('[data-testid=street-results] tbody tr').count()).toBe(4);
     await screenshot(page, 'plan-edit-9-street');
     // The open community's plan came from the street run: its locked grid is still there, unchanged.

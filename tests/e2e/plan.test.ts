@@ -6,44 +6,18 @@
  * and a bad file refused with the plan unchanged. A move's time to the updated panel and to
  * the next frame is measured in the page (over 12 moves, for the bench, in plan-edit.test.ts).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { launch, screenshot, waitForMap } from './browser';
+import { screenshot, waitForMap } from './browser';
+import { CODE, clickBuilding as clickOn, planPage, recordProgress, recorded, selectForMove, rows as gridRows, type W } from './plan-helpers';
 import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 
 const baseUrl = inject('baseUrl');
-const CODE = '230102001001';
 const BUILDING = '230102001001-01-001';
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
+const { page, errors: pageErrors } = planPage({ width: 1280, height: 860 });
 
-beforeAll(async () => {
-  browser = await launch();
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-});
-afterAll(async () => browser?.close());
-
-type W = { __gridatlasMap: { project(c: [number, number]): { x: number; y: number }; getFeatureState(f: object): { seq?: number }; queryRenderedFeatures(o: object): unknown[] } };
-
-/** Households per grid code, as the panel shows them. */
-async function rows(): Promise<Record<string, number>> {
-  return page.$$eval('[data-testid=grid-table] tbody tr', (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, Number(tr.querySelector('[data-households]')!.textContent!.replace(/[^\d]/g, ''))]))
-  );
-}
-
-async function clickBuilding(id: string) {
-  const fc = JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: { properties: { id: string }; geometry: { coordinates: number[][][] } }[] };
-  const ring = fc.features.find((f) => f.properties.id === id)!.geometry.coordinates[0].slice(0, -1);
-  const c: [number, number] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
-  const pt = await page.evaluate((c) => (window as unknown as W).__gridatlasMap.project(c), c);
-  const box = (await page.locator('.map canvas.maplibregl-canvas').boundingBox())!;
-  await page.mouse.click(box.x + pt.x, box.y + pt.y);
-}
+const rows = () => gridRows(page);
+const clickBuilding = (id: string) => clickOn(page, id);
 
 const seqState = (id: string) =>
   page.evaluate(([src, id]) => (window as unknown as W).__gridatlasMap.getFeatureState({ source: src, id }).seq, [PLAN_SOURCE.buildings, id] as const);
@@ -75,18 +49,11 @@ describe('planner', () => {
   it('splits automatically in the worker: every grid within 300–500 and contiguous', async () => {
     await page.getByTestId('split-min').fill('300');
     await page.getByTestId('split-max').fill('500');
-    // Every state the progress bar shows while the worker runs (phase, fraction).
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { __progress: string[] }).__progress = seen;
-      new MutationObserver(() => {
-        const p = document.querySelector('[data-testid=split-progress]');
-        if (p) seen.push(`${p.getAttribute('data-phase')}|${p.getAttribute('data-fraction')}|${p.nextElementSibling?.textContent}`);
-      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
-    });
+    // Every state the progress bar shows while the worker runs (phase, fraction, the line under it).
+    await recordProgress(page, '[data-testid=split-progress]', ['data-phase', 'data-fraction']);
     await page.getByTestId('split-run').click();
     await expect.poll(() => page.getByTestId('split-status').innerText(), { timeout: 60_000 }).toMatch(/划分完成/);
-    const seen = (await page.evaluate(() => (window as unknown as { __progress: string[] }).__progress)).map((x) => x.split('|'));
+    const seen = await recorded(page);
     const fractions = seen.filter((x) => x[0]).map((x) => Number(x[1]));
     console.log('split progress states', fractions.length, seen.at(-1));
     expect(new Set(seen.map((x) => x[0]).filter(Boolean))).toEqual(new Set(['growing', 'local-search', 'recombination']));
@@ -103,13 +70,7 @@ describe('planner', () => {
   });
 
   it('moves a building clicked on the map: counts, colours and warnings follow within a frame budget', async () => {
-    await clickBuilding(BUILDING);
-    await expect.poll(() => page.locator(`[data-testid=selection] li[data-building="${BUILDING}"]`).count()).toBe(1);
-    const before = await rows();
-    const text = await page.locator(`li[data-building="${BUILDING}"]`).innerText();
-    const from = Object.keys(before).find((c) => text.endsWith(c.slice(-3)))!;
-    const to = Object.keys(before).find((c) => c !== from)!;
-    await page.getByTestId('move-target').selectOption(to);
+    const { from, to, before } = await selectForMove(page, BUILDING);
     await page.getByTestId('move').click();
     await expect.poll(() => page.getByTestId('move-timing').count()).toBe(1);
     const after = await rows();

@@ -1,0 +1,112 @@
+/**
+ * What the planner's browser tests share: one page in a fresh Chromium, the community they work
+ * on (Daoli 省报社社区), the grid table as the panel shows it, clicks on buildings of the map,
+ * and a recorder of what a progress bar showed while a worker ran.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch } from './browser';
+
+export const CODE = '230102001001';
+export type LngLat = [number, number];
+
+/** The parts of the page's maplibre map (window.__gridatlasMap) the tests read. */
+export type MapHandle = {
+  project(c: LngLat): { x: number; y: number };
+  getFeatureState(f: object): { seq?: number };
+  queryRenderedFeatures(o: object): unknown[];
+  querySourceFeatures(s: string, o?: object): { geometry: { coordinates: unknown } }[];
+  hasImage(id: string): boolean;
+};
+export type W = { __gridatlasMap: MapHandle };
+
+type BuildingFeature = { properties: { id: string; community: string; households: number }; geometry: { coordinates: number[][][] } };
+/** The community's buildings from the built dataset. */
+export const buildings = (JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: BuildingFeature[] }).features.filter((f) => f.properties.community === CODE);
+
+/** Centre of a building's footprint (mean of its ring's vertices). */
+export function centre(id: string): LngLat {
+  const ring = buildings.find((f) => f.properties.id === id)!.geometry.coordinates[0].slice(0, -1);
+  return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+}
+
+/**
+ * The test file's page: a fresh Chromium (downloads allowed) opened before its tests and closed
+ * after them; page errors are collected in `errors`. `page` stands for the real page from then on.
+ */
+export function planPage(viewport: { width: number; height: number }): { page: Page; errors: string[] } {
+  let browser: Browser | undefined;
+  let real: Page | undefined;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    browser = await launch();
+    real = await (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
+    real.on('pageerror', (e) => errors.push(e.message));
+  });
+  afterAll(async () => browser?.close());
+  const page = new Proxy({} as Page, {
+    get: (_, key) => {
+      const v = Reflect.get(real!, key) as unknown;
+      return typeof v === 'function' ? v.bind(real) : v;
+    }
+  });
+  return { page, errors };
+}
+
+/** Households per grid code, as the panel shows them. */
+export async function rows(page: Page): Promise<Record<string, number>> {
+  return page.$$eval('[data-testid=grid-table] tbody tr', (trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, Number(tr.querySelector('[data-households]')!.textContent!.replace(/[^\d]/g, ''))]))
+  );
+}
+
+/** Screen position (page pixels) of a WGS-84 point. */
+export async function toScreen(page: Page, c: LngLat): Promise<{ x: number; y: number }> {
+  const pt = await page.evaluate((c) => (window as unknown as W).__gridatlasMap.project(c), c);
+  const box = (await page.locator('.map canvas.maplibregl-canvas').boundingBox())!;
+  return { x: box.x + pt.x, y: box.y + pt.y };
+}
+
+/** Clicks a building of the community where the map draws it. */
+export async function clickBuilding(page: Page, id: string) {
+  const p = await toScreen(page, centre(id));
+  await page.mouse.click(p.x, p.y);
+}
+
+/**
+ * Clicks a building, waits for it in the selection and picks another grid as the move target
+ * (not moved yet): the grid it is in, the target and the table before the move.
+ */
+export async function selectForMove(page: Page, id: string): Promise<{ from: string; to: string; before: Record<string, number> }> {
+  await clickBuilding(page, id);
+  await expect.poll(() => page.locator(`[data-testid=selection] li[data-building="${id}"]`).count()).toBe(1);
+  const before = await rows(page);
+  const text = await page.locator(`li[data-building="${id}"]`).innerText();
+  const from = Object.keys(before).find((c) => text.endsWith(c.slice(-3)))!;
+  const to = Object.keys(before).find((c) => c !== from)!;
+  await page.getByTestId('move-target').selectOption(to);
+  return { from, to, before };
+}
+
+/**
+ * Starts recording, on every change of the page, what the element `selector` shows: the given
+ * attributes (or `value` for a progress bar's value) and its next sibling's text. Read with `recorded`.
+ */
+export async function recordProgress(page: Page, selector: string, attrs: readonly string[]) {
+  await page.evaluate(
+    ([selector, attrs]) => {
+      const seen: string[][] = [];
+      (window as unknown as { __progress: string[][] }).__progress = seen;
+      new MutationObserver(() => {
+        const p = document.querySelector(selector);
+        if (p) seen.push([...attrs.map((a) => (a === 'value' ? String((p as HTMLProgressElement).value) : (p.getAttribute(a) ?? ''))), p.nextElementSibling?.textContent ?? '']);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    },
+    [selector, attrs] as const
+  );
+}
+
+export async function recorded(page: Page): Promise<string[][]> {
+  return page.evaluate(() => (window as unknown as { __progress: string[][] }).__progress);
+}
