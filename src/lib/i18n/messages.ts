@@ -31,7 +31,7 @@ export const zh = {
   'compare.chart.monthly': '每月事件数',
   'compare.chart.kinds': '各类站点数',
   'compare.maps': '社区户数，同一比例尺',
-  'compare.maps.scale': '三幅图比例尺相同：每像素 {m} 米',
+  'compare.maps.scale': '各图比例尺相同：每像素 {m} 米',
   'compare.detail': '当前区县地图',
   'compare.csv': '导出 CSV',
   'compare.png': '导出 PNG',

@@ -1,0 +1,77 @@
+/**
+ * /heatmap and /compare as a district leader sees them in a briefing, in Chinese and English:
+ * the timeline's dates are in the UI language; KPI cards keep their numbers on one line inside
+ * the card; /compare's top block uses the width; nothing overflows at phone width (390 px).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launch, screenshot, waitForMap } from './browser';
+
+const baseUrl = inject('baseUrl');
+const QUFU = '370881';
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => errors.push(e.message));
+});
+afterAll(async () => browser?.close());
+
+const ticks = () => page.locator('[data-testid=timeline] g.axis .tick text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
+const setLang = (l: 'zh' | 'en') => page.evaluate((l) => localStorage.setItem('gridatlas.locale', l), l);
+
+describe('leaders polish', () => {
+  it('timeline ticks in Chinese and in English', async () => {
+    await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
+    await setLang('zh');
+    await page.reload();
+    await waitForMap(page);
+    await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+    const zh = await ticks();
+    expect(zh.length).toBeGreaterThan(4);
+    for (const t of zh) expect(t).toMatch(/^(\d{4}年|\d{1,2}月)$/);
+    expect(zh).toContain('2025年');
+    await screenshot(page, 'polish-heatmap-zh-1280');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(ticks).toContain('2025');
+    for (const t of await ticks()) expect(t).toMatch(/^(\d{4}|January|February|March|April|May|June|July|August|September|October|November|December)$/);
+    await screenshot(page, 'polish-heatmap-en-1280');
+    await setLang('zh');
+  });
+
+  for (const [w, h] of [
+    [1280, 800],
+    [1920, 1080],
+    [390, 844]
+  ] as const) {
+    it(`/compare at ${w}×${h}: nothing overflows sideways`, async () => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.goto(`${baseUrl}/compare?ds=230102,370881`);
+      await expect.poll(() => page.locator('[data-testid="metric-households-370881"]').innerText(), { timeout: 60_000 }).not.toBe('…');
+      await page.waitForTimeout(500);
+      await screenshot(page, `polish-compare-${w}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      // The page scrolls inside its own box: it must not scroll sideways either.
+      expect(await page.locator('.page').evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+      // The figures and the maps share the first screen when there is room for both.
+      const table = (await page.getByTestId('compare-table').boundingBox())!;
+      const map = (await page.locator('.maps figure').first().boundingBox())!;
+      if (w >= 1280) expect(map.x).toBeGreaterThan(table.x + table.width);
+      else expect(map.y).toBeGreaterThan(table.y + table.height);
+    });
+
+    it(`/heatmap at ${w}×${h}: nothing overflows sideways`, async () => {
+      await page.setViewportSize({ width: w, height: h });
+      await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
+      await waitForMap(page);
+      await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+      await page.waitForTimeout(800);
+      await screenshot(page, `polish-heatmap-${w}`);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    });
+  }
+});
