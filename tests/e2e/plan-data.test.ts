@@ -222,10 +222,11 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await expect.poll(() => errs.count(), { timeout: 30_000 }).toBe(1);
     const t = await errs.innerText();
     expect(t).toContain('导入失败，当前方案未改变');
-    expect(t).toContain('bad-rows.csv · line 3 · 字段 households：households is 0');
-    expect(t).toContain('line 5 · 字段 lat：coordinate [45.77, 126.6174] looks swapped');
-    expect(t).toContain('line 6 · 字段 lat：coordinate [2.35, 48.85] is outside China');
-    expect(t).toContain('line 7 · 字段 id：id A1 is already used on line 2');
+    // In the UI's language (the importer's errors carry a message key), with file, line and field.
+    expect(t).toContain('bad-rows.csv · 第 3 行 · 字段 households：户数为 0；此处列出的楼栋至少应有 1 户');
+    expect(t).toContain('第 5 行 · 字段 lat：坐标 [45.77, 126.6174] 的经纬度似乎填反了');
+    expect(t).toContain('第 6 行 · 字段 lat：坐标 [2.35, 48.85] 不在中国境内');
+    expect(t).toContain('第 7 行 · 字段 id：编号 A1 已在第 2 行使用');
     expect(await errs.locator('li').count()).toBe(7);
     expect(await errs.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top < innerHeight && r.bottom > 0; })).toBe(true);
     expect(await page.getByTestId('community-name').innerText()).toContain('省报社社区');
@@ -233,19 +234,25 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(await page.getByTestId('staff-count').getAttribute('data-staffed')).toBe('2');
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'empty.csv');
     await page.getByTestId('own-run').click();
-    await expect.poll(() => errs.innerText()).toContain('empty.csv · 字段 file：the file is empty');
+    await expect.poll(() => errs.innerText()).toContain('empty.csv · 字段 file：文件是空的');
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'malformed.geojson');
     await page.getByTestId('own-run').click();
-    await expect.poll(() => errs.innerText()).toMatch(/malformed\.geojson · 字段 json：JSON syntax error at line \d+, column \d+/);
+    await expect.poll(() => errs.innerText()).toMatch(/malformed\.geojson · 字段 json：JSON 语法错误：第 \d+ 行第 \d+ 列/);
     await page.getByTestId('own-buildings').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.alloc(21 * 1024 * 1024, 'a') });
     await page.getByTestId('own-run').click();
     await expect.poll(() => errs.innerText()).toContain('big.csv：文件大小 21.0 MB，超过 20 MB 的上限');
     expect(await rows()).toEqual(planBefore);
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'bad-rows.csv');
     await page.getByTestId('own-run').click();
-    await expect.poll(() => errs.innerText()).toContain('line 3');
+    await expect.poll(() => errs.innerText()).toContain('第 3 行');
     await page.waitForTimeout(300);
     await screenshot(page, 'plan-data-4-bad-import');
+    // The same errors in English when the UI is switched.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => errs.innerText()).toContain('bad-rows.csv · line 3 · field households：households is 0');
+    expect(await errs.innerText()).toContain('line 5 · field lat：coordinate [45.77, 126.6174] looks swapped');
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => errs.innerText()).toContain('第 3 行');
   });
 
   it('a GCJ-02 CSV with a boundary opens as own data: buildings on the map, split automatically', async () => {

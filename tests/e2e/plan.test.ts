@@ -135,7 +135,7 @@ describe('planner', () => {
     const bad = JSON.parse(text);
     bad.features[0].properties.buildings.push('no-such-building');
     await page.getByTestId('import-plan').setInputFiles({ name: 'bad.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(bad)) });
-    await expect.poll(() => page.getByTestId('import-errors').innerText()).toContain('bad.geojson: feature 0, field buildings: building no-such-building is not in community');
+    await expect.poll(() => page.getByTestId('import-errors').innerText()).toContain(`bad.geojson · 要素 0 · 字段 buildings：楼栋 no-such-building 不在社区 ${CODE} 中`);
     expect((await rows())[moved.from]).toBe(moved.after[moved.from] + 144);
     await screenshot(page, 'plan-6-import-error');
     await page.getByTestId('import-plan').setInputFiles({ name: 'plan.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(text) });

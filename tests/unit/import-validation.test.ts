@@ -61,13 +61,14 @@ describe('valid buildings', () => {
 describe('bad inputs', () => {
   it('a feature without geometry, and one with a LineString', () => {
     expect(errorsOf('no-geometry.geojson')).toEqual([
-      { file: 'no-geometry.geojson', row: 1, ref: 'id G-1', field: 'geometry', message: 'the feature has no geometry' },
+      { file: 'no-geometry.geojson', row: 1, ref: 'id G-1', field: 'geometry', message: 'the feature has no geometry', msg: { key: 'import.err.noGeometry' } },
       {
         file: 'no-geometry.geojson',
         row: 2,
         ref: 'id G-2',
         field: 'geometry',
-        message: 'geometry is LineString; buildings and compounds must be Polygon or MultiPolygon'
+        message: 'geometry is LineString; buildings and compounds must be Polygon or MultiPolygon',
+        msg: { key: 'import.err.geomPolygon', params: { type: 'LineString' } }
       }
     ]);
   });
@@ -161,7 +162,8 @@ describe('JSON syntax errors', () => {
         file: 'truncated.geojson',
         row: null,
         field: 'json',
-        message: `JSON syntax error at line ${p.line}, column ${p.column} (character ${text.length}): the text ends early — the file looks truncated`
+        message: `JSON syntax error at line ${p.line}, column ${p.column} (character ${text.length}): the text ends early — the file looks truncated`,
+        msg: { key: 'import.err.jsonTruncated', params: { line: p.line, column: p.column, offset: text.length } }
       }
     ]);
   });
@@ -182,7 +184,9 @@ describe('JSON syntax errors', () => {
 
   it('not a FeatureCollection', () => {
     const r = parseFeatureCollection('[1, 2]', 'x.geojson');
-    expect(!r.ok && r.errors).toEqual([{ file: 'x.geojson', row: null, field: 'type', message: 'expected a GeoJSON FeatureCollection, found an array' }]);
+    expect(!r.ok && r.errors).toEqual([
+      { file: 'x.geojson', row: null, field: 'type', message: 'expected a GeoJSON FeatureCollection, found an array', msg: { key: 'import.err.notCollection', params: { found: 'an array' } } }
+    ]);
   });
 });
 

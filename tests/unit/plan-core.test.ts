@@ -79,7 +79,13 @@ describe('CommunityPlan', () => {
     const r = readPlanGeoJSON(JSON.stringify(fc), 'bad.geojson', CODE, data.buildings.map((b) => b.properties.id));
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.errors).toContainEqual({ file: 'bad.geojson', row: 1, field: 'buildings', message: `building nope-1 is not in community ${CODE}` });
+      expect(r.errors).toContainEqual({
+        file: 'bad.geojson',
+        row: 1,
+        field: 'buildings',
+        message: `building nope-1 is not in community ${CODE}`,
+        msg: { key: 'import.err.planUnknown', params: { id: 'nope-1', community: CODE } }
+      });
       expect(r.errors.some((e) => e.message.includes('already in grid'))).toBe(true);
     }
     expect(readPlanGeoJSON('{', 'x.json', CODE, []).ok).toBe(false);

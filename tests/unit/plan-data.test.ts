@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
 import { parquetReadObjects } from 'hyparquet';
 import { MAX_IMPORT_BYTES, csvRows, insidePolygon, parseBoundary, parseBuildings, placeProblem } from '$lib/data/import/planner';
+import { renderMsg } from '$lib/data/import/errors';
+import { zh } from '$lib/i18n/messages';
 import { minimap } from '$lib/plan/minimap';
 import { fromWgs84 } from '$lib/geo/crs';
 import { ownCommunity, readOwnData } from '$lib/plan/own-data';
@@ -71,7 +73,27 @@ describe('own data import', () => {
     expect(msg('malformed.geojson')).toMatch(/^json: JSON syntax error at line \d+, column \d+/);
     const big = parseBuildings('lon,lat,households\n' + 'x'.repeat(MAX_IMPORT_BYTES), 'big.csv', 'wgs84');
     expect(big.ok ? '' : big.errors[0].message).toBe('the file is larger than the limit of 20 MB');
-    expect(placeProblem(45.77, 126.6)).toMatch(/swapped/);
+    expect(placeProblem(45.77, 126.6)).toEqual({ key: 'import.err.placeSwapped', params: { lon: 45.77, lat: 126.6 } });
+  });
+
+  it('errors carry a message key: the same error reads in Chinese or English, file, row and field kept', () => {
+    const f = fx('bad-rows.csv');
+    const r = parseBuildings(f.text, f.name, 'wgs84');
+    if (r.ok) throw new Error('bad-rows.csv was accepted');
+    for (const e of r.errors) {
+      expect(e.msg, e.message).toBeDefined();
+      // `message` is the English rendering (what the command line prints).
+      expect(renderMsg(e.msg!)).toBe(e.message);
+      const zhText = renderMsg(e.msg!, (k) => zh[k]);
+      expect(zhText).toMatch(/[\u4e00-\u9fff]/);
+      expect(zhText, zhText).not.toMatch(/\b(the|is|must|found|households)\b/);
+    }
+    expect(r.errors.map((e) => [e.file, e.row, e.field])).toEqual(r.errors.map((e) => ['bad-rows.csv', e.row, e.field]));
+    // A nested message (where in the geometry, then the coordinate's problem) renders inside out.
+    const ring = parseBoundary(JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[126.6, 45.7], [126.7, 45.7], [126.7, 95], [126.6, 45.7]]] } }), 'b.geojson', 'wgs84');
+    if (ring.ok) throw new Error('a latitude of 95 was accepted');
+    expect(ring.errors[0].message).toBe('ring 0, position 2: coordinate [126.7, 95] is out of range (lon −180..180, lat −90..90)');
+    expect(renderMsg(ring.errors[0].msg!, (k) => zh[k])).toBe('第 0 环第 2 个坐标：坐标 [126.7, 95] 超出范围（经度 −180..180，纬度 −90..90）');
   });
 
   it('reads GeoJSON footprints and points, and a boundary that must hold every building', () => {

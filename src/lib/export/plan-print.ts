@@ -1,7 +1,7 @@
 /**
  * The printable plan map: the planner's map canvas (kept with preserveDrawingBuffer) fitted
  * into the page's map box with a north arrow and a scale bar, the title, a legend of grid
- * colours, the grid table (code, households, worker, chief) and a source line, drawn on one
+ * colours, the grid table (short code, households, worker, chief; the community code once above it) and a source line, drawn on one
  * 2D canvas at the print resolution; then a PNG, or a JPEG wrapped in a one-page PDF.
  */
 import { printLayout, scaleBar, type Box, type Orientation, type Paper } from '$lib/plan/print';
@@ -21,7 +21,10 @@ export interface PrintSpec {
   subtitle: string;
   legendTitle: string;
   legend: { color: string; label: string }[];
+  /** A line above the table, once for every row (the community part of the grid codes). */
+  tableCaption: string;
   tableHead: [string, string, string, string];
+  /** `code`: the short grid code (3-digit sequence, with the grid's name when it has one). */
   table: { code: string; households: string; worker: string; chief: string; out: boolean }[];
   /** Shown after the table when it does not fit ("… and {n} more"). */
   more: (n: number) => string;
@@ -132,15 +135,20 @@ export function composePlanPrint(spec: PrintSpec): HTMLCanvasElement {
   const colX = [0, 0.3, 0.46, 0.73].map((f) => tb.x + 3 * mm + f * (tb.width - 6 * mm));
   const colMax = [0.29, 0.15, 0.26, 0.27].map((f) => f * (tb.width - 6 * mm));
   const line = 5 * mm;
+  g.font = `${3.2 * mm}px ${FONT}`;
+  g.fillStyle = '#333';
+  g.fillText(spec.tableCaption, colX[0], tb.y + 2.5 * mm, tb.width - 6 * mm);
+  // The column heads and rows sit one line below the caption.
+  const top = tb.y + line;
   g.font = `600 ${3.4 * mm}px ${FONT}`;
   g.fillStyle = '#111';
-  spec.tableHead.forEach((h, i) => g.fillText(h, colX[i], tb.y + 3 * mm, colMax[i]));
-  g.fillRect(tb.x + 3 * mm, tb.y + 8.5 * mm, tb.width - 6 * mm, 0.25 * mm);
-  const fits = Math.max(0, Math.floor((tb.height - 12 * mm) / line));
+  spec.tableHead.forEach((h, i) => g.fillText(h, colX[i], top + 3 * mm, colMax[i]));
+  g.fillRect(tb.x + 3 * mm, top + 8.5 * mm, tb.width - 6 * mm, 0.25 * mm);
+  const fits = Math.max(0, Math.floor((tb.height - line - 12 * mm) / line));
   const shown = spec.table.length > fits ? spec.table.slice(0, Math.max(0, fits - 1)) : spec.table;
   g.font = `${3.2 * mm}px ${FONT}`;
   shown.forEach((r, i) => {
-    const y = tb.y + 10 * mm + i * line;
+    const y = top + 10 * mm + i * line;
     [r.code, r.households, r.worker, r.chief].forEach((v, j) => {
       g.fillStyle = j === 1 && r.out ? '#b00020' : '#222';
       g.fillText(v, colX[j], y, colMax[j]);
@@ -148,7 +156,7 @@ export function composePlanPrint(spec: PrintSpec): HTMLCanvasElement {
   });
   if (shown.length < spec.table.length) {
     g.fillStyle = '#555';
-    g.fillText(spec.more(spec.table.length - shown.length), colX[0], tb.y + 10 * mm + shown.length * line, tb.width - 6 * mm);
+    g.fillText(spec.more(spec.table.length - shown.length), colX[0], top + 10 * mm + shown.length * line, tb.width - 6 * mm);
   }
 
   g.fillStyle = '#555';

@@ -15,7 +15,7 @@ import { dissolve } from '$lib/geo/partition/cells';
 import { gridCode, MAX_SEQ, seqOf } from '$lib/geo/partition/codes';
 import { openRing, pointInRing, ringArea, ringCentroid, type Ring, type XY } from '$lib/geo/partition/planar';
 import type { Validation } from '$lib/geo/partition/validate';
-import type { ImportError, ImportResult } from '$lib/data/import/errors';
+import { importError, msg, type ImportError, type ImportResult, type Msg } from '$lib/data/import/errors';
 import { cutByLine, insideLasso } from '$lib/geo/sketch';
 
 /** Road classes no grid may cross (the CLI's default for a built district). */
@@ -419,16 +419,16 @@ export class CommunityPlan {
  * another community or a building of the community left without a grid is an error.
  */
 export function readPlanGeoJSON(text: string, file: string, community: string, buildings: readonly string[]): ImportResult<Assignment> {
-  const err = (row: number | null, field: string, message: string): ImportError => ({ file, row, field, message });
+  const err = (row: number | null, field: string, m: Msg): ImportError => importError(file, row, field, m);
   let fc: unknown;
   try {
     fc = JSON.parse(text);
   } catch (e) {
-    return { ok: false, errors: [err(null, 'json', `not valid JSON: ${(e as Error).message}`)] };
+    return { ok: false, errors: [err(null, 'json', msg('import.err.planNotJson', { what: (e as Error).message }))] };
   }
   const feats = (fc as FeatureCollection)?.features;
   if ((fc as FeatureCollection)?.type !== 'FeatureCollection' || !Array.isArray(feats))
-    return { ok: false, errors: [err(null, 'type', 'not a GeoJSON FeatureCollection')] };
+    return { ok: false, errors: [err(null, 'type', msg('import.err.planNotCollection'))] };
   const known = new Set(buildings);
   const out: Assignment = {};
   const errors: ImportError[] = [];
@@ -436,20 +436,20 @@ export function readPlanGeoJSON(text: string, file: string, community: string, b
   feats.forEach((f, row) => {
     const p = (f?.properties ?? {}) as Record<string, unknown>;
     const code = typeof p.code === 'string' ? p.code : '';
-    if (seqOf(code, community) === null) return errors.push(err(row, 'code', `grid code ${JSON.stringify(p.code)} is not a 15-digit code of community ${community}`));
-    if (codes.has(code)) return errors.push(err(row, 'code', `grid code ${code} appears twice`));
+    if (seqOf(code, community) === null) return errors.push(err(row, 'code', msg('import.err.planCode', { code: JSON.stringify(p.code) ?? 'undefined', community })));
+    if (codes.has(code)) return errors.push(err(row, 'code', msg('import.err.planCodeTwice', { code })));
     codes.add(code);
-    if (!Array.isArray(p.buildings)) return errors.push(err(row, 'buildings', 'buildings must be a list of building ids'));
+    if (!Array.isArray(p.buildings)) return errors.push(err(row, 'buildings', msg('import.err.planBuildingsList')));
     for (const b of p.buildings) {
       const id = String(b);
-      if (!known.has(id)) errors.push(err(row, 'buildings', `building ${id} is not in community ${community}`));
-      else if (out[id]) errors.push(err(row, 'buildings', `building ${id} is already in grid ${out[id]}`));
+      if (!known.has(id)) errors.push(err(row, 'buildings', msg('import.err.planUnknown', { id, community })));
+      else if (out[id]) errors.push(err(row, 'buildings', msg('import.err.planTwice', { id, grid: out[id] })));
       else out[id] = code;
     }
   });
   const missing = buildings.filter((b) => !out[b]);
   if (!errors.length && missing.length)
-    errors.push(err(null, 'buildings', `${missing.length} building(s) of the community are in no grid, e.g. ${missing.slice(0, 3).join(', ')}`));
+    errors.push(err(null, 'buildings', msg('import.err.planMissing', { n: missing.length, ids: missing.slice(0, 3).join(', ') })));
   return errors.length ? { ok: false, errors } : { ok: true, value: out };
 }
 

@@ -2,8 +2,31 @@
  * Errors as values for importers: every check returns `{ ok: true, value }` or
  * `{ ok: false, errors }`, never throws for bad input, and nothing is applied partially.
  * An error names the file, the feature (its 0-based index in the file's `features` array and,
- * where known, its OSM reference), the field and what is wrong.
+ * where known, its OSM reference), the field and what is wrong. What is wrong is a message key
+ * of the i18n table with its parameters (`msg`), so that the planner shows it in the user's
+ * language; `message` is its English text, what the command line prints.
  */
+import { en, type MessageKey } from '../../i18n/messages';
+
+export type ImportKey = Extract<MessageKey, `import.${string}`>;
+
+/** A translatable message: a key and its {name} parameters (a parameter may be a message itself). */
+export interface Msg {
+  key: ImportKey;
+  params?: Readonly<Record<string, string | number | Msg>>;
+}
+
+export function msg(key: ImportKey, params?: Msg['params']): Msg {
+  return params ? { key, params } : { key };
+}
+
+/** A message's text from a table (`i18n.t` in the app; English by default). */
+export function renderMsg(m: Msg, t: (key: MessageKey) => string = (k) => en[k]): string {
+  return t(m.key).replace(/\{(\w+)\}/g, (_, x: string) => {
+    const v = m.params?.[x];
+    return typeof v === 'object' ? renderMsg(v, t) : String(v);
+  });
+}
 
 export interface ImportError {
   /** The input file's name as the user gave it (basename is enough). */
@@ -12,12 +35,22 @@ export interface ImportError {
   row: number | null;
   /** Property or part of the feature at fault: 'geometry', 'households', 'crs', 'json', 'file', … */
   field: string;
+  /** In English (see `msg`). */
   message: string;
+  /** The same as a key and parameters, where the importer has one (errors from elsewhere carry only `message`). */
+  msg?: Msg;
   /** Human reference of the feature, e.g. 'osm way 123' or 'id B-7'. */
   ref?: string;
+  /** A CSV row's line in the file (the header is line 1); `ref` says the same in English. */
+  line?: number;
 }
 
 export type ImportResult<T> = { ok: true; value: T } | { ok: false; errors: ImportError[] };
+
+/** An error from a message: `message` is its English text. */
+export function importError(file: string, row: number | null, field: string, m: Msg, ref?: string): ImportError {
+  return { file, row, field, message: renderMsg(m), msg: m, ...(ref ? { ref } : {}) };
+}
 
 export function ok<T>(value: T): ImportResult<T> {
   return { ok: true, value };

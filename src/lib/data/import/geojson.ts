@@ -4,7 +4,7 @@
  */
 import type { Geometry } from 'geojson';
 import { MAX_HOUSEHOLDS_PER_BUILDING } from '../../geo/households';
-import { type ImportError, type ImportResult, fail, ok, osmRef } from './errors';
+import { type ImportError, type ImportResult, type Msg, fail, importError, msg, ok, osmRef } from './errors';
 import { parseJsonText } from './json';
 
 /** One feature of an input layer, before validation of its geometry and values. */
@@ -41,20 +41,20 @@ export function parseFeatureCollection(text: string, file: string): ImportResult
   let features: unknown[];
   if (isObject(root) && root.type === 'FeatureCollection') {
     if (!Array.isArray(root.features)) {
-      return fail([{ file, row: null, field: 'features', message: 'the FeatureCollection has no "features" array' }]);
+      return fail([importError(file, null, 'features', msg('import.err.noFeaturesArray'))]);
     }
     features = root.features;
   } else if (isObject(root) && root.type === 'Feature') {
     features = [root];
   } else {
     const t = isObject(root) ? `type ${JSON.stringify(root.type)}` : Array.isArray(root) ? 'an array' : typeof root;
-    return fail([{ file, row: null, field: 'type', message: `expected a GeoJSON FeatureCollection, found ${t}` }]);
+    return fail([importError(file, null, 'type', msg('import.err.notCollection', { found: t }))]);
   }
   const errors: ImportError[] = [];
   const out: SourceFeature[] = [];
   features.forEach((f, row) => {
     if (!isObject(f) || f.type !== 'Feature') {
-      errors.push({ file, row, field: 'type', message: `not a GeoJSON Feature (type ${isObject(f) ? JSON.stringify(f.type) : typeof f})` });
+      errors.push(importError(file, row, 'type', msg('import.err.notFeature', { type: isObject(f) ? JSON.stringify(f.type) : typeof f })));
       return;
     }
     const props = isObject(f.properties) ? f.properties : {};
@@ -85,33 +85,37 @@ function featureId(f: Record<string, unknown>, props: Record<string, unknown>, r
  * Checks one geometry: present, of the expected kind, every position two finite numbers within
  * lon −180..180 / lat −90..90, polygon rings closed with ≥ 4 positions. Returns the problem, or null.
  */
-export function geometryProblem(g: Geometry | null, kind: GeometryKind): string | null {
-  if (!g) return 'the feature has no geometry';
-  const allowed = KIND_TYPES[kind];
-  if (!allowed.includes(g.type)) {
-    return `geometry is ${g.type}; ${kind === 'polygon' ? 'buildings and compounds' : 'roads'} must be ${allowed.join(' or ')}`;
-  }
+export function geometryProblem(g: Geometry | null, kind: GeometryKind): Msg | null {
+  if (!g) return msg('import.err.noGeometry');
+  if (!KIND_TYPES[kind].includes(g.type)) return msg(kind === 'polygon' ? 'import.err.geomPolygon' : 'import.err.geomLine', { type: g.type });
   const coords = (g as { coordinates?: unknown }).coordinates;
-  if (!Array.isArray(coords) || coords.length === 0) return `${g.type} has no coordinates`;
+  if (!Array.isArray(coords) || coords.length === 0) return msg('import.err.noCoords', { type: g.type });
   // Normalise to a list of parts, each a list of rings/lines.
   const parts: unknown[] = g.type === 'MultiPolygon' ? coords : g.type === 'Polygon' || g.type === 'MultiLineString' ? [coords] : [[coords]];
   for (let pi = 0; pi < parts.length; pi++) {
     const rings = parts[pi];
-    if (!Array.isArray(rings) || rings.length === 0) return `part ${pi} has no coordinates`;
+    if (!Array.isArray(rings) || rings.length === 0) return msg('import.err.partNoCoords', { part: pi });
     for (let ri = 0; ri < rings.length; ri++) {
       const ring = rings[ri];
-      const where = kind === 'polygon' ? `${parts.length > 1 ? `polygon ${pi}, ` : ''}ring ${ri}` : `${rings.length > 1 ? `line ${ri}` : 'line'}`;
-      if (!Array.isArray(ring)) return `${where} is not an array of positions`;
+      const where =
+        kind === 'polygon'
+          ? parts.length > 1
+            ? msg('import.where.polygonRing', { polygon: pi, ring: ri })
+            : msg('import.where.ring', { ring: ri })
+          : rings.length > 1
+            ? msg('import.where.lineN', { line: ri })
+            : msg('import.where.line');
+      if (!Array.isArray(ring)) return msg('import.err.notPositions', { where });
       const min = kind === 'polygon' ? 4 : 2;
-      if (ring.length < min) return `${where} has ${ring.length} positions; at least ${min} are needed`;
+      if (ring.length < min) return msg('import.err.fewPositions', { where, n: ring.length, min });
       for (let k = 0; k < ring.length; k++) {
         const problem = positionProblem(ring[k]);
-        if (problem) return `${where}, position ${k}: ${problem}`;
+        if (problem) return msg('import.err.atPosition', { where, k, problem });
       }
       if (kind === 'polygon') {
         const a = ring[0] as number[];
         const b = ring[ring.length - 1] as number[];
-        if (a[0] !== b[0] || a[1] !== b[1]) return `${where} is not closed (first and last positions differ)`;
+        if (a[0] !== b[0] || a[1] !== b[1]) return msg('import.err.notClosed', { where });
       }
     }
   }
@@ -122,17 +126,17 @@ function fmt(v: unknown): string {
   return typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v);
 }
 
-export function positionProblem(p: unknown): string | null {
-  if (!Array.isArray(p) || p.length < 2) return `expected [lon, lat], found ${fmt(p)}`;
+export function positionProblem(p: unknown): Msg | null {
+  if (!Array.isArray(p) || p.length < 2) return msg('import.err.notPair', { found: fmt(p) });
   const [lon, lat] = p as unknown[];
   if (typeof lon !== 'number' || !Number.isFinite(lon) || typeof lat !== 'number' || !Number.isFinite(lat)) {
-    return `coordinate [${fmt(lon)}, ${fmt(lat)}] is not a pair of finite numbers`;
+    return msg('import.err.notFinite', { lon: fmt(lon), lat: fmt(lat) });
   }
   if (Math.abs(lon) > 180 || Math.abs(lat) > 90) {
-    let hint = '';
-    if (Math.abs(lon) > 1000 || Math.abs(lat) > 1000) hint = '; these look like projected metres — GridAtlas needs lon/lat degrees (WGS-84, GCJ-02 or BD-09)';
-    else if (Math.abs(lat) > 90 && Math.abs(lat) <= 180 && Math.abs(lon) <= 90) hint = '; the pair looks like [lat, lon] — GeoJSON order is [lon, lat]';
-    return `coordinate [${lon}, ${lat}] is out of range (lon −180..180, lat −90..90)${hint}`;
+    // With a hint where the pair looks like projected metres or like [lat, lon].
+    if (Math.abs(lon) > 1000 || Math.abs(lat) > 1000) return msg('import.err.outOfRangeMetres', { lon, lat });
+    if (Math.abs(lat) > 90 && Math.abs(lat) <= 180 && Math.abs(lon) <= 90) return msg('import.err.outOfRangeSwapped', { lon, lat });
+    return msg('import.err.outOfRange', { lon, lat });
   }
   return null;
 }
@@ -142,26 +146,18 @@ export function positionProblem(p: unknown): string | null {
  * error message otherwise. 0 or negative, non-integers and more than MAX_HOUSEHOLDS_PER_BUILDING
  * are rejected.
  */
-export function explicitHouseholds(v: unknown): { value?: number; problem?: string } {
+export function explicitHouseholds(v: unknown): { value?: number; problem?: Msg } {
   if (v === undefined || v === null || v === '') return {};
-  if (typeof v !== 'number' || !Number.isFinite(v)) return { problem: `households must be a number, found ${fmt(v)}` };
-  if (!Number.isInteger(v)) return { problem: `households must be a whole number, found ${v}` };
-  if (v <= 0) {
-    return {
-      problem: `households is ${v}; a building given here must have at least 1 household (leave non-residential buildings out, or omit households to estimate it)`
-    };
-  }
-  if (v > MAX_HOUSEHOLDS_PER_BUILDING) {
-    return {
-      problem: `${v.toLocaleString('en')} households in one building is implausible (more than ${MAX_HOUSEHOLDS_PER_BUILDING.toLocaleString('en')}); split it into one feature per unit (单元) or check the value`
-    };
-  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) return { problem: msg('import.err.hhNotNumber', { found: fmt(v) }) };
+  if (!Number.isInteger(v)) return { problem: msg('import.err.hhNotWhole', { v }) };
+  if (v <= 0) return { problem: msg('import.err.hhNotPositive', { v }) };
+  if (v > MAX_HOUSEHOLDS_PER_BUILDING) return { problem: msg('import.err.hhTooMany', { v: v.toLocaleString('en'), max: MAX_HOUSEHOLDS_PER_BUILDING.toLocaleString('en') }) };
   return { value: v };
 }
 
 /** An explicit `floors` property: integer 1..150. */
-export function explicitFloors(v: unknown): { value?: number; problem?: string } {
+export function explicitFloors(v: unknown): { value?: number; problem?: Msg } {
   if (v === undefined || v === null || v === '') return {};
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 150) return { problem: `floors must be a whole number from 1 to 150, found ${fmt(v)}` };
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 150) return { problem: msg('import.err.floors', { found: fmt(v) }) };
   return { value: v };
 }

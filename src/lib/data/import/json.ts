@@ -3,7 +3,7 @@
  * position only for some errors ("Unexpected token 'x', ... is not valid JSON" has none), so
  * on failure a small scanner finds the first offending character itself.
  */
-import { type ImportResult, fail, ok } from './errors';
+import { type ImportResult, fail, importError, msg, ok } from './errors';
 
 export interface TextPosition {
   /** 0-based character offset. */
@@ -146,7 +146,7 @@ export function jsonErrorOffset(text: string): number {
 
 /** Parses JSON text; a syntax error becomes one ImportError (field 'json') with line, column and offset. */
 export function parseJsonText(text: string, file: string): ImportResult<unknown> {
-  if (text.trim() === '') return fail([{ file, row: null, field: 'file', message: 'the file is empty' }]);
+  if (text.trim() === '') return fail([importError(file, null, 'file', msg('import.err.empty'))]);
   try {
     return ok(JSON.parse(text) as unknown);
   } catch (e) {
@@ -157,9 +157,7 @@ export function parseJsonText(text: string, file: string): ImportResult<unknown>
     const p = positionOf(text, offset);
     const truncated = offset >= text.length;
     const what = raw.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/,\s*(\.\.\.)?".*is not valid JSON$/s, '');
-    const message = truncated
-      ? `JSON syntax error at line ${p.line}, column ${p.column} (character ${p.offset}): the text ends early — the file looks truncated`
-      : `JSON syntax error at line ${p.line}, column ${p.column} (character ${p.offset}): ${what}`;
-    return fail([{ file, row: null, field: 'json', message }]);
+    const at = { line: p.line, column: p.column, offset: p.offset };
+    return fail([importError(file, null, 'json', truncated ? msg('import.err.jsonTruncated', at) : msg('import.err.json', { ...at, what }))]);
   }
 }

@@ -12,7 +12,7 @@ import type { Feature, Geometry, LineString, MultiLineString, MultiPolygon, Poly
 import type { Building, DistrictCode } from '../schema';
 import { type Crs, toWgs84, toWgs84Geometry } from '../../geo/crs';
 import { type HouseholdMethod, estimateHouseholds, unitsFor } from '../../geo/households';
-import { type ImportError, type ImportResult, fail, ok } from './errors';
+import { type ImportError, type ImportResult, fail, importError, ok } from './errors';
 import { type SourceFeature, explicitFloors, explicitHouseholds, geometryProblem } from './geojson';
 import {
   type BBox,
@@ -149,9 +149,10 @@ function checkLayer(
       continue;
     }
     seen.set(f.id, f);
+    // A reader's problem (OSM, in English) or the geometry check's message.
     const problem = f.problem ?? geometryProblem(f.geometry, kind);
     if (problem) {
-      const e: ImportError = { file: layer.file, row: f.row, ref: f.ref, field: 'geometry', message: problem };
+      const e: ImportError = typeof problem === 'string' ? { file: layer.file, row: f.row, ref: f.ref, field: 'geometry', message: problem } : importError(layer.file, f.row, 'geometry', problem, f.ref);
       if (layer.format === 'geojson') errors.push(e);
       else {
         const p = firstPosition(f.geometry);
@@ -199,10 +200,10 @@ export function importLayers(input: ImportInput): ImportResult<ImportOutput> {
   if (bl.format === 'geojson') {
     for (const { f } of checkedBuildings) {
       const hh = explicitHouseholds(f.tags['households']);
-      if (hh.problem) errors.push({ file: bl.file, row: f.row, ref: f.ref, field: 'households', message: hh.problem });
+      if (hh.problem) errors.push(importError(bl.file, f.row, 'households', hh.problem, f.ref));
       else if (hh.value !== undefined) explicit.set(f, hh.value);
       const fl = explicitFloors(f.tags['floors']);
-      if (fl.problem) errors.push({ file: bl.file, row: f.row, ref: f.ref, field: 'floors', message: fl.problem });
+      if (fl.problem) errors.push(importError(bl.file, f.row, 'floors', fl.problem, f.ref));
     }
   }
   const checkedRoads = input.roads ? checkLayer(input.roads, 'line', errors, warnings, relevant).checked : [];

@@ -7,7 +7,7 @@
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { toWgs84, toWgs84Geometry, type Crs } from '../../geo/crs';
 import { estimateHouseholds } from '../../geo/households';
-import { type ImportError, type ImportResult, fail, ok } from './errors';
+import { type ImportError, type ImportResult, type Msg, fail, importError, msg, ok } from './errors';
 import { explicitHouseholds, geometryProblem, parseFeatureCollection } from './geojson';
 
 /** Largest file the planner reads (the browser holds it in memory twice while parsing). */
@@ -43,11 +43,11 @@ const COLUMNS = {
 const inChina = (lon: number, lat: number) => lon >= CHINA_BOX[0] && lon <= CHINA_BOX[2] && lat >= CHINA_BOX[1] && lat <= CHINA_BOX[3];
 
 /** Why a [lon, lat] cannot be a place in China, or null. */
-export function placeProblem(lon: number, lat: number): string | null {
-  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return `coordinate [${lon}, ${lat}] is not a pair of numbers`;
+export function placeProblem(lon: number, lat: number): Msg | null {
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return msg('import.err.placeNaN', { lon, lat });
   if (inChina(lon, lat)) return null;
-  if (inChina(lat, lon)) return `coordinate [${lon}, ${lat}] looks swapped: longitude and latitude are exchanged (China is lon 73–136, lat 18–54)`;
-  return `coordinate [${lon}, ${lat}] is outside China (lon 73–136, lat 18–54)`;
+  if (inChina(lat, lon)) return msg('import.err.placeSwapped', { lon, lat });
+  return msg('import.err.placeOutside', { lon, lat });
 }
 
 /** Splits CSV text (RFC 4180: quotes, "" escapes, CRLF) into rows of cells; a BOM is dropped. */
@@ -117,8 +117,8 @@ export function squareAround([lon, lat]: Position): Polygon {
 }
 
 function emptyOrTooBig(text: string, file: string): ImportError | null {
-  if (text.trim() === '') return { file, row: null, field: 'file', message: 'the file is empty' };
-  if (text.length > MAX_IMPORT_BYTES) return { file, row: null, field: 'file', message: `the file is larger than the limit of ${MAX_IMPORT_BYTES / 1024 / 1024} MB` };
+  if (text.trim() === '') return importError(file, null, 'file', msg('import.err.empty'));
+  if (text.length > MAX_IMPORT_BYTES) return importError(file, null, 'file', msg('import.err.tooBig', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
   return null;
 }
 
@@ -131,7 +131,7 @@ export function parseBuildingsCsv(text: string, file: string, crs: Crs): ImportR
   const bad = emptyOrTooBig(text, file);
   if (bad) return fail([bad]);
   const rows = csvRows(text);
-  if (rows.length < 2) return fail([{ file, row: null, field: 'file', message: 'the file has a header but no data rows' }]);
+  if (rows.length < 2) return fail([importError(file, null, 'file', msg('import.err.headerOnly'))]);
   const header = rows[0].cells;
   const col = {
     lon: findColumn(header, COLUMNS.lon),
@@ -142,26 +142,26 @@ export function parseBuildingsCsv(text: string, file: string, crs: Crs): ImportR
   };
   const missing: ImportError[] = [];
   for (const k of ['lon', 'lat', 'households'] as const)
-    if (col[k] < 0) missing.push({ file, row: null, field: k, message: `no ${k} column; the header must name one of: ${COLUMNS[k].join(', ')} (found: ${header.join(', ')})` });
+    if (col[k] < 0) missing.push(importError(file, null, k, msg('import.err.noColumn', { column: k, names: COLUMNS[k].join(', '), found: header.join(', ') })));
   if (missing.length) return fail(missing);
   const errors: ImportError[] = [];
   const out: OwnBuilding[] = [];
   const seen = new Map<string, number>();
   rows.slice(1).forEach(({ cells, line }, row) => {
     const ref = `line ${line}`;
-    const err = (field: string, message: string) => errors.push({ file, row, field, message, ref });
+    const err = (field: string, m: Msg) => errors.push({ ...importError(file, row, field, m, ref), line });
     const cell = (i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '');
     const lon = Number(cell(col.lon));
     const lat = Number(cell(col.lat));
-    if (cell(col.lon) === '' || cell(col.lat) === '') return err(cell(col.lon) === '' ? 'lon' : 'lat', 'the coordinate is empty');
+    if (cell(col.lon) === '' || cell(col.lat) === '') return err(cell(col.lon) === '' ? 'lon' : 'lat', msg('import.err.coordEmpty'));
     const where = placeProblem(lon, lat);
     if (where) return err(Number.isFinite(lon) ? 'lat' : 'lon', where);
     const hhText = cell(col.households);
-    if (hhText === '') return err('households', 'households is empty; give the number of households (户数) of the building');
+    if (hhText === '') return err('households', msg('import.err.hhEmpty'));
     const hh = explicitHouseholds(Number(hhText.replace(/[,，]/g, '')));
-    if (hh.problem || hh.value === undefined) return err('households', hh.problem ?? `households must be a number, found ${JSON.stringify(hhText)}`);
+    if (hh.problem || hh.value === undefined) return err('households', hh.problem ?? msg('import.err.hhNotNumber', { found: JSON.stringify(hhText) }));
     const id = cell(col.id) || `row-${line}`;
-    if (seen.has(id)) return err('id', `id ${id} is already used on line ${seen.get(id)}`);
+    if (seen.has(id)) return err('id', msg('import.err.idUsedLine', { id, line: seen.get(id)! }));
     seen.set(id, line);
     const name = cell(col.name);
     out.push({ id, ...(name ? { name } : {}), households: hh.value, estimated: false, geometry: squareAround(toWgs84([lon, lat], crs)) });
@@ -179,18 +179,18 @@ export function parseBuildingsGeoJSON(text: string, file: string, crs: Crs): Imp
   if (bad) return fail([bad]);
   const parsed = parseFeatureCollection(text, file);
   if (!parsed.ok) return parsed;
-  if (!parsed.value.length) return fail([{ file, row: null, field: 'features', message: 'the FeatureCollection has no features' }]);
+  if (!parsed.value.length) return fail([importError(file, null, 'features', msg('import.err.noFeatures'))]);
   const errors: ImportError[] = [];
   const out: OwnBuilding[] = [];
   const seen = new Map<string, number>();
   let skipped = 0;
   for (const f of parsed.value) {
     const row = f.row;
-    const err = (field: string, message: string) => errors.push({ file, row, field, message, ...(f.ref ? { ref: f.ref } : {}) });
+    const err = (field: string, m: Msg) => errors.push(importError(file, row, field, m, f.ref));
     let g = f.geometry;
     if (g?.type === 'Point') {
       const p = g.coordinates;
-      const where = Array.isArray(p) ? placeProblem(Number(p[0]), Number(p[1])) : 'the point has no coordinates';
+      const where = Array.isArray(p) ? placeProblem(Number(p[0]), Number(p[1])) : msg('import.err.pointNoCoords');
       if (where) {
         err('geometry', where);
         continue;
@@ -218,7 +218,7 @@ export function parseBuildingsGeoJSON(text: string, file: string, crs: Crs): Imp
     }
     const id = f.id.startsWith('feature-') ? `row-${row}` : f.id;
     if (seen.has(id)) {
-      err('id', `id ${id} is already used by feature ${seen.get(id)}`);
+      err('id', msg('import.err.idUsedFeature', { id, row: seen.get(id)! }));
       continue;
     }
     seen.set(id, row ?? -1);
@@ -234,7 +234,7 @@ export function parseBuildingsGeoJSON(text: string, file: string, crs: Crs): Imp
     const name = typeof f.tags['name'] === 'string' ? f.tags['name'] : typeof f.tags['名称'] === 'string' ? (f.tags['名称'] as string) : '';
     out.push({ id, ...(name ? { name } : {}), households, estimated: given.value === undefined, geometry });
   }
-  if (!errors.length && !out.length) errors.push({ file, row: null, field: 'households', message: 'no residential building in the file' });
+  if (!errors.length && !out.length) errors.push(importError(file, null, 'households', msg('import.err.noResidential')));
   return errors.length ? fail(errors) : ok({ buildings: out, skipped });
 }
 
@@ -252,14 +252,14 @@ export function parseBoundary(text: string, file: string, crs: Crs): ImportResul
   const parsed = parseFeatureCollection(text, file);
   if (!parsed.ok) return parsed;
   if (parsed.value.length !== 1)
-    return fail([{ file, row: null, field: 'features', message: `a boundary file must hold exactly one (Multi)Polygon feature, found ${parsed.value.length} features` }]);
+    return fail([importError(file, null, 'features', msg('import.err.boundaryCount', { n: parsed.value.length }))]);
   const f = parsed.value[0];
   const problem = geometryProblem(f.geometry, 'polygon');
-  if (problem) return fail([{ file, row: f.row, field: 'geometry', message: problem }]);
+  if (problem) return fail([importError(file, f.row, 'geometry', problem)]);
   const g = f.geometry as Polygon | MultiPolygon;
   const [lon, lat] = firstPosition(g);
   const where = placeProblem(lon, lat);
-  if (where) return fail([{ file, row: f.row, field: 'geometry', message: where }]);
+  if (where) return fail([importError(file, f.row, 'geometry', where)]);
   return ok({ type: 'Feature', properties: { name: typeof f.tags['name'] === 'string' ? f.tags['name'] : '' }, geometry: toWgs84Geometry(g, crs) });
 }
 
@@ -290,8 +290,8 @@ export function outsideBoundary(b: OwnBuildings, boundary: Feature<Polygon | Mul
   const outside = b.buildings.filter((x) => !insidePolygon(footprintCentre(x.geometry), boundary.geometry));
   const errors: ImportError[] = outside
     .slice(0, 50)
-    .map((x) => ({ file, row: null, field: 'geometry', ref: `id ${x.id}`, message: `the building lies outside the boundary of ${boundaryFile}` }));
-  if (outside.length > 50) errors.push({ file, row: null, field: 'geometry', message: `… and ${outside.length - 50} more buildings outside the boundary` });
+    .map((x) => importError(file, null, 'geometry', msg('import.err.outside', { file: boundaryFile }), `id ${x.id}`));
+  if (outside.length > 50) errors.push(importError(file, null, 'geometry', msg('import.err.moreOutside', { n: outside.length - 50 })));
   return errors;
 }
 
