@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { partitionGeoJSON, type PartitionRequest } from '$lib/geo/partition/geojson';
 import { stableSequence } from '$lib/geo/partition/codes';
+import type { Phase } from '$lib/geo/partition/engine';
 import { BARRIER_CLASSES, CommunityPlan, communityData, type Assignment, type DistrictLayers } from '$lib/state/plan-core';
 
 const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
@@ -73,6 +74,17 @@ describe('locked grids in the engine', () => {
   it('a lock naming another community is ignored', () => {
     const a = run(start, ['230102001002001']);
     expect(Object.keys(a).length).toBe(data.buildings.length);
+  });
+
+  it('the progress callback with locked grids: fractions non-decreasing to 1, every phase, the same output', () => {
+    const locked = [codes[1]];
+    const plain = partitionGeoJSON(request(start, locked), () => 0);
+    const calls: { phase: Phase; fraction: number }[] = [];
+    const heard = partitionGeoJSON(request(start, locked), () => 0, (phase, fraction) => calls.push({ phase, fraction }));
+    for (let k = 1; k < calls.length; k++) expect(calls[k].fraction).toBeGreaterThanOrEqual(calls[k - 1].fraction);
+    expect(calls.at(-1)!.fraction).toBe(1);
+    expect(new Set(calls.map((c) => c.phase))).toEqual(new Set(['growing', 'local-search', 'recombination']));
+    expect(JSON.stringify(heard)).toBe(JSON.stringify(plain));
   });
 
   it('stableSequence never hands out a reserved number', () => {

@@ -1,17 +1,17 @@
 /**
  * The engine's progress callback: fractions never go back and end at 1, every phase is heard,
  * and the result is the same with and without a listener (it must not touch the random stream).
- * On a seeded synthetic community and on a real one of the built dataset with a locked grid
- * (Daoli 省报社社区, 230102001001).
+ * On a seeded synthetic community, and through partitionGeoJSON on the river-split fixture (a
+ * community cut in two by a river);
+ * with locked grids: tests/unit/partition-locked.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import { prepare, type EngineItem } from '$lib/geo/partition/problem';
 import { runEngine, type Phase } from '$lib/geo/partition/engine';
-import { partitionGeoJSON, type PartitionRequest } from '$lib/geo/partition/geojson';
+import { partitionGeoJSON } from '$lib/geo/partition/geojson';
 import { mulberry32 } from '$lib/geo/random';
-import { BARRIER_CLASSES, communityData, type DistrictLayers } from '$lib/state/plan-core';
 
 function items(seed: number, n: number): EngineItem[] {
   const rng = mulberry32(seed);
@@ -47,28 +47,13 @@ describe('engine progress', () => {
     expect([...heard.assign]).toEqual([...plain.assign]);
   });
 
-  it('partitionGeoJSON with a locked grid on a real community: same output, progress to 1', () => {
-    const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
-    const CODE = '230102001001';
-    const data = communityData(layers, CODE)!;
-    const req = (grid: (id: string) => string | undefined, locked: string[]): PartitionRequest => ({
-      buildings: { type: 'FeatureCollection', features: data.buildings.map((b) => ({ ...b, properties: { ...b.properties, grid: grid(b.properties.id) } })) },
-      communities: { type: 'FeatureCollection', features: [data.boundary as Feature<Polygon | MultiPolygon>] },
-      barriers: data.roads,
-      barrierClasses: BARRIER_CLASSES,
-      community: CODE,
-      min: 300,
-      max: 500,
-      locked
-    });
-    const first = partitionGeoJSON(req(() => undefined, []));
-    if (!first.ok) throw new Error(JSON.stringify(first.errors));
-    const prev = new Map(first.value.buildings.map((b) => [b.id, b.grid]));
-    const lock = [first.value.grids.features[0].properties.code];
-    const plain = partitionGeoJSON(req((id) => prev.get(id), lock), () => 0);
+  it('partitionGeoJSON on the river-split fixture: same output, progress to 1', () => {
+    const fx = JSON.parse(readFileSync('tests/fixtures/partition-engine/in/river-split.geojson', 'utf8')) as FeatureCollection & { options: object };
+    const layer = (r: string): FeatureCollection => ({ type: 'FeatureCollection', features: fx.features.filter((f: Feature) => ((f.properties?.role as string | undefined) ?? 'building') === r) });
+    const req = { buildings: layer('building'), communities: layer('community'), barriers: layer('barrier'), ...fx.options };
+    const plain = partitionGeoJSON(req, () => 0);
     const { calls, cb } = recorder();
-    const heard = partitionGeoJSON(req((id) => prev.get(id), lock), () => 0, cb);
+    const heard = partitionGeoJSON(req, () => 0, cb);
     expectMonotoneToOne(calls);
     expect(JSON.stringify(heard)).toBe(JSON.stringify(plain));
   });
