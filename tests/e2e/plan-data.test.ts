@@ -15,7 +15,7 @@ import { PNG } from 'pngjs';
 import { parquetReadObjects } from 'hyparquet';
 import { pixelStats, screenshot, waitForMap, SCREENSHOTS } from './browser';
 import { CODE, buildings, clickBuilding as clickOn, planPage, rows as gridRows, type W } from './plan-helpers';
-import { PLAN_LAYER } from '../../src/lib/map/plan-layers';
+import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 import { printLayout, type Box } from '../../src/lib/plan/print';
 
 const baseUrl = inject('baseUrl');
@@ -30,6 +30,14 @@ async function download(testid: string) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
   const ms = Date.now() - t0;
   return { name: dl.suggestedFilename(), bytes: readFileSync((await dl.path())!), ms };
+}
+
+/** Pixels that differ clearly between two screenshots of the same size. */
+function differing(a: Buffer, b: Buffer): number {
+  const [x, y] = [PNG.sync.read(a).data, PNG.sync.read(b).data];
+  let n = 0;
+  for (let i = 0; i < x.length; i += 4) if (Math.abs(x[i] - y[i]) + Math.abs(x[i + 1] - y[i + 1]) + Math.abs(x[i + 2] - y[i + 2]) > 60) n++;
+  return n;
 }
 
 /** Share of non-white pixels in a box of a decoded PNG. */
@@ -120,6 +128,22 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await diff.scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
     await screenshot(page, 'plan-data-1-diff');
+    // The diff on the main map: the two buildings tinted and outlined there, and off again.
+    await page.getByRole('button', { name: '取消选择' }).click();
+    await page.getByTestId('diff-on-map').check();
+    const changed = (id: string) => page.evaluate(([src, id]) => (window as unknown as W).__gridatlasMap.getFeatureState({ source: src, id }).changed, [PLAN_SOURCE.buildings, id] as const);
+    for (const id of two) await expect.poll(() => changed(id)).toBe(true);
+    expect(await changed(buildings[5].properties.id)).toBeFalsy();
+    await page.waitForTimeout(500);
+    const shown = await screenshot(page, 'plan-data-1b-diff-on-map');
+    await page.getByTestId('diff-on-map').uncheck();
+    for (const id of two) await expect.poll(() => changed(id)).toBe(false);
+    await page.waitForTimeout(500);
+    // Only the two buildings change on screen (their tint and outline), and they do.
+    const changedPx = differing(shown, await page.screenshot());
+    console.log('diff on the map: pixels that change when it is turned off', changedPx);
+    expect(changedPx).toBeGreaterThan(500);
+    expect(changedPx).toBeLessThan(20_000);
     planBefore = await rows();
   });
 

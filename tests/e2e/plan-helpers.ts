@@ -14,7 +14,7 @@ export type LngLat = [number, number];
 /** The parts of the page's maplibre map (window.__gridatlasMap) the tests read. */
 export type MapHandle = {
   project(c: LngLat): { x: number; y: number };
-  getFeatureState(f: object): { seq?: number };
+  getFeatureState(f: object): { seq?: number; changed?: boolean };
   queryRenderedFeatures(o: object): unknown[];
   querySourceFeatures(s: string, o?: object): { geometry: { coordinates: unknown } }[];
   hasImage(id: string): boolean;

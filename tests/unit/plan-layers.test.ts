@@ -8,6 +8,7 @@ import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { LOCKED_COLOR, LOCKED_PATTERN, PLAN_LAYER, hatchImage, planStyle } from '$lib/map/plan-layers';
 import { communityData, type DistrictLayers } from '$lib/state/plan-core';
+import { DIFF_COLOR, DIFF_LAYER, diffLayers } from '$lib/map/plan-diff-layers';
 
 describe('plan layers', () => {
   it('a valid style whose locked-grid fill is the hatch pattern', () => {
@@ -35,5 +36,19 @@ describe('plan layers', () => {
       }
     const inked = img.data.filter((_, k) => k % 4 === 3 && img.data[k] > 0).length;
     expect(inked).toBe(3 * 12);
+  });
+});
+
+describe('plan diff layers', () => {
+  it('tint and outline only buildings whose feature-state says changed, between the buildings and the selection', () => {
+    const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+    const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+    const ids = planStyle(communityData(layers, '230102001001')!, empty, empty).layers.map((l) => l.id);
+    expect(ids.indexOf(DIFF_LAYER.fill)).toBeGreaterThan(ids.indexOf(PLAN_LAYER.buildings));
+    expect(ids.indexOf(DIFF_LAYER.line)).toBeLessThan(ids.indexOf(PLAN_LAYER.selected));
+    const [fill, line] = diffLayers('src');
+    expect(fill).toMatchObject({ id: DIFF_LAYER.fill, type: 'fill', source: 'src', paint: { 'fill-color': DIFF_COLOR, 'fill-opacity': ['case', ['boolean', ['feature-state', 'changed'], false], 0.45, 0] } });
+    expect(line).toMatchObject({ id: DIFF_LAYER.line, type: 'line', paint: { 'line-width': ['case', ['boolean', ['feature-state', 'changed'], false], 3, 0] } });
   });
 });

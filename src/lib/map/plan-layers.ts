@@ -9,6 +9,7 @@ import type { FeatureCollection } from 'geojson';
 import type { CommunityData } from '$lib/state/plan-core';
 import { LABEL_FONT } from './style';
 import { COLORS, GRID_PALETTE } from './legend';
+import { diffLayers } from './plan-diff-layers';
 
 export const PLAN_SOURCE = {
   boundary: 'plan-boundary',
@@ -105,6 +106,7 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         source: PLAN_SOURCE.buildings,
         paint: { 'fill-color': buildingColorByState(), 'fill-opacity': 0.9, 'fill-outline-color': '#8a8274' }
       },
+      ...diffLayers(PLAN_SOURCE.buildings),
       {
         id: PLAN_LAYER.selected,
         type: 'line',

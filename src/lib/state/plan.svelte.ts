@@ -22,7 +22,8 @@ export type PlanChange =
   | { kind: 'all' }
   | { kind: 'grids' }
   | { kind: 'zoom'; bbox: [number, number, number, number] }
-  | { kind: 'select'; before: readonly string[]; after: readonly string[] };
+  | { kind: 'select'; before: readonly string[]; after: readonly string[] }
+  | { kind: 'diff'; before: readonly string[]; after: readonly string[] };
 
 interface Command {
   label: string;
@@ -120,6 +121,8 @@ export class PlanState {
   version = $state(0);
   validation = $state.raw<Validation | null>(null);
   selected = $state.raw<string[]>([]);
+  /** Buildings shown on the map as changed between two compared versions (empty: none shown). */
+  diffShown = $state.raw<string[]>([]);
   min = $state(300);
   max = $state(500);
   workers = $state.raw<Record<string, string>>({});
@@ -255,6 +258,7 @@ export class PlanState {
     this.undoStack = [];
     this.redoStack = [];
     this.selected = [];
+    this.diffShown = [];
     this.importErrors = [];
     this.lastMove = null;
     this.refresh();
@@ -337,6 +341,14 @@ export class PlanState {
     else if (add) this.selected = before.includes(id) ? before.filter((b) => b !== id) : [...before, id];
     else this.selected = [id];
     this.emit({ kind: 'select', before, after: this.selected });
+  }
+
+  /** Shows these buildings on the map as changed between two versions ([] hides the diff). */
+  showDiff(ids: readonly string[]) {
+    const before = this.diffShown;
+    if (!before.length && !ids.length) return;
+    this.diffShown = [...ids];
+    this.emit({ kind: 'diff', before, after: this.diffShown });
   }
 
   /** Selects the buildings whose centre is inside a lasso drawn in WGS-84 (replacing the selection). */
