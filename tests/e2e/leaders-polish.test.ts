@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, screenshot, waitForMap } from './browser';
+import { DISTRICTS } from '../../src/lib/data/districts';
+import { readFileSync } from 'node:fs';
+import { bbox } from '@turf/turf';
+import { launch, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -72,6 +75,36 @@ describe('leaders polish', () => {
       await page.waitForTimeout(800);
       await screenshot(page, `polish-heatmap-${w}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+    });
+  }
+
+  for (const { code } of DISTRICTS) {
+    it(`/heatmap ${code} choropleth: the first view fits the district's data extent, centred`, async () => {
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.goto(`${baseUrl}/heatmap?d=${code}`);
+      await waitForMap(page);
+      await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).not.toBe('…');
+      await page.getByRole('radio', { name: '网格千户事件数' }).check();
+      const extent = bbox(JSON.parse(readFileSync(`static/data/${code}/map/grids.geojson`, 'utf8')));
+      // The extent on screen: inside the map with the 24 px fit padding, touching it along the tighter axis, centred.
+      const fit = () =>
+        page.evaluate((b) => {
+          const m = (window as unknown as { __gridatlasMap: { getCanvas(): HTMLCanvasElement; project(p: [number, number]): { x: number; y: number } } }).__gridatlasMap;
+          const c = m.getCanvas();
+          const p0 = m.project([b[0], b[1]]);
+          const p1 = m.project([b[2], b[3]]);
+          return { w: c.clientWidth, h: c.clientHeight, left: p0.x, right: p1.x, top: p1.y, bottom: p0.y };
+        }, extent);
+      await expect.poll(async () => Math.round((await fit()).left), { timeout: 10_000 }).toBeGreaterThanOrEqual(23);
+      const f = await fit();
+      const margins = [f.left, f.w - f.right, f.top, f.h - f.bottom];
+      for (const m of margins) expect(m).toBeGreaterThanOrEqual(23);
+      expect(Math.min(Math.abs(f.left - 24) + Math.abs(f.w - f.right - 24), Math.abs(f.top - 24) + Math.abs(f.h - f.bottom - 24))).toBeLessThan(4);
+      expect(Math.abs(f.left - (f.w - f.right))).toBeLessThan(4);
+      expect(Math.abs(f.top - (f.h - f.bottom))).toBeLessThan(4);
+      await page.waitForTimeout(800);
+      const shot = await screenshot(page, `polish-heatmap-${code}-choropleth`);
+      expect(pixelStats(shot).colours).toBeGreaterThan(40);
     });
   }
 });

@@ -4,6 +4,7 @@
  * from the named SQL of queries.ts run by DuckDB-wasm, and the map's mode and focus.
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import { bbox } from '@turf/turf';
 import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
 import {
   districtCommunities,
@@ -108,8 +109,14 @@ class IncidentsState {
   mode = $state<HeatmapMode>('heatmap');
   colorDomain = $state.raw<[number, number] | null>(null);
   focus = $state.raw<GridFeature | null>(null);
-  /** Where the map should look; null = the district. */
+  /** Where the map should look; null = the district (extent). */
   view = $state.raw<Bounds | null>(null);
+  /**
+   * The district's data extent (its grids, where every incident lies): the initial view and what
+   * briefing mode re-fits to. The district index's bbox is wider (outlying boundary), which left
+   * the built-up area off-centre.
+   */
+  extent: Bounds | null = $derived(this.grids?.features.length ? (bbox(this.grids) as Bounds) : null);
 
   /** performance.now() of deck.gl's last hexagon/grid aggregation (benchmark signal; not reactive). */
   aggregatedAt = 0;
@@ -159,6 +166,7 @@ class IncidentsState {
     this.loading = true;
     this.error = null;
     this.columns = null;
+    this.grids = null;
     this.kpis = null;
     this.focus = null;
     this.view = null;
