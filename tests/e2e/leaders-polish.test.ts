@@ -46,6 +46,20 @@ describe('leaders polish', () => {
     await setLang('zh');
   });
 
+  it('/compare monthly trend: months written in the UI language', async () => {
+    await page.goto(`${baseUrl}/compare?ds=230102,370881`);
+    const chart = page.locator('[data-district="370881"] figure').filter({ hasText: '每月事件数' });
+    const labels = () => chart.locator('g.axis text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
+    await expect.poll(labels, { timeout: 60_000 }).toContain('2024年1月');
+    expect(await labels()).toContain('2025年7月');
+    await chart.screenshot({ path: 'tests/screenshots/polish-compare-monthly-zh.png' });
+    await page.getByRole('button', { name: 'English' }).click();
+    const en = page.locator('[data-district="370881"] figure').filter({ hasText: 'Incidents by month' });
+    await expect.poll(() => en.locator('g.axis text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''))).toContain('Jan 2024');
+    await en.screenshot({ path: 'tests/screenshots/polish-compare-monthly-en.png' });
+    await setLang('zh');
+  });
+
   for (const [w, h] of [
     [1280, 800],
     [1920, 1080],
