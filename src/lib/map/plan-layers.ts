@@ -39,7 +39,7 @@ export const PLAN_LAYER = {
 export const SELECTED_COLOR = '#d00000';
 /** Locked grids: a solid dark outline over diagonal hatching (the dashed border is for open grids). */
 export const LOCKED_COLOR = '#3b3b58';
-/** The hatch image's id in the map's sprite (registered by `hatchImage` on `styleimagemissing`). */
+/** The hatch image's id in the map's sprite (drawn by `hatchImage`, registered when the map first asks for it). */
 export const LOCKED_PATTERN = 'plan-locked-hatch';
 /** What the planner is drawing (lasso or cut line). */
 export const SKETCH_COLOR = '#0057b8';
@@ -74,7 +74,12 @@ export function hatchImage(size = 12, stripe = 3, color = LOCKED_COLOR, alpha = 
   return { width: size, height: size, data };
 }
 
-export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection): StyleSpecification {
+/** A grid label: its 3-digit number over its households with the unit of the UI language ('户', ' hh'). */
+export function labelText(unit: string): ExpressionSpecification {
+  return ['concat', ['get', 'seq'], '\n', ['to-string', ['get', 'households']], unit];
+}
+
+export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection, unit = '户'): StyleSpecification {
   return {
     version: 8,
     name: `gridatlas-plan-${d.code}`,
@@ -122,7 +127,7 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         type: 'symbol',
         source: PLAN_SOURCE.labels,
         layout: {
-          'text-field': ['concat', ['get', 'seq'], '\n', ['to-string', ['get', 'households']], '户'],
+          'text-field': labelText(unit),
           'text-font': LABEL_FONT,
           'text-size': 13,
           'text-allow-overlap': true
