@@ -18,6 +18,7 @@ export type MapHandle = {
   queryRenderedFeatures(o: object): unknown[];
   querySourceFeatures(s: string, o?: object): { geometry: { coordinates: unknown } }[];
   hasImage(id: string): boolean;
+  getLayoutProperty(layer: string, name: string): unknown;
 };
 export type W = { __gridatlasMap: MapHandle };
 
@@ -33,7 +34,8 @@ export function centre(id: string): LngLat {
 
 /**
  * The test file's page: a fresh Chromium (downloads allowed) opened before its tests and closed
- * after them; page errors are collected in `errors`. `page` stands for the real page from then on.
+ * after them; page errors are collected in `errors`, and so are maplibre's warnings of a style image
+ * it could not load (the locked grids' hatch once came too late). `page` stands for the real page from then on.
  */
 export function planPage(viewport: { width: number; height: number }): { page: Page; errors: string[] } {
   let browser: Browser | undefined;
@@ -43,6 +45,7 @@ export function planPage(viewport: { width: number; height: number }): { page: P
     browser = await launch();
     real = await (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
     real.on('pageerror', (e) => errors.push(e.message));
+    real.on('console', (m) => void (m.type() === 'warning' && /could not be loaded/.test(m.text()) && errors.push(m.text())));
   });
   afterAll(async () => browser?.close());
   const page = new Proxy({} as Page, {

@@ -145,6 +145,39 @@ describe('planner', () => {
     await screenshot(page, 'plan-7-imported');
   });
 
+  it('in English: households as "hh" on the map and in every list, the grid table and the picker fit the panel', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await clickBuilding(BUILDING);
+    await expect.poll(() => page.locator(`[data-testid=selection] li[data-building="${BUILDING}"]`).innerText()).toContain('144 hh');
+    const label = await page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels);
+    expect(label).toContain(' hh');
+    expect(label).not.toContain('户');
+    for (const id of ['move-target', 'tool-grid', 'pick-community']) {
+      const options = await page.getByTestId(id).locator('option:not([value=""]):not([value="new"])').allInnerTexts();
+      expect(options.length).toBeGreaterThan(0);
+      for (const o of options) expect(o).toMatch(/\(\d[\d,]* hh\)/);
+    }
+    // The Lock column (last) inside the panel: long English headers once pushed it out of view.
+    const fit = await page.evaluate(() => {
+      const aside = document.querySelector('aside')!.getBoundingClientRect();
+      const lock = document.querySelector('[data-testid=grid-table] tbody tr input[type=checkbox]')!.getBoundingClientRect();
+      // Every picker label's words end before its control starts ('Community' was cut by a fixed column).
+      const labels = [...document.querySelectorAll('.picker label')].map((l) => {
+        const r = document.createRange();
+        r.selectNodeContents(l.firstChild!);
+        return r.getBoundingClientRect().right <= l.querySelector('select, input')!.getBoundingClientRect().left;
+      });
+      return { lockInside: lock.right <= aside.right, labels };
+    });
+    expect(fit.lockInside).toBe(true);
+    expect(fit.labels.length).toBeGreaterThan(1);
+    expect(fit.labels.every(Boolean)).toBe(true);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'plan-8-english');
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels)).toContain('户');
+  });
+
   it('raised no uncaught page errors', () => {
     expect(pageErrors).toEqual([]);
   });
