@@ -152,6 +152,7 @@ describe('planner', () => {
     const label = await page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels);
     expect(label).toContain(' hh');
     expect(label).not.toContain('户');
+    expect(await page.getByTestId('restored').innerText()).toMatch(/^Restored the last autosaved plan \(\d/);
     for (const id of ['move-target', 'tool-grid', 'pick-community']) {
       const options = await page.getByTestId(id).locator('option:not([value=""]):not([value="new"])').allInnerTexts();
       expect(options.length).toBeGreaterThan(0);
