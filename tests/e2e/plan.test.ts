@@ -179,6 +179,21 @@ describe('planner', () => {
     await expect.poll(() => page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels)).toContain('户');
   });
 
+  it('folds a panel block under its title and keeps it folded after a reload', async () => {
+    const print = page.getByTestId('print');
+    expect(await page.getByTestId('print-png').isVisible()).toBe(true);
+    await print.locator('summary').click();
+    await expect.poll(() => page.getByTestId('print-png').isVisible()).toBe(false);
+    await page.reload();
+    await page.getByTestId('community-name').waitFor();
+    await waitForMap(page);
+    expect(await print.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await page.getByTestId('split-run').isVisible()).toBe(true);
+    await screenshot(page, 'plan-9-folded');
+    await print.locator('summary').click();
+    await expect.poll(() => page.getByTestId('print-png').isVisible()).toBe(true);
+  });
+
   it('raised no uncaught page errors', () => {
     expect(pageErrors).toEqual([]);
   });
