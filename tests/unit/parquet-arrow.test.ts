@@ -33,8 +33,9 @@ describe('parquetToArrowIpc', () => {
   it('incidents: timestamps in epoch ms and row count equal to native DuckDB', async () => {
     const t = tableFromIPC(await parquetToArrowIpc(buffer(file('incidents'))));
     const db = await openNodeDb();
-    const [native] = await db.all<{ n: number; first: number; closed: number }>(
-      `SELECT count(*) AS n, epoch_ms(min(reported_at)) AS first, count(closed_at) AS closed FROM ${readParquet(file('incidents'))}`
+    const [native] = await db.all<{ n: number; first: number; closed: number; firstClosed: number; lastClosed: number }>(
+      `SELECT count(*) AS n, epoch_ms(min(reported_at)) AS first, count(closed_at) AS closed,
+        epoch_ms(min(closed_at)) AS firstClosed, epoch_ms(max(closed_at)) AS lastClosed FROM ${readParquet(file('incidents'))}`
     );
     db.close();
     expect(t.numRows).toBe(native.n);
@@ -43,5 +44,15 @@ describe('parquetToArrowIpc', () => {
     for (let i = 0; i < reported.length; i++) min = Math.min(min, Number(reported[i]));
     expect(min).toBe(native.first);
     expect(t.getChild('closed_at')!.length - t.getChild('closed_at')!.nullCount).toBe(native.closed);
+    // Nullable timestamps: the values present, to the millisecond.
+    const closed = t.getChild('closed_at')!;
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < closed.length; i++) {
+      const v = closed.get(i) as number | bigint | null;
+      if (v == null) continue;
+      lo = Math.min(lo, Number(v));
+      hi = Math.max(hi, Number(v));
+    }
+    expect([lo, hi]).toEqual([native.firstClosed, native.lastClosed]);
   });
 });
