@@ -137,6 +137,8 @@ describe('planner', () => {
     await page.getByTestId('import-plan').setInputFiles({ name: 'bad.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(bad)) });
     await expect.poll(() => page.getByTestId('import-errors').innerText()).toContain(`bad.geojson · 要素 0 · 字段 buildings：楼栋 no-such-building 不在社区 ${CODE} 中`);
     expect((await rows())[moved.from]).toBe(moved.after[moved.from] + 144);
+    // The file field speaks the page's language (the browser's own says 'Choose File' in English).
+    expect(await page.getByTestId('import-plan').locator('xpath=..').innerText()).toMatch(/选择文件\s+bad\.geojson/);
     await screenshot(page, 'plan-6-import-error');
     await page.getByTestId('import-plan').setInputFiles({ name: 'plan.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(text) });
     await expect.poll(() => page.getByTestId('import-done').count()).toBe(1);
@@ -152,6 +154,7 @@ describe('planner', () => {
     const label = await page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels);
     expect(label).toContain(' hh');
     expect(label).not.toContain('户');
+    expect(await page.getByTestId('own-buildings').locator('xpath=..').innerText()).toMatch(/Choose file\s+No file chosen/);
     expect(await page.getByTestId('restored').innerText()).toMatch(/^Restored the last autosaved plan \(\d/);
     for (const id of ['move-target', 'tool-grid', 'pick-community']) {
       const options = await page.getByTestId(id).locator('option:not([value=""]):not([value="new"])').allInnerTexts();
