@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
-import { LOCKED_COLOR, LOCKED_PATTERN, PLAN_LAYER, hatchImage, planStyle } from '$lib/map/plan-layers';
+import { LOCKED_COLOR, LOCKED_PATTERN, PLAN_LAYER, hatchImage, labelText, planStyle } from '$lib/map/plan-layers';
 import { communityData, type DistrictLayers } from '$lib/state/plan-core';
 import { DIFF_COLOR, DIFF_LAYER, diffLayers } from '$lib/map/plan-diff-layers';
 
@@ -19,6 +19,15 @@ describe('plan layers', () => {
     expect(validateStyleMin(style)).toEqual([]);
     const fill = style.layers.find((l) => l.id === PLAN_LAYER.lockedFill)!;
     expect(fill).toMatchObject({ type: 'fill', filter: ['==', ['get', 'locked'], true], paint: { 'fill-pattern': LOCKED_PATTERN } });
+  });
+
+  it('grid labels carry the households unit they are given (户 by default, " hh" in English)', () => {
+    const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+    const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
+    const label = (unit?: string) => planStyle(communityData(layers, '230102001001')!, empty, empty, unit).layers.find((l) => l.id === PLAN_LAYER.labels)!;
+    expect(label()).toMatchObject({ layout: { 'text-field': labelText('户') } });
+    expect(label(' hh')).toMatchObject({ layout: { 'text-field': ['concat', ['get', 'seq'], '\n', ['to-string', ['get', 'households']], ' hh'] } });
   });
 
   it('hatch image: 45° stripes in the locked colour that wrap at the tile edges', () => {
