@@ -186,6 +186,16 @@ describe('planner hand tools', () => {
     await page.getByTestId('grid-name').fill('幸福里一网格');
     await page.getByTestId('rename').click();
     await expect.poll(() => page.locator(`tr[data-grid="${locked}"] [data-name]`).innerText()).toBe('幸福里一网格');
+    // A name under its code does not squeeze the table: every header on one line, the Lock column inside the panel.
+    const table = await page.evaluate(() => ({
+      lines: [...document.querySelectorAll('[data-testid=grid-table] th')].map((th) => {
+        const r = document.createRange();
+        r.selectNodeContents(th);
+        return new Set([...r.getClientRects()].map((c) => Math.round(c.top))).size;
+      }),
+      inside: document.querySelector('[data-testid=grid-table] table')!.getBoundingClientRect().right <= document.querySelector('aside')!.getBoundingClientRect().right
+    }));
+    expect(table).toEqual({ lines: [1, 1, 1, 1, 1], inside: true });
     await page.getByTestId('grid-lock').check();
     await expect.poll(() => page.locator(`input[data-lock="${locked}"]`).isChecked()).toBe(true);
     await expect.poll(() => page.evaluate((l) => (window as unknown as W).__gridatlasMap.queryRenderedFeatures({ layers: [l] }).length, PLAN_LAYER.locked)).toBeGreaterThan(0);
