@@ -192,6 +192,8 @@ describe('planner', () => {
     await waitForMap(page);
     expect(await print.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     expect(await page.getByTestId('split-run').isVisible()).toBe(true);
+    // A lone button in a block keeps its own width (the staffing CSV button once spanned the panel).
+    expect((await page.getByTestId('export-staffing').boundingBox())!.width).toBeLessThan(200);
     await screenshot(page, 'plan-9-folded');
     await print.locator('summary').click();
     await expect.poll(() => page.getByTestId('print-png').isVisible()).toBe(true);
