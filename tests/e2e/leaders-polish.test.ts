@@ -89,6 +89,15 @@ describe('leaders polish', () => {
       await page.waitForTimeout(800);
       await screenshot(page, `polish-heatmap-${w}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      if (w < 700) {
+        // A phone reads the KPI cards in full, then scrolls to a map of a useful height.
+        const kpis = (await page.locator('.heatmap aside [data-kpi=hotspots]').boundingBox())!;
+        const aside = (await page.locator('.heatmap aside').boundingBox())!;
+        expect(aside.y + aside.height).toBeGreaterThanOrEqual(kpis.y + kpis.height);
+        await page.locator('.heatmap section.map').scrollIntoViewIfNeeded();
+        expect((await page.locator('.heatmap section.map').boundingBox())!.height).toBeGreaterThan(h * 0.6);
+        await screenshot(page, `polish-heatmap-${w}-map`);
+      }
     });
   }
 
