@@ -273,8 +273,8 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await screenshot(page, 'plan-data-4-bad-import');
     // The same errors in English when the UI is switched.
     await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => errs.innerText()).toContain('bad-rows.csv · line 3 · field households：households is 0');
-    expect(await errs.innerText()).toContain('line 5 · field lat：coordinate [45.77, 126.6174] looks swapped');
+    await expect.poll(() => errs.innerText()).toContain('bad-rows.csv · line 3 · field households: households is 0');
+    expect(await errs.innerText()).toContain('line 5 · field lat: coordinate [45.77, 126.6174] looks swapped');
     await page.getByRole('button', { name: '中文' }).click();
     await expect.poll(() => errs.innerText()).toContain('第 3 行');
   });
