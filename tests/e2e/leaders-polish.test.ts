@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DISTRICTS } from '../../src/lib/data/districts';
+import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { readFileSync } from 'node:fs';
 import { bbox } from '@turf/turf';
 import { launch, pixelStats, screenshot, waitForMap } from './browser';
@@ -43,6 +44,19 @@ describe('leaders polish', () => {
     await expect.poll(ticks).toContain('2025');
     for (const t of await ticks()) expect(t).toMatch(/^(\d{4}|January|February|March|April|May|June|July|August|September|October|November|December)$/);
     await screenshot(page, 'polish-heatmap-en-1280');
+    await setLang('zh');
+  });
+
+  it('briefing in English lists the chosen categories the English way', async () => {
+    await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
+    await setLang('en');
+    await page.reload();
+    await waitForMap(page);
+    await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+    for (const c of INCIDENT_CATEGORIES) if (c !== 'dispute' && c !== 'sanitation') await page.locator(`[data-testid=filters] input[data-category=${c}]`).uncheck();
+    await page.locator('[data-testid=briefing-enter]').click();
+    await expect.poll(() => page.getByTestId('briefing-range').innerText()).toBe('2024-01-01 – 2025-12-31 · Disputes, Sanitation');
+    await page.keyboard.press('Escape');
     await setLang('zh');
   });
 
