@@ -153,6 +153,7 @@ describe('planner', () => {
     await expect.poll(() => page.locator(`[data-testid=selection] li[data-building="${BUILDING}"]`).innerText()).toContain('144 hh');
     const label = await page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels);
     expect(label).toContain(' hh');
+    expect(label).toContain('en-US');
     expect(label).not.toContain('户');
     expect(await page.getByTestId('own-buildings').locator('xpath=..').innerText()).toMatch(/Choose file\s+No file chosen/);
     expect(await page.getByTestId('restored').innerText()).toMatch(/^Restored the last autosaved plan \(\d/);

@@ -21,13 +21,14 @@ describe('plan layers', () => {
     expect(fill).toMatchObject({ type: 'fill', filter: ['==', ['get', 'locked'], true], paint: { 'fill-pattern': LOCKED_PATTERN } });
   });
 
-  it('grid labels carry the households unit they are given (户 by default, " hh" in English)', () => {
+  it('grid labels carry the households unit and number locale they are given (户 and zh-CN by default, " hh" in English)', () => {
     const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
     const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
     const label = (unit?: string) => planStyle(communityData(layers, '230102001001')!, empty, empty, unit).layers.find((l) => l.id === PLAN_LAYER.labels)!;
-    expect(label()).toMatchObject({ layout: { 'text-field': labelText('户') } });
-    expect(label(' hh')).toMatchObject({ layout: { 'text-field': ['concat', ['get', 'seq'], '\n', ['to-string', ['get', 'households']], ' hh'] } });
+    expect(label()).toMatchObject({ layout: { 'text-field': labelText('户', 'zh-CN') } });
+    expect(label(' hh')).toMatchObject({ layout: { 'text-field': ['concat', ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale: 'zh-CN' }], ' hh'] } });
+    expect(validateStyleMin(planStyle(communityData(layers, '230102001001')!, empty, empty, ' hh', 'en-US'))).toEqual([]);
   });
 
   it('hatch image: 45° stripes in the locked colour that wrap at the tile edges', () => {

@@ -74,12 +74,15 @@ export function hatchImage(size = 12, stripe = 3, color = LOCKED_COLOR, alpha = 
   return { width: size, height: size, data };
 }
 
-/** A grid label: its 3-digit number over its households with the unit of the UI language ('户', ' hh'). */
-export function labelText(unit: string): ExpressionSpecification {
-  return ['concat', ['get', 'seq'], '\n', ['to-string', ['get', 'households']], unit];
+/**
+ * A grid label: its 3-digit number over its households, grouped as the UI's locale groups digits
+ * (as the panel shows them), with the unit of the UI language ('户', ' hh').
+ */
+export function labelText(unit: string, locale: string): ExpressionSpecification {
+  return ['concat', ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale }], unit];
 }
 
-export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection, unit = '户'): StyleSpecification {
+export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection, unit = '户', locale = 'zh-CN'): StyleSpecification {
   return {
     version: 8,
     name: `gridatlas-plan-${d.code}`,
@@ -127,7 +130,7 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         type: 'symbol',
         source: PLAN_SOURCE.labels,
         layout: {
-          'text-field': labelText(unit),
+          'text-field': labelText(unit, locale),
           'text-font': LABEL_FONT,
           'text-size': 13,
           'text-allow-overlap': true
