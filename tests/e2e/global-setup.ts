@@ -38,8 +38,10 @@ async function waitFor(url: string, ms: number): Promise<void> {
 }
 
 export default async function setup(project: TestProject) {
+  // vitest sets NODE_ENV=test, which would make `vite build` a development build; test what `npm start` serves.
+  const env = { ...process.env, NODE_ENV: 'production' };
   if (!process.env.E2E_SKIP_BUILD) {
-    execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+    execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit', env });
   }
   const pages = process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
   assert(existsSync(`${pages}/index.html`), `the app is not built (${pages}/index.html missing)`);
@@ -47,7 +49,7 @@ export default async function setup(project: TestProject) {
   server = spawn(
     'npx',
     ['vite', 'preview', '--config', 'scripts/vite.config.ts', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
-    { stdio: 'ignore', detached: true }
+    { stdio: 'ignore', detached: true, env }
   );
   const baseUrl = `http://127.0.0.1:${PORT}`;
   await waitFor(`${baseUrl}/`, 60_000);
