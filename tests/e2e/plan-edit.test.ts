@@ -11,6 +11,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { screenshot, waitForMap } from './browser';
 import { CODE, buildings, centre, clickBuilding as clickOn, planPage, recordProgress, recorded, selectForMove, rows as gridRows, toScreen as toScreenOf, type LngLat, type W } from './plan-helpers';
 import { LOCKED_PATTERN, PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
+import { GRID_PALETTE } from '../../src/lib/map/legend';
+import { booleanIntersects } from '@turf/turf';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 
 const baseUrl = inject('baseUrl');
 const STREET = '230102001';
@@ -50,6 +53,31 @@ async function gridBox(code: string): Promise<[number, number, number, number]> 
 async function exportPlan(): Promise<{ features: { properties: { code: string; households: number; buildings: string[]; name?: string; locked: boolean } }[] }> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-geojson').click()]);
   return JSON.parse(readFileSync((await dl.path())!, 'utf8'));
+}
+
+/**
+ * Grids whose exported outlines touch yet share a colour, as the planner sees it: the table's
+ * swatch, which must also be the map fill (feature-state palette index) of the grid's buildings.
+ */
+async function colourClashes(): Promise<string[]> {
+  const grids = (await exportPlan()).features as unknown as Feature<Polygon | MultiPolygon, { code: string; buildings: string[] }>[];
+  const colour: Record<string, string> = {};
+  for (const g of grids) {
+    const { code, buildings: ids } = g.properties;
+    colour[code] = (await page.locator(`tr[data-grid="${code}"] [data-colour]`).getAttribute('data-colour'))!;
+    const fills = await page.evaluate(
+      ([src, ids]) => ids.map((id) => (window as unknown as W).__gridatlasMap.getFeatureState({ source: src, id }) as { colour?: number }).map((s) => s.colour ?? -1),
+      [PLAN_SOURCE.buildings, ids] as const
+    );
+    expect(new Set(fills.map((i) => GRID_PALETTE[i])), code).toEqual(new Set([colour[code]]));
+  }
+  const out: string[] = [];
+  for (let i = 0; i < grids.length; i++)
+    for (let j = i + 1; j < grids.length; j++) {
+      const [a, b] = [grids[i].properties.code, grids[j].properties.code];
+      if (colour[a] === colour[b] && booleanIntersects(grids[i], grids[j])) out.push(`${a.slice(-3)}/${b.slice(-3)} ${colour[a]}`);
+    }
+  return out;
 }
 
 const seqState = (id: string) =>
@@ -154,6 +182,9 @@ describe('planner hand tools', () => {
     // The map follows: the new grid's buildings are coloured by its sequence number.
     const freshBuildings = (await exportPlan()).features.find((f) => f.properties.code === fresh)!.properties.buildings;
     await expect.poll(() => seqState(freshBuildings[0])).toBe(Number(fresh.slice(-3)));
+    // Neighbouring grids (outlines touching) never share a colour, on the map or in the table.
+    expect(Object.keys(after).length).toBeGreaterThan(GRID_PALETTE.length);
+    expect(await colourClashes()).toEqual([]);
     await page.waitForTimeout(300);
     await screenshot(page, 'plan-edit-5-split');
     await page.getByTestId('undo').click();

@@ -1,7 +1,8 @@
 /**
  * The planner's map: one community's boundary, compounds, roads, buildings coloured by grid and
  * grid outlines with labels, as a style document built from data. Buildings are coloured from
- * feature-state (`seq`: the grid's sequence number; `selected`), joined on the building id
+ * feature-state (`colour`: their grid's palette index, from CommunityPlan.gridColours, so that
+ * neighbouring grids differ; `selected`), joined on the building id
  * (`promoteId`), so an edit restyles only the buildings it moved instead of rebuilding sources.
  */
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
@@ -46,16 +47,16 @@ export const SKETCH_COLOR = '#0057b8';
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-/** Palette colour of a grid by its sequence number (the same rule as the district map). */
-export function gridColor(seq: number): string {
-  return GRID_PALETTE[seq % GRID_PALETTE.length];
+/** Palette colour by index, wrapping (the version diff's minimap colours by sequence number). */
+export function gridColor(i: number): string {
+  return GRID_PALETTE[i % GRID_PALETTE.length];
 }
 
-/** Fill colour of a building from its feature-state `seq`; neutral before the state is set. */
+/** Fill colour of a building from its feature-state `colour` (palette index); neutral before the state is set. */
 export function buildingColorByState(): ExpressionSpecification {
   const cases: (string | number)[] = [];
   GRID_PALETTE.forEach((c, i) => cases.push(i, c));
-  return ['match', ['%', ['to-number', ['coalesce', ['feature-state', 'seq'], -1]], GRID_PALETTE.length], ...cases, COLORS.building] as unknown as ExpressionSpecification;
+  return ['match', ['to-number', ['coalesce', ['feature-state', 'colour'], -1]], ...cases, COLORS.building] as unknown as ExpressionSpecification;
 }
 
 /**

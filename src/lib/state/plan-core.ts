@@ -17,6 +17,7 @@ import { openRing, pointInRing, ringArea, ringCentroid, type Ring, type XY } fro
 import type { Validation } from '$lib/geo/partition/validate';
 import { importError, msg, type ImportError, type ImportResult, type Msg } from '$lib/data/import/errors';
 import { cutByLine, insideLasso } from '$lib/geo/sketch';
+import { colourGraph } from '$lib/geo/partition/colouring';
 
 /** Road classes no grid may cross (the CLI's default for a built district). */
 export const BARRIER_CLASSES = ['motorway', 'trunk', 'primary', 'secondary', 'railway', 'rail', 'river'] as const;
@@ -386,6 +387,36 @@ export class CommunityPlan {
       features: this.liveSlots().map((g) => ({ ...this.outline(g), properties: { ...this.gridProps(g, workers), community: this.data.code } }))
     };
   }
+
+  /**
+   * Pairs of neighbouring grid codes: grids with buildings joined by a Delaunay edge, across
+   * roads too (on the map their outlines touch there).
+   */
+  gridNeighbours(): [string, string][] {
+    const a = this.editor.plan.assign;
+    const seen = new Set<string>();
+    const out: [string, string][] = [];
+    for (const [i, j] of this.problem.adjacency.delaunay) {
+      const [ca, cb] = [this.codes[a[i]], this.codes[a[j]]];
+      if (!ca || !cb || ca === cb) continue;
+      const key = ca < cb ? `${ca}|${cb}` : `${cb}|${ca}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push([ca, cb]);
+    }
+    return out;
+  }
+
+  /**
+   * Palette index (of `k` colours) per live grid code, no two neighbours alike; a grid keeps the
+   * colour it had at the last call while that stays valid, so edits repaint few grids.
+   */
+  gridColours(k: number): Map<string, number> {
+    const codes = this.liveSlots().map((g) => this.codes[g]).sort();
+    this.lastColours = colourGraph(codes, this.gridNeighbours(), k, this.lastColours);
+    return this.lastColours;
+  }
+  private lastColours = new Map<string, number>();
 
   /** One label point per grid: the household-weighted centre of its buildings. */
   labelsGeoJSON(): FeatureCollection<Point, { code: string; seq: string; households: number }> {

@@ -14,6 +14,7 @@ import type { ImportError } from '$lib/data/import/errors';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
 import { loadPlan, savePlan, type SavedPlan } from '$lib/data/plan-store';
+import { GRID_PALETTE } from '$lib/map/legend';
 import { CommunityPlan, EditRefused, communityData, partitionRequest, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
 
 /** Something the map must redraw: a few buildings, the whole plan, a zoom or the selection. */
@@ -43,6 +44,8 @@ export interface GridRow {
   locked: boolean;
   /** The planner's name for the grid ('' when none). */
   name: string;
+  /** Fill of the grid on the map, swatches and print legend: no neighbour shares it. */
+  colour: string;
 }
 
 export interface GridWarning {
@@ -156,9 +159,10 @@ export class PlanState {
     const v = this.validation;
     if (!core || !v) return [];
     const by = new Map(v.grids.map((r) => [r.grid, r]));
+    const colours = core.gridColours(GRID_PALETTE.length);
     return core.liveSlots().map((g) => {
       const r = by.get(g)!;
-      return { slot: g, code: core.codes[g], seq: core.codes[g].slice(-3), households: r.households, buildings: r.buildings, pieces: r.pieces, polsbyPopper: r.polsbyPopper, inRange: r.inRange, locked: core.locked.has(core.codes[g]), name: core.names[core.codes[g]] ?? '' };
+      return { slot: g, code: core.codes[g], seq: core.codes[g].slice(-3), colour: GRID_PALETTE[colours.get(core.codes[g]) ?? 0], households: r.households, buildings: r.buildings, pieces: r.pieces, polsbyPopper: r.polsbyPopper, inRange: r.inRange, locked: core.locked.has(core.codes[g]), name: core.names[core.codes[g]] ?? '' };
     });
   });
 

@@ -1,0 +1,70 @@
+/**
+ * Grid colours by adjacency: no two neighbouring grids share a palette index, on a fixture and
+ * on a real community of the built dataset (省报社社区, 230102001001, more grids than colours),
+ * and a grid keeps its colour across a small edit where that stays valid.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import type { FeatureCollection } from 'geojson';
+import { colourClashes, colourGraph } from '$lib/geo/partition/colouring';
+import { CommunityPlan, communityData, type DistrictLayers } from '$lib/state/plan-core';
+import { GRID_PALETTE } from '$lib/map/legend';
+
+const K = GRID_PALETTE.length;
+
+describe('colourGraph', () => {
+  // A 7 × 3 lattice with diagonals (a king's graph): inner nodes have 8 neighbours, and node n
+  // touches n + 8 (one row down, one column right), which sequence colouring paints alike.
+  const [W, H] = [7, 3];
+  const nodes = Array.from({ length: W * H }, (_, i) => `g${String(i).padStart(2, '0')}`);
+  const pairs: [string, string][] = [];
+  for (let r = 0; r < H; r++)
+    for (let c = 0; c < W; c++)
+      for (const [dr, dc] of [[0, 1], [1, -1], [1, 0], [1, 1]]) {
+        const [r2, c2] = [r + dr, c + dc];
+        if (r2 < H && c2 >= 0 && c2 < W) pairs.push([nodes[r * W + c], nodes[r2 * W + c2]]);
+      }
+
+  it('gives neighbours different colours where sequence colouring clashes', () => {
+    const bySeq = new Map(nodes.map((n, i) => [n, i % K]));
+    expect(colourClashes(bySeq, pairs).length).toBeGreaterThan(0);
+    const colours = colourGraph(nodes, pairs, K);
+    expect(colourClashes(colours, pairs)).toEqual([]);
+    for (const c of colours.values()) expect(c >= 0 && c < K).toBe(true);
+  });
+
+  it('keeps valid previous colours and recolours only a clash', () => {
+    const first = colourGraph(nodes, pairs, K);
+    expect(colourGraph(nodes, pairs, K, first)).toEqual(first);
+    // g05 given its neighbour g04's colour: g04 (first in order) keeps it, only g05 changes.
+    const prev = new Map(first).set('g05', first.get('g04')!);
+    const next = colourGraph(nodes, pairs, K, prev);
+    expect(colourClashes(next, pairs)).toEqual([]);
+    const changed = nodes.filter((n) => next.get(n) !== prev.get(n));
+    expect(changed).toEqual(['g05']);
+  });
+});
+
+describe('CommunityPlan.gridColours', () => {
+  const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+  const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+  const data = communityData(layers, '230102001001')!;
+
+  it('no two neighbouring grids of a real community share a colour, before and after edits', () => {
+    const plan = new CommunityPlan(data, { min: 300, max: 500 });
+    expect(plan.liveSlots().length).toBeGreaterThan(K);
+    const pairs = plan.gridNeighbours();
+    expect(pairs.length).toBeGreaterThan(0);
+    const colours = new Map(plan.gridColours(K));
+    expect(colours.size).toBe(plan.liveSlots().length);
+    expect(colourClashes(colours, pairs)).toEqual([]);
+
+    // A building to a new grid: the new grid gets a colour unlike its neighbours; most grids keep theirs.
+    const { code } = plan.move([data.buildings[1].properties.id], null);
+    const after = plan.gridColours(K);
+    expect(colourClashes(after, plan.gridNeighbours())).toEqual([]);
+    expect(after.has(code)).toBe(true);
+    const kept = [...colours].filter(([c, i]) => after.get(c) === i).length;
+    expect(kept).toBeGreaterThanOrEqual(colours.size - 1);
+  });
+});
