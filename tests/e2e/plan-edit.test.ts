@@ -13,7 +13,7 @@ import { CODE, buildings, centre, clickBuilding as clickOn, planPage, recordProg
 import { LOCKED_PATTERN, PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 import { GRID_PALETTE } from '../../src/lib/map/legend';
 import { booleanIntersects } from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 
 const baseUrl = inject('baseUrl');
 const STREET = '230102001';
@@ -78,6 +78,19 @@ async function colourClashes(): Promise<string[]> {
       if (colour[a] === colour[b] && booleanIntersects(grids[i], grids[j])) out.push(`${a.slice(-3)}/${b.slice(-3)} ${colour[a]}`);
     }
   return out;
+}
+
+/** The map's visible [west, south, east, north]. */
+const mapBounds = () =>
+  page.evaluate(() => (window as unknown as { __gridatlasMap: { getBounds(): { toArray(): number[][] } } }).__gridatlasMap.getBounds().toArray().flat());
+
+/** [west, south, east, north] of a street's communities in the built dataset. */
+function streetBox(street: string): number[] {
+  const fc = JSON.parse(readFileSync('static/data/230102/map/communities.geojson', 'utf8')) as FeatureCollection;
+  const pts = fc.features.filter((f) => f.properties!.street === street).flatMap((f) => ((f.geometry as Polygon).coordinates ?? []).flat(2) as number[]);
+  const xs = pts.filter((_, i) => i % 2 === 0);
+  const ys = pts.filter((_, i) => i % 2 === 1);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
 const seqState = (id: string) =>
@@ -274,7 +287,17 @@ describe('planner hand tools', () => {
   it('splits all communities of a street in the worker with a progress bar, saves each, and summarises', async () => {
     await page.getByRole('button', { name: '返回全区地图' }).click();
     await expect.poll(() => page.getByTestId('street-run').count()).toBe(1);
+    // Picking the street zooms the district map to its communities (and outlines them).
+    await page.getByTestId('pick-street').selectOption('');
+    await waitForMap(page);
+    const district = await mapBounds();
     await page.getByTestId('pick-street').selectOption(STREET);
+    const [sw, ss, se, sn] = streetBox(STREET);
+    await expect.poll(async () => (await mapBounds())[2] - (await mapBounds())[0]).toBeLessThan((district[2] - district[0]) * 0.8);
+    const view = await mapBounds();
+    for (const [inside, msg] of [[view[0] <= sw && view[1] <= ss && view[2] >= se && view[3] >= sn, 'street inside the view'], [Math.max((se - sw) / (view[2] - view[0]), (sn - ss) / (view[3] - view[1])) > 0.5, 'street fills the view']] as const)
+      expect(inside, msg).toBe(true);
+    await screenshot(page, 'plan-edit-9-street-picked');
     await page.getByTestId('street-min').fill('300');
     await page.getByTestId('street-max').fill('500');
     // Record every state the progress bar shows (community i/n, value, engine phase).

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
-import { CommunityPlan, EditRefused, communityData, readPlanGeoJSON, type DistrictLayers } from '$lib/state/plan-core';
+import { CommunityPlan, EditRefused, communityData, readPlanGeoJSON, streetCommunities, type DistrictLayers } from '$lib/state/plan-core';
 import { validate } from '$lib/geo/partition/validate';
 import { planCsv, planRows } from '$lib/plan/export';
 
@@ -15,6 +15,16 @@ const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}
 const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
 const CODE = '230102001001';
 const data = communityData(layers, CODE)!;
+
+describe('streetCommunities', () => {
+  it("a street's communities and the box around them (what the district map zooms to)", () => {
+    const { communities, bbox } = streetCommunities(layers, '230102001');
+    expect(communities.features.map((f) => f.properties!.name).sort()).toEqual(['兆麟社区', '森林社区', '省报社社区', '索菲亚社区'].sort());
+    const [w, s, e, n] = bbox!;
+    for (const f of communities.features) for (const [x, y] of (f.geometry as { coordinates: number[][][] }).coordinates[0]) expect(x >= w && x <= e && y >= s && y <= n).toBe(true);
+    expect(streetCommunities(layers, 'nope')).toEqual({ communities: { type: 'FeatureCollection', features: [] }, bbox: null });
+  });
+});
 
 describe('CommunityPlan', () => {
   it('slices the community and starts from the dataset grids', () => {

@@ -7,6 +7,7 @@
  */
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection } from 'geojson';
+import { GeoJsonLayer } from '@deck.gl/layers';
 import type { CommunityData } from '$lib/state/plan-core';
 import { LABEL_FONT } from './style';
 import { COLORS, GRID_PALETTE } from './legend';
@@ -44,6 +45,23 @@ export const LOCKED_COLOR = '#3b3b58';
 export const LOCKED_PATTERN = 'plan-locked-hatch';
 /** What the planner is drawing (lasso or cut line). */
 export const SKETCH_COLOR = '#0057b8';
+
+/** The picked street's communities on the district map (before a community is open). */
+export const STREET_HIGHLIGHT: [number, number, number] = [0, 87, 184];
+
+/** The picked street's communities, outlined and tinted over the district map (deck.gl). */
+export function streetHighlightLayer(communities: FeatureCollection): GeoJsonLayer {
+  return new GeoJsonLayer({
+    id: 'plan-street-communities',
+    data: communities,
+    stroked: true,
+    filled: true,
+    getFillColor: [...STREET_HIGHLIGHT, 40],
+    getLineColor: [...STREET_HIGHLIGHT, 230],
+    getLineWidth: 3,
+    lineWidthUnits: 'pixels'
+  });
+}
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 

@@ -511,6 +511,21 @@ export interface DistrictLayers {
   buildings: FeatureCollection;
 }
 
+/** A street's communities and their bounding box [minLon, minLat, maxLon, maxLat] (null when it has none). */
+export function streetCommunities(layers: DistrictLayers, street: string): { communities: FeatureCollection; bbox: [number, number, number, number] | null } {
+  const features = layers.communities.features.filter((f) => String(f.properties?.street ?? '') === street);
+  const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const f of features)
+    for (const r of outerRings(f.geometry as Polygon | MultiPolygon))
+      for (const [x, y] of r) {
+        b[0] = Math.min(b[0], x);
+        b[1] = Math.min(b[1], y);
+        b[2] = Math.max(b[2], x);
+        b[3] = Math.max(b[3], y);
+      }
+  return { communities: { type: 'FeatureCollection', features }, bbox: features.length ? b : null };
+}
+
 /** One community's slice of a district: its buildings, boundary, compounds, and the roads near it. */
 export function communityData(layers: DistrictLayers, code: string): CommunityData | null {
   const c = layers.communities.features.find((f) => f.properties?.code === code);

@@ -15,7 +15,7 @@ import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
 import { loadPlan, savePlan, type SavedPlan } from '$lib/data/plan-store';
 import { GRID_PALETTE } from '$lib/map/legend';
-import { CommunityPlan, EditRefused, communityData, partitionRequest, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
+import { CommunityPlan, EditRefused, communityData, streetCommunities, partitionRequest, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
 
 /** Something the map must redraw: a few buildings, the whole plan, a zoom or the selection. */
 export type PlanChange =
@@ -119,6 +119,10 @@ export class PlanState {
   loading = $state(false);
   error = $state<string | null>(null);
 
+  /** The street picked in the picker ('' for none): the district map zooms to its communities. */
+  street = $state('');
+  streetView = $derived(this.layers && this.street ? streetCommunities(this.layers, this.street) : null);
+
   core = $state.raw<CommunityPlan | null>(null);
   /** Bumped on every edit: what depends on the plan's contents reads it. */
   version = $state(0);
@@ -204,6 +208,7 @@ export class PlanState {
     this.cancelRun();
     this.district = district;
     this.core = null;
+    this.street = '';
     this.layers = null;
     this.error = null;
     this.loading = true;
