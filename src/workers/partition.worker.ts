@@ -13,6 +13,7 @@
  */
 import { partitionGeoJSON, type PartitionRequest } from '../lib/geo/partition/geojson';
 import type { Phase, ProgressCallback } from '../lib/geo/partition/engine';
+import { engineError } from '../lib/geo/partition/errors';
 
 export type PartitionWorkerRequest =
   | { id: number; type: 'partition'; request: PartitionRequest }
@@ -54,7 +55,7 @@ function street(id: number, requests: { community: string; request: PartitionReq
         ms: Math.round(performance.now() - t0)
       });
     } catch (err) {
-      ctx.postMessage({ id, type: 'community', community, ok: false, errors: [{ message: (err as Error).message }] });
+      ctx.postMessage({ id, type: 'community', community, ok: false, errors: [engineError((err as Error).message)] });
     }
   });
   ctx.postMessage({ id, type: 'done' });
@@ -73,6 +74,6 @@ ctx.onmessage = (e) => {
     const r = partitionGeoJSON(m.request, () => performance.now(), poster({ id: m.id }));
     ctx.postMessage({ id: m.id, ...r, ms: Math.round(performance.now() - t0) });
   } catch (err) {
-    ctx.postMessage({ id: m.id, ok: false, errors: [{ layer: 'worker', feature: -1, field: '', message: (err as Error).message }] });
+    ctx.postMessage({ id: m.id, ok: false, errors: [{ layer: 'worker', feature: -1, field: '', ...engineError((err as Error).message) }] });
   }
 };

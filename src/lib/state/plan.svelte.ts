@@ -10,6 +10,7 @@ import type { FeatureCollection } from 'geojson';
 import type { Validation } from '$lib/geo/partition/validate';
 import type { PartitionOutput, PartitionRequest } from '$lib/geo/partition/geojson';
 import type { Phase } from '$lib/geo/partition/engine';
+import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/errors';
 import type { ImportError } from '$lib/data/import/errors';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
@@ -67,7 +68,8 @@ export interface StreetResult {
   /** Grids outside [min, max] and the households in them. */
   outOfBand: number;
   householdsOutOfBand: number;
-  error?: string;
+  /** Why the engine failed on this community (render with renderEngineErrors). */
+  errors?: EngineErrorText[];
 }
 
 export interface StreetRun {
@@ -81,12 +83,14 @@ export interface StreetRun {
   phase?: Phase;
   fraction?: number;
   results: StreetResult[];
-  error?: string;
+  /** As RunState's. */
+  error?: 'min/max' | 'engine';
+  errors?: EngineErrorText[];
 }
 
 type StreetMessage =
   | { type: 'progress'; i: number; n: number; community: string; phase: Phase; fraction: number }
-  | ({ type: 'community'; community: string } & ({ ok: true; assignment: Assignment; grids: number; outOfBand: number; householdsOutOfBand: number } | { ok: false; errors: { message: string }[] }))
+  | ({ type: 'community'; community: string } & ({ ok: true; assignment: Assignment; grids: number; outOfBand: number; householdsOutOfBand: number } | { ok: false; errors: EngineErrorText[] }))
   | { type: 'done' };
 
 export interface RunState {
@@ -96,7 +100,9 @@ export interface RunState {
   phase?: Phase;
   fraction?: number;
   ms?: number;
-  error?: string;
+  /** 'min/max' for bounds the panel refuses; else the engine's errors are in `errors`. */
+  error?: 'min/max' | 'engine';
+  errors?: EngineErrorText[];
 }
 
 const LAYERS = ['streets', 'communities', 'compounds', 'roads', 'buildings'] as const;
@@ -435,7 +441,7 @@ export class PlanState {
     this.worker = w;
     const startedAt = performance.now();
     this.run = { status: 'running', startedAt };
-    type Reply = { type: 'progress'; phase: Phase; fraction: number } | { type?: undefined; ok: boolean; value?: PartitionOutput; errors?: { message: string }[]; ms: number };
+    type Reply = { type: 'progress'; phase: Phase; fraction: number } | { type?: undefined; ok: boolean; value?: PartitionOutput; errors?: EngineErrorText[]; ms: number };
     w.onmessage = (e: MessageEvent<Reply>) => {
       const r = e.data;
       if (r.type === 'progress') {
@@ -445,7 +451,7 @@ export class PlanState {
       this.stopWorker(w);
       if (this.core !== core) return;
       if (!r.ok || !r.value) {
-        this.run = { status: 'error', startedAt, error: r.errors?.map((x) => x.message).join('; ') ?? 'failed' };
+        this.run = { status: 'error', startedAt, error: 'engine', errors: r.errors ?? [] };
         return;
       }
       const a: Assignment = Object.fromEntries(r.value.buildings.map((b) => [b.id, b.grid]));
@@ -468,7 +474,7 @@ export class PlanState {
     };
     w.onerror = (e) => {
       this.stopWorker(w);
-      this.run = { status: 'error', startedAt, error: e.message };
+      this.run = { status: 'error', startedAt, error: 'engine', errors: [engineError(e.message)] };
     };
     w.postMessage({ id: 1, type: 'partition', request });
   }
@@ -559,7 +565,9 @@ export class PlanState {
     const max = Math.round(this.max);
     const comms = this.communities.filter((c) => c.street === street);
     if (!(min > 0 && min <= max) || !comms.length) {
-      this.streetRun = { status: 'error', street, i: 0, n: comms.length, results: [], error: !comms.length ? 'empty' : 'min/max' };
+      this.streetRun = !comms.length
+        ? { status: 'error', street, i: 0, n: 0, results: [], error: 'engine', errors: [{ message: 'no communities in this street', msg: emsg('partition.err.noCommunities') }] }
+        : { status: 'error', street, i: 0, n: comms.length, results: [], error: 'min/max' };
       return;
     }
     this.streetRun = { status: 'running', street, i: 0, n: comms.length, results: [] };
@@ -583,7 +591,7 @@ export class PlanState {
       else if (m.type === 'community') {
         const name = names.get(m.community) ?? m.community;
         if (!m.ok) {
-          this.streetRun = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, error: m.errors.map((x) => x.message).join('; ') }] };
+          this.streetRun = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, errors: m.errors }] };
           return;
         }
         const s = saved.get(m.community);
@@ -600,7 +608,7 @@ export class PlanState {
     };
     w.onerror = (e) => {
       this.stopStreet(w);
-      this.streetRun = { ...this.streetRun, status: 'error', error: e.message };
+      this.streetRun = { ...this.streetRun, status: 'error', error: 'engine', errors: [engineError(e.message)] };
     };
     w.postMessage({ id: 1, type: 'street', requests });
   }

@@ -24,6 +24,7 @@ import { Plan } from './plan';
 import { openRing, pointInRing, ringArea, ringCentroid, selfIntersects, type Ring, type XY } from './planar';
 import { prepare, type EngineItem, type Problem } from './problem';
 import { validate, type Issue, type Validation } from './validate';
+import { emsg, renderEngineMsg, type EngineMsg } from './errors';
 
 export type Method = 'engine' | 'bisection' | 'kmeans';
 
@@ -34,7 +35,14 @@ export interface InputError {
   feature: number;
   id?: string;
   field: string;
+  /** In English (what the CLI prints); `msg` says the same as a message key for the planner. */
   message: string;
+  msg?: EngineMsg;
+}
+
+/** An input error from a message: `message` is its English text. */
+function inputError(layer: string, feature: number, field: string, m: EngineMsg, id?: string | null): InputError {
+  return { layer, feature, ...(id ? { id } : {}), field, message: renderEngineMsg(m), msg: m };
 }
 
 export type Result<T> = { ok: true; value: T; warnings: string[] } | { ok: false; errors: InputError[] };
@@ -148,75 +156,75 @@ function round7<G extends Geometry>(g: G): G {
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
 
-function checkPosition(p: unknown): string | null {
-  if (!Array.isArray(p) || p.length < 2) return 'a position is not [lon, lat]';
+function checkPosition(p: unknown): EngineMsg | null {
+  if (!Array.isArray(p) || p.length < 2) return emsg('partition.err.notPosition');
   const [lon, lat] = p as number[];
-  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) return 'a coordinate is not a finite number';
-  if (lon < -180 || lon > 180 || lat < -90 || lat > 90) return `coordinate [${lon}, ${lat}] is outside lon/lat range`;
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) return emsg('partition.err.notFinite');
+  if (lon < -180 || lon > 180 || lat < -90 || lat > 90) return emsg('partition.err.outOfRange', { lon, lat });
   return null;
 }
 
 /** Why a polygon (rings of positions) is unusable, or null. */
-function checkPolygon(rings: unknown): string | null {
-  if (!Array.isArray(rings) || rings.length === 0) return 'polygon has no rings';
+function checkPolygon(rings: unknown): EngineMsg | null {
+  if (!Array.isArray(rings) || rings.length === 0) return emsg('partition.err.noRings');
   for (const [k, ring] of (rings as unknown[]).entries()) {
-    if (!Array.isArray(ring)) return `ring ${k} is not an array`;
+    if (!Array.isArray(ring)) return emsg('partition.err.ringNotArray', { k });
     for (const p of ring) {
       const e = checkPosition(p);
-      if (e) return `ring ${k}: ${e}`;
+      if (e) return emsg('partition.err.inRing', { k, what: e });
     }
-    if (ring.length < 4) return `ring ${k} has ${ring.length} positions; a closed ring needs at least 4`;
+    if (ring.length < 4) return emsg('partition.err.ringShort', { k, n: ring.length });
     const a = ring[0] as number[];
     const b = ring[ring.length - 1] as number[];
-    if (a[0] !== b[0] || a[1] !== b[1]) return `ring ${k} is not closed (first and last positions differ)`;
+    if (a[0] !== b[0] || a[1] !== b[1]) return emsg('partition.err.ringOpen', { k });
     const open = openRing(ring as number[][]);
-    if (selfIntersects(open)) return `ring ${k} crosses itself`;
-    if (Math.abs(ringArea(open)) === 0) return `ring ${k} has no area`;
+    if (selfIntersects(open)) return emsg('partition.err.ringCrosses', { k });
+    if (Math.abs(ringArea(open)) === 0) return emsg('partition.err.ringNoArea', { k });
   }
   return null;
 }
 
-function checkGeometry(g: Geometry | null | undefined, allowPoint: boolean): string | null {
-  if (!g) return 'no geometry';
+function checkGeometry(g: Geometry | null | undefined, allowPoint: boolean): EngineMsg | null {
+  if (!g) return emsg('partition.err.noGeometry');
   if (g.type === 'Polygon') return checkPolygon(g.coordinates);
   if (g.type === 'MultiPolygon') {
-    if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) return 'multipolygon has no parts';
+    if (!Array.isArray(g.coordinates) || g.coordinates.length === 0) return emsg('partition.err.noParts');
     for (const [k, part] of g.coordinates.entries()) {
       const e = checkPolygon(part);
-      if (e) return `part ${k}: ${e}`;
+      if (e) return emsg('partition.err.inPart', { k, what: e });
     }
     return null;
   }
   if (g.type === 'Point' && allowPoint) return checkPosition(g.coordinates);
-  return `geometry type ${g.type} is not ${allowPoint ? 'Polygon, MultiPolygon or Point' : 'Polygon or MultiPolygon'}`;
+  return emsg(allowPoint ? 'partition.err.geometryTypePoint' : 'partition.err.geometryTypeArea', { type: g.type });
 }
 
 function readBuildings(fc: FeatureCollection, crs: Crs, householdsField = 'households'): Result<ParsedBuilding[]> {
   const errors: InputError[] = [];
   const warnings: string[] = [];
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
-    return { ok: false, errors: [{ layer: 'buildings', feature: -1, field: 'type', message: 'not a GeoJSON FeatureCollection' }] };
+    return { ok: false, errors: [inputError('buildings', -1, 'type', emsg('partition.err.notCollection'))] };
   const first = new Map<string, number>();
   const out: ParsedBuilding[] = [];
   fc.features.forEach((f: Feature, index) => {
     const props = (f.properties ?? {}) as Record<string, unknown>;
     const id = str(props.id ?? f.id);
-    const err = (field: string, message: string) => errors.push({ layer: 'buildings', feature: index, ...(id ? { id } : {}), field, message });
-    if (!id) return err('id', 'missing id');
+    const err = (field: string, m: EngineMsg) => errors.push(inputError('buildings', index, field, m, id));
+    if (!id) return err('id', emsg('partition.err.missingId'));
     const prev = first.get(id);
-    if (prev !== undefined) return err('id', `duplicate id ${id} (first used by feature ${prev})`);
+    if (prev !== undefined) return err('id', emsg('partition.err.duplicateId', { id, first: prev }));
     first.set(id, index);
     const gErr = checkGeometry(f.geometry, true);
     if (gErr) return err('geometry', gErr);
     const geometry = round7(toWgs84Geometry(f.geometry!, crs)) as ParsedBuilding['geometry'];
     const num = (k: string) => (props[k] === undefined || props[k] === null ? undefined : Number(props[k]));
     const units = num('units');
-    if (units !== undefined && !(Number.isInteger(units) && units >= 1)) return err('units', `units must be a whole number ≥ 1, got ${String(props.units)}`);
+    if (units !== undefined && !(Number.isInteger(units) && units >= 1)) return err('units', emsg('partition.err.units', { value: String(props.units) }));
     let households = num(householdsField);
     let estimated = Boolean(props.estimated);
     let estUnits: number | undefined;
     if (households !== undefined) {
-      if (!(Number.isFinite(households) && households >= 0)) return err(householdsField, `${householdsField} must be a number ≥ 0, got ${JSON.stringify(props[householdsField])}`);
+      if (!(Number.isFinite(households) && households >= 0)) return err(householdsField, emsg('partition.err.households', { field: householdsField, value: String(JSON.stringify(props[householdsField])) }));
     } else {
       const floors = num('floors');
       const perFloor = num('per_floor') ?? num('perFloor');
@@ -229,7 +237,7 @@ function readBuildings(fc: FeatureCollection, crs: Crs, householdsField = 'house
         // Units (单元) assumed as households.ts does, so that a large estimated building can be split.
         if (est.estimated && est.residential) estUnits = unitsFor(est.households, est.floors).units;
         if (!est.residential) warnings.push(`building ${id}: ${est.note ?? 'not residential'}, 0 households`);
-      } else return err(householdsField, `a point building needs ${householdsField} (or units, floors and per_floor)`);
+      } else return err(householdsField, emsg('partition.err.pointHouseholds', { field: householdsField }));
     }
     out.push({
       id,
@@ -260,7 +268,7 @@ interface CommunityShape {
 function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fallback?: string): Result<CommunityShape[]> {
   if (!fc) return { ok: true, value: [], warnings: [] };
   if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
-    return { ok: false, errors: [{ layer: 'communities', feature: -1, field: 'type', message: 'not a GeoJSON FeatureCollection' }] };
+    return { ok: false, errors: [inputError('communities', -1, 'type', emsg('partition.err.notCollection'))] };
   const errors: InputError[] = [];
   const out: CommunityShape[] = [];
   const uncoded = fc.features.filter((f) => !str(f.properties?.code ?? f.properties?.community ?? f.properties?.adcode ?? f.id)).length;
@@ -269,9 +277,9 @@ function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fallback?:
     const props = (f.properties ?? {}) as Record<string, unknown>;
     let code = str(props.code ?? props.community ?? props.adcode ?? f.id);
     if (!code) code = uncoded === 1 ? (fallback ?? NO_CODE) : String(++nth).padStart(12, '0');
-    if (out.some((c) => c.code === code)) return errors.push({ layer: 'communities', feature: index, id: code, field: 'code', message: `duplicate community code ${code}` });
+    if (out.some((c) => c.code === code)) return errors.push(inputError('communities', index, 'code', emsg('partition.err.duplicateCommunity', { code }), code));
     const e = checkGeometry(f.geometry, false);
-    if (e) return errors.push({ layer: 'communities', feature: index, id: code, field: 'geometry', message: e });
+    if (e) return errors.push(inputError('communities', index, 'geometry', e, code));
     const g = round7(toWgs84Geometry(f.geometry!, crs)) as Polygon | MultiPolygon;
     const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
     out.push({ code, rings: polys.map((p) => openRing(p[0])) });
@@ -290,14 +298,14 @@ function readBarriers(fc: FeatureCollection | undefined, crs: Crs, classes?: rea
       if (!cls.some((c) => c && classes.includes(c))) return;
     }
     const g = f.geometry;
-    if (!g) return errors.push({ layer: 'barriers', feature: index, field: 'geometry', message: 'no geometry' });
+    if (!g) return errors.push(inputError('barriers', index, 'geometry', emsg('partition.err.noGeometry')));
     const w = round7(toWgs84Geometry(g, crs));
     const parts: Position[][] =
       w.type === 'LineString' ? [w.coordinates] : w.type === 'MultiLineString' ? w.coordinates : w.type === 'Polygon' ? w.coordinates : w.type === 'MultiPolygon' ? w.coordinates.flat() : [];
-    if (!parts.length) return errors.push({ layer: 'barriers', feature: index, field: 'geometry', message: `geometry type ${g.type} is not a line or polygon` });
+    if (!parts.length) return errors.push(inputError('barriers', index, 'geometry', emsg('partition.err.notLine', { type: g.type })));
     for (const part of parts) {
       const bad = part.map(checkPosition).find((e) => e);
-      if (bad) return errors.push({ layer: 'barriers', feature: index, field: 'geometry', message: bad });
+      if (bad) return errors.push(inputError('barriers', index, 'geometry', bad));
     }
     lines.push(...parts);
   });
@@ -492,7 +500,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const communities = cs.value;
   const bounds = { target: req.target ?? 400, min: req.min ?? 300, max: req.max ?? 500 };
   if (!(bounds.min > 0 && bounds.min <= bounds.target && bounds.target <= bounds.max))
-    return { ok: false, errors: [{ layer: 'options', feature: -1, field: 'target', message: 'bounds must satisfy 0 < min ≤ target ≤ max' }] };
+    return { ok: false, errors: [inputError('options', -1, 'target', emsg('partition.err.bounds'))] };
 
   // One projection for the whole input, centred on it.
   const cents = buildings.map((b) => (b.geometry.type === 'Point' ? b.geometry.coordinates : ringCentroid(openRing(largestOuter(b.geometry)) as XY[])));
