@@ -9,6 +9,7 @@ import type { FeatureCollection } from 'geojson';
 import { colourClashes, colourGraph } from '$lib/geo/partition/colouring';
 import { CommunityPlan, communityData, type DistrictLayers } from '$lib/state/plan-core';
 import { GRID_PALETTE } from '$lib/map/legend';
+import { booleanIntersects } from '@turf/turf';
 
 const K = GRID_PALETTE.length;
 
@@ -66,5 +67,21 @@ describe('CommunityPlan.gridColours', () => {
     expect(after.has(code)).toBe(true);
     const kept = [...colours].filter(([c, i]) => after.get(c) === i).length;
     expect(kept).toBeGreaterThanOrEqual(colours.size - 1);
+  });
+
+  it('grids whose drawn outlines touch differ in colour, in every community of a street', () => {
+    let touching = 0;
+    for (const c of layers.communities.features.filter((f) => f.properties!.street === '230102001')) {
+      const plan = new CommunityPlan(communityData(layers, String(c.properties!.code))!, { min: 300, max: 500 });
+      const colours = plan.gridColours(K);
+      const fs = plan.gridsGeoJSON().features;
+      for (let i = 0; i < fs.length; i++)
+        for (let j = i + 1; j < fs.length; j++)
+          if (booleanIntersects(fs[i], fs[j])) {
+            touching++;
+            expect(colours.get(fs[i].properties.code), `${fs[i].properties.code} / ${fs[j].properties.code}`).not.toBe(colours.get(fs[j].properties.code));
+          }
+    }
+    expect(touching).toBeGreaterThan(20);
   });
 });
