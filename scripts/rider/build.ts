@@ -1,6 +1,7 @@
 /**
  * Derives the rider page's compact data from the built dataset (run after `npm run data`):
- *   static/data/<adcode>/rider/stations.json   every station with address, services and hours
+ *   static/data/<adcode>/rider/stations.json   every station with address, services and hours,
+ *                                              and the communities' and streets' centres (typed search)
  *   static/data/<adcode>/rider/roads.json      the road network, noded, quantised to 1e-5°
  * Roads: the imported OpenStreetMap roads (static/data/imports/osm-<adcode>/map/roads.geojson)
  * when present (real streets, ODbL), else the district's synthetic roads. The file says which.
@@ -10,10 +11,11 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
-import type { FeatureCollection, LineString, MultiLineString } from 'geojson';
+import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import type { DatasetIndex, DistrictCode, StationKind, StationService } from '../../src/lib/data/schema';
 import { nodeLines, type LonLat } from '../../src/lib/geo/network';
-import type { RiderRoads, RiderStation, RiderStations } from '../../src/lib/geo/nearest-data';
+import type { RiderPlace, RiderRoads, RiderStation, RiderStations } from '../../src/lib/geo/nearest-data';
+import { ringArea, ringCentroid } from '../../src/lib/geo/partition/planar';
 import { RIDER_DATA_VERSION } from '../../src/lib/geo/nearest-data';
 
 function writeAtomic(path: string, value: unknown) {
@@ -34,6 +36,16 @@ async function readStations(file: string): Promise<RiderStation[]> {
     lon: Math.round(Number(r.lon) * 1e6) / 1e6,
     lat: Math.round(Number(r.lat) * 1e6) / 1e6
   }));
+}
+
+/** Each named area's centre: the centroid of its largest part's outer ring. */
+export function placesOf(fc: FeatureCollection<Polygon | MultiPolygon>, kind: RiderPlace['kind']): RiderPlace[] {
+  return fc.features.map((f) => {
+    const parts = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+    const outer = parts.map((p) => p[0]).reduce((a, b) => (Math.abs(ringArea(b as [number, number][])) > Math.abs(ringArea(a as [number, number][])) ? b : a));
+    const [lon, lat] = ringCentroid(outer);
+    return { name: String(f.properties?.name), kind, lon: Math.round(lon * 1e6) / 1e6, lat: Math.round(lat * 1e6) / 1e6 };
+  });
 }
 
 function linesOf(fc: FeatureCollection<LineString | MultiLineString>): LonLat[][] {
@@ -68,7 +80,11 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
     const stations: RiderStations = {
       version: RIDER_DATA_VERSION,
       district: code,
-      stations: await readStations(join(root, code, 'stations.parquet'))
+      stations: await readStations(join(root, code, 'stations.parquet')),
+      places: [
+        ...placesOf(JSON.parse(readFileSync(join(root, code, 'map', 'communities.geojson'), 'utf8')), 'community'),
+        ...placesOf(JSON.parse(readFileSync(join(root, code, 'map', 'streets.geojson'), 'utf8')), 'street')
+      ]
     };
     const osm = join(root, 'imports', `osm-${code}`, 'map', 'roads.geojson');
     const real = existsSync(osm);
@@ -78,18 +94,27 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
     const roads = encodeRoads(lines, real ? 'osm' : 'synthetic');
     writeAtomic(join(dir, 'stations.json'), stations);
     writeAtomic(join(dir, 'roads.json'), roads);
-    log(`rider ${code}: ${stations.stations.length} stations, ${lines.length} road lines (${roads.source})`);
+    log(`rider ${code}: ${stations.stations.length} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`);
   }
 }
 
-/** Build the rider files unless every district has them newer than its inputs (cheap to call). */
+/** Build the rider files unless every district has them, of this version, newer than its inputs (cheap to call). */
 export async function ensureRiderData(root = 'static/data', log: (m: string) => void = console.log): Promise<void> {
   const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : -1);
   const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as DatasetIndex;
   const stale = index.districts.some(({ code }) => {
     const built = Math.min(mtime(join(root, code, 'rider', 'stations.json')), mtime(join(root, code, 'rider', 'roads.json')));
-    const inputs = [join(root, code, 'stations.parquet'), join(root, code, 'map', 'roads.geojson'), join(root, 'imports', `osm-${code}`, 'map', 'roads.geojson')];
-    return built < 0 || inputs.some((p) => mtime(p) > built);
+    const inputs = [
+      join(root, code, 'stations.parquet'),
+      join(root, code, 'map', 'roads.geojson'),
+      join(root, code, 'map', 'communities.geojson'),
+      join(root, code, 'map', 'streets.geojson'),
+      join(root, 'imports', `osm-${code}`, 'map', 'roads.geojson')
+    ];
+    if (built < 0 || inputs.some((p) => mtime(p) > built)) return true;
+    // Files written by an older build lack newer fields (e.g. places).
+    const { version } = JSON.parse(readFileSync(join(root, code, 'rider', 'stations.json'), 'utf8')) as { version: number };
+    return version !== RIDER_DATA_VERSION;
   });
   if (stale) await buildRiderData(root, log);
 }

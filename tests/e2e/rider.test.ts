@@ -176,4 +176,36 @@ describe('rider page', () => {
     }
     expect(errors).toEqual([]);
   });
+
+  it('a rider without GPS types a community name, picks it, and gets the stations nearest to it', async () => {
+    const place = data.places.find((p) => p.name === '索菲亚社区')!;
+    expect(place.kind).toBe('community');
+    const noGps = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    try {
+      page = await noGps.newPage();
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${baseUrl}/rider?d=230102`);
+      // Geolocation refused: the page says so and offers the map or a typed place.
+      await page.getByText('无法获取定位').waitFor();
+      await page.getByPlaceholder(/社区/).fill('索菲亚');
+      const option = page.getByTestId('place-match').filter({ hasText: /^\s*索菲亚社区\s+社区\s*$/ });
+      await expect.poll(() => option.innerText()).toContain('社区');
+      await option.click();
+      await expect.poll(() => page.getByTestId('place-match').count()).toBe(0);
+      await expect.poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 }).toMatch(/OpenStreetMap|合成/);
+      const want = nearestStations(finder, place.lon, place.lat, 5, { kinds: new Set(RIDER_KINDS) }).map((r) => r.station.id);
+      await expect.poll(shownIds).toEqual(want);
+      const dists = await page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
+      expect([...dists].sort((a, b) => a - b)).toEqual(dists);
+      expect(await page.locator('.meta').innerText()).toContain('索菲亚社区');
+      await screenshot(page, 'rider-230102-typed-community');
+      // Text that names nothing says so.
+      await page.getByPlaceholder(/社区/).fill('不存在的地方');
+      await page.getByRole('button', { name: '查找' }).click();
+      await page.getByText('没有找到这个地点').waitFor();
+    } finally {
+      await noGps.close();
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -2,15 +2,25 @@
 import type { DistrictCode, Station } from '../data/schema';
 import type { LonLat } from './network';
 
-export const RIDER_DATA_VERSION = 1;
+export const RIDER_DATA_VERSION = 2;
 
 /** A station as the rider page needs it: the schema's, without its administrative keys. */
 export type RiderStation = Omit<Station, 'district' | 'community'>;
+
+/** A named place a rider can type: a community's or a street's centre (NBS names). */
+export interface RiderPlace {
+  name: string;
+  kind: 'community' | 'street';
+  lon: number;
+  lat: number;
+}
 
 export interface RiderStations {
   version: number;
   district: DistrictCode;
   stations: RiderStation[];
+  /** Communities and streets of the district, for the typed-place search. */
+  places: RiderPlace[];
 }
 
 export interface RiderRoads {

@@ -8,6 +8,7 @@ import { decodeRoads, riderUrl, type RiderRoads, type RiderStations } from '$lib
 import { nearestStations, routeLine, stationFinder, type NearestResult, type StationFinder } from '$lib/geo/nearest-stations';
 import type { LonLat } from '$lib/geo/network';
 import { RIDER_KINDS } from '$lib/map/legend';
+import { matchPlaces, type PlaceMatch } from '$lib/geo/rider-places';
 
 export type LocationSource = 'gps' | 'tap' | 'typed';
 
@@ -109,14 +110,15 @@ class RiderState {
     this.selected = null;
   }
 
-  /** A typed place: the first station whose name or address contains the text. */
-  findPlace(text: string): boolean {
-    const q = text.trim();
-    if (!q || !this.stations) return false;
-    const hit = this.stations.stations.find((s) => s.name.includes(q) || s.address.includes(q));
-    if (!hit) return false;
-    this.setPoint(hit.lon, hit.lat, 'typed', hit.address || hit.name);
-    return true;
+  /** Communities, streets and stations matching typed text, best first. */
+  placeMatches(text: string): PlaceMatch[] {
+    if (!this.stations) return [];
+    return matchPlaces(this.stations.places ?? [], this.stations.stations, text);
+  }
+
+  /** A picked place: the nearest stations are then measured from its centre. */
+  pickPlace(m: PlaceMatch) {
+    this.setPoint(m.lon, m.lat, 'typed', m.name);
   }
 
   tick() {
