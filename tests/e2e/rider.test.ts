@@ -115,6 +115,13 @@ describe('rider page', () => {
     expect(dists[0]).toBeGreaterThan(0);
     expect(await page.getByTestId('distance').first().innerText()).toMatch(/^[\d,.]+ (米|公里)$/);
     if (roads.source === 'osm') expect(await page.getByTestId('road-source').innerText()).toContain('OpenStreetMap');
+    // The answer shows without scrolling on the phone: the compact header leaves room for the first card.
+    const card = (await page.locator('[data-testid=rider-result]').first().boundingBox())!;
+    const header = (await page.locator('header').first().boundingBox())!;
+    console.log(`[rider] header ${header.height.toFixed(0)} px; first card ${card.y.toFixed(0)}–${(card.y + card.height).toFixed(0)} px of 844`);
+    expect(await page.evaluate(() => window.scrollY)).toBe(0);
+    expect(card.y).toBeGreaterThanOrEqual(0);
+    expect(card.y + card.height).toBeLessThanOrEqual(844);
     await screenshot(page, 'rider-230102-nearest');
   });
 
