@@ -121,6 +121,11 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     for (const id of two) expect(await page.locator(`[data-moved-building="${id}"]`).innerText()).toContain(to.slice(-3));
     expect(await page.locator('[data-testid=diff-map] path.moved').count()).toBe(2);
     expect(await page.locator('[data-testid=diff-map] path').count()).toBe(53);
+    // The minimap paints version B (= the current plan) in the grid table's colours, as the main map does.
+    const swatches = await page.$$eval('[data-testid=grid-table] tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, tr.querySelector('[data-colour]')!.getAttribute('data-colour')!])));
+    const fills = await page.$$eval('[data-testid=diff-map] path[data-grid]', (ps) => ps.map((p) => [p.getAttribute('data-grid')!, p.getAttribute('fill')!] as const));
+    expect(fills.length).toBe(53);
+    for (const [grid, fill] of fills) expect(fill).toBe(swatches[grid]);
     expect(await page.locator(`[data-testid=diff-grids] tr[data-grid="${to}"]`).innerText()).toContain(String(before[to] + hh));
     // "Select them on the map": both buildings selected in the planner.
     await page.getByTestId('diff-select').click();

@@ -4,6 +4,7 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import { bbox, geometryCollection } from '@turf/turf';
+import { colourGraph } from '$lib/geo/partition/colouring';
 
 export interface MinimapShape {
   id: string;
@@ -27,4 +28,26 @@ export function minimap(buildings: readonly { id: string; geometry: Polygon | Mu
         .join('')
     }))
   };
+}
+
+/**
+ * Palette index (of `k`) per grid of an assignment (building id → grid code), no two
+ * neighbouring grids alike: buildings `ids[i]` and `ids[j]` of each pair in `pairs` touch. A grid
+ * keeps its index in `current` (the main map's colours) wherever no neighbour holds it, so a
+ * saved version is painted like the map and only grids that differ get other colours.
+ */
+export function assignmentColours(
+  assignment: Readonly<Record<string, string>>,
+  ids: readonly string[],
+  pairs: Iterable<readonly [number, number]>,
+  k: number,
+  current: ReadonlyMap<string, number>
+): Map<string, number> {
+  const codes = [...new Set(Object.values(assignment).filter(Boolean))].sort();
+  const gridPairs: [string, string][] = [];
+  for (const [i, j] of pairs) {
+    const [a, b] = [assignment[ids[i]], assignment[ids[j]]];
+    if (a && b && a !== b) gridPairs.push([a, b]);
+  }
+  return colourGraph(codes, gridPairs, k, current);
 }
