@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection } from 'geojson';
 import { partitionGeoJSON, type InputError } from '$lib/geo/partition/geojson';
-import { engineError, renderEngineErrors, renderEngineMsg } from '$lib/geo/partition/errors';
+import { engineError, renderEngineErrors } from '$lib/geo/partition/errors';
+import { renderMsg } from '$lib/i18n/msg';
 import { en, zh, type MessageKey } from '$lib/i18n/messages';
 
 const zhT = (k: MessageKey) => zh[k];
@@ -30,7 +31,7 @@ describe('engine errors as messages', () => {
       [2, 'id', 'partition.err.duplicateId']
     ]);
     expect(es.map((e) => e.message)).toEqual(['households must be a number ≥ 0, got -3', 'duplicate id a (first used by feature 0)']);
-    expect(es.map((e) => renderEngineMsg(e.msg!))).toEqual(es.map((e) => e.message));
+    expect(es.map((e) => renderMsg(e.msg!))).toEqual(es.map((e) => e.message));
     expect(renderEngineErrors(es, zhT)).toBe('households 须为不小于 0 的数，实为 -3; 编号 a 重复（第 0 个要素已使用）');
   });
 

@@ -6,26 +6,18 @@
  * of the i18n table with its parameters (`msg`), so that the planner shows it in the user's
  * language; `message` is its English text, what the command line prints.
  */
-import { en, type MessageKey } from '../../i18n/messages';
+import type { MessageKey } from '../../i18n/messages';
+import { type Msg as I18nMsg, renderMsg } from '../../i18n/msg';
+
+export { renderMsg };
 
 export type ImportKey = Extract<MessageKey, `import.${string}`>;
 
-/** A translatable message: a key and its {name} parameters (a parameter may be a message itself). */
-export interface Msg {
-  key: ImportKey;
-  params?: Readonly<Record<string, string | number | Msg>>;
-}
+/** A translatable import message (see $lib/i18n/msg). */
+export type Msg = I18nMsg<ImportKey>;
 
 export function msg(key: ImportKey, params?: Msg['params']): Msg {
   return params ? { key, params } : { key };
-}
-
-/** A message's text from a table (`i18n.t` in the app; English by default). */
-export function renderMsg(m: Msg, t: (key: MessageKey) => string = (k) => en[k]): string {
-  return t(m.key).replace(/\{(\w+)\}/g, (_, x: string) => {
-    const v = m.params?.[x];
-    return typeof v === 'object' ? renderMsg(v, t) : String(v);
-  });
 }
 
 export interface ImportError {

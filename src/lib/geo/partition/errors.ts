@@ -4,25 +4,16 @@
  * so the planner shows them in the user's language; the English text is what the CLI prints.
  * As $lib/data/import/errors.ts does for import errors.
  */
-import { en, type MessageKey } from '../../i18n/messages';
+import type { MessageKey } from '../../i18n/messages';
+import { type Msg, renderMsg } from '../../i18n/msg';
 
 export type EngineKey = Extract<MessageKey, `partition.err.${string}`>;
 
-export interface EngineMsg {
-  key: EngineKey;
-  params?: Readonly<Record<string, string | number | EngineMsg>>;
-}
+/** A translatable engine message (see $lib/i18n/msg). */
+export type EngineMsg = Msg<EngineKey>;
 
 export function emsg(key: EngineKey, params?: EngineMsg['params']): EngineMsg {
   return params ? { key, params } : { key };
-}
-
-/** A message's text from a table (`i18n.t` in the app; English by default). */
-export function renderEngineMsg(m: EngineMsg, t: (key: MessageKey) => string = (k) => en[k]): string {
-  return t(m.key).replace(/\{(\w+)\}/g, (_, x: string) => {
-    const v = m.params?.[x];
-    return typeof v === 'object' ? renderEngineMsg(v, t) : String(v);
-  });
 }
 
 /** An engine error as the planner receives it from the worker: English `message`, and `msg` where the engine has one. */
@@ -38,5 +29,5 @@ export function engineError(detail: string): EngineErrorText {
 
 /** Errors of a failed run, one after another, in the UI's language where they have a message key. */
 export function renderEngineErrors(errors: readonly EngineErrorText[], t: (key: MessageKey) => string): string {
-  return errors.map((e) => (e.msg ? renderEngineMsg(e.msg, t) : e.message)).join('; ');
+  return errors.map((e) => (e.msg ? renderMsg(e.msg, t) : e.message)).join('; ');
 }

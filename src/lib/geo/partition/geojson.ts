@@ -24,7 +24,8 @@ import { Plan } from './plan';
 import { openRing, pointInRing, ringArea, ringCentroid, selfIntersects, type Ring, type XY } from './planar';
 import { prepare, type EngineItem, type Problem } from './problem';
 import { validate, type Issue, type Validation } from './validate';
-import { emsg, renderEngineMsg, type EngineMsg } from './errors';
+import { emsg, type EngineMsg } from './errors';
+import { renderMsg } from '../../i18n/msg';
 
 export type Method = 'engine' | 'bisection' | 'kmeans';
 
@@ -42,7 +43,7 @@ export interface InputError {
 
 /** An input error from a message: `message` is its English text. */
 function inputError(layer: string, feature: number, field: string, m: EngineMsg, id?: string | null): InputError {
-  return { layer, feature, ...(id ? { id } : {}), field, message: renderEngineMsg(m), msg: m };
+  return { layer, feature, ...(id ? { id } : {}), field, message: renderMsg(m), msg: m };
 }
 
 export type Result<T> = { ok: true; value: T; warnings: string[] } | { ok: false; errors: InputError[] };
