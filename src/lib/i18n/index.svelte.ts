@@ -11,6 +11,8 @@ class I18n {
     if (typeof localStorage !== 'undefined') {
       const saved = localStorage.getItem(KEY);
       if (saved === 'zh' || saved === 'en') this.locale = saved;
+      // The page's lang follows a remembered choice too (fonts pick Latin or CJK glyphs by it).
+      if (saved === 'en' && typeof document !== 'undefined') document.documentElement.lang = 'en';
     }
   }
 
