@@ -1,7 +1,8 @@
 /**
  * The English UI in real Chromium: after the language switch a user reads English on /heatmap
  * (KPI titles, legend, category names) and /compare (figure names, charts), with numbers in
- * en-US formatting equal to the same SQL run in Node.
+ * en-US formatting equal to the same SQL run in Node; and on a 390 px phone no page runs off the
+ * screen sideways.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -102,4 +103,34 @@ describe('English UI', () => {
     await screenshot(page, 'english-compare');
     expect(errors.filter((m) => !m.includes('effect_update_depth_exceeded'))).toEqual([]);
   });
+
+  it('on a 390 px phone every page fits the screen sideways in English (only tables and the nav bar scroll)', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    // The English choice from the tests above, remembered.
+    await phone.addInitScript(() => localStorage.setItem('gridatlas.locale', 'en'));
+    const pages: [string, string, string][] = [
+      ['home', '/', 'table'],
+      ['plan', '/plan?d=230102&c=230102001001', '[data-testid=grid-table] tbody tr'],
+      ['heatmap', `/heatmap?d=${QUFU}`, '[data-kpi=incidents] .value'],
+      ['compare', `/compare?ds=230102,${QUFU}`, `article[data-district="${QUFU}"] svg`],
+      ['rider', '/rider', `button:has-text("${en['rider.locate']}")`]
+    ];
+    for (const [name, path, ready] of pages) {
+      await phone.goto(`${baseUrl}${path}`);
+      await phone.locator(ready).first().waitFor({ timeout: 60_000 });
+      await phone.waitForTimeout(1500);
+      const r = await phone.evaluate(() => ({
+        lang: document.documentElement.lang,
+        page: document.documentElement.scrollWidth - innerWidth,
+        // A box that scrolls sideways is a table's wrapper or the nav bar, never a page or a panel.
+        scrollers: [...document.querySelectorAll<HTMLElement>('body *')]
+          .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+          .filter((e) => e.tagName !== 'NAV' && e.firstElementChild?.tagName !== 'TABLE')
+          .map((e) => `${e.tagName}.${e.className} ${e.scrollWidth}>${e.clientWidth}`)
+      }));
+      await screenshot(phone, `english-phone-${name}`);
+      expect(r, name).toEqual({ lang: 'en', page: 0, scrollers: [] });
+    }
+    await phone.close();
+  }, 300_000);
 });
