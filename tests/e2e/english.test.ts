@@ -111,7 +111,7 @@ describe('English UI', () => {
     const pages: [string, string, string][] = [
       ['home', '/', 'table'],
       ['plan', '/plan?d=230102&c=230102001001', '[data-testid=grid-table] tbody tr'],
-      ['heatmap', `/heatmap?d=${QUFU}`, '[data-kpi=incidents] .value'],
+      ['heatmap', `/heatmap?d=${QUFU}`, '[data-kpi=incidents]:not([data-value=""])'],
       ['compare', `/compare?ds=230102,${QUFU}`, `article[data-district="${QUFU}"] svg`],
       ['rider', '/rider', `button:has-text("${en['rider.locate']}")`]
     ];
