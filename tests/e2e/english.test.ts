@@ -122,6 +122,8 @@ describe('English UI', () => {
       const r = await phone.evaluate(() => ({
         lang: document.documentElement.lang,
         page: document.documentElement.scrollWidth - innerWidth,
+        // The district picker beside the badge must stay readable ("Daoli", not "D…").
+        pickerWide: (document.querySelector('header .picker select')?.clientWidth ?? 0) >= 100,
         // A box that scrolls sideways is a table's wrapper or the nav bar, never a page or a panel.
         scrollers: [...document.querySelectorAll<HTMLElement>('body *')]
           .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
@@ -129,7 +131,7 @@ describe('English UI', () => {
           .map((e) => `${e.tagName}.${e.className} ${e.scrollWidth}>${e.clientWidth}`)
       }));
       await screenshot(phone, `english-phone-${name}`);
-      expect(r, name).toEqual({ lang: 'en', page: 0, scrollers: [] });
+      expect(r, name).toEqual({ lang: 'en', page: 0, pickerWide: true, scrollers: [] });
     }
     await phone.close();
   }, 300_000);
