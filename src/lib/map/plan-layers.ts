@@ -65,11 +65,6 @@ export function streetHighlightLayer(communities: FeatureCollection): GeoJsonLay
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 
-/** Palette colour by index, wrapping (the version diff's minimap colours by sequence number). */
-export function gridColor(i: number): string {
-  return GRID_PALETTE[i % GRID_PALETTE.length];
-}
-
 /** Fill colour of a building from its feature-state `colour` (palette index); neutral before the state is set. */
 export function buildingColorByState(): ExpressionSpecification {
   const cases: (string | number)[] = [];
