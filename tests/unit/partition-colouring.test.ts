@@ -61,12 +61,17 @@ describe('CommunityPlan.gridColours', () => {
     expect(colourClashes(colours, pairs)).toEqual([]);
 
     // A building to a new grid: the new grid gets a colour unlike its neighbours; most grids keep theirs.
+    const before = plan.snapshot();
     const { code } = plan.move([data.buildings[1].properties.id], null);
     const after = plan.gridColours(K);
     expect(colourClashes(after, plan.gridNeighbours())).toEqual([]);
     expect(after.has(code)).toBe(true);
     const kept = [...colours].filter(([c, i]) => after.get(c) === i).length;
     expect(kept).toBeGreaterThanOrEqual(colours.size - 1);
+
+    // Colours are kept between edits (the panel and the map both ask): undo must recolour.
+    plan.restore(before);
+    expect(plan.gridColours(K).has(code)).toBe(false);
   });
 
   it('grids whose drawn outlines touch differ in colour, in every community of a street', () => {

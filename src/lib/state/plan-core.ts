@@ -240,6 +240,7 @@ export class CommunityPlan {
       touched.add(g);
     }
     this.editor.move(buildings, to);
+    this.coloursFor = 0;
     for (const g of touched) this.outlines.delete(g);
     return { touched: [...touched], code: newCode! };
   }
@@ -254,6 +255,7 @@ export class CommunityPlan {
     this.locked = new Set(s.locked);
     this.editor = new GridEditor(new Plan(this.problem, s.assign.slice()));
     this.outlines.clear();
+    this.coloursFor = 0;
   }
 
   /** Replaces the whole assignment (auto split, import), keeping code stability of `a`. */
@@ -412,11 +414,16 @@ export class CommunityPlan {
    * colour it had at the last call while that stays valid, so edits repaint few grids.
    */
   gridColours(k: number): Map<string, number> {
+    // The panel's rows and the map both ask after each edit: colour once per assignment.
+    if (this.coloursFor === k) return this.lastColours;
     const codes = this.liveSlots().map((g) => this.codes[g]).sort();
     this.lastColours = colourGraph(codes, this.gridNeighbours(), k, this.lastColours);
+    this.coloursFor = k;
     return this.lastColours;
   }
   private lastColours = new Map<string, number>();
+  /** Palette size `lastColours` was computed for with the current assignment; 0 once an edit made it stale. */
+  private coloursFor = 0;
 
   /** One label point per grid: the household-weighted centre of its buildings. */
   labelsGeoJSON(): FeatureCollection<Point, { code: string; seq: string; households: number }> {
