@@ -503,25 +503,16 @@ export class PlanState {
     this.importErrors = [];
     const workers: Record<string, string> = { ...this.workers };
     const chiefs: Record<string, string> = { ...this.chiefs };
-    try {
-      for (const f of (JSON.parse(text) as FeatureCollection).features) {
-        if (typeof f.properties?.worker === 'string') workers[f.properties.code] = f.properties.worker;
-        if (typeof f.properties?.chief === 'string') chiefs[f.properties.code] = f.properties.chief;
-      }
-    } catch {
-      /* already parsed above */
-    }
     const names = { ...core.names };
     const locked = new Set(core.locked);
-    try {
-      for (const f of (JSON.parse(text) as FeatureCollection).features) {
-        const code = String(f.properties?.code);
-        if (typeof f.properties?.name === 'string') names[code] = f.properties.name;
-        if (f.properties?.locked === true) locked.add(code);
-        else if (f.properties?.locked === false) locked.delete(code);
-      }
-    } catch {
-      /* already parsed above */
+    // A valid file (checked above) is a FeatureCollection: its grids' staff, names and locks come along.
+    for (const f of (JSON.parse(text) as FeatureCollection).features) {
+      const code = String(f.properties?.code);
+      if (typeof f.properties?.worker === 'string') workers[code] = f.properties.worker;
+      if (typeof f.properties?.chief === 'string') chiefs[code] = f.properties.chief;
+      if (typeof f.properties?.name === 'string') names[code] = f.properties.name;
+      if (f.properties?.locked === true) locked.add(code);
+      else if (f.properties?.locked === false) locked.delete(code);
     }
     this.workers = workers;
     this.chiefs = chiefs;
