@@ -3,7 +3,7 @@
  * downloaded browser. WebGL runs in software (SwiftShader). Playwright gives every launch a
  * fresh, empty profile directory.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { existsSync, mkdirSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -30,6 +30,17 @@ export async function launch(): Promise<Browser> {
       '--ignore-gpu-blocklist'
     ]
   });
+}
+
+/**
+ * A fresh Chromium and one page (1280×800 unless `options` say otherwise) whose uncaught errors
+ * are pushed to `errors`, so a test can assert that the page threw nothing.
+ */
+export async function openPage(errors: string[], options: BrowserContextOptions = {}): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launch();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return { browser, page };
 }
 
 export async function screenshot(page: Page, name: string): Promise<Buffer> {

@@ -10,7 +10,7 @@ import { openNodeDb } from '../../scripts/lib/node-db';
 import { INCIDENT_DAYS, compareSummary, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { en, type MessageKey } from '../../src/lib/i18n/messages';
-import { launch, screenshot, waitForMap } from './browser';
+import { openPage, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -22,11 +22,7 @@ const all: IncidentFilter = { categories: [...INCIDENT_CATEGORIES], statuses: [.
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
-beforeAll(async () => {
-  browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (e) => errors.push(e.message));
-});
+beforeAll(async () => ({ browser, page } = await openPage(errors, { viewport: { width: 1400, height: 900 } })));
 afterAll(async () => browser?.close());
 
 describe('English UI', () => {

@@ -14,7 +14,7 @@ import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parqu
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { legendBox, HEADER_PX, FOOTER_PX } from '../../src/lib/export/png';
 import { INCIDENT_RAMP } from '../../src/lib/map/legend';
-import { launch, pixelStats, screenshot, waitForMap } from './browser';
+import { openPage, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -22,11 +22,7 @@ let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-beforeAll(async () => {
-  browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('pageerror', (e) => errors.push(e.message));
-});
+beforeAll(async () => ({ browser, page } = await openPage(errors, { viewport: { width: 1400, height: 900 }, acceptDownloads: true })));
 afterAll(async () => browser?.close());
 
 const kpiText = (k: string) => page.locator(`.heatmap aside [data-kpi="${k}"] .value`).innerText();

@@ -9,7 +9,7 @@ import { DISTRICTS } from '../../src/lib/data/districts';
 import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { readFileSync } from 'node:fs';
 import { bbox } from '@turf/turf';
-import { launch, pixelStats, screenshot, waitForMap } from './browser';
+import { openPage, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -17,11 +17,7 @@ let browser: Browser;
 let page: Page;
 const errors: string[] = [];
 
-beforeAll(async () => {
-  browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => errors.push(e.message));
-});
+beforeAll(async () => ({ browser, page } = await openPage(errors)));
 afterAll(async () => browser?.close());
 
 const ticks = () => page.locator('[data-testid=timeline] g.axis .tick text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { DatasetIndex } from '../../src/lib/data/schema';
 import { COLORS, LAYER } from '../../src/lib/map/legend';
-import { hex, launch, pixelStats, screenshot, waitForMap } from './browser';
+import { hex, openPage, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const index = JSON.parse(readFileSync('static/data/index.json', 'utf8')) as DatasetIndex;
@@ -15,11 +15,7 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-beforeAll(async () => {
-  browser = await launch();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-});
+beforeAll(async () => ({ browser, page } = await openPage(consoleErrors)));
 afterAll(async () => browser?.close());
 
 async function mapShot(name: string) {
