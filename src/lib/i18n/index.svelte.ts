@@ -27,9 +27,19 @@ class I18n {
   /** A message with its {name} placeholders filled in. */
   f = (key: MessageKey, vars: Readonly<Record<string, string | number>>): string => this.t(key).replace(/\{(\w+)\}/g, (_, x: string) => String(vars[x]));
 
-  /** Numbers in the user's locale (zh-CN groups digits the same way, but keep it explicit). */
+  /** BCP 47 tag numbers are written in (zh-CN groups digits the same way as en-US, but keep it explicit). */
+  get numberTag(): string {
+    return this.locale === 'zh' ? 'zh-CN' : 'en-US';
+  }
+
+  /** BCP 47 tag dates and times are written in (en-GB: day before month, 24-hour clock). */
+  get dateTag(): string {
+    return this.locale === 'zh' ? 'zh-CN' : 'en-GB';
+  }
+
+  /** Numbers in the user's locale. */
   num = (n: number, digits = 0): string =>
-    new Intl.NumberFormat(this.locale === 'zh' ? 'zh-CN' : 'en-US', {
+    new Intl.NumberFormat(this.numberTag, {
       maximumFractionDigits: digits,
       minimumFractionDigits: digits
     }).format(n);
