@@ -4,39 +4,12 @@
  * compared; the rest show "—". Computed values come from the SYNTHETIC demo dataset.
  */
 import csv from '../../../data/published-figures.csv?raw';
+import { csvRows } from './csv';
 import type { DistrictCode, PublishedFigure, StationKind } from './schema';
 
-/** Parses CSV text (quoted fields, doubled quotes, CRLF or LF) into rows of strings. */
+/** Parses CSV text (quoted fields, doubled quotes, CRLF or LF) into rows of strings (blank lines dropped). */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((c) => c !== ''));
+  return csvRows(text).map((r) => r.cells);
 }
 
 export function parsePublished(text: string): PublishedFigure[] {
