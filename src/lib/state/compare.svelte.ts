@@ -183,7 +183,7 @@ class CompareState {
     if (!p) {
       p = Promise.all([districtCoverage(code, RIDER_KINDS), districtCoverage(code)])
         .then(([rest, all]) => {
-          this.coverage = { ...this.coverage, [code]: { rest: share(rest.total, 15), all: share(all.total, 15) } };
+          this.coverage = { ...this.coverage, [code]: { rest: share(rest, 15), all: share(all, 15) } };
         })
         .catch((e) => {
           this.coverageLoads.delete(code);

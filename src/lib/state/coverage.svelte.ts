@@ -73,13 +73,13 @@ function district(code: DistrictCode): Promise<DistrictInputs> {
 
 /**
  * /compare's coverage: households of the district within walking reach of its stations of the
- * given kinds (all when absent), per 5/10/15-minute band, and which roads were walked.
+ * given kinds (all when absent), per 5/10/15-minute band.
  */
 export async function districtCoverage(
   code: DistrictCode,
   kinds?: readonly StationKind[]
-): Promise<{ total: AreaCoverage; stations: number; roads: 'osm' | 'synthetic' | null }> {
-  const [inputs] = await Promise.all([district(code), stations.load(code)]);
+): Promise<AreaCoverage> {
+  await Promise.all([district(code), stations.load(code)]);
   const layer = stations.byDistrict[code];
   if (!layer) throw new Error(`stations.geojson (${code}) could not be loaded`);
   const points = layer.features
@@ -87,7 +87,7 @@ export async function districtCoverage(
     .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
   const r = await call({ type: 'coverage', key: code, stations: points });
   if (!r.ok) throw new Error(r.error);
-  return { total: r.result!.total, stations: points.length, roads: inputs.roads };
+  return r.result!.total;
 }
 
 class CoverageState {
