@@ -116,9 +116,10 @@ describe('planner hand tools', () => {
     for (let k = 0; k < 12; k++) {
       const { from, to, before } = await selectForMove(page, id);
       const timing = page.getByTestId('move-timing');
-      const prev = (await timing.count()) ? await timing.getAttribute('data-frame-ms') : null;
+      // Wait for this move's timing by its count: two moves can take the same (frame-quantised) time.
+      const prev = (await timing.count()) ? await timing.getAttribute('data-move') : null;
       await page.getByTestId('move').click();
-      await expect.poll(async () => (await page.getByTestId('move-timing').count()) && (await page.getByTestId('move-timing').getAttribute('data-frame-ms')) !== prev).toBe(true);
+      await expect.poll(async () => (await page.getByTestId('move-timing').count()) && (await page.getByTestId('move-timing').getAttribute('data-move')) !== prev).toBe(true);
       const after = await rows();
       expect(after[from]).toBe(before[from] - hh);
       expect(after[to]).toBe(before[to] + hh);

@@ -155,8 +155,11 @@ export class PlanState {
   /** Why the last hand edit was refused (cleared by the next edit that goes through). */
   refused = $state.raw<{ reason: EditRefused['reason']; grid: string } | null>(null);
   streetRun = $state.raw<StreetRun>({ status: 'idle', street: '', i: 0, n: 0, results: [] });
-  /** Last manual move: ms from the click to the panel updated (sync) and to the next frame (map drawn). */
-  lastMove = $state.raw<{ syncMs: number; frameMs: number } | null>(null);
+  /**
+   * Last manual move: ms from the click to the panel updated (sync) and to the next frame (map drawn);
+   * `n` counts the moves timed, so a reader can tell a new timing from an equal old one.
+   */
+  lastMove = $state.raw<{ n: number; syncMs: number; frameMs: number } | null>(null);
 
   private listeners = new Set<(c: PlanChange) => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
@@ -324,7 +327,7 @@ export class PlanState {
     if (!this.commit(code ? `→ ${code}` : '→ new', (core) => core.move(buildings, code), { kind: 'move', buildings })) return;
     void tick().then(() => {
       const syncMs = performance.now() - t0;
-      requestAnimationFrame(() => (this.lastMove = { syncMs, frameMs: performance.now() - t0 }));
+      requestAnimationFrame(() => (this.lastMove = { n: (this.lastMove?.n ?? 0) + 1, syncMs, frameMs: performance.now() - t0 }));
     });
   }
 
