@@ -74,7 +74,6 @@ function run<T>(store: string, mode: IDBTransactionMode, f: (s: IDBObjectStore) 
 
 export const savePlan = (p: SavedPlan): Promise<void> => run<unknown>(STORE, 'readwrite', (s) => s.put(p)).then(() => undefined);
 export const loadPlan = (community: string): Promise<SavedPlan | undefined> => run<SavedPlan | undefined>(STORE, 'readonly', (s) => s.get(community));
-export const deletePlan = (community: string): Promise<void> => run<unknown>(STORE, 'readwrite', (s) => s.delete(community)).then(() => undefined);
 
 export const saveVersion = (v: PlanVersion): Promise<void> => run<unknown>(VERSIONS, 'readwrite', (s) => s.put(v)).then(() => undefined);
 export const deleteVersion = (id: string): Promise<void> => run<unknown>(VERSIONS, 'readwrite', (s) => s.delete(id)).then(() => undefined);

@@ -37,12 +37,17 @@ class I18n {
     return this.locale === 'zh' ? 'zh-CN' : 'en-GB';
   }
 
-  /** Numbers in the user's locale. */
-  num = (n: number, digits = 0): string =>
-    new Intl.NumberFormat(this.numberTag, {
-      maximumFractionDigits: digits,
-      minimumFractionDigits: digits
-    }).format(n);
+  /** Numbers in the user's locale (formatters kept per locale and digits: tables call this thousands of times). */
+  num = (n: number, digits = 0): string => {
+    const key = `${this.numberTag}/${digits}`;
+    let fmt = this.formats.get(key);
+    if (!fmt) {
+      fmt = new Intl.NumberFormat(this.numberTag, { maximumFractionDigits: digits, minimumFractionDigits: digits });
+      this.formats.set(key, fmt);
+    }
+    return fmt.format(n);
+  };
+  private formats = new Map<string, Intl.NumberFormat>();
 }
 
 export const i18n = new I18n();
