@@ -3,6 +3,7 @@
  * on (Daoli 省报社社区), the grid table as the panel shows it, clicks on buildings of the map,
  * and a recorder of what a progress bar showed while a worker ran.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -25,6 +26,7 @@ export type W = { __gridatlasMap: MapHandle };
 type BuildingFeature = { properties: { id: string; community: string; households: number }; geometry: { coordinates: number[][][] } };
 /** The community's buildings from the built dataset. */
 export const buildings = (JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: BuildingFeature[] }).features.filter((f) => f.properties.community === CODE);
+assert(buildings.length > 0, `community ${CODE} has no buildings in static/data/230102/map/buildings.geojson: the dataset changed, pick another community`);
 
 /** Centre of a building's footprint (mean of its ring's vertices). */
 export function centre(id: string): LngLat {
