@@ -3,7 +3,8 @@
  * engine's GridEditor), the selection, undo/redo as a stack of snapshots, autosave to
  * IndexedDB and the automatic split in the partition worker. Big objects are `$state.raw` and
  * replaced, never deeply tracked; the map follows edits through `onChange` (feature-state), not
- * by rebuilding its sources.
+ * by rebuilding its sources. Each autosave is a revision of the community's plan: a tab whose plan
+ * is built on an older one is refused by the store and told so (see plan-sync).
  */
 import { tick } from 'svelte';
 import type { FeatureCollection } from 'geojson';
@@ -14,8 +15,9 @@ import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/erro
 import type { ImportError } from '$lib/data/import/errors';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
-import { loadPlan, savePlan, type SavedPlan } from '$lib/data/plan-store';
+import { loadPlan, savePlan, saveVersion, versionOf, type PlanRecord, type PlanVersion, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
 import { GRID_PALETTE } from '$lib/map/legend';
+import { conflictAfter, onLeave, openChannel, type Conflict, type SyncMessage } from './plan-sync';
 import { CommunityPlan, EditRefused, communityData, streetCommunities, partitionRequest, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
 
 /** Something the map must redraw: a few buildings, the whole plan, a zoom or the selection. */
@@ -144,7 +146,8 @@ export class PlanState {
 
   undoStack = $state.raw<Command[]>([]);
   redoStack = $state.raw<Command[]>([]);
-  save = $state<'idle' | 'saving' | 'saved' | 'error'>('idle');
+  /** 'conflict': the store refused the save, another tab saved a newer revision (see `conflict`). */
+  save = $state<'idle' | 'saving' | 'saved' | 'error' | 'conflict'>('idle');
   savedAt = $state<string | null>(null);
   restored = $state<string | null>(null);
   run = $state.raw<RunState>({ status: 'idle', startedAt: 0 });
@@ -161,8 +164,23 @@ export class PlanState {
    */
   lastMove = $state.raw<{ n: number; syncMs: number; frameMs: number } | null>(null);
 
+  /** Another tab changed the open community (or was refused because of this tab's plan). */
+  conflict = $state.raw<Conflict>(null);
+  /** What the planner did about a conflict: reloaded the newer plan, or kept this tab's as the named version `name` first. */
+  resolved = $state.raw<{ revision: number; kept?: string } | null>(null);
+  /** Bumped when the open community's named versions change elsewhere than in the versions panel (another tab, a kept plan). */
+  versionsChanged = $state(0);
+
   private listeners = new Set<(c: PlanChange) => void>();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The autosave revision that the next save builds on (see plan-store's savePlan). */
+  private revision = 0;
+  /** Edits scheduled for saving and the count of them saved: unsaved edits while they differ. */
+  private edits = 0;
+  private savedEdits = 0;
+  /** Bumped when a community is opened: what a save of the last one learns no longer applies. */
+  private session = 0;
+  private channel: { post(m: SyncMessage): void; close(): void } | null = null;
   private worker: Worker | null = null;
   private streetWorker: Worker | null = null;
 
@@ -248,6 +266,9 @@ export class PlanState {
   /** Opens a community's data (the district's, or the planner's own import) with its autosaved plan. */
   async openData(data: CommunityData): Promise<boolean> {
     this.cancelRun();
+    // The last community's pending edit is saved before it is left.
+    this.flush();
+    this.session++;
     this.error = null;
     let saved = null;
     try {
@@ -271,6 +292,10 @@ export class PlanState {
     this.workers = saved?.workers ?? {};
     this.chiefs = saved?.chiefs ?? {};
     this.restored = saved?.savedAt ?? null;
+    this.revision = saved?.revision ?? 0;
+    this.edits = this.savedEdits = 0;
+    this.conflict = null;
+    this.resolved = null;
     this.save = saved ? 'saved' : 'idle';
     this.savedAt = saved?.savedAt ?? null;
     this.undoStack = [];
@@ -285,6 +310,8 @@ export class PlanState {
 
   close() {
     this.cancelRun();
+    this.flush();
+    this.session++;
     this.core = null;
     this.selected = [];
   }
@@ -409,24 +436,123 @@ export class PlanState {
 
   private scheduleSave() {
     if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.edits++;
     this.save = 'saving';
     this.saveTimer = setTimeout(() => void this.saveNow(), 150);
   }
 
-  async saveNow(): Promise<void> {
+  /** Saves a pending edit at once: the page is being hidden or left, and the timer would not fire. */
+  flush() {
+    if (this.saveTimer) void this.saveNow();
+  }
+
+  /** The open plan as the store keeps it. */
+  private record(): PlanRecord | null {
     const core = this.core;
-    if (!core || !this.district) return;
-    try {
-      const savedAt = new Date().toISOString();
-      await savePlan({ community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), names: core.names, locked: [...core.locked], workers: this.workers, chiefs: this.chiefs, savedAt });
-      if (this.core === core) {
-        this.save = 'saved';
-        this.savedAt = savedAt;
+    if (!core || !this.district) return null;
+    return { community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), names: { ...core.names }, locked: [...core.locked], workers: { ...this.workers }, chiefs: { ...this.chiefs }, savedAt: new Date().toISOString() };
+  }
+
+  /**
+   * Saves the plan as the revision after `revision`. The write starts synchronously (the page may be
+   * closing); a refusal means another tab saved a newer revision: this tab's edits stay on screen,
+   * unsaved, until the planner picks what to do (`conflict`), and the other tabs are told.
+   */
+  saveNow(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const rec = this.record();
+    if (!rec) return Promise.resolve();
+    const { session, edits } = this;
+    const base = this.revision;
+    // The next save builds on this one: IndexedDB runs the two in order, and refuses the next if this one is refused.
+    this.revision = base + 1;
+    return savePlan(rec, base).then(
+      async (r) => {
+        this.channel?.post(r.ok ? { type: 'saved', community: rec.community, revision: r.revision } : { type: 'refused', community: rec.community });
+        if (this.session !== session) return;
+        if (r.ok) {
+          this.savedEdits = Math.max(this.savedEdits, edits);
+          if (this.edits === edits) this.save = 'saved';
+          this.savedAt = rec.savedAt;
+          return;
+        }
+        this.save = 'conflict';
+        const head = await loadPlan(rec.community).catch(() => undefined);
+        if (this.session === session) this.conflict = { kind: 'newer', revision: head?.revision ?? base };
+      },
+      (e: Error) => {
+        if (this.revision === base + 1) this.revision = base;
+        this.save = 'error';
+        this.error = `IndexedDB: ${e.message}`;
       }
+    );
+  }
+
+  private receive(m: SyncMessage) {
+    const code = this.core?.data.code;
+    if (m.type === 'versions' && m.community === code) this.versionsChanged++;
+    this.conflict = conflictAfter(this.conflict, code ? { community: code, revision: this.revision } : null, m);
+  }
+
+  /**
+   * Listens to the other tabs and saves a pending edit when the page is hidden or closed; while
+   * another tab's newer plan holds this tab's edits unsaved, leaving the page asks first. Returns the cleanup.
+   */
+  connect(): () => void {
+    const channel = openChannel((m) => this.receive(m));
+    this.channel = channel;
+    const offLeave = onLeave(() => this.flush());
+    const ask = (e: BeforeUnloadEvent) => {
+      if (this.conflict?.kind === 'newer' && this.edits !== this.savedEdits) e.preventDefault();
+    };
+    addEventListener('beforeunload', ask);
+    return () => {
+      offLeave();
+      removeEventListener('beforeunload', ask);
+      channel.close();
+      if (this.channel === channel) this.channel = null;
+    };
+  }
+
+  /** Opens the community's autosave again; this tab's unsaved edits are dropped. */
+  private async reopen(): Promise<boolean> {
+    const data = this.core?.data;
+    if (!data || !(await this.openData(data))) return false;
+    this.emit({ kind: 'all' });
+    return true;
+  }
+
+  /** Conflict, first way out: open the newer plan another tab saved, dropping this tab's unsaved edits. */
+  async takeNewer(): Promise<void> {
+    if (await this.reopen()) this.resolved = { revision: this.revision };
+  }
+
+  /** Saves the open plan as a named version (the other tabs' version lists are told). */
+  async saveVersion(name: string): Promise<PlanVersion | null> {
+    const rec = this.record();
+    if (!rec) return null;
+    const v = versionOf(rec, name);
+    await saveVersion(v);
+    this.channel?.post({ type: 'versions', community: rec.community });
+    return v;
+  }
+
+  /** Conflict, second way out: keep this tab's plan as the named version `name`, then open the newer autosave; both stay saved. */
+  async keepAsVersion(name: string): Promise<void> {
+    try {
+      if (!(await this.saveVersion(name))) return;
     } catch (e) {
-      this.save = 'error';
       this.error = `IndexedDB: ${(e as Error).message}`;
+      return;
     }
+    this.versionsChanged++;
+    if (await this.reopen()) this.resolved = { revision: this.revision, kept: name };
+  }
+
+  /** Closes the notice that another tab's edits were refused (this tab's plan is the saved one). */
+  dismissConflict() {
+    if (this.conflict?.kind === 'theirs') this.conflict = null;
   }
 
   /** The automatic split in the partition worker; its result is one undoable command. */
@@ -565,6 +691,8 @@ export class PlanState {
       return;
     }
     this.streetRun = { status: 'running', street, i: 0, n: comms.length, results: [] };
+    // The open community's pending edit first, so that its run starts from it.
+    this.flush();
     const saved = new Map<string, SavedPlan | undefined>();
     const requests: { community: string; request: PartitionRequest }[] = [];
     for (const c of comms) {
@@ -590,7 +718,8 @@ export class PlanState {
         }
         const s = saved.get(m.community);
         writes.push(
-          savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }).catch(
+          savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }, s?.revision ?? 0).then(
+            (r) => this.streetSaved(m.community, r),
             (err) => (this.error = `IndexedDB: ${(err as Error).message}`)
           )
         );
@@ -605,6 +734,24 @@ export class PlanState {
       this.streetRun = { ...this.streetRun, status: 'error', error: 'engine', errors: [engineError(e.message)] };
     };
     w.postMessage({ id: 1, type: 'street', requests });
+  }
+
+  /**
+   * A street run's result stored (or refused: the community was saved elsewhere since the run read
+   * it). The open community, without unsaved edits, shows the result; with some, it is now behind.
+   */
+  private streetSaved(community: string, r: SaveResult) {
+    if (!r.ok) {
+      const results = this.streetRun.results.map((x) =>
+        x.community === community ? { ...x, errors: [{ message: 'changed in another tab during the run: not saved', msg: emsg('partition.err.savedElsewhere') }] } : x
+      );
+      this.streetRun = { ...this.streetRun, results };
+      return;
+    }
+    this.channel?.post({ type: 'saved', community, revision: r.revision });
+    if (this.core?.data.code !== community) return;
+    if (this.edits === this.savedEdits) void this.reopen();
+    else this.conflict = { kind: 'newer', revision: r.revision };
   }
 
   private stopStreet(w: Worker) {

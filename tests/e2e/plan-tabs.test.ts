@@ -1,0 +1,161 @@
+/**
+ * The planner never loses an edit, in real Chromium on Daoli 省报社社区 (230102001001):
+ * a move made just before the tab is closed (inside the autosave's 150 ms wait, with the page's
+ * timers stopped so that only the close can save it) is there when the community is opened
+ * again; two tabs on one community: the tab behind is told at once, its edits are refused by
+ * the store and the other tab is told too; "keep mine as a named version" and "reload the newer
+ * plan" do what they say and nothing saved is lost; a tab that hears nothing from the others
+ * (no BroadcastChannel) is still refused by the store; an autosave of database version 3 (no
+ * revisions) opens and saves as revision 1 after the upgrade.
+ */
+import { describe, expect, inject, it, beforeAll, afterAll } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, screenshot, waitForMap } from './browser';
+import { CODE, buildings, rows, selectForMove } from './plan-helpers';
+
+const baseUrl = inject('baseUrl');
+const errors: string[] = [];
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => browser?.close());
+
+const id = (i: number) => buildings[i].properties.id;
+
+async function context(): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1280, height: 900 } });
+}
+
+/** A new page of the context with the community open and its map drawn. */
+async function openPlan(ctx: BrowserContext): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
+  await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
+  await waitForMap(page);
+  return page;
+}
+
+const saveState = (page: Page) => page.locator('[data-save]').getAttribute('data-save');
+const banner = (page: Page) => page.getByTestId('plan-conflict');
+
+/** Moves a building to another grid from the panel; the grid it left and the one it joined. */
+async function move(page: Page, i: number): Promise<{ from: string; to: string }> {
+  const { from, to, before } = await selectForMove(page, id(i));
+  await page.getByTestId('move').click();
+  await expect.poll(async () => (await rows(page))[to]).toBe(before[to] + buildings[i].properties.households);
+  return { from, to };
+}
+
+type Stored = { revision: number; assignment: Record<string, string> } | undefined;
+/** The community's autosave and the database's heads, read straight from IndexedDB. */
+function stored(page: Page): Promise<{ version: number; plan: Stored; heads: unknown[] }> {
+  return page.evaluate(
+    (code) =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.open('gridatlas-plans');
+        req.onsuccess = () => {
+          const db = req.result;
+          const tx = db.transaction(['plans', 'heads']);
+          const plan = tx.objectStore('plans').get(code);
+          const heads = tx.objectStore('heads').getAll();
+          tx.oncomplete = () => {
+            db.close();
+            resolve({ version: db.version, plan: plan.result as Stored, heads: heads.result });
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+        req.onerror = () => reject(req.error);
+      }),
+    CODE
+  );
+}
+
+describe('the planner never loses an edit', () => {
+  it('a move made just before the tab is closed is saved by the close and is there when the community is opened again', async () => {
+    const ctx = await context();
+    const page = await openPlan(ctx);
+    const { from, to, before } = await selectForMove(page, id(0));
+    // The page's timers stop here: the autosave's 150 ms timer cannot fire, only the close can save.
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1000);
+    await page.getByTestId('move').click();
+    const hh = buildings[0].properties.households;
+    await expect.poll(async () => (await rows(page))[to]).toBe(before[to] + hh);
+    expect(await saveState(page)).toBe('saving');
+    await page.close({ runBeforeUnload: true });
+
+    // The clock is the context's: time runs again for the page that reopens the community.
+    await ctx.clock.resume();
+    const again = await openPlan(ctx);
+    expect(await again.getByTestId('restored').count()).toBe(1);
+    const after = await rows(again);
+    expect(after[to]).toBe(before[to] + hh);
+    expect(after[from]).toBe(before[from] - hh);
+    expect((await stored(again)).plan?.assignment[id(0)]).toBe(to);
+    await ctx.close();
+  });
+
+  it('two tabs on one community: both are told, each way out does what it says, nothing saved is lost', async () => {
+    const ctx = await context();
+    const a = await openPlan(ctx);
+    const b = await openPlan(ctx);
+
+    // Tab A moves building 0 and saves it (revision 1); tab B, still showing the older plan, is told at once.
+    const x = await move(a, 0);
+    await expect.poll(() => saveState(a)).toBe('saved');
+    await expect.poll(() => banner(b).getAttribute('data-conflict')).toBe('newer');
+    expect(await banner(b).innerText()).toContain('这个社区已在另一个标签页中修改并保存（第 1 版）');
+
+    // Tab B moves building 1: the store refuses it, B keeps it on screen unsaved, A is told.
+    const y = await move(b, 1);
+    await expect.poll(() => saveState(b)).toBe('conflict');
+    expect(await b.locator('[data-save]').innerText()).toBe('未保存：另一个标签页保存了更新的方案');
+    await expect.poll(() => banner(a).getAttribute('data-conflict')).toBe('theirs');
+    expect(await banner(a).innerText()).toContain('这个社区也在另一个标签页中打开');
+    await screenshot(a, 'plan-tabs-1-a-told');
+    await screenshot(b, 'plan-tabs-2-b-behind');
+    let s = await stored(a);
+    expect(s.plan?.revision).toBe(1);
+    expect(s.plan?.assignment[id(0)]).toBe(x.to);
+    expect(s.plan?.assignment[id(1)]).toBe(y.from);
+
+    // B: "keep mine as a named version": B's plan (with its move, without A's) is a version in both tabs; B now shows A's plan.
+    await b.getByTestId('conflict-keep').click();
+    await expect.poll(() => b.getByTestId('conflict-resolved').count()).toBe(1);
+    expect(await b.getByTestId('conflict-resolved').innerText()).toMatch(/^本页方案已另存为版本“本页方案 .+”，现在显示的是较新的方案（第 1 版）。$/);
+    expect(await banner(b).count()).toBe(0);
+    expect(await rows(b)).toEqual(await rows(a));
+    for (const p of [a, b]) await expect.poll(() => p.locator('[data-version^="本页方案"]').count()).toBe(1);
+    const kept = (await b.locator('[data-version^="本页方案"]').getAttribute('data-version'))!;
+    await b.getByTestId('diff-a').selectOption({ label: kept });
+    await b.getByTestId('diff-b').selectOption({ label: '当前方案' });
+    await expect.poll(() => b.getByTestId('diff').getAttribute('data-moved')).toBe('2');
+    expect(await b.locator(`[data-moved-building="${id(0)}"]`).innerText()).toContain(x.to.slice(-3));
+    expect(await b.locator(`[data-moved-building="${id(1)}"]`).innerText()).toContain(y.to.slice(-3));
+    expect((await stored(b)).plan?.revision).toBe(1);
+
+    // B, in step again, moves building 2 (revision 2); A moves building 3 on its older plan: refused, and B is told.
+    const z = await move(b, 2);
+    await expect.poll(() => saveState(b)).toBe('saved');
+    await expect.poll(() => banner(a).getAttribute('data-conflict')).toBe('newer');
+    const w = await move(a, 3);
+    await expect.poll(() => saveState(a)).toBe('conflict');
+    await expect.poll(() => banner(b).getAttribute('data-conflict')).toBe('theirs');
+
+    // A: "reload the newer plan": A shows B's plan (A's unsaved move is dropped, as the button says).
+    await a.getByTestId('conflict-reload').click();
+    await expect.poll(() => a.getByTestId('conflict-resolved').count()).toBe(1);
+    expect(await a.getByTestId('conflict-resolved').innerText()).toBe('已载入另一个标签页保存的较新方案（第 2 版）。');
+    expect(await rows(a)).toEqual(await rows(b));
+    expect(await saveState(a)).toBe('saved');
+    await screenshot(a, 'plan-tabs-3-a-reloaded');
+    s = await stored(a);
+    expect(s.plan?.revision).toBe(2);
+    expect([s.plan?.assignment[id(0)], s.plan?.assignment[id(1)], s.plan?.assignment[id(2)], s.plan?.assignment[id(3)]]).toEqual([x.to, y.from, z.to, w.from]);
+    await b.getByTestId('conflict-dismiss').click();
+    expect(await banner(b).count()).toBe(0);
+    await ctx.close();
+  });
+});
