@@ -45,6 +45,7 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, FeatureCollection } from 'geojson';
 import { isCrs, type Crs } from '../src/lib/geo/crs';
+import { decodeText } from '../src/lib/data/text-decode';
 import { partitionGeoJSON, type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
 
 export interface Io {
@@ -81,9 +82,12 @@ function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, s
 
 function readJson(path: string, what: string): FeatureCollection {
   if (!existsSync(path)) throw new UsageError(`${what}: ${path} does not exist`);
+  // UTF-8 or GBK, as the planner's import reads it.
+  const text = decodeText(readFileSync(path), path);
+  if (!text.ok) throw new UsageError(`${path}: ${text.errors[0].message}`);
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    data = JSON.parse(text.value.text);
   } catch (e) {
     throw new UsageError(`${path}: not JSON (${(e as Error).message})`);
   }

@@ -23,6 +23,7 @@ import { osmToLayers } from '../../src/lib/data/import/osm';
 import { checkPbfFraming } from '../../src/lib/data/import/pbf';
 import { CRS_LABEL, prepareDistrict } from '../../src/lib/data/import/district';
 import { type ImportOutput, type InputFormat, type LayerInput, importLayers } from '../../src/lib/data/import/pipeline';
+import { decodeText } from '../../src/lib/data/text-decode';
 import { writeImport } from './write';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -104,8 +105,10 @@ function formatOf(file: string, bytes: Uint8Array): InputFormat {
 
 function readGeoJsonLayer(path: string): ImportResult<LayerInput> {
   const file = basename(path);
-  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  const r = parseFeatureCollection(text, file);
+  // UTF-8 or GBK, as the planner's import reads it.
+  const text = decodeText(readFileSync(path), file);
+  if (!text.ok) return text;
+  const r = parseFeatureCollection(text.value.text, file);
   return r.ok ? ok({ file, format: 'geojson', features: r.value }) : r;
 }
 

@@ -52,7 +52,8 @@ const BAD: [file: string, problems: number, expected: RegExp[]][] = [
   ['bad-coordinates.geojson', 4, [/bad-coordinates\.geojson: feature 1 \(id C-1\), field geometry: ring 0, position 1: coordinate \[null, 45\.75\]/]],
   ['outside-district.geojson', 1, [/outside-district\.geojson: feature 1 \(id O-1\), field geometry: centroid .* km outside the box of district 230102/]],
   ['gcj02-labelled-wgs84.geojson', 1, [/gcj02-labelled-wgs84\.geojson: field crs: coordinates look like GCJ-02 \(offset ≈ \d+ m\).*pass --crs gcj02/]],
-  ['not-a-pbf.osm.pbf', 1, [/not-a-pbf\.osm\.pbf: field pbf: not an OSM PBF file/]]
+  ['not-a-pbf.osm.pbf', 1, [/not-a-pbf\.osm\.pbf: field pbf: not an OSM PBF file/]],
+  ['self-intersecting.geojson', 1, [/self-intersecting\.geojson: feature 1 \(id S-1\), field geometry: ring 0 crosses itself/]]
 ];
 
 describe('bad inputs: exit 2, every problem on stderr, nothing written', () => {
@@ -113,6 +114,15 @@ describe('success replaces the output as a whole', () => {
     expect(readFileSync(join(out, 'buildings.parquet')).subarray(0, 4).toString()).toBe('PAR1');
     expect(readdirSync(join(tmp, 'existing'))).toEqual(['osm-230102']);
     expect(existsSync(join(out, 'map/roads.geojson'))).toBe(false); // no roads given
+  });
+
+  it('gbk-names.geojson (saved in GBK, no BOM): read as GB18030, Chinese names intact in the output', () => {
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(join(FIXTURES, 'gbk-names.geojson')))).toThrow();
+    const r = cli(['--osm', join(FIXTURES, 'gbk-names.geojson'), '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const names = JSON.parse(readFileSync(join(out, 'map/buildings.geojson'), 'utf8')).features.map((f: { properties: { name?: string } }) => f.properties.name);
+    expect(names.sort()).toEqual(['和平小区1号楼', '锦绣花园甲栋']);
   });
 });
 

@@ -24,7 +24,11 @@ import { pagePx, printLayout, scaleBar } from '$lib/plan/print';
 import { CommunityPlan, communityData, type DistrictLayers } from '$lib/state/plan-core';
 
 const FIX = 'tests/fixtures/import/planner/';
-const fx = (n: string) => ({ name: n, text: readFileSync(FIX + n, 'utf8') });
+/** A fixture as the worker gets it (bytes) and as text for the parsers. */
+const fx = (n: string) => {
+  const bytes = readFileSync(FIX + n);
+  return { name: n, bytes, text: bytes.toString('utf8') };
+};
 
 describe('own data import', () => {
   it('reads a GCJ-02 CSV with Chinese headers, converted to WGS-84', () => {

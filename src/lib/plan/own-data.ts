@@ -1,18 +1,21 @@
 /**
  * Reading the planner's own files into a community the planner opens like an embedded one:
- * buildings (CSV or GeoJSON) and an optional boundary, converted to WGS-84, checked all or
- * nothing. Pure: the import worker runs it; unit tests call it directly.
+ * buildings (CSV or GeoJSON) and an optional boundary, as bytes in UTF-8 or GBK (see
+ * text-decode), converted to WGS-84, checked all or nothing. Pure: the import worker runs it;
+ * unit tests call it directly.
  */
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { bbox } from '@turf/turf';
 import type { Crs } from '$lib/geo/crs';
-import type { ImportResult } from '$lib/data/import/errors';
-import { outsideBoundary, ownCommunityCode, parseBoundary, parseBuildings, type OwnBuildings } from '$lib/data/import/planner';
+import { ErrorCollector, type ImportResult, type Msg } from '$lib/data/import/errors';
+import { implausibleCommunity, outsideBoundary, ownCommunityCode, parseBoundary, parseBuildings, type OwnBuildings } from '$lib/data/import/planner';
+import { decodeText, type TextEncodingName } from '$lib/data/text-decode';
 import type { BuildingFeature, CommunityData } from '$lib/state/plan-core';
 
 export interface OwnFile {
   name: string;
-  text: string;
+  /** The file as read from disk; decoded in the worker. */
+  bytes: Uint8Array;
 }
 
 export interface OwnImportRequest {
@@ -27,20 +30,39 @@ export interface OwnImport {
   boundary: Feature<Polygon | MultiPolygon> | null;
   /** Households counted from footprints (no value in the file). */
   estimated: number;
+  /** The buildings file's text encoding. */
+  encoding: TextEncodingName;
+  /** Too big for one community (see implausibleCommunity): the planner must accept this before it opens. */
+  implausible: Msg | null;
 }
 
-/** Both files parsed and checked against each other; any error in either → no import. */
+/**
+ * Both files decoded, parsed and checked against each other; any error in either → no import.
+ * Errors come as the first MAX_LISTED_ERRORS and the counts of all.
+ */
 export function readOwnData(req: OwnImportRequest): ImportResult<OwnImport> {
-  const b = parseBuildings(req.buildings.text, req.buildings.name, req.crs);
-  const boundary = req.boundary ? parseBoundary(req.boundary.text, req.boundary.name, req.crs) : null;
-  const errors = [...(b.ok ? [] : b.errors), ...(boundary && !boundary.ok ? boundary.errors : [])];
-  if (!b.ok || (boundary && !boundary.ok)) return { ok: false, errors };
+  const text = decodeText(req.buildings.bytes, req.buildings.name);
+  const b = text.ok ? parseBuildings(text.value.text, req.buildings.name, req.crs) : text;
+  const boundaryText = req.boundary ? decodeText(req.boundary.bytes, req.boundary.name) : null;
+  const boundary = boundaryText?.ok ? parseBoundary(boundaryText.value.text, req.boundary!.name, req.crs) : boundaryText;
+  const errors = new ErrorCollector();
+  if (!b.ok) errors.addAll(b);
+  if (boundary && !boundary.ok) errors.addAll(boundary);
+  if (!b.ok || !text.ok || (boundary && !boundary.ok)) return errors.fail();
   const outline = boundary?.ok ? boundary.value : null;
-  if (outline) {
-    const outside = outsideBoundary(b.value, outline, req.buildings.name, req.boundary!.name);
-    if (outside.length) return { ok: false, errors: outside };
-  }
-  return { ok: true, value: { code: ownCommunityCode(b.value), buildings: b.value, boundary: outline, estimated: b.value.buildings.filter((x) => x.estimated).length } };
+  const inside = outline ? outsideBoundary(b.value, outline, req.buildings.name, req.boundary!.name) : b;
+  if (!inside.ok) return inside;
+  return {
+    ok: true,
+    value: {
+      code: ownCommunityCode(b.value),
+      buildings: b.value,
+      boundary: outline,
+      estimated: b.value.buildings.filter((x) => x.estimated).length,
+      encoding: text.value.encoding,
+      implausible: implausibleCommunity(b.value)
+    }
+  };
 }
 
 /** Without a boundary file: the buildings' box grown by ~50 m, so the map and the engine have an outline. */

@@ -37,7 +37,49 @@ export interface ImportError {
   line?: number;
 }
 
-export type ImportResult<T> = { ok: true; value: T } | { ok: false; errors: ImportError[] };
+/** How many errors a result lists in full; the rest are only counted (see ErrorCollector). */
+export const MAX_LISTED_ERRORS = 100;
+
+/** Every error found, by field, when a result lists only the first MAX_LISTED_ERRORS. */
+export interface ErrorCounts {
+  total: number;
+  byField: Record<string, number>;
+}
+
+export type ImportResult<T> = { ok: true; value: T } | { ok: false; errors: ImportError[]; counts?: ErrorCounts };
+
+/**
+ * Keeps the first `keep` errors and counts all of them: a file whose 700,000 rows are all bad
+ * must not build 700,000 messages, nor send them to the page that lists them.
+ */
+export class ErrorCollector {
+  readonly errors: ImportError[] = [];
+  readonly counts: ErrorCounts = { total: 0, byField: {} };
+  constructor(private readonly keep = MAX_LISTED_ERRORS) {}
+
+  /** Counts an error of `field`; `make` builds it only while fewer than `keep` are listed. */
+  add(field: string, make: () => ImportError): void {
+    this.counts.total++;
+    this.counts.byField[field] = (this.counts.byField[field] ?? 0) + 1;
+    if (this.errors.length < this.keep) this.errors.push(make());
+  }
+
+  /** Another failed result's errors, counted as that result counted them. */
+  addAll(r: { errors: readonly ImportError[]; counts?: ErrorCounts }): void {
+    if (!r.counts) return r.errors.forEach((e) => this.add(e.field, () => e));
+    this.counts.total += r.counts.total;
+    for (const [field, n] of Object.entries(r.counts.byField)) this.counts.byField[field] = (this.counts.byField[field] ?? 0) + n;
+    this.errors.push(...r.errors.slice(0, this.keep - this.errors.length));
+  }
+
+  get empty(): boolean {
+    return this.counts.total === 0;
+  }
+
+  fail<T = never>(): ImportResult<T> {
+    return { ok: false, errors: this.errors, counts: this.counts };
+  }
+}
 
 /** An error from a message: `message` is its English text. */
 export function importError(file: string, row: number | null, field: string, m: Msg, ref?: string): ImportError {

@@ -4,6 +4,7 @@
  */
 import type { Geometry } from 'geojson';
 import { MAX_HOUSEHOLDS_PER_BUILDING } from '../../geo/households';
+import { openRing, selfIntersects } from '../../geo/partition/planar';
 import { type ImportError, type ImportResult, type Msg, fail, importError, msg, ok, osmRef } from './errors';
 import { parseJsonText } from './json';
 
@@ -83,7 +84,8 @@ function featureId(f: Record<string, unknown>, props: Record<string, unknown>, r
 
 /**
  * Checks one geometry: present, of the expected kind, every position two finite numbers within
- * lon −180..180 / lat −90..90, polygon rings closed with ≥ 4 positions. Returns the problem, or null.
+ * lon −180..180 / lat −90..90, polygon rings closed with ≥ 4 positions and not crossing themselves.
+ * Returns the problem, or null.
  */
 export function geometryProblem(g: Geometry | null, kind: GeometryKind): Msg | null {
   if (!g) return msg('import.err.noGeometry');
@@ -116,6 +118,8 @@ export function geometryProblem(g: Geometry | null, kind: GeometryKind): Msg | n
         const a = ring[0] as number[];
         const b = ring[ring.length - 1] as number[];
         if (a[0] !== b[0] || a[1] !== b[1]) return msg('import.err.notClosed', { where });
+        // The grid engine's own test, so that what it would refuse is refused here, naming file and feature.
+        if (selfIntersects(openRing(ring as number[][]))) return msg('import.err.selfIntersects', { where });
       }
     }
   }

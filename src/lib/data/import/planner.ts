@@ -7,8 +7,8 @@
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
 import { toWgs84, toWgs84Geometry, type Crs } from '../../geo/crs';
 import { estimateHouseholds } from '../../geo/households';
-import { type ImportError, type ImportResult, type Msg, fail, importError, msg, ok } from './errors';
-import { explicitHouseholds, geometryProblem, parseFeatureCollection } from './geojson';
+import { type ImportError, type ImportResult, type Msg, ErrorCollector, fail, importError, msg, ok } from './errors';
+import { explicitHouseholds, geometryProblem, parseFeatureCollection, positionProblem } from './geojson';
 import { csvRows } from '../csv';
 
 /** Largest file the planner reads (the browser holds it in memory twice while parsing). */
@@ -17,6 +17,12 @@ export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 export const CHINA_BOX = [73, 18, 136, 54] as const;
 /** Side of the square footprint given to a building known only by a point (metres). */
 export const POINT_FOOTPRINT_M = 16;
+/**
+ * Beyond either count one file is not one community: communities (社区) have a few thousand
+ * households, the largest urban ones a few tens of thousands. Such a file (a whole street or
+ * city, or a households column in the wrong unit) opens only after the planner accepts a warning.
+ */
+export const PLAUSIBLE_COMMUNITY = { buildings: 5_000, households: 50_000 } as const;
 
 export interface OwnBuilding {
   id: string;
@@ -43,9 +49,8 @@ const COLUMNS = {
 
 const inChina = (lon: number, lat: number) => lon >= CHINA_BOX[0] && lon <= CHINA_BOX[2] && lat >= CHINA_BOX[1] && lat <= CHINA_BOX[3];
 
-/** Why a [lon, lat] cannot be a place in China, or null. */
+/** Why a [lon, lat] of finite numbers cannot be a place in China, or null. */
 export function placeProblem(lon: number, lat: number): Msg | null {
-  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return msg('import.err.placeNaN', { lon, lat });
   if (inChina(lon, lat)) return null;
   if (inChina(lat, lon)) return msg('import.err.placeSwapped', { lon, lat });
   return msg('import.err.placeOutside', { lon, lat });
@@ -69,6 +74,25 @@ export function squareAround([lon, lat]: Position): Polygon {
     [lon - dx, lat - dy]
   ].map((p) => p.map(r));
   return { type: 'Polygon', coordinates: [ring] };
+}
+
+/** A number in plain decimal notation (Number() would also take '', '0x1F' and 'Infinity'). */
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+/** Digits grouped by thousands, as spreadsheets write 1,200 households. */
+const THOUSANDS = /^\d{1,3}([,，]\d{3})+$/;
+
+/** A coordinate cell's number, or why it is none, quoting the cell. */
+function coordinateCell(text: string): { value: number } | { problem: Msg } {
+  if (DECIMAL.test(text)) return { value: Number(text) };
+  const found = JSON.stringify(text);
+  return { problem: msg(/^[-+]?\d+,\d+$/.test(text) ? 'import.err.decimalComma' : 'import.err.coordNotNumber', { found }) };
+}
+
+/** A households cell: a whole number, thousands separators allowed; a problem quotes the cell. */
+function householdsCell(text: string): { value?: number; problem?: Msg } {
+  if (THOUSANDS.test(text)) return explicitHouseholds(Number(text.replace(/[,，]/g, '')));
+  if (DECIMAL.test(text)) return explicitHouseholds(Number(text));
+  return { problem: msg(/^\d+,\d+$/.test(text) ? 'import.err.hhDecimalComma' : 'import.err.hhNotNumber', { found: JSON.stringify(text) }) };
 }
 
 function emptyOrTooBig(text: string, file: string): ImportError | null {
@@ -99,29 +123,48 @@ export function parseBuildingsCsv(text: string, file: string, crs: Crs): ImportR
   for (const k of ['lon', 'lat', 'households'] as const)
     if (col[k] < 0) missing.push(importError(file, null, k, msg('import.err.noColumn', { column: k, names: COLUMNS[k].join(', '), found: header.join(', ') })));
   if (missing.length) return fail(missing);
-  const errors: ImportError[] = [];
+  const errors = new ErrorCollector();
   const out: OwnBuilding[] = [];
   const seen = new Map<string, number>();
-  rows.slice(1).forEach(({ cells, line }, row) => {
-    const ref = `line ${line}`;
-    const err = (field: string, m: Msg) => errors.push({ ...importError(file, row, field, m, ref), line });
+  for (let row = 0; row < rows.length - 1; row++) {
+    const { cells, line } = rows[row + 1];
+    const err = (field: string, m: Msg) => errors.add(field, () => ({ ...importError(file, row, field, m, `line ${line}`), line }));
     const cell = (i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '');
-    const lon = Number(cell(col.lon));
-    const lat = Number(cell(col.lat));
-    if (cell(col.lon) === '' || cell(col.lat) === '') return err(cell(col.lon) === '' ? 'lon' : 'lat', msg('import.err.coordEmpty'));
-    const where = placeProblem(lon, lat);
-    if (where) return err(Number.isFinite(lon) ? 'lat' : 'lon', where);
+    if (cell(col.lon) === '' || cell(col.lat) === '') {
+      err(cell(col.lon) === '' ? 'lon' : 'lat', msg('import.err.coordEmpty'));
+      continue;
+    }
+    const lon = coordinateCell(cell(col.lon));
+    if ('problem' in lon) {
+      err('lon', lon.problem);
+      continue;
+    }
+    const lat = coordinateCell(cell(col.lat));
+    if ('problem' in lat) {
+      err('lat', lat.problem);
+      continue;
+    }
+    const where = placeProblem(lon.value, lat.value);
+    if (where) {
+      err('lat', where);
+      continue;
+    }
     const hhText = cell(col.households);
-    if (hhText === '') return err('households', msg('import.err.hhEmpty'));
-    const hh = explicitHouseholds(Number(hhText.replace(/[,，]/g, '')));
-    if (hh.problem || hh.value === undefined) return err('households', hh.problem ?? msg('import.err.hhNotNumber', { found: JSON.stringify(hhText) }));
+    const hh = hhText === '' ? { problem: msg('import.err.hhEmpty') } : householdsCell(hhText);
+    if (hh.problem || hh.value === undefined) {
+      err('households', hh.problem ?? msg('import.err.hhEmpty'));
+      continue;
+    }
     const id = cell(col.id) || `row-${line}`;
-    if (seen.has(id)) return err('id', msg('import.err.idUsedLine', { id, line: seen.get(id)! }));
+    if (seen.has(id)) {
+      err('id', msg('import.err.idUsedLine', { id, line: seen.get(id)! }));
+      continue;
+    }
     seen.set(id, line);
     const name = cell(col.name);
-    out.push({ id, ...(name ? { name } : {}), households: hh.value, estimated: false, geometry: squareAround(toWgs84([lon, lat], crs)) });
-  });
-  return errors.length ? fail(errors) : ok({ buildings: out, skipped: 0 });
+    out.push({ id, ...(name ? { name } : {}), households: hh.value, estimated: false, geometry: squareAround(toWgs84([lon.value, lat.value], crs)) });
+  }
+  return errors.empty ? ok({ buildings: out, skipped: 0 }) : errors.fail();
 }
 
 function firstPosition(g: Polygon | MultiPolygon): Position {
@@ -135,17 +178,17 @@ export function parseBuildingsGeoJSON(text: string, file: string, crs: Crs): Imp
   const parsed = parseFeatureCollection(text, file);
   if (!parsed.ok) return parsed;
   if (!parsed.value.length) return fail([importError(file, null, 'features', msg('import.err.noFeatures'))]);
-  const errors: ImportError[] = [];
+  const errors = new ErrorCollector();
   const out: OwnBuilding[] = [];
   const seen = new Map<string, number>();
   let skipped = 0;
   for (const f of parsed.value) {
     const row = f.row;
-    const err = (field: string, m: Msg) => errors.push(importError(file, row, field, m, f.ref));
+    const err = (field: string, m: Msg) => errors.add(field, () => importError(file, row, field, m, f.ref));
     let g = f.geometry;
     if (g?.type === 'Point') {
       const p = g.coordinates;
-      const where = Array.isArray(p) ? placeProblem(Number(p[0]), Number(p[1])) : msg('import.err.pointNoCoords');
+      const where = Array.isArray(p) ? (positionProblem(p) ?? placeProblem(p[0], p[1])) : msg('import.err.pointNoCoords');
       if (where) {
         err('geometry', where);
         continue;
@@ -189,8 +232,8 @@ export function parseBuildingsGeoJSON(text: string, file: string, crs: Crs): Imp
     const name = typeof f.tags['name'] === 'string' ? f.tags['name'] : typeof f.tags['名称'] === 'string' ? (f.tags['名称'] as string) : '';
     out.push({ id, ...(name ? { name } : {}), households, estimated: given.value === undefined, geometry });
   }
-  if (!errors.length && !out.length) errors.push(importError(file, null, 'households', msg('import.err.noResidential')));
-  return errors.length ? fail(errors) : ok({ buildings: out, skipped });
+  if (errors.empty && !out.length) return fail([importError(file, null, 'households', msg('import.err.noResidential'))]);
+  return errors.empty ? ok({ buildings: out, skipped }) : errors.fail();
 }
 
 /** Buildings from either format: by the file's extension, else by its first character. */
@@ -240,14 +283,21 @@ export function footprintCentre(g: Polygon | MultiPolygon): Position {
   return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
 }
 
-/** Buildings whose centre is outside the boundary: one error each (at most 50 listed, then a count). */
-export function outsideBoundary(b: OwnBuildings, boundary: Feature<Polygon | MultiPolygon>, file: string, boundaryFile: string): ImportError[] {
-  const outside = b.buildings.filter((x) => !insidePolygon(footprintCentre(x.geometry), boundary.geometry));
-  const errors: ImportError[] = outside
-    .slice(0, 50)
-    .map((x) => importError(file, null, 'geometry', msg('import.err.outside', { file: boundaryFile }), `id ${x.id}`));
-  if (outside.length > 50) errors.push(importError(file, null, 'geometry', msg('import.err.moreOutside', { n: outside.length - 50 })));
-  return errors;
+/** The buildings when every centre lies inside the boundary, else one error for each that does not. */
+export function outsideBoundary(b: OwnBuildings, boundary: Feature<Polygon | MultiPolygon>, file: string, boundaryFile: string): ImportResult<OwnBuildings> {
+  const errors = new ErrorCollector();
+  for (const x of b.buildings)
+    if (!insidePolygon(footprintCentre(x.geometry), boundary.geometry))
+      errors.add('geometry', () => importError(file, null, 'geometry', msg('import.err.outside', { file: boundaryFile }), `id ${x.id}`));
+  return errors.empty ? ok(b) : errors.fail();
+}
+
+/** The warning for a file too big to be one community (see PLAUSIBLE_COMMUNITY), or null. */
+export function implausibleCommunity(b: OwnBuildings): Msg | null {
+  const households = b.buildings.reduce((s, x) => s + x.households, 0);
+  if (b.buildings.length <= PLAUSIBLE_COMMUNITY.buildings && households <= PLAUSIBLE_COMMUNITY.households) return null;
+  const n = (v: number) => v.toLocaleString('en');
+  return msg('import.warn.implausible', { n: n(b.buildings.length), hh: n(households), maxN: n(PLAUSIBLE_COMMUNITY.buildings), maxHh: n(PLAUSIBLE_COMMUNITY.households) });
 }
 
 /** 12-digit code for an own-data community: 99 + a hash of the buildings (the same file opens the same plan again). */
