@@ -6,7 +6,7 @@
  * the store and the other tab is told too; "keep mine as a named version" and "reload the newer
  * plan" do what they say and nothing saved is lost; a tab that hears nothing from the others
  * (no BroadcastChannel) is still refused by the store; an autosave of database version 3 (no
- * revisions) opens and saves as revision 1 after the upgrade.
+ * revisions) opens and saves as revision 1 after the upgrade. No page throws.
  */
 import { describe, expect, inject, it, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -27,10 +27,11 @@ async function context(): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 900 } });
 }
 
-/** A new page of the context with the community open and its map drawn. */
-async function openPlan(ctx: BrowserContext): Promise<Page> {
+/** A new page of the context (`init` runs before the app's scripts) with the community open and its map drawn. */
+async function openPlan(ctx: BrowserContext, init?: () => void): Promise<Page> {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
+  if (init) await page.addInitScript(init);
   await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
   await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
   await waitForMap(page);
@@ -157,5 +158,75 @@ describe('the planner never loses an edit', () => {
     await b.getByTestId('conflict-dismiss').click();
     expect(await banner(b).count()).toBe(0);
     await ctx.close();
+  });
+
+  it('a tab that hears nothing from the others (no BroadcastChannel) is still refused by the store', async () => {
+    const ctx = await context();
+    const a = await openPlan(ctx);
+    const deaf = await openPlan(ctx, () => {
+      window.BroadcastChannel = class {
+        onmessage = null;
+        postMessage() {}
+        close() {}
+      } as unknown as typeof BroadcastChannel;
+    });
+    const x = await move(a, 0);
+    await expect.poll(() => saveState(a)).toBe('saved');
+    expect(await banner(deaf).count()).toBe(0);
+    const y = await move(deaf, 1);
+    await expect.poll(() => saveState(deaf)).toBe('conflict');
+    await expect.poll(() => banner(deaf).getAttribute('data-conflict')).toBe('newer');
+    expect(await banner(deaf).innerText()).toContain('（第 1 版）');
+    const s = await stored(a);
+    expect([s.plan?.revision, s.plan?.assignment[id(0)], s.plan?.assignment[id(1)]]).toEqual([1, x.to, y.from]);
+    await ctx.close();
+  });
+
+  it('an autosave of database version 3 (no revisions) opens after the upgrade, and its next save is revision 1', async () => {
+    const ctx = await context();
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${baseUrl}/`);
+    const gridOf = (i: number) => (buildings[i].properties as unknown as { grid: string }).grid;
+    const other = gridOf(buildings.findIndex((_, i) => gridOf(i) !== gridOf(0)));
+    const assignment = Object.fromEntries(buildings.map((b, i) => [b.properties.id, i === 0 ? other : gridOf(i)]));
+    await page.evaluate(
+      (rec) =>
+        new Promise<void>((resolve, reject) => {
+          const req = indexedDB.open('gridatlas-plans', 3);
+          req.onupgradeneeded = () => {
+            req.result.createObjectStore('plans', { keyPath: 'community' });
+            req.result.createObjectStore('versions', { keyPath: 'id' }).createIndex('community', 'community');
+            req.result.createObjectStore('own', { keyPath: 'code' });
+          };
+          req.onsuccess = () => {
+            const tx = req.result.transaction('plans', 'readwrite');
+            tx.objectStore('plans').put(rec);
+            tx.oncomplete = () => (req.result.close(), resolve());
+            tx.onerror = () => reject(tx.error);
+          };
+          req.onerror = () => reject(req.error);
+        }),
+      { community: CODE, district: '230102', min: 300, max: 500, assignment, workers: {}, names: {}, locked: [], chiefs: {}, savedAt: '2026-06-01T00:00:00.000Z' }
+    );
+    await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
+    await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
+    await waitForMap(page);
+    expect(await page.getByTestId('restored').count()).toBe(1);
+    const hh = (code: string) => buildings.filter((b) => assignment[b.properties.id] === code).reduce((t, b) => t + b.properties.households, 0);
+    expect((await rows(page))[other]).toBe(hh(other));
+    let s = await stored(page);
+    expect([s.version, s.plan?.revision, s.heads]).toEqual([4, 0, []]);
+
+    const y = await move(page, 1);
+    await expect.poll(() => saveState(page)).toBe('saved');
+    s = await stored(page);
+    expect([s.plan?.revision, s.plan?.assignment[id(0)], s.plan?.assignment[id(1)]]).toEqual([1, other, y.to]);
+    expect(s.heads).toEqual([{ community: CODE, revision: 1 }]);
+    await ctx.close();
+  });
+
+  it('threw nothing', () => {
+    expect(errors).toEqual([]);
   });
 });
