@@ -33,13 +33,41 @@ export async function launch(): Promise<Browser> {
 }
 
 /**
+ * Pushes to `errors` what a page must never do: throw, or break its Content-Security-Policy.
+ * Violations come from the document's `securitypolicyviolation` event (listening before any page
+ * script runs), from Chromium's console reports ("… violates the following Content Security
+ * Policy directive …") and from each worker's own event, which Chromium does not log: that
+ * listener goes in when Playwright reports the worker, so a violation at its very start can slip by.
+ */
+export async function watchErrors(page: Page, errors: string[]): Promise<void> {
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => void (m.text().includes('Content Security Policy') && errors.push(m.text())));
+  page.on('worker', (w) =>
+    w
+      .evaluate(() =>
+        self.addEventListener('securitypolicyviolation', (e) =>
+          console.error(`Content Security Policy: ${e.effectiveDirective} blocked ${e.blockedURI} in a worker`)
+        )
+      )
+      // A worker that already ended has nothing left to report.
+      .catch(() => undefined)
+  );
+  await page.exposeBinding('__cspViolation', (_source, v: string) => void errors.push(v));
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      (window as unknown as { __cspViolation(v: string): void }).__cspViolation(`CSP ${e.effectiveDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`)
+    )
+  );
+}
+
+/**
  * A fresh Chromium and one page (1280×800 unless `options` say otherwise) whose uncaught errors
- * are pushed to `errors`, so a test can assert that the page threw nothing.
+ * and CSP violations are pushed to `errors`, so a test can assert that the page did neither.
  */
 export async function openPage(errors: string[], options: BrowserContextOptions = {}): Promise<{ browser: Browser; page: Page }> {
   const browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
-  page.on('pageerror', (e) => errors.push(e.message));
+  await watchErrors(page, errors);
   return { browser, page };
 }
 
