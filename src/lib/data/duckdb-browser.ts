@@ -14,6 +14,7 @@ import ParquetWorker from '../../workers/parquet.worker?worker';
 import type { ParquetReply } from '../../workers/parquet.worker';
 import type { TableColumns, TableSource } from './queries';
 import type { DistrictCode, TableName } from './schema';
+import { LOCKDOWN_SQL } from './lockdown';
 import { tableUrl } from './paths';
 
 const BUNDLES: duckdb.DuckDBBundles = {
@@ -23,6 +24,15 @@ const BUNDLES: duckdb.DuckDBBundles = {
 
 /** An Arrow table as DuckDB-wasm returns it. */
 export type ArrowTable = Awaited<ReturnType<duckdb.AsyncDuckDBConnection['query']>>;
+
+/** Arrow rows as plain objects; BIGINT becomes number. */
+export function plainRows<T>(t: ArrowTable): T[] {
+  return t.toArray().map((r) => {
+    const o = r.toJSON() as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (typeof o[k] === 'bigint') o[k] = Number(o[k]);
+    return o as T;
+  });
+}
 
 export interface BrowserDb {
   query(sql: string): Promise<ArrowTable>;
@@ -40,7 +50,8 @@ export function openDb(dataRoot: string): Promise<BrowserDb> {
   return opened;
 }
 
-function decoder() {
+/** A Parquet decoding worker: `decode(url, columns)` resolves to an Arrow IPC stream. */
+export function parquetDecoder() {
   const worker = new ParquetWorker();
   const pending = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
   let next = 0;
@@ -51,22 +62,39 @@ function decoder() {
     if (e.data.ok) p.resolve(e.data.ipc);
     else p.reject(new Error(e.data.error));
   };
-  return (url: string, columns: string[]) =>
-    new Promise<Uint8Array>((resolve, reject) => {
-      const id = next++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, url, columns });
-    });
+  return {
+    decode: (url: string, columns: string[]) =>
+      new Promise<Uint8Array>((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, url, columns });
+      }),
+    terminate() {
+      worker.terminate();
+      for (const p of pending.values()) p.reject(new Error('cancelled'));
+      pending.clear();
+    }
+  };
+}
+
+/** A new DuckDB-wasm instance in a worker of its own, with one connection, locked down (lockdown.ts). */
+export async function newLockedDb(): Promise<{ db: duckdb.AsyncDuckDB; conn: duckdb.AsyncDuckDBConnection }> {
+  const bundle = await duckdb.selectBundle(BUNDLES);
+  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker(bundle.mainWorker!));
+  try {
+    await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
+    const conn = await db.connect();
+    await conn.query(LOCKDOWN_SQL);
+    return { db, conn };
+  } catch (e) {
+    await db.terminate();
+    throw e;
+  }
 }
 
 async function start(dataRoot: string): Promise<BrowserDb> {
-  const bundle = await duckdb.selectBundle(BUNDLES);
-  const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), new Worker(bundle.mainWorker!));
-  await db.instantiate(bundle.mainModule, bundle.pthreadWorker);
-  const conn = await db.connect();
-  // Nothing may be fetched from DuckDB's extension repository: the app works offline.
-  await conn.query('SET autoinstall_known_extensions = false; SET autoload_known_extensions = false;');
-  const decode = decoder();
+  const { conn } = await newLockedDb();
+  const { decode } = parquetDecoder();
   /** Per table: the columns it has (or will have once `ready` settles); loads of one table are chained. */
   const tables = new Map<string, { columns: string[]; ready: Promise<void> }>();
   const name = (table: TableName, district: DistrictCode) => `${table}_${district}`;

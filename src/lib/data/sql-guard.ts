@@ -1,10 +1,11 @@
 /**
- * The read-only guard of the SQL console: accepts exactly one SELECT / WITH / DESCRIBE / SHOW /
- * SUMMARIZE / EXPLAIN statement and returns the text to send, wrapped so that DuckDB's own parser
- * must read it as a query (a subquery cannot hold DDL or writes). Strings, quoted identifiers and
- * comments are skipped when looking for statement separators and keywords.
+ * The SQL console's early, friendly check: exactly one SELECT / WITH / FROM / VALUES / DESCRIBE /
+ * SHOW / SUMMARIZE / PIVOT statement, so a typo gets a message in the UI's language before
+ * DuckDB sees it. It is not what keeps the console read-only (console-db.ts is: DuckDB's own
+ * settings and transactions), and tests run the console with it switched off. Strings, quoted
+ * identifiers and comments are skipped when looking for statement separators and keywords.
  */
-export const ALLOWED = ['SELECT', 'WITH', 'DESCRIBE', 'SHOW', 'SUMMARIZE', 'EXPLAIN'] as const;
+export const ALLOWED = ['SELECT', 'WITH', 'FROM', 'VALUES', 'DESCRIBE', 'SHOW', 'SUMMARIZE', 'PIVOT', 'UNPIVOT'] as const;
 export type AllowedKind = (typeof ALLOWED)[number];
 
 export type GuardError =
@@ -13,10 +14,7 @@ export type GuardError =
   | { reason: 'not_read_only'; keyword: string }
   | { reason: 'unterminated'; what: 'string' | 'identifier' | 'comment' };
 
-export type GuardResult = { ok: true; kind: AllowedKind; sql: string; statement: string } | ({ ok: false } & GuardError);
-
-/** Rows the console fetches at most (one more tells that the result was cut). */
-export const CONSOLE_ROW_LIMIT = 1000;
+export type GuardResult = { ok: true; kind: AllowedKind; statement: string } | ({ ok: false } & GuardError);
 
 /** Splits SQL into statements at top-level semicolons; returns them trimmed, without comments. */
 export function splitStatements(sql: string): { statements: string[] } | { unterminated: 'string' | 'identifier' | 'comment' } {
@@ -75,26 +73,15 @@ export function splitStatements(sql: string): { statements: string[] } | { unter
   return { statements: out.filter((s) => s.length > 0) };
 }
 
-/** Checks console SQL; on success `sql` is what to run. */
-export function guardSql(input: string, limit = CONSOLE_ROW_LIMIT): GuardResult {
+/** Checks console SQL; on success `statement` is the one statement, without comments around it. */
+export function guardSql(input: string): GuardResult {
   const split = splitStatements(input);
   if ('unterminated' in split) return { ok: false, reason: 'unterminated', what: split.unterminated };
   const { statements } = split;
   if (statements.length === 0) return { ok: false, reason: 'empty' };
   if (statements.length > 1) return { ok: false, reason: 'multiple', count: statements.length };
   const statement = statements[0];
-  const words = statement.replace(/^\(+/, '').split(/[\s(]+/).filter(Boolean);
-  const first = (words[0] ?? '').toUpperCase();
+  const first = (statement.replace(/^\(+/, '').split(/[\s(]+/)[0] ?? '').toUpperCase();
   if (!(ALLOWED as readonly string[]).includes(first)) return { ok: false, reason: 'not_read_only', keyword: first };
-  const kind = first as AllowedKind;
-  if (kind === 'EXPLAIN') {
-    // EXPLAIN ANALYZE executes its statement: only a query may follow.
-    let k = 1;
-    if ((words[k] ?? '').toUpperCase() === 'ANALYZE') k++;
-    const next = (words[k] ?? '').toUpperCase();
-    if (next !== 'SELECT' && next !== 'WITH') return { ok: false, reason: 'not_read_only', keyword: `EXPLAIN ${next}`.trim() };
-    return { ok: true, kind, sql: statement, statement };
-  }
-  const n = Math.max(1, Math.trunc(limit)) + 1;
-  return { ok: true, kind, sql: `SELECT * FROM (${statement}\n) AS console_query LIMIT ${n}`, statement };
+  return { ok: true, kind: first as AllowedKind, statement };
 }

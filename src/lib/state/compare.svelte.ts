@@ -5,7 +5,7 @@
 import { replaceState } from '$app/navigation';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES, isDistrictCode } from '$lib/data/districts';
-import { openDb, type ArrowTable, type BrowserDb } from '$lib/data/duckdb-browser';
+import { openDb, plainRows, type BrowserDb } from '$lib/data/duckdb-browser';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { ComputedCounts } from '$lib/data/published';
 import { COMPARE_COLUMNS, COMPARE_QUERIES, type CompareQueryName } from '$lib/data/queries';
@@ -68,15 +68,6 @@ export function toggleSelection(current: readonly DistrictCode[], code: District
     on.delete(code);
   } else on.add(code);
   return DISTRICT_CODES.filter((c) => on.has(c));
-}
-
-/** Arrow rows as plain objects; BIGINT becomes number. */
-export function plainRows<T>(t: ArrowTable): T[] {
-  return t.toArray().map((r) => {
-    const o = r.toJSON() as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (typeof o[k] === 'bigint') o[k] = Number(o[k]);
-    return o as T;
-  });
 }
 
 export function computedCounts(f: DistrictFigures): ComputedCounts {

@@ -1,30 +1,35 @@
 /**
- * The analysts' SQL console on /compare: one read-only statement (see sql-guard.ts) run by the
- * page's DuckDB-wasm over the chosen districts' tables; results as rows for a table, a chart
- * and CSV export; errors as a message that says what failed.
+ * The analysts' SQL console on /compare: one statement run read-only in the console's own
+ * DuckDB-wasm instance (console-db.ts) over the chosen districts' tables; results capped in
+ * rows and characters, as rows for a table, a chart and CSV export; a Cancel that stops the
+ * query by ending the instance; errors as a message that says what failed.
  */
-import type { BrowserDb } from '$lib/data/duckdb-browser';
-import { CONSOLE_ROW_LIMIT, guardSql, type GuardError } from '$lib/data/sql-guard';
+import { ConsoleDb } from '$lib/data/console-db';
+import { CONSOLE_ROW_LIMIT, CONSOLE_TABLES } from '$lib/data/console-sql';
 import { PARQUET_COLUMNS } from '$lib/data/columns';
-import type { TableColumns } from '$lib/data/queries';
-import type { DistrictCode, TableName } from '$lib/data/schema';
-import { plainRows } from './compare.svelte';
+import { guardSql, type GuardError } from '$lib/data/sql-guard';
+import type { DistrictCode } from '$lib/data/schema';
+import { dataset } from './dataset.svelte';
 
 export interface ConsoleResult {
   columns: string[];
   rows: Record<string, unknown>[];
   /** More rows existed than CONSOLE_ROW_LIMIT. */
   truncated: boolean;
+  /** Cells cut to `cap` characters. */
+  cut: number;
+  cap: number;
   ms: number;
 }
 
-export type ConsoleError = { kind: 'guard'; error: GuardError } | { kind: 'duckdb'; message: string };
+export type ConsoleError = { kind: 'guard'; error: GuardError } | { kind: 'duckdb'; message: string } | { kind: 'cancelled' };
 
-/** The console's tables (what the comparison loads: no buildings), with their columns. */
-export const CONSOLE_TABLES = ['communities', 'grids', 'compounds', 'stations', 'incidents'] as const satisfies readonly TableName[];
-
-/** Every column of the console's tables: the comparison loads only what its queries read, the console loads the rest on first use. */
-export const CONSOLE_COLUMNS = Object.fromEntries(CONSOLE_TABLES.map((t) => [t, PARQUET_COLUMNS[t].map((c) => c.name)])) as TableColumns;
+/**
+ * Browser tests set this global to run statements without the friendly text guard, proving
+ * that the sandbox alone keeps the console harmless. It weakens nothing: the guard is not the
+ * protection.
+ */
+const GUARD_OFF_FLAG = '__GRIDATLAS_TEST_SQL_GUARD_OFF';
 
 export function consoleSchema(districts: readonly DistrictCode[]) {
   return districts.flatMap((d) =>
@@ -51,35 +56,69 @@ class ConsoleState {
   running = $state(false);
   result = $state.raw<ConsoleResult | null>(null);
   error = $state.raw<ConsoleError | null>(null);
+  /** Runs ended so far (answered, refused, failed or cancelled): tests wait on it. */
+  ended = $state(0);
+  private db: ConsoleDb | null = null;
+  /** Bumped by cancel: the answer of a run started before it is dropped. */
+  private generation = 0;
 
-  async run(db: BrowserDb, districts: readonly DistrictCode[]): Promise<void> {
-    const g = guardSql(this.sql, CONSOLE_ROW_LIMIT);
-    if (!g.ok) {
-      const { ok: _ok, ...error } = g;
-      this.error = { kind: 'guard', error };
-      this.result = null;
-      return;
+  async run(districts: readonly DistrictCode[]): Promise<void> {
+    let statement = this.sql;
+    if (!(globalThis as Record<string, unknown>)[GUARD_OFF_FLAG]) {
+      const g = guardSql(this.sql);
+      if (!g.ok) {
+        const { ok: _ok, ...error } = g;
+        this.error = { kind: 'guard', error };
+        this.result = null;
+        this.ended++;
+        return;
+      }
+      statement = g.statement;
     }
+    const gen = ++this.generation;
     this.running = true;
     this.error = null;
     try {
-      await Promise.all(districts.map((d) => db.use(CONSOLE_COLUMNS, d)));
+      this.db ??= new ConsoleDb(dataset.root);
+      await this.db.use(districts);
       const t0 = performance.now();
-      const table = await db.query(g.sql);
-      const ms = performance.now() - t0;
-      const rows = plainRows<Record<string, unknown>>(table);
+      const r = await this.db.run(statement);
+      if (gen !== this.generation) return;
       this.result = {
-        columns: table.schema.fields.map((f) => f.name),
-        rows: rows.slice(0, CONSOLE_ROW_LIMIT),
-        truncated: rows.length > CONSOLE_ROW_LIMIT,
-        ms
+        columns: r.columns,
+        rows: r.rows.slice(0, CONSOLE_ROW_LIMIT),
+        truncated: r.rows.length > CONSOLE_ROW_LIMIT,
+        cut: r.cut,
+        cap: r.cap,
+        ms: performance.now() - t0
       };
     } catch (e) {
+      if (gen !== this.generation) return;
       this.result = null;
       this.error = { kind: 'duckdb', message: e instanceof Error ? e.message : String(e) };
     } finally {
-      this.running = false;
+      if (gen === this.generation) {
+        this.running = false;
+        this.ended++;
+      }
     }
+  }
+
+  /** Stops the running query for real: its DuckDB instance (a worker) is terminated. */
+  cancel(): void {
+    if (!this.running) return;
+    this.dispose();
+    this.result = null;
+    this.error = { kind: 'cancelled' };
+    this.ended++;
+  }
+
+  /** Ends the console's instance (leaving the page); the next run starts a new one. */
+  dispose(): void {
+    this.generation++;
+    this.running = false;
+    this.db?.terminate();
+    this.db = null;
   }
 }
 
