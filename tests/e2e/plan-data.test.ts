@@ -10,7 +10,9 @@
  * version survives the upgrade to the versions store.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { parquetReadObjects } from 'hyparquet';
 import { pixelStats, screenshot, waitForMap, SCREENSHOTS } from './browser';
@@ -267,9 +269,13 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'malformed.geojson');
     await page.getByTestId('own-run').click();
     await expect.poll(() => errs.innerText()).toMatch(/malformed\.geojson · 字段 json：JSON 语法错误：第 \d+ 行第 \d+ 列/);
-    await page.getByTestId('own-buildings').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.alloc(21 * 1024 * 1024, 'a') });
+    // From a file on disk: Chromium reads it by path, where a 21 MB buffer crosses the DevTools protocol (over a minute on a busy machine).
+    const big = join(mkdtempSync(join(tmpdir(), 'gridatlas-plan-data-')), 'big.csv');
+    writeFileSync(big, Buffer.alloc(21 * 1024 * 1024, 'a'));
+    await page.getByTestId('own-buildings').setInputFiles(big);
     await page.getByTestId('own-run').click();
     await expect.poll(() => errs.innerText()).toContain('big.csv：文件大小 21.0 MB，超过 20 MB 的上限');
+    rmSync(dirname(big), { recursive: true });
     expect(await rows()).toEqual(planBefore);
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'bad-rows.csv');
     await page.getByTestId('own-run').click();
