@@ -5,7 +5,8 @@
  * again; two tabs on one community: the tab behind is told at once, its edits are refused by
  * the store and the other tab is told too; "keep mine as a named version" and "reload the newer
  * plan" do what they say and nothing saved is lost; a tab that hears nothing from the others
- * (no BroadcastChannel) is still refused by the store; an autosave of database version 3 (no
+ * (no BroadcastChannel) is still refused by the store, and closing it keeps its refused edits as
+ * a named version; an autosave of database version 3 (no
  * revisions) opens and saves as revision 1 after the upgrade. No page throws.
  */
 import { describe, expect, inject, it, beforeAll, afterAll } from 'vitest';
@@ -160,7 +161,7 @@ describe('the planner never loses an edit', () => {
     await ctx.close();
   });
 
-  it('a tab that hears nothing from the others (no BroadcastChannel) is still refused by the store', async () => {
+  it('a tab that hears nothing from the others (no BroadcastChannel) is still refused by the store, and its refused edits are kept as a version when it is closed', async () => {
     const ctx = await context();
     const a = await openPlan(ctx);
     const deaf = await openPlan(ctx, () => {
@@ -179,6 +180,16 @@ describe('the planner never loses an edit', () => {
     expect(await banner(deaf).innerText()).toContain('（第 1 版）');
     const s = await stored(a);
     expect([s.plan?.revision, s.plan?.assignment[id(0)], s.plan?.assignment[id(1)]]).toEqual([1, x.to, y.from]);
+
+    // Closing the tab keeps its refused plan (building 1 moved, building 0 where it was) as a named version.
+    await deaf.close({ runBeforeUnload: true });
+    const c = await openPlan(ctx);
+    await expect.poll(() => c.locator('[data-version^="本页方案"]').count()).toBe(1);
+    await c.getByTestId('diff-a').selectOption({ label: (await c.locator('[data-version^="本页方案"]').getAttribute('data-version'))! });
+    await c.getByTestId('diff-b').selectOption({ label: '当前方案' });
+    await expect.poll(() => c.getByTestId('diff').getAttribute('data-moved')).toBe('2');
+    expect(await c.locator(`[data-moved-building="${id(0)}"]`).innerText()).toContain(x.to.slice(-3));
+    expect(await c.locator(`[data-moved-building="${id(1)}"]`).innerText()).toContain(y.from.slice(-3));
     await ctx.close();
   });
 

@@ -40,17 +40,18 @@ export function openChannel(receive: (m: SyncMessage) => void): { post(m: SyncMe
 }
 
 /**
- * Calls `f` when the page is hidden (a phone may then kill it without another event) or left
- * (`pagehide`: closed, reloaded, navigated away). Returns the cleanup.
+ * Calls `f(false)` when the page is hidden (a phone may then kill it without another event) and
+ * `f(true)` when it is left (`pagehide`: closed, reloaded, navigated away). Returns the cleanup.
  */
-export function onLeave(f: () => void): () => void {
+export function onLeave(f: (left: boolean) => void): () => void {
   const hidden = () => {
-    if (document.visibilityState === 'hidden') f();
+    if (document.visibilityState === 'hidden') f(false);
   };
-  addEventListener('pagehide', f);
+  const left = () => f(true);
+  addEventListener('pagehide', left);
   document.addEventListener('visibilitychange', hidden);
   return () => {
-    removeEventListener('pagehide', f);
+    removeEventListener('pagehide', left);
     document.removeEventListener('visibilitychange', hidden);
   };
 }

@@ -17,6 +17,7 @@ import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
 import { loadPlan, savePlan, saveVersion, versionOf, type PlanRecord, type PlanVersion, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
 import { GRID_PALETTE } from '$lib/map/legend';
+import { i18n } from '$lib/i18n/index.svelte';
 import { conflictAfter, onLeave, openChannel, type Conflict, type SyncMessage } from './plan-sync';
 import { CommunityPlan, EditRefused, communityData, streetCommunities, partitionRequest, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
 
@@ -459,8 +460,7 @@ export class PlanState {
    * unsaved, until the planner picks what to do (`conflict`), and the other tabs are told.
    */
   saveNow(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
+    this.dropPending();
     const rec = this.record();
     if (!rec) return Promise.resolve();
     const { session, edits } = this;
@@ -496,28 +496,35 @@ export class PlanState {
   }
 
   /**
-   * Listens to the other tabs and saves a pending edit when the page is hidden or closed; while
-   * another tab's newer plan holds this tab's edits unsaved, leaving the page asks first. Returns the cleanup.
+   * Listens to the other tabs and saves a pending edit when the page is hidden or left. Edits that
+   * another tab's newer plan holds unsaved are kept as a named version when the page is left
+   * (they cannot be the autosave, and the planner has not chosen). Returns the cleanup.
    */
   connect(): () => void {
     const channel = openChannel((m) => this.receive(m));
     this.channel = channel;
-    const offLeave = onLeave(() => this.flush());
-    const ask = (e: BeforeUnloadEvent) => {
-      if (this.conflict?.kind === 'newer' && this.edits !== this.savedEdits) e.preventDefault();
-    };
-    addEventListener('beforeunload', ask);
+    const offLeave = onLeave((left) => {
+      if (left && this.conflict?.kind === 'newer' && this.edits !== this.savedEdits) {
+        this.dropPending();
+        void this.saveVersion(keptName()).catch(() => undefined);
+      } else this.flush();
+    });
     return () => {
       offLeave();
-      removeEventListener('beforeunload', ask);
       channel.close();
       if (this.channel === channel) this.channel = null;
     };
   }
 
+  private dropPending() {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+  }
+
   /** Opens the community's autosave again; this tab's unsaved edits are dropped. */
   private async reopen(): Promise<boolean> {
     const data = this.core?.data;
+    this.dropPending();
     if (!data || !(await this.openData(data))) return false;
     this.emit({ kind: 'all' });
     return true;
@@ -538,8 +545,9 @@ export class PlanState {
     return v;
   }
 
-  /** Conflict, second way out: keep this tab's plan as the named version `name`, then open the newer autosave; both stay saved. */
-  async keepAsVersion(name: string): Promise<void> {
+  /** Conflict, second way out: keep this tab's plan as a named version, then open the newer autosave; both stay saved. */
+  async keepAsVersion(): Promise<void> {
+    const name = keptName();
     try {
       if (!(await this.saveVersion(name))) return;
     } catch (e) {
@@ -765,5 +773,8 @@ export class PlanState {
     if (this.streetRun.status === 'running') this.streetRun = { ...this.streetRun, status: 'cancelled', community: undefined, phase: undefined, fraction: undefined };
   }
 }
+
+/** The name of a version that keeps a tab's plan when another tab's newer one is the autosave. */
+const keptName = () => i18n.f('plan.sync.keptName', { when: new Date().toLocaleString(i18n.dateTag) });
 
 export const plan = new PlanState();
