@@ -13,7 +13,7 @@ import { coverage, coverageBuildings, coverageContext, share, type BuildingLayer
 import { decodeRoads, type RiderRoads } from '../../src/lib/geo/nearest-data';
 import { RIDER_KINDS } from '../../src/lib/map/legend';
 import { openNodeDb } from '../../scripts/lib/node-db';
-import { launch, pixelStats, screenshot } from './browser';
+import { launch, pixelStats, screenshot, watchErrors } from './browser';
 
 const baseUrl = inject('baseUrl');
 const DISTRICTS: DistrictCode[] = ['230102', '370881'];
@@ -40,7 +40,7 @@ beforeAll(async () => {
   browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await watchErrors(page, pageErrors);
 });
 afterAll(async () => browser?.close());
 

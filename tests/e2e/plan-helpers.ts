@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch } from './browser';
+import { launch, watchErrors } from './browser';
 
 export const CODE = '230102001001';
 export type LngLat = [number, number];
@@ -46,7 +46,7 @@ export function planPage(viewport: { width: number; height: number }): { page: P
   beforeAll(async () => {
     browser = await launch();
     real = await (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
-    real.on('pageerror', (e) => errors.push(e.message));
+    await watchErrors(real, errors);
     real.on('console', (m) => void (m.type() === 'warning' && /could not be loaded/.test(m.text()) && errors.push(m.text())));
   });
   afterAll(async () => browser?.close());

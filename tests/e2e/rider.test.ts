@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { launch, screenshot } from './browser';
+import { launch, screenshot, watchErrors } from './browser';
 import type { RiderRoads, RiderStations } from '../../src/lib/geo/nearest-data';
 import { decodeRoads } from '../../src/lib/geo/nearest-data';
 import { nearestStations, stationFinder } from '../../src/lib/geo/nearest-stations';
@@ -44,7 +44,7 @@ async function newPhone(): Promise<void> {
   });
   page = await context.newPage();
   scripts.clear();
-  page.on('pageerror', (e) => errors.push(e.message));
+  await watchErrors(page, errors);
   page.on('response', async (r) => {
     if (r.request().resourceType() !== 'script') return;
     try {
@@ -190,7 +190,7 @@ describe('rider page', () => {
     const noGps = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     try {
       page = await noGps.newPage();
-      page.on('pageerror', (e) => errors.push(e.message));
+      await watchErrors(page, errors);
       await page.goto(`${baseUrl}/rider?d=230102`);
       // Geolocation refused: the page says so and offers the map or a typed place.
       await page.getByText('无法获取定位').waitFor();
