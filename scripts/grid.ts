@@ -37,16 +37,19 @@
  *   {"grids","households","inRange","minHouseholds","maxHouseholds","contiguous","meanPolsbyPopper",
  *    "unmet":[{"building"|"grid","reason","rule","community","infeasible"}],"ms", then method, communities, buildingCount,
  *    pctInRange, out}
- * Bad input (unreadable file, no buildings, a bad feature or option): one line per problem on
- * stderr naming file, feature, field; exit code 2; nothing written.
+ * Bad input (unreadable file, no buildings, a bad feature or option) or an output that cannot be
+ * written (a folder, an unwritable place; checked before the work): one line per problem on
+ * stderr naming file, feature, field; exit code 2; nothing written. Each output file is written
+ * beside its target and renamed over it (scripts/lib/safe-out.ts), so it is whole or untouched.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, FeatureCollection } from 'geojson';
 import { isCrs, type Crs } from '../src/lib/geo/crs';
 import { decodeText } from '../src/lib/data/text-decode';
 import { partitionGeoJSON, type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
+import { OutputRefused, checkOutFile, writeFileAtomic } from './lib/safe-out';
 
 export interface Io {
   out: (line: string) => void;
@@ -161,13 +164,6 @@ export async function loadDistrict(root: string, adcode: string, community?: str
   }
 }
 
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [command, ...rest] = argv;
@@ -183,6 +179,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const community = flags.get('community') as string | undefined;
     const classes = (flags.get('barrier-classes') as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
     const path = (name: string) => resolve(io.cwd, flags.get(name) as string);
+    const out = resolve(io.cwd, (flags.get('out') as string | undefined) ?? 'grids.geojson');
+    checkOutFile(out);
+    for (const name of ['assignments', 'report']) if (flags.has(name)) checkOutFile(path(name), `--${name}`);
 
     let input: Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>;
     // Where a layer came from the buildings file, its features' indices in that file (for messages).
@@ -259,10 +258,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     for (const w of r.warnings) io.err(`warning: ${w}`);
-    const out = resolve(io.cwd, (flags.get('out') as string | undefined) ?? 'grids.geojson');
-    writeAtomic(out, JSON.stringify(r.value.grids) + '\n');
-    if (flags.has('assignments')) writeAtomic(path('assignments'), JSON.stringify(r.value.buildings, null, 1) + '\n');
-    if (flags.has('report')) writeAtomic(path('report'), JSON.stringify(r.value.communities, null, 1) + '\n');
+    writeFileAtomic(out, JSON.stringify(r.value.grids) + '\n');
+    if (flags.has('assignments')) writeFileAtomic(path('assignments'), JSON.stringify(r.value.buildings, null, 1) + '\n');
+    if (flags.has('report')) writeFileAtomic(path('report'), JSON.stringify(r.value.communities, null, 1) + '\n');
     const cs = r.value.communities;
     const grids = r.value.grids.features;
     const hh = grids.map((g) => g.properties.households);
@@ -286,7 +284,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     );
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof OutputRefused) {
       io.err(e.message);
       return 2;
     }

@@ -1,10 +1,12 @@
 /**
  * The deterministic synthetic dataset of GridAtlas (`npm run data`): for each district,
  * static/data/<adcode>/{<table>.parquet, manifest.json, map/<layer>.geojson}, plus
- * static/data/index.json. Same seed → byte-identical files. Each district is written to a
- * temporary folder and renamed into place, so a failed run never leaves half-written data.
+ * static/data/index.json. Same seed → byte-identical files. Everything is written into a
+ * temporary folder beside the output and moved into place file by file (scripts/lib/safe-out.ts):
+ * a failed or interrupted run changes nothing, and files the generator did not write (imports,
+ * rider data, a user's notes) are never touched.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
@@ -12,6 +14,7 @@ import { DISTRICTS, DISTRICT_CODES, districtInfo } from '../../src/lib/data/dist
 import type { DatasetIndex, DistrictCode, Manifest } from '../../src/lib/data/schema';
 import { MAP_LAYERS, TABLES } from '../../src/lib/data/schema';
 import { openNodeDb } from '../lib/node-db';
+import { type OutputOwner, openOutput } from '../lib/safe-out';
 import { GENERATOR_VERSION, PLANS } from './config';
 import { loadDivisions } from './divisions';
 import { buildDistrict } from './district';
@@ -40,13 +43,25 @@ function readIndex(outDir: string): DatasetIndex | null {
   }
 }
 
-function districtFilesExist(outDir: string, code: DistrictCode): boolean {
-  const dir = join(outDir, code);
-  if (!existsSync(join(dir, 'manifest.json'))) return false;
-  for (const t of TABLES) if (!existsSync(join(dir, `${t}.parquet`))) return false;
-  for (const l of MAP_LAYERS) if (!existsSync(join(dir, 'map', `${l}.geojson`))) return false;
-  return true;
+/** The files the generator writes for one district, relative to the output folder. */
+function districtFiles(code: DistrictCode): string[] {
+  return [`${code}/manifest.json`, ...TABLES.map((t) => `${code}/${t}.parquet`), ...MAP_LAYERS.map((l) => `${code}/map/${l}.geojson`)];
 }
+
+function districtFilesExist(outDir: string, code: DistrictCode): boolean {
+  return districtFiles(code).every((f) => existsSync(join(outDir, f)));
+}
+
+/** index.json lists the districts, and so the files, the generator wrote; static/data is the app's own folder even before it has one. */
+export const GENERATED_OUTPUT: OutputOwner = {
+  tool: 'npm run data',
+  manifest: 'index.json',
+  owned(dir) {
+    const index = readIndex(dir);
+    if (!index || !Array.isArray(index.districts)) return resolve(dir) === DEFAULT_OUT_DIR ? [] : null;
+    return ['index.json', ...index.districts.flatMap((d) => districtFiles(d.code))];
+  }
+};
 
 /** True when outDir holds a full-scale dataset of every district from this generator version. */
 export async function isGeneratedDataCurrent(outDir: string = DEFAULT_OUT_DIR): Promise<boolean> {
@@ -72,36 +87,30 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
   const scale = opts.scale ?? 1;
   if (!(scale > 0)) throw new Error(`scale must be > 0, got ${scale}`);
   const t0 = performance.now();
-  mkdirSync(outDir, { recursive: true });
-  const divisions = loadDivisions(codes);
-  const outlines = JSON.parse(readFileSync(OUTLINES, 'utf8')) as FeatureCollection<Polygon>;
-  const db = await openNodeDb({ threads: 1 });
-  const previous = readIndex(outDir);
-  const entries = new Map<DistrictCode, DatasetIndex['districts'][number]>();
-  if (previous && previous.generatorVersion === GENERATOR_VERSION)
-    for (const d of previous.districts) if (!codes.includes(d.code) && districtFilesExist(outDir, d.code)) entries.set(d.code, d);
-
+  const out = openOutput(outDir, GENERATED_OUTPUT);
   try {
-    for (const code of codes) {
-      const info = districtInfo(code);
-      const outline = outlines.features.find((f) => f.properties?.adcode === code) as Feature<Polygon> | undefined;
-      if (!outline) throw new Error(`no outline for ${code} in ${OUTLINES}`);
-      const streets = divisions.get(code) ?? [];
-      const t1 = performance.now();
-      log(`${code} ${info.name}: building the model…`);
-      const model = buildDistrict(info, PLANS[code], streets, outline.geometry.coordinates, scale, log);
-      const tmp = join(outDir, `.tmp-${code}-${process.pid}`);
-      rmSync(tmp, { recursive: true, force: true });
-      try {
-        mkdirSync(tmp, { recursive: true });
+    const divisions = loadDivisions(codes);
+    const outlines = JSON.parse(readFileSync(OUTLINES, 'utf8')) as FeatureCollection<Polygon>;
+    const previous = readIndex(outDir);
+    const entries = new Map<DistrictCode, DatasetIndex['districts'][number]>();
+    if (previous && previous.generatorVersion === GENERATOR_VERSION)
+      for (const d of previous.districts) if (!codes.includes(d.code) && districtFilesExist(outDir, d.code)) entries.set(d.code, d);
+    const db = await openNodeDb({ threads: 1 });
+    try {
+      for (const code of codes) {
+        const info = districtInfo(code);
+        const outline = outlines.features.find((f) => f.properties?.adcode === code) as Feature<Polygon> | undefined;
+        if (!outline) throw new Error(`no outline for ${code} in ${OUTLINES}`);
+        const streets = divisions.get(code) ?? [];
+        const t1 = performance.now();
+        log(`${code} ${info.name}: building the model…`);
+        const model = buildDistrict(info, PLANS[code], streets, outline.geometry.coordinates, scale, log);
+        const dir = join(out.staging, code);
+        mkdirSync(dir, { recursive: true });
         const t2 = performance.now();
-        const res = await writeDistrict(db, tmp, model, outline);
-        writeJson(join(tmp, 'manifest.json'), manifestOf(code, res, scale));
-        const final = join(outDir, code);
-        const old = join(outDir, `.old-${code}-${process.pid}`);
-        if (existsSync(final)) renameSync(final, old);
-        renameSync(tmp, final);
-        rmSync(old, { recursive: true, force: true });
+        log(`${code} ${info.name}: writing into ${out.staging}…`);
+        const res = await writeDistrict(db, dir, model, outline);
+        writeJson(join(dir, 'manifest.json'), manifestOf(code, res, scale));
         const c = res.counts;
         log(
           `${code} ${info.name}: ${c.streets} streets, ${c.communities} communities, ${c.compounds} compounds, ${c.buildings} buildings, ` +
@@ -121,21 +130,19 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
           incidents: c.incidents,
           bbox: res.bbox
         });
-      } catch (e) {
-        rmSync(tmp, { recursive: true, force: true });
-        throw e;
       }
+    } finally {
+      db.close();
     }
+    const index: DatasetIndex = {
+      generatorVersion: GENERATOR_VERSION,
+      synthetic: true,
+      districts: DISTRICTS.filter((d) => entries.has(d.code)).map((d) => entries.get(d.code)!)
+    };
+    writeJson(join(out.staging, 'index.json'), index);
+    out.commit();
   } finally {
-    db.close();
+    out.discard();
   }
-  const index: DatasetIndex = {
-    generatorVersion: GENERATOR_VERSION,
-    synthetic: true,
-    districts: DISTRICTS.filter((d) => entries.has(d.code)).map((d) => entries.get(d.code)!)
-  };
-  const tmpIndex = join(outDir, `.index-${process.pid}.json`);
-  writeJson(tmpIndex, index);
-  renameSync(tmpIndex, join(outDir, 'index.json'));
   log(`wrote ${outDir} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -4,15 +4,17 @@
  *
  * Imports real buildings (and roads, residential compounds) for one district: reads the file,
  * converts coordinates to WGS-84, validates, clips to the district outline, estimates households,
- * and writes static/data/imports/osm-<district>/ (or --out) all-or-nothing.
+ * and writes static/data/imports/osm-<district>/ (or --out) through scripts/lib/safe-out.ts: --out is
+ * checked before the work starts (refused unless new, empty or an earlier import), and only the
+ * files an import writes are replaced, all at the end. An OSM .pbf is WGS-84: --crs gcj02|bd09 is refused.
  * --trust-crs skips the check that flags coordinates looking like GCJ-02/BD-09 while labelled otherwise.
- * Exit codes: 0 done; 2 bad input or arguments (every problem printed, nothing written); 1 internal error.
+ * Exit codes: 0 done; 2 bad input, arguments or --out (every problem printed, nothing written);
+ * 130 interrupted (temporary files removed); 1 internal error.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import tinyOsmPbf from 'tiny-osmpbf';
 import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
 import { type Crs, CRS_NAMES, isCrs } from '../../src/lib/geo/crs';
 import { DEFAULT_FLOORS, ESTIMATION_METHOD, FLAT_GROSS_AREA_M2 } from '../../src/lib/geo/households';
@@ -20,11 +22,12 @@ import type { DistrictCode, Manifest, TableName } from '../../src/lib/data/schem
 import { type ImportError, type ImportResult, fail, formatImportErrors, ok } from '../../src/lib/data/import/errors';
 import { parseFeatureCollection } from '../../src/lib/data/import/geojson';
 import { osmToLayers } from '../../src/lib/data/import/osm';
-import { checkPbfFraming } from '../../src/lib/data/import/pbf';
 import { CRS_LABEL, prepareDistrict } from '../../src/lib/data/import/district';
 import { type ImportOutput, type InputFormat, type LayerInput, importLayers } from '../../src/lib/data/import/pipeline';
 import { decodeText } from '../../src/lib/data/text-decode';
-import { writeImport } from './write';
+import { type Output, OutputRefused, openOutput } from '../lib/safe-out';
+import { decodePbf } from './pbf-decode';
+import { IMPORT_OUTPUT, writeImport } from './write';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const OUTLINES_FILE = resolve(REPO_ROOT, 'data/district-outlines.geojson');
@@ -126,27 +129,20 @@ export function readInputs(args: ImportArgs): ImportResult<ReadLayers> {
   const bytes = new Uint8Array(readFileSync(args.input));
   let read: ReadLayers | null = null;
   if (formatOf(args.input, bytes) === 'osm') {
-    const framing = checkPbfFraming(bytes, file);
-    if (!framing.ok) errors.push(...framing.errors);
+    const elements = args.crs === 'wgs84' ? decodePbf(bytes, file) : null;
+    if (!elements) errors.push({ file, row: null, field: 'crs', message: `OSM data is WGS-84; --crs ${args.crs} would move every building by about 500 m. Leave out --crs for a .pbf` });
+    else if (!elements.ok) errors.push(...elements.errors);
     else {
-      let elements: unknown[] | null = null;
-      try {
-        elements = tinyOsmPbf(bytes).elements;
-      } catch (e) {
-        errors.push({ file, row: null, field: 'pbf', message: `the OSM PBF file does not decode: ${e instanceof Error ? e.message : String(e)}` });
-      }
-      if (elements) {
-        const layers = osmToLayers({ elements }, file);
-        if (!layers.ok) errors.push(...layers.errors);
-        else {
-          const { buildings, roads, compounds } = layers.value;
-          read = {
-            buildings: { file, format: 'osm', features: buildings },
-            roads: { file, format: 'osm', features: roads },
-            compounds: { file, format: 'osm', features: compounds },
-            warnings: []
-          };
-        }
+      const layers = osmToLayers({ elements: elements.value }, file);
+      if (!layers.ok) errors.push(...layers.errors);
+      else {
+        const { buildings, roads, compounds } = layers.value;
+        read = {
+          buildings: { file, format: 'osm', features: buildings },
+          roads: { file, format: 'osm', features: roads },
+          compounds: { file, format: 'osm', features: compounds },
+          warnings: []
+        };
       }
     }
   } else {
@@ -267,21 +263,39 @@ export function summary(args: ImportArgs, out: ImportOutput, seconds: number, di
   return parts.filter(Boolean).join(' ');
 }
 
+/** Prints every problem (the first 50) on stderr; returns exit code 2. */
+function bad(errors: ImportError[], file?: string): number {
+  const lines = formatImportErrors(errors, MAX_PRINTED_ERRORS);
+  console.error(`import failed: ${errors.length} problem${errors.length === 1 ? '' : 's'}${file ? ` in ${file}` : ''}; nothing was written`);
+  for (const l of lines) console.error(`  ${l}`);
+  return 2;
+}
+
 /** The CLI. Returns the exit code (0, 2) and throws only on internal errors (exit 1 in scripts/data.ts). */
 export async function importOsmCli(argv: string[]): Promise<number> {
   const t0 = performance.now();
-  const bad = (errors: ImportError[], file?: string) => {
-    const lines = formatImportErrors(errors, MAX_PRINTED_ERRORS);
-    console.error(`import failed: ${errors.length} problem${errors.length === 1 ? '' : 's'}${file ? ` in ${file}` : ''}; nothing was written`);
-    for (const l of lines) console.error(`  ${l}`);
-    return 2;
-  };
   const parsed = parseImportArgs(argv);
   if (!parsed.ok) {
     console.error(USAGE);
     return bad(parsed.errors);
   }
   const args = parsed.value;
+  let output: Output;
+  try {
+    output = openOutput(args.out, IMPORT_OUTPUT);
+  } catch (e) {
+    if (!(e instanceof OutputRefused)) throw e;
+    console.error(e.message);
+    return 2;
+  }
+  try {
+    return await importInto(output, args, t0);
+  } finally {
+    output.discard();
+  }
+}
+
+async function importInto(output: Output, args: ImportArgs, t0: number): Promise<number> {
   const read = readInputs(args);
   if (!read.ok) return bad(read.errors, basename(args.input));
   const info = DISTRICTS.find((d) => d.code === args.district)!;
@@ -298,7 +312,8 @@ export async function importOsmCli(argv: string[]): Promise<number> {
   });
   if (!result.ok) return bad(result.errors, basename(args.input));
   const out = result.value;
-  await writeImport(args.out, out, manifestFor(args, read.value, out), outline);
+  await writeImport(output.staging, out, manifestFor(args, read.value, out), outline);
+  output.commit();
   if (out.warnings.length) {
     console.warn(`${out.warnings.length} OSM object${out.warnings.length === 1 ? '' : 's'} skipped (mapping quirks), e.g.:`);
     for (const l of formatImportErrors(out.warnings, 5)) console.warn(`  ${l}`);

@@ -1,7 +1,6 @@
 /**
- * Writes an import's output directory all-or-nothing: everything goes into a temporary sibling
- * directory first, which replaces the target only when complete. A failure leaves an existing
- * target untouched and removes the temporary directory.
+ * Writes an import's files into a folder: the staging folder of scripts/lib/safe-out.ts, which
+ * moves them into place only when complete and replaces only files an earlier import wrote.
  *
  * Layout (mirrors scripts/generate/write.ts):
  *   buildings.parquet            schema Building columns (snake_case), footprint as GeoJSON text
@@ -9,14 +8,35 @@
  *   map/roads.geojson            when roads were imported
  *   map/compounds.geojson        when compounds were imported
  *   map/outline.geojson          the district outline used for clipping
- *   manifest.json
+ *   manifest.json                its `files` lists every file above that this import wrote
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { ImportOutput } from '../../src/lib/data/import/pipeline';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
 import { type ColumnDef, openNodeDb, sqlString } from '../lib/node-db';
+import type { OutputOwner } from '../lib/safe-out';
+
+const MANIFEST = 'manifest.json';
+/** Every file an import may write (imports made before manifests listed `files` wrote these). */
+const IMPORT_FILES = ['buildings.parquet', 'map/buildings.geojson', 'map/roads.geojson', 'map/compounds.geojson', 'map/outline.geojson', MANIFEST];
+
+/** An import's folder is recognised by its manifest (kind "import"); the manifest lists its files. */
+export const IMPORT_OUTPUT: OutputOwner = {
+  tool: 'npm run data -- --osm',
+  manifest: MANIFEST,
+  owned(dir) {
+    let m: { kind?: unknown; generator?: unknown; files?: unknown };
+    try {
+      m = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8'));
+    } catch {
+      return null;
+    }
+    if (m?.kind !== 'import' || typeof m.generator !== 'string' || !m.generator.startsWith('gridatlas-import-osm')) return null;
+    return Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : IMPORT_FILES;
+  }
+};
 
 export const BUILDING_COLUMNS: readonly ColumnDef[] = [
   ...PARQUET_COLUMNS.buildings,
@@ -67,73 +87,48 @@ async function writeBuildingsParquet(file: string, out: ImportOutput): Promise<v
   }
 }
 
-/** Writes `out` + `manifest` into `dir` atomically (see the module comment). */
-export async function writeImport(dir: string, out: ImportOutput, manifest: unknown, outline: Feature<Polygon | MultiPolygon>): Promise<void> {
-  const parent = dirname(dir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(dir)}.tmp-${process.pid}-${Date.now()}`);
-  try {
-    mkdirSync(join(tmp, 'map'), { recursive: true });
-    await writeBuildingsParquet(join(tmp, 'buildings.parquet'), out);
-    writeJson(
-      join(tmp, 'map', 'buildings.geojson'),
+/** Writes `out` and `manifest` (with `files` added) into `dir`. */
+export async function writeImport(dir: string, out: ImportOutput, manifest: object, outline: Feature<Polygon | MultiPolygon>): Promise<void> {
+  const files: string[] = [];
+  const json = (file: string, value: unknown) => {
+    writeJson(join(dir, file), value);
+    files.push(file);
+  };
+  mkdirSync(join(dir, 'map'), { recursive: true });
+  await writeBuildingsParquet(join(dir, 'buildings.parquet'), out);
+  files.push('buildings.parquet');
+  json(
+    'map/buildings.geojson',
+    fc(
+      out.buildings.map((b) => ({
+        type: 'Feature',
+        properties: {
+          id: b.id,
+          households: b.households,
+          floors: b.floors,
+          estimated: b.estimated,
+          method: b.method,
+          compound: b.compound,
+          type: b.type,
+          ...(b.name ? { name: b.name } : {})
+        },
+        geometry: b.footprint
+      }))
+    )
+  );
+  if (out.stats.roads.features > 0)
+    json('map/roads.geojson', fc(out.roads.map((r) => ({ type: 'Feature', properties: { id: r.id, class: r.class, ...(r.name ? { name: r.name } : {}) }, geometry: r.geometry }))));
+  if (out.stats.compounds.features > 0)
+    json(
+      'map/compounds.geojson',
       fc(
-        out.buildings.map((b) => ({
+        out.compounds.map((c) => ({
           type: 'Feature',
-          properties: {
-            id: b.id,
-            households: b.households,
-            floors: b.floors,
-            estimated: b.estimated,
-            method: b.method,
-            compound: b.compound,
-            type: b.type,
-            ...(b.name ? { name: b.name } : {})
-          },
-          geometry: b.footprint
+          properties: { id: c.id, name: c.name, households: c.households, buildings: c.buildings },
+          geometry: c.geometry
         }))
       )
     );
-    if (out.stats.roads.features > 0) {
-      writeJson(
-        join(tmp, 'map', 'roads.geojson'),
-        fc(out.roads.map((r) => ({ type: 'Feature', properties: { id: r.id, class: r.class, ...(r.name ? { name: r.name } : {}) }, geometry: r.geometry })))
-      );
-    }
-    if (out.stats.compounds.features > 0) {
-      writeJson(
-        join(tmp, 'map', 'compounds.geojson'),
-        fc(
-          out.compounds.map((c) => ({
-            type: 'Feature',
-            properties: { id: c.id, name: c.name, households: c.households, buildings: c.buildings },
-            geometry: c.geometry
-          }))
-        )
-      );
-    }
-    writeJson(join(tmp, 'map', 'outline.geojson'), fc([{ ...outline, properties: { ...(outline.properties ?? {}) } }]));
-    writeJson(join(tmp, 'manifest.json'), manifest);
-    swapInto(tmp, dir);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
-  }
-}
-
-/** Replaces `dir` with `tmp`; on failure puts the old `dir` back. */
-function swapInto(tmp: string, dir: string): void {
-  if (!existsSync(dir)) {
-    renameSync(tmp, dir);
-    return;
-  }
-  const old = join(dirname(dir), `.${basename(dir)}.old-${process.pid}-${Date.now()}`);
-  renameSync(dir, old);
-  try {
-    renameSync(tmp, dir);
-  } catch (e) {
-    renameSync(old, dir);
-    throw e;
-  }
-  rmSync(old, { recursive: true, force: true });
+  json('map/outline.geojson', fc([{ ...outline, properties: { ...(outline.properties ?? {}) } }]));
+  writeJson(join(dir, MANIFEST), { ...manifest, files: [...files, MANIFEST] });
 }

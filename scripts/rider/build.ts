@@ -7,7 +7,7 @@
  * when present (real streets, ODbL), else the district's synthetic roads. The file says which.
  * Usage: tsx scripts/rider/build.ts [--root static/data]
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
@@ -17,11 +17,7 @@ import { nodeLines, type LonLat } from '../../src/lib/geo/network';
 import type { RiderPlace, RiderRoads, RiderStation, RiderStations } from '../../src/lib/geo/nearest-data';
 import { ringArea, ringCentroid } from '../../src/lib/geo/partition/planar';
 import { RIDER_DATA_VERSION } from '../../src/lib/geo/nearest-data';
-
-function writeAtomic(path: string, value: unknown) {
-  writeFileSync(`${path}.tmp`, JSON.stringify(value));
-  renameSync(`${path}.tmp`, path);
-}
+import { writeFileAtomic } from '../lib/safe-out';
 
 async function readStations(file: string): Promise<RiderStation[]> {
   const rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file) })) as Record<string, unknown>[];
@@ -76,7 +72,6 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
   for (const d of index.districts) {
     const code: DistrictCode = d.code;
     const dir = join(root, code, 'rider');
-    mkdirSync(dir, { recursive: true });
     const stations: RiderStations = {
       version: RIDER_DATA_VERSION,
       district: code,
@@ -92,8 +87,8 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
     // OSM ways share nodes at junctions; the synthetic lines cross without, so node them.
     const lines = real ? linesOf(fc) : nodeLines(linesOf(fc));
     const roads = encodeRoads(lines, real ? 'osm' : 'synthetic');
-    writeAtomic(join(dir, 'stations.json'), stations);
-    writeAtomic(join(dir, 'roads.json'), roads);
+    writeFileAtomic(join(dir, 'stations.json'), JSON.stringify(stations));
+    writeFileAtomic(join(dir, 'roads.json'), JSON.stringify(roads));
     log(`rider ${code}: ${stations.stations.length} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`);
   }
 }

@@ -3,9 +3,9 @@
  * scale, written twice into temporary folders: same seed → same bytes; geometry nested
  * correctly; household totals consistent across tables.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import * as turf from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -231,5 +231,26 @@ describe('generateAll on one district', () => {
     expect(readFileSync(join(dirA, CODE, 'buildings.parquet')).equals(before)).toBe(true);
     expect(readdirSync(dirA).filter((f) => f.startsWith('.'))).toEqual([]);
     expect(existsSync(join(dirA, 'index.json'))).toBe(true);
+  });
+
+  it("a second run into its own folder replaces only the files its index lists: a user's notes and an import stay", async () => {
+    writeFileSync(join(dirA, 'notes.txt'), 'my notes\n');
+    mkdirSync(join(dirA, 'imports', 'osm-230102'), { recursive: true });
+    writeFileSync(join(dirA, 'imports', 'osm-230102', 'manifest.json'), '{"kind":"import"}\n');
+    writeFileSync(join(dirA, CODE, 'map', 'mine.geojson'), '{}');
+    await generateAll({ log: () => {}, districts: [CODE], outDir: dirA, scale: SCALE });
+    expect(readFileSync(join(dirA, 'notes.txt'), 'utf8')).toBe('my notes\n');
+    expect(readFileSync(join(dirA, 'imports', 'osm-230102', 'manifest.json'), 'utf8')).toBe('{"kind":"import"}\n');
+    expect(readFileSync(join(dirA, CODE, 'map', 'mine.geojson'), 'utf8')).toBe('{}');
+    for (const f of files(dirB)) expect(readFileSync(join(dirA, f)).equals(readFileSync(join(dirB, f))), f).toBe(true);
+    expect(readdirSync(dirname(dirA)).filter((f) => f.startsWith(`.${basename(dirA)}.tmp-`))).toEqual([]);
+  });
+
+  it('refuses a folder it did not write, before any work', async () => {
+    const log: string[] = [];
+    await expect(generateAll({ log: (m) => log.push(m), districts: [CODE], outDir: join(dirA, 'imports'), scale: SCALE })).rejects.toThrow(
+      /npm run data: refused to write .*imports: the folder holds files this tool did not write/
+    );
+    expect(log).toEqual([]);
   });
 });

@@ -5,9 +5,9 @@
  * (in that order, extra keys after), grid features with code, households, buildings (ids) and
  * polsbyPopper, and bad input refused on stderr naming file, feature and field, exit 2, no file.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection } from 'geojson';
@@ -257,5 +257,33 @@ describe('grid partition CLI: --plan and --locked', () => {
     expect((await refused('l3.geojson', '--locked', '230102001001001'))[0]).toMatch(/no building of the input is in this grid \(previous grids come from the buildings' grid property\)/);
     writeFileSync(join(dir, 'bad-plan.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '230102001001001', buildings: 'b1' }, geometry: null }] }));
     expect((await refused('l4.geojson', '--plan', join(dir, 'bad-plan.geojson'), '--locked', '230102001001001'))[0]).toMatch(/bad-plan\.geojson: plan feature 0 \(code 230102001001001\), field buildings: a list of building ids is needed/);
+  });
+});
+
+describe('grid partition CLI: the output file', () => {
+  it("--out a folder, or a place that cannot be written: exit 2 before any work, the folder and the user's notes untouched", async () => {
+    const folder = mkdtempSync(join(dir, 'out-folder-'));
+    writeFileSync(join(folder, 'notes.txt'), 'my notes\n');
+    for (const [out, message] of [
+      [folder, /^--out .*out-folder-.*: refused, it is a folder; give a file name$/],
+      ['/sys/grids.geojson', /^--out \/sys\/grids\.geojson: cannot write in \/sys/],
+      [join(folder, 'notes.txt', 'grids.geojson'), /^--out .*notes\.txt\/grids\.geojson: cannot write in .*notes\.txt/]
+    ] as const) {
+      const r = await run('partition', '--in', fixture('tiny-community'), '--out', out);
+      expect(r.code, out).toBe(2);
+      expect(r.err).toHaveLength(1);
+      expect(r.err[0]).toMatch(message);
+    }
+    expect(readdirSync(folder)).toEqual(['notes.txt']);
+    expect(readFileSync(join(folder, 'notes.txt'), 'utf8')).toBe('my notes\n');
+  });
+
+  it('a second run replaces the file whole, with nothing beside it but the files already there', async () => {
+    const folder = mkdtempSync(join(dir, 'out-file-'));
+    writeFileSync(join(folder, 'notes.txt'), 'my notes\n');
+    await partition('tiny-community', relative(dir, join(folder, 'grids.geojson')));
+    await partition('river-split', relative(dir, join(folder, 'grids.geojson')));
+    expect(readdirSync(folder).sort()).toEqual(['grids.geojson', 'notes.txt']);
+    expect((JSON.parse(readFileSync(join(folder, 'grids.geojson'), 'utf8')) as Grids).features).toHaveLength(14);
   });
 });

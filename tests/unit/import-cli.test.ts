@@ -20,9 +20,9 @@ function run(entry: string, args: string[]): { status: number | null; stdout: st
 }
 const cli = (args: string[]) => run('scripts/import/cli.ts', args);
 
-// A previous import that a failed one must not touch.
+// A previous import (its manifest says so) that a failed one must not touch.
 const out = join(tmp, 'existing', 'osm-230102');
-const OLD = { 'manifest.json': '{"old":true}\n', 'buildings.parquet': 'old parquet bytes', 'map/buildings.geojson': '{"type":"FeatureCollection","features":[]}\n' };
+const OLD = { 'manifest.json': '{"kind":"import","generator":"gridatlas-import-osm 1","old":true}\n', 'buildings.parquet': 'old parquet bytes', 'map/buildings.geojson': '{"type":"FeatureCollection","features":[]}\n' };
 let before: Record<string, { text: string; mtimeMs: number }> = {};
 
 function snapshot(): Record<string, { text: string; mtimeMs: number }> {
@@ -102,7 +102,7 @@ describe('bad inputs: exit 2, every problem on stderr, nothing written', () => {
   });
 });
 
-describe('success replaces the output as a whole', () => {
+describe("success replaces the earlier import's files", () => {
   it('valid-buildings.geojson: exit 0, summary on stdout, old files replaced, no temp dirs left', () => {
     const r = cli(['--osm', join(FIXTURES, 'valid-buildings.geojson'), '--out', out]);
     expect(r.status).toBe(0);

@@ -7,17 +7,27 @@
  */
 import { type ImportResult, fail, ok } from './errors';
 
+export interface PbfBlob {
+  type: string;
+  /** Byte offset of the blob's length prefix. */
+  offset: number;
+  /** The Blob message: [start, end) in the file. */
+  start: number;
+  end: number;
+}
+
 export interface PbfFraming {
   blobs: number;
   /** Blob types in order of appearance, counted. */
   types: Record<string, number>;
+  list: PbfBlob[];
 }
 
-/** BlobHeader fields: 1 type (string), 2 indexdata (bytes), 3 datasize (int32). */
-function readBlobHeader(b: Uint8Array, start: number, end: number): { type: string; datasize: number } | null {
+type Field = { field: number; varint: number } | { field: number; start: number; end: number };
+
+/** The protobuf fields of b[start, end) (varint and length-delimited only), or null when they do not decode. */
+function readFields(b: Uint8Array, start: number, end: number): Field[] | null {
   let i = start;
-  let type: string | null = null;
-  let datasize: number | null = null;
   const varint = (): number | null => {
     let v = 0;
     let shift = 0;
@@ -29,6 +39,7 @@ function readBlobHeader(b: Uint8Array, start: number, end: number): { type: stri
     }
     return null;
   };
+  const out: Field[] = [];
   while (i < end) {
     const key = varint();
     if (key === null) return null;
@@ -37,15 +48,48 @@ function readBlobHeader(b: Uint8Array, start: number, end: number): { type: stri
     if (wire === 0) {
       const v = varint();
       if (v === null) return null;
-      if (field === 3) datasize = v;
+      out.push({ field, varint: v });
     } else if (wire === 2) {
       const len = varint();
       if (len === null || i + len > end) return null;
-      if (field === 1) type = new TextDecoder().decode(b.subarray(i, i + len));
+      out.push({ field, start: i, end: i + len });
       i += len;
     } else return null;
   }
+  return out;
+}
+
+/** BlobHeader fields: 1 type (string), 2 indexdata (bytes), 3 datasize (int32). */
+function readBlobHeader(b: Uint8Array, start: number, end: number): { type: string; datasize: number } | null {
+  const fields = readFields(b, start, end);
+  let type: string | null = null;
+  let datasize: number | null = null;
+  for (const f of fields ?? []) {
+    if (f.field === 1 && 'start' in f) type = new TextDecoder().decode(b.subarray(f.start, f.end));
+    if (f.field === 3 && 'varint' in f) datasize = f.varint;
+  }
   return type !== null && datasize !== null ? { type, datasize } : null;
+}
+
+const COMPRESSION: Record<number, PbfBlobData['compression']> = { 1: 'none', 3: 'zlib', 4: 'lzma', 5: 'bzip2', 6: 'lz4', 7: 'zstd' };
+
+export interface PbfBlobData {
+  compression: 'none' | 'zlib' | 'lzma' | 'bzip2' | 'lz4' | 'zstd';
+  /** The (compressed) bytes: [start, end) in the file. */
+  start: number;
+  end: number;
+  /** Declared size once uncompressed (field raw_size). */
+  rawSize: number | null;
+}
+
+/** Blob fields: 1 raw, 2 raw_size, 3 zlib_data, 4 lzma_data, 5 bzip2 (obsolete), 6 lz4_data, 7 zstd_data; null when it does not decode or holds no data. */
+export function readBlob(b: Uint8Array, blob: PbfBlob): PbfBlobData | null {
+  const fields = readFields(b, blob.start, blob.end);
+  if (!fields) return null;
+  const raw = fields.find((f) => f.field === 2 && 'varint' in f);
+  const data = fields.find((f) => f.field in COMPRESSION && 'start' in f);
+  if (!data || !('start' in data)) return null;
+  return { compression: COMPRESSION[data.field], start: data.start, end: data.end, rawSize: raw && 'varint' in raw ? raw.varint : null };
 }
 
 export function checkPbfFraming(bytes: Uint8Array, file: string): ImportResult<PbfFraming> {
@@ -59,6 +103,7 @@ export function checkPbfFraming(bytes: Uint8Array, file: string): ImportResult<P
   let pos = 0;
   let blobs = 0;
   const types: Record<string, number> = {};
+  const list: PbfBlob[] = [];
   while (pos < n) {
     if (pos + 4 > n) return err(`the file is truncated: ${n - pos} stray bytes at byte ${pos}, where blob ${blobs} should begin`);
     const hl = view.getInt32(pos, false);
@@ -80,8 +125,9 @@ export function checkPbfFraming(bytes: Uint8Array, file: string): ImportResult<P
       );
     }
     types[h.type] = (types[h.type] ?? 0) + 1;
+    list.push({ type: h.type, offset: pos, start: pos + 4 + hl, end });
     blobs++;
     pos = end;
   }
-  return ok({ blobs, types });
+  return ok({ blobs, types, list });
 }
