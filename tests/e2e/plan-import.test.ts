@@ -3,8 +3,8 @@
  * 省报社社区 open: a CSV whose 700,000 rows are all bad lists the count and the first 100 errors
  * while the page stays responsive (no main-thread task over 200 ms, measured with the browser's
  * long-task observer); a file of 50,000 buildings and 5,000,000 households waits behind a warning
- * (cancel leaves the plan, accept opens it); the CSV Excel saves on Chinese Windows (GBK) opens
- * with its Chinese headers and names.
+ * (cancel leaves the plan, accept opens it); a bow-tie footprint is refused by name; the CSV Excel
+ * saves on Chinese Windows (GBK) opens with its Chinese headers and names.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,6 +96,17 @@ describe('own data as people really have it', () => {
     await expect.poll(communityName, { timeout: 120_000 }).toContain('自有数据：city.csv');
     await expect.poll(() => page.getByTestId('own-done').innerText(), { timeout: 60_000 }).toContain('已导入 50,000 栋楼、5,000,000 户');
     expect(new URL(page.url()).searchParams.get('c')).toMatch(/^99\d{10}$/);
+  });
+
+  it('a bow-tie footprint is refused naming file, feature id and field; the open plan stays', async () => {
+    await page.getByTestId('own-buildings').setInputFiles('tests/fixtures/import/self-intersecting.geojson');
+    await page.getByTestId('own-run').click();
+    const errs = page.getByTestId('own-errors');
+    await expect.poll(() => errs.count(), { timeout: 60_000 }).toBe(1);
+    expect(await errs.locator('li[data-field]').allInnerTexts()).toEqual([
+      'self-intersecting.geojson · id S-1 · 字段 geometry：第 0 环自相交（边与边交叉，如“8”字形），网格引擎无法使用；请在 GIS 软件中修复（如 QGIS 的“修复几何图形”）后再导入'
+    ]);
+    expect(await communityName()).toContain('自有数据：city.csv');
   });
 
   it("Excel's GBK CSV (Chinese headers, no BOM) opens with its names; the read is reported", async () => {
