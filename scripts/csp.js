@@ -37,7 +37,8 @@ export function tileOrigins(value) {
 
 /**
  * The policy's directives. 'wasm-unsafe-eval' lets DuckDB-wasm compile its WebAssembly and
- * allows no JavaScript eval. style-src needs 'unsafe-inline': Svelte's style: bindings and
+ * allows no JavaScript eval; no page or worker needs 'unsafe-eval' (DuckDB-wasm, maplibre and
+ * deck.gl run without it; Arrow's builders would not, so parquet-arrow.ts fills buffers itself). style-src needs 'unsafe-inline': Svelte's style: bindings and
  * maplibre/deck.gl set element style attributes, and maplibre injects its control styles.
  * `frame-ancestors` only works as a header (Kit leaves it out of the <meta> tag).
  * @param {string[]} tiles remote tile origins allowed for connect-src and img-src
@@ -62,7 +63,8 @@ export function directives(tiles) {
   };
 }
 
-const KEYWORDS = new Set(['self', 'none', 'unsafe-inline', 'unsafe-eval', 'wasm-unsafe-eval', 'strict-dynamic']);
+// The keywords the policy uses; CSP writes them in single quotes (as Kit does for the <meta> tag).
+const KEYWORDS = new Set(['self', 'none', 'unsafe-inline', 'wasm-unsafe-eval']);
 
 /**
  * The directives as a header value, for responses that are not pages (workers' scripts above all).
