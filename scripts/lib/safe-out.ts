@@ -64,8 +64,12 @@ const cleanups = new Map<() => void, string>();
 
 function onSignal(signal: NodeJS.Signals): void {
   for (const [clean, target] of cleanups) {
-    clean();
-    process.stderr.write(`interrupted (${signal}): temporary files removed, ${target} left as it was\n`);
+    try {
+      clean();
+      process.stderr.write(`interrupted (${signal}): temporary files removed, ${target} left as it was\n`);
+    } catch (e) {
+      process.stderr.write(`interrupted (${signal}): ${target} left as it was, but a temporary folder beside it could not be removed: ${failure(e)}\n`);
+    }
   }
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
@@ -193,7 +197,10 @@ export function openOutput(target: string, owner: OutputOwner, cwd = process.cwd
   const discard = () => {
     if (!open) return;
     open = false;
-    rmSync(staging, { recursive: true, force: true, maxRetries: 3 });
+    // Renamed first: a writer still running (DuckDB's threads during Ctrl-C) then cannot add files while it is removed.
+    const doomed = `${staging}-discarded`;
+    if (existsSync(staging)) renameSync(staging, doomed);
+    rmSync(doomed, { recursive: true, force: true, maxRetries: 3 });
     removeCreated(created, parent);
     untrack();
   };

@@ -142,7 +142,7 @@ describe('npm run data -- --osm (scripts/import/cli.ts)', { timeout: 180_000 }, 
     // The output's temporary folder beside the target appears when the importer starts its output.
     const r = await interrupt('scripts/import/cli.ts', ['--osm', pbf.path, '--out', out], () => readdirSync(scratch).some((f) => f.startsWith('.osm.tmp-')));
     expect(r.sent, r.output).toBe(true);
-    expect(r.code).toBe(130);
+    expect(r.code, r.output).toBe(130);
     expect(r.output).toContain(`interrupted (SIGINT): temporary files removed, ${out} left as it was`);
     expect(tree(out)).toEqual(before);
     expectSafe();
@@ -160,7 +160,7 @@ describe('npm run data (scripts/data.ts)', { timeout: 180_000 }, () => {
   it('Ctrl-C once it has started writing: exit 130, no output folder and no temporary folder left', async () => {
     const r = await interrupt('scripts/data.ts', ['--out', join(scratch, 'data')], (out) => /writing into /.test(out));
     expect(r.sent, r.output).toBe(true);
-    expect(r.code).toBe(130);
+    expect(r.code, r.output).toBe(130);
     expect(readdirSync(scratch)).toEqual(['notes.txt']);
     expectSafe();
   });
