@@ -45,7 +45,7 @@ export function addOverlay(m: MapLibre, props: MapboxOverlayProps): MapboxOverla
     interleaved: false,
     onDeviceInitialized: (device) => {
       entry.device = device;
-      if (entry.removed) device.loseDevice();
+      if (entry.removed) endDevice(device);
     }
   });
   m.addControl(overlay);
@@ -54,17 +54,23 @@ export function addOverlay(m: MapLibre, props: MapboxOverlayProps): MapboxOverla
 
 /**
  * Takes a map down for good. maplibre's remove() loses its own WebGL context and removes the
- * overlay, whose deck.finalize() drops the canvas but not the context: that one would stay live
- * until garbage collection, and Chromium allows 16 before it drops the oldest ("Too many active
- * WebGL contexts"), so it is lost here explicitly.
+ * overlay, whose deck.finalize() drops the canvas but leaves the rest to luma.gl's device: its
+ * context stays live until garbage collection (Chromium allows 16, then drops the oldest: "Too
+ * many active WebGL contexts"), and its canvas observers, among them a media-query listener the
+ * document keeps, hold the device and its resources forever. Both are ended here.
  */
 export function removeMap(m: MapLibre): void {
   m.remove();
   const overlay = overlays.get(m);
   if (overlay) {
     overlay.removed = true;
-    overlay.device?.loseDevice();
+    if (overlay.device) endDevice(overlay.device);
   }
   const w = window as unknown as Handle;
   if (w.__gridatlasMap === m) delete w.__gridatlasMap;
+}
+
+function endDevice(device: DeckDevice): void {
+  device.canvasContext?.destroy();
+  device.loseDevice();
 }
