@@ -26,6 +26,8 @@ interface GlStats {
   created: number;
   live: number;
   leaked: number;
+  /** Contexts not yet garbage-collected, lost or not: after a forced GC, what something still holds. */
+  inMemory: number;
 }
 
 /** Runs in the page before any of its scripts: records every WebGL context as weak references. */
@@ -44,13 +46,15 @@ function trackWebGl() {
   (window as unknown as { __glStats: () => GlStats }).__glStats = () => {
     let live = 0;
     let leaked = 0;
+    let inMemory = 0;
     for (const t of tracked) {
       const ctx = t.ctx.deref();
+      if (ctx) inMemory++;
       if (!ctx || ctx.isContextLost()) continue;
       live++;
       if (!t.canvas.deref()?.isConnected) leaked++;
     }
-    return { created: tracked.length, live, leaked };
+    return { created: tracked.length, live, leaked, inMemory };
   };
 }
 
@@ -114,6 +118,9 @@ describe('/heatmap: no WebGL contexts or memory left behind', () => {
         expect(Math.abs(heap - at5!.heap) / at5!.heap).toBeLessThan(0.1);
         // Each switch made a new map: the count proves the loop really re-created them.
         expect(gl.created).toBeGreaterThanOrEqual(2 * (SWITCHES + 1));
+        // After GC only the shown map's two contexts (and at most a map still being let go) are
+        // held; with deck.gl's canvas observers left running, every overlay's device stayed.
+        expect((await glStats()).inMemory).toBeLessThanOrEqual(4);
       }
     }
     expect(warnings.filter((w) => w.includes('Too many active WebGL contexts'))).toEqual([]);
