@@ -17,7 +17,8 @@ const CASES: Record<string, BenchCase> = {
   heatmap: benchHeatmap,
   compare: benchCompare,
   queries: benchQueries,
-  'plan-move': () => import('./bench/plan-move').then((m) => m.benchPlanMove())
+  'plan-move': () => import('./bench/recorded').then((m) => m.benchPlanMove()),
+  rider: () => import('./bench/recorded').then((m) => m.benchRider())
 };
 
 async function main(argv: string[]): Promise<number> {
