@@ -12,8 +12,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONSOLE_TABLES, cellCap } from '../../src/lib/data/console-sql';
 import { openNodeDb } from '../../scripts/lib/node-db';
-import { HOSTILE_SQL, hostile } from '../fixtures/console/hostile-sql';
+import hostileSql from '../fixtures/console/hostile-sql.json';
 import { launch, screenshot } from './browser';
+
+const HOSTILE_SQL: readonly string[] = hostileSql.statements;
+const hostile = (sql: string, table: string, url: string) => sql.replaceAll('{t}', table).replaceAll('{url}', url);
 
 const baseUrl = inject('baseUrl');
 const DISTRICTS = ['230102', '370881'] as const;

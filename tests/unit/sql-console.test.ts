@@ -11,7 +11,10 @@ import { CONSOLE_ROW_LIMIT, cellCap, runConsoleStatement, type SqlSession } from
 import { LOCKDOWN_SQL } from '../../src/lib/data/lockdown';
 import { guardSql } from '../../src/lib/data/sql-guard';
 import { openNodeDb, type NodeDb, type Row } from '../../scripts/lib/node-db';
-import { HOSTILE_SQL, hostile } from '../fixtures/console/hostile-sql';
+import hostileSql from '../fixtures/console/hostile-sql.json';
+
+const HOSTILE_SQL: readonly string[] = hostileSql.statements;
+const hostile = (sql: string, table: string, url: string) => sql.replaceAll('{t}', table).replaceAll('{url}', url);
 
 let db: NodeDb;
 let session: SqlSession;
