@@ -140,6 +140,11 @@ describe('planner', () => {
     // The file field speaks the page's language (the browser's own says 'Choose File' in English).
     expect(await page.getByTestId('import-plan').locator('xpath=..').innerText()).toMatch(/选择文件\s+bad\.geojson/);
     await screenshot(page, 'plan-6-import-error');
+    // Bytes that are neither UTF-8 nor GB18030: refused by the same decoder as the own-data import, plan kept.
+    await page.getByTestId('import-plan').setInputFiles({ name: 'latin1.geojson', mimeType: 'application/geo+json', buffer: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]) });
+    await expect.poll(() => page.getByTestId('import-errors').innerText()).toContain('latin1.geojson');
+    expect(await page.getByTestId('import-errors').innerText()).toContain('UTF-8');
+    expect((await rows())[moved.from]).toBe(moved.after[moved.from] + 144);
     await page.getByTestId('import-plan').setInputFiles({ name: 'plan.geojson', mimeType: 'application/geo+json', buffer: Buffer.from(text) });
     await expect.poll(() => page.getByTestId('import-done').count()).toBe(1);
     expect(await rows()).toEqual(moved.after);

@@ -13,6 +13,7 @@ import type { PartitionOutput, PartitionRequest } from '$lib/geo/partition/geojs
 import type { Phase } from '$lib/geo/partition/engine';
 import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/errors';
 import type { ImportError } from '$lib/data/import/errors';
+import { decodeText } from '$lib/data/text-decode';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
 import { loadPlan, savePlan, saveVersion, versionOf, type PlanRecord, type PlanVersion, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
@@ -629,9 +630,16 @@ export class PlanState {
   }
 
   /** Reads an exported plan back; nothing changes unless the whole file is valid. */
-  importPlan(text: string, file: string): boolean {
+  importPlan(bytes: Uint8Array, file: string): boolean {
     const core = this.core;
     if (!core) return false;
+    // Read as the own-data import reads files: a GBK-saved GeoJSON opens too, garbled text never.
+    const decoded = decodeText(bytes, file);
+    if (!decoded.ok) {
+      this.importErrors = decoded.errors;
+      return false;
+    }
+    const { text } = decoded.value;
     const r = readPlanGeoJSON(text, file, core.data.code, core.data.buildings.map((b) => b.properties.id));
     if (!r.ok) {
       this.importErrors = r.errors;
