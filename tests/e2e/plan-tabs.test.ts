@@ -86,7 +86,10 @@ describe('the planner never loses an edit', () => {
     const hh = buildings[0].properties.households;
     await expect.poll(async () => (await rows(page))[to]).toBe(before[to] + hh);
     expect(await saveState(page)).toBe('saving');
+    // With runBeforeUnload, close() returns before the page is gone: wait for it, then touch the clock.
+    const closed = new Promise((resolve) => page.once('close', resolve));
     await page.close({ runBeforeUnload: true });
+    await closed;
 
     // The clock is the context's: time runs again for the page that reopens the community.
     await ctx.clock.resume();
