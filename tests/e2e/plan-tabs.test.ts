@@ -86,15 +86,19 @@ describe('the planner never loses an edit', () => {
     const hh = buildings[0].properties.households;
     await expect.poll(async () => (await rows(page))[to]).toBe(before[to] + hh);
     expect(await saveState(page)).toBe('saving');
-    // With runBeforeUnload, close() returns before the page is gone: wait for it, then touch the clock.
-    const closed = new Promise((resolve) => page.once('close', resolve));
-    await page.close({ runBeforeUnload: true });
-    await closed;
+    // The tab goes to the background (as it does first when a tab is closed or switched away from):
+    // the pending save runs at once, with the page's timers still stopped.
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await expect.poll(() => saveState(page), { timeout: 10_000 }).toBe('saved');
+    await page.close();
 
     // The clock is the context's: time runs again for the page that reopens the community.
     await ctx.clock.resume();
     const again = await openPlan(ctx);
-    expect(await again.getByTestId('restored').count()).toBe(1);
+    await expect.poll(() => again.getByTestId('restored').count()).toBe(1);
     const after = await rows(again);
     expect(after[to]).toBe(before[to] + hh);
     expect(after[from]).toBe(before[from] - hh);
@@ -185,9 +189,9 @@ describe('the planner never loses an edit', () => {
     expect([s.plan?.revision, s.plan?.assignment[id(0)], s.plan?.assignment[id(1)]]).toEqual([1, x.to, y.from]);
 
     // Closing the tab keeps its refused plan (building 1 moved, building 0 where it was) as a named version.
-    await deaf.close({ runBeforeUnload: true });
+    await deaf.close();
     const c = await openPlan(ctx);
-    await expect.poll(() => c.locator('[data-version^="本页方案"]').count()).toBe(1);
+    await expect.poll(() => c.locator('[data-version^="本页方案"]').count(), { timeout: 10_000 }).toBe(1);
     await c.getByTestId('diff-a').selectOption({ label: (await c.locator('[data-version^="本页方案"]').getAttribute('data-version'))! });
     await c.getByTestId('diff-b').selectOption({ label: '当前方案' });
     await expect.poll(() => c.getByTestId('diff').getAttribute('data-moved')).toBe('2');
