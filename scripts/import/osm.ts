@@ -18,7 +18,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
 import { type Crs, CRS_NAMES, isCrs } from '../../src/lib/geo/crs';
 import { DEFAULT_FLOORS, ESTIMATION_METHOD, FLAT_GROSS_AREA_M2 } from '../../src/lib/geo/households';
-import type { DistrictCode, Manifest, TableName } from '../../src/lib/data/schema';
+import type { DistrictCode, Manifest, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { type ImportError, type ImportResult, fail, formatImportErrors, ok } from '../../src/lib/data/import/errors';
 import { parseFeatureCollection } from '../../src/lib/data/import/geojson';
 import { osmToLayers } from '../../src/lib/data/import/osm';
@@ -170,8 +170,10 @@ function hasOsmIds(layer: LayerInput): boolean {
   return layer.format === 'osm' || layer.features.some((f) => f.id.startsWith('osm-'));
 }
 
-export interface ImportManifest extends Manifest {
+/** This import writes the buildings table only, so only it has provenance. */
+export interface ImportManifest extends Omit<Manifest, 'tables'> {
   kind: 'import';
+  tables: { buildings: TableProvenance };
   input: { file: string; format: InputFormat; crs: Crs; roads: string | null; compounds: string | null };
   estimation: {
     method: string;
@@ -201,6 +203,18 @@ export function manifestFor(args: ImportArgs, read: ReadLayers, out: ImportOutpu
     households: out.stats.households,
     bbox: out.bbox,
     sources: [...(osm ? [OSM_SOURCE] : []), ...files, OUTLINE_SOURCE],
+    tables: {
+      buildings: {
+        source: files.join(', '),
+        licence: osm ? 'ODbL 1.0, © OpenStreetMap contributors' : 'as licensed by the file’s owner',
+        crs: args.crs,
+        read: read.buildings.features.length,
+        accepted: out.buildings.length,
+        refused: read.buildings.features.length - out.buildings.length,
+        synthetic: false,
+        note: out.stats.estimated > 0 ? `households of ${out.stats.estimated} buildings estimated: ${ESTIMATION_METHOD}` : undefined
+      }
+    },
     input: {
       file: basename(args.input),
       format: read.buildings.format,

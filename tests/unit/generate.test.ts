@@ -80,6 +80,8 @@ describe('generateAll on one district', () => {
     expect(m.generator).toContain(GENERATOR_VERSION);
     expect(m.generator).toContain(`scale=${SCALE}`);
     for (const t of TABLES) expect(await db.scalar(`SELECT count(*) FROM ${table(t)}`), t).toBe(m.counts[t]);
+    // Provenance per table: every generated row accepted, every table flagged synthetic.
+    for (const t of TABLES) expect(m.tables[t], t).toMatchObject({ read: m.counts[t], accepted: m.counts[t], refused: 0, synthetic: true, crs: null });
     expect(m.households).toBe(await db.scalar(`SELECT sum(households) FROM ${table('buildings')}`));
     expect(m.counts.incidents).toBe(Math.round(PLANS[CODE].incidents * SCALE));
     const [w, s, e, n] = m.bbox;
@@ -92,6 +94,7 @@ describe('generateAll on one district', () => {
     expect(index.districts.map((d) => d.code)).toEqual([CODE]);
     expect(index.districts[0].households).toBe(m.households);
     expect(index.districts[0].grids).toBe(m.counts.grids);
+    expect(index.districts[0].syntheticTables).toEqual(TABLES.filter((t) => m.tables[t].synthetic));
   });
 
   it('does not count a partial or scaled dataset as current', async () => {

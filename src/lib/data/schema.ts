@@ -183,10 +183,30 @@ export const MAP_LAYERS = [
 ] as const;
 export type MapLayerName = (typeof MAP_LAYERS)[number];
 
+/** Coordinate system of a file on input; everything is stored as WGS-84. */
+export type InputCrs = 'wgs84' | 'gcj02' | 'bd09';
+
+/** Where one table of a district's package came from; every page reads `synthetic` per table. */
+export interface TableProvenance {
+  /** Files, services or the generator the rows came from, in words. */
+  source: string;
+  licence: string;
+  /** Coordinate system of the input; null when the rows had no coordinates of their own (generated). */
+  crs: InputCrs | null;
+  read: number;
+  accepted: number;
+  refused: number;
+  synthetic: boolean;
+  /** What was estimated or approximated, when something was (e.g. households from footprints). */
+  note?: string;
+}
+
 /** Written next to the tables: what the data is and where it came from. */
 export interface Manifest {
   district: DistrictCode;
+  /** True when any table is synthetic (see `tables`). */
   synthetic: boolean;
+  tables: Record<TableName, TableProvenance>;
   generator: string;
   seed: number;
   generatedAt: string;
@@ -210,5 +230,7 @@ export interface DatasetIndex {
     stations: number;
     incidents: number;
     bbox: [number, number, number, number];
+    /** The tables of this district that are synthetic (from its manifest). */
+    syntheticTables: TableName[];
   }[];
 }
