@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
-/** Fetches a Parquet file and decodes (some of) its columns to an Arrow IPC stream off the main thread. */
+/** Fetches a Parquet file (a district's own data from IndexedDB, see source.ts) and decodes (some of) its columns to an Arrow IPC stream off the main thread. */
 import { parquetToArrowIpc } from '$lib/data/parquet-arrow';
+import { fetchData } from '$lib/data/source';
 
 export interface ParquetRequest {
   id: number;
@@ -13,7 +14,7 @@ export type ParquetReply = { id: number; ok: true; ipc: Uint8Array } | { id: num
 self.onmessage = async (e: MessageEvent<ParquetRequest>) => {
   const { id, url, columns } = e.data;
   try {
-    const res = await fetch(url);
+    const res = await fetchData(url);
     if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
     const ipc = await parquetToArrowIpc(await res.arrayBuffer(), columns);
     (self as unknown as Worker).postMessage({ id, ok: true, ipc } satisfies ParquetReply, [ipc.buffer]);

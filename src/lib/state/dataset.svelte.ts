@@ -7,12 +7,17 @@ import { replaceState } from '$app/navigation';
 import { DISTRICTS, isDistrictCode } from '$lib/data/districts';
 import { dataRoot, indexUrl, mapLayerUrl } from '$lib/data/paths';
 import type { DatasetIndex, DistrictCode, MapLayerName } from '$lib/data/schema';
+import { mergeIndex, type LocalSummary } from '$lib/data/local/keys';
+import { listLocal } from '$lib/data/local/store';
 
 const KEY = 'gridatlas.district';
 
 class DatasetState {
   code = $state<DistrictCode>(DISTRICTS[0].code);
-  index = $state.raw<DatasetIndex | null>(null);
+  /** index.json as built, and with the districts' own data (Data page) in place of the demo's: `index`. */
+  builtIndex = $state.raw<DatasetIndex | null>(null);
+  local = $state.raw<LocalSummary[]>([]);
+  index = $derived(this.builtIndex && mergeIndex(this.builtIndex, this.local));
   error = $state<string | null>(null);
 
   readonly root = dataRoot(typeof location === 'undefined' ? '' : location.origin, base);
@@ -39,14 +44,20 @@ class DatasetState {
   layerUrl = (layer: MapLayerName) => mapLayerUrl(this.root, this.code, layer);
 
   async load(): Promise<void> {
-    if (this.index) return;
+    if (this.builtIndex) return;
     try {
-      const res = await fetch(indexUrl(this.root));
+      const [res] = await Promise.all([fetch(indexUrl(this.root)), this.loadLocal()]);
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
-      this.index = (await res.json()) as DatasetIndex;
+      this.builtIndex = (await res.json()) as DatasetIndex;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /** Reads which districts have their own data (again, after the Data page saved or removed some). */
+  async loadLocal(): Promise<void> {
+    // Without IndexedDB (blocked storage) every district shows the demo, as its files do (source.ts).
+    this.local = typeof indexedDB === 'undefined' ? [] : await listLocal().catch(() => []);
   }
 }
 

@@ -4,6 +4,7 @@
  * is computed on the device: the location is never sent anywhere.
  */
 import type { DistrictCode } from '$lib/data/schema';
+import { fetchData } from '$lib/data/source';
 import { decodeRoads, riderUrl, type RiderRoads, type RiderStations } from '$lib/geo/nearest-data';
 import { nearestStations, routeLine, stationFinder, type NearestResult, type StationFinder } from '$lib/geo/nearest-stations';
 import type { LonLat } from '$lib/geo/network';
@@ -61,7 +62,7 @@ class RiderState {
 
   private async fetchData(root: string, code: DistrictCode): Promise<void> {
     try {
-      const res = await fetch(riderUrl(root, code, 'stations'));
+      const res = await fetchData(riderUrl(root, code, 'stations'));
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
       const st = (await res.json()) as RiderStations;
       if (this.loading !== code) return;

@@ -6,6 +6,7 @@ import type { FeatureCollection, Point } from 'geojson';
 import type { DistrictCode, StationKind } from '$lib/data/schema';
 import { STATION_KINDS } from '$lib/data/schema';
 import { mapLayerUrl } from '$lib/data/paths';
+import { fetchData } from '$lib/data/source';
 import type { StationProps } from '$lib/map/deck-layers';
 import { riderUrl, type RiderStation, type RiderStations } from '$lib/geo/nearest-data';
 import { dataset } from './dataset.svelte';
@@ -43,7 +44,7 @@ class StationsState {
 
   async load(code: DistrictCode): Promise<void> {
     if (this.byDistrict[code]) return;
-    const res = await fetch(mapLayerUrl(dataset.root, code, 'stations'));
+    const res = await fetchData(mapLayerUrl(dataset.root, code, 'stations'));
     if (!res.ok) return;
     const fc = (await res.json()) as Stations;
     this.byDistrict = { ...this.byDistrict, [code]: fc };
@@ -53,7 +54,7 @@ class StationsState {
     this.selectedId = id;
     const code = dataset.code;
     if (!id || this.records[code]) return;
-    const res = await fetch(riderUrl(dataset.root, code, 'stations')).catch(() => null);
+    const res = await fetchData(riderUrl(dataset.root, code, 'stations')).catch(() => null);
     if (!res?.ok) return;
     const data = (await res.json()) as RiderStations;
     this.records = { ...this.records, [code]: new Map(data.stations.map((s) => [s.id, s])) };

@@ -1,0 +1,60 @@
+/**
+ * Names and keys of a district's own data (the files an import replaces), and how its summary
+ * changes index.json. Tiny on purpose: the rider page and every worker import it through the
+ * data seam (../source.ts), so nothing heavy (Parquet writer, zip) may come in here.
+ */
+import type { DatasetIndex, DistrictCode, TableName } from '../schema';
+
+/** The tables a district's own data replaces; everything else stays the demo's. */
+export const LOCAL_TABLES = ['stations', 'incidents'] as const satisfies readonly TableName[];
+export type LocalTable = (typeof LOCAL_TABLES)[number];
+
+/** Files (paths under static/data/<adcode>/) that an import replaces. */
+export const LOCAL_FILES = ['stations.parquet', 'incidents.parquet', 'map/stations.geojson', 'rider/stations.json', 'manifest.json'] as const;
+export type LocalFile = (typeof LOCAL_FILES)[number];
+
+/** The storage key of one district's file: `<adcode>/<path>`. */
+export const fileKey = (district: DistrictCode, file: LocalFile): string => `${district}/${file}`;
+
+/**
+ * The storage key a data URL would be answered from, or null when no import can hold it
+ * (index.json, other tables, map layers, roads): `…/data/230102/incidents.parquet` → `230102/incidents.parquet`.
+ */
+export function localKey(url: string): string | null {
+  let path: string;
+  try {
+    path = new URL(url, 'http://x').pathname;
+  } catch {
+    return null;
+  }
+  const m = /\/data\/(\d{6})\/(.+)$/.exec(path);
+  if (!m) return null;
+  return (LOCAL_FILES as readonly string[]).includes(m[2]) ? `${m[1]}/${m[2]}` : null;
+}
+
+/** What the header, badges and /compare need to know about an imported district (kept beside its files). */
+export interface LocalSummary {
+  district: DistrictCode;
+  /** ISO time of the save. */
+  savedAt: string;
+  stations: number;
+  incidents: number;
+  /** The tables that came from the district's own files. */
+  tables: LocalTable[];
+}
+
+/** index.json with the imported districts' counts and synthetic tables in place of the demo's. */
+export function mergeIndex(index: DatasetIndex, local: readonly LocalSummary[]): DatasetIndex {
+  if (!local.length) return index;
+  const districts = index.districts.map((d) => {
+    const own = local.find((l) => l.district === d.code);
+    if (!own) return d;
+    return {
+      ...d,
+      stations: own.tables.includes('stations') ? own.stations : d.stations,
+      incidents: own.tables.includes('incidents') ? own.incidents : d.incidents,
+      syntheticTables: d.syntheticTables.filter((t) => !(own.tables as readonly string[]).includes(t))
+    };
+  });
+  return { ...index, synthetic: districts.some((d) => d.syntheticTables.length > 0), districts };
+}

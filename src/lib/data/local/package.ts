@@ -1,0 +1,261 @@
+/**
+ * A district's own data as the browser keeps it (pure: no DOM, no IndexedDB). The Data page turns
+ * the accepted stations and incidents into the very files the app serves from static/data/<adcode>/
+ * (Parquet tables, the stations map layer, the rider page's stations, manifest.json), so every page
+ * reads them through one seam (src/lib/data/source.ts) without knowing where they came from.
+ * A data package (zip) holds the Parquet tables and manifest.json, like the CLI's output folder.
+ */
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { unzipSync, zipSync, strToU8, strFromU8 } from 'fflate';
+import { PARQUET_COLUMNS, type ColumnDef } from '../columns';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, STATION_KINDS, STATION_SERVICES, TABLES } from '../schema';
+import type { DistrictCode, Incident, Manifest, Station, TableProvenance } from '../schema';
+import { LOCAL_TABLES, type LocalFile, type LocalSummary, type LocalTable } from './keys';
+import { RIDER_DATA_VERSION, type RiderPlace, type RiderStations } from '../../geo/nearest-data';
+
+/** One Parquet table with the schema's columns (columns.ts), written in the browser. */
+export function tableParquet(table: LocalTable, rows: readonly Record<string, unknown>[]): ArrayBuffer {
+  const defs = PARQUET_COLUMNS[table];
+  const schema: Record<string, unknown>[] = [{ name: 'root', num_children: defs.length }];
+  for (const c of defs) schema.push(...schemaOf(c));
+  return parquetWriteBuffer({
+    columnData: defs.map((c) => ({ name: c.name, data: rows.map((r) => cell(c, r[c.name])) })),
+    schema: schema as never,
+    kvMetadata: [{ key: 'gridatlas', value: `${table}: a district's own data, imported on the Data page` }]
+  });
+}
+
+function schemaOf(c: ColumnDef): Record<string, unknown>[] {
+  const opt = { repetition_type: 'OPTIONAL' };
+  switch (c.type) {
+    case 'VARCHAR':
+      return [{ name: c.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', ...opt }];
+    case 'VARCHAR[]':
+      return [
+        { name: c.name, converted_type: 'LIST', num_children: 1, ...opt },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', ...opt }
+      ];
+    case 'INTEGER':
+    case 'UTINYINT':
+      return [{ name: c.name, type: 'INT32', ...opt }];
+    case 'BIGINT':
+      return [{ name: c.name, type: 'INT64', ...opt }];
+    case 'DOUBLE':
+      return [{ name: c.name, type: 'DOUBLE', ...opt }];
+    case 'BOOLEAN':
+      return [{ name: c.name, type: 'BOOLEAN', ...opt }];
+    case 'TIMESTAMP':
+      return [{ name: c.name, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', ...opt }];
+  }
+}
+
+function cell(c: ColumnDef, v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (c.type === 'TIMESTAMP') return new Date(v as number);
+  if (c.type === 'BIGINT') return BigInt(v as number);
+  return v;
+}
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`);
+
+/** Schema records (camelCase) → Parquet rows (snake_case), and back. */
+function toRow(o: object): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) r[snake(k)] = v;
+  return r;
+}
+
+export const stationsParquet = (s: readonly Station[]) => tableParquet('stations', s.map(toRow));
+export const incidentsParquet = (s: readonly Incident[]) => tableParquet('incidents', s.map(toRow));
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+/** The stations map layer, as scripts/generate writes it (map/stations.geojson). */
+export function stationsGeojson(stations: readonly Station[]) {
+  return {
+    type: 'FeatureCollection' as const,
+    features: stations.map((s) => ({
+      type: 'Feature' as const,
+      properties: { id: s.id, kind: s.kind, name: s.name, services: s.services.join(','), opens: s.opens, closes: s.closes },
+      geometry: { type: 'Point' as const, coordinates: [round6(s.lon), round6(s.lat)] }
+    }))
+  };
+}
+
+/** The rider page's stations file; the places (community and street centres) stay the district's. */
+export function riderStations(district: DistrictCode, stations: readonly Station[], places: RiderPlace[]): RiderStations {
+  return {
+    version: RIDER_DATA_VERSION,
+    district,
+    stations: stations.map((s) => ({
+      id: s.id,
+      kind: s.kind,
+      name: s.name,
+      address: s.address,
+      services: s.services,
+      opens: s.opens,
+      closes: s.closes,
+      lon: round6(s.lon),
+      lat: round6(s.lat)
+    })),
+    places
+  };
+}
+
+/** The district's manifest with the imported tables' provenance and counts in place of the demo's. */
+export function localManifest(demo: Manifest, own: Partial<Record<LocalTable, { rows: number; provenance: TableProvenance }>>): Manifest {
+  const tables = { ...demo.tables };
+  const counts = { ...demo.counts };
+  for (const t of LOCAL_TABLES) {
+    const o = own[t];
+    if (!o) continue;
+    tables[t] = o.provenance;
+    counts[t] = o.rows;
+  }
+  const synthetic = TABLES.some((t) => tables[t]?.synthetic !== false);
+  const note = `Stations and/or incidents imported on the GridAtlas Data page (${LOCAL_TABLES.filter((t) => own[t]).join(', ')}); the other tables are the demo's`;
+  return { ...demo, synthetic, tables, counts, sources: [...demo.sources.filter((s) => !s.startsWith('Stations and/or incidents imported')), note] };
+}
+
+export interface LocalTables {
+  district: DistrictCode;
+  stations: Station[] | null;
+  incidents: Incident[] | null;
+}
+
+const enc = (o: unknown) => strToU8(JSON.stringify(o));
+
+/** Every file an import stores for a district (keys are LOCAL_FILES), built from its accepted rows. */
+export function localFiles(
+  t: LocalTables,
+  demo: { manifest: Manifest; places: RiderPlace[] },
+  provenance: Partial<Record<LocalTable, TableProvenance>>
+): { files: Partial<Record<LocalFile, Uint8Array>>; summary: Omit<LocalSummary, 'savedAt'> } {
+  const files: Partial<Record<LocalFile, Uint8Array>> = {};
+  const own: Partial<Record<LocalTable, { rows: number; provenance: TableProvenance }>> = {};
+  if (t.stations && provenance.stations) {
+    files['stations.parquet'] = new Uint8Array(stationsParquet(t.stations));
+    files['map/stations.geojson'] = enc(stationsGeojson(t.stations));
+    files['rider/stations.json'] = enc(riderStations(t.district, t.stations, demo.places));
+    own.stations = { rows: t.stations.length, provenance: provenance.stations };
+  }
+  if (t.incidents && provenance.incidents) {
+    files['incidents.parquet'] = new Uint8Array(incidentsParquet(t.incidents));
+    own.incidents = { rows: t.incidents.length, provenance: provenance.incidents };
+  }
+  files['manifest.json'] = enc(localManifest(demo.manifest, own));
+  const tables = LOCAL_TABLES.filter((x) => own[x]);
+  return {
+    files,
+    summary: { district: t.district, stations: own.stations?.rows ?? 0, incidents: own.incidents?.rows ?? 0, tables }
+  };
+}
+
+/** "Export package": the district's Parquet tables and manifest.json as one zip (folder `<adcode>/`). */
+export function packageZip(district: DistrictCode, files: Partial<Record<LocalFile, Uint8Array>>): Uint8Array {
+  const entries: Record<string, Uint8Array> = {};
+  for (const name of ['stations.parquet', 'incidents.parquet', 'manifest.json'] as const) {
+    const f = files[name];
+    // Parquet is already compressed: store it as is.
+    if (f) entries[`${district}/${name}`] = f;
+  }
+  return zipSync(entries, { level: 6, mtime: new Date('2026-01-01T00:00:00Z') });
+}
+
+/** A problem with a package zip, naming the file inside it. */
+export class PackageError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    message: string
+  ) {
+    super(message);
+  }
+}
+
+/** Rows of one Parquet table (decoded with hyparquet) as schema records. */
+async function readTable(name: string, bytes: Uint8Array, table: LocalTable): Promise<Record<string, unknown>[]> {
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  let rows: Record<string, unknown>[];
+  try {
+    parquetMetadata(file);
+    rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
+  } catch (e) {
+    throw new PackageError(name, 'file', `not a readable Parquet file (${(e as Error).message})`);
+  }
+  const missing = PARQUET_COLUMNS[table].filter((c) => rows.length && !(c.name in rows[0]));
+  if (missing.length) throw new PackageError(name, missing[0].name, `column ${missing.map((c) => c.name).join(', ')} missing`);
+  return rows;
+}
+
+const ms = (v: unknown): number | null =>
+  v === null || v === undefined ? null : v instanceof Date ? v.getTime() : typeof v === 'bigint' ? Number(v) : Number(v);
+
+const oneOf = <T extends string>(list: readonly T[], v: unknown, file: string, row: number, field: string): T => {
+  if (list.includes(v as T)) return v as T;
+  throw new PackageError(file, field, `row ${row}: ${JSON.stringify(v)} is not one of ${list.join(', ')}`);
+};
+
+/** The stations and incidents of a package zip (the CLI's output or an export of this page), checked. */
+export async function readPackageZip(zip: Uint8Array, zipName: string): Promise<{ tables: LocalTables; manifest: Manifest | null; ignored: string[] }> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(zip);
+  } catch (e) {
+    throw new PackageError(zipName, 'file', `not a readable zip (${(e as Error).message})`);
+  }
+  const names = Object.keys(entries).filter((n) => !n.endsWith('/'));
+  const find = (file: string) => names.find((n) => n === file || n.endsWith(`/${file}`));
+  const manifestName = find('manifest.json');
+  let manifest: Manifest | null = null;
+  if (manifestName) {
+    try {
+      manifest = JSON.parse(strFromU8(entries[manifestName])) as Manifest;
+    } catch {
+      throw new PackageError(`${zipName}/${manifestName}`, 'file', 'not valid JSON');
+    }
+  }
+  const district = (manifest?.district ?? /(\d{6})\//.exec(names[0] ?? '')?.[1] ?? null) as DistrictCode | null;
+  if (!district) throw new PackageError(zipName, 'manifest.json', 'no manifest.json naming the district');
+  const stationsName = find('stations.parquet');
+  const incidentsName = find('incidents.parquet');
+  if (!stationsName && !incidentsName) throw new PackageError(zipName, 'file', 'holds neither stations.parquet nor incidents.parquet');
+  const used = new Set([manifestName, stationsName, incidentsName]);
+  let stations: Station[] | null = null;
+  let incidents: Incident[] | null = null;
+  if (stationsName) {
+    const f = `${zipName}/${stationsName}`;
+    stations = (await readTable(f, entries[stationsName], 'stations')).map((r, i) => ({
+      id: String(r.id),
+      district,
+      community: String(r.community ?? ''),
+      kind: oneOf(STATION_KINDS, r.kind, f, i + 1, 'kind'),
+      name: String(r.name ?? ''),
+      address: String(r.address ?? ''),
+      services: ((r.services as unknown[] | null) ?? []).map((s) => oneOf(STATION_SERVICES, s, f, i + 1, 'services')),
+      opens: String(r.opens ?? ''),
+      closes: String(r.closes ?? ''),
+      lon: Number(r.lon),
+      lat: Number(r.lat)
+    }));
+  }
+  if (incidentsName) {
+    const f = `${zipName}/${incidentsName}`;
+    incidents = (await readTable(f, entries[incidentsName], 'incidents')).map((r, i) => ({
+      id: Number(r.id),
+      district,
+      street: String(r.street ?? ''),
+      community: String(r.community ?? ''),
+      grid: String(r.grid ?? ''),
+      category: oneOf(INCIDENT_CATEGORIES, r.category, f, i + 1, 'category'),
+      status: oneOf(INCIDENT_STATUSES, r.status, f, i + 1, 'status'),
+      reportedAt: ms(r.reported_at) ?? NaN,
+      closedAt: ms(r.closed_at),
+      lon: Number(r.lon),
+      lat: Number(r.lat)
+    }));
+  }
+  return { tables: { district, stations, incidents }, manifest, ignored: names.filter((n) => !used.has(n)) };
+}
