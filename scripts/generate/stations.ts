@@ -3,6 +3,9 @@
  * rest stations for riders and outdoor workers by the main roads, counts from the district plan.
  */
 import type { StationKind, StationService } from '../../src/lib/data/schema';
+
+/** The kinds the generator places; 'other' exists only for kinds a district's own register names. */
+type GeneratedKind = Exclude<StationKind, 'other'>;
 import { STATION_SERVICES } from '../../src/lib/data/schema';
 import { type Rng, chance, cumulative, pick, pickCumulative, randInt, sampleWeighted, uniform } from '../../src/lib/geo/random';
 import type { CompoundGeo } from './compounds';
@@ -23,7 +26,7 @@ export interface StationGeo {
   pos: XY;
 }
 
-const KIND_SUFFIX: Record<StationKind, string> = {
+const KIND_SUFFIX: Record<GeneratedKind, string> = {
   party_centre: '党群服务中心',
   compound_station: '党群服务站',
   warm_heart: '暖心驿站',
@@ -33,7 +36,7 @@ const KIND_SUFFIX: Record<StationKind, string> = {
 };
 
 /** Services every station of a kind offers, and extras some add ("6+N"). */
-const SERVICES: Record<StationKind, { base: StationService[]; extra: StationService[]; nExtra: [number, number] }> = {
+const SERVICES: Record<GeneratedKind, { base: StationService[]; extra: StationService[]; nExtra: [number, number] }> = {
   party_centre: { base: ['rest', 'water', 'toilet', 'wifi', 'reading'], extra: ['first_aid', 'charging', 'heating_cooling', 'microwave', 'repair_kit'], nExtra: [1, 4] },
   compound_station: { base: ['rest', 'water', 'reading'], extra: ['first_aid', 'wifi', 'charging', 'repair_kit', 'toilet'], nExtra: [0, 3] },
   warm_heart: { base: ['rest', 'water', 'charging', 'wifi', 'microwave', 'heating_cooling'], extra: ['toilet', 'first_aid', 'reading', 'repair_kit'], nExtra: [1, 4] },
@@ -42,7 +45,7 @@ const SERVICES: Record<StationKind, { base: StationService[]; extra: StationServ
   outdoor_worker: { base: ['rest', 'water', 'charging', 'toilet', 'heating_cooling', 'microwave'], extra: ['first_aid', 'wifi', 'repair_kit', 'reading'], nExtra: [0, 3] }
 };
 
-const HOURS: Record<StationKind, { open24: number; day: [string, string][] }> = {
+const HOURS: Record<GeneratedKind, { open24: number; day: [string, string][] }> = {
   party_centre: { open24: 0, day: [['08:30', '17:30'], ['08:00', '20:00'], ['08:30', '18:00']] },
   compound_station: { open24: 0, day: [['09:00', '17:00'], ['08:30', '18:00'], ['09:00', '20:00']] },
   warm_heart: { open24: 0.45, day: [['07:00', '21:00'], ['08:00', '20:00'], ['06:30', '22:00']] },
@@ -51,7 +54,7 @@ const HOURS: Record<StationKind, { open24: number; day: [string, string][] }> = 
   outdoor_worker: { open24: 0.5, day: [['06:00', '22:00'], ['07:00', '21:00']] }
 };
 
-function services(rng: Rng, kind: StationKind): StationService[] {
+function services(rng: Rng, kind: GeneratedKind): StationService[] {
   const s = SERVICES[kind];
   const extra = [...s.extra];
   const n = randInt(rng, s.nExtra[0], s.nExtra[1]);
@@ -60,7 +63,7 @@ function services(rng: Rng, kind: StationKind): StationService[] {
   return STATION_SERVICES.filter((x) => chosen.has(x));
 }
 
-function hours(rng: Rng, kind: StationKind): [string, string] {
+function hours(rng: Rng, kind: GeneratedKind): [string, string] {
   const h = HOURS[kind];
   if (chance(rng, h.open24)) return ['00:00', '00:00'];
   return pick(rng, h.day);
@@ -101,7 +104,7 @@ export function buildStations(ctx: StationContext): StationGeo[] {
     const road = near?.road.name ?? `${c.nbs.name}路`;
     return `${c.street.name}${c.nbs.name} ${road}${randInt(rng, 1, 299)}号`;
   };
-  const add = (kind: StationKind, c: CommunityGeo, pos: XY, nameCandidates: string[]) => {
+  const add = (kind: GeneratedKind, c: CommunityGeo, pos: XY, nameCandidates: string[]) => {
     const [opens, closes] = hours(rng, kind);
     out.push({
       id: `${ctx.district}-S${String(out.length + 1).padStart(4, '0')}`,
@@ -163,7 +166,7 @@ export function buildStations(ctx: StationContext): StationGeo[] {
   }
 
   // Stations inside compounds (compound stations, red-sail stations), bigger compounds first.
-  const inCompounds: StationKind[] = ['compound_station', 'red_sail', 'red_station'];
+  const inCompounds: GeneratedKind[] = ['compound_station', 'red_sail', 'red_station'];
   const hosted = new Set<string>();
   for (const kind of inCompounds) {
     const n = plan.stations[kind] ?? 0;
@@ -183,7 +186,7 @@ export function buildStations(ctx: StationContext): StationGeo[] {
   }
 
   // Rest stations by the main roads, spread out.
-  const roadside: StationKind[] = ['warm_heart', 'outdoor_worker'];
+  const roadside: GeneratedKind[] = ['warm_heart', 'outdoor_worker'];
   const main = ctx.roads.filter((r) => (r.class === 'primary' || r.class === 'secondary' || r.class === 'tertiary') && r.name);
   const lengths = main.map((r) => r.line.slice(1).reduce((s, p, i) => s + Math.hypot(p[0] - r.line[i][0], p[1] - r.line[i][1]), 0) * (r.class === 'primary' ? 3 : 1));
   const cum = cumulative(lengths);

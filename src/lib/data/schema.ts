@@ -83,7 +83,8 @@ export const STATION_KINDS = [
   'warm_heart', // 暖心驿站
   'red_sail', // 红帆驿站
   'red_station', // 红色驿站
-  'outdoor_worker' // 户外劳动者服务站
+  'outdoor_worker', // 户外劳动者服务站
+  'other' // 其他: a kind a district's register names that is none of the above (data package import)
 ] as const;
 export type StationKind = (typeof STATION_KINDS)[number];
 
@@ -114,6 +115,8 @@ export interface Station {
   closes: string;
   lon: number;
   lat: number;
+  /** The station's phone number as the register gives it (data package import; the generator has none). */
+  phone?: string;
 }
 
 /** Classification of 民生事件 used by the districts' grid systems (see data/incident-categories.csv). */
@@ -133,6 +136,8 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export interface Incident {
   id: number;
+  /** The incident's own number in the file it was imported from (编号; data package import only). */
+  ref?: string;
   district: DistrictCode;
   street: string;
   community: string;

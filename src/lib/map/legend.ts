@@ -100,6 +100,13 @@ export const STATION_STYLE: Record<
     en: 'Outdoor workers’ station',
     shape: 'hexagon',
     symbol: 'M12 1.5l9.1 5.25v10.5L12 22.5l-9.1-5.25V6.75z'
+  },
+  other: {
+    color: [110, 110, 110],
+    zh: '其他站点',
+    en: 'Other station',
+    shape: 'circle',
+    symbol: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18z'
   }
 };
 
