@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
+import { expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'tests/screenshots';
@@ -87,6 +88,20 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
     { timeout, polling: 250 }
   );
   await page.waitForTimeout(500);
+}
+
+/**
+ * Unchecks the /heatmap category filters except `keep`, one at a time, each after the KPI cards have
+ * answered the previous one: a click is never made while the panel above the chips is re-laid out.
+ */
+export async function keepCategories(page: Page, keep: readonly string[], all: readonly string[]): Promise<void> {
+  const version = () => page.locator('.heatmap aside .kpis').getAttribute('data-kpi-version').then(Number);
+  for (const c of all) {
+    if (keep.includes(c)) continue;
+    const before = await version();
+    await page.locator(`[data-testid=filters] input[data-category=${c}]`).uncheck();
+    await expect.poll(version, { timeout: 30_000 }).toBeGreaterThan(before);
+  }
 }
 
 export interface PixelStats {

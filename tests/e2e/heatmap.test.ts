@@ -14,7 +14,7 @@ import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parqu
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { legendBox, HEADER_PX, FOOTER_PX } from '../../src/lib/export/png';
 import { INCIDENT_RAMP } from '../../src/lib/map/legend';
-import { openPage, pixelStats, screenshot, waitForMap } from './browser';
+import { keepCategories, openPage, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -51,7 +51,7 @@ describe('/heatmap (Qufu)', () => {
     db.close();
     expect(k.incidents).toBeGreaterThan(1000);
 
-    for (const c of INCIDENT_CATEGORIES) if (c !== 'sanitation') await page.locator(`[data-testid=filters] input[data-category=${c}]`).uncheck();
+    await keepCategories(page, ['sanitation'], INCIDENT_CATEGORIES);
     await page.locator('[data-testid=month]').selectOption('14'); // 2025-03
     await expect.poll(() => page.locator('[data-testid=range]').innerText()).toBe('2025-03-01 – 2025-03-31');
 

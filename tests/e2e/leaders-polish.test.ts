@@ -3,13 +3,13 @@
  * the timeline's dates are in the UI language; KPI cards keep their numbers on one line inside
  * the card; /compare's top block uses the width; nothing overflows at phone width (390 px).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { DISTRICTS } from '../../src/lib/data/districts';
 import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { readFileSync } from 'node:fs';
 import { bbox } from '@turf/turf';
-import { openPage, pixelStats, screenshot, waitForMap } from './browser';
+import { keepCategories, openPage, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -19,6 +19,10 @@ const errors: string[] = [];
 
 beforeAll(async () => ({ browser, page } = await openPage(errors)));
 afterAll(async () => browser?.close());
+// A test that fails half-way must not leave the next one in English.
+afterEach(async () => {
+  if (page.url().startsWith(baseUrl)) await setLang('zh');
+});
 
 const ticks = () => page.locator('[data-testid=timeline] g.axis .tick text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
 const setLang = (l: 'zh' | 'en') => page.evaluate((l) => localStorage.setItem('gridatlas.locale', l), l);
@@ -49,7 +53,7 @@ describe('leaders polish', () => {
     await page.reload();
     await waitForMap(page);
     await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
-    for (const c of INCIDENT_CATEGORIES) if (c !== 'dispute' && c !== 'sanitation') await page.locator(`[data-testid=filters] input[data-category=${c}]`).uncheck();
+    await keepCategories(page, ['dispute', 'sanitation'], INCIDENT_CATEGORIES);
     await page.locator('[data-testid=briefing-enter]').click();
     await expect.poll(() => page.getByTestId('briefing-range').innerText()).toBe('2024-01-01 – 2025-12-31 · Disputes, Sanitation');
     await page.keyboard.press('Escape');
