@@ -5,6 +5,9 @@
  *   npm run data -- --if-missing      only when static/data/ lacks it or is from an older generator
  *   npm run data -- --osm <file.osm.pbf|buildings.geojson> [--district 230102] [--crs wgs84|gcj02|bd09] [--out dir]
  *                                     import real OpenStreetMap buildings/roads/compounds
+ *   npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out dir]
+ *                                     a district's data package from its station register and incident log
+ *                                     (scripts/import/package.ts)
  * Output goes through scripts/lib/safe-out.ts: only files the tool wrote are replaced.
  * package.json runs the writing CLIs with `node --import tsx`: the tsx command's parent process
  * SIGKILLs a child still busy 60 ms after Ctrl-C, which leaves no chance to clean up.
@@ -18,6 +21,7 @@ import { ensureRiderData } from './rider/build';
 import { OutputRefused } from './lib/safe-out';
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--package')) return (await import('./import/package')).importPackageCli(argv);
   if (argv.includes('--osm')) {
     const code = await importOsmCli(argv);
     // Imported real roads replace the synthetic ones in the rider's network.
