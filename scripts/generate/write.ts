@@ -9,6 +9,7 @@ import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { Manifest, MapLayerName, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
+import { parquetLabel } from '../../src/lib/data/provenance';
 import { type NodeDb, sqlString } from '../lib/node-db';
 import { GENERATED_AT, GENERATOR_VERSION, SEED } from './config';
 import type { DistrictModel } from './district';
@@ -32,8 +33,18 @@ function writeJson(file: string, value: unknown): void {
   writeFileSync(file, JSON.stringify(value) + '\n');
 }
 
-async function copyTable(db: NodeDb, table: string, file: string, orderBy: string): Promise<void> {
-  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy)`);
+/**
+ * COPY options of every table: snappy, and the synthetic label in the footer's key-value metadata
+ * (`gridatlas.synthetic`, `gridatlas.synthetic_tables`; src/lib/data/provenance.ts). Everything the
+ * generator writes is synthetic.
+ */
+export function parquetOptions(table: TableName): string {
+  const kv = parquetLabel([{ name: '', nameEn: '', syntheticTables: [table] }], [table]);
+  return `(FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv.map((e) => `${sqlString(e.key)}: ${sqlString(e.value)}`).join(', ')}})`;
+}
+
+async function copyTable(db: NodeDb, table: string, file: string, orderBy: string, name: TableName): Promise<void> {
+  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} ${parquetOptions(name)}`);
   await db.run(`DROP TABLE "${table}"`);
 }
 
@@ -61,7 +72,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.streets,
     m.layout.streets.map((s) => [s.nbs.code, s.nbs.name, code, s.nbs.kind])
   );
-  await copyTable(db, t('streets'), file('streets'), 'code');
+  await copyTable(db, t('streets'), file('streets'), 'code', 'streets');
 
   // --- communities
   const hhByCommunity = new Map<string, number>();
@@ -76,7 +87,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.communities,
     m.layout.communities.map((c) => [c.nbs.code, c.nbs.name, c.street.code, code, hhByCommunity.get(c.nbs.code) ?? 0, bByCommunity.get(c.nbs.code) ?? 0])
   );
-  await copyTable(db, t('communities'), file('communities'), 'code');
+  await copyTable(db, t('communities'), file('communities'), 'code', 'communities');
 
   // --- compounds
   await db.load(
@@ -84,7 +95,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.compounds,
     m.compounds.map((c) => [c.id, c.name, c.community.nbs.code, code, c.kind, c.households, c.buildings.length])
   );
-  await copyTable(db, t('compounds'), file('compounds'), 'id');
+  await copyTable(db, t('compounds'), file('compounds'), 'id', 'compounds');
 
   // --- buildings
   const footprints = new Map<string, Polygon>();
@@ -112,7 +123,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       ];
     })
   );
-  await copyTable(db, t('buildings'), file('buildings'), 'id');
+  await copyTable(db, t('buildings'), file('buildings'), 'id', 'buildings');
 
   // --- grids
   await db.load(
@@ -120,7 +131,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.grids,
     m.grids.map((g) => [g.code, code, g.community.nbs.code, g.seq, g.households, g.buildings.length, Math.round(g.polsbyPopper * 1e4) / 1e4])
   );
-  await copyTable(db, t('grids'), file('grids'), 'code');
+  await copyTable(db, t('grids'), file('grids'), 'code', 'grids');
 
   // --- stations
   await db.load(
@@ -128,7 +139,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.stations,
     m.stations.map((s) => [s.id, code, s.community.nbs.code, s.kind, s.name, s.address, s.services, s.opens, s.closes, ...lonlat(s.pos[0], s.pos[1])])
   );
-  await copyTable(db, t('stations'), file('stations'), 'id');
+  await copyTable(db, t('stations'), file('stations'), 'id', 'stations');
 
   // --- incidents: numeric columns appended, names joined in SQL.
   const inc = m.incidents;
@@ -174,7 +185,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       i.lon, i.lat
     FROM "${t('incidents_raw')}" i JOIN "${t('incident_sites')}" s USING (site)
     ORDER BY i.id
-  ) TO ${sqlString(file('incidents'))} (FORMAT parquet, COMPRESSION snappy)`);
+  ) TO ${sqlString(file('incidents'))} ${parquetOptions('incidents')}`);
   await db.run(`DROP TABLE "${t('incidents_raw')}"; DROP TABLE "${t('incident_sites')}"`);
 
   // --- map layers

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import type { FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
-import type { DatasetIndex, DistrictCode, StationKind, StationService } from '../../src/lib/data/schema';
+import type { DatasetIndex, DistrictCode, Manifest, StationKind, StationService } from '../../src/lib/data/schema';
 import { nodeLines, type LonLat } from '../../src/lib/geo/network';
 import type { RiderPlace, RiderRoads, RiderStation, RiderStations } from '../../src/lib/geo/nearest-data';
 import { ringArea, ringCentroid } from '../../src/lib/geo/partition/planar';
@@ -72,9 +72,12 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
   for (const d of index.districts) {
     const code: DistrictCode = d.code;
     const dir = join(root, code, 'rider');
+    const manifest = JSON.parse(readFileSync(join(root, code, 'manifest.json'), 'utf8')) as Partial<Manifest>;
     const stations: RiderStations = {
       version: RIDER_DATA_VERSION,
       district: code,
+      // A manifest without per-table flags predates them: everything in it was generated.
+      synthetic: manifest.tables?.stations?.synthetic ?? true,
       stations: await readStations(join(root, code, 'stations.parquet')),
       places: [
         ...placesOf(JSON.parse(readFileSync(join(root, code, 'map', 'communities.geojson'), 'utf8')), 'community'),
@@ -89,7 +92,7 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
     const roads = encodeRoads(lines, real ? 'osm' : 'synthetic');
     writeFileAtomic(join(dir, 'stations.json'), JSON.stringify(stations));
     writeFileAtomic(join(dir, 'roads.json'), JSON.stringify(roads));
-    log(`rider ${code}: ${stations.stations.length} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`);
+    log(`rider ${code}: ${stations.stations.length} ${stations.synthetic ? 'synthetic' : 'real'} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`);
   }
 }
 
@@ -101,6 +104,7 @@ export async function ensureRiderData(root = 'static/data', log: (m: string) => 
     const built = Math.min(mtime(join(root, code, 'rider', 'stations.json')), mtime(join(root, code, 'rider', 'roads.json')));
     const inputs = [
       join(root, code, 'stations.parquet'),
+      join(root, code, 'manifest.json'),
       join(root, code, 'map', 'roads.geojson'),
       join(root, code, 'map', 'communities.geojson'),
       join(root, code, 'map', 'streets.geojson'),

@@ -216,7 +216,7 @@ describe('exports', () => {
     plan.names[code] = '北一网格';
     const rows = planRows(plan, { [code]: '王芳' }, { [code]: '张伟' });
     expect(rows.length).toBe(53);
-    const buf = planParquet(rows);
+    const buf = planParquet(rows, []);
     const back = (await parquetReadObjects({ file: buf })) as Record<string, unknown>[];
     expect(back.length).toBe(53);
     expect(back.reduce((s, r) => s + Number(r.households), 0)).toBe(4657);

@@ -4,7 +4,7 @@
  * synthetic or not (`Manifest.tables`, `DatasetIndex.districts[].syntheticTables`); the label names
  * the synthetic ones among the tables a page or an export shows. Pure: no DOM.
  */
-import { en, zh, type MessageKey } from '$lib/i18n/messages';
+import { en, zh, type MessageKey } from '../i18n/messages';
 import { TABLES, type TableName } from './schema';
 
 export type LabelLocale = 'zh' | 'en';
@@ -121,6 +121,21 @@ export function fileLabel(districts: readonly LabelDistrict[], shown: readonly T
 /** A CSV with the label as its first line, a `# ` comment (the app's CSV reader skips it); unchanged when there is none. */
 export function csvWithLabel(csv: string, label: string | null): string {
   return label === null ? csv : `# ${label.replace(/[\r\n]+/g, ' ')}\r\n${csv}`;
+}
+
+/**
+ * The reader's side of `csvWithLabel`: the text after any `#` comment lines at its start (after a
+ * BOM), and how many lines were skipped, so that a reader still names rows by their line in the file.
+ */
+export function skipCommentLines(text: string): { text: string; skipped: number } {
+  let s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let skipped = 0;
+  while (s.startsWith('#')) {
+    const end = s.search(/\r\n|\r|\n/);
+    s = end < 0 ? '' : s.slice(end + (s.startsWith('\r\n', end) ? 2 : 1));
+    skipped++;
+  }
+  return { text: skipped ? s : text, skipped };
 }
 
 export const PARQUET_SYNTHETIC_KEY = 'gridatlas.synthetic';

@@ -3,6 +3,7 @@
  * download. Every CSV the app writes (plans, staffing, charts and tables, console results) goes
  * through csvCell, which keeps a cell from being run as a formula by Excel or WPS.
  */
+import { csvWithLabel } from '$lib/data/provenance';
 import { downloadBlob } from './download';
 
 export type CsvValue = string | number | bigint | boolean | Date | null | undefined;
@@ -38,6 +39,10 @@ export function objectsToCsv(columns: readonly string[], rows: readonly Record<s
   );
 }
 
-export function downloadCsv(name: string, csv: string): void {
-  downloadBlob(name.endsWith('.csv') ? name : `${name}.csv`, new Blob(['\ufeff', csv], { type: 'text/csv;charset=utf-8' }));
+/**
+ * Hands a CSV over as a download, UTF-8 with a BOM (so spreadsheet programs read Chinese), the
+ * synthetic label (`fileLabelOf`; null when nothing in it is synthetic) as a first `# ` comment line.
+ */
+export function downloadCsv(name: string, csv: string, label: string | null): void {
+  downloadBlob(name.endsWith('.csv') ? name : `${name}.csv`, new Blob(['\ufeff', csvWithLabel(csv, label)], { type: 'text/csv;charset=utf-8' }));
 }

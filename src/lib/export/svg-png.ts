@@ -1,5 +1,11 @@
-/** PNG export of an SVG chart: inline its computed text style, draw it on a canvas at 2×, save. */
+/**
+ * PNG export of an SVG chart: inline its computed text style, draw it on a canvas at 2×, with
+ * the synthetic label as a footer line under the chart when there is one, save.
+ */
 import { downloadBlob } from './download';
+
+const FOOTER_PX = 22;
+const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
 export function svgMarkup(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
@@ -12,8 +18,9 @@ export function svgMarkup(svg: SVGSVGElement): string {
   return new XMLSerializer().serializeToString(clone);
 }
 
-export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
+export async function svgToPng(svg: SVGSVGElement, footer: string | null, scale = 2): Promise<Blob> {
   const { width, height } = svg.getBoundingClientRect();
+  const foot = footer ? FOOTER_PX : 0;
   const img = new Image();
   const url = URL.createObjectURL(new Blob([svgMarkup(svg)], { type: 'image/svg+xml;charset=utf-8' }));
   try {
@@ -21,17 +28,25 @@ export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
     await img.decode();
     const canvas = document.createElement('canvas');
     canvas.width = Math.max(1, Math.round(width * scale));
-    canvas.height = Math.max(1, Math.round(height * scale));
+    canvas.height = Math.max(1, Math.round((height + foot) * scale));
     const ctx = canvas.getContext('2d')!;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+    ctx.drawImage(img, 0, 0, Math.round(width * scale), Math.round(height * scale));
+    if (footer) {
+      ctx.scale(scale, scale);
+      ctx.fillStyle = '#555';
+      ctx.font = `11px ${FONT}`;
+      ctx.textBaseline = 'middle';
+      ctx.fillText(footer, 4, height + foot / 2, Math.max(1, width - 8));
+    }
     return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
   } finally {
     URL.revokeObjectURL(url);
   }
 }
 
-export async function downloadSvgPng(name: string, svg: SVGSVGElement): Promise<void> {
-  downloadBlob(name.endsWith('.png') ? name : `${name}.png`, await svgToPng(svg));
+/** `footer`: the line under the chart (the synthetic label, `export.footer`), or null for none. */
+export async function downloadSvgPng(name: string, svg: SVGSVGElement, footer: string | null): Promise<void> {
+  downloadBlob(name.endsWith('.png') ? name : `${name}.png`, await svgToPng(svg, footer));
 }

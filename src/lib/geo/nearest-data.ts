@@ -2,7 +2,7 @@
 import type { DistrictCode, Station } from '../data/schema';
 import type { LonLat } from './network';
 
-export const RIDER_DATA_VERSION = 2;
+export const RIDER_DATA_VERSION = 3;
 
 /** A station as the rider page needs it: the schema's, without its administrative keys. */
 export type RiderStation = Omit<Station, 'district' | 'community'>;
@@ -18,6 +18,11 @@ export interface RiderPlace {
 export interface RiderStations {
   version: number;
   district: DistrictCode;
+  /**
+   * True when the stations are the demo's (the manifest flags the table synthetic): the rider page
+   * then marks every card 演示站点 and gives no navigation link to a place that does not exist.
+   */
+  synthetic: boolean;
   stations: RiderStation[];
   /** Communities and streets of the district, for the typed-place search. */
   places: RiderPlace[];

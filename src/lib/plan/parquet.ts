@@ -5,7 +5,8 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { PLAN_COLUMNS, type PlanRow } from './export';
 
-export function planParquet(rows: readonly PlanRow[]): ArrayBuffer {
+/** `label`: key-value metadata saying what is synthetic (`parquetLabel`), written into the footer. */
+export function planParquet(rows: readonly PlanRow[], label: readonly { key: string; value: string }[]): ArrayBuffer {
   const col = (name: (typeof PLAN_COLUMNS)[number]) => rows.map((r) => r[name]);
   return parquetWriteBuffer({
     columnData: [
@@ -16,6 +17,6 @@ export function planParquet(rows: readonly PlanRow[]): ArrayBuffer {
       { name: 'chief', data: col('chief'), type: 'STRING' },
       { name: 'name', data: col('name'), type: 'STRING' }
     ],
-    kvMetadata: [{ key: 'gridatlas', value: 'one row per building of a community grid plan' }]
+    kvMetadata: [{ key: 'gridatlas', value: 'one row per building of a community grid plan' }, ...label]
   });
 }

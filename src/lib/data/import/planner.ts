@@ -10,6 +10,7 @@ import { estimateHouseholds } from '../../geo/households';
 import { type ImportError, type ImportResult, type Msg, ErrorCollector, fail, importError, msg, ok } from './errors';
 import { explicitHouseholds, geometryProblem, parseFeatureCollection, positionProblem } from './geojson';
 import { csvRows } from '../csv';
+import { skipCommentLines } from '../provenance';
 
 /** Largest file the planner reads (the browser holds it in memory twice while parsing). */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -109,7 +110,9 @@ function emptyOrTooBig(text: string, file: string): ImportError | null {
 export function parseBuildingsCsv(text: string, file: string, crs: Crs): ImportResult<OwnBuildings> {
   const bad = emptyOrTooBig(text, file);
   if (bad) return fail([bad]);
-  const rows = csvRows(text);
+  // A CSV the app exported starts with its synthetic label as a `# ` comment line.
+  const body = skipCommentLines(text);
+  const rows = csvRows(body.text).map((r) => ({ cells: r.cells, line: r.line + body.skipped }));
   if (rows.length < 2) return fail([importError(file, null, 'file', msg('import.err.headerOnly'))]);
   const header = rows[0].cells;
   const col = {

@@ -12,6 +12,7 @@ import { PARQUET_COLUMNS, type ColumnDef } from '../columns';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, STATION_KINDS, STATION_SERVICES, TABLES } from '../schema';
 import type { DistrictCode, Incident, Manifest, Station, TableProvenance } from '../schema';
 import { LOCAL_TABLES, type LocalFile, type LocalSummary, type LocalTable } from './keys';
+import { parquetLabel } from '../provenance';
 import { RIDER_DATA_VERSION, type RiderPlace, type RiderStations } from '../../geo/nearest-data';
 
 /** One Parquet table with the schema's columns (columns.ts), written in the browser. */
@@ -22,7 +23,11 @@ export function tableParquet(table: LocalTable, rows: readonly Record<string, un
   return parquetWriteBuffer({
     columnData: defs.map((c) => ({ name: c.name, data: rows.map((r) => cell(c, r[c.name])) })),
     schema: schema as never,
-    kvMetadata: [{ key: 'gridatlas', value: `${table}: a district's own data, imported on the Data page` }]
+    kvMetadata: [
+      { key: 'gridatlas', value: `${table}: a district's own data, imported on the Data page` },
+      // The same footer keys as every Parquet the app writes: nothing in an imported table is synthetic.
+      ...parquetLabel([{ name: '', nameEn: '', syntheticTables: [] }], [table])
+    ]
   });
 }
 
@@ -89,6 +94,8 @@ export function riderStations(district: DistrictCode, stations: readonly Station
   return {
     version: RIDER_DATA_VERSION,
     district,
+    // The district's own register: real places, so the rider page keeps their navigation links.
+    synthetic: false,
     stations: stations.map((s) => ({
       id: s.id,
       kind: s.kind,
