@@ -106,6 +106,35 @@ describe('the planner never loses an edit', () => {
     await ctx.close();
   });
 
+  it('a tab closed straight away (no background first) loses nothing: the close leaves its edit in localStorage and the next open saves it', async () => {
+    const ctx = await context();
+    const page = await openPlan(ctx);
+    const { from, to, before } = await selectForMove(page, id(2));
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1000);
+    await page.getByTestId('move').click();
+    const hh = buildings[2].properties.households;
+    await expect.poll(async () => (await rows(page))[to]).toBe(before[to] + hh);
+    expect(await saveState(page)).toBe('saving');
+    const revision = (await stored(page)).plan?.revision ?? 0;
+    // pagehide is the only event: its IndexedDB save may or may not commit before the page is gone.
+    const closed = new Promise((resolve) => page.once('close', resolve));
+    await page.close({ runBeforeUnload: true });
+    await closed;
+
+    await ctx.clock.resume();
+    const again = await openPlan(ctx);
+    const after = await rows(again);
+    expect(after[to]).toBe(before[to] + hh);
+    expect(after[from]).toBe(before[from] - hh);
+    const s = await stored(again);
+    expect(s.plan?.assignment[id(2)]).toBe(to);
+    expect(s.plan?.revision).toBe(revision + 1);
+    // Either way the rescue is used once and gone.
+    expect(await again.evaluate((c) => localStorage.getItem(`gridatlas.plan.rescue.${c}`), CODE)).toBeNull();
+    await ctx.close();
+  });
+
   it('two tabs on one community: both are told, each way out does what it says, nothing saved is lost', async () => {
     const ctx = await context();
     const a = await openPlan(ctx);

@@ -17,6 +17,7 @@ import { decodeText } from '$lib/data/text-decode';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { DistrictCode } from '$lib/data/schema';
 import { loadPlan, savePlan, saveVersion, versionOf, type PlanRecord, type PlanVersion, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
+import { TAB, dropOwnRescue, leaveRescue, rescueAction, takeRescue } from '$lib/data/plan-rescue';
 import { GRID_PALETTE } from '$lib/map/legend';
 import { i18n } from '$lib/i18n/index.svelte';
 import { conflictAfter, onLeave, openChannel, type Conflict, type SyncMessage } from './plan-sync';
@@ -170,6 +171,8 @@ export class PlanState {
   conflict = $state.raw<Conflict>(null);
   /** What the planner did about a conflict: reloaded the newer plan, or kept this tab's as the named version `name` first. */
   resolved = $state.raw<{ revision: number; kept?: string } | null>(null);
+  /** A closing tab's last edit found on open (see plan-rescue): saved now, or kept as this named version. */
+  rescued = $state.raw<{ kept?: string } | null>(null);
   /** Bumped when the open community's named versions change elsewhere than in the versions panel (another tab, a kept plan). */
   versionsChanged = $state(0);
 
@@ -272,9 +275,24 @@ export class PlanState {
     this.flush();
     this.session++;
     this.error = null;
-    let saved = null;
+    let saved: SavedPlan | undefined;
+    let rescued: { kept?: string } | null = null;
     try {
       saved = await loadPlan(data.code);
+      const rescue = takeRescue(data.code);
+      if (rescue) {
+        const act = rescueAction(rescue, saved);
+        const r = act.kind === 'restore' ? await savePlan(rescue.record, act.base) : null;
+        if (r?.ok) {
+          saved = { ...rescue.record, revision: r.revision };
+          rescued = {};
+        } else if (act.kind !== 'landed') {
+          // Another tab's plan is newer: the rescued edits become a version, never an overwrite.
+          const name = keptName();
+          await saveVersion(versionOf(rescue.record, name));
+          rescued = { kept: name };
+        }
+      }
     } catch (e) {
       this.error = `IndexedDB: ${(e as Error).message}`;
     }
@@ -298,6 +316,7 @@ export class PlanState {
     this.edits = this.savedEdits = 0;
     this.conflict = null;
     this.resolved = null;
+    this.rescued = rescued;
     this.save = saved ? 'saved' : 'idle';
     this.savedAt = saved?.savedAt ?? null;
     this.undoStack = [];
@@ -460,9 +479,9 @@ export class PlanState {
    * closing); a refusal means another tab saved a newer revision: this tab's edits stay on screen,
    * unsaved, until the planner picks what to do (`conflict`), and the other tabs are told.
    */
-  saveNow(): Promise<void> {
+  saveNow(given?: PlanRecord): Promise<void> {
     this.dropPending();
-    const rec = this.record();
+    const rec = given ?? this.record();
     if (!rec) return Promise.resolve();
     const { session, edits } = this;
     const base = this.revision;
@@ -471,6 +490,7 @@ export class PlanState {
     return savePlan(rec, base).then(
       async (r) => {
         this.channel?.post(r.ok ? { type: 'saved', community: rec.community, revision: r.revision } : { type: 'refused', community: rec.community });
+        if (r.ok) dropOwnRescue(rec.community, rec.savedAt);
         if (this.session !== session) return;
         if (r.ok) {
           this.savedEdits = Math.max(this.savedEdits, edits);
@@ -508,13 +528,23 @@ export class PlanState {
       if (left && this.conflict?.kind === 'newer' && this.edits !== this.savedEdits) {
         this.dropPending();
         void this.saveVersion(keptName()).catch(() => undefined);
-      } else this.flush();
+      } else if (left && this.edits !== this.savedEdits) this.leaveWithRescue();
+      else this.flush();
     });
     return () => {
       offLeave();
       channel.close();
       if (this.channel === channel) this.channel = null;
     };
+  }
+
+  /** The page is going away with unsaved edits: save them, and leave them in localStorage in case the save does not commit in time. */
+  private leaveWithRescue() {
+    const rec = this.record();
+    if (!rec) return;
+    // `revision` already counts saves still in flight: the rescue builds on what they will store.
+    leaveRescue({ record: rec, base: this.revision, tab: TAB });
+    void this.saveNow(rec);
   }
 
   private dropPending() {
