@@ -1,0 +1,148 @@
+/**
+ * `npm run data -- --package <folder> --district <adcode>` end to end, in a child process
+ * (node --import tsx scripts/data.ts, as package.json runs it): exit codes 0 and 2, nothing
+ * written on 2, and the counts of its JSON line checked against the written Parquet read back in
+ * Node DuckDB. The demo dataset under static/data (the tests' global setup) gives the absent tables.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PackageManifest } from '../../scripts/import/package';
+import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
+import { TABLES } from '../../src/lib/data/schema';
+import { PACKAGE_FIXTURES, REPO } from '../fixtures/package/helpers';
+
+const tmp = mkdtempSync(join(tmpdir(), 'gridatlas-package-cli-'));
+let db: NodeDb;
+beforeAll(async () => {
+  db = await openNodeDb();
+});
+afterAll(() => {
+  db?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/data.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Line {
+  district: string;
+  tables: Record<string, { read: number; accepted: number; refused: number; synthetic: boolean }>;
+  errors: { file: string; row: number | null; field: string; reason: string }[];
+  unknown: Record<string, { value: string; count: number }[]>;
+  notRead: string[];
+  out: string;
+}
+
+describe('a folder with a GBK station register and an incident workbook', () => {
+  const out = join(tmp, 'daoli');
+  let r: ReturnType<typeof run>;
+  let line: Line;
+  beforeAll(() => {
+    r = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '230102', '--out', out]);
+    if (r.status !== 0) console.error(r.stderr);
+    line = JSON.parse(r.stdout.trim()) as Line;
+  });
+
+  it('exits 0 and prints one JSON line on stdout, progress on stderr', () => {
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/Stations\.csv: 12 rows read \(100 %\)/);
+    expect(r.stderr).toMatch(/grids\.geojson: not read yet by this version/);
+    expect(line).toMatchObject({ district: '230102', out, notRead: ['grids.geojson'] });
+    expect(line.tables.stations).toEqual({ read: 12, accepted: 8, refused: 4, synthetic: false });
+    expect(line.tables.incidents).toEqual({ read: 7, accepted: 5, refused: 2, synthetic: false });
+    for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids']) expect(line.tables[t].synthetic, t).toBe(true);
+    expect(line.errors).toHaveLength(6);
+    expect(line.errors[0]).toEqual({
+      file: 'Stations.csv',
+      row: 10,
+      field: 'lon',
+      reason: 'no coordinates (longitude or latitude empty): GridAtlas does not look up addresses, which would need an online geocoding service'
+    });
+    expect(line.errors.at(-1)).toMatchObject({ file: 'INCIDENTS.XLSX', row: 10, field: 'reported_at' });
+    expect(line.unknown).toEqual({ stations: [{ value: '便民服务点', count: 2 }], incidents: [{ value: '疫情防控', count: 1 }] });
+  });
+
+  it('the Parquet read back in DuckDB holds what the line counts', async () => {
+    const n = async (t: string) => Number(await db.scalar(`SELECT count(*) FROM ${readParquet(join(out, `${t}.parquet`))}`));
+    for (const t of TABLES) expect(await n(t), t).toBe(line.tables[t].accepted);
+    const stations = readParquet(join(out, 'stations.parquet'));
+    expect(await db.all(`SELECT kind, count(*)::INTEGER AS n FROM ${stations} GROUP BY kind ORDER BY kind`)).toEqual([
+      { kind: 'compound_station', n: 1 },
+      { kind: 'other', n: 3 },
+      { kind: 'outdoor_worker', n: 1 },
+      { kind: 'party_centre', n: 1 },
+      { kind: 'warm_heart', n: 2 }
+    ]);
+    expect(await db.all(`SELECT name, services, opens, closes, phone FROM ${stations} WHERE name = '安静街暖心驿站'`)).toEqual([
+      { name: '安静街暖心驿站', services: ['rest', 'water', 'charging', 'microwave'], opens: '08:00', closes: '20:00', phone: '0451-84612345' }
+    ]);
+    const incidents = readParquet(join(out, 'incidents.parquet'));
+    const rows = await db.all(
+      `SELECT ref, category, status, strftime(reported_at + INTERVAL 8 HOUR, '%Y-%m-%d %H:%M') AS reported, grid LIKE '230102%' AS in_grid FROM ${incidents} ORDER BY id`
+    );
+    expect(rows).toEqual([
+      { ref: 'WG-2025-0001', category: 'dispute', status: 'closed', reported: '2025-03-01 08:30', in_grid: true },
+      { ref: 'WG-2025-0002', category: 'sanitation', status: 'dispatched', reported: '2025-03-03 14:05', in_grid: true },
+      { ref: 'WG-2025-0003', category: 'safety', status: 'open', reported: '2025-03-04 09:00', in_grid: true },
+      { ref: 'WG-2025-0004', category: 'property', status: 'closed', reported: '2025-03-05 16:20', in_grid: true },
+      { ref: 'WG-2025-0005', category: 'other', status: 'open', reported: '2025-03-06 11:00', in_grid: true }
+    ]);
+    // The schema's columns first, in the schema's order (the app reads them by name).
+    const cols = (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${incidents}`)).map((c) => c.column_name);
+    expect(cols).toEqual(['id', 'district', 'street', 'community', 'grid', 'category', 'status', 'reported_at', 'closed_at', 'lon', 'lat', 'ref']);
+  });
+
+  it('writes the layout of static/data/<adcode>/ with a manifest that says per table where it came from', () => {
+    expect(readdirSync(out).sort()).toEqual([...TABLES.map((t) => `${t}.parquet`), 'manifest.json', 'map', 'rider'].sort());
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackageManifest;
+    expect(m).toMatchObject({ kind: 'package', district: '230102', synthetic: true, counts: { stations: 8, incidents: 5 } });
+    expect(m.tables.stations).toMatchObject({ synthetic: false, crs: 'wgs84', read: 12, accepted: 8, refused: 4 });
+    expect(m.tables.stations.source).toMatch(/^Stations\.csv \(CSV, gb18030\)/);
+    expect(m.tables.incidents.source).toMatch(/^INCIDENTS\.XLSX \(Excel, sheet "事件台账"\)/);
+    expect(m.tables.buildings.synthetic).toBe(true);
+    for (const f of m.files) expect(existsSync(join(out, f)), f).toBe(true);
+    const rider = JSON.parse(readFileSync(join(out, 'rider/stations.json'), 'utf8')) as { stations: { name: string }[] };
+    expect(rider.stations).toHaveLength(8);
+    const layer = JSON.parse(readFileSync(join(out, 'map/stations.geojson'), 'utf8')) as { features: unknown[] };
+    expect(layer.features).toHaveLength(8);
+  });
+
+  it('a second run replaces its own earlier package', () => {
+    const again = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '230102', '--out', out]);
+    expect(again.status).toBe(0);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.'))).toEqual([]); // no temporary folder left
+  });
+});
+
+describe('exit 2, nothing written', () => {
+  const cases: [folder: string, expected: RegExp][] = [
+    ['cli-bad-column', /incidents\.csv: field lat: no lat column \(the header needs one of: 纬度/],
+    ['cli-bad-xlsx', /stations\.xlsx: not a readable Excel workbook \(\.xlsx\): /]
+  ];
+  for (const [folder, expected] of cases)
+    it(folder, () => {
+      const out = join(tmp, `bad-${folder}`);
+      const r = run(['--package', join(PACKAGE_FIXTURES, folder), '--district', '230102', '--out', out]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/nothing was written/);
+      expect(r.stderr).toMatch(expected);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(tmp).filter((f) => f.includes(`bad-${folder}`))).toEqual([]);
+    });
+
+  it('bad arguments and a folder that is not the tool’s own', () => {
+    const r = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '110101']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown district "110101"/);
+    const refused = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '230102', '--out', PACKAGE_FIXTURES]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/refused to write .*holds files this tool did not write/);
+  });
+});
