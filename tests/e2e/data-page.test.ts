@@ -1,0 +1,208 @@
+/**
+ * The Data page end to end, as a district officer uses it: drop a station register (XLSX with a
+ * title row) and a 12345 incident log (CSV) on /data, read the report (counts equal to the same
+ * readers run in Node, refused rows with row and field, unknown kinds and categories), map an
+ * unknown kind, look at the preview, save; then /heatmap's KPIs equal a Node DuckDB count of the
+ * accepted rows (the exported package's Parquet), /rider's nearest station is an imported one
+ * with a navigation link, /compare counts the imported stations, a reload keeps it all, the
+ * exported zip imported again gives identical tables, and "remove" brings the demo back.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { SCREENSHOTS, launch, screenshot, watchErrors } from './browser';
+import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
+import { loadVocabulary, packageContext, readIncidentTable, readStationTable } from '../../src/lib/data/import/package';
+
+const baseUrl = inject('baseUrl');
+const FIX = 'tests/fixtures/data-page';
+const STATIONS = join(FIX, 'stations.xlsx');
+const INCIDENTS = join(FIX, 'incidents.csv');
+const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+
+/** The readers on the same files in Node: what the page must report. */
+async function expectedReports() {
+  const ctx = packageContext({
+    district: '230102',
+    name: '道里区',
+    outline: json('static/data/230102/map/outline.geojson').features[0],
+    grids: json('static/data/230102/map/grids.geojson'),
+    crs: 'wgs84',
+    vocabulary: loadVocabulary(readFileSync('data/station-kinds.csv', 'utf8'), readFileSync('data/incident-categories.csv', 'utf8')),
+    kindMap: { 爱心加油站: 'warm_heart' }
+  });
+  const s = await readStationTable('stations.xlsx', readFileSync(STATIONS), ctx);
+  const i = await readIncidentTable('incidents.csv', readFileSync(INCIDENTS), ctx);
+  if (!s.ok || !i.ok) throw new Error('fixtures unreadable in Node');
+  return { stations: s.value, incidents: i.value };
+}
+
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let db: NodeDb;
+const errors: string[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'gridatlas-data-page-'));
+let expected: Awaited<ReturnType<typeof expectedReports>>;
+
+beforeAll(async () => {
+  expected = await expectedReports();
+  browser = await launch();
+  // One context for the whole file: its IndexedDB is the browser's storage that must survive reloads.
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    geolocation: { longitude: expected.stations.rows[0].lon + 0.0004, latitude: expected.stations.rows[0].lat + 0.0003 },
+    permissions: ['geolocation']
+  });
+  page = await context.newPage();
+  await watchErrors(page, errors);
+  db = await openNodeDb();
+});
+afterAll(async () => {
+  db?.close();
+  await browser?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const reportRow = (table: string) => page.getByTestId(`report-${table}`);
+const attr = async (table: string, a: string) => Number(await reportRow(table).getAttribute(a));
+
+async function kpi(name: string): Promise<string> {
+  return (await page.locator(`.heatmap [data-kpi=${name}]`).first().getAttribute('data-value')) ?? '';
+}
+
+/** Export the stored package and read its Parquet back in Node DuckDB. */
+async function exportPackage(name: string): Promise<{ zip: string; stations: string; incidents: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('data-export').click()]);
+  const zip = join(tmp, `${name}.zip`);
+  await download.saveAs(zip);
+  const files = unzipSync(readFileSync(zip));
+  const out = { zip, stations: join(tmp, `${name}-stations.parquet`), incidents: join(tmp, `${name}-incidents.parquet`) };
+  writeFileSync(out.stations, files['230102/stations.parquet']);
+  writeFileSync(out.incidents, files['230102/incidents.parquet']);
+  writeFileSync(join(tmp, `${name}-manifest.json`), files['230102/manifest.json']);
+  return out;
+}
+
+describe('Data page', () => {
+  let exported: Awaited<ReturnType<typeof exportPackage>>;
+
+  it('reads a station register and an incident log in a worker and reports per file', async () => {
+    await page.goto(`${baseUrl}/data?d=230102`);
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
+    await page.getByTestId('data-files').setInputFiles([STATIONS, INCIDENTS]);
+    await expect.poll(() => page.getByTestId('data-picked').innerText()).toContain('站点登记表');
+    await page.getByTestId('data-read').click();
+    await reportRow('incidents').waitFor({ timeout: 60_000 });
+    // Before the mapping: the unknown kind is listed with its count and kept as other.
+    const unknownKinds = page.getByTestId('unknown-stations');
+    await expect.poll(() => unknownKinds.innerText()).toContain('爱心加油站');
+    expect(await page.getByTestId('unknown-incidents').innerText()).toContain('共享单车乱停放');
+    // Map it to 暖心驿站 and read again.
+    await unknownKinds.getByRole('combobox').selectOption('warm_heart');
+    await page.getByTestId('data-remap').click();
+    await expect.poll(() => page.getByTestId('unknown-stations').count(), { timeout: 60_000 }).toBe(0);
+    await reportRow('stations').waitFor({ timeout: 60_000 });
+
+    const s = expected.stations.report;
+    const i = expected.incidents.report;
+    expect([await attr('stations', 'data-read'), await attr('stations', 'data-accepted'), await attr('stations', 'data-refused')]).toEqual([s.read, s.accepted, s.refused]);
+    expect([await attr('incidents', 'data-read'), await attr('incidents', 'data-accepted'), await attr('incidents', 'data-refused')]).toEqual([i.read, i.accepted, i.refused]);
+    // The fixtures' known bad rows, named by row and field.
+    expect([s.read, s.accepted, i.read, i.accepted]).toEqual([11, 9, 480, 476]);
+    const stationErrors = await page.getByTestId('errors-stations').innerText();
+    expect(stationErrors).toContain('stations.xlsx');
+    expect(stationErrors).toContain('第 12 行');
+    expect(stationErrors).toContain('道里区');
+    const incidentErrors = await page.getByTestId('errors-incidents').innerText();
+    expect(incidentErrors).toContain('字段 reported_at');
+    expect(incidentErrors).toContain('字段 id');
+    // The preview: every accepted point, and the two outside the district.
+    expect(Number(await page.getByTestId('preview-accepted').getAttribute('data-n'))).toBe(s.accepted + i.accepted);
+    expect(Number(await page.getByTestId('preview-outside').getAttribute('data-n'))).toBe(2);
+    expect(await page.locator('[data-testid=data-preview] circle.out').count()).toBe(2);
+    await page.screenshot({ path: join(SCREENSHOTS, 'data-page-report.png'), fullPage: true });
+
+    await page.getByTestId('data-save').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+    expect(await page.getByTestId('data-notice').innerText()).toContain('已保存');
+    await screenshot(page, 'data-page-saved');
+  });
+
+  it('exports the package: Parquet and a manifest that says where each table came from', async () => {
+    exported = await exportPackage('first');
+    const m = json(join(tmp, 'first-manifest.json'));
+    expect(m.tables.stations).toMatchObject({ source: 'stations.xlsx', crs: 'wgs84', read: 11, accepted: 9, refused: 2, synthetic: false });
+    expect(m.tables.incidents).toMatchObject({ source: 'incidents.csv', crs: 'wgs84', read: 480, accepted: 476, refused: 4, synthetic: false });
+    expect(m.tables.grids.synthetic).toBe(true);
+    expect(m.counts.incidents).toBe(476);
+    expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported.incidents)}`)).toBe(476);
+    const kinds = await db.all<{ kind: string; n: number }>(`SELECT kind, count(*)::INTEGER AS n FROM ${readParquet(exported.stations)} GROUP BY kind ORDER BY kind`);
+    expect(kinds.find((k) => k.kind === 'warm_heart')?.n).toBe(5);
+  });
+
+  it('/heatmap shows KPIs equal to a Node DuckDB count of the accepted rows', async () => {
+    const [want] = await db.all<{ n: number; closed: number }>(
+      `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed FROM ${readParquet(exported.incidents)}`
+    );
+    expect(want.n).toBe(expected.incidents.report.accepted);
+    await page.goto(`${baseUrl}/heatmap?d=230102`);
+    await expect.poll(() => kpi('incidents'), { timeout: 60_000 }).toBe(String(want.n));
+    expect(Number(await kpi('closed-rate'))).toBeCloseTo(want.closed / want.n, 9);
+    await screenshot(page, 'data-page-heatmap');
+  });
+
+  it('/rider finds its nearest station among the imported ones, with a navigation link', async () => {
+    await page.goto(`${baseUrl}/rider?d=230102`);
+    const first = page.getByTestId('rider-result').first();
+    await first.waitFor({ timeout: 30_000 });
+    const ids = new Set(expected.stations.rows.map((r) => r.id));
+    expect(ids.has((await first.getAttribute('data-id'))!)).toBe(true);
+    expect(await first.innerText()).toContain(expected.stations.rows[0].name);
+    expect(await first.getByRole('link').getAttribute('href')).toContain('uri.amap.com/navigation');
+  });
+
+  it('/compare counts the imported stations for the district', async () => {
+    await page.goto(`${baseUrl}/compare?d=230102`);
+    const cell = page.getByTestId('metric-stations-230102');
+    await expect.poll(() => cell.getAttribute('data-value').catch(() => ''), { timeout: 60_000 }).toBe('9');
+  });
+
+  it('a reload keeps the data; importing the exported zip gives identical tables; remove restores the demo', async () => {
+    await page.goto(`${baseUrl}/data?d=230102`);
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+    await page.reload();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+    expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
+
+    await page.getByTestId('data-remove').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
+    await page.goto(`${baseUrl}/heatmap?d=230102`);
+    const demo = json('static/data/230102/manifest.json').counts.incidents as number;
+    await expect.poll(() => kpi('incidents'), { timeout: 60_000 }).toBe(String(demo));
+
+    await page.goto(`${baseUrl}/data?d=230102`);
+    await page.getByTestId('data-files').setInputFiles(exported.zip);
+    await page.getByTestId('data-read').click();
+    await reportRow('incidents').waitFor({ timeout: 60_000 });
+    expect(await attr('incidents', 'data-accepted')).toBe(476);
+    await page.getByTestId('data-save').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+    const again = await exportPackage('again');
+    for (const t of ['stations', 'incidents'] as const) {
+      const diff = await db.scalar(
+        `SELECT count(*)::INTEGER FROM ((SELECT * FROM ${readParquet(exported[t])} EXCEPT ALL SELECT * FROM ${readParquet(again[t])}) UNION ALL (SELECT * FROM ${readParquet(again[t])} EXCEPT ALL SELECT * FROM ${readParquet(exported[t])}))`
+      );
+      expect(diff, t).toBe(0);
+      expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(again[t])}`)).toBe(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported[t])}`));
+    }
+    expect(json(join(tmp, 'again-manifest.json')).tables).toEqual(json(join(tmp, 'first-manifest.json')).tables);
+    await page.getByTestId('data-remove').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
+    expect(errors).toEqual([]);
+  });
+});

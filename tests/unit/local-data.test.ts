@@ -1,0 +1,178 @@
+/**
+ * A district's own data in the browser, the pure parts: storage keys, the index merge, the files
+ * built from accepted rows (Parquet read back by Node DuckDB and by the app's own decoder), the
+ * manifest, and the package zip round trip giving identical tables.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { unzipSync, zipSync, strToU8 } from 'fflate';
+import { fileKey, localKey, mergeIndex, type LocalSummary } from '../../src/lib/data/local/keys';
+import { localFiles, packageZip, readPackageZip, PackageError } from '../../src/lib/data/local/package';
+import { outlinePath, previewProjection, roleOf, samplePoints } from '../../src/lib/data/local/report';
+import { parquetToArrowIpc } from '../../src/lib/data/parquet-arrow';
+import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
+import type { DatasetIndex, Incident, Manifest, Station, TableProvenance } from '../../src/lib/data/schema';
+import { openNodeDb, readParquet } from '../../scripts/lib/node-db';
+
+const manifest = JSON.parse(readFileSync('static/data/230102/manifest.json', 'utf8')) as Manifest;
+const index = JSON.parse(readFileSync('static/data/index.json', 'utf8')) as DatasetIndex;
+
+const stations: Station[] = [
+  {
+    id: '230102-R3',
+    district: '230102',
+    community: '230102004008',
+    kind: 'warm_heart',
+    name: '经纬街暖心驿站',
+    address: '哈尔滨市道里区经纬街10号',
+    services: ['rest', 'water', 'microwave', 'toilet'],
+    opens: '00:00',
+    closes: '00:00',
+    lon: 126.556695,
+    lat: 45.694869
+  },
+  { id: '230102-R4', district: '230102', community: '', kind: 'other', name: '新阳路综治中心', address: '', services: [], opens: '08:00', closes: '20:00', lon: 126.5383331, lat: 45.6992874 }
+];
+const incidents: Incident[] = [
+  { id: 10000001, district: '230102', street: '230102004', community: '230102004008', grid: '230102004008003', category: 'dispute', status: 'open', reportedAt: Date.parse('2025-01-01T07:00:00+08:00'), closedAt: null, lon: 126.556695, lat: 45.694869 },
+  { id: 10000002, district: '230102', street: '', community: '', grid: '', category: 'other', status: 'closed', reportedAt: Date.parse('2025-02-08T08:01:00+08:00'), closedAt: Date.parse('2025-02-09T01:01:00+08:00'), lon: 126.538333, lat: 45.699287 }
+];
+const prov = (source: string, read: number, accepted: number): TableProvenance => ({ source, licence: 'own', crs: 'gcj02', read, accepted, refused: read - accepted, synthetic: false });
+const provenance = { stations: prov('stations.xlsx', 3, 2), incidents: prov('incidents.csv', 5, 2) };
+const places = [{ name: '经纬街道', kind: 'street' as const, lon: 126.55, lat: 45.7 }];
+
+describe('storage keys', () => {
+  it('answers only the files an import replaces, for a six-digit district', () => {
+    expect(localKey('http://127.0.0.1:4173/data/230102/incidents.parquet')).toBe('230102/incidents.parquet');
+    expect(localKey('http://h/base/data/370881/map/stations.geojson')).toBe('370881/map/stations.geojson');
+    expect(localKey('http://h/data/230102/rider/stations.json')).toBe('230102/rider/stations.json');
+    expect(localKey('http://h/data/230102/manifest.json')).toBe('230102/manifest.json');
+    for (const url of ['http://h/data/index.json', 'http://h/data/230102/grids.parquet', 'http://h/data/230102/map/grids.geojson', 'http://h/data/230102/rider/roads.json', 'not a url :', 'http://h/other/230102/incidents.parquet'])
+      expect(localKey(url), url).toBeNull();
+    expect(fileKey('230102', 'map/stations.geojson')).toBe('230102/map/stations.geojson');
+  });
+
+  it('merges an imported district into index.json: its counts, and its tables no longer synthetic', () => {
+    const own: LocalSummary = { district: '230102', savedAt: '2026-12-04T17:00:00Z', stations: 9, incidents: 476, tables: ['stations', 'incidents'] };
+    const merged = mergeIndex(index, [own]);
+    const d = merged.districts.find((x) => x.code === '230102')!;
+    expect(d.stations).toBe(9);
+    expect(d.incidents).toBe(476);
+    expect(d.syntheticTables).not.toContain('stations');
+    expect(d.syntheticTables).not.toContain('incidents');
+    expect(d.syntheticTables).toContain('grids');
+    expect(merged.districts.find((x) => x.code === '370881')).toEqual(index.districts.find((x) => x.code === '370881'));
+    // Only stations imported: incidents keep the demo's count and flag.
+    const half = mergeIndex(index, [{ ...own, incidents: 0, tables: ['stations'] }]).districts.find((x) => x.code === '230102')!;
+    expect(half.incidents).toBe(index.districts.find((x) => x.code === '230102')!.incidents);
+    expect(half.syntheticTables).toContain('incidents');
+    expect(mergeIndex(index, [])).toBe(index);
+  });
+
+  it('knows the dropped files by name, case-insensitively', () => {
+    expect(roleOf('Stations.XLSX')).toBe('stations');
+    expect(roleOf('incidents.csv')).toBe('incidents');
+    expect(roleOf('C:\\exports\\INCIDENTS.CSV')).toBe('incidents');
+    expect(roleOf('gridatlas-230102-package.zip')).toBe('package');
+    expect(roleOf('stations (1).csv')).toBeNull();
+    expect(roleOf('events.csv')).toBeNull();
+  });
+});
+
+describe('files of an import', () => {
+  const built = localFiles({ district: '230102', stations, incidents }, { manifest, places }, provenance);
+
+  it('writes Parquet with the schema columns that Node DuckDB and the app decoder read back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gridatlas-local-'));
+    const db = await openNodeDb();
+    try {
+      for (const t of ['stations', 'incidents'] as const) {
+        const path = join(dir, `${t}.parquet`);
+        writeFileSync(path, built.files[`${t}.parquet`]!);
+        const cols = await db.all<{ column_name: string; column_type: string }>(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${readParquet(path)})`);
+        expect(cols.map((c) => [c.column_name, c.column_type])).toEqual(PARQUET_COLUMNS[t].map((c) => [c.name, c.type]));
+        const bytes = readFileSync(path);
+        const ipc = tableFromIPC(await parquetToArrowIpc(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
+        expect(ipc.numRows).toBe(2);
+      }
+      const rows = await db.all(`SELECT id, services, opens, lon FROM ${readParquet(join(dir, 'stations.parquet'))} ORDER BY id`);
+      expect(rows[0]).toEqual({ id: '230102-R3', services: ['rest', 'water', 'microwave', 'toilet'], opens: '00:00', lon: 126.556695 });
+      expect(rows[1].services).toEqual([]);
+      const inc = await db.all<{ id: number; closed_at: Date | null; reported_at: Date }>(`SELECT id, reported_at, closed_at FROM ${readParquet(join(dir, 'incidents.parquet'))} ORDER BY id`);
+      expect(inc.map((r) => r.id)).toEqual([10000001, 10000002]);
+      expect(inc[0].reported_at.getTime()).toBe(incidents[0].reportedAt);
+      expect(inc[0].closed_at).toBeNull();
+      expect(inc[1].closed_at!.getTime()).toBe(incidents[1].closedAt);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the stations layer and the rider file as the generator does, and an honest manifest', () => {
+    const layer = JSON.parse(new TextDecoder().decode(built.files['map/stations.geojson']));
+    expect(layer.features[1]).toEqual({
+      type: 'Feature',
+      properties: { id: '230102-R4', kind: 'other', name: '新阳路综治中心', services: '', opens: '08:00', closes: '20:00' },
+      geometry: { type: 'Point', coordinates: [126.538333, 45.699287] }
+    });
+    const rider = JSON.parse(new TextDecoder().decode(built.files['rider/stations.json']));
+    expect(rider.stations[0].address).toBe('哈尔滨市道里区经纬街10号');
+    expect(rider.places).toEqual(places);
+    const m = JSON.parse(new TextDecoder().decode(built.files['manifest.json'])) as Manifest;
+    expect(m.tables.stations).toEqual(provenance.stations);
+    expect(m.tables.incidents).toEqual(provenance.incidents);
+    expect(m.tables.buildings).toEqual(manifest.tables.buildings);
+    expect(m.counts).toEqual({ ...manifest.counts, stations: 2, incidents: 2 });
+    // Grids and buildings are still the demo's.
+    expect(m.synthetic).toBe(true);
+    expect(built.summary).toEqual({ district: '230102', stations: 2, incidents: 2, tables: ['stations', 'incidents'] });
+  });
+
+  it('only stations: no incidents file, the demo incidents stay flagged synthetic', () => {
+    const only = localFiles({ district: '230102', stations, incidents: null }, { manifest, places }, { stations: provenance.stations });
+    expect(Object.keys(only.files).sort()).toEqual(['manifest.json', 'map/stations.geojson', 'rider/stations.json', 'stations.parquet']);
+    const m = JSON.parse(new TextDecoder().decode(only.files['manifest.json'])) as Manifest;
+    expect(m.tables.incidents.synthetic).toBe(true);
+    expect(only.summary.tables).toEqual(['stations']);
+  });
+
+  it('a package zip read back gives identical tables, files and manifest', async () => {
+    const zip = packageZip('230102', built.files);
+    expect(Object.keys(unzipSync(zip)).sort()).toEqual(['230102/incidents.parquet', '230102/manifest.json', '230102/stations.parquet']);
+    const back = await readPackageZip(zip, 'p.zip');
+    expect(back.tables.stations).toEqual(stations);
+    expect(back.tables.incidents).toEqual(incidents);
+    expect(back.ignored).toEqual([]);
+    const again = localFiles(back.tables, { manifest, places }, { stations: back.manifest!.tables.stations, incidents: back.manifest!.tables.incidents });
+    for (const f of Object.keys(built.files) as (keyof typeof built.files)[]) expect(Buffer.from(again.files[f]!).equals(Buffer.from(built.files[f]!)), f).toBe(true);
+    // The same zip twice is the same bytes (fixed time stamps), so colleagues can compare packages.
+    expect(Buffer.from(packageZip('230102', again.files)).equals(Buffer.from(zip))).toBe(true);
+  });
+
+  it('refuses a zip that is not a package, naming the file', async () => {
+    await expect(readPackageZip(strToU8('not a zip'), 'x.zip')).rejects.toThrow(PackageError);
+    await expect(readPackageZip(zipSync({ 'readme.txt': strToU8('hi') }), 'y.zip')).rejects.toMatchObject({ file: 'y.zip' });
+    const broken = zipSync({ '230102/manifest.json': strToU8(JSON.stringify({ district: '230102' })), '230102/incidents.parquet': strToU8('PAR1 nope') });
+    await expect(readPackageZip(broken, 'z.zip')).rejects.toMatchObject({ file: 'z.zip/230102/incidents.parquet', field: 'file' });
+  });
+});
+
+describe('preview', () => {
+  it('samples points evenly and projects the outline and points into the box', () => {
+    const flat = Array.from({ length: 20 }, (_, i) => i);
+    expect(samplePoints(flat, 20)).toBe(flat);
+    expect(samplePoints(flat, 5)).toEqual([0, 1, 4, 5, 8, 9, 12, 13, 16, 17]);
+    const p = { outline: [[[126, 45], [127, 45], [127, 46], [126, 46], [126, 45]] as [number, number][]], accepted: [126.5, 45.5], outside: [], acceptedTotal: 1, outsideTotal: 0 };
+    const proj = previewProjection(p, 200, 200, 0);
+    const [x, y] = proj(126.5, 45.5);
+    expect(x).toBeCloseTo(100, 6);
+    expect(y).toBeCloseTo(100, 6);
+    // North is up.
+    expect(proj(126.5, 46)[1]).toBeLessThan(proj(126.5, 45)[1]);
+    expect(outlinePath(p, proj)).toMatch(/^M[\d.]+ [\d.]+L.*Z$/);
+  });
+});
