@@ -18,7 +18,8 @@ const CASES: Record<string, BenchCase> = {
   compare: benchCompare,
   queries: benchQueries,
   'plan-move': () => import('./bench/recorded').then((m) => m.benchPlanMove()),
-  rider: () => import('./bench/recorded').then((m) => m.benchRider())
+  rider: () => import('./bench/recorded').then((m) => m.benchRider()),
+  import: (argv) => import('./bench/import').then((m) => m.benchImport(argv))
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,11 +4,12 @@
  * point-in-polygon over a static spatial index of the grids' boxes (flatbush), so that a million
  * rows do not each loop over a thousand grids. Pure.
  */
+import { booleanPointInPolygon } from '@turf/turf';
 import Flatbush from 'flatbush';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { toWgs84 } from '../../geo/crs';
 import type { InputCrs } from '../schema';
-import { type DistrictArea, insideDistrict } from './district';
+import { type DistrictArea, OUTLINE_TOLERANCE_KM, inBox, insideDistrict } from './district';
 import { type Msg, msg } from './errors';
 import { placeProblem } from './planner';
 import { type Cell, parseCoordinate } from './values';
@@ -85,6 +86,50 @@ export function gridLocator(grids: FeatureCollection<Polygon | MultiPolygon> | F
   };
 }
 
+/** Cells per side of the outline's lookup raster (≈ 100 m cells over a 50 km district). */
+const RASTER = 512;
+const INSIDE = 1;
+const OUTSIDE = 2;
+const BORDER = 3;
+
+/**
+ * insideDistrict with a lookup raster: a cell farther than the tolerance from every outline edge
+ * lies wholly inside or wholly outside, decided once by its centre; only points in cells near
+ * the outline take the exact test. The same answers, a million points in a fraction of a second.
+ */
+export function districtTester(d: DistrictArea): (p: Position) => boolean {
+  const [x0, y0, x1, y1] = d.innerBox;
+  const w = (x1 - x0) / RASTER;
+  const h = (y1 - y0) / RASTER;
+  const cells = new Uint8Array(RASTER * RASTER);
+  const tolLat = (OUTLINE_TOLERANCE_KM * 1.5) / 110.57;
+  const tolLon = tolLat / Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+  const polys = d.outline.geometry.type === 'Polygon' ? [d.outline.geometry.coordinates] : d.outline.geometry.coordinates;
+  const clamp = (v: number) => Math.max(0, Math.min(RASTER - 1, v));
+  for (const poly of polys)
+    for (const ring of poly)
+      for (let i = 0; i + 1 < ring.length; i++) {
+        const [ax, ay] = ring[i];
+        const [bx, by] = ring[i + 1];
+        // Cells the edge's box (grown by the tolerance, and half again for safety) touches.
+        const c0 = clamp(Math.floor((Math.min(ax, bx) - tolLon - x0) / w));
+        const c1 = clamp(Math.floor((Math.max(ax, bx) + tolLon - x0) / w));
+        const r0 = clamp(Math.floor((Math.min(ay, by) - tolLat - y0) / h));
+        const r1 = clamp(Math.floor((Math.max(ay, by) + tolLat - y0) / h));
+        for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) cells[r * RASTER + c] = BORDER;
+      }
+  return (p) => {
+    if (!inBox(p, d.innerBox)) return false;
+    const c = Math.min(RASTER - 1, Math.floor((p[0] - x0) / w));
+    const r = Math.min(RASTER - 1, Math.floor((p[1] - y0) / h));
+    const k = r * RASTER + c;
+    if (cells[k] === 0) cells[k] = booleanPointInPolygon([x0 + (c + 0.5) * w, y0 + (r + 0.5) * h], d.outline) ? INSIDE : OUTSIDE;
+    return cells[k] === BORDER ? insideDistrict(d, p) : cells[k] === INSIDE;
+  };
+}
+
+const testers = new WeakMap<DistrictArea, (p: Position) => boolean>();
+
 export type Located = { lon: number; lat: number; place: GridPlace | null } | { field: 'lon' | 'lat'; problem: Msg };
 
 /** Rounds to 1e-6° (≈ 0.1 m), as the generator writes coordinates. */
@@ -105,6 +150,8 @@ export function locate(lonCell: Cell | undefined, latCell: Cell | undefined, crs
   const where = placeProblem(lon, lat);
   if (where) return { field: 'lon', problem: where };
   const [x, y] = toWgs84([lon, lat], crs);
-  if (!insideDistrict(district, [x, y])) return { field: 'lon', problem: msg('import.pkg.err.outsideDistrict', { lon: r6(x), lat: r6(y), district: districtName }) };
+  let inside = testers.get(district);
+  if (!inside) testers.set(district, (inside = districtTester(district)));
+  if (!inside([x, y])) return { field: 'lon', problem: msg('import.pkg.err.outsideDistrict', { lon: r6(x), lat: r6(y), district: districtName }) };
   return { lon: r6(x), lat: r6(y), place: grids.find(x, y) };
 }
