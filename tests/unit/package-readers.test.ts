@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { csvRecords } from '../../src/lib/data/csv';
-import { gridLocator } from '../../src/lib/data/import/locate';
+import { districtTester, gridLocator } from '../../src/lib/data/import/locate';
+import { insideDistrict } from '../../src/lib/data/import/district';
 import { type PackageRead, readIncidentTable, readStationTable } from '../../src/lib/data/import/package';
 import { insidePolygon } from '../../src/lib/data/import/planner';
 import { chinaTime, formatChinaTime, parseChinaDate, parseHours } from '../../src/lib/data/import/values';
@@ -17,6 +18,7 @@ import { fieldOfHeader } from '../../src/lib/data/import/vocabulary';
 import type { ImportResult } from '../../src/lib/data/import/errors';
 import type { Incident, Station } from '../../src/lib/data/schema';
 import { DEMO, POINTS, daoliContext, fixture } from '../fixtures/package/helpers';
+import { daoliArea } from '../fixtures/import/helpers';
 
 function value<T>(r: ImportResult<PackageRead<T>>): PackageRead<T> {
   if (!r.ok) throw new Error(`expected a readable file, got ${JSON.stringify(r.errors)}`);
@@ -92,6 +94,32 @@ describe('grid locator', () => {
       }
     }
     expect(found).toBeGreaterThan(200);
+  });
+});
+
+describe('district outline test', () => {
+  it('the lookup raster answers as insideDistrict, for 20,000 points over the box and 5,000 near the outline', () => {
+    const d = daoliArea();
+    const fast = districtTester(d);
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const [x0, y0, x1, y1] = d.marginBox;
+    const pts: [number, number][] = [];
+    for (let i = 0; i < 20_000; i++) pts.push([x0 + rnd() * (x1 - x0), y0 + rnd() * (y1 - y0)]);
+    // Beside the outline's vertices, within ±300 m: where a coarse test would go wrong.
+    const ring = d.outline.geometry.type === 'Polygon' ? d.outline.geometry.coordinates[0] : d.outline.geometry.coordinates[0][0];
+    for (let i = 0; i < 5_000; i++) {
+      const v = ring[Math.floor(rnd() * ring.length)];
+      pts.push([v[0] + (rnd() - 0.5) * 0.008, v[1] + (rnd() - 0.5) * 0.0054]);
+    }
+    let inside = 0;
+    for (const p of pts) {
+      const want = insideDistrict(d, p);
+      expect(fast(p), `${p}`).toBe(want);
+      if (want) inside++;
+    }
+    expect(inside).toBeGreaterThan(3_000);
+    expect(inside).toBeLessThan(pts.length - 3_000);
   });
 });
 
