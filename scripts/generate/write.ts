@@ -34,12 +34,12 @@ function writeJson(file: string, value: unknown): void {
 }
 
 /**
- * COPY options of every table: snappy, and the synthetic label in the footer's key-value metadata
- * (`gridatlas.synthetic`, `gridatlas.synthetic_tables`; src/lib/data/provenance.ts). Everything the
- * generator writes is synthetic.
+ * COPY options of a district table: snappy, and the synthetic label in the footer's key-value
+ * metadata (`gridatlas.synthetic`, `gridatlas.synthetic_tables`; src/lib/data/provenance.ts).
+ * Everything the generator writes is synthetic; an import of real data says `synthetic: false`.
  */
-export function parquetOptions(table: TableName): string {
-  const kv = parquetLabel([{ name: '', nameEn: '', syntheticTables: [table] }], [table]);
+export function parquetOptions(table: TableName, synthetic = true): string {
+  const kv = parquetLabel([{ name: '', nameEn: '', syntheticTables: synthetic ? [table] : [] }], [table]);
   return `(FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv.map((e) => `${sqlString(e.key)}: ${sqlString(e.value)}`).join(', ')}})`;
 }
 

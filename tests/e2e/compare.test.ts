@@ -147,9 +147,11 @@ describe('compare', () => {
     await screenshot(page, 'compare-console');
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="csv"][data-name="sql-result"]').click()]);
     const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(csv[0]).toBe('community,grids,households');
-    expect(csv).toHaveLength(45);
-    const total = csv.slice(1).reduce((s, line) => s + Number(line.split(',')[1]), 0);
+    // First the synthetic label as a comment line, then the header and the 44 communities.
+    expect(csv[0]).toBe('# 合成演示数据 / Synthetic demo data');
+    expect(csv[1]).toBe('community,grids,households');
+    expect(csv).toHaveLength(46);
+    const total = csv.slice(2).reduce((s, line) => s + Number(line.split(',')[1]), 0);
     expect(total).toBe(267);
     // effect_update_depth_exceeded also comes from the shared district map on /plan (not this page's code);
     // any other page error fails the test.

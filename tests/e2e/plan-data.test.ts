@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { pixelStats, screenshot, waitForMap, SCREENSHOTS } from './browser';
 import { CODE, buildings, clickBuilding as clickOn, planPage, rows as gridRows, type W } from './plan-helpers';
 import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
@@ -185,9 +185,11 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(await page.getByTestId('staff-issues').innerText()).toContain(`张伟 同时是网格 ${codes[0].slice(-3)}、${codes[1].slice(-3)} 的网格长`);
     const csv = await download('export-staffing');
     const lines = csv.bytes.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
-    expect(lines[0]).toBe('grid,households,worker,chief');
-    expect(lines[1]).toBe(`${codes[0]},${planBefore[codes[0]]},王芳,张伟`);
-    expect(lines.length).toBe(codes.length + 1);
+    // The demo community's buildings are synthetic: the label comes first, as a comment line.
+    expect(lines[0]).toBe('# 合成演示数据 / Synthetic demo data');
+    expect(lines[1]).toBe('grid,households,worker,chief');
+    expect(lines[2]).toBe(`${codes[0]},${planBefore[codes[0]]},王芳,张伟`);
+    expect(lines.length).toBe(codes.length + 2);
     await page.getByTestId('staff-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'plan-data-2-staffing');
   });
@@ -198,6 +200,10 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(pq.name).toBe(`${CODE}-grids.parquet`);
     const buf = pq.bytes.buffer.slice(pq.bytes.byteOffset, pq.bytes.byteOffset + pq.bytes.byteLength) as ArrayBuffer;
     const back = (await parquetReadObjects({ file: buf })) as { grid: string; building: string; households: number; worker: string; chief: string }[];
+    // The footer says what is synthetic, as the CSV's first line does.
+    const kv = Object.fromEntries((parquetMetadata(buf).key_value_metadata ?? []).map((e) => [e.key, e.value]));
+    expect(kv['gridatlas.synthetic']).toBe('合成演示数据 / Synthetic demo data');
+    expect(kv['gridatlas.synthetic_tables']).toBe('streets,communities,compounds,buildings,grids,stations');
     expect(back.length).toBe(53);
     expect(back.reduce((s, r) => s + r.households, 0)).toBe(4657);
     for (const id of two) expect(back.find((r) => r.building === id)!.grid).toBe(Object.keys(planBefore).find((c) => back.find((r) => r.building === id)!.grid === c));

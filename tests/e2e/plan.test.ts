@@ -122,9 +122,11 @@ describe('planner', () => {
     expect(fc.features.find((f) => f.properties.code === moved.to)!.properties).toMatchObject({ worker: '王芳' });
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const lines = readFileSync((await csv.path())!, 'utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
-    expect(lines[0]).toBe('grid,building,households,worker,chief,name');
+    // The synthetic label as a comment line first (the demo district's buildings are generated).
+    expect(lines[0]).toBe('# 合成演示数据 / Synthetic demo data');
+    expect(lines[1]).toBe('grid,building,households,worker,chief,name');
     expect(lines).toContain(`${moved.to},${BUILDING},144,王芳,,`);
-    expect(lines.length).toBe(54);
+    expect(lines.length).toBe(55);
 
     // Change the plan (move the building back by hand), then import the export: back to the exported grids.
     await clickBuilding(BUILDING);

@@ -50,6 +50,8 @@ describe('station overlay', () => {
       const text = await card.innerText();
       expect(text).toContain(target.name);
       expect(text).toContain('暖心驿站');
+      // The demo's stations are synthetic: the card says so.
+      expect(await card.getByTestId('demo-station').innerText()).toBe('演示站点');
       await expect.poll(() => page.getByTestId('station-address').innerText()).toBe(target.address);
       const services = await page.getByTestId('station-services').innerText();
       for (const s of target.services) if (SERVICE_ZH[s]) expect(services).toContain(SERVICE_ZH[s]);

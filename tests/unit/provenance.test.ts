@@ -154,6 +154,10 @@ describe('the label in Parquet footers', () => {
       const kv = kvOf(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
       expect(kv['gridatlas.synthetic']).toBe('合成演示数据 / Synthetic demo data');
       expect(kv['gridatlas.synthetic_tables']).toBe('stations');
+      // An import of real data (the OSM buildings) says so.
+      await db.run(`COPY (SELECT 'B1' AS id) TO '${file}' ${parquetOptions('buildings', false)}`);
+      const real = readFileSync(file);
+      expect(kvOf(real.buffer.slice(real.byteOffset, real.byteOffset + real.byteLength))).toMatchObject({ 'gridatlas.synthetic': 'none', 'gridatlas.synthetic_tables': '' });
     } finally {
       db.close();
     }

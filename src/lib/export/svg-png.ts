@@ -7,14 +7,23 @@ import { downloadBlob } from './download';
 const FOOTER_PX = 22;
 const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
+/** What the charts' (scoped) style sheets set; an SVG drawn as an image sees none of its page's CSS. */
+const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'display'];
+
 export function svgMarkup(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const { width, height } = svg.getBoundingClientRect();
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(Math.round(width)));
   clone.setAttribute('height', String(Math.round(height)));
-  const font = getComputedStyle(svg).fontFamily;
-  clone.setAttribute('style', `font-family:${font};background:#fff`);
+  // Each element's computed style inlined (colours, strokes, text sizes), else bars draw black.
+  const from = svg.querySelectorAll('*');
+  clone.querySelectorAll('*').forEach((el, i) => {
+    const cs = getComputedStyle(from[i]);
+    el.setAttribute('style', STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';'));
+  });
+  const root = getComputedStyle(svg);
+  clone.setAttribute('style', `font-family:${root.fontFamily};font-size:${root.fontSize};background:#fff`);
   return new XMLSerializer().serializeToString(clone);
 }
 
