@@ -15,6 +15,14 @@ import type { LonLat } from '../../src/lib/geo/network';
 import { time } from './harness';
 
 const N = 10_000;
+/** Riders far from every district's stations: the query must cost what a query inside does. */
+const FAR: [string, number, number][] = [
+  ['Qufu (from Daoli/Bincheng) or Daoli (from Qufu)', 116.99, 35.58],
+  ['Beijing', 116.4, 39.9],
+  ['Urumqi', 87.6, 43.8],
+  ['Sanya', 109.5, 18.25]
+];
+const FAR_REPEAT = 200;
 const OSM_ROADS = '../shared/data/osm-harbin-daoli/daoli_roads.geojson';
 
 function rng(seed: number) {
@@ -53,6 +61,15 @@ export async function benchNearest(): Promise<unknown> {
     const byRoad = await time(() => {
       for (const [lon, lat] of pts) nearestStations(withRoads, lon, lat, 5);
     }, 3);
+    const inside = byRoad.ms / N;
+    const far = [];
+    for (const [place, lon, lat] of FAR) {
+      const t = await time(() => {
+        for (let i = 0; i < FAR_REPEAT; i++) nearestStations(withRoads, lon, lat, 5);
+      }, 3);
+      const perQuery = t.ms / FAR_REPEAT;
+      far.push({ from: place, perQueryUs: Math.round(perQuery * 1000 * 10) / 10, ratioToInside: Math.round((perQuery / inside) * 100) / 100 });
+    }
     districts.push({
       district: code,
       stations: st.stations.length,
@@ -62,7 +79,8 @@ export async function benchNearest(): Promise<unknown> {
       straightBatchMs: straight.ms,
       straightPerQueryUs: Math.round((straight.ms / N) * 1000 * 10) / 10,
       roadBatchMs: byRoad.ms,
-      roadPerQueryUs: Math.round((byRoad.ms / N) * 1000 * 10) / 10
+      roadPerQueryUs: Math.round((byRoad.ms / N) * 1000 * 10) / 10,
+      farAway: far
     });
   }
 

@@ -220,4 +220,41 @@ describe('rider page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a rider far from home is never frozen: located in Qufu with Daoli picked, the page shows Qufu; from Beijing, no station within 20 km and the picker', async () => {
+    const qufu = JSON.parse(readFileSync('static/data/370881/rider/stations.json', 'utf8')) as RiderStations;
+    const inQufu = { longitude: 116.99, latitude: 35.585 };
+    for (const [where, geolocation] of [
+      ['qufu', inQufu],
+      ['beijing', { longitude: 116.4, latitude: 39.9 }]
+    ] as const) {
+      const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, geolocation, permissions: ['geolocation'], locale: 'zh-CN' });
+      try {
+        page = await ctx.newPage();
+        await watchErrors(page, errors);
+        await page.goto(`${baseUrl}/rider?d=230102`);
+        if (where === 'qufu') {
+          await expect.poll(() => page.locator('h1 small').innerText(), { timeout: 20_000 }).toBe('曲阜市');
+          await expect.poll(() => page.locator('[data-testid=rider-result]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+          const ids = new Set(qufu.stations.map((s) => s.id));
+          for (const id of await shownIds()) expect(ids.has(id)).toBe(true);
+          expect(await page.getByTestId('rider-outside').count()).toBe(0);
+        } else {
+          // Beijing is nearest to Bincheng's data (about 330 km): the page says so, lists nothing, and the picker works.
+          await expect.poll(() => page.getByTestId('rider-none').innerText(), { timeout: 20_000 }).toBe('你附近 20 公里内没有驿站。可在页首选择区县，或输入一个地点。');
+          expect(await page.getByTestId('rider-outside').innerText()).toMatch(/^你的位置不在已有站点数据的范围内：最近的是滨城区，约 [\d,]+ 公里。$/);
+          expect(await page.locator('h1 small').innerText()).toBe('滨城区');
+          expect(await page.locator('[data-testid=rider-result]').count()).toBe(0);
+          await screenshot(page, 'rider-far-beijing');
+          const picker = page.locator('header select').first();
+          await expect.poll(() => picker.isVisible()).toBe(true);
+          // The page answers clicks: the picker switches the district.
+          await picker.selectOption('230102');
+          await expect.poll(() => page.locator('h1 small').innerText()).toBe('道里区');
+        }
+      } finally {
+        await ctx.close();
+      }
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -10,7 +10,7 @@ function rng(seed: number) {
 describe('PointIndex', () => {
   const r = rng(3);
   const pts = Array.from({ length: 800 }, () => [126.5 + r() * 0.1, 45.7 + r() * 0.08] as const);
-  const index = new PointIndex(pts, 200);
+  const index = new PointIndex(pts);
   it('k nearest equal a brute-force scan (haversine, within 0.2 %)', () => {
     for (let q = 0; q < 50; q++) {
       const lon = 126.49 + r() * 0.12;
@@ -25,6 +25,27 @@ describe('PointIndex', () => {
     const even = index.nearest(126.55, 45.74, 3, (i) => i % 2 === 0);
     expect(even.every((n) => n.index % 2 === 0)).toBe(true);
     expect(index.nearest(127.5, 46.5, 1)).toHaveLength(1);
+  });
+  it('a query from another city (Qufu, Beijing, Urumqi) answers like a brute-force scan, each candidate looked at once at most', () => {
+    for (const [lon, lat] of [
+      [116.99, 35.58],
+      [116.4, 39.9],
+      [87.6, 43.8]
+    ]) {
+      const want = pts.map((p) => haversine(lon, lat, p[0], p[1])).sort((a, b) => a - b);
+      const got = index.nearest(lon, lat, 5);
+      expect(got).toHaveLength(5);
+      got.forEach((g, k) => expect(Math.abs(g.distance - want[k]) / want[k]).toBeLessThan(0.001));
+      let looked = 0;
+      expect(index.nearest(lon, lat, 5, () => (looked++, false))).toEqual([]);
+      expect(looked).toBeLessThanOrEqual(pts.length);
+      expect(index.nearest(lon, lat, 5, undefined, 50_000)).toEqual([]);
+    }
+  });
+  it('an empty index answers nothing', () => {
+    const empty = new PointIndex([]);
+    expect(empty.nearest(126.6, 45.75, 3)).toEqual([]);
+    expect(empty.within(126.6, 45.75, 1000)).toEqual([]);
   });
   it('within returns exactly the points inside the radius', () => {
     const got = new Set(index.within(126.55, 45.74, 900));

@@ -32,7 +32,7 @@ const record = (savedAt: string): PlanRecord => ({
   district: '230102',
   min: 300,
   max: 500,
-  assignment: { b1: 0, b2: 1 },
+  assignment: { b1: '230102001001001', b2: '230102001001002' },
   workers: {},
   savedAt
 });

@@ -31,6 +31,8 @@ export function stationFinder(stations: RiderStation[], roads: LonLat[][] | null
 }
 
 export interface StationFilter {
+  /** Straight-line metres beyond which a station is not an answer (a rider does not ride that far). */
+  maxDistance?: number;
   kinds?: ReadonlySet<string>;
   services?: readonly StationService[];
   openNow?: boolean;
@@ -65,7 +67,7 @@ function stationSnap(fd: StationFinder, i: number): Snap | null {
 /** The k nearest stations passing the filter, by riding distance where roads are known. */
 export function nearestStations(fd: StationFinder, lon: number, lat: number, k = 5, filter: StationFilter = {}): NearestResult[] {
   const now = filter.now ?? Date.now();
-  const cands = fd.index.nearest(lon, lat, Math.max(k * 4, 12), (i) => matches(fd.stations[i], { ...filter, now }));
+  const cands = fd.index.nearest(lon, lat, Math.max(k * 4, 12), (i) => matches(fd.stations[i], { ...filter, now }), filter.maxDistance);
   const from = fd.net ? snap(fd.net, lon, lat, SNAP_M) : null;
   let sp = null;
   if (from && fd.net && cands.length) {

@@ -1,7 +1,9 @@
 /**
- * Nearest points in lon/lat: a uniform grid index over a local equirectangular projection
- * (metres), good to a few metres over a city. k-nearest by expanding rings of cells.
+ * Nearest points in lon/lat: a Flatbush (static R-tree) over a local equirectangular projection
+ * (metres), good to a few metres over a city. Its k-nearest search visits the tree best-first,
+ * so a query from far outside the points (a rider in another city) is as quick as one inside.
  */
+import Flatbush from 'flatbush';
 
 const R = 6_371_008.8;
 const RAD = Math.PI / 180;
@@ -35,17 +37,13 @@ export class PointIndex {
   readonly proj: LocalProjection;
   private xs: Float64Array;
   private ys: Float64Array;
-  private cells = new Map<number, number[]>();
-  private minCx = Infinity;
-  private maxCx = -Infinity;
-  private minCy = Infinity;
-  private maxCy = -Infinity;
+  private lons: Float64Array;
+  private lats: Float64Array;
+  /** Flatbush's k-nearest is a best-first search of its tree: bounded wherever the query point is. */
+  private tree: Flatbush | null;
 
-  /** points: [lon, lat] pairs; cell: grid cell size in metres. */
-  constructor(
-    points: ArrayLike<readonly [number, number]>,
-    readonly cell = 250
-  ) {
+  /** points: [lon, lat] pairs. */
+  constructor(points: ArrayLike<readonly [number, number]>) {
     const n = points.length;
     let lon0 = 0;
     let lat0 = 0;
@@ -56,86 +54,42 @@ export class PointIndex {
     this.proj = localProjection(lon0, lat0);
     this.xs = new Float64Array(n);
     this.ys = new Float64Array(n);
+    this.lons = new Float64Array(n);
+    this.lats = new Float64Array(n);
+    this.tree = n > 0 ? new Flatbush(n) : null;
     for (let i = 0; i < n; i++) {
+      this.lons[i] = points[i][0];
+      this.lats[i] = points[i][1];
       const x = (this.xs[i] = this.proj.x(points[i][0]));
       const y = (this.ys[i] = this.proj.y(points[i][1]));
-      const cx = Math.floor(x / cell);
-      const cy = Math.floor(y / cell);
-      const key = this.key(cx, cy);
-      const list = this.cells.get(key);
-      if (list) list.push(i);
-      else this.cells.set(key, [i]);
-      this.minCx = Math.min(this.minCx, cx);
-      this.maxCx = Math.max(this.maxCx, cx);
-      this.minCy = Math.min(this.minCy, cy);
-      this.maxCy = Math.max(this.maxCy, cy);
+      this.tree!.add(x, y, x, y);
     }
+    this.tree?.finish();
   }
 
   get size(): number {
     return this.xs.length;
   }
 
-  private key(cx: number, cy: number): number {
-    return (cx + 32768) * 65536 + (cy + 32768);
-  }
-
   /**
-   * The k nearest points (straight line) that pass `accept`, nearest first. Searches rings of
-   * cells outwards and stops once the ring is farther than the k-th best found.
+   * The k nearest points that pass `accept`, nearest first, within `maxDistance` metres. Ranked in
+   * the local projection; distances are great-circle (the projection drifts far from the city).
    */
   nearest(lon: number, lat: number, k = 1, accept?: (i: number) => boolean, maxDistance = Infinity): Neighbour[] {
+    if (!this.tree) return [];
     const x = this.proj.x(lon);
     const y = this.proj.y(lat);
-    const cx = Math.floor(x / this.cell);
-    const cy = Math.floor(y / this.cell);
-    const best: Neighbour[] = [];
-    const maxRing = Math.max(
-      Math.abs(cx - this.minCx),
-      Math.abs(cx - this.maxCx),
-      Math.abs(cy - this.minCy),
-      Math.abs(cy - this.maxCy)
-    );
-    for (let r = 0; r <= maxRing; r++) {
-      // Every point in ring r is at least (r - 1) cells away.
-      const ringMin = (r - 1) * this.cell;
-      if (ringMin > maxDistance) break;
-      if (best.length === k && ringMin > best[k - 1].distance) break;
-      for (let gx = cx - r; gx <= cx + r; gx++) {
-        for (let gy = cy - r; gy <= cy + r; gy++) {
-          if (Math.max(Math.abs(gx - cx), Math.abs(gy - cy)) !== r) continue;
-          const list = this.cells.get(this.key(gx, gy));
-          if (!list) continue;
-          for (const i of list) {
-            const d = Math.hypot(this.xs[i] - x, this.ys[i] - y);
-            if (d > maxDistance) continue;
-            if (best.length === k && d >= best[k - 1].distance) continue;
-            if (accept && !accept(i)) continue;
-            const item = { index: i, distance: d };
-            if (best.length < k) best.push(item);
-            else best[k - 1] = item;
-            for (let j = best.length - 1; j > 0 && best[j - 1].distance > d; j--) {
-              best[j] = best[j - 1];
-              best[j - 1] = item;
-            }
-          }
-        }
-      }
-    }
-    return best;
+    const found = this.tree.neighbors(x, y, k, maxDistance, accept);
+    return found
+      .map((index) => ({ index, distance: haversine(lon, lat, this.lons[index], this.lats[index]) }))
+      .filter((n) => n.distance <= maxDistance);
   }
 
   /** All points within `radius` metres (unordered). */
   within(lon: number, lat: number, radius: number): number[] {
+    if (!this.tree) return [];
     const x = this.proj.x(lon);
     const y = this.proj.y(lat);
-    const c = this.cell;
-    const out: number[] = [];
-    for (let gx = Math.floor((x - radius) / c); gx <= Math.floor((x + radius) / c); gx++)
-      for (let gy = Math.floor((y - radius) / c); gy <= Math.floor((y + radius) / c); gy++) {
-        const list = this.cells.get(this.key(gx, gy));
-        if (list) for (const i of list) if (Math.hypot(this.xs[i] - x, this.ys[i] - y) <= radius) out.push(i);
-      }
-    return out;
+    return this.tree.search(x - radius, y - radius, x + radius, y + radius, (i) => Math.hypot(this.xs[i] - x, this.ys[i] - y) <= radius);
   }
 }

@@ -10,6 +10,10 @@ import { nearestStations, routeLine, stationFinder, type NearestResult, type Sta
 import type { LonLat } from '$lib/geo/network';
 import { RIDER_KINDS } from '$lib/map/legend';
 import { matchPlaces, type PlaceMatch } from '$lib/geo/rider-places';
+import { districtFor, type DistrictBox, type RiderDistrict } from '$lib/geo/rider-district';
+
+/** Stations farther than this in a straight line are not answers: nobody rides there for a rest. */
+export const RIDER_RADIUS_KM = 20;
 
 export type LocationSource = 'gps' | 'tap' | 'typed';
 
@@ -27,12 +31,15 @@ class RiderState {
   allKinds = $state(false);
   selected = $state<string | null>(null);
   error = $state<string | null>(null);
+  /** The district the rider's GPS location is in, or the nearest one and how far (see `placeIn`). */
+  district = $state.raw<RiderDistrict | null>(null);
   /** Re-evaluated each minute so "open now" stays true. */
   now = $state(Date.now());
 
   results = $derived.by((): NearestResult[] => {
     if (!this.finder || !this.location) return [];
     return nearestStations(this.finder, this.location.lon, this.location.lat, 5, {
+      maxDistance: RIDER_RADIUS_KM * 1000,
       kinds: this.allKinds ? undefined : new Set<string>(RIDER_KINDS),
       services: this.charging ? ['charging'] : [],
       openNow: this.openNow,
@@ -104,6 +111,16 @@ class RiderState {
       },
       { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 }
     );
+  }
+
+  /**
+   * The district to show for a GPS location: the one it is in, else the nearest (with its
+   * distance kept in `district` for the page to say).
+   */
+  placeIn(districts: readonly DistrictBox[]): string | null {
+    if (this.location?.source !== 'gps') return null;
+    this.district = districtFor(districts, this.location.lon, this.location.lat);
+    return this.district?.code ?? null;
   }
 
   setPoint(lon: number, lat: number, source: LocationSource, label?: string) {
