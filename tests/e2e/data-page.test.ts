@@ -133,6 +133,25 @@ describe('Data page', () => {
     await screenshot(page, 'data-page-saved');
   });
 
+  it('Cancel stops a long read in its worker and leaves the saved data as it was', async () => {
+    // A 300,000-row log (written here, not committed): long enough to click Cancel while it is read.
+    const big = join(tmp, 'incidents.csv');
+    const lines = readFileSync(INCIDENTS, 'utf8').trimEnd().split('\r\n');
+    const rows = lines.slice(1);
+    const out = [lines[0]];
+    for (let k = 0; k < 300_000; k++) out.push(rows[k % rows.length].replace(/^12345-2025-\d+/, `B-${k}`));
+    writeFileSync(big, out.join('\r\n'));
+    await page.getByTestId('data-files').setInputFiles(big);
+    await page.getByTestId('data-read').click();
+    await page.getByTestId('data-progress').waitFor({ timeout: 15_000 });
+    await page.getByTestId('data-cancel').click();
+    await expect.poll(() => page.getByTestId('data-notice').innerText()).toContain('已取消');
+    expect(await page.getByTestId('data-progress').count()).toBe(0);
+    expect(await page.getByTestId('data-report').count()).toBe(0);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('data-status').innerText(), { timeout: 15_000 }).toContain('站点 9 个、事件 476 条');
+  });
+
   it('exports the package: Parquet and a manifest that says where each table came from', async () => {
     exported = await exportPackage('first');
     const m = json(join(tmp, 'first-manifest.json'));
@@ -151,10 +170,10 @@ describe('Data page', () => {
     );
     expect(want.n).toBe(expected.incidents.report.accepted);
     await page.goto(`${baseUrl}/heatmap?d=230102`);
-    await expect.poll(() => kpi('incidents'), { timeout: 60_000 }).toBe(String(want.n));
+    await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(want.n));
     expect(Number(await kpi('closed-rate'))).toBeCloseTo(want.closed / want.n, 9);
     await screenshot(page, 'data-page-heatmap');
-  });
+  }, 240_000);
 
   it('/rider finds its nearest station among the imported ones, with a navigation link', async () => {
     await page.goto(`${baseUrl}/rider?d=230102`);
@@ -169,8 +188,14 @@ describe('Data page', () => {
   it('/compare counts the imported stations for the district', async () => {
     await page.goto(`${baseUrl}/compare?d=230102`);
     const cell = page.getByTestId('metric-stations-230102');
-    await expect.poll(() => cell.getAttribute('data-value').catch(() => ''), { timeout: 60_000 }).toBe('9');
-  });
+    await expect.poll(() => cell.getAttribute('data-value').catch(() => ''), { timeout: 120_000 }).toBe('9');
+    // Named as its own data beside the demo districts (whose figures stay the demo's).
+    expect(await page.getByTestId('compare-table').locator('th').allInnerTexts()).toEqual(expect.arrayContaining(['道里区（本地数据）', '曲阜市', '滨城区']));
+    await expect
+      .poll(() => page.getByTestId('metric-stations-370881').getAttribute('data-value'), { timeout: 120_000 })
+      .toBe(String(json('static/data/370881/manifest.json').counts.stations));
+    await screenshot(page, 'data-page-compare');
+  }, 240_000);
 
   it('a reload keeps the data; importing the exported zip gives identical tables; remove restores the demo', async () => {
     await page.goto(`${baseUrl}/data?d=230102`);
@@ -183,7 +208,7 @@ describe('Data page', () => {
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     await page.goto(`${baseUrl}/heatmap?d=230102`);
     const demo = json('static/data/230102/manifest.json').counts.incidents as number;
-    await expect.poll(() => kpi('incidents'), { timeout: 60_000 }).toBe(String(demo));
+    await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(demo));
 
     await page.goto(`${baseUrl}/data?d=230102`);
     await page.getByTestId('data-files').setInputFiles(exported.zip);
@@ -204,5 +229,5 @@ describe('Data page', () => {
     await page.getByTestId('data-remove').click();
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     expect(errors).toEqual([]);
-  });
+  }, 400_000);
 });

@@ -9,6 +9,7 @@ import { dataRoot, indexUrl, mapLayerUrl } from '$lib/data/paths';
 import type { DatasetIndex, DistrictCode, MapLayerName } from '$lib/data/schema';
 import { mergeIndex, type LocalSummary } from '$lib/data/local/keys';
 import { listLocal } from '$lib/data/local/store';
+import { i18n } from '$lib/i18n/index.svelte';
 
 const KEY = 'gridatlas.district';
 
@@ -42,6 +43,16 @@ class DatasetState {
   }
 
   layerUrl = (layer: MapLayerName) => mapLayerUrl(this.root, this.code, layer);
+
+  /** Whether the district runs on its own data (saved on the Data page in this browser). */
+  hasLocal = (code: DistrictCode) => this.local.some((l) => l.district === code);
+
+  /** The district's name in the UI's language, marked when it runs on its own data: 道里区（本地数据）. */
+  displayName = (code: DistrictCode) => {
+    const d = DISTRICTS.find((x) => x.code === code)!;
+    const n = i18n.locale === 'zh' ? d.name : d.nameEn;
+    return this.hasLocal(code) ? i18n.f('data.localName', { name: n }) : n;
+  };
 
   async load(): Promise<void> {
     if (this.builtIndex) return;
