@@ -11,7 +11,8 @@
  *
  * Prints one JSON line on stdout:
  *   {"district", "tables": {<table>: {read, accepted, refused, synthetic}}, "errors": [{file, row,
- *    field, reason}, … first 100], "unknown": {stations: [...], incidents: [...]}, "notRead": [...], "out"}
+ *    field, reason}, … first 100], "unknown": {stations: [...], incidents: [...]}, "notRead": [...],
+ *    "warnings": [{file, row: null, field: "crs", reason}], "out"}
  * and progress lines on stderr. Output through scripts/lib/safe-out.ts (default
  * static/data/imports/package-<adcode>). Exit codes: 0 every given file was readable (refused
  * rows are in the report); 2 bad arguments, --out refused, or a file that cannot be read at all
@@ -408,12 +409,15 @@ export async function importPackageCli(argv: string[]): Promise<number> {
     const manifest = await writePackage(output.staging, args, demo, reads, files);
     output.commit();
     const errors = [...(reads.stations?.report.errors ?? []), ...(reads.incidents?.report.errors ?? [])].slice(0, 100);
+    const warnings = [...(reads.stations?.report.warnings ?? []), ...(reads.incidents?.report.warnings ?? [])];
+    for (const w of warnings) log(`warning: ${w.file}: ${w.message}`);
     const line = {
       district: args.district,
       tables: Object.fromEntries(TABLES.map((t) => [t, { read: manifest.tables[t].read, accepted: manifest.tables[t].accepted, refused: manifest.tables[t].refused, synthetic: manifest.tables[t].synthetic }])),
       errors: errorLines(errors),
       unknown: { ...(reads.stations ? { stations: reads.stations.report.unknown } : {}), ...(reads.incidents ? { incidents: reads.incidents.report.unknown } : {}) },
       notRead: files.notRead,
+      warnings: errorLines(warnings),
       out: args.out
     };
     log(`wrote ${args.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -53,7 +53,7 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/Stations\.csv: 12 rows read \(100 %\)/);
     expect(r.stderr).toMatch(/grids\.geojson: not read yet by this version/);
-    expect(line).toMatchObject({ district: '230102', out, notRead: ['grids.geojson'] });
+    expect(line).toMatchObject({ district: '230102', out, notRead: ['grids.geojson'], warnings: [] });
     expect(line.tables.stations).toEqual({ read: 12, accepted: 8, refused: 4, synthetic: false });
     expect(line.tables.incidents).toEqual({ read: 7, accepted: 5, refused: 2, synthetic: false });
     for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids']) expect(line.tables[t].synthetic, t).toBe(true);

@@ -10,7 +10,8 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { csvRecords } from '../../src/lib/data/csv';
 import { districtTester, gridLocator } from '../../src/lib/data/import/locate';
-import { insideDistrict } from '../../src/lib/data/import/district';
+import { insideDistrict, metresToOutline } from '../../src/lib/data/import/district';
+import { fromWgs84 } from '../../src/lib/geo/crs';
 import { type PackageRead, readIncidentTable, readStationTable } from '../../src/lib/data/import/package';
 import { insidePolygon } from '../../src/lib/data/import/planner';
 import { chinaTime, formatChinaTime, parseChinaDate, parseHours } from '../../src/lib/data/import/values';
@@ -307,5 +308,37 @@ describe('files that cannot be read at all: ok false, naming file and column', (
     const r = value(await readStationTable('stations.csv', new TextEncoder().encode(text), daoliContext()));
     expect(r.report).toMatchObject({ headerRow: 2, accepted: 1 });
     expect(r.rows[0].id).toBe('230102-R3');
+  });
+});
+
+describe('the chosen CRS checked against the points', () => {
+  /** Points 300 m inside the outline all around it (WGS-84), written as GCJ-02 as Amap gives them. */
+  function boundaryCsv(): string {
+    const d = daoliArea();
+    const ring = d.outline.geometry.type === 'Polygon' ? d.outline.geometry.coordinates[0] : d.outline.geometry.coordinates[0][0];
+    const [cx, cy] = [(d.bbox[0] + d.bbox[2]) / 2, (d.bbox[1] + d.bbox[3]) / 2];
+    const lines = ['编号,类别,上报时间,经度,纬度'];
+    for (let i = 0; i < ring.length; i += 4) {
+      const [x, y] = ring[i];
+      const len = Math.hypot((cx - x) * 70, (cy - y) * 111);
+      const p: [number, number] = [x + ((cx - x) * 0.3) / len, y + ((cy - y) * 0.3) / len];
+      if (!insideDistrict(d, p) || metresToOutline(d, p) < 250) continue;
+      const g = fromWgs84(p, 'gcj02');
+      lines.push(`B${i},安全隐患,2025-06-01 10:00,${g[0].toFixed(6)},${g[1].toFixed(6)}`);
+    }
+    expect(lines.length).toBeGreaterThan(60);
+    return lines.join('\n');
+  }
+
+  it('GCJ-02 read as WGS-84 is flagged with the likely CRS; read as GCJ-02 nothing is flagged', async () => {
+    const bytes = new TextEncoder().encode(boundaryCsv());
+    const wrong = value(await readIncidentTable('gcj.csv', bytes, daoliContext('wgs84')));
+    expect(wrong.report.refused).toBeGreaterThan(5);
+    expect(wrong.report.warnings).toHaveLength(1);
+    expect(wrong.report.warnings[0]).toMatchObject({ file: 'gcj.csv', row: null, field: 'crs', msg: { key: 'import.pkg.warn.crs', params: { likely: 'GCJ-02', declared: 'WGS-84' } } });
+    expect(wrong.report.warnings[0].message).toMatch(/^coordinates look like GCJ-02 \(offset ≈ \d+ m\), not WGS-84 as chosen/);
+    const right = value(await readIncidentTable('gcj.csv', bytes, daoliContext('gcj02')));
+    expect(right.report.warnings).toEqual([]);
+    expect(right.report.refused).toBe(0);
   });
 });

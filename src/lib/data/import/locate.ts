@@ -130,6 +130,27 @@ export function districtTester(d: DistrictArea): (p: Position) => boolean {
 
 const testers = new WeakMap<DistrictArea, (p: Position) => boolean>();
 
+/**
+ * Raw positions (as the file gives them, before conversion) for the check that the chosen CRS
+ * is the file's (detectCrsMislabel): every `stride`-th position, the stride doubling whenever
+ * the sample fills up, so a million rows keep a few thousand spread over the whole file.
+ */
+export class PositionSample {
+  readonly points: Position[] = [];
+  private stride = 1;
+  private seen = 0;
+  constructor(private readonly max = 6000) {}
+  add(lon: number, lat: number): void {
+    if (this.seen++ % this.stride !== 0) return;
+    this.points.push([lon, lat]);
+    if (this.points.length >= this.max) {
+      for (let i = 0; i < this.points.length / 2; i++) this.points[i] = this.points[2 * i];
+      this.points.length = Math.floor(this.points.length / 2);
+      this.stride *= 2;
+    }
+  }
+}
+
 export type Located = { lon: number; lat: number; place: GridPlace | null } | { field: 'lon' | 'lat'; problem: Msg };
 
 /** Rounds to 1e-6° (≈ 0.1 m), as the generator writes coordinates. */
@@ -139,7 +160,15 @@ const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
  * A row's coordinate cells → a WGS-84 point inside the district with its grid, or why not
  * (field and message): empty, not a number, 0/0, outside China, swapped, outside the outline.
  */
-export function locate(lonCell: Cell | undefined, latCell: Cell | undefined, crs: InputCrs, district: DistrictArea, grids: GridLocator, districtName: string): Located {
+export function locate(
+  lonCell: Cell | undefined,
+  latCell: Cell | undefined,
+  crs: InputCrs,
+  district: DistrictArea,
+  grids: GridLocator,
+  districtName: string,
+  sample?: PositionSample
+): Located {
   const empty = (c: Cell | undefined) => c === undefined || (typeof c === 'string' && c.trim() === '');
   if (empty(lonCell) || empty(latCell)) return { field: empty(lonCell) ? 'lon' : 'lat', problem: msg('import.pkg.err.noCoords') };
   const lon = parseCoordinate(lonCell!);
@@ -149,6 +178,7 @@ export function locate(lonCell: Cell | undefined, latCell: Cell | undefined, crs
   if (lon === 0 && lat === 0) return { field: 'lon', problem: msg('import.pkg.err.zeroCoords') };
   const where = placeProblem(lon, lat);
   if (where) return { field: 'lon', problem: where };
+  sample?.add(lon, lat);
   const [x, y] = toWgs84([lon, lat], crs);
   let inside = testers.get(district);
   if (!inside) testers.set(district, (inside = districtTester(district)));

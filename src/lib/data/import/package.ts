@@ -24,7 +24,8 @@
  *   read / accepted / refused, lists the first 100 errors (`row` is the row as Excel shows it,
  *   `field` the schema field, `message` the reason in English and `msg` its i18n key), counts all
  *   of them by field and by reason, and lists kinds or categories not in the app's lists (kept
- *   as `other`) with their counts.
+ *   as `other`) with their counts; `warnings` says when the coordinates look like another CRS
+ *   than the chosen one (GCJ-02 read as WGS-84 puts every point ≈ 500 m off).
  * Refused: rows without usable coordinates (GridAtlas does not geocode addresses: that needs an
  * online service), outside the district's outline, without a name or readable opening hours
  * (stations), without a readable report time or outside the period the app shows,
@@ -45,9 +46,9 @@ import {
   type StationService
 } from '../schema';
 import type { TextEncodingName } from '../text-decode';
-import { type DistrictArea, prepareDistrict } from './district';
+import { type DistrictArea, CRS_LABEL, detectCrsMislabel, prepareDistrict } from './district';
 import { type ErrorCounts, type ImportError, type ImportResult, type Msg, ErrorCollector, fail, importError, msg, ok } from './errors';
-import { type GridLocator, gridLocator, locate } from './locate';
+import { type GridLocator, PositionSample, gridLocator, locate } from './locate';
 import { type Table, type TableRow, readTable } from './table';
 import { type Cell, cellText, formatChinaTime, parseChinaDate, parseHours } from './values';
 import { type PackageTable, type TermTable, type Vocabulary, COLUMN_SYNONYMS, lookupTerm, normTerm } from './vocabulary';
@@ -135,6 +136,11 @@ export interface TableReport {
   unknownServices?: CountedValue[];
   /** Accepted rows whose point lies in no grid: street, community and grid are empty. */
   outsideGrids: number;
+  /**
+   * File-level warnings (field 'crs'): the coordinates look like another CRS than the one chosen
+   * (points just outside the outline that another reading puts inside; see detectCrsMislabel).
+   */
+  warnings: ImportError[];
 }
 
 export interface PackageRead<T> {
@@ -200,8 +206,31 @@ function reportOf(file: string, t: Table, table: PackageTable, ctx: PackageConte
     errorCounts: { ...refusals.collector.counts, byReason: refusals.byReason },
     unknown: [],
     byKey: {},
-    outsideGrids: 0
+    outsideGrids: 0,
+    warnings: []
   };
+}
+
+/** A warning when the sampled positions look like another CRS than the chosen one. */
+function crsWarnings(file: string, ctx: PackageContext, sample: PositionSample): ImportError[] {
+  const s = detectCrsMislabel(ctx.area, sample.points, ctx.crs);
+  if (!s) return [];
+  const pct = (x: number) => `${Math.round((100 * x) / s.declared.n)} %`;
+  return [
+    importError(
+      file,
+      null,
+      'crs',
+      msg('import.pkg.warn.crs', {
+        likely: CRS_LABEL[s.likely.crs],
+        declared: CRS_LABEL[s.declared.crs],
+        offset: Math.round(s.offsetM / 10) * 10,
+        justOff: pct(s.declared.justOff),
+        inside: pct(s.declared.inside),
+        likelyInside: pct(s.likely.inside)
+      })
+    )
+  ];
 }
 
 /** Maps `raw` by the user's mapping, then the vocabulary; null when neither knows it. */
@@ -233,6 +262,7 @@ export async function readStationTable(file: string, bytes: Uint8Array, ctx: Pac
   const unknownServices = new Counter();
   const byKey: Record<string, number> = {};
   const rows: Station[] = [];
+  const sample = new PositionSample();
   let read = 0;
   let outsideGrids = 0;
   const at = (r: TableRow, i: number | undefined): Cell | undefined => (i === undefined ? undefined : r.cells[i]);
@@ -245,7 +275,7 @@ export async function readStationTable(file: string, bytes: Uint8Array, ctx: Pac
       refusals.add(r.row, 'name', msg('import.pkg.err.nameEmpty'));
       continue;
     }
-    const where = locate(at(r, c.lon), at(r, c.lat), ctx.crs, ctx.area, ctx.grids, ctx.name);
+    const where = locate(at(r, c.lon), at(r, c.lat), ctx.crs, ctx.area, ctx.grids, ctx.name, sample);
     if ('problem' in where) {
       refusals.add(r.row, where.field, where.problem);
       continue;
@@ -289,7 +319,7 @@ export async function readStationTable(file: string, bytes: Uint8Array, ctx: Pac
   }
   o.onProgress?.({ read, fraction: 1 });
   const report = reportOf(file, t, 'stations', ctx, read, rows.length, refusals);
-  return ok({ rows, report: { ...report, unknown: unknownKinds.list(), byKey, unknownServices: unknownServices.list(), outsideGrids } });
+  return ok({ rows, report: { ...report, unknown: unknownKinds.list(), byKey, unknownServices: unknownServices.list(), outsideGrids, warnings: crsWarnings(file, ctx, sample) } });
 }
 
 /** Unique across districts, as the generator numbers them: 10,000,000 × (district position + 1) + rank. */
@@ -318,6 +348,7 @@ export async function readIncidentTable(file: string, bytes: Uint8Array, ctx: Pa
   const rows: Incident[] = [];
   const seen = new Map<string, number>();
   const categoryCache = new Map<string, IncidentCategory | null>();
+  const sample = new PositionSample();
   const idBase = incidentIdBase(ctx.district);
   const { statuses, categories } = ctx.vocabulary;
   let read = 0;
@@ -388,7 +419,7 @@ export async function readIncidentTable(file: string, bytes: Uint8Array, ctx: Pa
       refusals.add(r.row, 'status', msg('import.pkg.err.status', { found: JSON.stringify(statusText) }));
       continue;
     }
-    const where = locate(at(r, c.lon), at(r, c.lat), ctx.crs, ctx.area, ctx.grids, ctx.name);
+    const where = locate(at(r, c.lon), at(r, c.lat), ctx.crs, ctx.area, ctx.grids, ctx.name, sample);
     if ('problem' in where) {
       refusals.add(r.row, where.field, where.problem);
       continue;
@@ -422,7 +453,7 @@ export async function readIncidentTable(file: string, bytes: Uint8Array, ctx: Pa
   }
   o.onProgress?.({ read, fraction: 1 });
   const report = reportOf(file, t, 'incidents', ctx, read, rows.length, refusals);
-  return ok({ rows, report: { ...report, unknown: unknown.list(), byKey, outsideGrids } });
+  return ok({ rows, report: { ...report, unknown: unknown.list(), byKey, outsideGrids, warnings: crsWarnings(file, ctx, sample) } });
 }
 
 /** A report's errors as the command line prints them: { file, row, field, reason }. */
