@@ -303,6 +303,17 @@ describe('files that cannot be read at all: ok false, naming file and column', (
     expect(!r.ok && r.errors[0]).toMatchObject({ field: 'header', msg: { key: 'import.pkg.err.noHeader' } });
   });
 
+  it("Excel's Unicode text (UTF-16LE with BOM, tab-separated) with a title row", async () => {
+    const text = '道里区驿站台账\r\n名称\t经度\t纬度\t开放时间\r\n安静街暖心驿站\t126.59\t45.75\t8:00-20:00\r\n';
+    const bytes = new Uint8Array(2 + text.length * 2);
+    bytes.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) [bytes[2 + 2 * i], bytes[3 + 2 * i]] = [text.charCodeAt(i) & 0xff, text.charCodeAt(i) >> 8];
+    const r = value(await readStationTable('stations.csv', bytes, daoliContext()));
+    expect(r.report).toMatchObject({ encoding: 'utf-16le', headerRow: 2, accepted: 1 });
+    expect(r.rows[0]).toMatchObject({ name: '安静街暖心驿站', kind: 'other', opens: '08:00' });
+    expect(r.report.unknown).toEqual([{ value: '', count: 1 }]);
+  });
+
   it('a title row above the header of a CSV is skipped', async () => {
     const text = '道里区驿站台账（2025年）,,,,\r\n名称,经度,纬度,开放时间,类型\r\n安静街暖心驿站,126.59,45.75,8:00-20:00,暖心驿站\r\n';
     const r = value(await readStationTable('stations.csv', new TextEncoder().encode(text), daoliContext()));

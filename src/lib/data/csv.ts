@@ -80,8 +80,15 @@ export function* csvRecords(text: string): Generator<CsvRecord> {
   if (cells.some((x) => x.trim() !== '')) yield { cells, line: start, record, end: s.length };
 }
 
+/**
+ * The separator: of comma, tab and semicolon, the one the first line holding any of them holds
+ * most of. That line is the header, or the line under a title that holds none (Excel keeps a
+ * merged title row as a line of its own); data lines do not vote (decimal commas, "126,6;45,7").
+ */
 function detectSeparator(s: string): string {
-  const head = s.slice(0, s.search(/\r?\n|$/));
+  const seps = [',', '\t', ';'];
+  const lines = s.slice(0, 64 * 1024).split(/\r?\n/, 5);
+  const head = lines.find((l) => seps.some((ch) => l.includes(ch))) ?? '';
   const count = (ch: string) => head.split(ch).length - 1;
-  return [',', '\t', ';'].reduce((best, ch) => (count(ch) > count(best) ? ch : best), ',');
+  return seps.reduce((best, ch) => (count(ch) > count(best) ? ch : best), ',');
 }
