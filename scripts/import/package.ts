@@ -395,13 +395,13 @@ export async function importPackageCli(argv: string[]): Promise<number> {
     const progress = (file: string) => (p: { read: number; fraction: number }) => log(`${basename(file)}: ${n(p.read)} rows read (${Math.round(100 * p.fraction)} %)`);
     if (files.stations) {
       log(`reading ${basename(files.stations)}…`);
-      const r = await readStationTable(basename(files.stations), new Uint8Array(readFileSync(files.stations)), ctx, { onProgress: progress(files.stations) });
+      const r = await readStationTable(basename(files.stations), readFileSync(files.stations), ctx, { onProgress: progress(files.stations) });
       if (r.ok) reads.stations = r.value;
       else fatal.push(...r.errors);
     }
     if (files.incidents) {
       log(`reading ${basename(files.incidents)}…`);
-      const r = await readIncidentTable(basename(files.incidents), new Uint8Array(readFileSync(files.incidents)), ctx, { onProgress: progress(files.incidents) });
+      const r = await readIncidentTable(basename(files.incidents), readFileSync(files.incidents), ctx, { onProgress: progress(files.incidents) });
       if (r.ok) reads.incidents = r.value;
       else fatal.push(...r.errors);
     }
