@@ -152,6 +152,31 @@ describe('Data page', () => {
     await expect.poll(() => page.getByTestId('data-status').innerText(), { timeout: 15_000 }).toContain('站点 9 个、事件 476 条');
   });
 
+  it('a file that cannot be read is named with its column, and nothing is saved', async () => {
+    const bad = join(tmp, 'INCIDENTS.CSV');
+    // Coordinates in one column, as some systems export them: no longitude/latitude column.
+    writeFileSync(bad, '\uFEFF工单编号,大类,受理时间,坐标\r\nA-1,矛盾纠纷,2025-03-01 08:30,"126.55,45.73"\r\n');
+    await page.getByTestId('data-files').setInputFiles(bad);
+    await page.getByTestId('data-read').click();
+    const failed = page.getByTestId('data-failed');
+    await failed.waitFor({ timeout: 30_000 });
+    const text = await failed.innerText();
+    expect(text).toContain('本地数据未改变');
+    expect(text).toContain('INCIDENTS.CSV');
+    expect(text).toContain('lon');
+    expect(await page.getByTestId('data-save').count()).toBe(0);
+    expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
+  });
+
+  it('speaks English when asked', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe("Data: the district's own data");
+    expect(await page.getByTestId('data-status').innerText()).toContain('9 stations, 476 incidents');
+    await screenshot(page, 'data-page-english');
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('数据：本区县自有数据');
+  });
+
   it('exports the package: Parquet and a manifest that says where each table came from', async () => {
     exported = await exportPackage('first');
     const m = json(join(tmp, 'first-manifest.json'));
