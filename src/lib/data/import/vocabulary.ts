@@ -9,7 +9,6 @@ import { csvRows } from '../csv';
 import {
   INCIDENT_CATEGORIES,
   STATION_KINDS,
-  STATION_SERVICES,
   type IncidentCategory,
   type IncidentStatus,
   type StationKind,
