@@ -251,6 +251,16 @@ describe('Data page', () => {
       expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(again[t])}`)).toBe(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported[t])}`));
     }
     expect(json(join(tmp, 'again-manifest.json')).tables).toEqual(json(join(tmp, 'first-manifest.json')).tables);
+
+    // Only the station register this time: the stored incidents stay.
+    await page.getByTestId('data-files').setInputFiles(STATIONS);
+    await page.getByTestId('data-read').click();
+    await reportRow('stations').waitFor({ timeout: 60_000 });
+    expect(await reportRow('incidents').count()).toBe(0);
+    await page.getByTestId('data-save').click();
+    await expect.poll(() => page.getByTestId('data-notice').innerText(), { timeout: 15_000 }).toContain('已保存');
+    expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
+
     await page.getByTestId('data-remove').click();
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     expect(errors).toEqual([]);

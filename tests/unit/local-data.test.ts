@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { unzipSync, zipSync, strToU8 } from 'fflate';
 import { fileKey, localKey, mergeIndex, type LocalSummary } from '../../src/lib/data/local/keys';
-import { localFiles, packageZip, readPackageZip, PackageError } from '../../src/lib/data/local/package';
+import { carryOver, localFiles, packageZip, readPackageZip, PackageError } from '../../src/lib/data/local/package';
 import { outlinePath, previewProjection, roleOf, samplePoints } from '../../src/lib/data/local/report';
 import { parquetToArrowIpc } from '../../src/lib/data/parquet-arrow';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
@@ -174,5 +174,26 @@ describe('preview', () => {
     // North is up.
     expect(proj(126.5, 46)[1]).toBeLessThan(proj(126.5, 45)[1]);
     expect(outlinePath(p, proj)).toMatch(/^M[\d.]+ [\d.]+L.*Z$/);
+  });
+});
+
+describe('a later import over stored own data', () => {
+  const both = localFiles({ district: '230102', stations, incidents }, { manifest, places }, provenance);
+  const onlyIncidents = localFiles({ district: '230102', stations: null, incidents: incidents.slice(0, 1) }, { manifest, places }, { incidents: prov('incidents.xlsx', 1, 1) });
+
+  it('keeps the stored stations when only incidents come, in the files, the counts and the manifest', () => {
+    const merged = carryOver(onlyIncidents, both);
+    expect(merged.summary).toEqual({ district: '230102', stations: 2, incidents: 1, tables: ['stations', 'incidents'] });
+    for (const f of ['stations.parquet', 'map/stations.geojson', 'rider/stations.json'] as const) expect(merged.files[f]).toBe(both.files[f]);
+    expect(merged.files['incidents.parquet']).toBe(onlyIncidents.files['incidents.parquet']);
+    const m = JSON.parse(new TextDecoder().decode(merged.files['manifest.json'])) as Manifest;
+    expect(m.tables.stations).toEqual(provenance.stations);
+    expect(m.tables.incidents).toEqual(prov('incidents.xlsx', 1, 1));
+    expect([m.counts.stations, m.counts.incidents]).toEqual([2, 1]);
+  });
+
+  it('replaces what the new import holds, and changes nothing without stored data', () => {
+    expect(carryOver(both, onlyIncidents)).toBe(both);
+    expect(carryOver(onlyIncidents, null)).toBe(onlyIncidents);
   });
 });

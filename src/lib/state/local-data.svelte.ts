@@ -109,7 +109,12 @@ class LocalDataState {
     this.saving = true;
     this.saveError = null;
     try {
-      await saveLocal({ ...r.summary, district: r.district, savedAt: new Date().toISOString() }, r.files);
+      // A table this import lacks keeps its stored own data (stations stay when only incidents come).
+      const { carryOver } = await import('$lib/data/local/package');
+      const stored = dataset.local.find((l) => l.district === r.district) ?? null;
+      const prev = stored && { files: await readLocalFiles(r.district), summary: stored };
+      const next = carryOver({ files: r.files, summary: { ...r.summary, district: r.district } }, prev);
+      await saveLocal({ ...next.summary, savedAt: new Date().toISOString() }, next.files);
       this.changed = true;
       this.result = null;
       this.files = [];

@@ -13,6 +13,12 @@ export type LocalTable = (typeof LOCAL_TABLES)[number];
 export const LOCAL_FILES = ['stations.parquet', 'incidents.parquet', 'map/stations.geojson', 'rider/stations.json', 'manifest.json'] as const;
 export type LocalFile = (typeof LOCAL_FILES)[number];
 
+/** The files that hold each table's own data. */
+export const TABLE_FILES: Record<LocalTable, readonly LocalFile[]> = {
+  stations: ['stations.parquet', 'map/stations.geojson', 'rider/stations.json'],
+  incidents: ['incidents.parquet']
+};
+
 /** The storage key of one district's file: `<adcode>/<path>`. */
 export const fileKey = (district: DistrictCode, file: LocalFile): string => `${district}/${file}`;
 

@@ -11,7 +11,7 @@ import { unzipSync, zipSync, strToU8, strFromU8 } from 'fflate';
 import { PARQUET_COLUMNS, type ColumnDef } from '../columns';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, STATION_KINDS, STATION_SERVICES, TABLES } from '../schema';
 import type { DistrictCode, Incident, Manifest, Station, TableProvenance } from '../schema';
-import { LOCAL_TABLES, type LocalFile, type LocalSummary, type LocalTable } from './keys';
+import { LOCAL_TABLES, TABLE_FILES, type LocalFile, type LocalSummary, type LocalTable } from './keys';
 import { parquetLabel } from '../provenance';
 import { RIDER_DATA_VERSION, type RiderPlace, type RiderStations } from '../../geo/nearest-data';
 
@@ -165,6 +165,34 @@ export function localFiles(
     files,
     summary: { district: t.district, stations: own.stations?.rows ?? 0, incidents: own.incidents?.rows ?? 0, tables }
   };
+}
+
+export interface LocalData {
+  files: Partial<Record<LocalFile, Uint8Array>>;
+  summary: Omit<LocalSummary, 'savedAt'>;
+}
+
+/**
+ * A new import over the district's stored own data: a table the new import does not hold stays as
+ * stored (its files, its provenance and count in the manifest), so importing the incident log
+ * after the station register keeps the stations.
+ */
+export function carryOver(next: LocalData, prev: LocalData | null): LocalData {
+  const keep = LOCAL_TABLES.filter((t) => prev?.summary.tables.includes(t) && !next.summary.tables.includes(t));
+  if (!prev || !keep.length) return next;
+  const files = { ...next.files };
+  for (const t of keep) for (const f of TABLE_FILES[t]) if (prev.files[f]) files[f] = prev.files[f];
+  const m = JSON.parse(strFromU8(next.files['manifest.json']!)) as Manifest;
+  const old = prev.files['manifest.json'] ? (JSON.parse(strFromU8(prev.files['manifest.json'])) as Manifest) : null;
+  for (const t of keep) {
+    if (old) m.tables[t] = old.tables[t];
+    m.counts[t] = prev.summary[t];
+  }
+  m.synthetic = TABLES.some((t) => m.tables[t]?.synthetic !== false);
+  files['manifest.json'] = enc(m);
+  const summary = { ...next.summary, tables: LOCAL_TABLES.filter((t) => next.summary.tables.includes(t) || keep.includes(t)) };
+  for (const t of keep) summary[t] = prev.summary[t];
+  return { files, summary };
 }
 
 /** "Export package": the district's Parquet tables and manifest.json as one zip (folder `<adcode>/`). */
