@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,6 +153,16 @@ describe('Data page', () => {
     await expect.poll(() => page.getByTestId('data-status').innerText(), { timeout: 15_000 }).toContain('站点 9 个、事件 476 条');
   });
 
+  it('a dropped file with another name is listed as not read', async () => {
+    await page.getByRole('region', { name: '文件' }).evaluate((el) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['名称,经度,纬度\n'], 'events.csv', { type: 'text/csv' }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    });
+    await expect.poll(() => page.getByTestId('data-picked').innerText()).toContain('events.csv · 文件名不符');
+    expect(await page.getByTestId('data-read').isDisabled()).toBe(true);
+  });
+
   it('a file that cannot be read is named with its column, and nothing is saved', async () => {
     const bad = join(tmp, 'INCIDENTS.CSV');
     // Coordinates in one column, as some systems export them: no longitude/latitude column.
@@ -189,6 +200,19 @@ describe('Data page', () => {
     expect(kinds.find((k) => k.kind === 'warm_heart')?.n).toBe(5);
   });
 
+  it('writes the same tables as the command line (npm run data -- --package) on the same files', async () => {
+    const cli = join(tmp, 'cli');
+    execFileSync('node', ['--import', 'tsx', 'scripts/data.ts', '--package', FIX, '--district', '230102', '--out', cli], { stdio: 'pipe' });
+    const same = (a: string, b: string, cols = '*') =>
+      db.scalar(
+        `SELECT count(*)::INTEGER FROM ((SELECT ${cols} FROM ${readParquet(a)} EXCEPT ALL SELECT ${cols} FROM ${readParquet(b)}) UNION ALL (SELECT ${cols} FROM ${readParquet(b)} EXCEPT ALL SELECT ${cols} FROM ${readParquet(a)}))`
+      );
+    expect(await same(exported.incidents, join(cli, 'incidents.parquet'))).toBe(0);
+    // The page mapped 爱心加油站 to 暖心驿站; the command line keeps it as other: every other column is the same.
+    expect(await same(exported.stations, join(cli, 'stations.parquet'), '* EXCLUDE (kind)')).toBe(0);
+    expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(join(cli, 'incidents.parquet'))}`)).toBe(476);
+  });
+
   it('/heatmap shows KPIs equal to a Node DuckDB count of the accepted rows', async () => {
     const [want] = await db.all<{ n: number; closed: number }>(
       `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed FROM ${readParquet(exported.incidents)}`
@@ -209,6 +233,17 @@ describe('Data page', () => {
     expect(await first.innerText()).toContain(expected.stations.rows[0].name);
     expect(await first.getByRole('link').getAttribute('href')).toContain('uri.amap.com/navigation');
   });
+
+  it('/plan draws the imported stations: the legend counts them by kind', async () => {
+    await page.goto(`${baseUrl}/plan?d=230102`);
+    const legend = page.locator('fieldset.legend');
+    const counts = async () =>
+      Object.fromEntries(
+        await legend.locator('label').evaluateAll((ls) => ls.map((l) => [l.querySelector('input')!.dataset.stationKind!, Number(l.querySelector('.n')!.textContent)]))
+      );
+    // 爱心加油站 was mapped to 暖心驿站; 综治中心 is 其他 by the kinds list.
+    await expect.poll(counts, { timeout: 120_000 }).toEqual({ party_centre: 1, compound_station: 1, warm_heart: 5, outdoor_worker: 1, other: 1 });
+  }, 240_000);
 
   it('/compare counts the imported stations for the district', async () => {
     await page.goto(`${baseUrl}/compare?d=230102`);

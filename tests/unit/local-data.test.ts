@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { unzipSync, zipSync, strToU8 } from 'fflate';
 import { fileKey, localKey, mergeIndex, type LocalSummary } from '../../src/lib/data/local/keys';
-import { carryOver, localFiles, packageZip, readPackageZip, PackageError } from '../../src/lib/data/local/package';
+import { EXTRA_COLUMNS, carryOver, localFiles, packageZip, readPackageZip, PackageError } from '../../src/lib/data/local/package';
 import { outlinePath, previewProjection, roleOf, samplePoints } from '../../src/lib/data/local/report';
 import { parquetToArrowIpc } from '../../src/lib/data/parquet-arrow';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
@@ -32,12 +32,13 @@ const stations: Station[] = [
     opens: '00:00',
     closes: '00:00',
     lon: 126.556695,
-    lat: 45.694869
+    lat: 45.694869,
+    phone: '0451-84001237'
   },
   { id: '230102-R4', district: '230102', community: '', kind: 'other', name: '新阳路综治中心', address: '', services: [], opens: '08:00', closes: '20:00', lon: 126.5383331, lat: 45.6992874 }
 ];
 const incidents: Incident[] = [
-  { id: 10000001, district: '230102', street: '230102004', community: '230102004008', grid: '230102004008003', category: 'dispute', status: 'open', reportedAt: Date.parse('2025-01-01T07:00:00+08:00'), closedAt: null, lon: 126.556695, lat: 45.694869 },
+  { id: 10000001, ref: '12345-2025-10001', district: '230102', street: '230102004', community: '230102004008', grid: '230102004008003', category: 'dispute', status: 'open', reportedAt: Date.parse('2025-01-01T07:00:00+08:00'), closedAt: null, lon: 126.556695, lat: 45.694869 },
   { id: 10000002, district: '230102', street: '', community: '', grid: '', category: 'other', status: 'closed', reportedAt: Date.parse('2025-02-08T08:01:00+08:00'), closedAt: Date.parse('2025-02-09T01:01:00+08:00'), lon: 126.538333, lat: 45.699287 }
 ];
 const prov = (source: string, read: number, accepted: number): TableProvenance => ({ source, licence: 'own', crs: 'gcj02', read, accepted, refused: read - accepted, synthetic: false });
@@ -93,7 +94,7 @@ describe('files of an import', () => {
         const path = join(dir, `${t}.parquet`);
         writeFileSync(path, built.files[`${t}.parquet`]!);
         const cols = await db.all<{ column_name: string; column_type: string }>(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${readParquet(path)})`);
-        expect(cols.map((c) => [c.column_name, c.column_type])).toEqual(PARQUET_COLUMNS[t].map((c) => [c.name, c.type]));
+        expect(cols.map((c) => [c.column_name, c.column_type])).toEqual([...PARQUET_COLUMNS[t], ...EXTRA_COLUMNS[t]].map((c) => [c.name, c.type]));
         const bytes = readFileSync(path);
         const ipc = tableFromIPC(await parquetToArrowIpc(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer));
         expect(ipc.numRows).toBe(2);
@@ -101,6 +102,12 @@ describe('files of an import', () => {
       const rows = await db.all(`SELECT id, services, opens, lon FROM ${readParquet(join(dir, 'stations.parquet'))} ORDER BY id`);
       expect(rows[0]).toEqual({ id: '230102-R3', services: ['rest', 'water', 'microwave', 'toilet'], opens: '00:00', lon: 126.556695 });
       expect(rows[1].services).toEqual([]);
+      // As the command line writes them: the phone and the log's own number after the schema's columns; no place is NULL.
+      const extra = await db.all(`SELECT s.phone, i.ref, i.grid, i.community FROM ${readParquet(join(dir, 'stations.parquet'))} s POSITIONAL JOIN ${readParquet(join(dir, 'incidents.parquet'))} i`);
+      expect(extra).toEqual([
+        { phone: '0451-84001237', ref: '12345-2025-10001', grid: '230102004008003', community: '230102004008' },
+        { phone: null, ref: null, grid: null, community: null }
+      ]);
       const inc = await db.all<{ id: number; closed_at: Date | null; reported_at: Date }>(`SELECT id, reported_at, closed_at FROM ${readParquet(join(dir, 'incidents.parquet'))} ORDER BY id`);
       expect(inc.map((r) => r.id)).toEqual([10000001, 10000002]);
       expect(inc[0].reported_at.getTime()).toBe(incidents[0].reportedAt);

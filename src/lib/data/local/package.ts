@@ -15,9 +15,21 @@ import { LOCAL_TABLES, TABLE_FILES, type LocalFile, type LocalSummary, type Loca
 import { parquetLabel } from '../provenance';
 import { RIDER_DATA_VERSION, type RiderPlace, type RiderStations } from '../../geo/nearest-data';
 
-/** One Parquet table with the schema's columns (columns.ts), written in the browser. */
+/**
+ * Columns a district's files have that the generator's do not, after the schema's, as the data
+ * package command line writes them (scripts/import/package.ts): the register's phone, the log's own number.
+ */
+export const EXTRA_COLUMNS: Record<LocalTable, readonly ColumnDef[]> = {
+  stations: [{ name: 'phone', type: 'VARCHAR' }],
+  incidents: [{ name: 'ref', type: 'VARCHAR' }]
+};
+
+/** Places a row could not be given (outside every grid) are NULL, as the command line writes them, not ''. */
+const NULL_WHEN_EMPTY = new Set(['community', 'street', 'grid']);
+
+/** One Parquet table with the schema's columns (columns.ts) and the package's extra ones, written in the browser. */
 export function tableParquet(table: LocalTable, rows: readonly Record<string, unknown>[]): ArrayBuffer {
-  const defs = PARQUET_COLUMNS[table];
+  const defs = [...PARQUET_COLUMNS[table], ...EXTRA_COLUMNS[table]];
   const schema: Record<string, unknown>[] = [{ name: 'root', num_children: defs.length }];
   for (const c of defs) schema.push(...schemaOf(c));
   return parquetWriteBuffer({
@@ -64,7 +76,7 @@ function schemaOf(c: ColumnDef): Record<string, unknown>[] {
 }
 
 function cell(c: ColumnDef, v: unknown): unknown {
-  if (v === null || v === undefined) return null;
+  if (v === null || v === undefined || (v === '' && NULL_WHEN_EMPTY.has(c.name))) return null;
   if (c.type === 'TIMESTAMP') return new Date(v as number);
   if (c.type === 'BIGINT') return BigInt(v as number);
   return v;
@@ -280,13 +292,15 @@ export async function readPackageZip(zip: Uint8Array, zipName: string): Promise<
       opens: String(r.opens ?? ''),
       closes: String(r.closes ?? ''),
       lon: Number(r.lon),
-      lat: Number(r.lat)
+      lat: Number(r.lat),
+      ...(typeof r.phone === 'string' && r.phone ? { phone: r.phone } : {})
     }));
   }
   if (incidentsName) {
     const f = `${zipName}/${incidentsName}`;
     incidents = (await readTable(f, entries[incidentsName], 'incidents')).map((r, i) => ({
       id: Number(r.id),
+      ...(typeof r.ref === 'string' && r.ref ? { ref: r.ref } : {}),
       district,
       street: String(r.street ?? ''),
       community: String(r.community ?? ''),
