@@ -20,8 +20,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/** A fresh page (no service worker: it would answer before page.route) whose index flags Daoli's tables as `daoli`. */
-async function open(daoli: TableName[] | null, options: Parameters<Browser['newContext']>[0] = {}): Promise<void> {
+/** A fresh page (no service worker: it would answer before page.route) whose index flags the tables of `district` (Daoli) as `flags`. */
+async function open(flags: TableName[] | null, options: Parameters<Browser['newContext']>[0] = {}, district = '230102'): Promise<void> {
   await context?.close();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', acceptDownloads: true, locale: 'zh-CN', ...options });
   page = await context.newPage();
@@ -35,11 +35,11 @@ async function open(daoli: TableName[] | null, options: Parameters<Browser['newC
       return max === undefined ? fillText.call(this, text, x, y) : fillText.call(this, text, x, y, max);
     };
   });
-  if (daoli)
+  if (flags)
     await page.route('**/data/index.json', async (route) => {
       const res = await route.fetch();
       const body = (await res.json()) as DatasetIndex;
-      for (const d of body.districts) if (d.code === '230102') d.syntheticTables = daoli;
+      for (const d of body.districts) if (d.code === district) d.syntheticTables = flags;
       await route.fulfill({ response: res, json: body });
     });
 }
@@ -164,6 +164,19 @@ describe('synthetic labels', () => {
     const { width, height } = pixelStats(file);
     expect(width).toBeGreaterThan(400);
     expect(height).toBeGreaterThan(44);
+  });
+
+  it('/heatmap: the briefing PNG’s source line says what is synthetic', async () => {
+    await open(['incidents'], { viewport: { width: 1400, height: 900 } }, '370881');
+    await page.goto(`${baseUrl}/heatmap?d=370881`);
+    await expect.poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+    await expect.poll(() => badge().innerText()).toBe('事件为合成数据');
+    await page.locator('[data-testid=briefing-enter]').click();
+    await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(1);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=briefing-export]').click()]);
+    writeFileSync('tests/screenshots/labels-heatmap-export.png', readFileSync((await download.path())!));
+    const drawn = await page.evaluate(() => (window as unknown as { __drawn: string[] }).__drawn);
+    expect(drawn).toContain('数据来源：事件为合成数据 · GridAtlas 网格地图');
   });
 
   it('raised no page errors or CSP violations', () => {
