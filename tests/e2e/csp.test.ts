@@ -24,7 +24,7 @@ const metaPolicy = (html: string) => /<meta http-equiv="content-security-policy"
 describe('the policy is delivered', () => {
   it('every built page has it as a <meta> tag before any script, with hashes instead of inline-script or eval permission', () => {
     const pages = readdirSync(built).filter((f) => f.endsWith('.html'));
-    expect(pages.sort()).toEqual(['compare.html', 'heatmap.html', 'index.html', 'plan.html', 'rider.html']);
+    expect(pages.sort()).toEqual(['compare.html', 'data.html', 'heatmap.html', 'index.html', 'plan.html', 'rider.html']);
     for (const file of pages) {
       const html = readFileSync(`${built}/${file}`, 'utf8');
       const policy = metaPolicy(html);
