@@ -46,7 +46,7 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     r = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '230102', '--out', out]);
     if (r.status !== 0) console.error(r.stderr);
     line = JSON.parse(r.stdout.trim()) as Line;
-  });
+  }, 120_000); // a CLI run is ~5-10 s, several times that on a loaded 2-core machine
 
   it('exits 0 and prints one JSON line on stdout, progress on stderr', () => {
     expect(r.status).toBe(0);
@@ -113,7 +113,7 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(layer.features).toHaveLength(8);
   });
 
-  it('a second run replaces its own earlier package', () => {
+  it('a second run replaces its own earlier package', { timeout: 120_000 }, () => {
     const again = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '230102', '--out', out]);
     expect(again.status).toBe(0);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.'))).toEqual([]); // no temporary folder left
@@ -126,7 +126,7 @@ describe('exit 2, nothing written', () => {
     ['cli-bad-xlsx', /stations\.xlsx: not a readable Excel workbook \(\.xlsx\): /]
   ];
   for (const [folder, expected] of cases)
-    it(folder, () => {
+    it(folder, { timeout: 120_000 }, () => {
       const out = join(tmp, `bad-${folder}`);
       const r = run(['--package', join(PACKAGE_FIXTURES, folder), '--district', '230102', '--out', out]);
       expect(r.status, r.stderr).toBe(2);
@@ -137,7 +137,7 @@ describe('exit 2, nothing written', () => {
       expect(readdirSync(tmp).filter((f) => f.includes(`bad-${folder}`))).toEqual([]);
     });
 
-  it('bad arguments and a folder that is not the tool’s own', () => {
+  it('bad arguments and a folder that is not the tool’s own', { timeout: 120_000 }, () => {
     const r = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '110101']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown district "110101"/);
