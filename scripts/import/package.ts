@@ -53,6 +53,7 @@ import {
 } from '../../src/lib/data/schema';
 import { CRS_NAMES, isCrs } from '../../src/lib/geo/crs';
 import { buildRiderData } from '../rider/build';
+import { parquetOptions } from '../generate/write';
 import { type ColumnDef, openNodeDb, sqlString } from '../lib/node-db';
 import { type Output, type OutputOwner, OutputRefused, openOutput } from '../lib/safe-out';
 import { REPO_ROOT, loadOutline } from './osm';
@@ -173,7 +174,8 @@ async function writeStations(file: string, rows: Station[]): Promise<void> {
       STATION_COLUMNS,
       rows.map((s) => [s.id, s.district, s.community || null, s.kind, s.name, s.address, s.services, s.opens, s.closes, s.lon, s.lat, s.phone ?? null])
     );
-    await db.run(`COPY (SELECT * FROM stations) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy)`);
+    // The district's own register: the footer says nothing in it is synthetic (as every table's does).
+    await db.run(`COPY (SELECT * FROM stations) TO ${sqlString(file)} ${parquetOptions('stations', false)}`);
   } finally {
     db.close();
   }
@@ -215,7 +217,7 @@ async function writeIncidents(file: string, rows: Incident[]): Promise<void> {
         epoch_ms(CAST(closed AS BIGINT)) AS closed_at,
         lon, lat, ref
       FROM raw ORDER BY id
-    ) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION snappy)`);
+    ) TO ${sqlString(file)} ${parquetOptions('incidents', false)}`);
   } finally {
     db.close();
   }

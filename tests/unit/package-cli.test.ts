@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageManifest } from '../../scripts/import/package';
-import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
+import { openNodeDb, readParquet, sqlString, type NodeDb } from '../../scripts/lib/node-db';
 import { TABLES } from '../../src/lib/data/schema';
 import { PACKAGE_FIXTURES, REPO } from '../fixtures/package/helpers';
 
@@ -96,6 +96,14 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     // The schema's columns first, in the schema's order (the app reads them by name).
     const cols = (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${incidents}`)).map((c) => c.column_name);
     expect(cols).toEqual(['id', 'district', 'street', 'community', 'grid', 'category', 'status', 'reported_at', 'closed_at', 'lon', 'lat', 'ref']);
+    // Each table's footer says whether it is synthetic: the district's own files are not, the generator's tables are.
+    const kv = async (t: string) =>
+      Object.fromEntries(
+        (await db.all<{ k: string; v: string }>(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${sqlString(join(out, `${t}.parquet`))})`)).map((r) => [r.k, r.v])
+      );
+    expect(await kv('stations')).toMatchObject({ 'gridatlas.synthetic': 'none', 'gridatlas.synthetic_tables': '' });
+    expect(await kv('incidents')).toMatchObject({ 'gridatlas.synthetic': 'none' });
+    expect(await kv('buildings')).toMatchObject({ 'gridatlas.synthetic': '合成演示数据 / Synthetic demo data', 'gridatlas.synthetic_tables': 'buildings' });
   });
 
   it('writes the layout of static/data/<adcode>/ with a manifest that says per table where it came from', () => {
@@ -107,8 +115,10 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(m.tables.incidents.source).toMatch(/^INCIDENTS\.XLSX \(Excel, sheet "事件台账"\)/);
     expect(m.tables.buildings.synthetic).toBe(true);
     for (const f of m.files) expect(existsSync(join(out, f)), f).toBe(true);
-    const rider = JSON.parse(readFileSync(join(out, 'rider/stations.json'), 'utf8')) as { stations: { name: string }[] };
+    const rider = JSON.parse(readFileSync(join(out, 'rider/stations.json'), 'utf8')) as { synthetic: boolean; stations: { name: string }[] };
     expect(rider.stations).toHaveLength(8);
+    // A real register: the rider page keeps its navigation links.
+    expect(rider.synthetic).toBe(false);
     const layer = JSON.parse(readFileSync(join(out, 'map/stations.geojson'), 'utf8')) as { features: unknown[] };
     expect(layer.features).toHaveLength(8);
   });
