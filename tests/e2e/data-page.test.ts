@@ -270,7 +270,9 @@ describe('Data page', () => {
     const demo = json('static/data/230102/manifest.json').counts.incidents as number;
     await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(demo));
 
-    await page.goto(`${baseUrl}/data?d=230102`);
+    // Within this tab (its DuckDB already holds the demo incidents): the header's links, as a user goes.
+    await page.locator('header nav a[href*="/data"]').click();
+    await page.getByTestId('data-files').waitFor();
     await page.getByTestId('data-files').setInputFiles(exported.zip);
     await page.getByTestId('data-read').click();
     await reportRow('incidents').waitFor({ timeout: 60_000 });
@@ -286,8 +288,12 @@ describe('Data page', () => {
       expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(again[t])}`)).toBe(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported[t])}`));
     }
     expect(json(join(tmp, 'again-manifest.json')).tables).toEqual(json(join(tmp, 'first-manifest.json')).tables);
+    // Back to the heatmap by its link: the page loads afresh, so it counts the saved incidents, not the demo's it held.
+    await page.locator('header nav a[href*="/heatmap"]').click();
+    await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe('476');
 
     // Only the station register this time: the stored incidents stay.
+    await page.goto(`${baseUrl}/data?d=230102`);
     await page.getByTestId('data-files').setInputFiles(STATIONS);
     await page.getByTestId('data-read').click();
     await reportRow('stations').waitFor({ timeout: 60_000 });
