@@ -1,6 +1,7 @@
 /**
  * Station overlays on the maplibre maps: each kind has its own symbol, and a click on one opens
- * a card with its name, address, services (translated), hours and open-now.
+ * a card with its name, address, services (translated), hours and open-now. On /heatmap they
+ * start off (they would bury the heat) and a tick in the legend shows them.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -32,6 +33,14 @@ describe('station overlay', () => {
       expect(target).toBeTruthy();
       await page.goto(`${baseUrl}/${route}?d=230102`);
       await waitForMap(page);
+      const kind = page.locator('input[data-station-kind=warm_heart]');
+      if (route === 'heatmap') {
+        // Stations start off over the heat; the legend says how to show them.
+        expect(await kind.isChecked()).toBe(false);
+        expect(await page.getByTestId('stations-hint').innerText()).toContain('勾选类型即可显示');
+        await kind.check();
+        expect(await page.getByTestId('stations-hint').count()).toBe(0);
+      } else expect(await kind.isChecked()).toBe(true);
       await page.evaluate(([lon, lat]) => {
         (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({ center: [lon, lat], zoom: 16 });
       }, [target.lon, target.lat]);

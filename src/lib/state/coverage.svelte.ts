@@ -106,7 +106,7 @@ class CoverageState {
   /** Stations counted: the kinds ticked in the legend. */
   points = $derived(
     (stations.current?.features ?? [])
-      .filter((f) => stations.visibleKinds.has(f.properties.kind))
+      .filter((f) => stations.shown.plan.has(f.properties.kind))
       .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }))
   );
 

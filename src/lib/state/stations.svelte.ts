@@ -13,9 +13,16 @@ import { dataset } from './dataset.svelte';
 
 type Stations = FeatureCollection<Point, StationProps>;
 
+/** The maps that draw stations, each with its own choice of kinds. */
+export type StationMap = 'plan' | 'heatmap';
+
 class StationsState {
   byDistrict = $state.raw<Partial<Record<DistrictCode, Stations>>>({});
-  visibleKinds = $state.raw<ReadonlySet<StationKind>>(new Set(STATION_KINDS));
+  /**
+   * Kinds drawn per map: every kind on the planner's map; none over the heatmap until the leader
+   * ticks them (hundreds of symbols above the heat would bury it, on a phone entirely).
+   */
+  shown = $state.raw<Record<StationMap, ReadonlySet<StationKind>>>({ plan: new Set(STATION_KINDS), heatmap: new Set() });
   current = $derived(this.byDistrict[dataset.code] ?? null);
   /** Full records (with addresses) by district, loaded on the first click. */
   records = $state.raw<Partial<Record<DistrictCode, Map<string, RiderStation>>>>({});
@@ -60,11 +67,11 @@ class StationsState {
     this.records = { ...this.records, [code]: new Map(data.stations.map((s) => [s.id, s])) };
   }
 
-  toggle(kind: StationKind) {
-    const next = new Set(this.visibleKinds);
+  toggle(map: StationMap, kind: StationKind) {
+    const next = new Set(this.shown[map]);
     if (next.has(kind)) next.delete(kind);
     else next.add(kind);
-    this.visibleKinds = next;
+    this.shown = { ...this.shown, [map]: next };
   }
 }
 
