@@ -116,9 +116,11 @@ describe('pages', () => {
     await page.goto(`${baseUrl}/`);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('nav').innerText()).toContain('Grid planning');
+    expect(await page.title()).toBe('GridAtlas');
     const cell = await page.locator('table tbody tr').first().locator('td').first().innerText();
     expect(cell).toMatch(/^\d{1,3}(,\d{3})+$/);
     await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(() => page.title()).toBe('网格地图 GridAtlas');
   });
 
   it('raised no uncaught page errors', () => {
