@@ -186,7 +186,17 @@ describe('/heatmap (Qufu)', () => {
     expect((await fit(await briefingPad())).fill).toBeLessThan(1.03);
     await page.setViewportSize({ width: 1400, height: 900 });
     await expect.poll(async () => (await fit(await briefingPad())).w, { timeout: 10_000 }).toBe(1400);
+    // The view on screen when entering is view 1 of the saved views plus itself.
+    const step = () => page.getByTestId('briefing-step').innerText();
+    const [, total] = (await step()).match(/^1 \/ (\d+)$/)!;
+    expect(Number(total)).toBeGreaterThan(1);
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(step).toBe(`${total} / ${total}`);
     await page.keyboard.press('ArrowRight');
+    await expect.poll(step).toBe(`1 / ${total}`);
+    expect(await page.locator('[data-testid=briefing-range]').innerText()).toMatch(/^2024-01-01 – 2025-12-31/);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(step).toBe(`2 / ${total}`);
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区两年概况');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('冬季安全隐患');

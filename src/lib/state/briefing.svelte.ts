@@ -5,6 +5,8 @@
 import { filters } from './filters.svelte';
 import { incidents } from './incidents.svelte';
 import { stories, type Story } from './stories.svelte';
+import type { IncidentFilter } from '$lib/data/queries';
+import type { HeatmapMode } from '$lib/map/heatmap-legend';
 
 export function applyStory(s: Story) {
   filters.apply(s.filter);
@@ -14,13 +16,19 @@ export function applyStory(s: Story) {
 
 class BriefingState {
   active = $state(false);
-  /** Index in stories.list of the view on screen; -1 = the view the user had when entering. */
+  /** Index in stories.list of the view on screen; -1 = the view the user had when entering (view 1). */
   index = $state(-1);
+  /** The views to step through: the one on screen when entering, then the saved ones. */
+  count = $derived(stories.list.length + 1);
+  /** 1-based number of the view on screen, for "1 / N". */
+  position = $derived(this.index + 2);
+  private entry: { filter: IncidentFilter; mode: HeatmapMode } | null = null;
   current = $derived(this.index >= 0 ? (stories.list[this.index] ?? null) : null);
 
   enter() {
     this.active = true;
     this.index = -1;
+    this.entry = { filter: filters.current, mode: incidents.mode };
     // Full screen where the browser allows it; the layout is full-window either way.
     document.documentElement.requestFullscreen?.().catch(() => {});
   }
@@ -30,11 +38,14 @@ class BriefingState {
     if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
   }
 
+  /** Steps through the entry view and the saved views, round and round. */
   step(delta: number) {
-    const n = stories.list.length;
-    if (!n) return;
-    this.index = this.index < 0 ? (delta > 0 ? 0 : n - 1) : (this.index + delta + n) % n;
-    applyStory(stories.list[this.index]);
+    const n = this.count;
+    if (n < 2) return;
+    this.index = ((this.index + 1 + delta + n) % n) - 1;
+    const s = stories.list[this.index];
+    if (s) applyStory(s);
+    else if (this.entry) applyStory({ id: '', title: '', caption: '', ...this.entry });
   }
 
   /** Keyboard: → / PageDown / Space next, ← / PageUp previous, Esc leaves. Returns true if handled. */
