@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { COMPARABLE, PUBLISHED, comparePublished, parseCsv, type ComputedCounts } from '../../src/lib/data/published';
+import { COMPARABLE, PUBLISHED, PUBLISHED_CSV_HEADER, comparePublished, parseCsv, parsePublished, publishedCsvRows, publishedText, type ComputedCounts } from '../../src/lib/data/published';
 import { compareStationKinds, compareSummary, parquetSource } from '../../src/lib/data/queries';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { DistrictCode, StationKind } from '../../src/lib/data/schema';
@@ -23,7 +23,53 @@ describe('published figures', () => {
     for (const f of PUBLISHED) {
       expect(f.source.length).toBeGreaterThan(5);
       expect(f.year).toBeGreaterThanOrEqual(2020);
+      // Every item has its Chinese wording, with no English word left in the Chinese texts.
+      for (const zh of [f.figureZh, f.unitZh, f.sourceZh]) expect(zh).toMatch(/[\u4e00-\u9fff]/);
+      for (const zh of [f.figureZh, f.unitZh, f.noteZh, f.sourceZh]) expect(zh).not.toMatch(/[A-Za-z]{2,}/);
+      // "+" is the at_least field now, never a note prefix or an item's last character.
+      expect(f.note.startsWith('+')).toBe(false);
+      expect(f.figure.endsWith('+') || f.figureZh.endsWith('+')).toBe(false);
+      expect(f.sourceZh).toContain(String(f.year));
     }
+  });
+
+  it('"300+" is a lower bound field; the texts follow the language', () => {
+    const solved = PUBLISHED.find((f) => f.district === '230102' && f.key === 'compound_problems_solved')!;
+    expect(solved).toMatchObject({ value: 300, atLeast: true, figureZh: '解决的小区问题', unitZh: '个' });
+    expect(PUBLISHED.find((f) => f.district === '370881' && f.key === 'red_sail_stations')).toMatchObject({ atLeast: false, figureZh: '红帆驿站' });
+    expect(PUBLISHED.filter((f) => f.atLeast).map((f) => `${f.district}/${f.key}`)).toEqual([
+      '230102/compound_problems_solved',
+      '370881/building_unit_heads',
+      '370881/volunteers',
+      '370881/paired_party_members',
+      '370881/paired_activities',
+      '370881/video_feeds',
+      '370881/incidents_since_2022',
+      '370881/patrols_since_2022',
+      '371602/building_heads'
+    ]);
+    const qufu = PUBLISHED.find((f) => f.district === '370881' && f.key === 'incidents_since_2022')!;
+    expect(publishedText(qufu, 'zh')).toEqual({ figure: '2022年以来网格员上报的民生事件', unit: '件', note: '巡查走访185,000次以上', source: '曲阜市党建工作报道，中文媒体，2023年' });
+    expect(publishedText(qufu, 'en')).toMatchObject({ figure: 'livelihood incidents reported by grid workers since 2022', unit: 'incidents' });
+  });
+
+  it('a bad cell is refused naming the file, row and column', () => {
+    const head = 'district,key,figure,value,at_least,unit,note,source,year,figure_zh,unit_zh,note_zh,source_zh';
+    const good = '230102,grids,grids,2048,false,grids,,"report, 2023",2023,网格,个,,报道，2023年';
+    expect(parsePublished(`${head}\n${good}\n`, 'f.csv')).toHaveLength(1);
+    expect(() => parsePublished(`${head}\n${good}\n${good.replace('false', 'yes')}\n`, 'f.csv')).toThrow('f.csv row 3, column at_least: "yes" is not true or false');
+    expect(() => parsePublished(`${head}\n${good.replace('2048', '2k')}\n`, 'f.csv')).toThrow('f.csv row 2, column value: "2k" is not a number');
+    expect(() => parsePublished(`${head}\n${good.replace('网格,个', ',个')}\n`, 'f.csv')).toThrow('f.csv row 2, column figure_zh: empty');
+    expect(() => parsePublished(`${head.replace(',source_zh', '')}\n${good}\n`, 'f.csv')).toThrow('f.csv: no column source_zh');
+  });
+
+  it('the CSV export keeps both languages and the lower-bound flag', () => {
+    const rows = comparePublished(PUBLISHED.filter((f) => f.key === 'compound_problems_solved'), {});
+    const text = toCsv(PUBLISHED_CSV_HEADER, publishedCsvRows(rows));
+    expect(text).toBe(
+      'district,key,figure,figure_zh,published,at_least,unit,unit_zh,note,note_zh,source,source_zh,year,computed,difference\r\n' +
+        '230102,compound_problems_solved,residential-compound problems solved,解决的小区问题,300,true,problems,个,,,"道里区 party-building report, Chinese press, 2023",道里区党建工作报道，中文媒体，2023年,2023,,\r\n'
+    );
   });
 
   it('computes the comparable figures from the dataset; the rest stay null', async () => {

@@ -12,28 +12,64 @@ export function parseCsv(text: string): string[][] {
   return csvRows(text).map((r) => r.cells);
 }
 
-export function parsePublished(text: string): PublishedFigure[] {
+/** The CSV's columns; `*_zh` are the Chinese texts of the English ones. */
+const COLUMNS = ['district', 'key', 'figure', 'value', 'at_least', 'unit', 'note', 'source', 'year', 'figure_zh', 'unit_zh', 'note_zh', 'source_zh'] as const;
+/** Columns that may be empty (a figure without a note). */
+const OPTIONAL = new Set<string>(['note', 'note_zh']);
+
+/** Reads the published figures; a bad cell throws naming the file, row (as a spreadsheet numbers it) and column. */
+export function parsePublished(text: string, file = 'published-figures.csv'): PublishedFigure[] {
   const [head, ...rows] = parseCsv(text);
-  const col = (name: string) => {
-    const i = head.indexOf(name);
-    if (i < 0) throw new Error(`published-figures.csv: no column ${name}`);
-    return i;
-  };
-  const c = { district: col('district'), key: col('key'), figure: col('figure'), value: col('value'), unit: col('unit'), note: col('note'), source: col('source'), year: col('year') };
+  const c = Object.fromEntries(
+    COLUMNS.map((name) => {
+      const i = head.indexOf(name);
+      if (i < 0) throw new Error(`${file}: no column ${name}`);
+      return [name, i];
+    })
+  ) as Record<(typeof COLUMNS)[number], number>;
   return rows.map((r, i) => {
-    const value = Number(r[c.value]);
-    if (!Number.isFinite(value)) throw new Error(`published-figures.csv row ${i + 2}: value "${r[c.value]}" is not a number`);
+    const where = (name: string) => `${file} row ${i + 2}, column ${name}`;
+    const cell = (name: (typeof COLUMNS)[number]) => {
+      const v = (r[c[name]] ?? '').trim();
+      if (!v && !OPTIONAL.has(name)) throw new Error(`${where(name)}: empty`);
+      return v;
+    };
+    const value = Number(cell('value'));
+    if (!Number.isFinite(value)) throw new Error(`${where('value')}: "${cell('value')}" is not a number`);
+    const atLeast = cell('at_least');
+    if (atLeast !== 'true' && atLeast !== 'false') throw new Error(`${where('at_least')}: "${atLeast}" is not true or false`);
+    const year = Number(cell('year'));
+    if (!Number.isInteger(year)) throw new Error(`${where('year')}: "${cell('year')}" is not a year`);
     return {
-      district: r[c.district] as DistrictCode,
-      key: r[c.key],
-      figure: r[c.figure],
+      district: cell('district') as DistrictCode,
+      key: cell('key'),
+      figure: cell('figure'),
       value,
-      unit: r[c.unit],
-      note: r[c.note],
-      source: r[c.source],
-      year: Number(r[c.year])
+      atLeast: atLeast === 'true',
+      unit: cell('unit'),
+      note: cell('note'),
+      source: cell('source'),
+      year,
+      figureZh: cell('figure_zh'),
+      unitZh: cell('unit_zh'),
+      noteZh: cell('note_zh'),
+      sourceZh: cell('source_zh')
     };
   });
+}
+
+/** A figure's texts in one language. */
+export function publishedText(f: PublishedFigure, locale: 'zh' | 'en'): { figure: string; unit: string; note: string; source: string } {
+  return locale === 'zh'
+    ? { figure: f.figureZh, unit: f.unitZh, note: f.noteZh, source: f.sourceZh }
+    : { figure: f.figure, unit: f.unit, note: f.note, source: f.source };
+}
+
+/** CSV export of the table: both languages' columns, the lower-bound flag as in the data file. */
+export const PUBLISHED_CSV_HEADER = ['district', 'key', 'figure', 'figure_zh', 'published', 'at_least', 'unit', 'unit_zh', 'note', 'note_zh', 'source', 'source_zh', 'year', 'computed', 'difference'] as const;
+
+export function publishedCsvRows(rows: readonly PublishedRow[]): (string | number | boolean | null)[][] {
+  return rows.map((r) => [r.district, r.key, r.figure, r.figureZh, r.value, r.atLeast, r.unit, r.unitZh, r.note, r.noteZh, r.source, r.sourceZh, r.year, r.computed, r.diff]);
 }
 
 /** What the dataset computes for one district (from compareSummary and compareStationKinds). */

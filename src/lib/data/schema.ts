@@ -157,10 +157,17 @@ export interface PublishedFigure {
   key: string;
   figure: string;
   value: number;
+  /** The press gave a lower bound ("300+"): at least `value`. */
+  atLeast: boolean;
   unit: string;
   note: string;
   source: string;
   year: number;
+  /** The same item, unit, note and source in Chinese (the UI shows the user's language). */
+  figureZh: string;
+  unitZh: string;
+  noteZh: string;
+  sourceZh: string;
 }
 
 /** Parquet tables written per district under static/data/<adcode>/<table>.parquet. */
