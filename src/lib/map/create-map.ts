@@ -3,14 +3,38 @@
  * fonts, a drawing buffer kept for picture export and pixel tests, the same controls. And every
  * map ends in `removeMap`, which gives back both WebGL contexts (maplibre's and deck.gl's).
  */
-import { Map as MapLibre, NavigationControl, ScaleControl, setWorkerUrl, type StyleSpecification } from 'maplibre-gl';
+import { AttributionControl, Map as MapLibre, NavigationControl, ScaleControl, setWorkerUrl, type IControl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay, type MapboxOverlayProps } from '@deck.gl/mapbox';
+import { i18n } from '$lib/i18n/index.svelte';
+import type { MessageKey } from '$lib/i18n/messages';
 
 export const CJK_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
 type DeckDevice = Parameters<NonNullable<MapboxOverlayProps['onDeviceInitialized']>>[0];
 type Handle = { __gridatlasMap?: MapLibre };
+
+/** maplibre's UI strings (control tooltips, scale units, the canvas's label) → the app's messages. */
+const UI_STRINGS: Record<string, MessageKey> = {
+  'NavigationControl.ZoomIn': 'map.ctl.zoomIn',
+  'NavigationControl.ZoomOut': 'map.ctl.zoomOut',
+  'NavigationControl.ResetBearing': 'map.ctl.resetBearing',
+  'AttributionControl.ToggleAttribution': 'map.ctl.attribution',
+  'AttributionControl.MapFeedback': 'map.ctl.feedback',
+  'Map.Title': 'map.ctl.title',
+  'Marker.Title': 'map.ctl.marker',
+  'Popup.Close': 'map.ctl.popupClose',
+  'ScaleControl.Meters': 'map.ctl.meters',
+  'ScaleControl.Kilometers': 'map.ctl.km'
+};
+
+/** maplibre's `locale` option in the UI's language. */
+export function mapLocale(t: (key: MessageKey) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(UI_STRINGS).map(([k, m]) => [k, t(m)]));
+}
+
+/** Per map: stops following the UI language. */
+const localeWatchers = new WeakMap<MapLibre, () => void>();
 
 /** The deck.gl device of each map's overlay, and whether the map is gone already. */
 const overlays = new WeakMap<MapLibre, { device: DeckDevice | null; removed: boolean }>();
@@ -24,13 +48,38 @@ export function createMap(
   const m = new MapLibre({
     container,
     style,
-    attributionControl: { compact: true },
+    // Added below, so that a language change can put it back with the new tooltip.
+    attributionControl: false,
+    locale: mapLocale(i18n.t),
     canvasContextAttributes: { preserveDrawingBuffer: true },
     localIdeographFontFamily: CJK_FONTS,
     ...(bounds ? { bounds, fitBoundsOptions: { padding: 24 } } : { center: [116.4, 39.9], zoom: 4 })
   });
-  m.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
-  m.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
+  const controls: [() => IControl, 'top-right' | 'bottom-left' | 'bottom-right'][] = [
+    [() => new NavigationControl({ visualizePitch: false }), 'top-right'],
+    [() => new ScaleControl({ unit: 'metric' }), 'bottom-left'],
+    [() => new AttributionControl({ compact: true }), 'bottom-right']
+  ];
+  let added = controls.map(([make, where]) => {
+    const c = make();
+    m.addControl(c, where);
+    return c;
+  });
+  // maplibre reads its UI strings when a control is added and has no public way to change them:
+  // on a language switch (i18n.set sets <html lang>) the map gets the new table and the controls
+  // are added again, which writes their titles afresh.
+  const watcher = new MutationObserver(() => {
+    m._locale = { ...m._locale, ...mapLocale(i18n.t) };
+    m.getCanvas().setAttribute('aria-label', m._getUIString('Map.Title'));
+    for (const c of added) m.removeControl(c);
+    added = controls.map(([make, where]) => {
+      const c = make();
+      m.addControl(c, where);
+      return c;
+    });
+  });
+  watcher.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
+  localeWatchers.set(m, () => watcher.disconnect());
   // Browser tests read the rendered map through this handle.
   (window as unknown as Handle).__gridatlasMap = m;
   return m;
@@ -60,6 +109,7 @@ export function addOverlay(m: MapLibre, props: MapboxOverlayProps): MapboxOverla
  * document keeps, hold the device and its resources forever. Both are ended here.
  */
 export function removeMap(m: MapLibre): void {
+  localeWatchers.get(m)?.();
   m.remove();
   const overlay = overlays.get(m);
   if (overlay) {
