@@ -71,7 +71,7 @@ describe('/heatmap (Qufu)', () => {
     await page.waitForTimeout(800);
     const shot = await screenshot(page, 'heatmap-370881-sanitation-2025-03');
     expect(pixelStats(shot).colours).toBeGreaterThan(40);
-  });
+  }, 240_000);
 
   it('a hotspot click zooms the map to that grid', async () => {
     const before = await page.evaluate(() => (window as unknown as MapHandle).__gridatlasMap.getZoom());
@@ -264,7 +264,7 @@ describe('/heatmap (Qufu)', () => {
     expect(ink(16, 74, w - 16, HEADER_PX - 2)).toBeLessThan(0.002);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(0);
-  });
+  }, 240_000);
 
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
