@@ -27,7 +27,8 @@ describe('plan layers', () => {
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
     const label = (unit?: string) => planStyle(communityData(layers, '230102001001')!, empty, empty, unit).layers.find((l) => l.id === PLAN_LAYER.labels)!;
     expect(label()).toMatchObject({ layout: { 'text-field': labelText('户', 'zh-CN') } });
-    expect(label(' hh')).toMatchObject({ layout: { 'text-field': ['concat', ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale: 'zh-CN' }], ' hh'] } });
+    const badge = ['match', ['coalesce', ['get', 'mark'], ''], 'over', '▲ ', 'under', '▼ ', 'split', '⚠ ', ''];
+    expect(label(' hh')).toMatchObject({ layout: { 'text-field': ['concat', badge, ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale: 'zh-CN' }], ' hh'] } });
     expect(validateStyleMin(planStyle(communityData(layers, '230102001001')!, empty, empty, ' hh', 'en-US'))).toEqual([]);
   });
 

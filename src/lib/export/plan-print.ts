@@ -7,6 +7,7 @@
 import { printLayout, scaleBar, type Box, type Orientation, type Paper } from '$lib/plan/print';
 import { PAPER_PT, pdfWithImage } from '$lib/plan/pdf';
 import { toBlob } from './png';
+import { inkOn } from '$lib/map/legend';
 
 export interface PrintSpec {
   paper: Paper;
@@ -20,7 +21,8 @@ export interface PrintSpec {
   title: string;
   subtitle: string;
   legendTitle: string;
-  legend: { color: string; label: string }[];
+  /** One entry per grid: its number written on its colour (colours repeat between grids; numbers do not), then `label`. */
+  legend: { color: string; seq: string; label: string }[];
   /** A line above the table, once for every row (the community part of the grid codes). */
   tableCaption: string;
   tableHead: [string, string, string, string];
@@ -124,9 +126,15 @@ export function composePlanPrint(spec: PrintSpec): HTMLCanvasElement {
     const x = lg.x + 3 * mm + Math.floor(i / rowsPerCol) * colW;
     const y = lg.y + 10 * mm + (i % rowsPerCol) * rowH;
     g.fillStyle = s.color;
-    g.fillRect(x, y, 6 * mm, 4 * mm);
+    g.fillRect(x, y, 9 * mm, 4.4 * mm);
+    g.fillStyle = inkOn(s.color);
+    g.font = `600 ${3.2 * mm}px ${FONT}`;
+    g.textAlign = 'center';
+    g.fillText(s.seq, x + 4.5 * mm, y + 0.5 * mm, 8.4 * mm);
+    g.textAlign = 'left';
+    g.font = `${3.2 * mm}px ${FONT}`;
     g.fillStyle = '#222';
-    g.fillText(s.label, x + 8 * mm, y + 0.3 * mm, colW - 9 * mm);
+    g.fillText(s.label, x + 11 * mm, y + 0.5 * mm, colW - 12 * mm);
   });
 
   // Grid table.

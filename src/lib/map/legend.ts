@@ -48,6 +48,12 @@ export const GRID_PALETTE = [
   '#999933'
 ] as const;
 
+/** Ink for a grid's number written on its palette colour (table chips, print legend): dark on light colours, white on dark. */
+export function inkOn(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16) / 255);
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 ? '#111' : '#fff';
+}
+
 /** Sequential ramp (light → dark) for choropleths such as households per community. */
 export const SEQUENTIAL = ['#f7fbff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'] as const;
 

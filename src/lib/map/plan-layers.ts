@@ -6,12 +6,13 @@
  * (`promoteId`), so an edit restyles only the buildings it moved instead of rebuilding sources.
  */
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
-import type { FeatureCollection } from 'geojson';
+import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { CommunityData } from '$lib/state/plan-core';
 import { LABEL_FONT } from './style';
 import { COLORS, GRID_PALETTE } from './legend';
 import { diffLayers } from './plan-diff-layers';
+import { sharedEdgeLines } from '$lib/geo/shared-edges';
 
 export const PLAN_SOURCE = {
   boundary: 'plan-boundary',
@@ -19,6 +20,8 @@ export const PLAN_SOURCE = {
   roads: 'plan-roads',
   buildings: 'plan-buildings',
   grids: 'plan-grids',
+  /** The grid outlines as lines, each shared edge once (sharedEdgeLines): what the dashed borders draw. */
+  borders: 'plan-grid-border-lines',
   labels: 'plan-grid-labels',
   sketch: 'plan-sketch'
 } as const;
@@ -34,6 +37,8 @@ export const PLAN_LAYER = {
   grids: 'plan-grid-borders',
   lockedFill: 'plan-grid-locked-fill',
   locked: 'plan-grid-locked',
+  warnFill: 'plan-grid-warn-fill',
+  warn: 'plan-grid-warn',
   labels: 'plan-grid-labels',
   sketch: 'plan-sketch'
 } as const;
@@ -61,6 +66,51 @@ export function streetHighlightLayer(communities: FeatureCollection): GeoJsonLay
     getLineWidth: 3,
     lineWidthUnits: 'pixels'
   });
+}
+
+/**
+ * The district's communities as click targets on /plan's district map (before one is open): a
+ * click opens the community, the one under the pointer is outlined so the planner sees what a
+ * click will open. The fill is all but transparent (alpha 1) so that it is still picked. Drawn
+ * under the station symbols: a click on a station picks the station, not the community.
+ */
+export function communityPickLayers(
+  communities: FeatureCollection,
+  hovered: string | null,
+  on: { hover: (code: string | null) => void; pick: (code: string) => void }
+): GeoJsonLayer[] {
+  const codeOf = (f: unknown) => String((f as { properties?: { code?: unknown } } | null)?.properties?.code ?? '');
+  const layers: GeoJsonLayer[] = [
+    new GeoJsonLayer({
+      id: 'plan-community-targets',
+      data: communities,
+      pickable: true,
+      stroked: false,
+      filled: true,
+      getFillColor: [0, 0, 0, 1],
+      onHover: (info) => on.hover(info.object ? codeOf(info.object) : null),
+      onClick: (info) => {
+        if (!info.object) return false;
+        on.pick(codeOf(info.object));
+        return true;
+      }
+    })
+  ];
+  const f = hovered ? communities.features.find((x) => codeOf(x) === hovered) : undefined;
+  if (f)
+    layers.push(
+      new GeoJsonLayer({
+        id: 'plan-community-hover',
+        data: { type: 'FeatureCollection', features: [f] },
+        stroked: true,
+        filled: true,
+        getFillColor: [...STREET_HIGHLIGHT, 30],
+        getLineColor: [...STREET_HIGHLIGHT, 255],
+        getLineWidth: 3,
+        lineWidthUnits: 'pixels'
+      })
+    );
+  return layers;
 }
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -93,8 +143,17 @@ export function hatchImage(size = 12, stripe = 3, color = LOCKED_COLOR, alpha = 
  * (as the panel shows them), with the unit of the UI language ('户', ' hh').
  */
 export function labelText(unit: string, locale: string): ExpressionSpecification {
-  return ['concat', ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale }], unit];
+  // A bad grid's badge before its number: ▲ over the maximum, ▼ under the minimum, ⚠ in pieces.
+  const badge: ExpressionSpecification = ['match', ['coalesce', ['get', 'mark'], ''], 'over', '▲ ', 'under', '▼ ', 'split', '⚠ ', ''];
+  return ['concat', badge, ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale }], unit];
 }
+
+/** Grid labels' size on screen (CSS px); a print enlarges them to its minimum type size (printLabelPx). */
+export const GRID_LABEL_PX = 13;
+
+/** Grids the panel warns about (households out of the band, or in pieces): outlined in this colour on the map. */
+export const WARN_COLOR = '#c0392b';
+const BAD_GRID: ExpressionSpecification = ['any', ['!', ['get', 'inRange']], ['!', ['get', 'contiguous']]];
 
 export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection, unit = '户', locale = 'zh-CN'): StyleSpecification {
   return {
@@ -106,6 +165,7 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
       [PLAN_SOURCE.roads]: { type: 'geojson', data: d.roads },
       [PLAN_SOURCE.buildings]: { type: 'geojson', data: { type: 'FeatureCollection', features: d.buildings }, promoteId: 'id' },
       [PLAN_SOURCE.grids]: { type: 'geojson', data: grids },
+      [PLAN_SOURCE.borders]: { type: 'geojson', data: sharedEdgeLines(grids as FeatureCollection<Polygon | MultiPolygon>) },
       [PLAN_SOURCE.labels]: { type: 'geojson', data: labels },
       [PLAN_SOURCE.sketch]: { type: 'geojson', data: EMPTY }
     },
@@ -135,9 +195,11 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         source: PLAN_SOURCE.buildings,
         paint: { 'line-color': SELECTED_COLOR, 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0] }
       },
-      { id: PLAN_LAYER.grids, type: 'line', source: PLAN_SOURCE.grids, paint: { 'line-color': COLORS.grid, 'line-width': 2, 'line-dasharray': [3, 2] } },
+      { id: PLAN_LAYER.grids, type: 'line', source: PLAN_SOURCE.borders, paint: { 'line-color': COLORS.grid, 'line-width': 2, 'line-dasharray': [3, 2] } },
       { id: PLAN_LAYER.lockedFill, type: 'fill', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'fill-pattern': LOCKED_PATTERN } },
       { id: PLAN_LAYER.locked, type: 'line', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'line-color': LOCKED_COLOR, 'line-width': 4 } },
+      { id: PLAN_LAYER.warnFill, type: 'fill', source: PLAN_SOURCE.grids, filter: BAD_GRID, paint: { 'fill-color': WARN_COLOR, 'fill-opacity': 0.12 } },
+      { id: PLAN_LAYER.warn, type: 'line', source: PLAN_SOURCE.grids, filter: BAD_GRID, paint: { 'line-color': WARN_COLOR, 'line-width': 3.5 } },
       { id: PLAN_LAYER.boundary, type: 'line', source: PLAN_SOURCE.boundary, paint: { 'line-color': COLORS.outline, 'line-width': 3 } },
       {
         id: PLAN_LAYER.labels,
@@ -146,10 +208,10 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         layout: {
           'text-field': labelText(unit, locale),
           'text-font': LABEL_FONT,
-          'text-size': 13,
+          'text-size': GRID_LABEL_PX,
           'text-allow-overlap': true
         },
-        paint: { 'text-color': COLORS.grid, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 2 }
+        paint: { 'text-color': ['case', ['==', ['coalesce', ['get', 'mark'], ''], ''], COLORS.grid, WARN_COLOR], 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 2 }
       },
       { id: PLAN_LAYER.sketch, type: 'line', source: PLAN_SOURCE.sketch, paint: { 'line-color': SKETCH_COLOR, 'line-width': 3, 'line-dasharray': [2, 1] } }
     ]

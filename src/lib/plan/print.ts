@@ -72,3 +72,17 @@ export function scaleBar(metresPerPx: number, maxPx: number): { metres: number; 
 export function metresPerPixel(lat: number, zoom: number): number {
   return (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / (512 * 2 ** zoom);
 }
+
+/** The smallest type on a print, in points: grid labels on the map included. */
+export const MIN_PRINT_PT = 7;
+
+/**
+ * The map's label size (CSS px) for a print: the map canvas (`canvasPx` device pixels, `dpr` of
+ * them per CSS px) is scaled whole into the layout's map box, so labels shrink with it; they are
+ * set to at least `MIN_PRINT_PT` on paper, and never smaller than on screen (`screenPx`).
+ */
+export function printLabelPx(layout: PrintLayout, canvasPx: { width: number; height: number }, dpr: number, screenPx: number, minPt = MIN_PRINT_PT): number {
+  const k = Math.min(layout.map.width / canvasPx.width, layout.map.height / canvasPx.height);
+  const minPaperPx = (minPt / 72) * 25.4 * layout.mm;
+  return Math.max(screenPx, Math.ceil((10 * minPaperPx) / (dpr * k)) / 10);
+}

@@ -425,8 +425,8 @@ export class CommunityPlan {
   /** Palette size `lastColours` was computed for with the current assignment; 0 once an edit made it stale. */
   private coloursFor = 0;
 
-  /** One label point per grid: the household-weighted centre of its buildings. */
-  labelsGeoJSON(): FeatureCollection<Point, { code: string; seq: string; households: number }> {
+  /** One label point per grid: the household-weighted centre of its buildings; `mark` flags an over-full, under-full or split grid. */
+  labelsGeoJSON(): FeatureCollection<Point, { code: string; seq: string; households: number; mark: GridMark }> {
     const p = this.problem;
     const plan = this.editor.plan;
     return {
@@ -442,7 +442,7 @@ export class CommunityPlan {
         const r = this.validation.grids.find((q) => q.grid === g);
         return {
           type: 'Feature',
-          properties: { code: this.codes[g], seq: this.codes[g].slice(-3), households: r?.households ?? 0 },
+          properties: { code: this.codes[g], seq: this.codes[g].slice(-3), households: r?.households ?? 0, mark: gridMark(r?.households ?? 0, r?.pieces ?? 1, this.bounds) },
           geometry: { type: 'Point', coordinates: this.proj.inverse([x / w, y / w]).map(r6) }
         };
       })
@@ -563,4 +563,10 @@ export function communityData(layers: DistrictLayers, code: string): CommunityDa
     compounds: { type: 'FeatureCollection', features: compounds },
     roads: { type: 'FeatureCollection', features: roads }
   };
+}
+
+/** What the map marks on a grid after a bad move: over the maximum, under the minimum, in pieces, or nothing. */
+export type GridMark = 'over' | 'under' | 'split' | '';
+export function gridMark(households: number, pieces: number, bounds: PlanBounds): GridMark {
+  return households > bounds.max ? 'over' : households < bounds.min ? 'under' : pieces > 1 ? 'split' : '';
 }
