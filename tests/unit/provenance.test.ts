@@ -79,10 +79,10 @@ describe('the label of what is synthetic', () => {
 
   it('the title names each shown table, synthetic and real', () => {
     expect(syntheticTitle(['stations', 'incidents'], 'zh')).toBe(
-      '合成数据（按公开数字校准生成）：站点、事件。真实数据：街道边界、社区边界、小区、楼栋与户数、网格。街道、社区名称与代码来自国家统计局2023。详见 data/README.md'
+      '合成数据（按公开数字校准生成）：站点、事件。真实数据：街道边界、社区边界、小区、楼栋与户数、网格。街道、社区名称与代码来自国家统计局2023。详见首页“哪些是真实数据，哪些是合成数据”。'
     );
     expect(syntheticTitle(['stations'], 'en', pageTables('/rider'))).toBe(
-      'Synthetic (generated, calibrated to published figures): stations. Real: street boundaries and community boundaries. Street and community names and codes are from NBS 2023. See data/README.md'
+      'Synthetic (generated, calibrated to published figures): stations. Real: street boundaries and community boundaries. Street and community names and codes are from NBS 2023. See “What is real and what is synthetic” on the home page.'
     );
   });
 

@@ -29,7 +29,9 @@ describe('published figures', () => {
       // "+" is the at_least field now, never a note prefix or an item's last character.
       expect(f.note.startsWith('+')).toBe(false);
       expect(f.figure.endsWith('+') || f.figureZh.endsWith('+')).toBe(false);
+      // A phone card shows the source, not the year column: both sources name the year.
       expect(f.sourceZh).toContain(String(f.year));
+      expect(f.source).toContain(String(f.year));
     }
   });
 
