@@ -4,7 +4,7 @@
  * change in one (e.g. the incident scale) leaves the others as they were.
  */
 import type { DistrictInfo } from '../../src/lib/data/districts';
-import type { CompoundKind, DistrictCode } from '../../src/lib/data/schema';
+import type { CompoundKind, DistrictCode, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { type Rng, logNormal, sampleWeighted, substream } from '../../src/lib/geo/random';
 import { type Block, type BuildingGeo, type CompoundGeo, blocksOf, buildCommunityCompounds } from './compounds';
 import { COMMUNITY_MAX, COMMUNITY_MIN, type DistrictPlan, SEED } from './config';
@@ -18,7 +18,9 @@ import { type StationGeo, buildStations } from './stations';
 
 export interface BuildingRecord {
   building: BuildingGeo;
-  compound: CompoundGeo;
+  /** Null for a real (OSM) building outside every mapped compound. */
+  compound: CompoundGeo | null;
+  community: CommunityGeo;
   grid: GridGeo;
 }
 
@@ -34,8 +36,11 @@ export interface DistrictModel {
   grids: GridGeo[];
   stations: StationGeo[];
   incidents: IncidentColumns;
-  /** Per incident site (index into `buildings`). */
   timings: Record<string, number>;
+  /** Where each table came from when not all of it is generated (Daoli from OpenStreetMap); absent: all synthetic. */
+  provenance?: Record<TableName, TableProvenance>;
+  /** The manifest's `sources` when they differ from the synthetic generator's. */
+  sources?: string[];
 }
 
 /** Log-normal community targets, clamped to [COMMUNITY_MIN, COMMUNITY_MAX], summing to `total`. */
@@ -78,6 +83,29 @@ const KIND_WEIGHTS: Record<DistrictCode, (radial: number, town: boolean) => numb
   '370881': (r, town) => (town ? [0.25, 0.05, 0.25, 0.45] : [0.15 + 0.3 * Math.max(0, 1 - r), 0.2, 0.25 + 0.2 * Math.min(1, r), 0.1 + 0.15 * Math.min(1, r)]),
   '371602': (r, town) => (town ? [0.25, 0.05, 0.25, 0.45] : [0.12 + 0.25 * Math.max(0, 1 - r), 0.15, 0.3 + 0.2 * Math.min(1, r), 0.12 + 0.15 * Math.min(1, r)])
 };
+
+/**
+ * Incidents at the buildings: a few hot grids (×3), then generateIncidents. Buildings outside
+ * every compound (real OSM ones) count as old compounds, the most common kind in old Daoli.
+ */
+export function incidentsAt(code: DistrictCode, plan: DistrictPlan, grids: GridGeo[], buildings: BuildingRecord[], scale: number): IncidentColumns {
+  const irng = substream(SEED, code, 'incidents');
+  const hot = new Set(
+    sampleWeighted(
+      irng,
+      grids.map(() => 1),
+      Math.round(grids.length * 0.06)
+    ).map((i) => grids[i].code)
+  );
+  const sites: IncidentSite[] = buildings.map((r) => ({
+    households: r.building.households,
+    kind: (r.compound?.kind ?? 'old') as CompoundKind,
+    hot: hot.has(r.grid.code),
+    x: r.building.centroid[0],
+    y: r.building.centroid[1]
+  }));
+  return generateIncidents(irng, plan, sites, plan.incidents * scale);
+}
 
 export function buildDistrict(
   info: DistrictInfo,
@@ -196,7 +224,7 @@ export function buildDistrict(
     const gridOf = new Map<string, GridGeo>();
     for (const g of gs) for (const b of g.buildings) gridOf.set(b.id, g);
     grids.push(...gs);
-    for (const comp of comps) for (const b of comp.buildings) buildings.push({ building: b, compound: comp, grid: gridOf.get(b.id)! });
+    for (const comp of comps) for (const b of comp.buildings) buildings.push({ building: b, compound: comp, community: comp.community, grid: gridOf.get(b.id)! });
   }
   lap('grids');
 
@@ -211,23 +239,7 @@ export function buildDistrict(
   });
   lap('stations');
 
-  // Incidents: a few hot grids (×3).
-  const irng = substream(SEED, code, 'incidents');
-  const hot = new Set(
-    sampleWeighted(
-      irng,
-      grids.map(() => 1),
-      Math.round(grids.length * 0.06)
-    ).map((i) => grids[i].code)
-  );
-  const sites: IncidentSite[] = buildings.map((r) => ({
-    households: r.building.households,
-    kind: r.compound.kind as CompoundKind,
-    hot: hot.has(r.grid.code),
-    x: r.building.centroid[0],
-    y: r.building.centroid[1]
-  }));
-  const incidents = generateIncidents(irng, plan, sites, plan.incidents * scale);
+  const incidents = incidentsAt(code, plan, grids, buildings, scale);
   lap('incidents');
 
   return { code, info, layout, lattice, roads, targets, compounds, buildings, grids, stations, incidents, timings };

@@ -178,7 +178,8 @@ export function buildStations(ctx: StationContext): StationGeo[] {
     chosen.sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const comp of chosen) {
       hosted.add(comp.id);
-      add(kind, comp.community, gate(comp), [`${comp.name}${KIND_SUFFIX[kind]}`]);
+      // Unnamed (OSM) compounds: named after their community, numbered by uniqueName.
+      add(kind, comp.community, gate(comp), [`${comp.name || comp.community.nbs.name}${KIND_SUFFIX[kind]}`]);
     }
   }
 
