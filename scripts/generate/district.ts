@@ -41,6 +41,8 @@ export interface DistrictModel {
   provenance?: Record<TableName, TableProvenance>;
   /** The manifest's `sources` when they differ from the synthetic generator's. */
   sources?: string[];
+  /** Credit every map of the district must show (index.json). */
+  attribution?: string;
 }
 
 /** Log-normal community targets, clamped to [COMMUNITY_MIN, COMMUNITY_MAX], summing to `total`. */

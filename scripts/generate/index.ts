@@ -135,7 +135,8 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
           stations: c.stations,
           incidents: c.incidents,
           bbox: res.bbox,
-          syntheticTables: TABLES.filter((t) => manifest.tables[t].synthetic)
+          syntheticTables: TABLES.filter((t) => manifest.tables[t].synthetic),
+          ...(model.attribution ? { attribution: model.attribution } : {})
         });
       }
     } finally {

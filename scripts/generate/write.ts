@@ -180,7 +180,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   // --- map layers
   const layers: Record<MapLayerName, Feature[]> = {
     outline: [feature(outlineFeature.geometry, { adcode: code, name: m.info.name })],
-    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind })),
+    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind, ...(s.osmId ? { osm: s.osmId } : {}) })),
     communities: m.layout.communities.map((c) =>
       feature(geo(c.poly), { code: c.nbs.code, name: c.nbs.name, street: c.street.code, households: hhByCommunity.get(c.nbs.code) ?? 0 })
     ),
