@@ -151,7 +151,8 @@ export function buildStations(ctx: StationContext): StationGeo[] {
     else byCommunity.set(comp.community.nbs.code, [comp]);
   }
   for (const c of layout.communities) {
-    const list = byCommunity.get(c.nbs.code) ?? [];
+    // Compounds with buildings only: a real (OSM) compound can be an empty area away from the homes.
+    const list = (byCommunity.get(c.nbs.code) ?? []).filter((comp) => comp.buildings.length > 0);
     let pos: XY = c.site;
     if (list.length > 0) {
       const near = [...list].sort(

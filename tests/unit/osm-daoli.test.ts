@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISTRICTS } from '../../src/lib/data/districts';
 import type { DatasetIndex, Manifest } from '../../src/lib/data/schema';
@@ -117,7 +117,7 @@ describe("Daoli's default from OpenStreetMap", () => {
       SELECT g.code, g.households, max(b.households) AS biggest, any_value(c.households) AS community,
         (SELECT count(*) FROM ${table('grids')} x WHERE x.community = g.community) AS k
       FROM ${table('grids')} g JOIN ${table('buildings')} b ON b.grid = g.code JOIN ${table('communities')} c ON c.code = g.community
-      GROUP BY g.code, g.households`);
+      GROUP BY g.code, g.households, g.community`);
     const byCode = new Map(stats.map((s) => [s.code, s]));
     const out = urban.filter((g) => {
       const h = g.properties!.households as number;
@@ -169,11 +169,38 @@ describe("Daoli's default from OpenStreetMap", () => {
     const roads = JSON.parse(readFileSync(join(dirA, CODE, 'map', 'roads.geojson'), 'utf8')) as FeatureCollection;
     const osmRoads = roads.features.filter((f) => String(f.properties?.id ?? '').startsWith('osm-way-'));
     expect(osmRoads.length).toBeGreaterThan(1500);
-    // Every station within 400 m of a building (straight line, local metres).
-    const far = await db.scalar<number>(`
-      SELECT count(*) FROM ${table('stations')} s WHERE NOT EXISTS (
+    // Community centres and compound stations at real compounds' gates or buildings: within 300 m
+    // of a building of their community. Rest stations beside a real road: within 15 m of one.
+    const far = await db.all<{ id: string }>(`
+      SELECT s.id FROM ${table('stations')} s WHERE s.kind IN ('party_centre', 'compound_station') AND NOT EXISTS (
         SELECT 1 FROM ${table('buildings')} b
-        WHERE abs(b.lat - s.lat) * 111000 < 400 AND abs(b.lon - s.lon) * 78000 < 400)`);
-    expect(far).toBe(0);
+        WHERE b.community = s.community AND abs(b.lat - s.lat) * 111000 < 300 AND abs(b.lon - s.lon) * 78000 < 300)`);
+    expect(far).toEqual([]);
+    const roadside = await db.all<{ id: string; lon: number; lat: number; community: string }>(
+      `SELECT s.id, s.lon, s.lat, s.community FROM ${table('stations')} s WHERE s.kind = 'warm_heart'`
+    );
+    expect(roadside.length).toBe(80);
+    const KX = 78_000;
+    const KY = 111_000;
+    const segs = roads.features.flatMap((f) => {
+      const g = f.geometry as LineString | MultiLineString;
+      const lines = g.type === 'LineString' ? [g.coordinates] : g.coordinates;
+      return lines.flatMap((l) => l.slice(1).map((p, i) => [l[i], p] as const));
+    });
+    const dist = (lon: number, lat: number) => {
+      let best = Infinity;
+      for (const [a, b] of segs) {
+        const ax = (a[0] - lon) * KX;
+        const ay = (a[1] - lat) * KY;
+        const dx = (b[0] - a[0]) * KX;
+        const dy = (b[1] - a[1]) * KY;
+        const l2 = dx * dx + dy * dy;
+        const t = l2 > 0 ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / l2)) : 0;
+        best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+      }
+      return best;
+    };
+    const offRoad = roadside.filter((s) => !TOWNS.some((t) => s.community.startsWith(t)) && dist(s.lon, s.lat) > 15);
+    expect(offRoad.map((s) => s.id)).toEqual([]);
   });
 });
