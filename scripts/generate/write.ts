@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { Manifest, MapLayerName, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
@@ -87,7 +87,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   await copyTable(db, t('compounds'), file('compounds'), 'id');
 
   // --- buildings
-  const footprints = new Map<string, Polygon>();
+  const footprints = new Map<string, Polygon | MultiPolygon>();
   for (const r of m.buildings) footprints.set(r.building.id, r.building.footprint ?? (polyToGeometry([[r.building.ring]], p) as Polygon));
   await db.load(
     t('buildings'),
