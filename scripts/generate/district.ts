@@ -115,7 +115,9 @@ export function buildDistrict(
   streets: NbsStreet[],
   outline: number[][][],
   scale: number,
-  log: (m: string) => void
+  log: (m: string) => void,
+  /** Build compounds, buildings and grids only in these communities (Daoli keeps only its towns); all by default. */
+  only?: (c: CommunityGeo) => boolean
 ): DistrictModel {
   const code = info.code;
   const timings: Record<string, number> = {};
@@ -159,18 +161,19 @@ export function buildDistrict(
   };
   const build = (i: number) =>
     buildCommunityCompounds(ctx, layout.communities[i], blocks[i], targetList[i], planned[i], plan.exactCompounds);
-  const built: CompoundGeo[][] = layout.communities.map((_, i) => build(i));
+  const keep = layout.communities.map((c) => !only || only(c));
+  const built: CompoundGeo[][] = layout.communities.map((_, i) => (keep[i] ? build(i) : []));
   // Communities without room for their target (or, when the count is exact, for their
   // compounds) pass the rest on to the others, so the district totals hold.
   for (let round = 0; round < 4; round++) {
     const got = built.map((cs) => cs.reduce((s, c) => s + c.households, 0));
-    const short = got.map((g, i) => g < targetList[i] * 0.99);
+    const short = got.map((g, i) => keep[i] && g < targetList[i] * 0.99);
     const deficit = got.reduce((s, g, i) => s + (short[i] ? targetList[i] - g : 0), 0);
-    const missing = plan.exactCompounds ? built.reduce((s, cs, i) => s + Math.max(0, planned[i] - cs.length), 0) : 0;
+    const missing = plan.exactCompounds ? built.reduce((s, cs, i) => s + (keep[i] ? Math.max(0, planned[i] - cs.length) : 0), 0) : 0;
     if (deficit < plan.households * 0.002 && missing === 0) break;
     const changed = new Set<number>();
     if (deficit >= plan.households * 0.002) {
-      const open = targetList.map((t, i) => (!short[i] && t < COMMUNITY_MAX ? t : 0));
+      const open = targetList.map((t, i) => (keep[i] && !short[i] && t < COMMUNITY_MAX ? t : 0));
       const openSum = open.reduce((a, b) => a + b, 0);
       log(`  ${deficit} households did not fit their communities; moving them to ${open.filter((x) => x > 0).length} others`);
       for (let i = 0; i < targetList.length; i++) {
@@ -183,9 +186,9 @@ export function buildDistrict(
     }
     if (missing > 0) {
       log(`  ${missing} compounds did not fit their communities; moving them to others`);
-      const spare = built.map((cs, i) => (cs.length < planned[i] ? -1 : usable[i] * 2 - planned[i]));
+      const spare = built.map((cs, i) => (!keep[i] || cs.length < planned[i] ? -1 : usable[i] * 2 - planned[i]));
       built.forEach((cs, i) => {
-        if (cs.length < planned[i]) planned[i] = cs.length;
+        if (keep[i] && cs.length < planned[i]) planned[i] = cs.length;
       });
       const order = spare.map((x, i) => i).filter((i) => spare[i] > 0).sort((a, b) => spare[b] - spare[a] || a - b);
       for (let k = 0; k < missing && k < order.length; k++) {
@@ -205,7 +208,7 @@ export function buildDistrict(
   const compounds: CompoundGeo[] = built.flat();
   layout.communities.forEach((c, i) => {
     targets.set(c.nbs.code, targetList[i]);
-    if (built[i].length === 0) log(`  warning: community ${c.nbs.code} ${c.nbs.name} has no room for compounds`);
+    if (keep[i] && built[i].length === 0) log(`  warning: community ${c.nbs.code} ${c.nbs.name} has no room for compounds`);
   });
   lap('compounds');
 
@@ -230,7 +233,10 @@ export function buildDistrict(
   }
   lap('grids');
 
-  const stations = buildStations({
+  // A partial model (`only`) is a part of another: the caller places the stations on the whole.
+  const stations = only
+    ? []
+    : buildStations({
     rng: substream(SEED, code, 'stations'),
     district: code,
     plan,

@@ -248,8 +248,9 @@ export function buildDaoliFromOsm(
     timings[name] = Math.round(now - t);
     t = now;
   };
-  // The towns (outside the extract) from the synthetic generator; its projection is shared.
-  const synth = buildDistrict(info, plan, nbsStreets, outline.geometry.coordinates, 0, () => {});
+  // The towns (outside the extract) from the synthetic generator, built alone; its projection is shared.
+  const townCodes = new Set(nbsStreets.filter((s) => s.kind !== 'subdistrict').map((s) => s.code));
+  const synth = buildDistrict(info, plan, nbsStreets, outline.geometry.coordinates, 0, () => {}, (c) => townCodes.has(c.street.code));
   const proj = synth.layout.proj;
   lap('synthetic towns');
   const osm = readDaoliOsm(file, info, outline);
@@ -405,7 +406,6 @@ export function buildDaoliFromOsm(
   });
 
   // --- merge with the synthetic towns
-  const townCodes = new Set(nbsStreets.filter((s) => s.kind !== 'subdistrict').map((s) => s.code));
   const townRegions = synth.layout.regions.filter((r) => r.kind === 'town');
   const inTown = (p: XY) => townRegions.some((r) => pointInMulti(p, r.poly));
   for (const r of townRegions)
