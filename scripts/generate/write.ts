@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { Manifest, MapLayerName, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
@@ -78,7 +78,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   const hhByCommunity = new Map<string, number>();
   const bByCommunity = new Map<string, number>();
   for (const r of m.buildings) {
-    const c = r.compound.community.nbs.code;
+    const c = r.community.nbs.code;
     hhByCommunity.set(c, (hhByCommunity.get(c) ?? 0) + r.building.households);
     bByCommunity.set(c, (bByCommunity.get(c) ?? 0) + 1);
   }
@@ -98,8 +98,8 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   await copyTable(db, t('compounds'), file('compounds'), 'id', 'compounds');
 
   // --- buildings
-  const footprints = new Map<string, Polygon>();
-  for (const r of m.buildings) footprints.set(r.building.id, polyToGeometry([[r.building.ring]], p) as Polygon);
+  const footprints = new Map<string, Polygon | MultiPolygon>();
+  for (const r of m.buildings) footprints.set(r.building.id, r.building.footprint ?? (polyToGeometry([[r.building.ring]], p) as Polygon));
   await db.load(
     t('buildings'),
     PARQUET_COLUMNS.buildings,
@@ -109,14 +109,14 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       return [
         b.id,
         code,
-        r.compound.community.nbs.code,
-        r.compound.id,
+        r.community.nbs.code,
+        r.compound?.id ?? null,
         r.grid.code,
         b.floors,
         b.units,
         b.perFloor,
         b.households,
-        false,
+        b.estimated ?? false,
         lon,
         lat,
         JSON.stringify(footprints.get(b.id))
@@ -153,7 +153,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       { name: 'community', type: 'VARCHAR' },
       { name: 'grid', type: 'VARCHAR' }
     ],
-    m.buildings.map((r, i) => [i, r.compound.community.street.code, r.compound.community.nbs.code, r.grid.code])
+    m.buildings.map((r, i) => [i, r.community.street.code, r.community.nbs.code, r.grid.code])
   );
   function* incidentRows(): Generator<unknown[]> {
     for (let i = 0; i < inc.n; i++) {
@@ -191,12 +191,12 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   // --- map layers
   const layers: Record<MapLayerName, Feature[]> = {
     outline: [feature(outlineFeature.geometry, { adcode: code, name: m.info.name })],
-    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind })),
+    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind, ...(s.osmId ? { osm: s.osmId } : {}) })),
     communities: m.layout.communities.map((c) =>
       feature(geo(c.poly), { code: c.nbs.code, name: c.nbs.name, street: c.street.code, households: hhByCommunity.get(c.nbs.code) ?? 0 })
     ),
     compounds: m.compounds.map((c) =>
-      feature(geo([[c.ring]]), { id: c.id, name: c.name, kind: c.kind, community: c.community.nbs.code, households: c.households })
+      feature(c.geometry ?? geo([[c.ring]]), { id: c.id, name: c.name, kind: c.kind, community: c.community.nbs.code, households: c.households })
     ),
     buildings: m.buildings.map((r) =>
       feature(footprints.get(r.building.id)!, {
@@ -204,15 +204,16 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
         households: r.building.households,
         floors: r.building.floors,
         grid: r.grid.code,
-        community: r.compound.community.nbs.code,
-        compound: r.compound.id
+        community: r.community.nbs.code,
+        compound: r.compound?.id ?? null,
+        ...(r.building.estimated ? { estimated: true } : {})
       })
     ),
     grids: m.grids.map((g) => feature(geo(g.poly), { code: g.code, community: g.community.nbs.code, households: g.households, seq: g.seq })),
     roads: m.roads.map((r) =>
       feature(
         { type: 'LineString', coordinates: r.line.map(([x, y]) => lonlat(x, y)) },
-        r.name ? { class: r.class, name: r.name } : { class: r.class }
+        { class: r.class, ...(r.name ? { name: r.name } : {}), ...(r.id ? { id: r.id } : {}) }
       )
     ),
     stations: m.stations.map((s) =>
@@ -243,7 +244,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
 }
 
 /** Provenance of a table the generator made: every row generated, none refused. */
-function generated(n: number, table: TableName): TableProvenance {
+export function generated(n: number, table: TableName): TableProvenance {
   const names = table === 'streets' || table === 'communities';
   return {
     source: names
@@ -258,18 +259,19 @@ function generated(n: number, table: TableName): TableProvenance {
   };
 }
 
-export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number): Manifest {
+export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number, m?: Pick<DistrictModel, 'provenance' | 'sources'>): Manifest {
+  const tables = m?.provenance ?? (Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t)])) as Record<TableName, TableProvenance>);
   return {
     district: code,
-    synthetic: true,
-    tables: Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t)])) as Record<TableName, TableProvenance>,
+    synthetic: TABLES.some((t) => tables[t].synthetic),
+    tables,
     generator: `gridatlas-synthetic ${GENERATOR_VERSION}${scale !== 1 ? ` scale=${scale}` : ''}`,
     seed: SEED,
     generatedAt: GENERATED_AT,
     counts: r.counts,
     households: r.households,
     bbox: r.bbox,
-    sources: SOURCES
+    sources: m?.sources ?? SOURCES
   };
 }
 
