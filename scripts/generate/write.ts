@@ -43,8 +43,8 @@ export function parquetOptions(table: TableName, synthetic = true): string {
   return `(FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv.map((e) => `${sqlString(e.key)}: ${sqlString(e.value)}`).join(', ')}})`;
 }
 
-async function copyTable(db: NodeDb, table: string, file: string, orderBy: string, name: TableName): Promise<void> {
-  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} ${parquetOptions(name)}`);
+async function copyTable(db: NodeDb, table: string, file: string, orderBy: string, name: TableName, synthetic: boolean): Promise<void> {
+  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} ${parquetOptions(name, synthetic)}`);
   await db.run(`DROP TABLE "${table}"`);
 }
 
@@ -57,6 +57,8 @@ export interface WriteResult {
 export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, outlineFeature: Feature<Polygon>): Promise<WriteResult> {
   const p = m.layout.proj;
   const code = m.code;
+  // Each table's footer carries its own flag (Daoli's OSM tables are real).
+  const synthetic = (t: TableName) => m.provenance?.[t]?.synthetic ?? true;
   const geo = (mp: MultiPoly) => polyToGeometry(mp, p);
   const lonlat = (x: number, y: number): [number, number] => {
     const [lon, lat] = p.inv(x, y);
@@ -72,7 +74,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.streets,
     m.layout.streets.map((s) => [s.nbs.code, s.nbs.name, code, s.nbs.kind])
   );
-  await copyTable(db, t('streets'), file('streets'), 'code', 'streets');
+  await copyTable(db, t('streets'), file('streets'), 'code', 'streets', synthetic('streets'));
 
   // --- communities
   const hhByCommunity = new Map<string, number>();
@@ -87,7 +89,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.communities,
     m.layout.communities.map((c) => [c.nbs.code, c.nbs.name, c.street.code, code, hhByCommunity.get(c.nbs.code) ?? 0, bByCommunity.get(c.nbs.code) ?? 0])
   );
-  await copyTable(db, t('communities'), file('communities'), 'code', 'communities');
+  await copyTable(db, t('communities'), file('communities'), 'code', 'communities', synthetic('communities'));
 
   // --- compounds
   await db.load(
@@ -95,7 +97,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.compounds,
     m.compounds.map((c) => [c.id, c.name, c.community.nbs.code, code, c.kind, c.households, c.buildings.length])
   );
-  await copyTable(db, t('compounds'), file('compounds'), 'id', 'compounds');
+  await copyTable(db, t('compounds'), file('compounds'), 'id', 'compounds', synthetic('compounds'));
 
   // --- buildings
   const footprints = new Map<string, Polygon | MultiPolygon>();
@@ -123,7 +125,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       ];
     })
   );
-  await copyTable(db, t('buildings'), file('buildings'), 'id', 'buildings');
+  await copyTable(db, t('buildings'), file('buildings'), 'id', 'buildings', synthetic('buildings'));
 
   // --- grids
   await db.load(
@@ -131,7 +133,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.grids,
     m.grids.map((g) => [g.code, code, g.community.nbs.code, g.seq, g.households, g.buildings.length, Math.round(g.polsbyPopper * 1e4) / 1e4])
   );
-  await copyTable(db, t('grids'), file('grids'), 'code', 'grids');
+  await copyTable(db, t('grids'), file('grids'), 'code', 'grids', synthetic('grids'));
 
   // --- stations
   await db.load(
@@ -139,7 +141,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.stations,
     m.stations.map((s) => [s.id, code, s.community.nbs.code, s.kind, s.name, s.address, s.services, s.opens, s.closes, ...lonlat(s.pos[0], s.pos[1])])
   );
-  await copyTable(db, t('stations'), file('stations'), 'id', 'stations');
+  await copyTable(db, t('stations'), file('stations'), 'id', 'stations', synthetic('stations'));
 
   // --- incidents: numeric columns appended, names joined in SQL.
   const inc = m.incidents;
@@ -185,7 +187,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       i.lon, i.lat
     FROM "${t('incidents_raw')}" i JOIN "${t('incident_sites')}" s USING (site)
     ORDER BY i.id
-  ) TO ${sqlString(file('incidents'))} ${parquetOptions('incidents')}`);
+  ) TO ${sqlString(file('incidents'))} ${parquetOptions('incidents', synthetic('incidents'))}`);
   await db.run(`DROP TABLE "${t('incidents_raw')}"; DROP TABLE "${t('incident_sites')}"`);
 
   // --- map layers
