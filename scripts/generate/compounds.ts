@@ -4,6 +4,7 @@
  * Buildings are rectangles in rows, long side east–west (along the lattice), rows spaced by the
  * sunlight rule (height × factor), filled until the community reaches its household target.
  */
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { CompoundKind } from '../../src/lib/data/schema';
 import { type Rng, chance, mulberry32, pickWeighted, randInt, sampleWeighted, uniform } from '../../src/lib/geo/random';
 import {
@@ -31,6 +32,10 @@ export interface BuildingGeo {
   units: number;
   perFloor: number;
   households: number;
+  /** Real footprints (OSM): the source geometry in lon/lat, written as is; `ring` is then its largest outer ring. */
+  footprint?: Polygon | MultiPolygon;
+  /** True when households were estimated from the footprint (OSM); synthetic buildings are counted by construction. */
+  estimated?: boolean;
 }
 
 export interface CompoundGeo {
@@ -41,6 +46,8 @@ export interface CompoundGeo {
   ring: Ring;
   buildings: BuildingGeo[];
   households: number;
+  /** Real compounds (OSM): the source geometry in lon/lat, written as is. */
+  geometry?: Polygon | MultiPolygon;
 }
 
 export interface Block {

@@ -4,7 +4,7 @@
  * change in one (e.g. the incident scale) leaves the others as they were.
  */
 import type { DistrictInfo } from '../../src/lib/data/districts';
-import type { CompoundKind, DistrictCode } from '../../src/lib/data/schema';
+import type { CompoundKind, DistrictCode, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { type Rng, logNormal, sampleWeighted, substream } from '../../src/lib/geo/random';
 import { type Block, type BuildingGeo, type CompoundGeo, blocksOf, buildCommunityCompounds } from './compounds';
 import { COMMUNITY_MAX, COMMUNITY_MIN, type DistrictPlan, SEED } from './config';
@@ -18,7 +18,9 @@ import { type StationGeo, buildStations } from './stations';
 
 export interface BuildingRecord {
   building: BuildingGeo;
-  compound: CompoundGeo;
+  /** Null for a real (OSM) building outside every mapped compound. */
+  compound: CompoundGeo | null;
+  community: CommunityGeo;
   grid: GridGeo;
 }
 
@@ -34,8 +36,13 @@ export interface DistrictModel {
   grids: GridGeo[];
   stations: StationGeo[];
   incidents: IncidentColumns;
-  /** Per incident site (index into `buildings`). */
   timings: Record<string, number>;
+  /** Where each table came from when not all of it is generated (Daoli from OpenStreetMap); absent: all synthetic. */
+  provenance?: Record<TableName, TableProvenance>;
+  /** The manifest's `sources` when they differ from the synthetic generator's. */
+  sources?: string[];
+  /** Credit every map of the district must show (index.json). */
+  attribution?: string;
 }
 
 /** Log-normal community targets, clamped to [COMMUNITY_MIN, COMMUNITY_MAX], summing to `total`. */
@@ -79,13 +86,38 @@ const KIND_WEIGHTS: Record<DistrictCode, (radial: number, town: boolean) => numb
   '371602': (r, town) => (town ? [0.25, 0.05, 0.25, 0.45] : [0.12 + 0.25 * Math.max(0, 1 - r), 0.15, 0.3 + 0.2 * Math.min(1, r), 0.12 + 0.15 * Math.min(1, r)])
 };
 
+/**
+ * Incidents at the buildings: a few hot grids (×3), then generateIncidents. Buildings outside
+ * every compound (real OSM ones) count as old compounds, the most common kind in old Daoli.
+ */
+export function incidentsAt(code: DistrictCode, plan: DistrictPlan, grids: GridGeo[], buildings: BuildingRecord[], scale: number): IncidentColumns {
+  const irng = substream(SEED, code, 'incidents');
+  const hot = new Set(
+    sampleWeighted(
+      irng,
+      grids.map(() => 1),
+      Math.round(grids.length * 0.06)
+    ).map((i) => grids[i].code)
+  );
+  const sites: IncidentSite[] = buildings.map((r) => ({
+    households: r.building.households,
+    kind: (r.compound?.kind ?? 'old') as CompoundKind,
+    hot: hot.has(r.grid.code),
+    x: r.building.centroid[0],
+    y: r.building.centroid[1]
+  }));
+  return generateIncidents(irng, plan, sites, plan.incidents * scale);
+}
+
 export function buildDistrict(
   info: DistrictInfo,
   plan: DistrictPlan,
   streets: NbsStreet[],
   outline: number[][][],
   scale: number,
-  log: (m: string) => void
+  log: (m: string) => void,
+  /** Build compounds, buildings and grids only in these communities (Daoli keeps only its towns); all by default. */
+  only?: (c: CommunityGeo) => boolean
 ): DistrictModel {
   const code = info.code;
   const timings: Record<string, number> = {};
@@ -129,18 +161,19 @@ export function buildDistrict(
   };
   const build = (i: number) =>
     buildCommunityCompounds(ctx, layout.communities[i], blocks[i], targetList[i], planned[i], plan.exactCompounds);
-  const built: CompoundGeo[][] = layout.communities.map((_, i) => build(i));
+  const keep = layout.communities.map((c) => !only || only(c));
+  const built: CompoundGeo[][] = layout.communities.map((_, i) => (keep[i] ? build(i) : []));
   // Communities without room for their target (or, when the count is exact, for their
   // compounds) pass the rest on to the others, so the district totals hold.
   for (let round = 0; round < 4; round++) {
     const got = built.map((cs) => cs.reduce((s, c) => s + c.households, 0));
-    const short = got.map((g, i) => g < targetList[i] * 0.99);
+    const short = got.map((g, i) => keep[i] && g < targetList[i] * 0.99);
     const deficit = got.reduce((s, g, i) => s + (short[i] ? targetList[i] - g : 0), 0);
-    const missing = plan.exactCompounds ? built.reduce((s, cs, i) => s + Math.max(0, planned[i] - cs.length), 0) : 0;
+    const missing = plan.exactCompounds ? built.reduce((s, cs, i) => s + (keep[i] ? Math.max(0, planned[i] - cs.length) : 0), 0) : 0;
     if (deficit < plan.households * 0.002 && missing === 0) break;
     const changed = new Set<number>();
     if (deficit >= plan.households * 0.002) {
-      const open = targetList.map((t, i) => (!short[i] && t < COMMUNITY_MAX ? t : 0));
+      const open = targetList.map((t, i) => (keep[i] && !short[i] && t < COMMUNITY_MAX ? t : 0));
       const openSum = open.reduce((a, b) => a + b, 0);
       log(`  ${deficit} households did not fit their communities; moving them to ${open.filter((x) => x > 0).length} others`);
       for (let i = 0; i < targetList.length; i++) {
@@ -153,9 +186,9 @@ export function buildDistrict(
     }
     if (missing > 0) {
       log(`  ${missing} compounds did not fit their communities; moving them to others`);
-      const spare = built.map((cs, i) => (cs.length < planned[i] ? -1 : usable[i] * 2 - planned[i]));
+      const spare = built.map((cs, i) => (!keep[i] || cs.length < planned[i] ? -1 : usable[i] * 2 - planned[i]));
       built.forEach((cs, i) => {
-        if (cs.length < planned[i]) planned[i] = cs.length;
+        if (keep[i] && cs.length < planned[i]) planned[i] = cs.length;
       });
       const order = spare.map((x, i) => i).filter((i) => spare[i] > 0).sort((a, b) => spare[b] - spare[a] || a - b);
       for (let k = 0; k < missing && k < order.length; k++) {
@@ -175,7 +208,7 @@ export function buildDistrict(
   const compounds: CompoundGeo[] = built.flat();
   layout.communities.forEach((c, i) => {
     targets.set(c.nbs.code, targetList[i]);
-    if (built[i].length === 0) log(`  warning: community ${c.nbs.code} ${c.nbs.name} has no room for compounds`);
+    if (keep[i] && built[i].length === 0) log(`  warning: community ${c.nbs.code} ${c.nbs.name} has no room for compounds`);
   });
   lap('compounds');
 
@@ -196,11 +229,14 @@ export function buildDistrict(
     const gridOf = new Map<string, GridGeo>();
     for (const g of gs) for (const b of g.buildings) gridOf.set(b.id, g);
     grids.push(...gs);
-    for (const comp of comps) for (const b of comp.buildings) buildings.push({ building: b, compound: comp, grid: gridOf.get(b.id)! });
+    for (const comp of comps) for (const b of comp.buildings) buildings.push({ building: b, compound: comp, community: comp.community, grid: gridOf.get(b.id)! });
   }
   lap('grids');
 
-  const stations = buildStations({
+  // A partial model (`only`) is a part of another: the caller places the stations on the whole.
+  const stations = only
+    ? []
+    : buildStations({
     rng: substream(SEED, code, 'stations'),
     district: code,
     plan,
@@ -211,23 +247,7 @@ export function buildDistrict(
   });
   lap('stations');
 
-  // Incidents: a few hot grids (×3).
-  const irng = substream(SEED, code, 'incidents');
-  const hot = new Set(
-    sampleWeighted(
-      irng,
-      grids.map(() => 1),
-      Math.round(grids.length * 0.06)
-    ).map((i) => grids[i].code)
-  );
-  const sites: IncidentSite[] = buildings.map((r) => ({
-    households: r.building.households,
-    kind: r.compound.kind as CompoundKind,
-    hot: hot.has(r.grid.code),
-    x: r.building.centroid[0],
-    y: r.building.centroid[1]
-  }));
-  const incidents = generateIncidents(irng, plan, sites, plan.incidents * scale);
+  const incidents = incidentsAt(code, plan, grids, buildings, scale);
   lap('incidents');
 
   return { code, info, layout, lattice, roads, targets, compounds, buildings, grids, stations, incidents, timings };

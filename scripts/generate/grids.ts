@@ -13,6 +13,7 @@ import {
   type XY,
   ccw,
   clipToConvex,
+  convexInsidePoly,
   cleanRing,
   intersect,
   isConvex,
@@ -41,12 +42,13 @@ export interface GridBuilding {
   compound: string;
 }
 
-function cellsInCommunity(rng: Rng, pts: XY[], c: CommunityGeo): { cells: MultiPoly[]; neighbors: (i: number) => Iterable<number> } {
-  const [x0, y0, x1, y1] = multiBBox(c.poly);
+/** Voronoi cells of the (slightly jittered) points clipped to `poly`, and their Delaunay neighbours. */
+export function cellsIn(rng: Rng, pts: XY[], poly: MultiPoly): { cells: MultiPoly[]; neighbors: (i: number) => Iterable<number> } {
+  const [x0, y0, x1, y1] = multiBBox(poly);
   const jittered = pts.map((p) => [p[0] + (rng() - 0.5) * 0.1, p[1] + (rng() - 0.5) * 0.1] as XY);
   const del = Delaunay.from(jittered);
   const vor = del.voronoi([x0 - 500, y0 - 500, x1 + 500, y1 + 500]);
-  const convex = c.poly.length === 1 && c.poly[0].length === 1 && isConvex(c.poly[0][0]) ? ccw(c.poly[0][0]) : null;
+  const convex = poly.length === 1 && poly[0].length === 1 && isConvex(poly[0][0]) ? ccw(poly[0][0]) : null;
   const cells = pts.map((_, i): MultiPoly => {
     const raw = vor.cellPolygon(i);
     if (!raw) return [];
@@ -55,12 +57,20 @@ function cellsInCommunity(rng: Rng, pts: XY[], c: CommunityGeo): { cells: MultiP
       const r = cleanRing(clipToConvex(cell, convex), 1e-7);
       return r.length >= 3 && Math.abs(ringArea(r)) > 1e-6 ? [[r]] : [];
     }
-    return intersect([[cell]], c.poly);
+    // Most cells of a big area lie wholly inside it: only the others need the general overlay.
+    if (poly.some((p) => convexInsidePoly(cell, p))) return [[cell]];
+    return intersect([[cell]], poly);
   });
   return { cells, neighbors: (i) => del.neighbors(i) };
 }
 
-export function buildGrids(rng: Rng, c: CommunityGeo, items: GridBuilding[]): GridGeo[] {
+/** Each building's cell inside the community and its neighbours (indices into the items), when already known. */
+export interface GivenCells {
+  cells: MultiPoly[];
+  neighbors: (i: number) => Iterable<number>;
+}
+
+export function buildGrids(rng: Rng, c: CommunityGeo, items: GridBuilding[], given?: GivenCells): GridGeo[] {
   if (items.length === 0) return [];
   const parts = bisect(
     items.map((it) => ({
@@ -79,11 +89,13 @@ export function buildGrids(rng: Rng, c: CommunityGeo, items: GridBuilding[]): Gr
   const members = (gi: number) => items.map((_, i) => i).filter((i) => grid[i] === gi);
   let polys: MultiPoly[] = parts.map(() => c.poly);
   if (parts.length > 1) {
-    const { cells, neighbors } = cellsInCommunity(
-      rng,
-      items.map((it) => it.building.centroid),
-      c
-    );
+    const { cells, neighbors } =
+      given ??
+      cellsIn(
+        rng,
+        items.map((it) => it.building.centroid),
+        c.poly
+      );
     const polyOf = (gi: number): MultiPoly => {
       const idx = members(gi);
       return unionTiles(idx.flatMap((i) => cells[i].map((p) => p[0]))) ?? union(idx.map((i) => cells[i]));

@@ -18,6 +18,7 @@ import { type OutputOwner, openOutput } from '../lib/safe-out';
 import { GENERATOR_VERSION, PLANS } from './config';
 import { loadDivisions } from './divisions';
 import { buildDistrict } from './district';
+import { buildDaoliFromOsm } from './osm-daoli';
 import { manifestOf, writeDistrict, writeJson } from './write';
 
 export { GENERATOR_VERSION, SEED } from './config';
@@ -104,13 +105,17 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
         const streets = divisions.get(code) ?? [];
         const t1 = performance.now();
         log(`${code} ${info.name}: building the model…`);
-        const model = buildDistrict(info, PLANS[code], streets, outline.geometry.coordinates, scale, log);
+        // Daoli's default is built on real OpenStreetMap geography (data/osm/); the others are synthetic.
+        const model =
+          code === '230102'
+            ? buildDaoliFromOsm(info, PLANS[code], streets, outline, scale, log)
+            : buildDistrict(info, PLANS[code], streets, outline.geometry.coordinates, scale, log);
         const dir = join(out.staging, code);
         mkdirSync(dir, { recursive: true });
         const t2 = performance.now();
         log(`${code} ${info.name}: writing into ${out.staging}…`);
         const res = await writeDistrict(db, dir, model, outline);
-        const manifest = manifestOf(code, res, scale);
+        const manifest = manifestOf(code, res, scale, model);
         writeJson(join(dir, 'manifest.json'), manifest);
         const c = res.counts;
         log(
@@ -130,7 +135,8 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
           stations: c.stations,
           incidents: c.incidents,
           bbox: res.bbox,
-          syntheticTables: TABLES.filter((t) => manifest.tables[t].synthetic)
+          syntheticTables: TABLES.filter((t) => manifest.tables[t].synthetic),
+          ...(model.attribution ? { attribution: model.attribution } : {})
         });
       }
     } finally {

@@ -39,6 +39,8 @@ export interface CommunityGeo {
 export interface StreetGeo {
   nbs: NbsStreet;
   poly: MultiPoly;
+  /** The OSM boundary relation ('osm-relation-123') when the shape is OSM's; kept on the map layer. */
+  osmId?: string;
 }
 
 export interface Region {

@@ -15,6 +15,8 @@ export interface Road {
   class: RoadClass;
   name: string | null;
   line: XY[];
+  /** OSM roads: the way's id ('osm-way-123'), kept on the map layer. */
+  id?: string;
 }
 
 /** The local-road lattice: rotated by `angle`, lines every `sx` (along u) and `sy` (along v) metres. */

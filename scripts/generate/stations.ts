@@ -154,7 +154,8 @@ export function buildStations(ctx: StationContext): StationGeo[] {
     else byCommunity.set(comp.community.nbs.code, [comp]);
   }
   for (const c of layout.communities) {
-    const list = byCommunity.get(c.nbs.code) ?? [];
+    // Compounds with buildings only: a real (OSM) compound can be an empty area away from the homes.
+    const list = (byCommunity.get(c.nbs.code) ?? []).filter((comp) => comp.buildings.length > 0);
     let pos: XY = c.site;
     if (list.length > 0) {
       const near = [...list].sort(
@@ -181,7 +182,8 @@ export function buildStations(ctx: StationContext): StationGeo[] {
     chosen.sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const comp of chosen) {
       hosted.add(comp.id);
-      add(kind, comp.community, gate(comp), [`${comp.name}${KIND_SUFFIX[kind]}`]);
+      // Unnamed (OSM) compounds: named after their community, numbered by uniqueName.
+      add(kind, comp.community, gate(comp), [`${comp.name || comp.community.nbs.name}${KIND_SUFFIX[kind]}`]);
     }
   }
 

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Feature, FeatureCollection, Geometry, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { Manifest, MapLayerName, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
@@ -43,8 +43,8 @@ export function parquetOptions(table: TableName, synthetic = true): string {
   return `(FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv.map((e) => `${sqlString(e.key)}: ${sqlString(e.value)}`).join(', ')}})`;
 }
 
-async function copyTable(db: NodeDb, table: string, file: string, orderBy: string, name: TableName): Promise<void> {
-  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} ${parquetOptions(name)}`);
+async function copyTable(db: NodeDb, table: string, file: string, orderBy: string, name: TableName, synthetic: boolean): Promise<void> {
+  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} ${parquetOptions(name, synthetic)}`);
   await db.run(`DROP TABLE "${table}"`);
 }
 
@@ -57,6 +57,8 @@ export interface WriteResult {
 export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, outlineFeature: Feature<Polygon>): Promise<WriteResult> {
   const p = m.layout.proj;
   const code = m.code;
+  // Each table's footer carries its own flag (Daoli's OSM tables are real).
+  const synthetic = (t: TableName) => m.provenance?.[t]?.synthetic ?? true;
   const geo = (mp: MultiPoly) => polyToGeometry(mp, p);
   const lonlat = (x: number, y: number): [number, number] => {
     const [lon, lat] = p.inv(x, y);
@@ -72,13 +74,13 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.streets,
     m.layout.streets.map((s) => [s.nbs.code, s.nbs.name, code, s.nbs.kind])
   );
-  await copyTable(db, t('streets'), file('streets'), 'code', 'streets');
+  await copyTable(db, t('streets'), file('streets'), 'code', 'streets', synthetic('streets'));
 
   // --- communities
   const hhByCommunity = new Map<string, number>();
   const bByCommunity = new Map<string, number>();
   for (const r of m.buildings) {
-    const c = r.compound.community.nbs.code;
+    const c = r.community.nbs.code;
     hhByCommunity.set(c, (hhByCommunity.get(c) ?? 0) + r.building.households);
     bByCommunity.set(c, (bByCommunity.get(c) ?? 0) + 1);
   }
@@ -87,7 +89,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.communities,
     m.layout.communities.map((c) => [c.nbs.code, c.nbs.name, c.street.code, code, hhByCommunity.get(c.nbs.code) ?? 0, bByCommunity.get(c.nbs.code) ?? 0])
   );
-  await copyTable(db, t('communities'), file('communities'), 'code', 'communities');
+  await copyTable(db, t('communities'), file('communities'), 'code', 'communities', synthetic('communities'));
 
   // --- compounds
   await db.load(
@@ -95,11 +97,11 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.compounds,
     m.compounds.map((c) => [c.id, c.name, c.community.nbs.code, code, c.kind, c.households, c.buildings.length])
   );
-  await copyTable(db, t('compounds'), file('compounds'), 'id', 'compounds');
+  await copyTable(db, t('compounds'), file('compounds'), 'id', 'compounds', synthetic('compounds'));
 
   // --- buildings
-  const footprints = new Map<string, Polygon>();
-  for (const r of m.buildings) footprints.set(r.building.id, polyToGeometry([[r.building.ring]], p) as Polygon);
+  const footprints = new Map<string, Polygon | MultiPolygon>();
+  for (const r of m.buildings) footprints.set(r.building.id, r.building.footprint ?? (polyToGeometry([[r.building.ring]], p) as Polygon));
   await db.load(
     t('buildings'),
     PARQUET_COLUMNS.buildings,
@@ -109,21 +111,21 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       return [
         b.id,
         code,
-        r.compound.community.nbs.code,
-        r.compound.id,
+        r.community.nbs.code,
+        r.compound?.id ?? null,
         r.grid.code,
         b.floors,
         b.units,
         b.perFloor,
         b.households,
-        false,
+        b.estimated ?? false,
         lon,
         lat,
         JSON.stringify(footprints.get(b.id))
       ];
     })
   );
-  await copyTable(db, t('buildings'), file('buildings'), 'id', 'buildings');
+  await copyTable(db, t('buildings'), file('buildings'), 'id', 'buildings', synthetic('buildings'));
 
   // --- grids
   await db.load(
@@ -131,7 +133,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.grids,
     m.grids.map((g) => [g.code, code, g.community.nbs.code, g.seq, g.households, g.buildings.length, Math.round(g.polsbyPopper * 1e4) / 1e4])
   );
-  await copyTable(db, t('grids'), file('grids'), 'code', 'grids');
+  await copyTable(db, t('grids'), file('grids'), 'code', 'grids', synthetic('grids'));
 
   // --- stations
   await db.load(
@@ -139,7 +141,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     PARQUET_COLUMNS.stations,
     m.stations.map((s) => [s.id, code, s.community.nbs.code, s.kind, s.name, s.address, s.services, s.opens, s.closes, ...lonlat(s.pos[0], s.pos[1])])
   );
-  await copyTable(db, t('stations'), file('stations'), 'id', 'stations');
+  await copyTable(db, t('stations'), file('stations'), 'id', 'stations', synthetic('stations'));
 
   // --- incidents: numeric columns appended, names joined in SQL.
   const inc = m.incidents;
@@ -153,7 +155,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       { name: 'community', type: 'VARCHAR' },
       { name: 'grid', type: 'VARCHAR' }
     ],
-    m.buildings.map((r, i) => [i, r.compound.community.street.code, r.compound.community.nbs.code, r.grid.code])
+    m.buildings.map((r, i) => [i, r.community.street.code, r.community.nbs.code, r.grid.code])
   );
   function* incidentRows(): Generator<unknown[]> {
     for (let i = 0; i < inc.n; i++) {
@@ -185,18 +187,18 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
       i.lon, i.lat
     FROM "${t('incidents_raw')}" i JOIN "${t('incident_sites')}" s USING (site)
     ORDER BY i.id
-  ) TO ${sqlString(file('incidents'))} ${parquetOptions('incidents')}`);
+  ) TO ${sqlString(file('incidents'))} ${parquetOptions('incidents', synthetic('incidents'))}`);
   await db.run(`DROP TABLE "${t('incidents_raw')}"; DROP TABLE "${t('incident_sites')}"`);
 
   // --- map layers
   const layers: Record<MapLayerName, Feature[]> = {
     outline: [feature(outlineFeature.geometry, { adcode: code, name: m.info.name })],
-    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind })),
+    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind, ...(s.osmId ? { osm: s.osmId } : {}) })),
     communities: m.layout.communities.map((c) =>
       feature(geo(c.poly), { code: c.nbs.code, name: c.nbs.name, street: c.street.code, households: hhByCommunity.get(c.nbs.code) ?? 0 })
     ),
     compounds: m.compounds.map((c) =>
-      feature(geo([[c.ring]]), { id: c.id, name: c.name, kind: c.kind, community: c.community.nbs.code, households: c.households })
+      feature(c.geometry ?? geo([[c.ring]]), { id: c.id, name: c.name, kind: c.kind, community: c.community.nbs.code, households: c.households })
     ),
     buildings: m.buildings.map((r) =>
       feature(footprints.get(r.building.id)!, {
@@ -204,15 +206,16 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
         households: r.building.households,
         floors: r.building.floors,
         grid: r.grid.code,
-        community: r.compound.community.nbs.code,
-        compound: r.compound.id
+        community: r.community.nbs.code,
+        compound: r.compound?.id ?? null,
+        ...(r.building.estimated ? { estimated: true } : {})
       })
     ),
     grids: m.grids.map((g) => feature(geo(g.poly), { code: g.code, community: g.community.nbs.code, households: g.households, seq: g.seq })),
     roads: m.roads.map((r) =>
       feature(
         { type: 'LineString', coordinates: r.line.map(([x, y]) => lonlat(x, y)) },
-        r.name ? { class: r.class, name: r.name } : { class: r.class }
+        { class: r.class, ...(r.name ? { name: r.name } : {}), ...(r.id ? { id: r.id } : {}) }
       )
     ),
     stations: m.stations.map((s) =>
@@ -243,7 +246,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
 }
 
 /** Provenance of a table the generator made: every row generated, none refused. */
-function generated(n: number, table: TableName): TableProvenance {
+export function generated(n: number, table: TableName): TableProvenance {
   const names = table === 'streets' || table === 'communities';
   return {
     source: names
@@ -258,18 +261,19 @@ function generated(n: number, table: TableName): TableProvenance {
   };
 }
 
-export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number): Manifest {
+export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number, m?: Pick<DistrictModel, 'provenance' | 'sources'>): Manifest {
+  const tables = m?.provenance ?? (Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t)])) as Record<TableName, TableProvenance>);
   return {
     district: code,
-    synthetic: true,
-    tables: Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t)])) as Record<TableName, TableProvenance>,
+    synthetic: TABLES.some((t) => tables[t].synthetic),
+    tables,
     generator: `gridatlas-synthetic ${GENERATOR_VERSION}${scale !== 1 ? ` scale=${scale}` : ''}`,
     seed: SEED,
     generatedAt: GENERATED_AT,
     counts: r.counts,
     households: r.households,
     bbox: r.bbox,
-    sources: SOURCES
+    sources: m?.sources ?? SOURCES
   };
 }
 

@@ -300,7 +300,8 @@ async function writePackage(dir: string, args: PackageArgs, demo: string, reads:
     const file = `${t}.parquet`;
     if (!read) {
       copyFileSync(join(demo, file), join(dir, file));
-      tables[t] = { ...demoManifest.tables[t], synthetic: true };
+      // The demo's own flag: Daoli's OSM buildings stay real, generated tables stay synthetic.
+      tables[t] = { ...demoManifest.tables[t] };
     } else {
       log(`writing ${file} (${n(read.rows.length)} rows)…`);
       if (t === 'stations') await writeStations(join(dir, file), read.rows as Station[]);

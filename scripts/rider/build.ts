@@ -4,7 +4,8 @@
  *                                              and the communities' and streets' centres (typed search)
  *   static/data/<adcode>/rider/roads.json      the road network, noded, quantised to 1e-5°
  * Roads: the imported OpenStreetMap roads (static/data/imports/osm-<adcode>/map/roads.geojson)
- * when present (real streets, ODbL), else the district's synthetic roads. The file says which.
+ * when present, else the district's own roads layer: OSM ways where the district is built from
+ * OSM (Daoli's default; real streets, ODbL), synthetic lines elsewhere. The file says which.
  * Usage: tsx scripts/rider/build.ts [--root static/data]
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -85,11 +86,15 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
       ]
     };
     const osm = join(root, 'imports', `osm-${code}`, 'map', 'roads.geojson');
-    const real = existsSync(osm);
-    const fc = JSON.parse(readFileSync(real ? osm : join(root, code, 'map', 'roads.geojson'), 'utf8'));
+    const imported = existsSync(osm);
+    const fc = JSON.parse(readFileSync(imported ? osm : join(root, code, 'map', 'roads.geojson'), 'utf8')) as FeatureCollection<LineString | MultiLineString>;
+    // A district built from OSM (Daoli) has OSM ways (ids 'osm-way-…') beside generated ones (its towns).
+    const isOsm = (f: FeatureCollection['features'][number]) => imported || String(f.properties?.id ?? '').startsWith('osm-');
+    const osmPart = { ...fc, features: fc.features.filter(isOsm) };
+    const synthPart = { ...fc, features: fc.features.filter((f) => !isOsm(f)) };
     // OSM ways share nodes at junctions; the synthetic lines cross without, so node them.
-    const lines = real ? linesOf(fc) : nodeLines(linesOf(fc));
-    const roads = encodeRoads(lines, real ? 'osm' : 'synthetic');
+    const lines = [...linesOf(osmPart), ...(synthPart.features.length ? nodeLines(linesOf(synthPart)) : [])];
+    const roads = encodeRoads(lines, osmPart.features.length ? 'osm' : 'synthetic');
     writeFileAtomic(join(dir, 'stations.json'), JSON.stringify(stations));
     writeFileAtomic(join(dir, 'roads.json'), JSON.stringify(roads));
     log(`rider ${code}: ${stations.stations.length} ${stations.synthetic ? 'synthetic' : 'real'} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`);

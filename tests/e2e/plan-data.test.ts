@@ -1,6 +1,6 @@
 /**
- * The planner's data side in real Chromium, on Daoli 省报社社区 (230102001001, 53 buildings,
- * 4,657 households): save version A, move two buildings, save version B, and read the diff
+ * The planner's data side in real Chromium, on Daoli 省报社社区 (230102001001, 34 OSM buildings,
+ * 2,514 households): save version A, move two buildings, save version B, and read the diff
  * (those two buildings, from → to, on the small map); set grid workers and chiefs and read the
  * staffing counts and the flag for one chief of two grids; export Parquet (read back with
  * hyparquet) and print A4 PNG/PDF (page size, ink in the legend and table); a bad own-data CSV
@@ -122,11 +122,11 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(text).toContain(`2 栋楼换了网格，共 ${hh.toLocaleString('en')} 户`);
     for (const id of two) expect(await page.locator(`[data-moved-building="${id}"]`).innerText()).toContain(to.slice(-3));
     expect(await page.locator('[data-testid=diff-map] path.moved').count()).toBe(2);
-    expect(await page.locator('[data-testid=diff-map] path').count()).toBe(53);
+    expect(await page.locator('[data-testid=diff-map] path').count()).toBe(34);
     // The minimap paints version B (= the current plan) in the grid table's colours, as the main map does.
     const swatches = await page.$$eval('[data-testid=grid-table] tbody tr', (trs) => Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, tr.querySelector('[data-colour]')!.getAttribute('data-colour')!])));
     const fills = await page.$$eval('[data-testid=diff-map] path[data-grid]', (ps) => ps.map((p) => [p.getAttribute('data-grid')!, p.getAttribute('fill')!] as const));
-    expect(fills.length).toBe(53);
+    expect(fills.length).toBe(34);
     for (const [grid, fill] of fills) expect(fill).toBe(swatches[grid]);
     expect(await page.locator(`[data-testid=diff-grids] tr[data-grid="${to}"]`).innerText()).toContain(String(before[to] + hh));
     // "Select them on the map": both buildings selected in the planner.
@@ -202,10 +202,10 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     const back = (await parquetReadObjects({ file: buf })) as { grid: string; building: string; households: number; worker: string; chief: string }[];
     // The footer says what is synthetic, as the CSV's first line does.
     const kv = Object.fromEntries((parquetMetadata(buf).key_value_metadata ?? []).map((e) => [e.key, e.value]));
-    expect(kv['gridatlas.synthetic']).toBe('合成演示数据 / Synthetic demo data');
-    expect(kv['gridatlas.synthetic_tables']).toBe('streets,communities,compounds,buildings,grids,stations');
-    expect(back.length).toBe(53);
-    expect(back.reduce((s, r) => s + r.households, 0)).toBe(4657);
+    expect(kv['gridatlas.synthetic']).toBe('社区边界、站点为合成数据 / Community boundaries and stations are synthetic');
+    expect(kv['gridatlas.synthetic_tables']).toBe('communities,stations');
+    expect(back.length).toBe(34);
+    expect(back.reduce((s, r) => s + r.households, 0)).toBe(2514);
     for (const id of two) expect(back.find((r) => r.building === id)!.grid).toBe(Object.keys(planBefore).find((c) => back.find((r) => r.building === id)!.grid === c));
     expect(back.filter((r) => r.chief === '张伟').length).toBe(back.filter((r) => r.grid === codes[0] || r.grid === codes[1]).length);
     const gj = JSON.parse((await download('export-geojson')).bytes.toString('utf8')) as { features: { properties: { code: string; worker?: string; chief?: string } }[] };

@@ -1,6 +1,6 @@
 /**
- * The planner's hand tools in real Chromium, on Daoli 省报社社区 (230102001001: 53 buildings,
- * 4,657 households on screen): manual moves timed against the frame budget (written to
+ * The planner's hand tools in real Chromium, on Daoli 省报社社区 (230102001001: 34 OSM buildings,
+ * 2,514 households on screen): manual moves timed against the frame budget (written to
  * tests/.tmp/plan-move.json for `npm run bench -- plan-move`), lasso → new grid (one undo),
  * split a grid along a drawn line (and a line that does not cross it refused), merge, rename,
  * lock (hand moves refused; an automatic split keeps the locked grid exactly; name and lock
@@ -104,11 +104,11 @@ describe('planner hand tools', () => {
     await page.getByTestId('split-run').click();
     await expect.poll(() => page.getByTestId('split-status').innerText(), { timeout: 60_000 }).toMatch(/划分完成/);
     const r = await rows();
-    expect(total(r)).toBe(4657);
+    expect(total(r)).toBe(2514);
     for (const h of Object.values(r)) expect(h >= 300 && h <= 500).toBe(true);
   });
 
-  it('a manual move with 4,657 households on screen: panel and next frame timed over 12 moves', async () => {
+  it('a manual move with 2,514 households on screen: panel and next frame timed over 12 moves', async () => {
     const id = buildings[0].properties.id;
     const hh = buildings[0].properties.households;
     const sync: number[] = [];
@@ -129,7 +129,7 @@ describe('planner hand tools', () => {
       frame.push(Number(await t.getAttribute('data-frame-ms')));
     }
     mkdirSync('tests/.tmp', { recursive: true });
-    writeFileSync('tests/.tmp/plan-move.json', JSON.stringify({ community: CODE, households: 4657, buildings: buildings.length, syncMs: sync, frameMs: frame }) + '\n');
+    writeFileSync('tests/.tmp/plan-move.json', JSON.stringify({ community: CODE, households: 2514, buildings: buildings.length, syncMs: sync, frameMs: frame }) + '\n');
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.log('plan move ms: panel median', median(sync), 'next frame median', median(frame), { sync, frame });
     // Timings are benchmark figures (`npm run bench -- plan-move` reads the file above), not assertions.
@@ -164,7 +164,7 @@ describe('planner hand tools', () => {
     const after = await rows();
     const fresh = Object.keys(after).find((c) => !(c in before))!;
     expect(after[fresh]).toBe(inside.reduce((s, id) => s + buildings.find((b) => b.properties.id === id)!.properties.households, 0));
-    expect(total(after)).toBe(4657);
+    expect(total(after)).toBe(2514);
     await page.waitForTimeout(300);
     await screenshot(page, 'plan-edit-3-lasso-moved');
     await page.getByTestId('undo').click();
@@ -174,7 +174,19 @@ describe('planner hand tools', () => {
 
   it('splits a grid along a drawn line into two grids (one undo); a line that does not cross it is refused', async () => {
     const before = await rows();
-    const code = Object.entries(before).sort((a, b) => b[1] - a[1])[0][0];
+    // The biggest grid whose box, with the lines' margins, is on screen (a drag off the map's canvas draws nothing).
+    const view = await page.evaluate(() => (window as unknown as { __gridatlasMap: { getBounds(): { toArray(): number[][] } } }).__gridatlasMap.getBounds().toArray().flat());
+    const onScreen = async (c: string) => {
+      const [w0, s0, e0, n0] = await gridBox(c);
+      return w0 - 0.0005 > view[0] && e0 + 0.0005 < view[2] && s0 > view[1] && n0 + 0.0004 < view[3];
+    };
+    let code = '';
+    for (const [c] of Object.entries(before).sort((a, b) => b[1] - a[1]))
+      if (await onScreen(c)) {
+        code = c;
+        break;
+      }
+    expect(code, 'a grid wholly on screen').not.toBe('');
     await page.getByTestId('tool-grid').selectOption(code);
     await page.getByTestId('tool-line').check();
     const [w, s, e, n] = await gridBox(code);
@@ -196,7 +208,9 @@ describe('planner hand tools', () => {
     const freshBuildings = (await exportPlan()).features.find((f) => f.properties.code === fresh)!.properties.buildings;
     await expect.poll(() => seqState(freshBuildings[0])).toBe(Number(fresh.slice(-3)));
     // Neighbouring grids (outlines touching) never share a colour, on the map or in the table.
-    expect(Object.keys(after).length).toBeGreaterThan(GRID_PALETTE.length);
+    // 省报社社区 (OSM buildings) has fewer grids than the palette has colours; more grids than
+    // colours are covered by tests/unit/partition-colouring.test.ts on 建国公园社区.
+    expect(Object.keys(after).length).toBeLessThanOrEqual(GRID_PALETTE.length);
     expect(await colourClashes()).toEqual([]);
     await page.waitForTimeout(300);
     await screenshot(page, 'plan-edit-5-split');
@@ -263,14 +277,15 @@ describe('planner hand tools', () => {
 
   it('"split automatically" with other bounds keeps the locked grid exactly; name and lock survive a reload', async () => {
     const before = await rows();
-    await page.getByTestId('split-min').fill('250');
+    // Bounds this community's real buildings can meet (a 265-household building with its compound needs room below 300).
+    await page.getByTestId('split-min').fill('200');
     await page.getByTestId('split-max').fill('450');
     await page.getByTestId('split-run').click();
     await expect.poll(() => page.getByTestId('split-status').innerText(), { timeout: 60_000 }).toMatch(/划分完成/);
     const after = await rows();
     expect(after[locked]).toBe(before[locked]);
-    expect(total(after)).toBe(4657);
-    for (const [c, h] of Object.entries(after)) if (c !== locked) expect(h >= 250 && h <= 450, `${c}: ${h}`).toBe(true);
+    expect(total(after)).toBe(2514);
+    for (const [c, h] of Object.entries(after)) if (c !== locked) expect(h >= 200 && h <= 450, `${c}: ${h}`).toBe(true);
     await expect.poll(() => page.locator('[data-save]').getAttribute('data-save')).toBe('saved');
     await page.reload();
     await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
@@ -324,7 +339,7 @@ describe('planner hand tools', () => {
     await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
     await waitForMap(page);
     expect(await page.locator(`input[data-lock="${locked}"]`).isChecked()).toBe(true);
-    expect(total(await rows())).toBe(4657);
+    expect(total(await rows())).toBe(2514);
     await screenshot(page, 'plan-edit-10-street-community');
   });
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, watchErrors } from './browser';
+import { openRing, ringCentroid } from '../../src/lib/geo/partition/planar';
 
 export const CODE = '230102001001';
 export type LngLat = [number, number];
@@ -23,15 +24,22 @@ export type MapHandle = {
 };
 export type W = { __gridatlasMap: MapHandle };
 
-type BuildingFeature = { properties: { id: string; community: string; households: number }; geometry: { coordinates: number[][][] } };
+type BuildingFeature = {
+  properties: { id: string; community: string; households: number };
+  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+};
 /** The community's buildings from the built dataset. */
 export const buildings = (JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: BuildingFeature[] }).features.filter((f) => f.properties.community === CODE);
 assert(buildings.length > 0, `community ${CODE} has no buildings in static/data/230102/map/buildings.geojson: the dataset changed, pick another community`);
 
-/** Centre of a building's footprint (mean of its ring's vertices). */
+/**
+ * Centre of a building's footprint: the area centroid of its outer ring, the point the planner
+ * itself uses (lasso, labels). A real (OSM) footprint is irregular: the mean of its vertices is not it.
+ */
 export function centre(id: string): LngLat {
-  const ring = buildings.find((f) => f.properties.id === id)!.geometry.coordinates[0].slice(0, -1);
-  return [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+  const g = buildings.find((f) => f.properties.id === id)!.geometry;
+  const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
+  return ringCentroid(openRing(ring)) as LngLat;
 }
 
 /**

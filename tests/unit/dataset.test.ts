@@ -111,12 +111,22 @@ describe('the embedded dataset', () => {
     }
   });
 
-  it('has household totals near the assumptions', async () => {
+  it('has household totals near the assumptions where they are synthetic', async () => {
     const rows = await db.all<{ district: string; h: number }>(
       `SELECT district, sum(households) AS h FROM ${all('communities')} GROUP BY district ORDER BY district`
     );
-    const aim: Record<string, number> = { '230102': 420_000, '370881': 107_000, '371602': 230_000 };
-    for (const r of rows) expect(Math.abs(r.h - aim[r.district]) / aim[r.district], r.district).toBeLessThan(0.03);
+    // Daoli's households are estimated from OSM footprints (tests/unit/osm-daoli.test.ts), not aimed at.
+    const aim: Record<string, number> = { '370881': 107_000, '371602': 230_000 };
+    for (const r of rows) if (aim[r.district]) expect(Math.abs(r.h - aim[r.district]) / aim[r.district], r.district).toBeLessThan(0.03);
+  });
+
+  it("states per table what is real: Daoli's geography from OSM, the rest synthetic", () => {
+    for (const code of DISTRICT_CODES) {
+      const m = JSON.parse(readFileSync(join(DATA, code, 'manifest.json'), 'utf8')) as Manifest;
+      const synthetic = TABLES.filter((t) => m.tables[t].synthetic);
+      expect(synthetic, code).toEqual(code === '230102' ? ['communities', 'stations', 'incidents'] : [...TABLES]);
+      expect(m.synthetic).toBe(true);
+    }
   });
 
   it('holds about a million incidents, all at existing grids', async () => {
@@ -140,9 +150,10 @@ describe('the embedded dataset', () => {
       FULL JOIN (SELECT grid, sum(households) AS h, count(*) AS n FROM ${all('buildings')} GROUP BY grid) b ON g.code = b.grid
       WHERE g.households IS DISTINCT FROM b.h OR g.buildings IS DISTINCT FROM b.n`);
     expect(bad).toBe(0);
-    const outOfBounds = await db.scalar<number>(`SELECT count(*) FROM ${all('grids')} WHERE households NOT BETWEEN 300 AND 500`);
-    const grids = await db.scalar<number>(`SELECT count(*) FROM ${all('grids')}`);
-    // The baseline partition keeps (nearly) every grid within 300–500 households.
+    // The baseline partition keeps (nearly) every grid of the synthetic districts within 300–500
+    // households; Daoli's real buildings are lumpier (tests/unit/osm-daoli.test.ts says where).
+    const outOfBounds = await db.scalar<number>(`SELECT count(*) FROM ${all('grids')} WHERE households NOT BETWEEN 300 AND 500 AND district != '230102'`);
+    const grids = await db.scalar<number>(`SELECT count(*) FROM ${all('grids')} WHERE district != '230102'`);
     expect(outOfBounds / grids).toBeLessThan(0.02);
   });
 

@@ -64,7 +64,8 @@ describe('storage keys', () => {
     expect(d.incidents).toBe(476);
     expect(d.syntheticTables).not.toContain('stations');
     expect(d.syntheticTables).not.toContain('incidents');
-    expect(d.syntheticTables).toContain('grids');
+    // The rest keeps the demo's flags (Daoli's community areas are approximated, so synthetic).
+    expect(d.syntheticTables).toEqual(index.districts.find((x) => x.code === '230102')!.syntheticTables!.filter((t) => t !== 'stations' && t !== 'incidents'));
     expect(merged.districts.find((x) => x.code === '370881')).toEqual(index.districts.find((x) => x.code === '370881'));
     // Only stations imported: incidents keep the demo's count and flag.
     const half = mergeIndex(index, [{ ...own, incidents: 0, tables: ['stations'] }]).districts.find((x) => x.code === '230102')!;

@@ -56,7 +56,9 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(line).toMatchObject({ district: '230102', out, notRead: ['grids.geojson'], warnings: [] });
     expect(line.tables.stations).toEqual({ read: 12, accepted: 8, refused: 4, synthetic: false });
     expect(line.tables.incidents).toEqual({ read: 7, accepted: 5, refused: 2, synthetic: false });
-    for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids']) expect(line.tables[t].synthetic, t).toBe(true);
+    // The tables not given come from the demo with its own flags (Daoli's OSM geography is real).
+    const demo = JSON.parse(readFileSync('static/data/230102/manifest.json', 'utf8')) as PackageManifest;
+    for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids']) expect(line.tables[t].synthetic, t).toBe(demo.tables[t as 'grids'].synthetic);
     expect(line.errors).toHaveLength(6);
     expect(line.errors[0]).toEqual({
       file: 'Stations.csv',
@@ -70,7 +72,8 @@ describe('a folder with a GBK station register and an incident workbook', () => 
 
   it('the Parquet read back in DuckDB holds what the line counts', async () => {
     const n = async (t: string) => Number(await db.scalar(`SELECT count(*) FROM ${readParquet(join(out, `${t}.parquet`))}`));
-    for (const t of TABLES) expect(await n(t), t).toBe(line.tables[t].accepted);
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackageManifest;
+    for (const t of TABLES) expect(await n(t), t).toBe(t === 'stations' || t === 'incidents' ? line.tables[t].accepted : m.counts[t]);
     const stations = readParquet(join(out, 'stations.parquet'));
     expect(await db.all(`SELECT kind, count(*)::INTEGER AS n FROM ${stations} GROUP BY kind ORDER BY kind`)).toEqual([
       { kind: 'compound_station', n: 1 },
@@ -103,7 +106,8 @@ describe('a folder with a GBK station register and an incident workbook', () => 
       );
     expect(await kv('stations')).toMatchObject({ 'gridatlas.synthetic': 'none', 'gridatlas.synthetic_tables': '' });
     expect(await kv('incidents')).toMatchObject({ 'gridatlas.synthetic': 'none' });
-    expect(await kv('buildings')).toMatchObject({ 'gridatlas.synthetic': '合成演示数据 / Synthetic demo data', 'gridatlas.synthetic_tables': 'buildings' });
+    expect(await kv('buildings')).toMatchObject({ 'gridatlas.synthetic': 'none', 'gridatlas.synthetic_tables': '' });
+    expect(await kv('communities')).toMatchObject({ 'gridatlas.synthetic_tables': 'communities' });
   });
 
   it('writes the layout of static/data/<adcode>/ with a manifest that says per table where it came from', () => {
@@ -113,7 +117,9 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(m.tables.stations).toMatchObject({ synthetic: false, crs: 'wgs84', read: 12, accepted: 8, refused: 4 });
     expect(m.tables.stations.source).toMatch(/^Stations\.csv \(CSV, gb18030\)/);
     expect(m.tables.incidents.source).toMatch(/^INCIDENTS\.XLSX \(Excel, sheet "事件台账"\)/);
-    expect(m.tables.buildings.synthetic).toBe(true);
+    // Daoli's demo buildings are OpenStreetMap's: the package keeps them real.
+    expect(m.tables.buildings.synthetic).toBe(false);
+    expect(m.tables.communities.synthetic).toBe(true);
     for (const f of m.files) expect(existsSync(join(out, f)), f).toBe(true);
     const rider = JSON.parse(readFileSync(join(out, 'rider/stations.json'), 'utf8')) as { synthetic: boolean; stations: { name: string }[] };
     expect(rider.stations).toHaveLength(8);

@@ -1,6 +1,6 @@
 /**
  * Grid colours by adjacency: no two neighbouring grids share a palette index, on a fixture and
- * on a real community of the built dataset (省报社社区, 230102001001, more grids than colours),
+ * on a real community of the built dataset (Daoli 建国公园社区, 230102016005: 15 grids on OSM buildings, more than colours),
  * and a grid keeps its colour across a small edit where that stays valid.
  */
 import { describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ describe('colourGraph', () => {
 describe('CommunityPlan.gridColours', () => {
   const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
   const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
-  const data = communityData(layers, '230102001001')!;
+  const data = communityData(layers, '230102016005')!;
 
   it('no two neighbouring grids of a real community share a colour, before and after edits', () => {
     const plan = new CommunityPlan(data, { min: 300, max: 500 });

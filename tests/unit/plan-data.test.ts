@@ -215,11 +215,11 @@ describe('exports', () => {
     const code = plan.codes[plan.liveSlots()[0]];
     plan.names[code] = '北一网格';
     const rows = planRows(plan, { [code]: '王芳' }, { [code]: '张伟' });
-    expect(rows.length).toBe(53);
+    expect(rows.length).toBe(34);
     const buf = planParquet(rows, []);
     const back = (await parquetReadObjects({ file: buf })) as Record<string, unknown>[];
-    expect(back.length).toBe(53);
-    expect(back.reduce((s, r) => s + Number(r.households), 0)).toBe(4657);
+    expect(back.length).toBe(34);
+    expect(back.reduce((s, r) => s + Number(r.households), 0)).toBe(2514);
     expect(back[0]).toEqual({ ...rows[0] });
     expect(back.filter((r) => r.chief === '张伟').length).toBe(rows.filter((r) => r.grid === code).length);
     expect(back.filter((r) => r.name === '北一网格').length).toBe(rows.filter((r) => r.grid === code).length);

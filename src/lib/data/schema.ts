@@ -244,5 +244,7 @@ export interface DatasetIndex {
     bbox: [number, number, number, number];
     /** The tables of this district that are synthetic (from its manifest). */
     syntheticTables: TableName[];
+    /** Credit the district's data requires on every map that shows it (OpenStreetMap's for Daoli). */
+    attribution?: string;
   }[];
 }

@@ -21,6 +21,8 @@ export interface StyleOptions {
   layerUrl: (layer: MapLayerName) => string;
   /** Optional raster tile template ({z}/{x}/{y}); off (null) by default. */
   externalTiles?: string | null;
+  /** Credit the district's data requires (e.g. '© OpenStreetMap contributors, ODbL'), shown by maplibre's attribution control. */
+  attribution?: string | null;
 }
 
 export const LABEL_FONT = ['Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
@@ -65,7 +67,7 @@ function householdsRamp(): ExpressionSpecification {
 
 export function buildStyle(o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
-  for (const name of VECTOR_SOURCES) sources[name] = { type: 'geojson', data: o.layerUrl(name) };
+  for (const name of VECTOR_SOURCES) sources[name] = { type: 'geojson', data: o.layerUrl(name), ...(o.attribution ? { attribution: o.attribution } : {}) };
   if (o.externalTiles) {
     sources.external = { type: 'raster', tiles: [o.externalTiles], tileSize: 256 };
   }

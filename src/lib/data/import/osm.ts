@@ -109,3 +109,38 @@ export function osmToLayers(data: { elements?: unknown }, file: string): ImportR
   }
   return ok(out);
 }
+
+/**
+ * Administrative areas (`boundary=administrative` relations of one `admin_level`, e.g. '8' for
+ * 街道 in China) as polygons, assembled by osmtogeojson like the other layers. A relation whose
+ * member ways are not all in the extract comes back with `problem` set.
+ */
+export function osmAdminAreas(data: { elements?: unknown }, adminLevel: string, file: string): ImportResult<SourceFeature[]> {
+  if (!Array.isArray(data.elements)) {
+    return fail([{ file, row: null, field: 'elements', message: 'no OSM elements found (expected Overpass-style JSON with an "elements" array)' }]);
+  }
+  const elements = data.elements.filter(isOsmElement);
+  const rels = elements.filter((e) => e.type === 'relation' && e.tags?.['boundary'] === 'administrative' && e.tags?.['admin_level'] === adminLevel);
+  const wantedWays = new Set<number>();
+  for (const r of rels) for (const m of r.members ?? []) if (m.type === 'way') wantedWays.add(m.ref);
+  const wantedNodes = new Set<number>();
+  for (const e of elements) if (e.type === 'way' && wantedWays.has(e.id)) for (const n of e.nodes ?? []) wantedNodes.add(n);
+  // Only the relations and their ways and nodes: the member ways' own tags must not make them features.
+  const subset = elements
+    .filter((e) => (e.type === 'node' && wantedNodes.has(e.id)) || (e.type === 'way' && wantedWays.has(e.id)) || rels.includes(e))
+    .map((e) => (e.type === 'way' ? { ...e, tags: {} } : e));
+  const fc = osmtogeojson({ elements: subset }, { flatProperties: false });
+  const out: SourceFeature[] = [];
+  for (const f of fc.features as Feature<Geometry>[]) {
+    const p = f.properties as { type: string; id: number; tags?: Record<string, string>; tainted?: boolean };
+    if (p.type !== 'relation') continue;
+    const g = f.geometry as Geometry | null;
+    const problem = p.tainted
+      ? 'boundary has member ways missing from the extract; skipped'
+      : !g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')
+        ? 'boundary does not close into an area; skipped'
+        : undefined;
+    out.push({ row: null, id: `osm-relation-${p.id}`, ref: osmRef('relation', p.id), tags: { ...(p.tags ?? {}) }, geometry: g, ...(problem ? { problem } : {}) });
+  }
+  return ok(out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+}
