@@ -72,7 +72,7 @@ describe('Chromium enforces it', () => {
 
   it('refuses a fetch, an image and a worker script from elsewhere, and eval', async () => {
     await page.goto(`${baseUrl}/`);
-    await expect.poll(() => page.locator('table tbody tr').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('home-synthetic').count(), { timeout: 20_000 }).toBe(3);
     const seen = await page.evaluate(async () => {
       const violations: { directive: string; blocked: string }[] = [];
       const expected = new Set(['connect-src', 'img-src', 'worker-src', 'script-src']);
@@ -164,7 +164,7 @@ describe('every page works with the policy in force', () => {
 
   it('home lists the districts', async () => {
     await page.goto(`${baseUrl}/`);
-    await expect.poll(() => page.locator('table tbody tr').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('home-synthetic').count(), { timeout: 20_000 }).toBe(3);
     expect(errors).toEqual([]);
   });
 

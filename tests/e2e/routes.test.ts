@@ -38,9 +38,14 @@ async function outlineRendered(): Promise<number> {
 describe('pages', () => {
   it('home lists the four jobs and the embedded dataset', async () => {
     await page.goto(`${baseUrl}/`);
-    await expect.poll(() => page.locator('table tbody tr').count(), { timeout: 20_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('home-synthetic').count(), { timeout: 20_000 }).toBe(3);
     const text = await page.locator('main').innerText();
     for (const name of ['道里区', '曲阜市', '滨城区', '网格规划', '事件热力', '区域对比', '骑手驿站']) expect(text).toContain(name);
+    // Who each page is for; the pictures and the real/synthetic link: tests/e2e/first-look.test.ts.
+    expect(await page.getByTestId('home-job').locator('.who').allInnerTexts()).toEqual(['给网格规划人员', '给领导', '给领导、分析人员', '给外卖骑手、快递员', '给区县工作人员']);
+    await page.getByRole('link', { name: '哪些是真实数据，哪些是合成数据' }).click();
+    await page.waitForURL(/#real-synthetic$/);
+    expect(await page.getByTestId('real-synthetic-table').locator('tbody tr').count()).toBe(7);
     await screenshot(page, 'home');
   });
 
