@@ -27,6 +27,8 @@ function polygonEdges(fc: FeatureCollection<Polygon | MultiPolygon>): { all: num
   for (const f of fc.features) {
     const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
     for (const ring of polys.flat()) for (let i = 1; i < ring.length; i++) {
+      // A repeated vertex (real outlines have them) is no edge: nothing to draw.
+      if (ring[i - 1][0] === ring[i][0] && ring[i - 1][1] === ring[i][1]) continue;
       all++;
       unique.add(key(ring[i - 1], ring[i]));
     }
