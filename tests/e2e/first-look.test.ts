@@ -53,6 +53,9 @@ describe('/compare: published figures in the reader’s language', () => {
       const row = (d: string, key: string) => table.locator(`tr[data-key="${d}-${key}"]`);
       const solved = PUBLISHED.find((f) => f.key === 'compound_problems_solved')!;
       const value = row('230102', 'compound_problems_solved').locator('[data-value]');
+      // The computed side comes from DuckDB-wasm; a comparable row shows it (on a phone too).
+      await expect.poll(() => row('370881', 'red_sail_stations').locator('[data-computed]').innerText(), { timeout: 120_000 }).toBe('83');
+      expect(await row('370881', 'red_sail_stations').locator('[data-diff]').innerText()).toBe('0 (0%)');
       if (locale === 'zh') {
         // Items, units, notes and sources in Chinese; "300+" reads as a lower bound.
         expect(await value.innerText()).toBe('300 个以上');
