@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launch, screenshot, waitForMap, watchErrors } from './browser';
 import { PUBLISHED } from '../../src/lib/data/published';
 import { en, zh } from '../../src/lib/i18n/messages';
+import { TABLES, type DatasetIndex } from '../../src/lib/data/schema';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -134,10 +135,15 @@ describe('home page', () => {
       // The section's heading is in view (scrolled to, or as high as the page's end lets it go).
       await expect.poll(inView, { timeout: 5_000 }).toBe(true);
       expect(await section.locator('h2').innerText()).toBe(m['home.realSynthetic']);
-      // The demo: every table of every district synthetic (names and codes are real, said above it).
+      // Each table of each district as the served index.json flags it.
+      const index = (await page.evaluate(() => fetch('/data/index.json').then((r) => r.json()))) as DatasetIndex;
       const table = page.getByTestId('real-synthetic-table');
-      expect(await table.locator('tbody tr').count()).toBe(7);
-      expect(new Set(await table.locator('td').allInnerTexts())).toEqual(new Set([m['home.synthetic']]));
+      expect(await table.locator('tbody tr').count()).toBe(TABLES.length);
+      for (const t of TABLES)
+        for (const d of index.districts)
+          expect(await table.locator(`tr[data-table="${t}"] td[data-district="${d.code}"]`).innerText(), `${t} ${d.code}`).toBe(
+            d.syntheticTables.includes(t) ? m['home.synthetic'] : m['home.real']
+          );
       expect(await section.innerText()).toContain(locale === 'zh' ? '国家统计局' : 'NBS 2023');
       await screenshot(page, `first-look-real-synthetic-${locale}-${width}`);
       await page.close();
