@@ -48,7 +48,10 @@ describe('the policy is delivered', () => {
       const meta = metaPolicy(readFileSync(`${built}/${file}`, 'utf8'))!;
       expect(r.headers.get('content-security-policy')).toBe(`${meta}; frame-ancestors 'none'`);
     }
-    const workers = readdirSync(`${built}/_app/immutable/workers`).map((f) => `/_app/immutable/workers/${f}`);
+    // Worker scripts and the chunks they import (a worker's dynamic import, e.g. SheetJS, lands in workers/chunks/).
+    const workers = (readdirSync(`${built}/_app/immutable/workers`, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => `/_app/immutable/workers/${f}`);
     const duckdb = readdirSync(`${built}/_app/immutable/assets`).filter((f) => /worker.*\.m?js$/.test(f)).map((f) => `/_app/immutable/assets/${f}`);
     expect(duckdb.some((f) => f.includes('duckdb-browser-eh.worker'))).toBe(true);
     for (const path of ['/service-worker.js', ...workers, ...duckdb]) {
