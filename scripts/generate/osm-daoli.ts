@@ -31,6 +31,7 @@ import { osmAdminAreas, osmToLayers } from '../../src/lib/data/import/osm';
 import { type ImportOutput, type ImportedBuilding, importLayers } from '../../src/lib/data/import/pipeline';
 import { ESTIMATION_METHOD } from '../../src/lib/geo/households';
 import { bisect } from '../../src/lib/geo/partition/bisection';
+import { convexHull } from '../../src/lib/geo/partition/planar';
 import { substream } from '../../src/lib/geo/random';
 import { decodePbf } from '../import/pbf-decode';
 import type { BuildingGeo, CompoundGeo } from './compounds';
@@ -108,25 +109,6 @@ function distToEdges(p: XY, mp: MultiPoly): number {
         best = Math.min(best, Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy));
       }
   return best;
-}
-
-/** Convex hull (Andrew's monotone chain), counter-clockwise. */
-function hull(points: XY[]): Ring {
-  const pts = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  if (pts.length < 3) return pts;
-  const cross = (o: XY, a: XY, b: XY) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
-  const lower: XY[] = [];
-  for (const p of pts) {
-    while (lower.length >= 2 && cross(lower[lower.length - 2], lower[lower.length - 1], p) <= 0) lower.pop();
-    lower.push(p);
-  }
-  const upper: XY[] = [];
-  for (let i = pts.length - 1; i >= 0; i--) {
-    const p = pts[i];
-    while (upper.length >= 2 && cross(upper[upper.length - 2], upper[upper.length - 1], p) <= 0) upper.pop();
-    upper.push(p);
-  }
-  return [...lower.slice(0, -1), ...upper.slice(0, -1)];
 }
 
 /** OSM highway=* → the map's four road classes. */
@@ -285,7 +267,7 @@ export function buildDaoliFromOsm(
   const keptImported = imp.buildings.filter((b) => !seam.has(b.id));
   const osmStreetsUnion = union(parts.map((p) => p.poly));
   if (qunliNbs && qunli.length > 0) {
-    const h = hull(qunli.map((b) => b.centroid));
+    const h = convexHull(qunli.map((b) => b.centroid));
     const hullLonLat = [...h, h[0]].map(([x, y]) => proj.inv(x, y));
     const grown = turfBuffer({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [hullLonLat] } }, QUNLI_MARGIN_M / 1000, { units: 'kilometers' }) as Feature<Polygon | MultiPolygon>;
     const area = difference(toMulti(grown.geometry, proj), osmStreetsUnion);
