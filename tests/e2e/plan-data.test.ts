@@ -185,8 +185,8 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(await page.getByTestId('staff-issues').innerText()).toContain(`张伟 同时是网格 ${codes[0].slice(-3)}、${codes[1].slice(-3)} 的网格长`);
     const csv = await download('export-staffing');
     const lines = csv.bytes.toString('utf8').replace(/^\ufeff/, '').trim().split(/\r?\n/);
-    // The demo community's buildings are synthetic: the label comes first, as a comment line.
-    expect(lines[0]).toBe('# 合成演示数据 / Synthetic demo data');
+    // Daoli's community areas and stations are synthetic: the label comes first, as a comment line.
+    expect(lines[0]).toBe('# 社区边界、站点为合成数据 / Community boundaries and stations are synthetic');
     expect(lines[1]).toBe('grid,households,worker,chief');
     expect(lines[2]).toBe(`${codes[0]},${planBefore[codes[0]]},王芳,张伟`);
     expect(lines.length).toBe(codes.length + 2);
