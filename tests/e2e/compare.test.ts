@@ -151,7 +151,7 @@ describe('compare', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="csv"][data-name="sql-result"]').click()]);
     const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
     // First the synthetic label as a comment line, then the header and the 44 communities.
-    expect(csv[0]).toBe('# 合成演示数据 / Synthetic demo data');
+    expect(csv[0]).toBe('# 道里区：社区边界、站点、事件为合成数据；曲阜市：合成演示数据 / Daoli: Community boundaries, stations and incidents are synthetic; Qufu: Synthetic demo data');
     expect(csv[1]).toBe('community,grids,households');
     expect(csv).toHaveLength(46);
     const total = csv.slice(2).reduce((s, line) => s + Number(line.split(',')[1]), 0);

@@ -55,17 +55,21 @@ afterAll(async () => {
 });
 
 describe('synthetic labels', () => {
-  it('the demo: the badge says synthetic demo data, and the home table says so per district', async () => {
-    expect(index.districts.every((d) => d.syntheticTables.length === 7)).toBe(true);
+  it('the embedded data: Daoli’s badge names what is synthetic (its geography is OpenStreetMap’s), Qufu and Bincheng are all synthetic', async () => {
+    expect(index.districts.map((d) => [d.code, d.syntheticTables.length])).toEqual([['230102', 3], ['370881', 7], ['371602', 7]]);
     await open(null);
     await page.goto(`${baseUrl}/?d=230102`);
-    await expect.poll(() => badge().innerText(), { timeout: 20_000 }).toBe('合成演示数据');
-    expect(await badge().getAttribute('title')).toContain('合成数据（按公开数字校准生成）：街道边界、社区边界、小区、楼栋与户数、网格、站点、事件。');
-    expect(await page.getByTestId('home-synthetic').allInnerTexts()).toEqual(['合成演示数据', '合成演示数据', '合成演示数据']);
+    await expect.poll(() => badge().innerText(), { timeout: 20_000 }).toBe('社区边界、站点、事件为合成数据');
+    const title = (await badge().getAttribute('title'))!;
+    expect(title).toContain('合成数据（按公开数字校准生成）：社区边界、站点、事件。');
+    expect(title).toContain('真实数据：街道边界、小区、楼栋与户数、网格。');
+    expect(await page.getByTestId('home-synthetic').allInnerTexts()).toEqual(['社区边界、站点、事件为合成数据', '合成演示数据', '合成演示数据']);
     await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(() => badge().innerText()).toBe('Synthetic demo data');
+    await expect.poll(() => badge().innerText()).toBe('Community boundaries, stations and incidents are synthetic');
     await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('combobox', { name: '区县' }).selectOption('370881');
     await expect.poll(() => badge().innerText()).toBe('合成演示数据');
+    expect(await badge().getAttribute('title')).toContain('合成数据（按公开数字校准生成）：街道边界、社区边界、小区、楼栋与户数、网格、站点、事件。');
   });
 
   it('real geography, synthetic stations and incidents: the badge names them, the title says what is real', async () => {
