@@ -8,25 +8,49 @@
 import { describe, expect, inject, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SCREENSHOTS, hex, pixelStats, screenshot, waitForMap } from './browser';
-import { CODE, planPage, selectForMove, toScreen, type LngLat, type W } from './plan-helpers';
+import { CODE, buildings, planPage, selectForMove, toScreen, type LngLat, type W } from './plan-helpers';
 import { GRID_LABEL_PX, PLAN_LAYER, PLAN_SOURCE, SELECTED_COLOR } from '../../src/lib/map/plan-layers';
+import { bbox, booleanPointInPolygon, pointToLineDistance, polygonToLine } from '@turf/turf';
+import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 
 const baseUrl = inject('baseUrl');
 const { page, errors: pageErrors } = planPage({ width: 1440, height: 900 });
 
-type Ring = number[][];
-const community = (JSON.parse(readFileSync('static/data/230102/map/communities.geojson', 'utf8')) as { features: { properties: { code: string }; geometry: { coordinates: Ring[] } }[] }).features.find(
+type CommunityFeature = Feature<Polygon | MultiPolygon, { code: string }>;
+const community = (JSON.parse(readFileSync('static/data/230102/map/communities.geojson', 'utf8')) as FeatureCollection<Polygon | MultiPolygon, { code: string }>).features.find(
   (f) => f.properties.code === CODE
-)!;
-const ring = community.geometry.coordinates[0].slice(0, -1);
-/** Mean of the (convex) outline's vertices: inside the community, ~100 m from the nearest station. */
-const inside: LngLat = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+)! as CommunityFeature;
 type Station = { id: string; kind: string; lon: number; lat: number };
 const stations = (JSON.parse(readFileSync('static/data/230102/rider/stations.json', 'utf8')) as { stations: Station[] }).stations;
 const metres = (a: LngLat, b: LngLat) => Math.hypot((a[0] - b[0]) * 111_320 * Math.cos((a[1] * Math.PI) / 180), (a[1] - b[1]) * 110_540);
-const nearStation = stations.reduce((best, s) => Math.min(best, metres(inside, [s.lon, s.lat])), Infinity);
+const nearestStation = (p: LngLat) => stations.reduce((best, s) => Math.min(best, metres(p, [s.lon, s.lat])), Infinity);
+/**
+ * A point well inside the community: of a 40 × 40 lattice over its bounding box, the point inside
+ * the outline (which is not convex: a union of Voronoi cells) farthest from both its edge and the
+ * nearest station symbol, so that the pointer is on the community and on no station.
+ */
+const inside: LngLat = (() => {
+  const [w, s, e, n] = bbox(community);
+  const edge = polygonToLine(community) as Feature<LineString | MultiLineString> | FeatureCollection<LineString | MultiLineString>;
+  const lines = 'features' in edge ? edge.features : [edge];
+  const clearance = (p: LngLat) => Math.min(nearestStation(p), ...lines.map((l) => pointToLineDistance(p, l as Feature<LineString>, { units: 'meters' })));
+  let best: LngLat = [NaN, NaN];
+  let bestClearance = -1;
+  for (let i = 1; i < 40; i++)
+    for (let j = 1; j < 40; j++) {
+      const p: LngLat = [w + ((e - w) * i) / 40, s + ((n - s) * j) / 40];
+      if (!booleanPointInPolygon(p, community)) continue;
+      const c = clearance(p);
+      if (c > bestClearance) [best, bestClearance] = [p, c];
+    }
+  return best;
+})();
+const nearStation = nearestStation(inside);
 // A station inside the same community, so that a click on it would otherwise open the community.
-const station = stations.find((s) => ring.length && metres(inside, [s.lon, s.lat]) < 400);
+const station = stations.find((s) => booleanPointInPolygon([s.lon, s.lat], community));
+/** The building moved on its own into a new grid: fewer households than the planner's minimum (300). */
+const BUILDING = 'osm-way-338583738';
+const households = buildings.find((b) => b.properties.id === BUILDING)?.properties.households ?? 0;
 
 const jump = (c: LngLat, zoom: number) =>
   page.evaluate(([lon, lat, zoom]) => (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({ center: [lon, lat], zoom }), [c[0], c[1], zoom] as const);
@@ -34,6 +58,7 @@ const jump = (c: LngLat, zoom: number) =>
 describe('planner: the district map', () => {
   let newGrid = '';
   it('outlines the community under the pointer; a click on a station shows its card, a click on the community opens it', async () => {
+    expect(booleanPointInPolygon(inside, community)).toBe(true);
     expect(nearStation).toBeGreaterThan(60);
     expect(station).toBeTruthy();
     await page.goto(`${baseUrl}/plan?d=230102`);
@@ -64,18 +89,20 @@ describe('planner: the district map', () => {
   });
 
   it('a move into a new grid of one building: the warning is at the top of the panel, the grid outlined and badged on the map, a click zooms to it', async () => {
-    const id = '230102001001-01-001';
-    const { before } = await selectForMove(page, id);
+    expect(households).toBeGreaterThan(0);
+    expect(households).toBeLessThan(300);
+    const { before } = await selectForMove(page, BUILDING);
     await page.getByTestId('move-target').selectOption('new');
     await page.getByTestId('move').click();
     const warnings = page.locator('ul[data-testid=plan-warnings] li');
     await expect.poll(() => warnings.count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    // The new grid holds the one building (144 households): under the minimum.
+    // The new grid holds the one building (141 households): under the minimum.
     const code = (await page.locator('ul[data-testid=plan-warnings] li[data-rule=below-min]').evaluateAll((els) => els.map((e) => e.getAttribute('data-grid')!))).find((c) => !(c in before))!;
     expect(code).toBeTruthy();
     newGrid = code;
     const below = page.locator(`ul[data-testid=plan-warnings] li[data-rule=below-min][data-grid="${code}"]`);
     expect(await below.innerText()).toContain(`▼ 网格 ${code.slice(-3)}`);
+    expect(await below.innerText()).toContain(` ${households} `);
     // At the top of the panel: above the automatic split, within the first screen.
     const warnBox = (await page.locator('ul[data-testid=plan-warnings]').boundingBox())!;
     const splitBox = (await page.getByTestId('plan-split').boundingBox())!;
@@ -135,7 +162,7 @@ describe('planner: the district map', () => {
   it('prints without the on-screen selection: the selected red outline is on the screen, not on the paper', async () => {
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator(`[data-testid=grid-table] tr[data-grid="${newGrid}"]`).count(), { timeout: 10_000 }).toBe(0);
-    await selectForMove(page, '230102001001-01-001');
+    await selectForMove(page, BUILDING);
     await waitForMap(page);
     const red = hex(SELECTED_COLOR);
     const onScreen = pixelStats(await page.locator('.map canvas.maplibregl-canvas').screenshot()).near(red, 30);
