@@ -466,3 +466,20 @@ export function unionTiles(cells: Ring[], q = 1e-3): MultiPoly | null {
   if (Math.abs(areaOut - areaIn) > 1e-6 * Math.max(1, areaIn) + 1) return null;
   return polys;
 }
+
+/** Distance from p to the nearest edge of a multipolygon's rings (same units as the coordinates). */
+export function distToEdges(p: XY, mp: MultiPoly): number {
+  let best = Infinity;
+  for (const poly of mp)
+    for (const r of poly)
+      for (let i = 0; i < r.length; i++) {
+        const a = r[i];
+        const b = r[(i + 1) % r.length];
+        const dx = b[0] - a[0];
+        const dy = b[1] - a[1];
+        const l2 = dx * dx + dy * dy;
+        const t = l2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
+        best = Math.min(best, Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy));
+      }
+  return best;
+}

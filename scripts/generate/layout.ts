@@ -22,7 +22,8 @@ import {
   polyArea,
   ringArea,
   unionTiles,
-  union
+  union,
+  distToEdges
 } from './geom';
 
 export interface CommunityGeo {
@@ -195,22 +196,6 @@ export function groupSites(rng: Rng, sites: XY[], sizes: number[]): number[][] {
   return out;
 }
 
-function distToRingEdges(p: XY, mp: MultiPoly): number {
-  let best = Infinity;
-  for (const poly of mp)
-    for (const r of poly)
-      for (let i = 0; i < r.length; i++) {
-        const a = r[i];
-        const b = r[(i + 1) % r.length];
-        const dx = b[0] - a[0];
-        const dy = b[1] - a[1];
-        const l2 = dx * dx + dy * dy;
-        const t = l2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
-        best = Math.min(best, Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy));
-      }
-  return best;
-}
-
 /** Places the town clusters inside the outline, away from the core and from each other. */
 function placeTowns(rng: Rng, outline: MultiPoly, coreR: number, radii: number[]): XY[] {
   const [x0, y0, x1, y1] = multiBBox(outline);
@@ -225,7 +210,7 @@ function placeTowns(rng: Rng, outline: MultiPoly, coreR: number, radii: number[]
       // Near the city, as the towns that hold 社区 usually are.
       if (dist < coreR + R + gap || dist > coreR + R + gap + 6000 * (1 + Math.floor(attempt / 4000))) continue;
       if (!pointInMulti(p, outline)) continue;
-      if (distToRingEdges(p, outline) < R + 400) continue;
+      if (distToEdges(p, outline) < R + 400) continue;
       if (centres.some((c, i) => Math.hypot(c[0] - p[0], c[1] - p[1]) < R + radii[i] + gap)) continue;
       centres[t] = p;
       break;

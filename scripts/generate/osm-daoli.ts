@@ -44,6 +44,7 @@ import {
   type Ring,
   type XY,
   ccw,
+  distToEdges,
   cleanRing,
   difference,
   intersect,
@@ -92,23 +93,6 @@ function toMulti(g: Polygon | MultiPolygon, proj: Projection): MultiPoly {
 
 function largestRing(mp: MultiPoly): Ring {
   return mp.reduce((a, b) => (polyArea(b) > polyArea(a) ? b : a))[0];
-}
-
-/** Distance in metres from p to the polygon's edges. */
-function distToEdges(p: XY, mp: MultiPoly): number {
-  let best = Infinity;
-  for (const poly of mp)
-    for (const r of poly)
-      for (let i = 0; i < r.length; i++) {
-        const a = r[i];
-        const b = r[(i + 1) % r.length];
-        const dx = b[0] - a[0];
-        const dy = b[1] - a[1];
-        const l2 = dx * dx + dy * dy;
-        const t = l2 > 0 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
-        best = Math.min(best, Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy));
-      }
-  return best;
 }
 
 /** OSM highway=* → the map's four road classes. */
