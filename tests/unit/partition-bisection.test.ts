@@ -1,6 +1,7 @@
 /**
  * The baseline grid partition (recursive household-weighted bisection) on small fixtures:
- * tests/fixtures/partition/in/*.geojson → out/*.json (golden; rewrite with REGEN=1).
+ * tests/fixtures/partition/in/*.geojson → out/*.json (golden). A missing golden file fails the
+ * test; `REGEN=1` rewrites them on purpose (never silently).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,7 +134,9 @@ describe('bisection fixtures', () => {
       it('matches the golden output', () => {
         const file = join(DIR, 'out', `${name}.json`);
         const actual = { description: fx.description, grids: grids.map((g: PartitionGrid) => ({ seq: g.seq, households: g.households, ids: g.ids })) };
-        if (REGEN || !existsSync(file)) writeFileSync(file, JSON.stringify(actual, null, 1) + '\n');
+        if (REGEN) writeFileSync(file, JSON.stringify(actual, null, 1) + '\n');
+        // Without its golden file the test would only compare the output with itself.
+        expect(existsSync(file), `missing golden output ${file}; run with REGEN=1 to write it`).toBe(true);
         expect(actual).toEqual(JSON.parse(readFileSync(file, 'utf8')));
       });
     });
