@@ -20,3 +20,11 @@ export async function time(fn: () => unknown | Promise<unknown>, runs = 5, warmu
 }
 
 export type BenchCase = (args: string[]) => Promise<unknown>;
+
+/** `--name=N` or `--name N` (scripts/bench.ts passes its options on in the second form). */
+export function intArg(args: string[], name: string, dflt: number): number {
+  const eq = args.find((x) => x.startsWith(`${name}=`));
+  const i = args.indexOf(name);
+  const n = eq ? Number(eq.slice(name.length + 1)) : i >= 0 ? Number(args[i + 1]) : dflt;
+  return Number.isFinite(n) && n > 0 ? Math.trunc(n) : dflt;
+}

@@ -1,49 +1,28 @@
 /**
  * `npm run bench -- heatmap [--json] [--runs N] [--build]`: the /heatmap filter and aggregation
  * timings for all 1,000,000 incidents, measured in headless Chromium (tests/e2e/browser.ts) on the
- * built app served by `vite preview`: the client-side filter pass, the KPI SQL in DuckDB-wasm and
+ * built app served by `vite preview` (what `npm start` runs, see preview.ts): the client-side filter pass, the KPI SQL in DuckDB-wasm and
  * deck.gl's hexagon/grid re-aggregation after a filter change (medians, ms). See
  * src/routes/heatmap/bench-hook.ts for what each number times. Builds the app first when
  * `build/` (or `.build/$GRIDATLAS_OUT/build`) is missing or with --build.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { launch } from '../../tests/e2e/browser';
+import { launch, watchErrors } from '../../tests/e2e/browser';
 import type { HeatmapBenchResult } from '../../src/routes/heatmap/bench-hook';
+import { intArg } from './harness';
+import { ensureBuilt, startPreview } from './preview';
 
-const PORT = 4187;
-
-async function waitFor(url: string, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`preview server did not answer at ${url}`);
-}
-
-export async function benchHeatmap(args: string[]): Promise<HeatmapBenchResult & { device: string }> {
-  const i = args.indexOf('--runs');
-  const runs = i >= 0 ? Math.max(1, Number(args[i + 1]) || 7) : 7;
-  // GRIDATLAS_OUT=<name>: the build lives in .build/<name>/build and `vite preview` serves it (see svelte.config.js).
-  const built = process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
-  if (args.includes('--build') || !existsSync(`${built}/heatmap.html`)) {
-    execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
-  }
-  const server = spawn(
-    'npx',
-    ['vite', 'preview', '--config', 'scripts/vite.config.ts', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
-    { stdio: 'ignore', detached: true }
-  );
-  const base = `http://127.0.0.1:${PORT}`;
+export async function benchHeatmap(args: string[]): Promise<HeatmapBenchResult & { device: string; errors: string[] }> {
+  const runs = intArg(args, '--runs', 7);
+  ensureBuilt(args.includes('--build'));
+  const server = await startPreview();
+  const base = server.base;
   const browser = await launch();
   try {
-    await waitFor(`${base}/`, 60_000);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // What the page threw or logged as an error (e.g. a worker that failed to load): a bench of a broken page says so.
+    const errors: string[] = [];
+    await watchErrors(page, errors);
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
     await page.goto(`${base}/heatmap?d=230102`);
     await page.waitForFunction(() => typeof (window as unknown as { __gridatlasHeatmapBench?: unknown }).__gridatlasHeatmapBench === 'function', undefined, {
       timeout: 60_000
@@ -54,9 +33,9 @@ export async function benchHeatmap(args: string[]): Promise<HeatmapBenchResult &
       (n) => (window as unknown as { __gridatlasHeatmapBench(n: number): Promise<HeatmapBenchResult> }).__gridatlasHeatmapBench(n),
       runs
     );
-    return { ...result, device: 'headless Chromium, SwiftShader WebGL (CPU)' };
+    return { ...result, device: 'headless Chromium, SwiftShader WebGL (CPU)', errors: [...new Set(errors)] };
   } finally {
     await browser.close();
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+    server.close();
   }
 }

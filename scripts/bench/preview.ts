@@ -1,0 +1,76 @@
+/**
+ * The browser benchmarks (compare, heatmap) measure the app as `npm start` serves it: the same
+ * `vite preview` server with scripts/vite.config.ts (its MIME types, e.g. `.mjs` as JavaScript so
+ * maplibre's worker loads, and its CSP headers), on a free port of its own. A hand-written
+ * static server once served `.mjs` as octet-stream, the map worker failed and the bench measured
+ * a lighter page than users get.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** Where the built site lives: `.build/$GRIDATLAS_OUT/build` (see svelte.config.js) or `build/`. */
+export function builtDir(): string {
+  return process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
+}
+
+/** Builds the app (a production build, as `npm start` makes) when it is missing or `rebuild` is set. */
+export function ensureBuilt(rebuild: boolean): void {
+  if (!rebuild && existsSync(`${builtDir()}/index.html`)) return;
+  execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' }
+  });
+}
+
+/** A port nobody listens on now, so two benches (or a bench and a test run) never share a server. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, server: ChildProcess, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (server.exitCode != null) throw new Error(`vite preview exited with code ${server.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`vite preview did not answer at ${url}`);
+}
+
+export interface Preview {
+  base: string;
+  close(): void;
+}
+
+/** Starts `vite preview` (what `npm start` runs) over the built app; `close()` stops it. */
+export async function startPreview(): Promise<Preview> {
+  const port = await freePort();
+  const server = spawn(
+    'npx',
+    ['vite', 'preview', '--config', 'scripts/vite.config.ts', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { stdio: 'ignore', detached: true, env: { ...process.env, NODE_ENV: 'production' } }
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const close = () => {
+    if (server.pid && server.exitCode == null) process.kill(-server.pid, 'SIGTERM');
+  };
+  try {
+    await waitFor(`${base}/`, server, 60_000);
+  } catch (e) {
+    close();
+    throw e;
+  }
+  return { base, close };
+}
