@@ -6,7 +6,7 @@
  *   npm run data -- --osm <file.osm.pbf|buildings.geojson> [--district 230102] [--crs wgs84|gcj02|bd09] [--out dir]
  *                                     import real OpenStreetMap buildings/roads/compounds
  *   npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out dir]
- *                                     a district's data package from its station register and incident log
+ *                                     a district's data package from its own files
  *                                     (scripts/import/package.ts)
  *   npm run data -- --help            the flags of each mode
  * Output goes through scripts/lib/safe-out.ts: only files the tool wrote are replaced.
@@ -37,21 +37,15 @@ const HELP = helpText(USAGE, FLAGS, [
   '  npm run data -- --osm <file.osm.pbf|buildings.geojson> [--district 230102] [--crs wgs84|gcj02|bd09] [--out <dir>]',
   '                  import real OpenStreetMap buildings, roads and compounds (--osm --help for all its flags)',
   '  npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out <dir>] [--demo <dir>]',
-  "                  a district's data package from its station register and incident log",
+  "                  a district's data package from its own files (stations, incidents, streets, communities,",
+  '                  grids, buildings); --package --help lists them',
   '',
   'Exit codes: 0 done, 2 bad arguments or a refused --out (nothing written), 130 interrupted, 1 internal error.'
 ]);
 
 async function main(argv: string[]): Promise<number> {
   const help = argv.includes('--help') || argv.includes('-h');
-  if (argv.includes('--package')) {
-    // The package importer (scripts/import/package.ts) has no --help of its own: this one lists its flags.
-    if (help) {
-      console.log(HELP);
-      return 0;
-    }
-    return (await import('./import/package')).importPackageCli(argv);
-  }
+  if (argv.includes('--package')) return (await import('./import/package')).importPackageCli(argv);
   if (argv.includes('--osm')) {
     const code = await importOsmCli(argv);
     // Imported real roads replace the synthetic ones in the rider's network.

@@ -2,12 +2,15 @@
  * `npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out <dir>] [--demo <dir>]`
  *
  * Builds one district's data package from the files a district has: reads whichever of
- * stations.csv|xlsx and incidents.csv|xlsx the folder holds (names matched case-insensitively)
- * with the pure readers of src/lib/data/import/package.ts, and writes a folder in the layout of
- * static/data/<adcode>/ (Parquet tables, manifest.json, map/*.geojson, rider/*.json). Tables the
- * folder lacks are copied from the embedded demo dataset of that district (--demo, static/data by
- * default) and flagged synthetic in manifest.tables; imported rows are located in the demo's
- * grids. buildings, communities, streets and grids files are not read yet: the tool says so.
+ * stations.csv|xlsx, incidents.csv|xlsx, streets.geojson, communities.geojson, grids.geojson and
+ * buildings.geojson|csv|osm.pbf the folder holds (names matched case-insensitively) with the pure
+ * readers of src/lib/data/import/ (package.ts, areas.ts, package-buildings.ts), and writes a folder
+ * in the layout of static/data/<adcode>/ (Parquet tables, manifest.json, map/*.geojson,
+ * rider/*.json). Tables the folder lacks come from the embedded demo dataset of that district
+ * (--demo, static/data by default) with the demo's own flags in manifest.tables (synthetic where
+ * generated); when geometry is given, what depends on it is worked out again (geography.ts:
+ * buildings placed in the package's grids, households summed), and stations and incidents are
+ * located in the package's grids.
  *
  * Prints one JSON line on stdout:
  *   {"district", "tables": {<table>: {read, accepted, refused, synthetic}}, "errors": [{file, row,
@@ -24,7 +27,12 @@ import { basename, join, resolve } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
 import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
+import { type Area, type AreaContext, type AreaLayer, type AreaReport, AREA_LAYERS, readAreaLayer } from '../../src/lib/data/import/areas';
+import { prepareDistrict } from '../../src/lib/data/import/district';
 import { type ImportError, formatImportErrors } from '../../src/lib/data/import/errors';
+import { type DemoGeography, type Geography, assembleGeography } from '../../src/lib/data/import/geography';
+import { type BuildingsReport, readPackageBuildings } from '../../src/lib/data/import/package-buildings';
+import { decodeText } from '../../src/lib/data/text-decode';
 import {
   type PackageContext,
   type PackageRead,
@@ -38,6 +46,7 @@ import {
 } from '../../src/lib/data/import/package';
 import { formatChinaTime } from '../../src/lib/data/import/values';
 import {
+  type Building,
   type DatasetIndex,
   type DistrictCode,
   type Incident,
@@ -54,13 +63,34 @@ import {
 import { CRS_NAMES, isCrs } from '../../src/lib/geo/crs';
 import { buildRiderData } from '../rider/build';
 import { parquetOptions } from '../generate/write';
-import { type ColumnDef, openNodeDb, sqlString } from '../lib/node-db';
+import { type Flags, helpText, parseFlags } from '../lib/cli-args';
+import { type ColumnDef, openNodeDb, readParquet, sqlString } from '../lib/node-db';
 import { type Output, type OutputOwner, OutputRefused, openOutput } from '../lib/safe-out';
 import { REPO_ROOT, loadOutline } from './osm';
+import { decodePbf } from './pbf-decode';
 
 export const PACKAGE_GENERATOR = 'gridatlas-package 1';
 const MANIFEST = 'manifest.json';
-const USAGE = 'usage: npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out <dir>] [--demo <dir>]';
+const PACKAGE_FLAGS = {
+  package: { type: 'string', arg: '<folder>', help: "the district's files (names fixed, any case; see below)" },
+  district: { type: 'string', arg: '<adcode>', help: 'the district: 230102 (道里区), 370881 (曲阜市) or 371602 (滨城区)' },
+  crs: { type: 'string', arg: '<crs>', help: 'coordinate system of the files: wgs84 (default), gcj02 (Amap, Tencent), bd09 (Baidu)' },
+  out: { type: 'string', arg: '<dir>', help: 'output folder (default static/data/imports/package-<adcode>)' },
+  demo: { type: 'string', arg: '<dir>', help: 'the demo dataset the tables not given come from (default static/data)' }
+} as const satisfies Flags;
+
+export const PACKAGE_HELP = helpText(['npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out <dir>] [--demo <dir>]'], PACKAGE_FLAGS, [
+  'Files read from <folder>:',
+  '  stations.csv|xlsx               the station register (名称, 类型, 地址, 经度, 纬度, 开放时间, 服务, 电话)',
+  '  incidents.csv|xlsx              the incident log (编号, 类别/大类, 小类, 上报时间, 办结时间, 状态, 经度, 纬度, 网格编码, 地址)',
+  '  streets.geojson                 街道/镇 polygons with a 9-digit code and a name',
+  '  communities.geojson             社区 polygons with a 12-digit code and a name',
+  '  grids.geojson                   网格 polygons with a 15-digit code (the planner\'s export works)',
+  '  buildings.geojson|csv|osm.pbf   residential buildings (households given, or estimated from footprint and floors)',
+  'Tables not given come from the demo dataset with its own flags (synthetic where generated).',
+  'Prints one JSON line (tables, errors, out). Exit codes: 0 every file was readable (refused rows are in the',
+  'report), 2 bad arguments, a refused --out or a file that cannot be read (nothing written), 130 interrupted.'
+]);
 
 /** A package folder is recognised by its manifest (kind "package"), which lists its files. */
 export const PACKAGE_OUTPUT: OutputOwner = {
@@ -87,29 +117,17 @@ export interface PackageArgs {
   demo: string;
 }
 
-const VALUE_FLAGS = ['--package', '--district', '--crs', '--out', '--demo'] as const;
-
 export function parsePackageArgs(argv: readonly string[], cwd = process.cwd()): { ok: true; value: PackageArgs } | { ok: false; errors: string[] } {
-  const errors: string[] = [];
-  const values: Partial<Record<(typeof VALUE_FLAGS)[number], string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = VALUE_FLAGS.find((f) => f === argv[i]);
-    if (!flag) {
-      errors.push(`unknown argument ${JSON.stringify(argv[i])}`);
-      continue;
-    }
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) errors.push(`${flag} needs a value`);
-    else values[flag] = v;
-    i++;
-  }
-  const folder = values['--package'];
+  const parsed = parseFlags(argv, PACKAGE_FLAGS);
+  const errors = parsed.errors.map((e) => e.message);
+  const { values } = parsed;
+  const folder = values.package;
   if (!folder) errors.push('--package <folder> is required');
   else if (!existsSync(resolve(cwd, folder)) || !statSync(resolve(cwd, folder)).isDirectory()) errors.push(`--package ${folder}: not a folder`);
-  const district = values['--district'];
+  const district = values.district;
   if (!district) errors.push('--district <adcode> is required');
   else if (!isDistrictCode(district)) errors.push(`unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`);
-  const crs = values['--crs'] ?? 'wgs84';
+  const crs = values.crs ?? 'wgs84';
   if (!isCrs(crs)) errors.push(`unknown --crs ${JSON.stringify(crs)}; one of ${CRS_NAMES.join(', ')}`);
   if (errors.length) return { ok: false, errors };
   return {
@@ -118,35 +136,39 @@ export function parsePackageArgs(argv: readonly string[], cwd = process.cwd()): 
       folder: resolve(cwd, folder!),
       district: district as DistrictCode,
       crs: crs as InputCrs,
-      out: values['--out'] ? resolve(cwd, values['--out']) : resolve(REPO_ROOT, `static/data/imports/package-${district}`),
-      demo: values['--demo'] ? resolve(cwd, values['--demo']) : resolve(REPO_ROOT, 'static/data')
+      out: values.out ? resolve(cwd, values.out) : resolve(REPO_ROOT, `static/data/imports/package-${district}`),
+      demo: values.demo ? resolve(cwd, values.demo) : resolve(REPO_ROOT, 'static/data')
     }
   };
 }
 
 type Role = 'stations' | 'incidents';
-/** Files the folder may hold that this version does not read yet, and why that matters. */
-const NOT_YET = /^(buildings\.(geojson|csv|osm\.pbf)|communities\.geojson|streets\.geojson|grids\.geojson)$/i;
+type GeoRole = AreaLayer | 'buildings';
 
-export interface PackageFiles {
-  stations?: string;
-  incidents?: string;
-  /** Known names this version does not read (the demo's table is used instead). */
-  notRead: string[];
+/** The file names each table is read from. */
+const FILE_NAMES: Record<Role | GeoRole, RegExp> = {
+  stations: /^stations\.(csv|xlsx)$/i,
+  incidents: /^incidents\.(csv|xlsx)$/i,
+  streets: /^streets\.geojson$/i,
+  communities: /^communities\.geojson$/i,
+  grids: /^grids\.geojson$/i,
+  buildings: /^buildings\.(geojson|csv|osm\.pbf)$/i
+};
+
+export type PackageFiles = Partial<Record<Role | GeoRole, string>> & {
   /** Problems: two files for one table. */
   problems: string[];
-}
+};
 
 /** The files of `folder` by their fixed names, case-insensitive. */
 export function packageFiles(folder: string): PackageFiles {
-  const out: PackageFiles = { notRead: [], problems: [] };
+  const out: PackageFiles = { problems: [] };
   const names = readdirSync(folder).filter((n) => statSync(join(folder, n)).isFile());
-  for (const role of ['stations', 'incidents'] as Role[]) {
-    const found = names.filter((n) => new RegExp(`^${role}\\.(csv|xlsx)$`, 'i').test(n));
+  for (const [role, re] of Object.entries(FILE_NAMES) as [Role | GeoRole, RegExp][]) {
+    const found = names.filter((n) => re.test(n));
     if (found.length > 1) out.problems.push(`${folder}: both ${found.join(' and ')}; keep one ${role} file`);
     else if (found.length) out[role] = join(folder, found[0]);
   }
-  out.notRead = names.filter((n) => NOT_YET.test(n)).sort();
   return out;
 }
 
@@ -235,17 +257,17 @@ function stationLayer(rows: Station[]): FeatureCollection {
 }
 
 /** Provenance of a table read from a district's file. */
-function provenanceOf(r: TableReport, file: string, table: Role): TableProvenance {
+function provenanceOf(r: TableReport, file: string, table: Role, ownGrids: boolean): TableProvenance {
   const unknown = r.unknown.reduce((s, u) => s + u.count, 0);
   const notes = [
     unknown ? `${n(unknown)} rows of ${r.unknown.length} ${table === 'stations' ? 'kinds' : 'categories'} not in GridAtlas's list kept as other (${r.unknown.slice(0, 5).map((u) => `${u.value || '(empty)'} ${n(u.count)}`).join(', ')}${r.unknown.length > 5 ? ', …' : ''})` : '',
     r.outsideGrids ? `${n(r.outsideGrids)} rows lie in no grid of the package (street, community and grid empty)` : '',
     table === 'incidents' ? `rows reported outside ${formatChinaTime(INCIDENT_PERIOD.from).slice(0, 10)} … ${formatChinaTime(INCIDENT_PERIOD.to - 1).slice(0, 10)} (the app's timeline) refused` : '',
-    'located in the demo grids (synthetic) of the district'
+    ownGrids ? "located in the district's own grids (grids.geojson)" : 'located in the demo grids of the district'
   ].filter(Boolean);
   return {
     source: `${basename(file)} (${r.format === 'xlsx' ? `Excel, sheet ${JSON.stringify(r.sheet ?? '')}` : `CSV, ${r.encoding ?? 'utf-8'}`}), the district's own ${table === 'stations' ? 'station register' : 'incident log'}`,
-    licence: 'as licensed by the file’s owner',
+    licence: OWN_LICENCE,
     crs: r.crs,
     read: r.read,
     accepted: r.accepted,
@@ -255,16 +277,90 @@ function provenanceOf(r: TableReport, file: string, table: Role): TableProvenanc
   };
 }
 
+const OWN_LICENCE = 'as licensed by the file’s owner';
+const GEO_SOURCE: Record<GeoRole, string> = {
+  streets: 'street (街道/镇) boundaries',
+  communities: 'community (社区) boundaries',
+  grids: 'grid (网格) boundaries',
+  buildings: 'residential buildings'
+};
+
+/** Provenance of a geometry table from the district's file (with what was worked out again). */
+function geoProvenance(role: GeoRole, r: AreaReport | BuildingsReport, note: string | undefined): TableProvenance {
+  const b = 'outsideDistrict' in r ? r : null;
+  const notes = [
+    b ? `${n(b.households)} households${b.estimated ? `, of ${n(b.estimated)} buildings estimated from footprint and floors` : ''}` : '',
+    b?.outsideDistrict ? `${n(b.outsideDistrict)} outside the district refused` : '',
+    b?.nonResidential ? `${n(b.nonResidential)} non-residential left out` : '',
+    note ?? ''
+  ].filter(Boolean);
+  return {
+    source: `${r.file}, the district's own ${GEO_SOURCE[role]}`,
+    licence: OWN_LICENCE,
+    crs: r.crs,
+    read: r.read,
+    accepted: r.accepted,
+    refused: r.refused,
+    synthetic: false,
+    ...(notes.length ? { note: notes.join('; ') } : {})
+  };
+}
+
 export interface PackageManifest extends Manifest {
   kind: 'package';
   files: string[];
-  input: { folder: string; crs: InputCrs; files: Partial<Record<Role, string>>; notRead: string[] };
-  reports: Partial<Record<Role, Omit<TableReport, 'errors'>>>;
+  input: { folder: string; crs: InputCrs; files: Partial<Record<Role | GeoRole, string>> };
+  reports: Partial<Record<Role | GeoRole, object>>;
 }
 
 interface Reads {
   stations?: PackageRead<Station>;
   incidents?: PackageRead<Incident>;
+  areas: Partial<Record<AreaLayer, { rows: Area[]; report: AreaReport }>>;
+  buildings?: { rows: Building[]; report: BuildingsReport };
+}
+
+const GEO_TABLES = ['streets', 'communities', 'compounds', 'buildings', 'grids'] as const;
+
+/** The demo district's geography: its Parquet tables as schema records and its map layers. */
+async function readDemoGeography(demo: string): Promise<DemoGeography> {
+  const db = await openNodeDb({ threads: 1 });
+  const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  try {
+    const rows = async <T>(t: string): Promise<T[]> =>
+      (await db.all(`SELECT * FROM ${readParquet(join(demo, `${t}.parquet`))}`)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v])) as T);
+    const buildings = (await rows<Building & { footprint: unknown }>('buildings')).map((b) => ({ ...b, footprint: JSON.parse(String(b.footprint)) }));
+    const layer = (l: string) => readJson<FeatureCollection<Polygon | MultiPolygon>>(join(demo, 'map', `${l}.geojson`));
+    return {
+      streets: await rows('streets'),
+      communities: await rows('communities'),
+      compounds: await rows('compounds'),
+      grids: await rows('grids'),
+      buildings,
+      layers: { streets: layer('streets'), communities: layer('communities'), compounds: layer('compounds'), grids: layer('grids') }
+    };
+  } finally {
+    db.close();
+  }
+}
+
+/** One geometry table with the schema's columns, its footer flag as the manifest says. */
+async function writeGeoTable(file: string, table: (typeof GEO_TABLES)[number], geo: Geography, synthetic: boolean): Promise<void> {
+  const values: Record<(typeof GEO_TABLES)[number], () => unknown[][]> = {
+    streets: () => geo.streets.map((s) => [s.code, s.name, s.district, s.kind]),
+    communities: () => geo.communities.map((c) => [c.code, c.name, c.street, c.district, c.households, c.buildings]),
+    compounds: () => geo.compounds.map((c) => [c.id, c.name, c.community, c.district, c.kind, c.households, c.buildings]),
+    buildings: () => geo.buildings.map((b) => [b.id, b.district, b.community || null, b.compound, b.grid, b.floors, b.units, b.perFloor, b.households, b.estimated, b.lon, b.lat, JSON.stringify(b.footprint)]),
+    grids: () => geo.grids.map((g) => [g.code, g.district, g.community, g.seq, g.households, g.buildings, g.polsbyPopper])
+  };
+  const db = await openNodeDb({ threads: 1 });
+  try {
+    await db.load(table, PARQUET_COLUMNS[table], values[table]());
+    const key = PARQUET_COLUMNS[table][0].name;
+    await db.run(`COPY (SELECT * FROM ${table} ORDER BY ${key}) TO ${sqlString(file)} ${parquetOptions(table, synthetic)}`);
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -289,35 +385,54 @@ async function writeRider(dir: string, args: PackageArgs, demoIndex: DatasetInde
   }
 }
 
-async function writePackage(dir: string, args: PackageArgs, demo: string, reads: Reads, files: PackageFiles): Promise<PackageManifest> {
+async function writePackage(dir: string, args: PackageArgs, demo: string, reads: Reads, files: PackageFiles, geo: Geography | null): Promise<PackageManifest> {
   const demoManifest = readJson<Manifest>(join(demo, MANIFEST));
   const written: string[] = [];
   mkdirSync(join(dir, 'map'), { recursive: true });
   const tables = { ...demoManifest.tables };
   const counts = { ...demoManifest.counts };
+  const ownGrids = Boolean(reads.areas.grids);
   for (const t of TABLES) {
-    const read = t === 'stations' ? reads.stations : t === 'incidents' ? reads.incidents : undefined;
     const file = `${t}.parquet`;
-    if (!read) {
+    const own = t === 'stations' ? reads.stations : t === 'incidents' ? reads.incidents : undefined;
+    if (own) {
+      log(`writing ${file} (${n(own.rows.length)} rows)…`);
+      if (t === 'stations') await writeStations(join(dir, file), own.rows as Station[]);
+      else await writeIncidents(join(dir, file), own.rows as Incident[]);
+      tables[t] = provenanceOf(own.report, files[t as Role]!, t as Role, ownGrids);
+      counts[t] = own.rows.length;
+    } else if (geo && t !== 'stations' && t !== 'incidents' && (t === 'compounds' ? geo.notes.compounds : true)) {
+      const given = t === 'buildings' ? reads.buildings : t === 'compounds' ? undefined : reads.areas[t];
+      const note = geo.notes[t];
+      // The district's own table, or the demo's worked out again from it (the demo's flag stays).
+      tables[t] = given
+        ? geoProvenance(t as GeoRole, given.report, note)
+        : { ...demoManifest.tables[t], ...(note ? { note: [demoManifest.tables[t].note, `in this package: ${note}`].filter(Boolean).join('; ') } : {}) };
+      log(`writing ${file}…`);
+      await writeGeoTable(join(dir, file), t, geo, tables[t].synthetic);
+      counts[t] = geo[t].length;
+    } else {
       copyFileSync(join(demo, file), join(dir, file));
       // The demo's own flag: Daoli's OSM buildings stay real, generated tables stay synthetic.
       tables[t] = { ...demoManifest.tables[t] };
-    } else {
-      log(`writing ${file} (${n(read.rows.length)} rows)…`);
-      if (t === 'stations') await writeStations(join(dir, file), read.rows as Station[]);
-      else await writeIncidents(join(dir, file), read.rows as Incident[]);
-      tables[t] = provenanceOf(read.report, files[t as Role]!, t as Role);
-      counts[t] = read.rows.length;
     }
     written.push(file);
   }
   for (const l of MAP_LAYERS) {
     const file = `map/${l}.geojson`;
     if (l === 'stations' && reads.stations) writeFileSync(join(dir, file), JSON.stringify(stationLayer(reads.stations.rows)) + '\n');
+    else if (geo && l !== 'outline' && l !== 'roads' && l !== 'stations') writeFileSync(join(dir, file), JSON.stringify(geo.layers[l]) + '\n');
     else copyFileSync(join(demo, file), join(dir, file));
     written.push(file);
   }
-  const given = Object.fromEntries((['stations', 'incidents'] as Role[]).filter((r) => files[r]).map((r) => [r, basename(files[r]!)]));
+  const roles = [...(['stations', 'incidents'] as Role[]), ...AREA_LAYERS, 'buildings' as const];
+  const given = Object.fromEntries(roles.filter((r) => files[r]).map((r) => [r, basename(files[r]!)]));
+  const reportsOf: Partial<Record<Role | GeoRole, object>> = {};
+  for (const [role, r] of [['stations', reads.stations], ['incidents', reads.incidents], ...Object.entries(reads.areas), ['buildings', reads.buildings]] as [Role | GeoRole, { report: { errors: unknown } } | undefined][]) {
+    if (!r) continue;
+    const { errors: _errors, ...rest } = r.report;
+    reportsOf[role] = rest;
+  }
   const manifest: PackageManifest = {
     ...demoManifest,
     kind: 'package',
@@ -327,18 +442,14 @@ async function writePackage(dir: string, args: PackageArgs, demo: string, reads:
     generator: PACKAGE_GENERATOR,
     generatedAt: new Date().toISOString(),
     counts,
+    households: geo ? geo.buildings.reduce((s, b) => s + b.households, 0) : demoManifest.households,
     sources: [
       ...Object.values(given).map((f) => `${f}: the district's own file`),
       ...demoManifest.sources.map((s) => `demo dataset (${demoManifest.generator}) for the tables not given: ${s}`)
     ],
     files: [],
-    input: { folder: basename(args.folder), crs: args.crs, files: given, notRead: files.notRead },
-    reports: Object.fromEntries(
-      Object.entries(reads).map(([role, r]) => {
-        const { errors: _errors, ...rest } = (r as PackageRead<unknown>).report;
-        return [role, rest];
-      })
-    )
+    input: { folder: basename(args.folder), crs: args.crs, files: given },
+    reports: reportsOf
   };
   // The rider builder reads the manifest (per-table flags): write it first, then list the rider files too.
   writeFileSync(join(dir, MANIFEST), JSON.stringify(manifest) + '\n');
@@ -350,7 +461,7 @@ async function writePackage(dir: string, args: PackageArgs, demo: string, reads:
 }
 
 function refuse(lines: string[]): number {
-  log(USAGE);
+  log(PACKAGE_HELP.split('\n')[0]);
   for (const l of lines) log(`  ${l}`);
   return 2;
 }
@@ -362,19 +473,55 @@ function unreadable(errors: ImportError[]): number {
   return 2;
 }
 
+/** Reads the geometry files given (fatal problems into `fatal`). */
+function readGeometry(files: PackageFiles, area: AreaContext, fatal: ImportError[]): Pick<Reads, 'areas' | 'buildings'> {
+  const out: Pick<Reads, 'areas' | 'buildings'> = { areas: {} };
+  for (const layer of AREA_LAYERS) {
+    const path = files[layer];
+    if (!path) continue;
+    log(`reading ${basename(path)}…`);
+    const text = decodeText(readFileSync(path), basename(path));
+    const r = text.ok ? readAreaLayer(basename(path), text.value.text, layer, area) : text;
+    if (r.ok) out.areas[layer] = r.value;
+    else fatal.push(...r.errors);
+  }
+  const path = files.buildings;
+  if (path) {
+    const file = basename(path);
+    log(`reading ${file}…`);
+    let r: ReturnType<typeof readPackageBuildings>;
+    if (/\.osm\.pbf$/i.test(file)) {
+      if (area.crs !== 'wgs84') r = { ok: false, errors: [{ file, row: null, field: 'crs', message: `OSM data is WGS-84; --crs ${area.crs} would move every building by about 500 m (the other files may keep their --crs: put them in another package run, or convert)` }] };
+      else {
+        const elements = decodePbf(new Uint8Array(readFileSync(path)), file);
+        r = elements.ok ? readPackageBuildings(file, { format: 'osm', elements: elements.value }, area) : elements;
+      }
+    } else {
+      const text = decodeText(readFileSync(path), file);
+      r = text.ok ? readPackageBuildings(file, { format: /\.csv$/i.test(file) ? 'csv' : 'geojson', text: text.value.text }, area) : text;
+    }
+    if (r.ok) out.buildings = r.value;
+    else fatal.push(...r.errors);
+  }
+  return out;
+}
+
 /** The CLI; returns the exit code and throws only on internal errors. */
 export async function importPackageCli(argv: string[]): Promise<number> {
   const t0 = performance.now();
+  if (parseFlags(argv, PACKAGE_FLAGS).help) {
+    process.stdout.write(`${PACKAGE_HELP}\n`);
+    return 0;
+  }
   const parsed = parsePackageArgs(argv);
   if (!parsed.ok) return refuse(parsed.errors);
   const args = parsed.value;
   const files = packageFiles(args.folder);
   if (files.problems.length) return refuse(files.problems);
-  if (!files.stations && !files.incidents)
-    return refuse([`${args.folder} holds no stations.csv|xlsx or incidents.csv|xlsx${files.notRead.length ? ` (only ${files.notRead.join(', ')}, which this version does not read yet)` : ''}`]);
+  if (!Object.keys(FILE_NAMES).some((r) => files[r as Role | GeoRole]))
+    return refuse([`${args.folder} holds none of stations.csv|xlsx, incidents.csv|xlsx, streets.geojson, communities.geojson, grids.geojson, buildings.geojson|csv|osm.pbf`]);
   const demo = demoDir(args);
   if (!demo) return refuse([`${join(args.demo, args.district)} lacks the demo dataset the absent tables come from; run npm run data first`]);
-  for (const f of files.notRead) log(`${f}: not read yet by this version (buildings, communities, streets and grids come from the demo dataset, flagged synthetic)`);
   let output: Output;
   try {
     output = openOutput(args.out, PACKAGE_OUTPUT);
@@ -385,16 +532,27 @@ export async function importPackageCli(argv: string[]): Promise<number> {
   }
   try {
     const info = DISTRICTS.find((d) => d.code === args.district)!;
+    const outline = loadOutline(args.district);
+    const area: AreaContext = { district: args.district, name: info.name, area: prepareDistrict(args.district, info.name, outline), crs: args.crs };
+    const fatal: ImportError[] = [];
+    const geoReads = readGeometry(files, area, fatal);
+    if (fatal.length) return unreadable(fatal);
+    const hasGeo = Boolean(geoReads.buildings || Object.keys(geoReads.areas).length);
+    const geo = hasGeo
+      ? assembleGeography(args.district, await readDemoGeography(demo), {
+          ...(geoReads.buildings ? { buildings: geoReads.buildings.rows } : {}),
+          ...Object.fromEntries(Object.entries(geoReads.areas).map(([k, v]) => [k, v.rows]))
+        })
+      : null;
     const ctx: PackageContext = packageContext({
       district: args.district,
       name: info.name,
-      outline: loadOutline(args.district),
-      grids: readJson<FeatureCollection<Polygon | MultiPolygon>>(join(demo, 'map', 'grids.geojson')),
+      outline,
+      grids: geo ? geo.layers.grids : readJson<FeatureCollection<Polygon | MultiPolygon>>(join(demo, 'map', 'grids.geojson')),
       crs: args.crs,
       vocabulary: loadVocabulary(readFileSync(join(REPO_ROOT, 'data/station-kinds.csv'), 'utf8'), readFileSync(join(REPO_ROOT, 'data/incident-categories.csv'), 'utf8'))
     });
-    const reads: Reads = {};
-    const fatal: ImportError[] = [];
+    const reads: Reads = { ...geoReads };
     const progress = (file: string) => (p: { read: number; fraction: number }) => log(`${basename(file)}: ${n(p.read)} rows read (${Math.round(100 * p.fraction)} %)`);
     if (files.stations) {
       log(`reading ${basename(files.stations)}…`);
@@ -409,9 +567,10 @@ export async function importPackageCli(argv: string[]): Promise<number> {
       else fatal.push(...r.errors);
     }
     if (fatal.length) return unreadable(fatal);
-    const manifest = await writePackage(output.staging, args, demo, reads, files);
+    const manifest = await writePackage(output.staging, args, demo, reads, files, geo);
     output.commit();
-    const errors = [...(reads.stations?.report.errors ?? []), ...(reads.incidents?.report.errors ?? [])].slice(0, 100);
+    const reports = [reads.stations?.report, reads.incidents?.report, ...AREA_LAYERS.map((l) => reads.areas[l]?.report), reads.buildings?.report];
+    const errors = reports.flatMap((r) => r?.errors ?? []).slice(0, 100);
     const warnings = [...(reads.stations?.report.warnings ?? []), ...(reads.incidents?.report.warnings ?? [])];
     for (const w of warnings) log(`warning: ${w.file}: ${w.message}`);
     const line = {
@@ -419,7 +578,6 @@ export async function importPackageCli(argv: string[]): Promise<number> {
       tables: Object.fromEntries(TABLES.map((t) => [t, { read: manifest.tables[t].read, accepted: manifest.tables[t].accepted, refused: manifest.tables[t].refused, synthetic: manifest.tables[t].synthetic }])),
       errors: errorLines(errors),
       unknown: { ...(reads.stations ? { stations: reads.stations.report.unknown } : {}), ...(reads.incidents ? { incidents: reads.incidents.report.unknown } : {}) },
-      notRead: files.notRead,
       warnings: errorLines(warnings),
       out: args.out
     };

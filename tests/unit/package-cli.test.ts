@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackageManifest } from '../../scripts/import/package';
 import { openNodeDb, readParquet, sqlString, type NodeDb } from '../../scripts/lib/node-db';
 import { TABLES } from '../../src/lib/data/schema';
-import { PACKAGE_FIXTURES, REPO } from '../fixtures/package/helpers';
+import { GEO_BUILDINGS, GEO_GRIDS, GEO_INCIDENTS, PACKAGE_FIXTURES, REPO } from '../fixtures/package/helpers';
 
 const tmp = mkdtempSync(join(tmpdir(), 'gridatlas-package-cli-'));
 let db: NodeDb;
@@ -34,7 +34,6 @@ interface Line {
   tables: Record<string, { read: number; accepted: number; refused: number; synthetic: boolean }>;
   errors: { file: string; row: number | null; field: string; reason: string }[];
   unknown: Record<string, { value: string; count: number }[]>;
-  notRead: string[];
   out: string;
 }
 
@@ -52,8 +51,7 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/Stations\.csv: 12 rows read \(100 %\)/);
-    expect(r.stderr).toMatch(/grids\.geojson: not read yet by this version/);
-    expect(line).toMatchObject({ district: '230102', out, notRead: ['grids.geojson'], warnings: [] });
+    expect(line).toMatchObject({ district: '230102', out, warnings: [] });
     expect(line.tables.stations).toEqual({ read: 12, accepted: 8, refused: 4, synthetic: false });
     expect(line.tables.incidents).toEqual({ read: 7, accepted: 5, refused: 2, synthetic: false });
     // The tables not given come from the demo with its own flags (Daoli's OSM geography is real).
@@ -136,10 +134,76 @@ describe('a folder with a GBK station register and an incident workbook', () => 
   });
 });
 
+describe("a folder with the district's own grids, communities and buildings in GCJ-02", () => {
+  const out = join(tmp, 'geo');
+  let r: ReturnType<typeof run>;
+  let line: Line;
+  const pq = (t: string) => readParquet(join(out, `${t}.parquet`));
+  beforeAll(() => {
+    r = run(['--package', join(PACKAGE_FIXTURES, 'cli-geo'), '--district', '230102', '--crs', 'gcj02', '--out', out]);
+    if (r.status !== 0) console.error(r.stderr);
+    line = JSON.parse(r.stdout.trim()) as Line;
+  }, 120_000);
+
+  it('reads every geometry file, refusing bad features by feature, field and reason', () => {
+    expect(r.status).toBe(0);
+    expect(line.tables.grids).toEqual({ read: 6, accepted: 4, refused: 2, synthetic: false });
+    expect(line.tables.communities).toEqual({ read: 2, accepted: 1, refused: 1, synthetic: false });
+    expect(line.tables.buildings).toEqual({ read: 8, accepted: 5, refused: 3, synthetic: false });
+    expect(line.tables.incidents).toEqual({ read: 3, accepted: 3, refused: 0, synthetic: false });
+    // Not given: the demo's, with the demo's flags.
+    expect(line.tables.stations.synthetic).toBe(true);
+    const byFile = (f: string) => line.errors.filter((e) => e.file === f).map((e) => [e.row, e.field]);
+    expect(byFile('grids.geojson')).toEqual([[4, 'code'], [5, 'code']]);
+    expect(byFile('communities.geojson')).toEqual([[1, 'name']]);
+    expect(byFile('buildings.geojson').sort()).toEqual([[5, 'households'], [6, 'geometry'], [7, 'geometry']]);
+    expect(line.errors.find((e) => e.row === 5 && e.file === 'grids.geojson')!.reason).toBe('code 370881001001001 is not in 道里区 (codes there start with 230102)');
+  });
+
+  it('places buildings and incidents in the given grids and sums households (hand-counted)', async () => {
+    const grids = await db.all(`SELECT code, community, seq, households, buildings FROM ${pq('grids')} ORDER BY code`);
+    // 002 states its own 450 households; the others sum their buildings (004's one estimated at 16).
+    expect(grids).toEqual(
+      GEO_GRIDS.map((g, i) => ({
+        code: g.code,
+        community: '230102013001',
+        seq: i + 1,
+        households: g.stated ?? GEO_BUILDINGS.filter((b) => b.grid === g.code).reduce((s, b) => s + (b.households ?? 16), 0),
+        buildings: GEO_BUILDINGS.filter((b) => b.grid === g.code).length
+      }))
+    );
+    expect(await db.all(`SELECT id, grid, community, households, estimated FROM ${pq('buildings')} ORDER BY id`)).toEqual(
+      GEO_BUILDINGS.map((b) => ({ id: b.id, grid: b.grid, community: '230102013001', households: b.households ?? 16, estimated: b.households === null }))
+    );
+    expect(await db.all(`SELECT ref, grid, street FROM ${pq('incidents')} ORDER BY ref`)).toEqual(
+      GEO_INCIDENTS.map((i) => ({ ref: i.id, grid: GEO_BUILDINGS.find((b) => b.id === i.building)!.grid, street: '230102013' }))
+    );
+    expect(await db.all(`SELECT code, name, street, households, buildings FROM ${pq('communities')}`)).toEqual([
+      { code: '230102013001', name: '示例社区', street: '230102013', households: 60 + 80 + 120 + 90 + 16, buildings: 5 }
+    ]);
+    // A 300 m square: Polsby–Popper π/4 whatever the projection error.
+    const pp = await db.all<{ p: number }>(`SELECT polsby_popper AS p FROM ${pq('grids')}`);
+    for (const { p } of pp) expect(p).toBeCloseTo(Math.PI / 4, 2);
+  });
+
+  it('the manifest and the map layers say the same', () => {
+    const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackageManifest;
+    expect(m.tables.grids).toMatchObject({ synthetic: false, crs: 'gcj02', read: 6, accepted: 4, refused: 2 });
+    expect(m.tables.grids.source).toBe("grids.geojson, the district's own grid (网格) boundaries");
+    expect(m.tables.buildings.note).toMatch(/^366 households, of 1 buildings estimated from footprint and floors; 1 outside the district refused/);
+    expect(m.counts).toMatchObject({ grids: 4, communities: 1, buildings: 5, incidents: 3 });
+    const layer = (l: string) => JSON.parse(readFileSync(join(out, 'map', `${l}.geojson`), 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+    expect(layer('grids').features.map((f) => [f.properties.code, f.properties.households])).toEqual(GEO_GRIDS.map((g) => [g.code, g.stated ?? expect.any(Number)]));
+    expect(layer('buildings').features).toHaveLength(5);
+    expect(layer('communities').features.map((f) => f.properties.name)).toEqual(['示例社区']);
+  });
+});
+
 describe('exit 2, nothing written', () => {
   const cases: [folder: string, expected: RegExp][] = [
     ['cli-bad-column', /incidents\.csv: field lat: no lat column \(the header needs one of: 纬度/],
-    ['cli-bad-xlsx', /stations\.xlsx: not a readable Excel workbook \(\.xlsx\): /]
+    ['cli-bad-xlsx', /stations\.xlsx: not a readable Excel workbook \(\.xlsx\): /],
+    ['cli-bad-grids', /grids\.geojson: field code: no feature has a code property: each area needs its 15-digit code/]
   ];
   for (const [folder, expected] of cases)
     it(folder, { timeout: 120_000 }, () => {
@@ -152,6 +216,15 @@ describe('exit 2, nothing written', () => {
       expect(existsSync(out)).toBe(false);
       expect(readdirSync(tmp).filter((f) => f.includes(`bad-${folder}`))).toEqual([]);
     });
+
+  it('--help prints the usage and exits 0; an unknown flag exits 2', { timeout: 120_000 }, () => {
+    const help = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/grids\.geojson +网格 polygons with a 15-digit code/);
+    const bad = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '230102', '--colour', 'red']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown argument "--colour"/);
+  });
 
   it('bad arguments and a folder that is not the tool’s own', { timeout: 120_000 }, () => {
     const r = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '110101']);

@@ -46,16 +46,19 @@ function insidePolys(x: number, y: number, polys: Rings): boolean {
   return polys.some((rings) => insideRing(x, y, rings[0]) && !rings.slice(1).some((h) => insideRing(x, y, h)));
 }
 
-/**
- * A locator over grid polygons with a 15-digit `code` property (the app's map/grids.geojson or a
- * planner's export): community = the code's first 12 digits, street = its first 9 (NBS codes nest).
- */
-export function gridLocator(grids: FeatureCollection<Polygon | MultiPolygon> | Feature<Polygon | MultiPolygon>[]): GridLocator {
-  const feats = (Array.isArray(grids) ? grids : grids.features).filter(
-    (f) => f.geometry && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon') && /^\d{15}$/.test(String(f.properties?.code ?? ''))
-  );
+/** Polygons found by point: a static index of their boxes (flatbush), then the exact test. */
+export interface AreaIndex<T> {
+  /** The value of the first polygon holding a WGS-84 point, or null when none does. */
+  find(lon: number, lat: number): T | null;
+  readonly size: number;
+}
+
+const isArea = (f: Feature): f is Feature<Polygon | MultiPolygon> => Boolean(f.geometry) && (f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon');
+
+export function areaIndex<T>(features: readonly Feature[], value: (f: Feature<Polygon | MultiPolygon>) => T): AreaIndex<T> {
+  const feats = features.filter(isArea);
   const polys: Rings[] = [];
-  const places: GridPlace[] = [];
+  const values: T[] = [];
   const index = new Flatbush(Math.max(1, feats.length));
   for (const f of feats) {
     const p = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
@@ -69,21 +72,36 @@ export function gridLocator(grids: FeatureCollection<Polygon | MultiPolygon> | F
       }
     index.add(x0, y0, x1, y1);
     polys.push(p);
-    const code = String(f.properties!.code);
-    places.push({ grid: code, community: code.slice(0, 12), street: code.slice(0, 9) });
+    values.push(value(f));
   }
   if (!feats.length) index.add(0, 0, 0, 0);
   index.finish();
-  const byCode = new Map(places.map((p) => [p.grid, p]));
   return {
     size: feats.length,
-    byCode: (code) => byCode.get(code) ?? null,
     find(lon, lat) {
       if (!feats.length) return null;
-      for (const i of index.search(lon, lat, lon, lat)) if (insidePolys(lon, lat, polys[i])) return places[i];
+      for (const i of index.search(lon, lat, lon, lat)) if (insidePolys(lon, lat, polys[i])) return values[i];
       return null;
     }
   };
+}
+
+/**
+ * A locator over grid polygons with a 15-digit `code` property (the app's map/grids.geojson or a
+ * planner's export): community = the code's first 12 digits, street = its first 9 (NBS codes nest).
+ */
+export function gridLocator(grids: FeatureCollection<Polygon | MultiPolygon> | Feature<Polygon | MultiPolygon>[]): GridLocator {
+  const feats = (Array.isArray(grids) ? grids : grids.features).filter((f) => /^\d{15}$/.test(String(f.properties?.code ?? '')));
+  const index = areaIndex(feats, (f): GridPlace => {
+    const code = String(f.properties!.code);
+    return { grid: code, community: code.slice(0, 12), street: code.slice(0, 9) };
+  });
+  const byCode = new Map<string, GridPlace>();
+  for (const f of feats) {
+    const code = String(f.properties!.code);
+    byCode.set(code, { grid: code, community: code.slice(0, 12), street: code.slice(0, 9) });
+  }
+  return { size: index.size, byCode: (code) => byCode.get(code) ?? null, find: (lon, lat) => index.find(lon, lat) };
 }
 
 /** Cells per side of the outline's lookup raster (≈ 100 m cells over a 50 km district). */

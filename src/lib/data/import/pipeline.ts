@@ -12,7 +12,7 @@ import type { Feature, Geometry, LineString, MultiLineString, MultiPolygon, Poly
 import type { Building, DistrictCode } from '../schema';
 import { type Crs, toWgs84, toWgs84Geometry } from '../../geo/crs';
 import { type HouseholdMethod, estimateHouseholds, unitsFor } from '../../geo/households';
-import { type ImportError, type ImportResult, fail, importError, ok } from './errors';
+import { type ImportError, type ImportResult, fail, importError, msg, ok } from './errors';
 import { type SourceFeature, explicitFloors, explicitHouseholds, geometryProblem } from './geojson';
 import {
   type BBox,
@@ -43,6 +43,12 @@ export interface ImportInput {
   warnings?: ImportError[];
   /** Check that the coordinates fit the declared CRS (default true); see detectCrsMislabel. */
   checkCrs?: boolean;
+  /**
+   * Refuse a GeoJSON building with a defect (geometry, households, floors, far outside) through
+   * this callback and go on without it, instead of failing the whole import (data packages:
+   * refused rows never stop an import there).
+   */
+  refuse?: (e: ImportError) => void;
 }
 
 export interface ImportedBuilding extends Building {
@@ -136,7 +142,8 @@ function checkLayer(
   kind: 'polygon' | 'line',
   errors: ImportError[],
   warnings: ImportError[],
-  relevant: (p: Position) => boolean
+  relevant: (p: Position) => boolean,
+  refuse?: (e: ImportError) => void
 ): { checked: Checked[]; skipped: number } {
   const seen = new Map<string, SourceFeature>();
   const checked: Checked[] = [];
@@ -145,7 +152,7 @@ function checkLayer(
     const first = seen.get(f.id);
     if (first) {
       const where = first.row !== null ? `feature ${first.row}` : first.ref ?? 'another feature';
-      errors.push({ file: layer.file, row: f.row, ref: f.ref, field: 'id', message: `duplicate id "${f.id}" (also ${where})` });
+      (refuse ?? ((e: ImportError) => errors.push(e)))({ file: layer.file, row: f.row, ref: f.ref, field: 'id', message: `duplicate id "${f.id}" (also ${where})` });
       continue;
     }
     seen.set(f.id, f);
@@ -153,7 +160,7 @@ function checkLayer(
     const problem = f.problem ?? geometryProblem(f.geometry, kind);
     if (problem) {
       const e: ImportError = typeof problem === 'string' ? { file: layer.file, row: f.row, ref: f.ref, field: 'geometry', message: problem } : importError(layer.file, f.row, 'geometry', problem, f.ref);
-      if (layer.format === 'geojson') errors.push(e);
+      if (layer.format === 'geojson') (refuse ?? ((x: ImportError) => errors.push(x)))(e);
       else {
         const p = firstPosition(f.geometry);
         if (p && Number.isFinite(p[0]) && Number.isFinite(p[1]) && relevant(p)) {
@@ -195,16 +202,21 @@ export function importLayers(input: ImportInput): ImportResult<ImportOutput> {
     errors.push({ file: bl.file, row: null, field: 'features', message: bl.format === 'osm' ? 'no buildings: the OSM data has no building=* areas' : 'no buildings: the FeatureCollection has 0 features' });
   }
   const relevant = (p: Position) => insideDistrict(district, toWgs84(p, crs));
-  const { checked: checkedBuildings, skipped } = checkLayer(bl, 'polygon', errors, warnings, relevant);
+  const refuse = input.refuse;
+  const { checked, skipped } = checkLayer(bl, 'polygon', errors, warnings, relevant, refuse);
+  let checkedBuildings = checked;
   const explicit = new Map<SourceFeature, number>();
   if (bl.format === 'geojson') {
+    const bad = new Set<SourceFeature>();
+    const problem = (e: ImportError, f: SourceFeature) => (refuse ? (refuse(e), bad.add(f)) : errors.push(e));
     for (const { f } of checkedBuildings) {
       const hh = explicitHouseholds(f.tags['households']);
-      if (hh.problem) errors.push(importError(bl.file, f.row, 'households', hh.problem, f.ref));
+      if (hh.problem) problem(importError(bl.file, f.row, 'households', hh.problem, f.ref), f);
       else if (hh.value !== undefined) explicit.set(f, hh.value);
       const fl = explicitFloors(f.tags['floors']);
-      if (fl.problem) errors.push(importError(bl.file, f.row, 'floors', fl.problem, f.ref));
+      if (fl.problem && !bad.has(f)) problem(importError(bl.file, f.row, 'floors', fl.problem, f.ref), f);
     }
+    if (bad.size) checkedBuildings = checkedBuildings.filter((c) => !bad.has(c.f));
   }
   const checkedRoads = input.roads ? checkLayer(input.roads, 'line', errors, warnings, relevant).checked : [];
   const checkedCompounds = input.compounds ? checkLayer(input.compounds, 'polygon', errors, warnings, relevant).checked : [];
@@ -222,7 +234,8 @@ export function importLayers(input: ImportInput): ImportResult<ImportOutput> {
     const at = crs === 'wgs84' ? rawCentroids[i] : position(geometry);
     return { f: c.f, geometry, at };
   });
-  if (bl.format === 'geojson') {
+  // Lenient: buildings outside the district are refused as outside in step 4.
+  if (bl.format === 'geojson' && !refuse) {
     const far = buildings.filter((b) => !inBox(b.at, district.marginBox));
     if (far.length > 0 && far.length * 2 > buildings.length) {
       errors.push({
@@ -281,6 +294,8 @@ export function importLayers(input: ImportInput): ImportResult<ImportOutput> {
   for (const b of buildings) {
     if (!insideDistrict(district, b.at)) {
       stats.outsideDistrict++;
+      if (refuse && bl.format === 'geojson')
+        refuse(importError(bl.file, b.f.row, 'geometry', msg('import.pkg.err.outsideDistrict', { lon: round7(b.at[0]), lat: round7(b.at[1]), district: district.name }), b.f.ref));
       continue;
     }
     const est = estimateHouseholds({ tags: b.f.tags, footprint: b.geometry, households: explicit.get(b.f) });

@@ -38,6 +38,8 @@ export interface OwnBuildings {
   buildings: OwnBuilding[];
   /** Features left out as non-residential by the household estimate (GeoJSON without households). */
   skipped: number;
+  /** Rows refused, with `partial` reading only (data packages: refused rows never stop an import). */
+  refused?: ErrorCollector;
 }
 
 const COLUMNS = {
@@ -107,7 +109,7 @@ function emptyOrTooBig(text: string, file: string): ImportError | null {
  * households (households, 户数) and optional id and name. `row` in errors is the 0-based data
  * row, `ref` its line in the file (the header is line 1).
  */
-export function parseBuildingsCsv(text: string, file: string, crs: Crs): ImportResult<OwnBuildings> {
+export function parseBuildingsCsv(text: string, file: string, crs: Crs, o: { partial?: boolean } = {}): ImportResult<OwnBuildings> {
   const bad = emptyOrTooBig(text, file);
   if (bad) return fail([bad]);
   // A CSV the app exported starts with its synthetic label as a `# ` comment line.
@@ -167,6 +169,7 @@ export function parseBuildingsCsv(text: string, file: string, crs: Crs): ImportR
     const name = cell(col.name);
     out.push({ id, ...(name ? { name } : {}), households: hh.value, estimated: false, geometry: squareAround(toWgs84([lon.value, lat.value], crs)) });
   }
+  if (o.partial) return ok({ buildings: out, skipped: 0, refused: errors });
   return errors.empty ? ok({ buildings: out, skipped: 0 }) : errors.fail();
 }
 
