@@ -4,10 +4,11 @@
  * synthetic or not (`Manifest.tables`, `DatasetIndex.districts[].syntheticTables`); the label names
  * the synthetic ones among the tables a page or an export shows. Pure: no DOM.
  */
-import { en, zh, type MessageKey } from '../i18n/messages';
+import { type Locale, districtName, formatMessage, messages } from '../i18n/format';
+import type { MessageKey } from '../i18n/messages';
 import { TABLES, type TableName } from './schema';
 
-export type LabelLocale = 'zh' | 'en';
+export type LabelLocale = Locale;
 
 /** Tables grouped as a user thinks of them: the map's geometry, the stations, the incidents. */
 export const TABLE_GROUPS: readonly { key: MessageKey; tables: readonly TableName[] }[] = [
@@ -36,7 +37,7 @@ export interface LabelDistrict {
   syntheticTables?: readonly TableName[];
 }
 
-const table = (locale: LabelLocale) => (key: MessageKey) => (locale === 'zh' ? zh : en)[key];
+const table = (locale: LabelLocale) => (key: MessageKey) => messages(locale)[key];
 
 /** The synthetic tables among those shown, in the schema's order. */
 export function shownSynthetic(synthetic: readonly TableName[] | undefined, shown: readonly TableName[] = TABLES): TableName[] {
@@ -74,7 +75,7 @@ export function syntheticLabel(synthetic: readonly TableName[] | undefined, loca
   if (synth.length === 0) return null;
   if (shown.every((x) => synth.includes(x))) return t('badge.synthetic');
   const what = list(syntheticParts(synth, shown).map(t), locale);
-  return t('prov.label').replace('{list}', locale === 'en' ? what[0].toUpperCase() + what.slice(1) : what);
+  return formatMessage(locale, 'prov.label', { list: locale === 'en' ? what[0].toUpperCase() + what.slice(1) : what });
 }
 
 /** The badge's text on a phone: 合成数据 / 部分合成, or null. */
@@ -91,8 +92,8 @@ export function syntheticTitle(synthetic: readonly TableName[] | undefined, loca
   const real = TABLES.filter((x) => shown.includes(x) && !synth.includes(x));
   const names = (ts: TableName[]) => list(ts.map((x) => t(`prov.table.${x}` as MessageKey)), locale);
   return [
-    synth.length ? t('prov.title.synthetic').replace('{list}', names(synth)) : '',
-    real.length ? t('prov.title.real').replace('{list}', names(real)) : '',
+    synth.length ? formatMessage(locale, 'prov.title.synthetic', { list: names(synth) }) : '',
+    real.length ? formatMessage(locale, 'prov.title.real', { list: names(real) }) : '',
     t('prov.title.names')
   ]
     .filter(Boolean)
@@ -108,7 +109,7 @@ export function districtsLabel(districts: readonly LabelDistrict[], locale: Labe
   if (labels.every((l) => l === labels[0])) return labels[0] ?? null;
   const t = table(locale);
   return districts
-    .map((d, i) => `${locale === 'zh' ? d.name : d.nameEn}${locale === 'zh' ? '：' : ': '}${labels[i] ?? t('prov.none')}`)
+    .map((d, i) => `${districtName(d, locale)}${locale === 'zh' ? '：' : ': '}${labels[i] ?? t('prov.none')}`)
     .join(locale === 'zh' ? '；' : '; ');
 }
 

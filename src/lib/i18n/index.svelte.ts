@@ -1,7 +1,8 @@
 /** Locale state (runes) and formatting. Chinese by default; the choice is remembered. */
-import { en, zh, type MessageKey } from './messages';
+import type { MessageKey } from './messages';
+import { type Locale, type MessageParams, formatMessage, messages } from './format';
 
-export type Locale = 'zh' | 'en';
+export type { Locale } from './format';
 const KEY = 'gridatlas.locale';
 
 class I18n {
@@ -22,10 +23,10 @@ class I18n {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
   }
 
-  t = (key: MessageKey): string => (this.locale === 'zh' ? zh : en)[key];
+  t = (key: MessageKey): string => messages(this.locale)[key];
 
-  /** A message with its {name} placeholders filled in. */
-  f = (key: MessageKey, vars: Readonly<Record<string, string | number>>): string => this.t(key).replace(/\{(\w+)\}/g, (_, x: string) => String(vars[x]));
+  /** A message with its {name} placeholders filled in (the parameters are the message's placeholders). */
+  f = <K extends MessageKey>(key: K, vars: MessageParams<K>): string => formatMessage(this.locale, key, vars);
 
   /** BCP 47 tag numbers are written in (zh-CN groups digits the same way as en-US, but keep it explicit). */
   get numberTag(): string {

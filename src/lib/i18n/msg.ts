@@ -3,6 +3,7 @@
  * i18n table and its {name} parameters, where a parameter may be a message itself. The command
  * line renders them in English (the default table); the app renders them with `i18n.t`.
  */
+import { fill } from './format';
 import { en, type MessageKey } from './messages';
 
 export interface Msg<K extends MessageKey = MessageKey> {
@@ -12,7 +13,7 @@ export interface Msg<K extends MessageKey = MessageKey> {
 
 /** A message's text from a table (`i18n.t` in the app; English by default). */
 export function renderMsg(m: Msg, t: (key: MessageKey) => string = (k) => en[k]): string {
-  return t(m.key).replace(/\{(\w+)\}/g, (_, x: string) => {
+  return fill(t(m.key), (x) => {
     const v = m.params?.[x];
     return typeof v === 'object' ? renderMsg(v, t) : String(v);
   });

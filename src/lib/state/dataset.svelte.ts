@@ -10,6 +10,7 @@ import type { DatasetIndex, DistrictCode, MapLayerName } from '$lib/data/schema'
 import { mergeIndex, type LocalSummary } from '$lib/data/local/keys';
 import { listLocal } from '$lib/data/local/store';
 import { i18n } from '$lib/i18n/index.svelte';
+import { districtName } from '$lib/i18n/format';
 
 const KEY = 'gridatlas.district';
 
@@ -50,7 +51,7 @@ class DatasetState {
   /** The district's name in the UI's language, marked when it runs on its own data: 道里区（本地数据）. */
   displayName = (code: DistrictCode) => {
     const d = DISTRICTS.find((x) => x.code === code)!;
-    const n = i18n.locale === 'zh' ? d.name : d.nameEn;
+    const n = districtName(d, i18n.locale);
     return this.hasLocal(code) ? i18n.f('data.localName', { name: n }) : n;
   };
 
