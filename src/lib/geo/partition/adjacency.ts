@@ -1,7 +1,8 @@
 /**
  * Which buildings may share a grid as neighbours: the Delaunay triangulation of their positions,
- * less the edges that cross a barrier (river, railway, arterial road) or are much longer than
- * the community's usual spacing. Where that leaves a piece too small to be a grid on its own
+ * less the edges that cross a barrier (river, railway, arterial road), join buildings whose cells
+ * do not share an edge on the map (then a grid holding both would be drawn in two pieces) or are
+ * much longer than the community's usual spacing. Where that leaves a piece too small to be a grid on its own
  * (fewer households than the minimum), the shortest removed edge to another piece is put back
  * (a "bridge") so that small pieces join a neighbour rather than form an undersized grid.
  * Pure TypeScript (d3's Delaunay).
@@ -20,7 +21,8 @@ export interface RemovedEdge {
   a: number;
   b: number;
   length: number;
-  reason: 'barrier' | 'long';
+  /** `apart`: the two buildings' cells share no edge on the map (see `touching`). */
+  reason: 'barrier' | 'long' | 'apart';
 }
 
 export interface Adjacency {
@@ -49,6 +51,12 @@ export interface AdjacencyOptions {
    * bridged to a neighbour across a gap, never across a barrier.
    */
   maxWeight?: number;
+  /**
+   * True when the cells of a and b share an edge on the map. Edges between cells that do not
+   * are removed: a grid is contiguous only when its drawn polygon is one piece. Such an edge
+   * is put back only when a piece below the minimum has no other way to a neighbour.
+   */
+  touching?: (a: number, b: number) => boolean;
 }
 
 /** True when `h` households can be cut into some whole number of grids within [min, max]. */
@@ -163,6 +171,7 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
     const y1 = Math.max(p[1], q[1]);
     const crosses = segs.some((s) => s.x1 >= x0 && s.x0 <= x1 && s.y1 >= y0 && s.y0 <= y1 && segmentsIntersect(p, q, s.a, s.b));
     if (crosses) removed.push({ a: e[0], b: e[1], length: lengths[k], reason: 'barrier' });
+    else if (options.touching && !options.touching(e[0], e[1])) removed.push({ a: e[0], b: e[1], length: lengths[k], reason: 'apart' });
     else if (lengths[k] > maxEdge) removed.push({ a: e[0], b: e[1], length: lengths[k], reason: 'long' });
     else kept.push(e);
   });
@@ -185,8 +194,11 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
       const crosses = (e: RemovedEdge, c: number) => (comp[e.a] === c) !== (comp[e.b] === c);
       let bridge: RemovedEdge | undefined;
       if (light >= 0) {
-        // Prefer long-edge bridges over barrier crossings.
-        bridge = byLength.find((e) => e.reason === 'long' && crosses(e, light)) ?? byLength.find((e) => crosses(e, light));
+        // Prefer long-edge bridges over barrier crossings, and those over cells that do not touch.
+        bridge =
+          byLength.find((e) => e.reason === 'long' && crosses(e, light)) ??
+          byLength.find((e) => e.reason === 'barrier' && crosses(e, light)) ??
+          byLength.find((e) => crosses(e, light));
       } else {
         for (let c = 0; c < count && !bridge; c++) if (!divisible(load[c], min, max)) bridge = byLength.find((e) => e.reason === 'long' && crosses(e, c));
       }

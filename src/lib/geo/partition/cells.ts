@@ -9,7 +9,7 @@
  * O(its neighbours).
  */
 import { Delaunay } from 'd3';
-import { ccw, clipToConvex, openRing, pointInRing, ringArea, type Ring, type XY } from './planar';
+import { ccw, pointInRing, ringArea, type Ring, type XY } from './planar';
 
 export interface Cells {
   n: number;
@@ -24,10 +24,18 @@ export interface Cells {
   len: Float64Array;
 }
 
+/** Cells sharing less than this length of edge (metres) touch only at a corner on the map. */
+export const MIN_SHARED_EDGE = 0.5;
+
 /**
  * Voronoi cells of the points clipped to the boundary (outer rings of the community's polygon
- * parts; holes are ignored). Points sharing a position split nothing: the later ones get an
- * empty cell.
+ * parts; holes are ignored). Each cell is the boundary clipped by the half-plane of every
+ * Delaunay neighbour (the side nearer the point, cut at their bisector). Clipping by bisectors
+ * rather than by the Voronoi polygon's own vertices keeps exact lattices right: there four cells
+ * meet at one corner, the Voronoi polygon repeats that corner (two circumcentres a rounding error
+ * apart), and an edge between the two copies points anywhere. Each edge keeps the neighbour whose
+ * bisector made it, so shared lengths need no matching. Points sharing a position split nothing:
+ * the later ones get an empty cell (prepare() nudges them apart first).
  */
 export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): Cells {
   const n = points.length;
@@ -37,64 +45,141 @@ export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): 
   const shared: Map<number, number>[] = Array.from({ length: n }, () => new Map());
   const parts = boundary.filter((r) => r.length >= 3).map(ccw);
   if (n === 0 || parts.length === 0) return pack(n, rings, area, outer, shared);
-
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const p of [...points, ...parts.flat()]) {
-    x0 = Math.min(x0, p[0]);
-    y0 = Math.min(y0, p[1]);
-    x1 = Math.max(x1, p[0]);
-    y1 = Math.max(y1, p[1]);
-  }
-  const pad = 10 + (x1 - x0 + y1 - y0);
-  const tol = 1e-3 + 1e-7 * Math.max(Math.abs(x0), Math.abs(x1), Math.abs(y0), Math.abs(y1), pad);
-  const single = n === 1;
-  const delaunay = single ? null : Delaunay.from(points as XY[]);
-  const voronoi = delaunay?.voronoi([x0 - pad, y0 - pad, x1 + pad, y1 + pad]);
-
+  const delaunay = n === 1 ? null : Delaunay.from(points as XY[]);
+  const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
-    const raw = single ? [[x0 - pad, y0 - pad], [x1 + pad, y0 - pad], [x1 + pad, y1 + pad], [x0 - pad, y1 + pad]] : voronoi!.cellPolygon(i);
-    if (!raw) continue;
-    const cell = ccw(openRing(raw));
-    const cands = delaunay ? [...delaunay.neighbors(i)] : [];
     const pi = points[i];
+    const key = `${pi[0]},${pi[1]}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // Nearest neighbours first: they cut the most, so later clips see fewer vertices.
+    const cands = (delaunay ? [...delaunay.neighbors(i)] : [])
+      .filter((j) => points[j][0] !== pi[0] || points[j][1] !== pi[1])
+      .sort((a, b) => dist2(points[a], pi) - dist2(points[b], pi) || a - b);
     for (const part of parts) {
-      const r = clipToConvex(part, cell);
-      const a = ringArea(r);
-      if (r.length < 3 || a <= 1e-9) continue;
-      rings[i].push(r);
-      area[i] += a;
-      for (let e = 0; e < r.length; e++) {
-        const p = r[e];
-        const q = r[(e + 1) % r.length];
-        const l = Math.hypot(q[0] - p[0], q[1] - p[1]);
-        if (l === 0) continue;
-        // The neighbour whose bisector both ends lie on (nearest within tolerance).
-        let owner = -1;
-        let bestOff = tol;
-        for (const j of cands) {
-          const pj = points[j];
-          const dx = pj[0] - pi[0];
-          const dy = pj[1] - pi[1];
-          const d = Math.hypot(dx, dy);
-          if (d === 0) continue;
-          const mx = (pi[0] + pj[0]) / 2;
-          const my = (pi[1] + pj[1]) / 2;
-          const off = Math.max(Math.abs(dx * (p[0] - mx) + dy * (p[1] - my)), Math.abs(dx * (q[0] - mx) + dy * (q[1] - my))) / d;
-          if (off < bestOff) {
-            bestOff = off;
-            owner = j;
-          }
-        }
-        if (owner < 0) outer[i] += l;
-        else shared[i].set(owner, (shared[i].get(owner) ?? 0) + l);
+      let poly: Vertex[] = part.map((p) => ({ p, o: -1 }));
+      for (const j of cands) {
+        poly = clipHalf(poly, pi, points[j], j);
+        if (poly.length < 3) break;
+      }
+      if (poly.length < 3) continue;
+      const edges = cancelSlivers(poly, points, pi);
+      for (const r of chainRings(edges.map((e) => [e.a, e.b]), fineKey)) {
+        const a = ringArea(r);
+        if (a <= 1e-9) continue;
+        rings[i].push(r);
+        area[i] += a;
+      }
+      for (const e of edges) {
+        const l = Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]);
+        if (e.o < 0) outer[i] += l;
+        else shared[i].set(e.o, (shared[i].get(e.o) ?? 0) + l);
       }
     }
   }
   symmetrise(shared, outer);
   return pack(n, rings, area, outer, shared);
+}
+
+/** A ring vertex and the owner of the edge leaving it: -1 for the boundary, else the neighbour. */
+interface Vertex {
+  p: XY;
+  o: number;
+}
+
+interface Edge {
+  a: XY;
+  b: XY;
+  o: number;
+}
+
+const dist2 = (a: XY, b: XY) => (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2;
+
+/** Points within this distance (metres) of a bisector count as on it: no sliver edges are cut. */
+const ON_LINE = 1e-6;
+
+/**
+ * Sutherland–Hodgman against one half-plane: the part of the ring nearer `pi` than `pj`. Edges
+ * made along the bisector are owned by `j`. Where the result falls apart into pieces they are
+ * joined by zero-width slivers along the bisector (removed by `cancelSlivers`).
+ */
+function clipHalf(poly: readonly Vertex[], pi: XY, pj: XY, j: number): Vertex[] {
+  const dx = pj[0] - pi[0];
+  const dy = pj[1] - pi[1];
+  const d = Math.hypot(dx, dy);
+  const mx = (pi[0] + pj[0]) / 2;
+  const my = (pi[1] + pj[1]) / 2;
+  const side = (p: XY) => ((p[0] - mx) * dx + (p[1] - my) * dy) / d;
+  const out: Vertex[] = [];
+  const m = poly.length;
+  let sa = side(poly[0].p);
+  for (let k = 0; k < m; k++) {
+    const a = poly[k];
+    const b = poly[(k + 1) % m];
+    const sb = k + 1 < m ? side(b.p) : side(poly[0].p);
+    const ina = sa <= ON_LINE;
+    const inb = sb <= ON_LINE;
+    if (ina) {
+      if (!inb && sa >= -ON_LINE) out.push({ p: a.p, o: j });
+      else out.push(a);
+      if (!inb && sa < -ON_LINE) {
+        const t = sa / (sa - sb);
+        out.push({ p: [a.p[0] + (b.p[0] - a.p[0]) * t, a.p[1] + (b.p[1] - a.p[1]) * t], o: j });
+      }
+    } else if (inb && sb < -ON_LINE) {
+      const t = sa / (sa - sb);
+      out.push({ p: [a.p[0] + (b.p[0] - a.p[0]) * t, a.p[1] + (b.p[1] - a.p[1]) * t], o: a.o });
+    }
+    sa = sb;
+  }
+  return out;
+}
+
+/**
+ * The ring's edges with the zero-width slivers gone: on each bisector the edges are cut at every
+ * vertex on it and summed with their direction, so a sliver (there and back) cancels and the true
+ * boundary stays.
+ */
+function cancelSlivers(poly: readonly Vertex[], points: readonly XY[], pi: XY): Edge[] {
+  const edges: Edge[] = [];
+  const byOwner = new Map<number, Edge[]>();
+  for (let k = 0; k < poly.length; k++) {
+    const a = poly[k].p;
+    const b = poly[(k + 1) % poly.length].p;
+    if (a[0] === b[0] && a[1] === b[1]) continue;
+    const e = { a, b, o: poly[k].o };
+    if (e.o < 0) edges.push(e);
+    else (byOwner.get(e.o) ?? byOwner.set(e.o, []).get(e.o)!).push(e);
+  }
+  for (const [o, list] of byOwner) {
+    if (list.length === 1) {
+      edges.push(list[0]);
+      continue;
+    }
+    // Position along the bisector of pi and points[o].
+    const ux = -(points[o][1] - pi[1]);
+    const uy = points[o][0] - pi[0];
+    const t = (p: XY) => p[0] * ux + p[1] * uy;
+    const at = new Map<number, XY>();
+    for (const e of list) {
+      at.set(t(e.a), e.a);
+      at.set(t(e.b), e.b);
+    }
+    const ts = [...at.keys()].sort((x, y) => x - y);
+    for (let k = 0; k + 1 < ts.length; k++) {
+      const lo = ts[k];
+      const hi = ts[k + 1];
+      let net = 0;
+      for (const e of list) {
+        const ta = t(e.a);
+        const tb = t(e.b);
+        if (Math.min(ta, tb) <= lo && Math.max(ta, tb) >= hi) net += ta < tb ? 1 : -1;
+      }
+      if (net > 0) edges.push({ a: at.get(lo)!, b: at.get(hi)!, o });
+      else if (net < 0) edges.push({ a: at.get(hi)!, b: at.get(lo)!, o });
+    }
+  }
+  return edges;
 }
 
 /**
@@ -136,10 +221,70 @@ function pack(n: number, rings: Ring[][], area: Float64Array, outer: Float64Arra
 export type PlanarPolygon = Ring[];
 
 const key = (p: XY) => `${Math.round(p[0] * 1000)},${Math.round(p[1] * 1000)}`;
+const fineKey = (p: XY) => `${p[0]},${p[1]}`;
+
+/**
+ * Chains directed edges into closed rings. Where several edges leave one vertex (two pieces
+ * touching at a corner, a hole touching its outer), the walk takes the sharpest left turn, so
+ * every ring is simple and pieces that only touch at a point stay separate rings.
+ */
+export function chainRings(edges: readonly (readonly [XY, XY])[], keyOf: (p: XY) => string = key): Ring[] {
+  const out = new Map<string, string[]>();
+  const pts = new Map<string, XY>();
+  for (const [a, b] of edges) {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    if (ka === kb) continue;
+    if (!pts.has(ka)) pts.set(ka, a);
+    if (!pts.has(kb)) pts.set(kb, b);
+    const l = out.get(ka);
+    if (l) l.push(kb);
+    else out.set(ka, [kb]);
+  }
+  const turn = (prev: XY, cur: XY, next: XY) => {
+    const ax = cur[0] - prev[0];
+    const ay = cur[1] - prev[1];
+    const bx = next[0] - cur[0];
+    const by = next[1] - cur[1];
+    return Math.atan2(ax * by - ay * bx, ax * bx + ay * by);
+  };
+  const rings: Ring[] = [];
+  // Walks start where one edge leaves, so that a branching vertex is never a walk's end.
+  const starts = [...out.keys()].sort((a, b) => out.get(a)!.length - out.get(b)!.length || (a < b ? -1 : a > b ? 1 : 0));
+  for (const start of starts) {
+    while ((out.get(start)?.length ?? 0) > 0) {
+      const ring: XY[] = [pts.get(start)!];
+      let prev = start;
+      let cur = out.get(start)!.shift()!;
+      for (let guard = 0; guard < 1e7 && cur !== start; guard++) {
+        const nexts = out.get(cur);
+        if (!nexts || nexts.length === 0) break;
+        let pick = 0;
+        if (nexts.length > 1) {
+          let best = -Infinity;
+          nexts.forEach((k, idx) => {
+            const a = turn(pts.get(prev)!, pts.get(cur)!, pts.get(k)!);
+            if (a > best) {
+              best = a;
+              pick = idx;
+            }
+          });
+        }
+        ring.push(pts.get(cur)!);
+        prev = cur;
+        cur = nexts.splice(pick, 1)[0];
+      }
+      const clean = dropCollinear(ring);
+      if (clean.length >= 3 && Math.abs(ringArea(clean)) > 1e-6) rings.push(clean);
+    }
+  }
+  return rings;
+}
 
 /**
  * The union of the members' cells: edges met in both directions cancel, the rest are chained
  * into rings; counter-clockwise rings are outers, clockwise ones holes of the outer holding them.
+ * One polygon per piece of the union (pieces touching only at a point are separate polygons).
  */
 export function dissolve(cells: Cells, members: Iterable<number>): PlanarPolygon[] {
   const count = new Map<string, number>();
@@ -152,8 +297,8 @@ export function dissolve(cells: Cells, members: Iterable<number>): PlanarPolygon
         const kp = key(p);
         const kq = key(q);
         if (kp === kq) continue;
-        pts.set(kp, p);
-        pts.set(kq, q);
+        if (!pts.has(kp)) pts.set(kp, p);
+        if (!pts.has(kq)) pts.set(kq, q);
         const back = `${kq}|${kp}`;
         const nb = count.get(back) ?? 0;
         if (nb > 0) {
@@ -164,31 +309,12 @@ export function dissolve(cells: Cells, members: Iterable<number>): PlanarPolygon
           count.set(fwd, (count.get(fwd) ?? 0) + 1);
         }
       }
-  const out = new Map<string, string[]>();
+  const edges: [XY, XY][] = [];
   for (const [e, c] of [...count].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const [a, b] = e.split('|');
-    for (let t = 0; t < c; t++) {
-      const l = out.get(a);
-      if (l) l.push(b);
-      else out.set(a, [b]);
-    }
+    for (let t = 0; t < c; t++) edges.push([pts.get(a)!, pts.get(b)!]);
   }
-  const rings: Ring[] = [];
-  for (const start of [...out.keys()]) {
-    while ((out.get(start)?.length ?? 0) > 0) {
-      const ring: XY[] = [];
-      let cur = start;
-      for (let guard = 0; guard < 1e7; guard++) {
-        const nexts = out.get(cur);
-        if (!nexts || nexts.length === 0) break;
-        ring.push(pts.get(cur)!);
-        cur = nexts.shift()!;
-        if (cur === start) break;
-      }
-      const clean = dropCollinear(ring);
-      if (clean.length >= 3 && Math.abs(ringArea(clean)) > 1e-6) rings.push(clean);
-    }
-  }
+  const rings = chainRings(edges);
   const outers = rings.filter((r) => ringArea(r) > 0).sort((a, b) => ringArea(b) - ringArea(a));
   const holes = rings.filter((r) => ringArea(r) < 0);
   const polys: PlanarPolygon[] = outers.map((r) => [r]);

@@ -4,23 +4,29 @@
  * come from sums over cells, so they are exact for the drawn polygon and cheap to update.
  */
 import type { Cells } from './cells';
-import { ringArea, ringPerimeter, type Ring } from './planar';
+import { ringArea, ringPerimeter, type XY } from './planar';
 
 export function polsbyPopper(area: number, perimeter: number): number {
   if (!(perimeter > 0) || !(area > 0)) return 0;
   return Math.min(1, (4 * Math.PI * area) / (perimeter * perimeter));
 }
 
-/** Polsby–Popper of polygons given as rings (outer counter-clockwise, holes clockwise). */
-export function polygonsPolsbyPopper(polygons: readonly (readonly Ring[])[]): number {
-  let a = 0;
-  let p = 0;
+/** Area and perimeter (holes included) of polygons given as rings (outer counter-clockwise, holes clockwise). */
+export function polygonsShape(polygons: readonly (readonly (readonly XY[])[])[]): { area: number; perimeter: number } {
+  let area = 0;
+  let perimeter = 0;
   for (const poly of polygons)
     for (const r of poly) {
-      a += ringArea(r);
-      p += ringPerimeter(r);
+      area += ringArea(r);
+      perimeter += ringPerimeter(r);
     }
-  return polsbyPopper(a, p);
+  return { area, perimeter };
+}
+
+/** Polsby–Popper of polygons given as rings (outer counter-clockwise, holes clockwise). */
+export function polygonsPolsbyPopper(polygons: readonly (readonly (readonly XY[])[])[]): number {
+  const { area, perimeter } = polygonsShape(polygons);
+  return polsbyPopper(area, perimeter);
 }
 
 /** Area and perimeter of the union of the cells of the members of grid `g` (inGrid(j) says j's grid). */

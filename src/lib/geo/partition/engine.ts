@@ -255,6 +255,76 @@ export function repairContiguity(plan: Plan, only?: ReadonlySet<number>): void {
   }
 }
 
+/**
+ * Pieces of grid g on the map: its items joined where their cells share an edge (items without
+ * a cell, outside the boundary, draw nothing and are left out). Largest by households first.
+ */
+export function drawnPieces(plan: Plan, g: number): number[][] {
+  const { p, assign } = plan;
+  const c = p.cells;
+  const seen = new Uint8Array(p.n);
+  const out: number[][] = [];
+  for (let s = 0; s < p.n; s++) {
+    if (assign[s] !== g || seen[s] || !(c.area[s] > 0)) continue;
+    const piece = [s];
+    seen[s] = 1;
+    for (let h = 0; h < piece.length; h++) {
+      const i = piece[h];
+      for (let e = c.off[i]; e < c.off[i + 1]; e++) {
+        const j = c.nbr[e];
+        if (!seen[j] && assign[j] === g && c.len[e] > DRAWN_TOUCH && c.area[j] > 0) {
+          seen[j] = 1;
+          piece.push(j);
+        }
+      }
+    }
+    out.push(piece);
+  }
+  const w = (piece: number[]) => piece.reduce((t, i) => t + p.hh[i], 0);
+  return out.sort((a, b) => w(b) - w(a) || b.length - a.length || a[0] - b[0]);
+}
+
+/** Cells sharing more than this (metres) are drawn as one piece (the drawing joins vertices to the millimetre). */
+const DRAWN_TOUCH = 1e-3;
+
+/**
+ * Checks the drawn result: a piece of a grid detached from its largest piece on the map (joined
+ * only through an adjacency edge whose cells do not touch) is moved to the neighbouring grid that
+ * touches it, when that puts no more households out of bounds; otherwise it stays, and
+ * validation reports the grid as not contiguous. Only grids in `only`, when given.
+ */
+export function repairDrawn(plan: Plan, only?: ReadonlySet<number>): void {
+  const p = plan.p;
+  const c = p.cells;
+  for (let g = 0; g < plan.k; g++) {
+    if (only && !only.has(g)) continue;
+    const pieces = drawnPieces(plan, g);
+    for (const piece of pieces.slice(1)) {
+      const cands = new Set<number>();
+      for (const i of piece)
+        for (let e = c.off[i]; e < c.off[i + 1]; e++) {
+          const gj = plan.assign[c.nbr[e]];
+          if (gj !== g && c.len[e] > DRAWN_TOUCH && (!only || only.has(gj))) cands.add(gj);
+        }
+      let best = -1;
+      let bestCost = Infinity;
+      for (const b of [...cands].sort((x, y) => x - y)) {
+        const before = plan.violation(g) + plan.violation(b);
+        const cost0 = plan.local(g) + plan.local(b);
+        for (const i of piece) plan.move(i, b);
+        const worse = plan.violation(g) + plan.violation(b) > before + EPS;
+        const cost = plan.local(g) + plan.local(b) - cost0;
+        for (const i of piece) plan.move(i, g);
+        if (!worse && cost < bestCost) {
+          bestCost = cost;
+          best = b;
+        }
+      }
+      if (best >= 0) for (const i of piece) plan.move(i, best);
+    }
+  }
+}
+
 /** Cost change of moving `unit` (all in grid a) to grid b, or null when a contiguity rule breaks. */
 function tryMove(plan: Plan, unit: number[], a: number, b: number, bestSoFar: number): number | null {
   if (unit.length >= plan.count[a]) return null;
@@ -533,6 +603,7 @@ export function runEngine(p: Problem, options: EngineOptions = {}): Plan {
     }
   }
   progress?.('recombination', 1);
+  repairDrawn(best);
   return compact(best);
 }
 

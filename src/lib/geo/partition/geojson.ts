@@ -18,7 +18,7 @@ import { estimateHouseholds, unitsFor } from '../households';
 import { bisectionPlan, kmeansPlan } from './baselines';
 import { dissolve } from './cells';
 import { gridCode, readingOrder, seqOf, stableSequence } from './codes';
-import { improve, progressSpan, repairContiguity, runEngine, type ProgressCallback } from './engine';
+import { improve, progressSpan, repairContiguity, repairDrawn, runEngine, type ProgressCallback } from './engine';
 import { mulberry32 } from '../random';
 import { Plan } from './plan';
 import { openRing, pointInRing, ringArea, ringCentroid, selfIntersects, type Ring, type XY } from './planar';
@@ -479,6 +479,7 @@ function withLocked(
     const only = new Set([...Array(k).keys()]);
     repairContiguity(plan, only);
     improve(plan, mulberry32(seed), 6, only, progressSpan(progress, 0.9, 1));
+    repairDrawn(plan, only);
   }
   return { p: all, plan, lockedSeq };
 }
@@ -563,7 +564,14 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
           return { p, plan: planFor(p, method, seed, progress), lockedSeq: [] as number[] };
         })();
     progress?.('recombination', 1);
-    const v = validate(plan);
+    // The polygons as written (WGS-84, 7 decimals); the report measures these, projected back.
+    const written = Array.from({ length: plan.k }, (_, g) =>
+      plan.count[g] > 0 ? dissolve(p.cells, plan.members(g)).map((poly) => poly.map((ring) => [...ring, ring[0]].map((q) => proj.inverse(q)).map(([lo, la]) => [r7(lo), r7(la)]))) : []
+    );
+    const v = validate(
+      plan,
+      written.map((polys) => polys.map((poly) => poly.map((ring) => ring.slice(0, -1).map((q) => proj.forward(q)))))
+    );
     const ms = now() - t0;
     // Codes: keep previous ones where given, else reading order of grid centres.
     const k = plan.k;
@@ -588,10 +596,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     const seqs = [...stableSequence(overlap, order.slice(0, free), new Set(lockedSeq)), ...lockedSeq];
     const codes = seqs.map((s) => gridCode(code, s));
     for (const r of v.grids) {
-      const polys = dissolve(
-        p.cells,
-        plan.members(r.grid)
-      ).map((poly) => poly.map((ring) => [...ring, ring[0]].map((q) => proj.inverse(q)).map(([lo, la]) => [r7(lo), r7(la)])));
+      const polys = written[r.grid];
       const geometry: Polygon | MultiPolygon = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
       features.push({
         type: 'Feature',

@@ -6,7 +6,7 @@
 import type { PartitionItem } from './bisection';
 import { DEFAULT_MAX, DEFAULT_MIN, DEFAULT_TARGET } from './bisection';
 import { buildAdjacency, components, type Adjacency, type Graph } from './adjacency';
-import { voronoiCells, type Cells } from './cells';
+import { MIN_SHARED_EDGE, voronoiCells, type Cells } from './cells';
 import { bufferedHull, type Ring, type XY } from './planar';
 
 export interface EngineItem extends PartitionItem {
@@ -105,7 +105,14 @@ export function prepare(input: ProblemInput): Problem {
   });
   const points: XY[] = items.map((_, i) => [x[i], y[i]]);
   const boundary = input.boundary && input.boundary.length ? input.boundary.map((r) => [...r]) : n ? [bufferedHull(points, DEFAULT_HULL_MARGIN)] : [];
-  const adjacency = buildAdjacency(points, { barriers: input.barriers, maxEdge: input.maxEdge, weights: hh, minWeight: b.min, maxWeight: b.max });
+  const cells = voronoiCells(points, boundary);
+  // Neighbours only where their cells share an edge on the map, so that a grid contiguous in the
+  // graph is drawn in one piece. An item with no cell (outside the boundary) keeps its Delaunay edges.
+  const touch = new Set<number>();
+  for (let i = 0; i < n; i++)
+    for (let e = cells.off[i]; e < cells.off[i + 1]; e++) if (cells.len[e] >= MIN_SHARED_EDGE) touch.add(i * n + cells.nbr[e]);
+  const touching = (a: number, c: number) => touch.has(a * n + c) || !(cells.area[a] > 0) || !(cells.area[c] > 0);
+  const adjacency = buildAdjacency(points, { barriers: input.barriers, maxEdge: input.maxEdge, weights: hh, minWeight: b.min, maxWeight: b.max, touching });
   const { comp, count } = components(adjacency.graph);
   return {
     ...b,
@@ -119,7 +126,7 @@ export function prepare(input: ProblemInput): Problem {
     groupNames,
     adjacency,
     graph: adjacency.graph,
-    cells: voronoiCells(points, boundary),
+    cells,
     boundary,
     comp,
     compCount: count,

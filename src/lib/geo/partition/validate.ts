@@ -4,6 +4,9 @@
  * Polsby–Popper, split compounds and buildings; and every rule not met, with the reason.
  */
 import { divisible } from './adjacency';
+import { dissolve, type PlanarPolygon } from './cells';
+import { polsbyPopper, polygonsShape } from './compactness';
+import { pointInRing } from './planar';
 import type { Plan } from './plan';
 
 export type Rule =
@@ -39,7 +42,7 @@ export interface GridReport {
   /** Distinct buildings (a split building counts in each of its grids). */
   buildings: number;
   inRange: boolean;
-  /** Connected pieces of the adjacency graph (1 = contiguous). */
+  /** Pieces of the drawn polygon (1 = contiguous on the map). */
   pieces: number;
   polsbyPopper: number;
   areaM2: number;
@@ -60,29 +63,44 @@ export interface Validation {
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
-/** One grid's report (O(its items) plus a contiguity search). */
-export function gridReport(plan: Plan, g: number): GridReport {
+/**
+ * One grid's report (O(its items)). Pieces, area, perimeter and Polsby–Popper are those of the
+ * polygon drawn for it (`polygons`: `dissolve` of its cells, computed when not given), so what is
+ * reported is what the map and the exported file show.
+ */
+export function gridReport(plan: Plan, g: number, polygons: readonly PlanarPolygon[] = dissolve(plan.p.cells, plan.members(g))): GridReport {
   const p = plan.p;
   const members = plan.members(g);
   const buildings = new Set(members.map((i) => p.building[i]));
   const h = plan.hh[g];
+  const shape = polygonsShape(polygons);
   return {
     grid: g,
     households: Math.round(h),
     items: members.length,
     buildings: buildings.size,
     inRange: h >= p.min && h <= p.max,
-    pieces: plan.pieces(g).length,
-    polsbyPopper: round(plan.pp(g)),
-    areaM2: round(plan.area[g], 1),
-    perimeterM: round(plan.perim[g], 1)
+    // A grid whose cells are all empty (buildings outside the boundary) draws nothing: one piece by the graph.
+    pieces: polygons.length || plan.pieces(g).length,
+    polsbyPopper: round(polsbyPopper(shape.area, shape.perimeter)),
+    areaM2: round(shape.area, 1),
+    perimeterM: round(shape.perimeter, 1)
   };
 }
 
-/** Validates from scratch. */
-export function validate(plan: Plan): Validation {
+/** True when a part of the community's outline holds no item. */
+function emptyPart(plan: Plan): boolean {
+  const p = plan.p;
+  return p.boundary.some((ring) => {
+    for (let i = 0; i < p.n; i++) if (pointInRing([p.x[i], p.y[i]], ring)) return false;
+    return true;
+  });
+}
+
+/** Validates from scratch; `polygons[g]`, when given, is grid g's drawn polygon (else dissolved here). */
+export function validate(plan: Plan, polygons?: readonly (readonly PlanarPolygon[])[]): Validation {
   const reports: GridReport[] = [];
-  for (let g = 0; g < plan.k; g++) if (plan.count[g] > 0) reports.push(gridReport(plan, g));
+  for (let g = 0; g < plan.k; g++) if (plan.count[g] > 0) reports.push(polygons ? gridReport(plan, g, polygons[g]) : gridReport(plan, g));
   return summarise(plan, reports);
 }
 
@@ -130,7 +148,28 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
         infeasible: p.hh[b] > p.max || !divisible(pieceTotal, p.min, p.max)
       });
     }
-    if (r.pieces > 1) issues.push({ rule: 'not-contiguous', grid: g, message: `grid falls into ${r.pieces} separate pieces` });
+    if (r.pieces > 1) {
+      // Joined on purpose where a part of the community too small for a grid has no touching neighbour.
+      const touch = (a: number, b: number) => {
+        for (let e = p.cells.off[a]; e < p.cells.off[a + 1]; e++) if (p.cells.nbr[e] === b && p.cells.len[e] > 0) return true;
+        return false;
+      };
+      const apart = p.adjacency.bridges.find((e) => plan.assign[e.a] === g && plan.assign[e.b] === g && !touch(e.a, e.b));
+      // A part of the community's outline without buildings is covered by the cells of the nearest ones, elsewhere.
+      const empty = !apart && emptyPart(plan) && plan.members(g).some((i) => p.cells.rings[i].length > 1);
+      issues.push({
+        rule: 'not-contiguous',
+        grid: g,
+        message: `grid falls into ${r.pieces} separate pieces on the map${
+          apart
+            ? `: buildings ${p.building[apart.a]} and ${p.building[apart.b]} lie in parts of the community that do not touch, and one part has too few households for a grid of its own`
+            : empty
+              ? ': a separate part of the community without buildings is drawn with the grid of the nearest buildings'
+              : ''
+        }`,
+        infeasible: apart !== undefined || empty
+      });
+    }
   }
   const oversized = new Set<string>();
   for (let i = 0; i < p.n; i++) if (p.hh[i] > p.max && p.building[i] === p.ids[i]) oversized.add(p.ids[i]);
@@ -147,7 +186,7 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
     issues.push({
       rule: 'barrier-bridged',
       ids: [p.building[e.a], p.building[e.b]],
-      message: `buildings ${p.building[e.a]} and ${p.building[e.b]} were joined across a ${e.reason === 'barrier' ? 'barrier' : `${Math.round(e.length)} m gap`} because the piece on one side cannot form grids of ${p.min}–${p.max} households on its own`
+      message: `buildings ${p.building[e.a]} and ${p.building[e.b]} were joined ${e.reason === 'barrier' ? 'across a barrier' : e.reason === 'apart' ? 'although their cells do not touch on the map' : `across a ${Math.round(e.length)} m gap`} because the piece on one side cannot form grids of ${p.min}–${p.max} households on its own`
     });
 
   const inRange = reports.filter((r) => r.inRange).length;
