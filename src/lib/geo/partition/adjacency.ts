@@ -57,6 +57,8 @@ export interface AdjacencyOptions {
    * is put back only when a piece below the minimum has no other way to a neighbour.
    */
   touching?: (a: number, b: number) => boolean;
+  /** The points' Delaunay edges when the caller has them already (as `delaunayEdges` returns them). */
+  delaunay?: [number, number][];
 }
 
 /** True when `h` households can be cut into some whole number of grids within [min, max]. */
@@ -146,7 +148,7 @@ function median(xs: number[]): number {
 /** Builds the adjacency graph (see the module comment). */
 export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions = {}): Adjacency {
   const n = points.length;
-  const all = delaunayEdges(points);
+  const all = options.delaunay ?? delaunayEdges(points);
   const len = (e: readonly [number, number]) => Math.hypot(points[e[0]][0] - points[e[1]][0], points[e[0]][1] - points[e[1]][1]);
   const lengths = all.map(len);
   const maxEdge = options.maxEdge ?? Math.max(250, 5 * median(lengths));

@@ -5,7 +5,7 @@
  */
 import type { PartitionItem } from './bisection';
 import { DEFAULT_MAX, DEFAULT_MIN, DEFAULT_TARGET } from './bisection';
-import { buildAdjacency, components, type Adjacency, type Graph } from './adjacency';
+import { buildAdjacency, components, delaunayEdges, type Adjacency, type Graph } from './adjacency';
 import { MIN_SHARED_EDGE, voronoiCells, type Cells } from './cells';
 import { bufferedHull, type Ring, type XY } from './planar';
 
@@ -107,12 +107,29 @@ export function prepare(input: ProblemInput): Problem {
   const boundary = input.boundary && input.boundary.length ? input.boundary.map((r) => [...r]) : n ? [bufferedHull(points, DEFAULT_HULL_MARGIN)] : [];
   const cells = voronoiCells(points, boundary);
   // Neighbours only where their cells share an edge on the map, so that a grid contiguous in the
-  // graph is drawn in one piece. An item with no cell (outside the boundary) keeps its Delaunay edges.
+  // graph is drawn in one piece. An item with no cell (outside the boundary) hangs off its nearest
+  // Delaunay neighbour, preferring one with a cell: one link each, so such items never join two
+  // pieces of the map.
+  const delaunay = delaunayEdges(points);
   const touch = new Set<number>();
   for (let i = 0; i < n; i++)
     for (let e = cells.off[i]; e < cells.off[i + 1]; e++) if (cells.len[e] >= MIN_SHARED_EDGE) touch.add(i * n + cells.nbr[e]);
-  const touching = (a: number, c: number) => touch.has(a * n + c) || !(cells.area[a] > 0) || !(cells.area[c] > 0);
-  const adjacency = buildAdjacency(points, { barriers: input.barriers, maxEdge: input.maxEdge, weights: hh, minWeight: b.min, maxWeight: b.max, touching });
+  const link = new Int32Array(n).fill(-1);
+  for (const [a, c] of delaunay)
+    for (const [u, v] of [
+      [a, c],
+      [c, a]
+    ]) {
+      if (cells.area[u] > 0) continue;
+      const w = link[u];
+      const better =
+        w < 0 ||
+        (cells.area[v] > 0 && !(cells.area[w] > 0)) ||
+        ((cells.area[v] > 0) === (cells.area[w] > 0) && (x[v] - x[u]) ** 2 + (y[v] - y[u]) ** 2 < (x[w] - x[u]) ** 2 + (y[w] - y[u]) ** 2);
+      if (better) link[u] = v;
+    }
+  const touching = (a: number, c: number) => touch.has(a * n + c) || link[a] === c || link[c] === a;
+  const adjacency = buildAdjacency(points, { barriers: input.barriers, maxEdge: input.maxEdge, weights: hh, minWeight: b.min, maxWeight: b.max, touching, delaunay });
   const { comp, count } = components(adjacency.graph);
   return {
     ...b,
