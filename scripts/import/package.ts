@@ -30,8 +30,10 @@ import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
 import { type Area, type AreaContext, type AreaLayer, type AreaReport, AREA_LAYERS, readAreaLayer } from '../../src/lib/data/import/areas';
 import { prepareDistrict } from '../../src/lib/data/import/district';
 import { type ImportError, formatImportErrors } from '../../src/lib/data/import/errors';
-import { type DemoGeography, type Geography, assembleGeography } from '../../src/lib/data/import/geography';
+import { loadGeography } from '../../src/lib/data/import/base-geography';
+import { type Geography, assembleGeography, derivedProvenance, ownGeoProvenance } from '../../src/lib/data/import/geography';
 import { type BuildingsReport, readPackageBuildings } from '../../src/lib/data/import/package-buildings';
+import { osmToLayers } from '../../src/lib/data/import/osm';
 import { decodeText } from '../../src/lib/data/text-decode';
 import {
   type PackageContext,
@@ -64,7 +66,7 @@ import { CRS_NAMES, isCrs } from '../../src/lib/geo/crs';
 import { buildRiderData } from '../rider/build';
 import { parquetOptions } from '../generate/write';
 import { type Flags, helpText, parseFlags } from '../lib/cli-args';
-import { type ColumnDef, openNodeDb, readParquet, sqlString } from '../lib/node-db';
+import { type ColumnDef, openNodeDb, sqlString } from '../lib/node-db';
 import { type Output, type OutputOwner, OutputRefused, openOutput } from '../lib/safe-out';
 import { REPO_ROOT, loadOutline } from './osm';
 import { decodePbf } from './pbf-decode';
@@ -278,33 +280,6 @@ function provenanceOf(r: TableReport, file: string, table: Role, ownGrids: boole
 }
 
 const OWN_LICENCE = 'as licensed by the file’s owner';
-const GEO_SOURCE: Record<GeoRole, string> = {
-  streets: 'street (街道/镇) boundaries',
-  communities: 'community (社区) boundaries',
-  grids: 'grid (网格) boundaries',
-  buildings: 'residential buildings'
-};
-
-/** Provenance of a geometry table from the district's file (with what was worked out again). */
-function geoProvenance(role: GeoRole, r: AreaReport | BuildingsReport, note: string | undefined): TableProvenance {
-  const b = 'outsideDistrict' in r ? r : null;
-  const notes = [
-    b ? `${n(b.households)} households${b.estimated ? `, of ${n(b.estimated)} buildings estimated from footprint and floors` : ''}` : '',
-    b?.outsideDistrict ? `${n(b.outsideDistrict)} outside the district refused` : '',
-    b?.nonResidential ? `${n(b.nonResidential)} non-residential left out` : '',
-    note ?? ''
-  ].filter(Boolean);
-  return {
-    source: `${r.file}, the district's own ${GEO_SOURCE[role]}`,
-    licence: OWN_LICENCE,
-    crs: r.crs,
-    read: r.read,
-    accepted: r.accepted,
-    refused: r.refused,
-    synthetic: false,
-    ...(notes.length ? { note: notes.join('; ') } : {})
-  };
-}
 
 export interface PackageManifest extends Manifest {
   kind: 'package';
@@ -321,28 +296,6 @@ interface Reads {
 }
 
 const GEO_TABLES = ['streets', 'communities', 'compounds', 'buildings', 'grids'] as const;
-
-/** The demo district's geography: its Parquet tables as schema records and its map layers. */
-async function readDemoGeography(demo: string): Promise<DemoGeography> {
-  const db = await openNodeDb({ threads: 1 });
-  const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  try {
-    const rows = async <T>(t: string): Promise<T[]> =>
-      (await db.all(`SELECT * FROM ${readParquet(join(demo, `${t}.parquet`))}`)).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [camel(k), v])) as T);
-    const buildings = (await rows<Building & { footprint: unknown }>('buildings')).map((b) => ({ ...b, footprint: JSON.parse(String(b.footprint)) }));
-    const layer = (l: string) => readJson<FeatureCollection<Polygon | MultiPolygon>>(join(demo, 'map', `${l}.geojson`));
-    return {
-      streets: await rows('streets'),
-      communities: await rows('communities'),
-      compounds: await rows('compounds'),
-      grids: await rows('grids'),
-      buildings,
-      layers: { streets: layer('streets'), communities: layer('communities'), compounds: layer('compounds'), grids: layer('grids') }
-    };
-  } finally {
-    db.close();
-  }
-}
 
 /** One geometry table with the schema's columns, its footer flag as the manifest says. */
 async function writeGeoTable(file: string, table: (typeof GEO_TABLES)[number], geo: Geography, synthetic: boolean): Promise<void> {
@@ -405,9 +358,7 @@ async function writePackage(dir: string, args: PackageArgs, demo: string, reads:
       const given = t === 'buildings' ? reads.buildings : t === 'compounds' ? undefined : reads.areas[t];
       const note = geo.notes[t];
       // The district's own table, or the demo's worked out again from it (the demo's flag stays).
-      tables[t] = given
-        ? geoProvenance(t as GeoRole, given.report, note)
-        : { ...demoManifest.tables[t], ...(note ? { note: [demoManifest.tables[t].note, `in this package: ${note}`].filter(Boolean).join('; ') } : {}) };
+      tables[t] = given ? ownGeoProvenance(t as GeoRole, given.report, OWN_LICENCE, note) : derivedProvenance(demoManifest.tables[t], note);
       log(`writing ${file}…`);
       await writeGeoTable(join(dir, file), t, geo, tables[t].synthetic);
       counts[t] = geo[t].length;
@@ -494,7 +445,8 @@ function readGeometry(files: PackageFiles, area: AreaContext, fatal: ImportError
       if (area.crs !== 'wgs84') r = { ok: false, errors: [{ file, row: null, field: 'crs', message: `OSM data is WGS-84; --crs ${area.crs} would move every building by about 500 m (the other files may keep their --crs: put them in another package run, or convert)` }] };
       else {
         const elements = decodePbf(new Uint8Array(readFileSync(path)), file);
-        r = elements.ok ? readPackageBuildings(file, { format: 'osm', elements: elements.value }, area) : elements;
+        const layers = elements.ok ? osmToLayers({ elements: elements.value }, file) : elements;
+        r = layers.ok ? readPackageBuildings(file, { format: 'osm', buildings: layers.value.buildings }, area) : layers;
       }
     } else {
       const text = decodeText(readFileSync(path), file);
@@ -539,7 +491,7 @@ export async function importPackageCli(argv: string[]): Promise<number> {
     if (fatal.length) return unreadable(fatal);
     const hasGeo = Boolean(geoReads.buildings || Object.keys(geoReads.areas).length);
     const geo = hasGeo
-      ? assembleGeography(args.district, await readDemoGeography(demo), {
+      ? assembleGeography(args.district, await loadGeography(async (f) => new Uint8Array(readFileSync(join(demo, f))).buffer), {
           ...(geoReads.buildings ? { buildings: geoReads.buildings.rows } : {}),
           ...Object.fromEntries(Object.entries(geoReads.areas).map(([k, v]) => [k, v.rows]))
         })

@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { SCREENSHOTS, launch, screenshot, watchErrors } from './browser';
+import { SCREENSHOTS, launch, screenshot, waitForMap, watchErrors } from './browser';
 import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
 import { loadVocabulary, packageContext, readIncidentTable, readStationTable } from '../../src/lib/data/import/package';
 
@@ -23,6 +23,7 @@ const FIX = 'tests/fixtures/data-page';
 const STATIONS = join(FIX, 'stations.xlsx');
 const INCIDENTS = join(FIX, 'incidents.csv');
 const json = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+const GEO = (f: string) => join('tests/fixtures/package/cli-geo', f);
 
 /** The readers on the same files in Node: what the page must report. */
 async function expectedReports() {
@@ -305,6 +306,46 @@ describe('Data page', () => {
     await expect.poll(() => page.getByTestId('data-notice').innerText(), { timeout: 15_000 }).toContain('已保存');
     expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
 
+    await page.getByTestId('data-remove').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
+    expect(errors).toEqual([]);
+  }, 400_000);
+
+  it("the district's own grids and buildings (GCJ-02): read, saved, counted on /compare, drawn on /heatmap's map", async () => {
+    await page.goto(`${baseUrl}/data?d=230102`);
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
+    await page.getByTestId('data-crs').selectOption('gcj02');
+    await page.getByTestId('data-files').setInputFiles([GEO('grids.geojson'), GEO('buildings.geojson'), GEO('incidents.csv')]);
+    await expect.poll(() => page.getByTestId('data-picked').innerText()).toContain('网格边界');
+    await page.getByTestId('data-read').click();
+    await reportRow('grids').waitFor({ timeout: 60_000 });
+    expect([await attr('grids', 'data-read'), await attr('grids', 'data-accepted'), await attr('grids', 'data-refused')]).toEqual([6, 4, 2]);
+    expect([await attr('buildings', 'data-read'), await attr('buildings', 'data-accepted'), await attr('buildings', 'data-refused')]).toEqual([8, 5, 3]);
+    expect(await attr('incidents', 'data-accepted')).toBe(3);
+    expect(await page.getByTestId('errors-grids').innerText()).toContain('2301020130010');
+    // The Nangang building is drawn among the points outside the district.
+    expect(Number(await page.getByTestId('preview-outside').getAttribute('data-n'))).toBe(1);
+    await screenshot(page, 'data-page-geometry');
+    await page.getByTestId('data-save').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+
+    await page.goto(`${baseUrl}/compare?d=230102`);
+    await expect.poll(() => page.getByTestId('metric-grids-230102').getAttribute('data-value').catch(() => ''), { timeout: 120_000 }).toBe('4');
+    expect(await page.getByTestId('metric-incidents-230102').getAttribute('data-value')).toBe('3');
+
+    // The map layers come from this browser's data too: the heatmap's map holds exactly the 4 grids.
+    await page.goto(`${baseUrl}/heatmap?d=230102`);
+    await waitForMap(page, 120_000);
+    const grids = () =>
+      page.evaluate(async () => {
+        type Src = { getData(): Promise<{ features: { properties: { code: string } }[] }> };
+        const m = (window as unknown as { __gridatlasMap: { getSource(s: string): Src | undefined } }).__gridatlasMap;
+        const data = await m.getSource('grids')?.getData();
+        return (data?.features ?? []).map((f) => f.properties.code).sort();
+      });
+    await expect.poll(grids, { timeout: 60_000 }).toEqual(['230102013001001', '230102013001002', '230102013001003', '230102013001004']);
+
+    await page.goto(`${baseUrl}/data?d=230102`);
     await page.getByTestId('data-remove').click();
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     expect(errors).toEqual([]);

@@ -14,7 +14,9 @@ import { EXTRA_COLUMNS, carryOver, localFiles, packageZip, readPackageZip, Packa
 import { outlinePath, previewProjection, roleOf, samplePoints } from '../../src/lib/data/local/report';
 import { parquetToArrowIpc } from '../../src/lib/data/parquet-arrow';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
-import type { DatasetIndex, Incident, Manifest, Station, TableProvenance } from '../../src/lib/data/schema';
+import type { Polygon } from 'geojson';
+import { type DemoGeography, assembleGeography } from '../../src/lib/data/import/geography';
+import type { Building, DatasetIndex, Incident, Manifest, Station, TableProvenance } from '../../src/lib/data/schema';
 import { openNodeDb, readParquet } from '../../scripts/lib/node-db';
 
 const manifest = JSON.parse(readFileSync('static/data/230102/manifest.json', 'utf8')) as Manifest;
@@ -51,7 +53,10 @@ describe('storage keys', () => {
     expect(localKey('http://h/base/data/370881/map/stations.geojson')).toBe('370881/map/stations.geojson');
     expect(localKey('http://h/data/230102/rider/stations.json')).toBe('230102/rider/stations.json');
     expect(localKey('http://h/data/230102/manifest.json')).toBe('230102/manifest.json');
-    for (const url of ['http://h/data/index.json', 'http://h/data/230102/grids.parquet', 'http://h/data/230102/map/grids.geojson', 'http://h/data/230102/rider/roads.json', 'not a url :', 'http://h/other/230102/incidents.parquet'])
+    // The district's own geometry replaces the tables and their map layers too.
+    expect(localKey('http://h/data/230102/grids.parquet')).toBe('230102/grids.parquet');
+    expect(localKey('http://h/data/230102/map/buildings.geojson')).toBe('230102/map/buildings.geojson');
+    for (const url of ['http://h/data/index.json', 'http://h/data/230102/map/outline.geojson', 'http://h/data/230102/map/roads.geojson', 'http://h/data/230102/rider/roads.json', 'not a url :', 'http://h/other/230102/incidents.parquet'])
       expect(localKey(url), url).toBeNull();
     expect(fileKey('230102', 'map/stations.geojson')).toBe('230102/map/stations.geojson');
   });
@@ -166,6 +171,67 @@ describe('files of an import', () => {
     await expect(readPackageZip(zipSync({ 'readme.txt': strToU8('hi') }), 'y.zip')).rejects.toMatchObject({ file: 'y.zip' });
     const broken = zipSync({ '230102/manifest.json': strToU8(JSON.stringify({ district: '230102' })), '230102/incidents.parquet': strToU8('PAR1 nope') });
     await expect(readPackageZip(broken, 'z.zip')).rejects.toMatchObject({ file: 'z.zip/230102/incidents.parquet', field: 'file' });
+  });
+});
+
+describe("the district's own geometry", () => {
+  // Two 300 m grids and three buildings of the demo's Daoli placed in them (geography.ts has its own tests).
+  const [x0, y0] = [126.59, 45.75];
+  const sq = (dx: number): Polygon => ({ type: 'Polygon', coordinates: [[[x0 + dx, y0], [x0 + dx + 0.0038, y0], [x0 + dx + 0.0038, y0 + 0.0027], [x0 + dx, y0 + 0.0027], [x0 + dx, y0]]] });
+  const b = (id: string, dx: number, households: number): Building => ({ id, district: '230102', community: '', compound: null, grid: null, floors: 6, units: 2, perFloor: 2, households, estimated: false, lon: x0 + dx, lat: y0 + 0.001, footprint: sq(dx) });
+  const base: DemoGeography = {
+    streets: [{ code: '230102013', name: '安静街道', district: '230102', kind: 'subdistrict' }],
+    communities: [],
+    compounds: [],
+    grids: [],
+    buildings: [b('A', 0.001, 40), b('B', 0.002, 60), b('C', 0.005, 90)],
+    layers: { streets: { type: 'FeatureCollection', features: [] }, communities: { type: 'FeatureCollection', features: [] }, compounds: { type: 'FeatureCollection', features: [] }, grids: { type: 'FeatureCollection', features: [] } }
+  };
+  const geography = assembleGeography('230102', base, {
+    grids: [
+      { code: '230102013001001', name: '', households: null, geometry: sq(0), feature: 0 },
+      { code: '230102013001002', name: '', households: null, geometry: sq(0.0038), feature: 1 }
+    ]
+  });
+  const own = prov('grids.geojson', 2, 2);
+  const provs = { ...Object.fromEntries((['streets', 'communities', 'compounds', 'buildings'] as const).map((t) => [t, manifest.tables[t]])), grids: own };
+  const built = localFiles({ district: '230102', stations: null, incidents: null, geography }, { manifest, places }, provs, ['grids']);
+
+  it('writes every geometry table and its map layer, and counts the package for index.json', async () => {
+    expect(Object.keys(built.files).sort()).toEqual(
+      ['buildings', 'communities', 'compounds', 'grids', 'streets'].flatMap((t) => [`${t}.parquet`, `map/${t}.geojson`]).concat('manifest.json').sort()
+    );
+    expect(built.summary).toEqual({ district: '230102', stations: 0, incidents: 0, communities: 0, grids: 2, households: 190, tables: ['grids'] });
+    const dir = mkdtempSync(join(tmpdir(), 'gridatlas-local-geo-'));
+    const db = await openNodeDb();
+    try {
+      writeFileSync(join(dir, 'grids.parquet'), built.files['grids.parquet']!);
+      writeFileSync(join(dir, 'buildings.parquet'), built.files['buildings.parquet']!);
+      expect(await db.all(`SELECT code, seq, households::INTEGER AS hh, buildings::INTEGER AS n FROM ${readParquet(join(dir, 'grids.parquet'))} ORDER BY code`)).toEqual([
+        { code: '230102013001001', seq: 1, hh: 100, n: 2 },
+        { code: '230102013001002', seq: 2, hh: 90, n: 1 }
+      ]);
+      const foot = await db.all<{ id: string; grid: string; f: string }>(`SELECT id, grid, footprint AS f FROM ${readParquet(join(dir, 'buildings.parquet'))} ORDER BY id`);
+      expect(foot.map((r) => [r.id, r.grid])).toEqual([['A', '230102013001001'], ['B', '230102013001001'], ['C', '230102013001002']]);
+      expect(JSON.parse(foot[0].f)).toEqual(sq(0.001));
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const m = JSON.parse(new TextDecoder().decode(built.files['manifest.json'])) as Manifest;
+    expect(m.tables.grids).toEqual(own);
+    expect(m.counts.grids).toBe(2);
+  });
+
+  it('a zip of it carries the geometry with its map layers, byte for byte', async () => {
+    const zip = packageZip('230102', built.files);
+    expect(Object.keys(unzipSync(zip))).toContain('230102/map/grids.geojson');
+    const back = await readPackageZip(zip, 'geo.zip');
+    expect(back.tables.geoFiles!['grids.parquet']).toEqual(built.files['grids.parquet']);
+    const again = localFiles(back.tables, { manifest, places }, back.manifest!.tables, ['grids']);
+    for (const f of Object.keys(built.files) as (keyof typeof built.files)[]) if (f !== 'manifest.json') expect(Buffer.from(again.files[f]!).equals(Buffer.from(built.files[f]!)), f).toBe(true);
+    const noLayer = zipSync({ '230102/grids.parquet': built.files['grids.parquet']! });
+    await expect(readPackageZip(noLayer, 'n.zip')).rejects.toMatchObject({ file: 'n.zip', message: expect.stringMatching(/without map\/grids\.geojson/) });
   });
 });
 

@@ -168,7 +168,7 @@ describe("a folder with the district's own grids, communities and buildings in G
         code: g.code,
         community: '230102013001',
         seq: i + 1,
-        households: g.stated ?? GEO_BUILDINGS.filter((b) => b.grid === g.code).reduce((s, b) => s + (b.households ?? 16), 0),
+        households: g.stated ?? GEO_BUILDINGS.filter((b) => b.grid === g.code).reduce((s: number, b) => s + (b.households ?? 16), 0),
         buildings: GEO_BUILDINGS.filter((b) => b.grid === g.code).length
       }))
     );

@@ -16,7 +16,7 @@ describe('buildStyle', () => {
       expect(style.sprite).toBeUndefined();
       for (const src of Object.values(style.sources)) {
         expect(src.type).toBe('geojson');
-        const name = String((src as { data: string }).data).match(/map\/(\w+)\.geojson$/)?.[1];
+        const name = String((src as { data: string }).data).match(/^gridatlas-data:\/\/.*map\/(\w+)\.geojson$/)?.[1];
         expect(MAP_LAYERS).toContain(name);
       }
       expect(style.layers.map((l) => l.id)).toContain(LAYER.outline);

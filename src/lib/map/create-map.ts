@@ -3,11 +3,13 @@
  * fonts, a drawing buffer kept for picture export and pixel tests, the same controls. And every
  * map ends in `removeMap`, which gives back both WebGL contexts (maplibre's and deck.gl's).
  */
-import { AttributionControl, Map as MapLibre, NavigationControl, ScaleControl, setWorkerUrl, type IControl, type StyleSpecification } from 'maplibre-gl';
+import { AttributionControl, Map as MapLibre, NavigationControl, ScaleControl, addProtocol, setWorkerUrl, type IControl, type StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay, type MapboxOverlayProps } from '@deck.gl/mapbox';
 import { i18n } from '$lib/i18n/index.svelte';
 import type { MessageKey } from '$lib/i18n/messages';
+import { fetchData } from '$lib/data/source';
+import { DATA_PROTOCOL } from './style';
 
 export const CJK_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
@@ -39,12 +41,27 @@ const localeWatchers = new WeakMap<MapLibre, () => void>();
 /** The deck.gl device of each map's overlay, and whether the map is gone already. */
 const overlays = new WeakMap<MapLibre, { device: DeckDevice | null; removed: boolean }>();
 
+let protocolAdded = false;
+
+/** Style sources named `gridatlas-data://<url>` (style.ts) are fetched through the data seam, in this thread. */
+function addDataProtocol(): void {
+  if (protocolAdded) return;
+  protocolAdded = true;
+  addProtocol(DATA_PROTOCOL, async (params) => {
+    const url = params.url.slice(DATA_PROTOCOL.length + 3);
+    const r = await fetchData(url);
+    if (!r.ok) throw new Error(`${url}: ${r.status} ${r.statusText}`);
+    return { data: await r.json() };
+  });
+}
+
 export function createMap(
   container: HTMLElement,
   style: StyleSpecification,
   bounds: [number, number, number, number] | null
 ): MapLibre {
   setWorkerUrl(workerUrl);
+  addDataProtocol();
   const m = new MapLibre({
     container,
     style,

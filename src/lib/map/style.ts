@@ -65,9 +65,16 @@ function householdsRamp(): ExpressionSpecification {
   ];
 }
 
+/**
+ * The scheme of map layer URLs in a style: maplibre hands them to the app (create-map.ts), which
+ * answers through the data seam, so a district's own layers kept in the browser are drawn too.
+ */
+export const DATA_PROTOCOL = 'gridatlas-data';
+export const dataProtocolUrl = (url: string) => `${DATA_PROTOCOL}://${url}`;
+
 export function buildStyle(o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
-  for (const name of VECTOR_SOURCES) sources[name] = { type: 'geojson', data: o.layerUrl(name), ...(o.attribution ? { attribution: o.attribution } : {}) };
+  for (const name of VECTOR_SOURCES) sources[name] = { type: 'geojson', data: dataProtocolUrl(o.layerUrl(name)), ...(o.attribution ? { attribution: o.attribution } : {}) };
   if (o.externalTiles) {
     sources.external = { type: 'raster', tiles: [o.externalTiles], tileSize: 256 };
   }

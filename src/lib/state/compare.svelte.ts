@@ -7,6 +7,7 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES, isDistrictCode } from '$lib/data/districts';
 import { openDb, plainRows, type BrowserDb } from '$lib/data/duckdb-browser';
 import { mapLayerUrl } from '$lib/data/paths';
+import { fetchData } from '$lib/data/source';
 import type { ComputedCounts } from '$lib/data/published';
 import { COMPARE_COLUMNS, COMPARE_QUERIES, type CompareQueryName } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory, StationKind } from '$lib/data/schema';
@@ -140,7 +141,7 @@ class CompareState {
   }
 
   private async fetchDistrict(code: DistrictCode) {
-    const mapReq = fetch(mapLayerUrl(dataset.root, code, 'communities')).then((r) => {
+    const mapReq = fetchData(mapLayerUrl(dataset.root, code, 'communities')).then((r) => {
       if (!r.ok) throw new Error(`communities.geojson (${code}): ${r.status}`);
       return r.json().then((fc: CommunityMap) => ({ ...fc, features: fc.features.map(rewind) }));
     });

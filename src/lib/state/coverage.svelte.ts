@@ -7,6 +7,7 @@
  * /plan: the current district, stations of the kinds ticked in the legend (`coverageState`).
  * /compare: each chosen district, its rest stations and all its stations (`districtCoverage`).
  */
+import { fetchData } from '$lib/data/source';
 import type { FeatureCollection, Point } from 'geojson';
 import type { DistrictCode, StationKind } from '$lib/data/schema';
 import { coverageBuildings, type AreaCoverage, type BuildingLayer, type CoverageBuilding, type CoverageResult } from '$lib/geo/coverage';
@@ -53,12 +54,12 @@ function district(code: DistrictCode): Promise<DistrictInputs> {
     p = (async () => {
       const root = dataset.root;
       const [b, r, c] = await Promise.all([
-        fetch(`${root}/${code}/map/buildings.geojson`).then((x) => {
+        fetchData(`${root}/${code}/map/buildings.geojson`).then((x) => {
           if (!x.ok) throw new Error(`buildings.geojson (${code}): ${x.status}`);
           return x.json() as Promise<BuildingLayer>;
         }),
         fetch(riderUrl(root, code, 'roads')).then((x) => (x.ok ? (x.json() as Promise<RiderRoads>) : null)),
-        fetch(`${root}/${code}/map/communities.geojson`).then((x) => x.json() as Promise<FeatureCollection<Point, { code: string; name: string }>>)
+        fetchData(`${root}/${code}/map/communities.geojson`).then((x) => x.json() as Promise<FeatureCollection<Point, { code: string; name: string }>>)
       ]);
       const buildings = coverageBuildings(b);
       const init = await call({ type: 'init', key: code, buildings, roads: r });

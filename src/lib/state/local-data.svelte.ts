@@ -72,7 +72,7 @@ class LocalDataState {
       if (m.type === 'failed') this.errors = m.errors;
       else {
         // Unknown values stay 'other' (what the readers did) until the user picks another.
-        for (const r of m.reports) for (const u of r.unknown) (this.mapping[r.table] as Record<string, string>)[u.value] ??= 'other';
+        for (const r of m.reports) if (r.table === 'stations' || r.table === 'incidents') for (const u of r.unknown) (this.mapping[r.table] as Record<string, string>)[u.value] ??= 'other';
         this.result = { district, reports: m.reports, preview: m.preview, ignored: m.ignored, files: m.files, summary: m.summary };
       }
     };

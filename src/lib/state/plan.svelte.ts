@@ -15,6 +15,7 @@ import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/erro
 import type { ImportError } from '$lib/data/import/errors';
 import { decodeText } from '$lib/data/text-decode';
 import { mapLayerUrl } from '$lib/data/paths';
+import { fetchData } from '$lib/data/source';
 import type { DistrictCode } from '$lib/data/schema';
 import { loadPlan, savePlan, saveVersion, versionOf, type PlanRecord, type PlanVersion, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
 import { TAB, dropOwnRescue, leaveRescue, rescueAction, takeRescue } from '$lib/data/plan-rescue';
@@ -116,7 +117,7 @@ const cache = new Map<string, Promise<DistrictLayers>>();
 async function fetchLayers(root: string, district: DistrictCode): Promise<DistrictLayers> {
   const parts = await Promise.all(
     LAYERS.map(async (l) => {
-      const r = await fetch(mapLayerUrl(root, district, l));
+      const r = await fetchData(mapLayerUrl(root, district, l));
       if (!r.ok) throw new Error(`${l}.geojson: ${r.status} ${r.statusText}`);
       return [l, (await r.json()) as FeatureCollection] as const;
     })

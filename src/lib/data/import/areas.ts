@@ -56,6 +56,8 @@ export interface AreaReport {
   /** The first refused features (`row` is the 0-based feature index). */
   errors: ImportError[];
   errorCounts: ErrorCounts;
+  /** Of the refused: areas whose centre lies outside the district. */
+  outside: number;
   /** The property each field was read from. */
   properties: Partial<Record<keyof typeof AREA_PROPERTIES, string>>;
 }
@@ -102,6 +104,7 @@ export function readAreaLayer(file: string, source: string, layer: AreaLayer, ct
   const refuse = (row: number, field: string, m: Msg) => refused.add(field, () => importError(file, row, field, m));
   const seen = new Map<string, number>();
   const rows: Area[] = [];
+  let outside = 0;
   features.forEach((f, i) => {
     const row = i;
     const code = text(f.tags[codeKey]);
@@ -118,8 +121,10 @@ export function readAreaLayer(file: string, source: string, layer: AreaLayer, ct
     if (problem) return refuse(row, 'geometry', problem);
     const geometry = toWgs84Geometry(f.geometry as Polygon | MultiPolygon, ctx.crs as Crs);
     const [lon, lat] = centroid(geometry).geometry.coordinates;
-    if (!insideDistrict(ctx.area, [lon, lat]))
+    if (!insideDistrict(ctx.area, [lon, lat])) {
+      outside++;
       return refuse(row, 'geometry', msg('import.area.err.outside', { lon: Math.round(lon * 1e6) / 1e6, lat: Math.round(lat * 1e6) / 1e6, district: ctx.name }));
+    }
     seen.set(code, row);
     rows.push({ code, name, households: hh.value, geometry, feature: row });
   });
@@ -134,6 +139,7 @@ export function readAreaLayer(file: string, source: string, layer: AreaLayer, ct
       refused: features.length - rows.length,
       errors: refused.errors,
       errorCounts: refused.counts,
+      outside,
       properties: { code: codeKey, ...(nameKey ? { name: nameKey } : {}), ...(hhKey ? { households: hhKey } : {}) }
     }
   });

@@ -15,8 +15,9 @@
  */
 import { area as turfArea, length as turfLength, polygonToLine } from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import type { Building, Community, Compound, DistrictCode, Grid, Street } from '../schema';
-import { type Area, streetKind } from './areas';
+import type { Building, Community, Compound, DistrictCode, Grid, Street, TableProvenance } from '../schema';
+import { type Area, type AreaLayer, type AreaReport, streetKind } from './areas';
+import type { BuildingsReport } from './package-buildings';
 import { areaIndex } from './locate';
 
 type Areas = FeatureCollection<Polygon | MultiPolygon>;
@@ -171,4 +172,39 @@ export function assembleGeography(district: DistrictCode, demo: DemoGeography, g
     )
   );
   return { streets, communities, compounds, buildings, grids, layers: { streets: streetsLayer, communities: communitiesOut, compounds: compoundsLayer, buildings: buildingsLayer, grids: gridsOut }, notes };
+}
+
+const GEO_SOURCE: Record<AreaLayer | 'buildings', string> = {
+  streets: 'street (街道/镇) boundaries',
+  communities: 'community (社区) boundaries',
+  grids: 'grid (网格) boundaries',
+  buildings: 'residential buildings'
+};
+
+const n = (x: number) => x.toLocaleString('en');
+
+/** Provenance of a geometry table from the district's file, with what was worked out again (`note`). */
+export function ownGeoProvenance(role: AreaLayer | 'buildings', r: AreaReport | BuildingsReport, licence: string, note?: string): TableProvenance {
+  const b = 'outsideDistrict' in r ? r : null;
+  const notes = [
+    b ? `${n(b.households)} households${b.estimated ? `, of ${n(b.estimated)} buildings estimated from footprint and floors` : ''}` : '',
+    b?.outsideDistrict ? `${n(b.outsideDistrict)} outside the district refused` : '',
+    b?.nonResidential ? `${n(b.nonResidential)} non-residential left out` : '',
+    note ?? ''
+  ].filter(Boolean);
+  return {
+    source: `${r.file}, the district's own ${GEO_SOURCE[role]}`,
+    licence,
+    crs: r.crs,
+    read: r.read,
+    accepted: r.accepted,
+    refused: r.refused,
+    synthetic: false,
+    ...(notes.length ? { note: notes.join('; ') } : {})
+  };
+}
+
+/** A table the package did not give but worked out again from what it did: the base's provenance and flag, with a note. */
+export function derivedProvenance(base: TableProvenance, note: string | undefined): TableProvenance {
+  return note ? { ...base, note: [base.note, `in this package: ${note}`].filter(Boolean).join('; ') } : { ...base };
 }

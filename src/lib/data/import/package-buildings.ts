@@ -3,7 +3,8 @@
  * given or estimated), buildings.csv (one point a row with households: 经度, 纬度, 户数) or OSM
  * elements (from buildings.osm.pbf, decoded by the caller). The district import's own pipeline
  * (pipeline.ts: checks, CRS conversion, clipping to the district, household estimate) and the
- * planner's CSV reader do the work; here a defective or outside building is refused with its
+ * planner's CSV reader do the work (OSM elements become features in the caller, osm.ts: its
+ * osmtogeojson compiles code at run time, which the app's CSP forbids in the browser); here a defective or outside building is refused with its
  * feature or row and the rest go on (`refuse`), as everywhere in a data package. Pure.
  */
 import type { Building } from '../schema';
@@ -12,8 +13,7 @@ import type { Crs } from '../../geo/crs';
 import type { AreaContext } from './areas';
 import { insideDistrict } from './district';
 import { type ErrorCounts, type ImportError, type ImportResult, ErrorCollector, fail, importError, msg, ok } from './errors';
-import { parseFeatureCollection } from './geojson';
-import { osmToLayers } from './osm';
+import { type SourceFeature, parseFeatureCollection } from './geojson';
 import { type LayerInput, importLayers } from './pipeline';
 import { footprintCentre, parseBuildingsCsv } from './planner';
 
@@ -42,7 +42,7 @@ const CSV_FLOORS = DEFAULT_FLOORS.apartments;
 
 export function readPackageBuildings(
   file: string,
-  input: { format: 'geojson' | 'csv'; text: string } | { format: 'osm'; elements: unknown[] },
+  input: { format: 'geojson' | 'csv'; text: string } | { format: 'osm'; buildings: SourceFeature[] },
   ctx: AreaContext
 ): ImportResult<{ rows: Building[]; report: BuildingsReport }> {
   const refused = new ErrorCollector();
@@ -67,11 +67,8 @@ export function readPackageBuildings(
     return ok({ rows, report: report(file, 'csv', ctx, read, rows, refused, outside, 0) });
   }
   let layer: LayerInput;
-  if (input.format === 'osm') {
-    const layers = osmToLayers({ elements: input.elements }, file);
-    if (!layers.ok) return layers;
-    layer = { file, format: 'osm', features: layers.value.buildings };
-  } else {
+  if (input.format === 'osm') layer = { file, format: 'osm', features: input.buildings };
+  else {
     const parsed = parseFeatureCollection(input.text, file);
     if (!parsed.ok) return parsed;
     layer = { file, format: 'geojson', features: parsed.value };

@@ -5,16 +5,44 @@
  */
 import type { DatasetIndex, DistrictCode, TableName } from '../schema';
 
-/** The tables a district's own data replaces; everything else stays the demo's. */
-export const LOCAL_TABLES = ['stations', 'incidents'] as const satisfies readonly TableName[];
+/**
+ * The tables a district's own data replaces (its files, or worked out again from them: compounds'
+ * households when the buildings are its own); everything else stays the demo's.
+ */
+export const LOCAL_TABLES = ['streets', 'communities', 'compounds', 'buildings', 'grids', 'stations', 'incidents'] as const satisfies readonly TableName[];
 export type LocalTable = (typeof LOCAL_TABLES)[number];
+/** The tables read from a district's files on the Data page (compounds are only worked out again). */
+export type OwnTable = Exclude<LocalTable, 'compounds'>;
+/** Geometry tables: given ones replace the demo's, and the others are placed again on them (geography.ts). */
+export const GEO_TABLES = ['streets', 'communities', 'compounds', 'buildings', 'grids'] as const satisfies readonly LocalTable[];
 
 /** Files (paths under static/data/<adcode>/) that an import replaces. */
-export const LOCAL_FILES = ['stations.parquet', 'incidents.parquet', 'map/stations.geojson', 'rider/stations.json', 'manifest.json'] as const;
+export const LOCAL_FILES = [
+  'streets.parquet',
+  'communities.parquet',
+  'compounds.parquet',
+  'buildings.parquet',
+  'grids.parquet',
+  'stations.parquet',
+  'incidents.parquet',
+  'map/streets.geojson',
+  'map/communities.geojson',
+  'map/compounds.geojson',
+  'map/buildings.geojson',
+  'map/grids.geojson',
+  'map/stations.geojson',
+  'rider/stations.json',
+  'manifest.json'
+] as const;
 export type LocalFile = (typeof LOCAL_FILES)[number];
 
 /** The files that hold each table's own data. */
 export const TABLE_FILES: Record<LocalTable, readonly LocalFile[]> = {
+  streets: ['streets.parquet', 'map/streets.geojson'],
+  communities: ['communities.parquet', 'map/communities.geojson'],
+  compounds: ['compounds.parquet', 'map/compounds.geojson'],
+  buildings: ['buildings.parquet', 'map/buildings.geojson'],
+  grids: ['grids.parquet', 'map/grids.geojson'],
   stations: ['stations.parquet', 'map/stations.geojson', 'rider/stations.json'],
   incidents: ['incidents.parquet']
 };
@@ -45,6 +73,10 @@ export interface LocalSummary {
   savedAt: string;
   stations: number;
   incidents: number;
+  /** With its own geometry: the package's counts, for index.json (absent: the demo's stand). */
+  communities?: number;
+  grids?: number;
+  households?: number;
   /** The tables that came from the district's own files. */
   tables: LocalTable[];
 }
@@ -59,6 +91,9 @@ export function mergeIndex(index: DatasetIndex, local: readonly LocalSummary[]):
       ...d,
       stations: own.tables.includes('stations') ? own.stations : d.stations,
       incidents: own.tables.includes('incidents') ? own.incidents : d.incidents,
+      communities: own.communities ?? d.communities,
+      grids: own.grids ?? d.grids,
+      households: own.households ?? d.households,
       syntheticTables: d.syntheticTables.filter((t) => !(own.tables as readonly string[]).includes(t))
     };
   });

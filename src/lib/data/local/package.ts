@@ -11,7 +11,8 @@ import { unzipSync, zipSync, strToU8, strFromU8 } from 'fflate';
 import { PARQUET_COLUMNS, type ColumnDef } from '../columns';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, STATION_KINDS, STATION_SERVICES, TABLES } from '../schema';
 import type { DistrictCode, Incident, Manifest, Station, TableProvenance } from '../schema';
-import { LOCAL_TABLES, TABLE_FILES, type LocalFile, type LocalSummary, type LocalTable } from './keys';
+import { GEO_TABLES, LOCAL_TABLES, TABLE_FILES, type LocalFile, type LocalSummary, type LocalTable } from './keys';
+import type { Geography } from '../import/geography';
 import { parquetLabel } from '../provenance';
 import { RIDER_DATA_VERSION, type RiderPlace, type RiderStations } from '../../geo/nearest-data';
 
@@ -20,6 +21,11 @@ import { RIDER_DATA_VERSION, type RiderPlace, type RiderStations } from '../../g
  * package command line writes them (scripts/import/package.ts): the register's phone, the log's own number.
  */
 export const EXTRA_COLUMNS: Record<LocalTable, readonly ColumnDef[]> = {
+  streets: [],
+  communities: [],
+  compounds: [],
+  buildings: [],
+  grids: [],
   stations: [{ name: 'phone', type: 'VARCHAR' }],
   incidents: [{ name: 'ref', type: 'VARCHAR' }]
 };
@@ -94,6 +100,12 @@ function toRow(o: object): Record<string, unknown> {
 export const stationsParquet = (s: readonly Station[]) => tableParquet('stations', s.map(toRow));
 export const incidentsParquet = (s: readonly Incident[]) => tableParquet('incidents', s.map(toRow));
 
+/** A geometry table of the package's geography; footprints as GeoJSON text, as the generator writes them. */
+function geoParquet(t: (typeof GEO_TABLES)[number], g: Geography): ArrayBuffer {
+  if (t === 'buildings') return tableParquet(t, g.buildings.map((b) => ({ ...toRow(b), footprint: JSON.stringify(b.footprint) })));
+  return tableParquet(t, (g[t] as readonly object[]).map(toRow));
+}
+
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 /** The stations map layer, as scripts/generate writes it (map/stations.geojson). */
@@ -141,41 +153,68 @@ export function localManifest(demo: Manifest, own: Partial<Record<LocalTable, { 
     counts[t] = o.rows;
   }
   const synthetic = TABLES.some((t) => tables[t]?.synthetic !== false);
-  const note = `Stations and/or incidents imported on the GridAtlas Data page (${LOCAL_TABLES.filter((t) => own[t]).join(', ')}); the other tables are the demo's`;
-  return { ...demo, synthetic, tables, counts, sources: [...demo.sources.filter((s) => !s.startsWith('Stations and/or incidents imported')), note] };
+  const note = `Imported on the GridAtlas Data page: ${LOCAL_TABLES.filter((t) => own[t]).join(', ')}; the other tables are the demo's`;
+  return { ...demo, synthetic, tables, counts, sources: [...demo.sources.filter((s) => !s.startsWith('Imported on the GridAtlas Data page')), note] };
 }
 
 export interface LocalTables {
   district: DistrictCode;
   stations: Station[] | null;
   incidents: Incident[] | null;
+  /** The package's geography when the import gave some of it (geometry tables and their map layers). */
+  geography?: Geography | null;
+  /** Geometry files of a package zip, checked and kept byte for byte. */
+  geoFiles?: Partial<Record<LocalFile, Uint8Array>>;
 }
 
 const enc = (o: unknown) => strToU8(JSON.stringify(o));
 
-/** Every file an import stores for a district (keys are LOCAL_FILES), built from its accepted rows. */
+/**
+ * Every file an import stores for a district (keys are LOCAL_FILES), built from its accepted rows.
+ * `provenance` holds every table the import writes; `own` the ones from the district's files
+ * (default: all of them), which index.json then stops calling synthetic.
+ */
 export function localFiles(
   t: LocalTables,
   demo: { manifest: Manifest; places: RiderPlace[] },
-  provenance: Partial<Record<LocalTable, TableProvenance>>
+  provenance: Partial<Record<LocalTable, TableProvenance>>,
+  own: readonly LocalTable[] = Object.keys(provenance) as LocalTable[]
 ): { files: Partial<Record<LocalFile, Uint8Array>>; summary: Omit<LocalSummary, 'savedAt'> } {
   const files: Partial<Record<LocalFile, Uint8Array>> = {};
-  const own: Partial<Record<LocalTable, { rows: number; provenance: TableProvenance }>> = {};
+  const written: Partial<Record<LocalTable, { rows: number; provenance: TableProvenance }>> = {};
   if (t.stations && provenance.stations) {
     files['stations.parquet'] = new Uint8Array(stationsParquet(t.stations));
     files['map/stations.geojson'] = enc(stationsGeojson(t.stations));
     files['rider/stations.json'] = enc(riderStations(t.district, t.stations, demo.places));
-    own.stations = { rows: t.stations.length, provenance: provenance.stations };
+    written.stations = { rows: t.stations.length, provenance: provenance.stations };
   }
   if (t.incidents && provenance.incidents) {
     files['incidents.parquet'] = new Uint8Array(incidentsParquet(t.incidents));
-    own.incidents = { rows: t.incidents.length, provenance: provenance.incidents };
+    written.incidents = { rows: t.incidents.length, provenance: provenance.incidents };
   }
-  files['manifest.json'] = enc(localManifest(demo.manifest, own));
-  const tables = LOCAL_TABLES.filter((x) => own[x]);
+  const g = t.geography;
+  for (const table of GEO_TABLES) {
+    const p = provenance[table];
+    if (g && p) {
+      files[`${table}.parquet`] = new Uint8Array(geoParquet(table, g));
+      files[`map/${table}.geojson`] = enc(g.layers[table]);
+      written[table] = { rows: g[table].length, provenance: p };
+    } else if (t.geoFiles?.[`${table}.parquet`] && p) {
+      for (const f of TABLE_FILES[table]) if (t.geoFiles[f]) files[f] = t.geoFiles[f];
+      written[table] = { rows: p.accepted, provenance: p };
+    }
+  }
+  files['manifest.json'] = enc(localManifest(demo.manifest, written));
+  const tables = LOCAL_TABLES.filter((x) => written[x] && own.includes(x));
   return {
     files,
-    summary: { district: t.district, stations: own.stations?.rows ?? 0, incidents: own.incidents?.rows ?? 0, tables }
+    summary: {
+      district: t.district,
+      stations: written.stations?.rows ?? 0,
+      incidents: written.incidents?.rows ?? 0,
+      ...(g ? { communities: g.communities.length, grids: g.grids.length, households: g.buildings.reduce((n, b) => n + b.households, 0) } : {}),
+      tables
+    }
   };
 }
 
@@ -193,24 +232,29 @@ export function carryOver(next: LocalData, prev: LocalData | null): LocalData {
   const keep = LOCAL_TABLES.filter((t) => prev?.summary.tables.includes(t) && !next.summary.tables.includes(t));
   if (!prev || !keep.length) return next;
   const files = { ...next.files };
-  for (const t of keep) for (const f of TABLE_FILES[t]) if (prev.files[f]) files[f] = prev.files[f];
+  // A kept table the new import worked out again (buildings placed in new grids) keeps the new files.
+  for (const t of keep) for (const f of TABLE_FILES[t]) if (prev.files[f] && !next.files[f]) files[f] = prev.files[f];
   const m = JSON.parse(strFromU8(next.files['manifest.json']!)) as Manifest;
   const old = prev.files['manifest.json'] ? (JSON.parse(strFromU8(prev.files['manifest.json'])) as Manifest) : null;
   for (const t of keep) {
     if (old) m.tables[t] = old.tables[t];
-    m.counts[t] = prev.summary[t];
+    if (t === 'stations' || t === 'incidents') m.counts[t] = prev.summary[t];
+    else if (old && !next.files[`${t}.parquet`]) m.counts[t] = old.counts[t];
   }
   m.synthetic = TABLES.some((t) => m.tables[t]?.synthetic !== false);
   files['manifest.json'] = enc(m);
   const summary = { ...next.summary, tables: LOCAL_TABLES.filter((t) => next.summary.tables.includes(t) || keep.includes(t)) };
-  for (const t of keep) summary[t] = prev.summary[t];
+  for (const t of keep) if (t === 'stations' || t === 'incidents') summary[t] = prev.summary[t];
+  for (const k of ['communities', 'grids', 'households'] as const) if (summary[k] === undefined && prev.summary[k] !== undefined) summary[k] = prev.summary[k];
   return { files, summary };
 }
 
-/** "Export package": the district's Parquet tables and manifest.json as one zip (folder `<adcode>/`). */
+/** "Export package": the district's Parquet tables (geometry ones with their map layers) and manifest.json as one zip (folder `<adcode>/`). */
 export function packageZip(district: DistrictCode, files: Partial<Record<LocalFile, Uint8Array>>): Uint8Array {
   const entries: Record<string, Uint8Array> = {};
-  for (const name of ['stations.parquet', 'incidents.parquet', 'manifest.json'] as const) {
+  // The geometry tables travel with their map layers (the pages draw those, not the Parquet).
+  const geo = GEO_TABLES.flatMap((t) => (files[`${t}.parquet`] ? TABLE_FILES[t] : []));
+  for (const name of ['stations.parquet', 'incidents.parquet', ...geo, 'manifest.json'] as const) {
     const f = files[name];
     // Parquet is already compressed: store it as is.
     if (f) entries[`${district}/${name}`] = f;
@@ -275,8 +319,21 @@ export async function readPackageZip(zip: Uint8Array, zipName: string): Promise<
   if (!district) throw new PackageError(zipName, 'manifest.json', 'no manifest.json naming the district');
   const stationsName = find('stations.parquet');
   const incidentsName = find('incidents.parquet');
-  if (!stationsName && !incidentsName) throw new PackageError(zipName, 'file', 'holds neither stations.parquet nor incidents.parquet');
   const used = new Set([manifestName, stationsName, incidentsName]);
+  // Geometry tables: their Parquet checked like the others, then kept byte for byte with their map layers.
+  const geoFiles: Partial<Record<LocalFile, Uint8Array>> = {};
+  for (const t of GEO_TABLES) {
+    const name = find(`${t}.parquet`);
+    if (!name) continue;
+    await readTable(`${zipName}/${name}`, entries[name], t);
+    const layer = find(`map/${t}.geojson`);
+    if (!layer) throw new PackageError(zipName, 'file', `${name} comes without map/${t}.geojson, which the pages draw`);
+    geoFiles[`${t}.parquet`] = entries[name];
+    geoFiles[`map/${t}.geojson`] = entries[layer];
+    used.add(name).add(layer);
+  }
+  if (!stationsName && !incidentsName && !Object.keys(geoFiles).length)
+    throw new PackageError(zipName, 'file', `holds none of ${['stations', 'incidents', ...GEO_TABLES].map((t) => `${t}.parquet`).join(', ')}`);
   let stations: Station[] | null = null;
   let incidents: Incident[] | null = null;
   if (stationsName) {
@@ -313,5 +370,5 @@ export async function readPackageZip(zip: Uint8Array, zipName: string): Promise<
       lat: Number(r.lat)
     }));
   }
-  return { tables: { district, stations, incidents }, manifest, ignored: names.filter((n) => !used.has(n)) };
+  return { tables: { district, stations, incidents, geoFiles }, manifest, ignored: names.filter((n) => !used.has(n)) };
 }

@@ -6,15 +6,15 @@
  */
 import type { ErrorCounts, ImportError } from '../import/errors';
 import type { IncidentCategory, InputCrs, StationKind } from '../schema';
-import type { LocalTable } from './keys';
+import type { LocalSummary, LocalTable, OwnTable } from './keys';
 
-export type FileRole = LocalTable | 'package';
+export type FileRole = OwnTable | 'package';
 
 /** Which table a dropped file holds, by its name (case-insensitive), or null for a name the page does not read. */
 export function roleOf(name: string): FileRole | null {
   const base = name.split(/[\\/]/).pop()!.toLowerCase();
-  const m = /^(stations|incidents)\.(csv|xlsx)$/.exec(base);
-  if (m) return m[1] as LocalTable;
+  const m = /^(stations|incidents)\.(csv|xlsx)$/.exec(base) ?? /^(streets|communities|grids)\.geojson$/.exec(base) ?? /^(buildings)\.(geojson|csv|osm\.pbf)$/.exec(base);
+  if (m) return m[1] as OwnTable;
   return base.endsWith('.zip') ? 'package' : null;
 }
 
@@ -69,7 +69,7 @@ export type ImportMessage =
       /** Files from a package zip that the page does not use. */
       ignored: string[];
       files: Record<string, Uint8Array>;
-      summary: { stations: number; incidents: number; tables: LocalTable[] };
+      summary: Omit<LocalSummary, 'savedAt' | 'district'>;
     };
 
 /** At most `max` points, evenly spaced through the list (the preview draws SVG circles). */
