@@ -7,7 +7,7 @@
 import type { Feature, FeatureCollection, Point, Polygon, Position } from 'geojson';
 import { mulberry32, type Rng } from '../../src/lib/geo/random';
 
-export type LayoutKind = 'lattice' | 'jittered' | 'micro-jitter' | 'ring' | 'strip' | 'clusters' | 'duplicates' | 'collinear' | 'notched';
+export type LayoutKind = 'lattice' | 'jittered' | 'micro-jitter' | 'ring' | 'strip' | 'clusters' | 'duplicates' | 'collinear' | 'notched' | 'outliers';
 
 export interface Layout {
   name: string;
@@ -18,6 +18,8 @@ export interface Layout {
   feasible: boolean;
   /** Buildings that share their position with another (their own grid may lie a few cm away). */
   coincident: Set<string>;
+  /** Buildings outside the community outline (no grid polygon can hold them). */
+  outside: Set<string>;
 }
 
 const LON0 = 126.62;
@@ -92,6 +94,7 @@ export function makeLayout(kind: LayoutKind, n: number, seed: number): Layout {
   switch (kind) {
     case 'lattice':
     case 'notched':
+    case 'outliers':
       sites = lattice(rng, n, 0);
       break;
     case 'jittered':
@@ -158,6 +161,16 @@ export function makeLayout(kind: LayoutKind, n: number, seed: number): Layout {
     sites = sites.filter((s) => !(s.x > mx && s.y > my));
     ring = [pos(x0, y0), pos(x1, y0), pos(x1, my), pos(mx, my), pos(mx, y1), pos(x0, y1), pos(x0, y0)];
   } else ring = rectangle(x0, y0, x1, y1);
+  const outside = new Set<string>();
+  if (kind === 'outliers') {
+    // Address points a few metres outside the community's outline (a survey's usual slip).
+    for (let k = 0; k < 3; k++) {
+      const s = sites[Math.floor(rng() * sites.length)];
+      const idx = sites.indexOf(s);
+      sites[idx] = { x: s.x, y: y0 - 5 - 10 * rng(), hh: s.hh };
+      outside.add(`b${String(idx).padStart(4, '0')}`);
+    }
+  }
   const total = sites.reduce((s, b) => s + b.hh, 0);
   if (total < 300) feasible = false;
   else if (Math.ceil(total / 500) > Math.floor(total / 300)) feasible = false;
@@ -175,5 +188,5 @@ export function makeLayout(kind: LayoutKind, n: number, seed: number): Layout {
     } else seen.set(key, id);
     return { type: 'Feature', properties: { id, households: s.hh }, geometry: { type: 'Point', coordinates } };
   });
-  return { name: `${kind}-${sites.length}-s${seed}`, kind, buildings: { type: 'FeatureCollection', features }, community: polygonFeature(ring, code), feasible, coincident };
+  return { name: `${kind}-${sites.length}-s${seed}`, kind, buildings: { type: 'FeatureCollection', features }, community: polygonFeature(ring, code), feasible, coincident, outside };
 }
