@@ -43,6 +43,19 @@ function mask<T extends string>(all: readonly T[], kept: readonly T[]): number {
   return m;
 }
 
+/** Whether two filters keep the same incidents (category and status order aside). */
+export function sameFilter(a: IncidentFilter, b: IncidentFilter): boolean {
+  const sameSet = <T>(x: readonly T[], y: readonly T[]) => x.length === y.length && x.every((v) => y.includes(v));
+  return (
+    a.from === b.from &&
+    a.to === b.to &&
+    a.street === b.street &&
+    a.community === b.community &&
+    sameSet(a.categories, b.categories) &&
+    sameSet(a.statuses, b.statuses)
+  );
+}
+
 /** The incidents a filter keeps; counts agree with incidentKpis over the same data. */
 export function filterIncidents(c: IncidentColumns, f: IncidentFilter, out?: Float64Array): FilteredIncidents {
   const catMask = mask(INCIDENT_CATEGORIES, f.categories);
@@ -66,6 +79,58 @@ export function filterIncidents(c: IncidentColumns, f: IncidentFilter, out?: Flo
     k++;
   }
   return { positions: positions.subarray(0, 2 * k), length: k, gridCounts };
+}
+
+export interface WeightedPoints {
+  /** Interleaved lon, lat: the mean position of the points in each non-empty cell. */
+  positions: Float64Array;
+  /** Points summed into each cell. */
+  weights: Float32Array;
+  length: number;
+}
+
+/**
+ * Sums points into square cells of `cellM` metres (sized at the points' mean latitude): one
+ * weighted point per non-empty cell, at the mean of its points. A heatmap of these draws the same
+ * density at a resolution of `cellM`, with as many sprites as cells instead of points (what keeps
+ * /heatmap usable under software WebGL).
+ */
+export function binPoints(points: { positions: Float64Array; length: number }, cellM: number): WeightedPoints {
+  const { positions: p, length: n } = points;
+  let latSum = 0;
+  for (let i = 0; i < n; i++) latSum += p[2 * i + 1];
+  const lat0 = n ? latSum / n : 0;
+  const dy = cellM / 110_540;
+  const dx = cellM / (111_320 * Math.max(0.01, Math.cos((lat0 * Math.PI) / 180)));
+  const cellOf = new Map<number, number>();
+  const sumX: number[] = [];
+  const sumY: number[] = [];
+  const count: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = p[2 * i], y = p[2 * i + 1];
+    // Cell indices stay well inside ±2^20 for any lon/lat at cells of a metre or more.
+    const key = (Math.floor(x / dx) + 2 ** 26) * 2 ** 27 + (Math.floor(y / dy) + 2 ** 26);
+    let c = cellOf.get(key);
+    if (c === undefined) {
+      c = count.length;
+      cellOf.set(key, c);
+      sumX.push(0);
+      sumY.push(0);
+      count.push(0);
+    }
+    sumX[c] += x;
+    sumY[c] += y;
+    count[c]++;
+  }
+  const m = count.length;
+  const positions = new Float64Array(2 * m);
+  const weights = new Float32Array(m);
+  for (let c = 0; c < m; c++) {
+    positions[2 * c] = sumX[c] / count[c];
+    positions[2 * c + 1] = sumY[c] / count[c];
+    weights[c] = count[c];
+  }
+  return { positions, weights, length: m };
 }
 
 /** Concatenates districts' columns (used by the 1M-incident benchmark). */

@@ -7,6 +7,7 @@ import { GridLayer, HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-laye
 import type { Layer } from '@deck.gl/core';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { PointBuffer } from './deck-layers';
+import { binPoints } from './heatmap-data';
 import { classColor, type HeatmapMode } from './heatmap-legend';
 import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
 
@@ -14,6 +15,11 @@ import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
 const HEX_RADIUS_M = 200;
 const GRID_CELL_M = 300;
 const HEATMAP_RADIUS_PX = 30;
+/**
+ * Under software WebGL the heatmap sums incidents into cells of this size first: every point is
+ * a 60-pixel sprite blended on the CPU (400,000 of them took 7–18 s a draw), every cell one.
+ */
+export const HEATMAP_LOW_RES_CELL_M = 50;
 
 export interface GridProps {
   code: string;
@@ -34,6 +40,8 @@ export interface HeatmapLayerInput {
   version: number;
   focus?: GridFeature | null;
   onColorDomain?: (domain: [number, number]) => void;
+  /** Draw the heatmap from incidents summed into HEATMAP_LOW_RES_CELL_M cells (software WebGL). */
+  lowResolution?: boolean;
 }
 
 const rampRgb = INCIDENT_RAMP.map((c) => [...c]) as [number, number, number][];
@@ -46,6 +54,17 @@ function binaryData(points: PointBuffer) {
   return d;
 }
 
+/** The same, summed into cells (one weighted point per cell). */
+const binnedCache = new WeakMap<PointBuffer, { length: number; attributes: { getPosition: { value: Float64Array; size: number }; getWeight: { value: Float32Array; size: number } } }>();
+function binnedData(points: PointBuffer) {
+  let d = binnedCache.get(points);
+  if (!d) {
+    const b = binPoints(points, HEATMAP_LOW_RES_CELL_M);
+    binnedCache.set(points, (d = { length: b.length, attributes: { getPosition: { value: b.positions, size: 2 }, getWeight: { value: b.weights, size: 1 } } }));
+  }
+  return d;
+}
+
 const lengthCache = new WeakMap<PointBuffer, { length: number }>();
 function lengthData(points: PointBuffer) {
   let d = lengthCache.get(points);
@@ -55,13 +74,13 @@ function lengthData(points: PointBuffer) {
 
 export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
   const { mode, points, version } = input;
-  const data = binaryData(points);
   const layers: Layer[] = [];
   if (mode === 'heatmap') {
     layers.push(
       new HeatmapLayer({
         id: HEATMAP_LAYER.heatmap,
-        data,
+        // Binary weights (binned) take the place of the constant.
+        data: input.lowResolution ? binnedData(points) : binaryData(points),
         getWeight: 1,
         radiusPixels: HEATMAP_RADIUS_PX,
         intensity: 1,

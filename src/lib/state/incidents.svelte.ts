@@ -18,9 +18,10 @@ import {
   type IncidentFilter
 } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory } from '$lib/data/schema';
-import { filterIncidents, type FilteredIncidents, type IncidentColumns } from '$lib/map/heatmap-data';
+import { filterIncidents, sameFilter, type FilteredIncidents, type IncidentColumns } from '$lib/map/heatmap-data';
 import type { GridFeature, GridProps } from '$lib/map/heatmap-layers';
 import { rateBreaks, type HeatmapMode } from '$lib/map/heatmap-legend';
+import { softwareWebGl } from '$lib/map/webgl-info';
 import { dataset } from './dataset.svelte';
 import { filters } from './filters.svelte';
 
@@ -100,15 +101,26 @@ class IncidentsState {
   top = $state.raw<{ category: IncidentCategory; n: number }[]>([]);
   hotspots = $state.raw<Hotspot[]>([]);
   daily = $state.raw<Int32Array | null>(null);
-  /** Milliseconds of the last client-side filter pass and the last KPI queries (shown to tests). */
+  /**
+   * Milliseconds of the last client-side filter pass, the last KPI queries (sent → answered) and
+   * the last map update (filter handed to the map → the frame after it drew); `?debug` shows them.
+   */
   filterMs = $state(0);
   kpiMs = $state(0);
-  /** Bumped when a KPI refresh finished; tests wait for it. */
+  mapMs = $state(0);
+  /** Bumped when a KPI refresh finished, and when the map has drawn a new filter; tests wait for them. */
   kpiVersion = $state(0);
+  mapVersion = $state(0);
 
   mode = $state<HeatmapMode>('heatmap');
   colorDomain = $state.raw<[number, number] | null>(null);
   focus = $state.raw<GridFeature | null>(null);
+  /**
+   * The filter the map draws (layers, per-grid rates, legend). It follows `filters.current` only
+   * once the KPI numbers for that filter are painted (`follow`): a map draw can take seconds under
+   * software WebGL and must never hold up the numbers. Null until the district's first numbers.
+   */
+  mapFilter = $state.raw<IncidentFilter | null>(null);
   /** Where the map should look; null = the district (extent). */
   view = $state.raw<Bounds | null>(null);
   /**
@@ -118,12 +130,19 @@ class IncidentsState {
    */
   extent: Bounds | null = $derived(this.grids?.features.length ? (bbox(this.grids) as Bounds) : null);
 
-  /** performance.now() of deck.gl's last hexagon/grid aggregation (benchmark signal; not reactive). */
+  /** WebGL runs in software here: the heatmap is aggregated at a lower resolution, and the page says so. */
+  get softwareGl(): boolean {
+    return softwareWebGl();
+  }
+
+  /** performance.now() of deck.gl's last hexagon/grid aggregation, and of the map's last new filter (benchmark signals; not reactive). */
   aggregatedAt = 0;
+  mapFilterAt = 0;
   /** While true (benchmark), no KPI/timeline queries run. */
   suspendQueries = false;
   private db: BrowserDb | null = null;
   private kpiSeq = 0;
+  private followSeq = 0;
   private dailySeq = 0;
 
   streets = $derived.by(() => {
@@ -134,9 +153,10 @@ class IncidentsState {
 
   filtered: FilteredIncidents | null = $derived.by(() => {
     const c = this.columns;
-    if (!c) return null;
+    const f = this.mapFilter;
+    if (!c || !f) return null;
     const t0 = performance.now();
-    const r = filterIncidents(c, filters.current);
+    const r = filterIncidents(c, f);
     this.recordFilterMs(performance.now() - t0);
     return r;
   });
@@ -166,6 +186,7 @@ class IncidentsState {
     this.loading = true;
     this.error = null;
     this.columns = null;
+    this.mapFilter = null;
     this.grids = null;
     this.kpis = null;
     this.focus = null;
@@ -189,6 +210,25 @@ class IncidentsState {
     }
   }
 
+  /**
+   * A filter change: the KPI numbers first, then, once they are painted, the map. A later call
+   * wins over an earlier one still running (its map update is skipped).
+   */
+  async follow(code: DistrictCode, f: IncidentFilter): Promise<void> {
+    const seq = ++this.followSeq;
+    await this.refreshKpis(code, f);
+    await afterPaint();
+    if (seq !== this.followSeq || this.code !== code || !this.columns) return;
+    if (this.mapFilter && sameFilter(this.mapFilter, f)) return;
+    const t0 = (this.mapFilterAt = performance.now());
+    this.mapFilter = f;
+    // deck.gl draws in its next animation frame; the frame after that comes once it has drawn.
+    await nextFrame();
+    await nextFrame();
+    if (seq === this.followSeq) this.mapMs = performance.now() - t0;
+    this.mapVersion++;
+  }
+
   /** Re-runs the KPI queries for a filter; a later call wins over an earlier one still running. */
   async refreshKpis(code: DistrictCode, f: IncidentFilter): Promise<void> {
     const db = this.db;
@@ -196,12 +236,16 @@ class IncidentsState {
     const seq = ++this.kpiSeq;
     try {
       const t0 = performance.now();
-      const [k] = rows<{ incidents: number; closed: number; closed_rate: number | null; median_hours: number | null }>(
-        await db.query(incidentKpis(db.source, code, f))
-      );
-      const top = rows<{ category: IncidentCategory; n: number }>(await db.query(incidentTopCategories(db.source, code, f)));
-      const hot = rows<Hotspot>(await db.query(incidentHotspots(db.source, code, f)));
+      // Sent together: the worker answers them one after another without waiting for the main thread in between.
+      const [kt, tt, ht] = await Promise.all([
+        db.query(incidentKpis(db.source, code, f)),
+        db.query(incidentTopCategories(db.source, code, f)),
+        db.query(incidentHotspots(db.source, code, f))
+      ]);
       if (seq !== this.kpiSeq) return;
+      const [k] = rows<{ incidents: number; closed: number; closed_rate: number | null; median_hours: number | null }>(kt);
+      const top = rows<{ category: IncidentCategory; n: number }>(tt);
+      const hot = rows<Hotspot>(ht);
       this.kpiMs = performance.now() - t0;
       this.kpis = { incidents: k.incidents, closed: k.closed, closedRate: k.closed_rate, medianHours: k.median_hours };
       this.top = top;
@@ -244,7 +288,9 @@ class IncidentsState {
   /** Zooms to the incidents in range (or the district when none). */
   focusSelection() {
     this.focus = null;
-    const p = this.filtered?.positions;
+    // The map may still show the previous filter (it follows the numbers): zoom to the current one.
+    const current = this.mapFilter && sameFilter(this.mapFilter, filters.current) ? this.filtered : this.columns && filterIncidents(this.columns, filters.current);
+    const p = current?.positions;
     const b = p && p.length ? boundsOf(p) : null;
     this.view = b ? pad(b, 0.002) : null;
   }
@@ -254,6 +300,10 @@ class IncidentsState {
     this.view = null;
   }
 }
+
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+/** Resolves after the browser has painted what is on screen now (a task queued from the next frame's callback runs after that frame's paint). */
+const afterPaint = () => new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
 function pad(b: Bounds, d: number): Bounds {
   return [b[0] - d, b[1] - d, b[2] + d, b[3] + d];

@@ -1,0 +1,64 @@
+/**
+ * /heatmap's numbers come before its map (#14): after a filter click the KPI cards show the new
+ * numbers, and the map follows with the same filter. Headless Chromium draws WebGL in software
+ * (SwiftShader), so the page says the heatmap is drawn at a lower resolution; with `?debug` the
+ * timing line names filter, SQL and map-drawing time apart. Timings themselves are
+ * `npm run bench -- heatmap`'s (filterToKpiMs per map mode), never asserted here.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openNodeDb } from '../../scripts/lib/node-db';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
+import { INCIDENT_DAYS, incidentKpis, parquetSource } from '../../src/lib/data/queries';
+import { openPage, pixelStats, screenshot, waitForMap } from './browser';
+
+const baseUrl = inject('baseUrl');
+const DAOLI = '230102';
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => ({ browser, page } = await openPage(errors)));
+afterAll(async () => browser?.close());
+
+const kpiText = () => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText();
+const mapVersion = () => page.locator('.heatmap').getAttribute('data-map-version').then(Number);
+const zh = (n: number) => new Intl.NumberFormat('zh-CN').format(n);
+
+describe('/heatmap: numbers first, map after', () => {
+  it('a category click: the KPI card shows the SQL count, the map then draws that filter at the stated lower resolution', async () => {
+    const db = await openNodeDb();
+    const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
+    const all = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+    const [total] = await db.all<{ incidents: number }>(incidentKpis(src, DAOLI, all));
+    const [noSanitation] = await db.all<{ incidents: number }>(incidentKpis(src, DAOLI, { ...all, categories: INCIDENT_CATEGORIES.filter((c) => c !== 'sanitation') }));
+    db.close();
+
+    await page.goto(`${baseUrl}/heatmap?d=${DAOLI}&debug`);
+    await waitForMap(page);
+    await expect.poll(kpiText, { timeout: 60_000 }).toBe(zh(total.incidents));
+    // The first map draw follows the first numbers.
+    await expect.poll(mapVersion, { timeout: 120_000 }).toBeGreaterThan(0);
+    const lowRes = page.getByTestId('low-res');
+    await expect.poll(() => lowRes.innerText()).toContain('50 米方格');
+    expect(await lowRes.innerText()).toContain('软件绘制');
+
+    const drawnBefore = await mapVersion();
+    await page.locator('[data-testid=filters] input[data-category=sanitation]').uncheck();
+    await expect.poll(kpiText, { timeout: 30_000 }).toBe(zh(noSanitation.incidents));
+    // Then the map takes the filter and draws it.
+    await expect.poll(mapVersion, { timeout: 120_000 }).toBeGreaterThan(drawnBefore);
+    const timing = await page.locator('.timing').innerText();
+    expect(timing).toMatch(/筛选 [\d.,]+ 毫秒（JS）· 指标查询 [\d,]+ 毫秒（DuckDB-wasm）· 地图绘制 [\d,]+ 毫秒/);
+    await waitForMap(page);
+    const shot = await screenshot(page, 'heatmap-230102-numbers-first');
+    // The heat is on the map (its ramp has many shades), not a blank canvas.
+    expect(pixelStats(shot).colours).toBeGreaterThan(40);
+
+    // Hexagons are exact aggregations: no lower-resolution note there.
+    await page.locator('input[name=mode][value=hexagon]').check();
+    await expect.poll(() => lowRes.count()).toBe(0);
+    expect(await kpiText()).toBe(zh(noSanitation.incidents));
+    expect(errors).toEqual([]);
+  }, 300_000);
+});
