@@ -7,7 +7,7 @@
 import type { Feature, FeatureCollection, Point, Polygon, Position } from 'geojson';
 import { mulberry32, type Rng } from '../../src/lib/geo/random';
 
-export type LayoutKind = 'lattice' | 'jittered' | 'micro-jitter' | 'ring' | 'strip' | 'clusters' | 'duplicates' | 'collinear' | 'notched' | 'outliers';
+export type LayoutKind = 'lattice' | 'jittered' | 'micro-jitter' | 'ring' | 'strip' | 'clusters' | 'duplicates' | 'collinear' | 'notched' | 'outliers' | 'u-shape';
 
 export interface Layout {
   name: string;
@@ -95,6 +95,7 @@ export function makeLayout(kind: LayoutKind, n: number, seed: number): Layout {
     case 'lattice':
     case 'notched':
     case 'outliers':
+    case 'u-shape':
       sites = lattice(rng, n, 0);
       break;
     case 'jittered':
@@ -160,6 +161,14 @@ export function makeLayout(kind: LayoutKind, n: number, seed: number): Layout {
     const my = (y0 + y1) / 2;
     sites = sites.filter((s) => !(s.x > mx && s.y > my));
     ring = [pos(x0, y0), pos(x1, y0), pos(x1, my), pos(mx, my), pos(mx, y1), pos(x0, y1), pos(x0, y0)];
+  } else if (kind === 'u-shape') {
+    // A U-shaped community round a slot (a school, a canal basin): the right arm's upper half has
+    // no buildings, so Voronoi cells of the left arm reach across the slot into it.
+    const w = x1 - x0;
+    const h = y1 - y0;
+    const [sx0, sx1, sy] = [x0 + 0.42 * w, x0 + 0.52 * w, y0 + 0.3 * h];
+    sites = sites.filter((s) => !(s.x > sx0 - 5 && s.x < sx1 + 5 && s.y > sy - 5) && !(s.x >= sx1 && s.y > y0 + 0.55 * h));
+    ring = [pos(x0, y0), pos(x1, y0), pos(x1, y1), pos(sx1, y1), pos(sx1, sy), pos(sx0, sy), pos(sx0, y1), pos(x0, y1), pos(x0, y0)];
   } else ring = rectangle(x0, y0, x1, y1);
   const outside = new Set<string>();
   if (kind === 'outliers') {

@@ -52,7 +52,9 @@ const CASES: [LayoutKind, number, number][] = [
   ['duplicates', 2000, 23],
   ['lattice', 36, 24],
   ['micro-jitter', 48, 25],
-  ['outliers', 120, 26]
+  ['outliers', 120, 26],
+  ['u-shape', 300, 27],
+  ['u-shape', 900, 28]
 ];
 
 type Grid = Feature<Polygon | MultiPolygon, GridProperties>;

@@ -44,9 +44,13 @@ export interface BrowserDb {
 
 let opened: Promise<BrowserDb> | null = null;
 
-/** Opens DuckDB-wasm the first time it is called; later calls get the same instance. */
+/**
+ * Starts DuckDB-wasm the first time it is called; later calls get the same instance. Resolves at
+ * once: tables asked for with `use` download and decode while DuckDB-wasm is still starting, and
+ * queries wait for it (a failed start is their error).
+ */
 export function openDb(dataRoot: string): Promise<BrowserDb> {
-  opened ??= start(dataRoot);
+  opened ??= Promise.resolve(start(dataRoot));
   return opened;
 }
 
@@ -92,8 +96,10 @@ export async function newLockedDb(): Promise<{ db: duckdb.AsyncDuckDB; conn: duc
   }
 }
 
-async function start(dataRoot: string): Promise<BrowserDb> {
-  const { conn } = await newLockedDb();
+function start(dataRoot: string): BrowserDb {
+  const connection = newLockedDb().then((x) => x.conn);
+  // Nobody may be waiting yet; the error reaches every query and load that does.
+  connection.catch(() => {});
   const { decode } = parquetDecoder();
   /** Per table: the columns it has (or will have once `ready` settles); loads of one table are chained. */
   const tables = new Map<string, { columns: string[]; ready: Promise<void> }>();
@@ -107,6 +113,7 @@ async function start(dataRoot: string): Promise<BrowserDb> {
     const columns = [...(have?.columns ?? []), ...missing];
     const load = async () => {
       const ipc = await decode(tableUrl(dataRoot, district, table), columns);
+      const conn = await connection;
       if (!have) {
         await conn.insertArrowFromIPCStream(ipc, { name: key, create: true });
         return;
@@ -130,7 +137,7 @@ async function start(dataRoot: string): Promise<BrowserDb> {
   }
 
   return {
-    query: (sql) => conn.query(sql),
+    query: (sql) => connection.then((conn) => conn.query(sql)),
     source: (table, district) => `"${name(table, district)}"`,
     async use(columns, district) {
       await Promise.all((Object.entries(columns) as [TableName, readonly string[]][]).map(([t, cols]) => ensure(t, district, cols)));

@@ -8,8 +8,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay, type MapboxOverlayProps } from '@deck.gl/mapbox';
 import { i18n } from '$lib/i18n/index.svelte';
 import type { MessageKey } from '$lib/i18n/messages';
-import { fetchData } from '$lib/data/source';
-import { DATA_PROTOCOL } from './style';
+import { fetchLayer } from './layer-cache';
+import { DATA_PROTOCOL, layerUrlOf } from './style';
 
 export const CJK_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
@@ -47,12 +47,7 @@ let protocolAdded = false;
 function addDataProtocol(): void {
   if (protocolAdded) return;
   protocolAdded = true;
-  addProtocol(DATA_PROTOCOL, async (params) => {
-    const url = params.url.slice(DATA_PROTOCOL.length + 3);
-    const r = await fetchData(url);
-    if (!r.ok) throw new Error(`${url}: ${r.status} ${r.statusText}`);
-    return { data: await r.json() };
-  });
+  addProtocol(DATA_PROTOCOL, async (params) => ({ data: await fetchLayer(layerUrlOf(params.url)) }));
 }
 
 export function createMap(

@@ -70,7 +70,12 @@ function householdsRamp(): ExpressionSpecification {
  * answers through the data seam, so a district's own layers kept in the browser are drawn too.
  */
 export const DATA_PROTOCOL = 'gridatlas-data';
-export const dataProtocolUrl = (url: string) => `${DATA_PROTOCOL}://${url}`;
+// The layer's URL goes in the path: as the host part, `http://a/b` lost its colon to URL
+// normalisation (`gridatlas-data://http//a/b`) and every layer answered 404.
+const DATA_PREFIX = `${DATA_PROTOCOL}://layer/`;
+export const dataProtocolUrl = (url: string) => `${DATA_PREFIX}${url}`;
+/** The layer URL inside a `dataProtocolUrl`. */
+export const layerUrlOf = (protocolUrl: string) => protocolUrl.slice(DATA_PREFIX.length);
 
 export function buildStyle(o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};

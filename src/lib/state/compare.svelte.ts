@@ -7,7 +7,7 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES, isDistrictCode } from '$lib/data/districts';
 import { openDb, plainRows, type BrowserDb } from '$lib/data/duckdb-browser';
 import { mapLayerUrl } from '$lib/data/paths';
-import { fetchData } from '$lib/data/source';
+import { fetchLayer } from '$lib/map/layer-cache';
 import type { ComputedCounts } from '$lib/data/published';
 import { COMPARE_COLUMNS, COMPARE_QUERIES, type CompareQueryName } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory, StationKind } from '$lib/data/schema';
@@ -141,14 +141,14 @@ class CompareState {
   }
 
   private async fetchDistrict(code: DistrictCode) {
-    const mapReq = fetchData(mapLayerUrl(dataset.root, code, 'communities')).then((r) => {
-      if (!r.ok) throw new Error(`communities.geojson (${code}): ${r.status}`);
-      return r.json().then((fc: CommunityMap) => ({ ...fc, features: fc.features.map(rewind) }));
-    });
-    const db = await this.database();
+    const mapReq = fetchLayer<CommunityMap>(mapLayerUrl(dataset.root, code, 'communities')).then((fc) => ({ ...fc, features: fc.features.map(rewind) }));
+    // The tables download and decode while DuckDB-wasm starts (database() times that start).
+    const db = await openDb(dataset.root);
+    const started = this.database();
     const t0 = performance.now();
     await db.use(COMPARE_COLUMNS, code);
     const t1 = performance.now();
+    await started;
     this.loadMs = { ...this.loadMs, [code]: t1 - t0 };
     this.loadSpans[code] = [t0, t1];
     const [summary] = await this.run<CompareSummary>('summary', code);

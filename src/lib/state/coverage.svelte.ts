@@ -7,7 +7,8 @@
  * /plan: the current district, stations of the kinds ticked in the legend (`coverageState`).
  * /compare: each chosen district, its rest stations and all its stations (`districtCoverage`).
  */
-import { fetchData } from '$lib/data/source';
+import { fetchLayer } from '$lib/map/layer-cache';
+import { mapLayerUrl } from '$lib/data/paths';
 import type { FeatureCollection, Point } from 'geojson';
 import type { DistrictCode, StationKind } from '$lib/data/schema';
 import { coverageBuildings, type AreaCoverage, type BuildingLayer, type CoverageBuilding, type CoverageResult } from '$lib/geo/coverage';
@@ -54,12 +55,9 @@ function district(code: DistrictCode): Promise<DistrictInputs> {
     p = (async () => {
       const root = dataset.root;
       const [b, r, c] = await Promise.all([
-        fetchData(`${root}/${code}/map/buildings.geojson`).then((x) => {
-          if (!x.ok) throw new Error(`buildings.geojson (${code}): ${x.status}`);
-          return x.json() as Promise<BuildingLayer>;
-        }),
+        fetchLayer<BuildingLayer>(mapLayerUrl(root, code, 'buildings')),
         fetch(riderUrl(root, code, 'roads')).then((x) => (x.ok ? (x.json() as Promise<RiderRoads>) : null)),
-        fetchData(`${root}/${code}/map/communities.geojson`).then((x) => x.json() as Promise<FeatureCollection<Point, { code: string; name: string }>>)
+        fetchLayer<FeatureCollection<Point, { code: string; name: string }>>(mapLayerUrl(root, code, 'communities'))
       ]);
       const buildings = coverageBuildings(b);
       const init = await call({ type: 'init', key: code, buildings, roads: r });

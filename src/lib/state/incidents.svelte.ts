@@ -22,6 +22,7 @@ import { filterIncidents, sameFilter, type FilteredIncidents, type IncidentColum
 import type { GridFeature, GridProps } from '$lib/map/heatmap-layers';
 import { rateBreaks, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { softwareWebGl } from '$lib/map/webgl-info';
+import { fetchLayer } from '$lib/map/layer-cache';
 import { dataset } from './dataset.svelte';
 import { filters } from './filters.svelte';
 
@@ -193,10 +194,8 @@ class IncidentsState {
     this.view = null;
     try {
       const db = (this.db = await openDb(dataset.root));
-      const gridsReq = fetch(dataset.layerUrl('grids')).then((r) => {
-        if (!r.ok) throw new Error(`grids.geojson: ${r.status}`);
-        return r.json() as Promise<FeatureCollection<Polygon | MultiPolygon, GridProps>>;
-      });
+      // The basemap reads the same layer: one download (layer-cache.ts), through the data seam.
+      const gridsReq = fetchLayer<FeatureCollection<Polygon | MultiPolygon, GridProps>>(dataset.layerUrl('grids'));
       const { columns, communities: comms } = await readIncidentColumns(db, code);
       const grids = await gridsReq;
       if (this.code !== code) return;

@@ -47,6 +47,7 @@ export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): 
   if (n === 0 || parts.length === 0) return pack(n, rings, area, outer, shared);
   const delaunay = n === 1 ? null : Delaunay.from(points as XY[]);
   const seen = new Set<string>();
+  const pieces: Piece[] = [];
   for (let i = 0; i < n; i++) {
     const pi = points[i];
     const key = `${pi[0]},${pi[1]}`;
@@ -56,29 +57,116 @@ export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): 
     const cands = (delaunay ? [...delaunay.neighbors(i)] : [])
       .filter((j) => points[j][0] !== pi[0] || points[j][1] !== pi[1])
       .sort((a, b) => dist2(points[a], pi) - dist2(points[b], pi) || a - b);
-    for (const part of parts) {
+    parts.forEach((part, k) => {
       let poly: Vertex[] = part.map((p) => ({ p, o: -1 }));
       for (const j of cands) {
         poly = clipHalf(poly, pi, points[j], j);
         if (poly.length < 3) break;
       }
-      if (poly.length < 3) continue;
+      if (poly.length < 3) return;
       const edges = cancelSlivers(poly, points, pi);
-      for (const r of chainRings(edges.map((e) => [e.a, e.b]), fineKey)) {
-        const a = ringArea(r);
-        if (a <= 1e-9) continue;
-        rings[i].push(r);
-        area[i] += a;
+      const segs = edges.map((e) => [e.a, e.b] as const);
+      for (const loop of chainLoops(segs, fineKey)) {
+        const ring = loopRing(segs, loop);
+        if (!ring || ringArea(ring) <= 1e-9) continue;
+        pieces.push({ cell: i, part: k, ring, area: ringArea(ring), edges: loop.map((e) => edges[e]) });
       }
-      for (const e of edges) {
-        const l = Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]);
-        if (e.o < 0) outer[i] += l;
-        else shared[i].set(e.o, (shared[i].get(e.o) ?? 0) + l);
-      }
-    }
+    });
   }
+  const owner = handOverDetached(pieces, points, parts);
+  pieces.forEach((pc, k) => {
+    rings[owner[k]].push(pc.ring);
+    area[owner[k]] += pc.area;
+  });
+  // Edge lengths by the cells on either side: the piece across an edge is found by its ends (the
+  // same segment seen from the other cell), else by the neighbour whose bisector made it.
+  const across = new Map<string, number[]>();
+  pieces.forEach((pc, k) => {
+    for (const e of pc.edges) {
+      const sk = segKey(e);
+      (across.get(sk) ?? across.set(sk, []).get(sk)!).push(k);
+    }
+  });
+  pieces.forEach((pc, k) => {
+    const c = owner[k];
+    for (const e of pc.edges) {
+      const l = Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]);
+      const other = across.get(segKey(e))!.find((q) => q !== k);
+      const o = other !== undefined ? owner[other] : e.o;
+      if (o === c) continue;
+      if (o < 0) outer[c] += l;
+      else shared[c].set(o, (shared[c].get(o) ?? 0) + l);
+    }
+  });
   symmetrise(shared, outer);
   return pack(n, rings, area, outer, shared);
+}
+
+/** An edge by its two ends, either way round, to the millimetre. */
+const segKey = (e: Edge) => {
+  const a = key(e.a);
+  const b = key(e.b);
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+};
+
+/** One connected piece of a cell within one part of the boundary, with its edges. */
+interface Piece {
+  cell: number;
+  part: number;
+  ring: Ring;
+  area: number;
+  edges: Edge[];
+}
+
+/**
+ * A Voronoi cell cut by a non-convex outline can fall apart: in a U-shaped community the cell of a
+ * building at the top of one arm reaches across the gap into the other arm. A piece that does not
+ * hold its building is handed to the cell beside it (across its longest shared edge) whose piece
+ * there is already anchored to that cell's building, round after round, so that cells, and grids
+ * drawn from them, are one piece on the map. A piece touching no anchored piece (a part of the
+ * outline without buildings) stays with its own cell; validation reports its grid.
+ * Returns the cell owning each piece.
+ */
+function handOverDetached(pieces: readonly Piece[], points: readonly XY[], parts: readonly Ring[]): number[] {
+  const owner = pieces.map((pc) => pc.cell);
+  const byCell = new Map<number, number[]>();
+  pieces.forEach((pc, k) => (byCell.get(pc.cell) ?? byCell.set(pc.cell, []).get(pc.cell)!).push(k));
+  const anchored = new Uint8Array(pieces.length);
+  const loose: number[] = [];
+  for (const [i, own] of byCell) {
+    const part = parts.findIndex((r) => pointInRing(points[i], r));
+    const holds = own.find((k) => pieces[k].part === part && pointInRing(points[i], pieces[k].ring));
+    const main = holds ?? own.reduce((a, b) => (pieces[b].area > pieces[a].area ? b : a));
+    anchored[main] = 1;
+    for (const k of own) if (k !== main) loose.push(k);
+  }
+  if (!loose.length) return owner;
+  const bySeg = new Map<string, number[]>();
+  pieces.forEach((pc, k) => {
+    for (const e of pc.edges) {
+      const sk = segKey(e);
+      (bySeg.get(sk) ?? bySeg.set(sk, []).get(sk)!).push(k);
+    }
+  });
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const k of loose) {
+      if (anchored[k]) continue;
+      // Shared length with each anchored piece beside this one.
+      const beside = new Map<number, number>();
+      for (const e of pieces[k].edges)
+        for (const q of bySeg.get(segKey(e)) ?? [])
+          if (q !== k && anchored[q]) beside.set(q, (beside.get(q) ?? 0) + Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]));
+      let to = -1;
+      let best = 0;
+      for (const [q, l] of beside) if (l > best + 1e-9 || (Math.abs(l - best) <= 1e-9 && to >= 0 && q < to)) [to, best] = [q, l];
+      if (to < 0) continue;
+      owner[k] = owner[to];
+      anchored[k] = 1;
+      changed = true;
+    }
+  }
+  return owner;
 }
 
 /** A ring vertex and the owner of the edge leaving it: -1 for the boundary, else the neighbour. */
@@ -224,61 +312,69 @@ const key = (p: XY) => `${Math.round(p[0] * 1000)},${Math.round(p[1] * 1000)}`;
 const fineKey = (p: XY) => `${p[0]},${p[1]}`;
 
 /**
- * Chains directed edges into closed rings. Where several edges leave one vertex (two pieces
- * touching at a corner, a hole touching its outer), the walk takes the sharpest left turn, so
- * every ring is simple and pieces that only touch at a point stay separate rings.
+ * Chains directed edges into closed loops (lists of edge indices). Where several edges leave one
+ * vertex (two pieces touching at a corner, a hole touching its outer), the walk takes the
+ * sharpest left turn, so every loop is simple and pieces that only touch at a point stay apart.
  */
-export function chainRings(edges: readonly (readonly [XY, XY])[], keyOf: (p: XY) => string = key): Ring[] {
-  const out = new Map<string, string[]>();
-  const pts = new Map<string, XY>();
-  for (const [a, b] of edges) {
-    const ka = keyOf(a);
-    const kb = keyOf(b);
-    if (ka === kb) continue;
-    if (!pts.has(ka)) pts.set(ka, a);
-    if (!pts.has(kb)) pts.set(kb, b);
+function chainLoops(edges: readonly (readonly [XY, XY])[], keyOf: (p: XY) => string): number[][] {
+  const out = new Map<string, number[]>();
+  const keys = edges.map(([a, b]) => [keyOf(a), keyOf(b)] as const);
+  edges.forEach((_, e) => {
+    const [ka, kb] = keys[e];
+    if (ka === kb) return;
     const l = out.get(ka);
-    if (l) l.push(kb);
-    else out.set(ka, [kb]);
-  }
-  const turn = (prev: XY, cur: XY, next: XY) => {
-    const ax = cur[0] - prev[0];
-    const ay = cur[1] - prev[1];
-    const bx = next[0] - cur[0];
-    const by = next[1] - cur[1];
+    if (l) l.push(e);
+    else out.set(ka, [e]);
+  });
+  const turn = (e: number, f: number) => {
+    const ax = edges[e][1][0] - edges[e][0][0];
+    const ay = edges[e][1][1] - edges[e][0][1];
+    const bx = edges[f][1][0] - edges[f][0][0];
+    const by = edges[f][1][1] - edges[f][0][1];
     return Math.atan2(ax * by - ay * bx, ax * bx + ay * by);
   };
-  const rings: Ring[] = [];
+  const loops: number[][] = [];
   // Walks start where one edge leaves, so that a branching vertex is never a walk's end.
   const starts = [...out.keys()].sort((a, b) => out.get(a)!.length - out.get(b)!.length || (a < b ? -1 : a > b ? 1 : 0));
   for (const start of starts) {
     while ((out.get(start)?.length ?? 0) > 0) {
-      const ring: XY[] = [pts.get(start)!];
-      let prev = start;
-      let cur = out.get(start)!.shift()!;
-      for (let guard = 0; guard < 1e7 && cur !== start; guard++) {
+      const loop = [out.get(start)!.shift()!];
+      for (let guard = 0; guard < 1e7; guard++) {
+        const last = loop[loop.length - 1];
+        const cur = keys[last][1];
+        if (cur === start) break;
         const nexts = out.get(cur);
         if (!nexts || nexts.length === 0) break;
         let pick = 0;
         if (nexts.length > 1) {
           let best = -Infinity;
-          nexts.forEach((k, idx) => {
-            const a = turn(pts.get(prev)!, pts.get(cur)!, pts.get(k)!);
-            if (a > best) {
-              best = a;
+          nexts.forEach((f, idx) => {
+            const t = turn(last, f);
+            if (t > best) {
+              best = t;
               pick = idx;
             }
           });
         }
-        ring.push(pts.get(cur)!);
-        prev = cur;
-        cur = nexts.splice(pick, 1)[0];
+        loop.push(nexts.splice(pick, 1)[0]);
       }
-      const clean = dropCollinear(ring);
-      if (clean.length >= 3 && Math.abs(ringArea(clean)) > 1e-6) rings.push(clean);
+      loops.push(loop);
     }
   }
-  return rings;
+  return loops;
+}
+
+/** A loop of edges as a ring (collinear points dropped), or null when it encloses no area. */
+function loopRing(edges: readonly (readonly [XY, XY])[], loop: readonly number[]): Ring | null {
+  const clean = dropCollinear(loop.map((e) => edges[e][0]));
+  return clean.length >= 3 && Math.abs(ringArea(clean)) > 1e-6 ? clean : null;
+}
+
+/** Chains directed edges into closed rings (see `chainLoops`). */
+export function chainRings(edges: readonly (readonly [XY, XY])[], keyOf: (p: XY) => string = key): Ring[] {
+  return chainLoops(edges, keyOf)
+    .map((loop) => loopRing(edges, loop))
+    .filter((r): r is Ring => r !== null);
 }
 
 /**
