@@ -371,7 +371,7 @@ function loopRing(edges: readonly (readonly [XY, XY])[], loop: readonly number[]
 }
 
 /** Chains directed edges into closed rings (see `chainLoops`). */
-export function chainRings(edges: readonly (readonly [XY, XY])[], keyOf: (p: XY) => string = key): Ring[] {
+function chainRings(edges: readonly (readonly [XY, XY])[], keyOf: (p: XY) => string = key): Ring[] {
   return chainLoops(edges, keyOf)
     .map((loop) => loopRing(edges, loop))
     .filter((r): r is Ring => r !== null);

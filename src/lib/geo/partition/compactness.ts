@@ -1,7 +1,8 @@
 /**
  * Polsby–Popper compactness, 4πA / P²: 1 for a disc, about 0.785 for a square, towards 0 for
- * long or ragged shapes. For grids drawn from building cells (cells.ts) the area and perimeter
- * come from sums over cells, so they are exact for the drawn polygon and cheap to update.
+ * long or ragged shapes. The engine's objective sums area and perimeter over building cells
+ * (cells.ts; cheap to update on a move); every reported figure is measured on the drawn polygon
+ * (`polygonsShape`, see validate.ts).
  */
 import type { Cells } from './cells';
 import { ringArea, ringPerimeter, type XY } from './planar';

@@ -79,34 +79,6 @@ export function bufferedHull(points: readonly XY[], margin: number): Ring {
   return convexHull(around);
 }
 
-/**
- * Sutherland–Hodgman: the subject ring (any simple ring) clipped by a convex counter-clockwise
- * ring. Where the intersection falls apart into pieces the result joins them by zero-width
- * slivers along the clip's edges; its area stays exact.
- */
-export function clipToConvex(subject: readonly XY[], clip: readonly XY[]): Ring {
-  let out: XY[] = subject.map((p) => [p[0], p[1]] as XY);
-  for (let i = 0, n = clip.length; i < n && out.length; i++) {
-    const c1 = clip[i];
-    const c2 = clip[(i + 1) % n];
-    const input = out;
-    out = [];
-    const m = input.length;
-    for (let j = 0; j < m; j++) {
-      const a = input[j];
-      const b = input[(j + 1) % m];
-      const da = cross(c1, c2, a);
-      const db = cross(c1, c2, b);
-      if (da >= 0) out.push(a);
-      if ((da >= 0) !== (db >= 0)) {
-        const t = da / (da - db);
-        out.push([a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t]);
-      }
-    }
-  }
-  return out;
-}
-
 /** True when segments ab and cd intersect (touching counts). */
 export function segmentsIntersect(a: XY, b: XY, c: XY, d: XY): boolean {
   const d1 = cross(c, d, a);
