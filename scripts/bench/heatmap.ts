@@ -12,7 +12,27 @@ import { launch, watchErrors } from '../../tests/e2e/browser';
 import type { HeatmapBenchResult } from '../../src/routes/heatmap/bench-hook';
 import { intArg } from './harness';
 import { filterClicks } from './heatmap-page';
+import { numbersOnScreen } from './page-figures';
 import { ensureBuilt, startPreview } from './preview';
+import { openNodeDb } from '../lib/node-db';
+import { incidentDailyCounts, incidentHotspots, incidentKpis, incidentTopCategories, parquetSource, INCIDENT_DAYS } from '../../src/lib/data/queries';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
+
+const DAOLI = '230102';
+/** What a leader reads first: the three KPI cards and the hotspot list. */
+const NUMBERS = ['incidents', 'closed-rate', 'median-hours', 'hotspots'].map((k) => `.heatmap aside [data-kpi=${k}] ${k === 'hotspots' ? 'li' : '.value'}`);
+
+/** Node DuckDB, the same SQL the page runs for its first numbers, straight over Daoli's Parquet. */
+async function nodeSameQueries(): Promise<number> {
+  const db = await openNodeDb();
+  const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
+  const f = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+  const t0 = performance.now();
+  for (const q of [incidentKpis, incidentTopCategories, incidentHotspots, incidentDailyCounts]) await db.all(q(src, DAOLI, f));
+  const ms = performance.now() - t0;
+  db.close();
+  return Math.round(ms);
+}
 
 export async function benchHeatmap(args: string[]): Promise<unknown> {
   const runs = intArg(args, '--runs', 7);
@@ -26,7 +46,11 @@ export async function benchHeatmap(args: string[]): Promise<unknown> {
     const errors: string[] = [];
     await watchErrors(page, errors);
     page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    await page.goto(`${base}/heatmap?d=230102`);
+    await page.goto(`${base}/heatmap?d=${DAOLI}`);
+    const cold = await numbersOnScreen(page, NUMBERS);
+    // The second visit in the same browser (its HTTP cache and service worker warm).
+    await page.reload();
+    const warm = await numbersOnScreen(page, NUMBERS);
     await page.waitForFunction(() => typeof (window as unknown as { __gridatlasHeatmapBench?: unknown }).__gridatlasHeatmapBench === 'function', undefined, {
       timeout: 60_000
     });
@@ -39,12 +63,21 @@ export async function benchHeatmap(args: string[]): Promise<unknown> {
       runs
     );
     const perMode = <K extends 'filterToKpiMs' | 'filterToMapIdleMs' | 'kpiRuns'>(k: K) => Object.fromEntries(Object.entries(clicks).map(([m, c]) => [m, c[k]]));
+    const nodeSameQueriesMs = await nodeSameQueries();
     return {
+      coldFirstNumbersMs: cold.firstNumbersMs,
+      coldAllNumbersMs: cold.allNumbersMs,
+      warmMs: warm.allNumbersMs,
+      nodeSameQueriesMs,
+      ratio: Math.round((cold.allNumbersMs / nodeSameQueriesMs) * 10) / 10,
+      peakMB: Math.max(cold.peakJsHeapMB, warm.peakJsHeapMB),
       ...result,
       filterToKpiMs: perMode('filterToKpiMs'),
       filterToMapIdleMs: perMode('filterToMapIdleMs'),
       filterToKpiRuns: perMode('kpiRuns'),
       device: 'headless Chromium, SwiftShader WebGL (CPU)',
+      note:
+        'ms. Page-level, Daoli (a user\'s view): coldFirstNumbersMs / coldAllNumbersMs = navigation start until the incidents KPI / every KPI card and the hotspot list are in the DOM, one fresh profile; warmMs = the same on reloading; peakMB = the page\'s largest main-thread JS heap (workers not counted); nodeSameQueriesMs = Node DuckDB running the same KPI, top-category, hotspot and timeline SQL over the Parquet files; ratio = coldAllNumbersMs / nodeSameQueriesMs; filterToKpiMs = a category click until the number is in the DOM, per map mode (medians). The rest (loadMs … keptPerFilter) is the in-page hook over all 1,000,000 incidents',
       errors: [...new Set(errors)]
     };
   } finally {
