@@ -87,7 +87,30 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
     undefined,
     { timeout, polling: 250 }
   );
-  await page.waitForTimeout(500);
+  await settled(page, timeout);
+}
+
+/**
+ * Waits until the page has settled for a picture or a layout measurement: its fonts loaded, the
+ * map (if the page has one) idle after a repaint, so every source loaded and every layer drawn,
+ * then two animation frames painted (DOM changes made in answer to the last event are on screen).
+ */
+export async function settled(page: Page, timeout = 30_000): Promise<void> {
+  await page.evaluate(async (t) => {
+    await document.fonts.ready;
+    type IdleMap = { once(e: 'idle', f: () => void): void; triggerRepaint(): void };
+    const m = (window as unknown as { __gridatlasMap?: IdleMap }).__gridatlasMap;
+    if (m)
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the map was not idle after ${t} ms`)), t);
+        m.once('idle', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        m.triggerRepaint();
+      });
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  }, timeout);
 }
 
 /**

@@ -10,7 +10,7 @@ import { openNodeDb } from '../../scripts/lib/node-db';
 import { INCIDENT_DAYS, compareSummary, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { en, type MessageKey } from '../../src/lib/i18n/messages';
-import { openPage, screenshot, waitForMap } from './browser';
+import { openPage, screenshot, settled, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -66,7 +66,7 @@ describe('English UI', () => {
     for (const l of labels) expect(l).toMatch(/^(≥ )?[\d,.]+(–[\d,.]+)? \(\d+\)$/);
     expect(labels.join(' ')).toMatch(/\d,\d{3}/);
     expect(await legend.innerText()).not.toMatch(CJK);
-    await page.waitForTimeout(800);
+    await settled(page);
     await screenshot(page, 'english-heatmap-370881');
   });
 
@@ -114,7 +114,7 @@ describe('English UI', () => {
     for (const [name, path, ready] of pages) {
       await phone.goto(`${baseUrl}${path}`);
       await phone.locator(ready).first().waitFor({ timeout: 60_000 });
-      await phone.waitForTimeout(1500);
+      await settled(phone);
       const r = await phone.evaluate(() => ({
         lang: document.documentElement.lang,
         page: document.documentElement.scrollWidth - innerWidth,

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { pixelStats, screenshot, waitForMap, SCREENSHOTS } from './browser';
+import { pixelStats, screenshot, SCREENSHOTS, settled, waitForMap } from './browser';
 import { CODE, buildings, clickBuilding as clickOn, planPage, rows as gridRows, type W } from './plan-helpers';
 import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 import { printLayout, type Box } from '../../src/lib/plan/print';
@@ -133,7 +133,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await page.getByTestId('diff-select').click();
     await expect.poll(() => page.locator('[data-testid=selection] li[data-building]').count()).toBe(2);
     await diff.scrollIntoViewIfNeeded();
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-data-1-diff');
     // The diff on the main map: the two buildings tinted and outlined there, and off again.
     await page.getByRole('button', { name: '取消选择' }).click();
@@ -141,11 +141,11 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     const changed = (id: string) => page.evaluate(([src, id]) => (window as unknown as W).__gridatlasMap.getFeatureState({ source: src, id }).changed, [PLAN_SOURCE.buildings, id] as const);
     for (const id of two) await expect.poll(() => changed(id)).toBe(true);
     expect(await changed(buildings[5].properties.id)).toBeFalsy();
-    await page.waitForTimeout(500);
+    await settled(page);
     const shown = await screenshot(page, 'plan-data-1b-diff-on-map');
     await page.getByTestId('diff-on-map').uncheck();
     for (const id of two) await expect.poll(() => changed(id)).toBe(false);
-    await page.waitForTimeout(500);
+    await settled(page);
     // Only the two buildings change on screen (their tint and outline), and they do.
     const changedPx = differing(shown, await page.screenshot());
     console.log('diff on the map: pixels that change when it is turned off', changedPx);
@@ -286,7 +286,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'bad-rows.csv');
     await page.getByTestId('own-run').click();
     await expect.poll(() => errs.innerText()).toContain('第 3 行');
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-data-4-bad-import');
     // The same errors in English when the UI is switched.
     await page.getByRole('button', { name: 'English' }).click();
@@ -330,7 +330,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await expect.poll(async () => Object.keys(await rows()).length).toBe(Object.keys(r).length + 1);
     await page.getByTestId('undo').click();
     await expect.poll(() => rows()).toEqual(r);
-    await page.waitForTimeout(500);
+    await settled(page);
     await screenshot(page, 'plan-data-6-own-split');
 
     // A reload reopens the imported community (kept in IndexedDB, named in the URL) with its split.

@@ -8,7 +8,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { screenshot, waitForMap } from './browser';
+import { screenshot, settled, waitForMap } from './browser';
 import { CODE, buildings, centre, clickBuilding as clickOn, planPage, recordProgress, recorded, selectForMove, rows as gridRows, toScreen as toScreenOf, type LngLat, type W } from './plan-helpers';
 import { LOCKED_PATTERN, PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 import { GRID_PALETTE } from '../../src/lib/map/legend';
@@ -30,7 +30,7 @@ async function drag(path: LngLat[], shot?: string) {
   await page.mouse.down();
   for (const p of pts.slice(1)) await page.mouse.move(p.x, p.y, { steps: 8 });
   if (shot) {
-    await page.waitForTimeout(200);
+    await settled(page);
     await screenshot(page, shot);
   }
   await page.mouse.up();
@@ -156,7 +156,7 @@ describe('planner hand tools', () => {
       .toMatchObject({ selected: true });
     await expect.poll(() => page.locator('[data-testid=selection] li[data-building]').count()).toBe(inside.length);
     expect((await page.$$eval('[data-testid=selection] li[data-building]', (ls) => ls.map((l) => l.getAttribute('data-building')!))).sort()).toEqual(inside);
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-edit-2-lasso');
     await page.getByTestId('move-target').selectOption('new');
     await page.getByTestId('move').click();
@@ -165,7 +165,7 @@ describe('planner hand tools', () => {
     const fresh = Object.keys(after).find((c) => !(c in before))!;
     expect(after[fresh]).toBe(inside.reduce((s, id) => s + buildings.find((b) => b.properties.id === id)!.properties.households, 0));
     expect(total(after)).toBe(2514);
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-edit-3-lasso-moved');
     await page.getByTestId('undo').click();
     await expect.poll(() => rows()).toEqual(before);
@@ -212,7 +212,7 @@ describe('planner hand tools', () => {
     // colours are covered by tests/unit/partition-colouring.test.ts on 建国公园社区.
     expect(Object.keys(after).length).toBeLessThanOrEqual(GRID_PALETTE.length);
     expect(await colourClashes()).toEqual([]);
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-edit-5-split');
     await page.getByTestId('undo').click();
     await expect.poll(() => rows()).toEqual(before);
@@ -229,7 +229,7 @@ describe('planner hand tools', () => {
     expect(after[a]).toBe(before[a] + before[b]);
     expect(b in after).toBe(false);
     expect(await page.getByTestId('plan-warnings').innerText()).toContain(`网格 ${a.slice(-3)} 有 ${(before[a] + before[b]).toLocaleString('en')} 户`);
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-edit-6-merged');
     await page.keyboard.press('Control+z');
     await expect.poll(() => rows()).toEqual(before);
@@ -271,7 +271,7 @@ describe('planner hand tools', () => {
     await page.getByTestId('move').click();
     await expect.poll(() => page.getByTestId('refused').innerText()).toContain(`网格 ${locked.slice(-3)} 已锁定`);
     expect(await rows()).toEqual(before);
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-edit-7-locked');
   });
 
@@ -295,7 +295,7 @@ describe('planner hand tools', () => {
     expect(await page.locator(`tr[data-grid="${locked}"] [data-name]`).innerText()).toBe('幸福里一网格');
     const fc = await exportPlan();
     expect([...fc.features.find((x) => x.properties.code === locked)!.properties.buildings].sort()).toEqual(lockedBuildings);
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-edit-8-rerun-locked');
   });
 

@@ -8,7 +8,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { screenshot, waitForMap } from './browser';
+import { screenshot, settled, waitForMap } from './browser';
 import { CODE, buildings, clickBuilding as clickOn, planPage, recordProgress, recorded, selectForMove, rows as gridRows, type W } from './plan-helpers';
 import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 
@@ -65,7 +65,7 @@ describe('planner', () => {
     for (const h of Object.values(r)) expect(h >= 300 && h <= 500).toBe(true);
     expect(await page.getByTestId('plan-warnings').innerText()).toContain('所有网格户数都在范围内且连通');
     expect(await page.getByTestId('undo').isEnabled()).toBe(true);
-    await page.waitForTimeout(500);
+    await settled(page);
     await screenshot(page, 'plan-2-split');
   });
 
@@ -85,7 +85,7 @@ describe('planner', () => {
     expect(timing.frameMs).toBeGreaterThan(0);
     moved = { from, to, households: 141, after };
     if (after[from] < 300 || after[to] > 500) expect(await page.getByTestId('plan-warnings').innerText()).toMatch(/网格 \d{3}/);
-    await page.waitForTimeout(500);
+    await settled(page);
     await screenshot(page, 'plan-3-moved');
   });
 
@@ -94,7 +94,7 @@ describe('planner', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await rows())[moved.from]).toBe(moved.after[moved.from] + 141);
     expect(await seqState(BUILDING)).toBe(Number(moved.from.slice(-3)));
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-4-undone');
     await page.keyboard.press('Control+y');
     await expect.poll(async () => (await rows())[moved.to]).toBe(moved.after[moved.to]);
@@ -184,7 +184,7 @@ describe('planner', () => {
     expect(fit.lockInside).toBe(true);
     expect(fit.labels.length).toBeGreaterThan(1);
     expect(fit.labels.every(Boolean)).toBe(true);
-    await page.waitForTimeout(300);
+    await settled(page);
     await screenshot(page, 'plan-8-english');
     await page.getByRole('button', { name: '中文' }).click();
     await expect.poll(() => page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels)).toContain('户');

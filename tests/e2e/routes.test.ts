@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { DatasetIndex } from '../../src/lib/data/schema';
 import { COLORS, LAYER } from '../../src/lib/map/legend';
-import { hex, openPage, pixelStats, screenshot, waitForMap } from './browser';
+import { hex, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const index = JSON.parse(readFileSync('static/data/index.json', 'utf8')) as DatasetIndex;
@@ -64,7 +64,7 @@ describe('pages', () => {
         // Every incident of the district, read by DuckDB-wasm from the Parquet export.
         const expected = index.districts.find((d) => d.code === district)!.incidents.toLocaleString('zh-CN');
         await expect.poll(() => page.locator('[data-stat]').first().innerText(), { timeout: 60_000 }).toBe(expected);
-        await page.waitForTimeout(1500);
+        await settled(page);
       }
       expect(await page.getByTestId('synthetic-badge').isVisible()).toBe(true);
       expect(await outlineRendered()).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection, Point, Polygon } from 'geojson';
-import { launch, screenshot, waitForMap } from './browser';
+import { launch, screenshot, settled, waitForMap } from './browser';
 import { BANDS, bestNewSite, coverage, coverageContext, share } from '../../src/lib/geo/coverage';
 import { decodeRoads, type RiderRoads } from '../../src/lib/geo/nearest-data';
 import { zh } from '../../src/lib/i18n/messages';
@@ -58,7 +58,7 @@ describe('15-minute service circle on /plan', () => {
     const want = bestNewSite(ctx, res, 80);
     const expected = want ? new Intl.NumberFormat('zh-CN').format(want.gain) : zh['coverage.allCovered'];
     await expect.poll(() => page.getByTestId('coverage-site').innerText(), { timeout: 30_000 }).toContain(expected);
-    await page.waitForTimeout(800);
+    await settled(page);
     await screenshot(page, `coverage-${CODE}`);
   });
 });

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { launch, screenshot, waitForMap } from './browser';
+import { launch, screenshot, settled, waitForMap } from './browser';
 import type { RiderStations } from '../../src/lib/geo/nearest-data';
 import { haversine } from '../../src/lib/geo/nearest';
 import { isOpenAt } from '../../src/lib/geo/opening-hours';
@@ -45,7 +45,7 @@ describe('station overlay', () => {
         (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({ center: [lon, lat], zoom: 16 });
       }, [target.lon, target.lat]);
       await waitForMap(page);
-      await page.waitForTimeout(800);
+      await settled(page);
       expect(await page.getByTestId('station-card').count()).toBe(0);
       const box = (await page.locator('.map canvas.maplibregl-canvas').first().boundingBox())!;
       const xy = await page.evaluate(
