@@ -255,7 +255,7 @@ ctx.onmessage = async (e: MessageEvent<ImportRequest>) => {
     // Package zips name the file inside them and the field; anything else names the files read.
     const e: ImportError =
       err instanceof PackageError
-        ? { file: err.file, row: null, field: err.field, message: err.message }
+        ? importError(err.file, null, err.field, err.msg)
         : { file: files.map((f) => f.name).join(', '), row: null, field: 'file', message: err instanceof Error ? err.message : String(err) };
     post({ type: 'failed', errors: [e] });
   }

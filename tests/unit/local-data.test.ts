@@ -168,6 +168,8 @@ describe('files of an import', () => {
 
   it('refuses a zip that is not a package, naming the file', async () => {
     await expect(readPackageZip(strToU8('not a zip'), 'x.zip')).rejects.toThrow(PackageError);
+    // In the user's language on the Data page: the error carries its message key.
+    await expect(readPackageZip(strToU8('not a zip'), 'x.zip')).rejects.toMatchObject({ field: 'file', msg: { key: 'import.zip.notZip' } });
     await expect(readPackageZip(zipSync({ 'readme.txt': strToU8('hi') }), 'y.zip')).rejects.toMatchObject({ file: 'y.zip' });
     const broken = zipSync({ '230102/manifest.json': strToU8(JSON.stringify({ district: '230102' })), '230102/incidents.parquet': strToU8('PAR1 nope') });
     await expect(readPackageZip(broken, 'z.zip')).rejects.toMatchObject({ file: 'z.zip/230102/incidents.parquet', field: 'file' });

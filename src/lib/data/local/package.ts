@@ -14,6 +14,7 @@ import type { DistrictCode, Incident, Manifest, Station, TableProvenance } from 
 import { GEO_TABLES, LOCAL_TABLES, TABLE_FILES, type LocalFile, type LocalSummary, type LocalTable } from './keys';
 import type { Geography } from '../import/geography';
 import { parquetLabel } from '../provenance';
+import { type Msg, msg, renderMsg } from '../import/errors';
 import { RIDER_DATA_VERSION, type RiderPlace, type RiderStations } from '../../geo/nearest-data';
 
 /**
@@ -262,14 +263,14 @@ export function packageZip(district: DistrictCode, files: Partial<Record<LocalFi
   return zipSync(entries, { level: 6, mtime: new Date('2026-01-01T00:00:00Z') });
 }
 
-/** A problem with a package zip, naming the file inside it. */
+/** A problem with a package zip, naming the file inside it; its message in the user's language too (`msg`). */
 export class PackageError extends Error {
   constructor(
     readonly file: string,
     readonly field: string,
-    message: string
+    readonly msg: Msg
   ) {
-    super(message);
+    super(renderMsg(msg));
   }
 }
 
@@ -281,10 +282,10 @@ async function readTable(name: string, bytes: Uint8Array, table: LocalTable): Pr
     parquetMetadata(file);
     rows = (await parquetReadObjects({ file })) as Record<string, unknown>[];
   } catch (e) {
-    throw new PackageError(name, 'file', `not a readable Parquet file (${(e as Error).message})`);
+    throw new PackageError(name, 'file', msg('import.zip.notParquet', { detail: (e as Error).message }));
   }
   const missing = PARQUET_COLUMNS[table].filter((c) => rows.length && !(c.name in rows[0]));
-  if (missing.length) throw new PackageError(name, missing[0].name, `column ${missing.map((c) => c.name).join(', ')} missing`);
+  if (missing.length) throw new PackageError(name, missing[0].name, msg('import.zip.noColumn', { columns: missing.map((c) => c.name).join(', ') }));
   return rows;
 }
 
@@ -293,7 +294,7 @@ const ms = (v: unknown): number | null =>
 
 const oneOf = <T extends string>(list: readonly T[], v: unknown, file: string, row: number, field: string): T => {
   if (list.includes(v as T)) return v as T;
-  throw new PackageError(file, field, `row ${row}: ${JSON.stringify(v)} is not one of ${list.join(', ')}`);
+  throw new PackageError(file, field, msg('import.zip.badValue', { row, found: JSON.stringify(v), list: list.join(', ') }));
 };
 
 /** The stations and incidents of a package zip (the CLI's output or an export of this page), checked. */
@@ -302,7 +303,7 @@ export async function readPackageZip(zip: Uint8Array, zipName: string): Promise<
   try {
     entries = unzipSync(zip);
   } catch (e) {
-    throw new PackageError(zipName, 'file', `not a readable zip (${(e as Error).message})`);
+    throw new PackageError(zipName, 'file', msg('import.zip.notZip', { detail: (e as Error).message }));
   }
   const names = Object.keys(entries).filter((n) => !n.endsWith('/'));
   const find = (file: string) => names.find((n) => n === file || n.endsWith(`/${file}`));
@@ -312,11 +313,11 @@ export async function readPackageZip(zip: Uint8Array, zipName: string): Promise<
     try {
       manifest = JSON.parse(strFromU8(entries[manifestName])) as Manifest;
     } catch {
-      throw new PackageError(`${zipName}/${manifestName}`, 'file', 'not valid JSON');
+      throw new PackageError(`${zipName}/${manifestName}`, 'file', msg('import.zip.notJson'));
     }
   }
   const district = (manifest?.district ?? /(\d{6})\//.exec(names[0] ?? '')?.[1] ?? null) as DistrictCode | null;
-  if (!district) throw new PackageError(zipName, 'manifest.json', 'no manifest.json naming the district');
+  if (!district) throw new PackageError(zipName, 'manifest.json', msg('import.zip.noManifest'));
   const stationsName = find('stations.parquet');
   const incidentsName = find('incidents.parquet');
   const used = new Set([manifestName, stationsName, incidentsName]);
@@ -327,13 +328,13 @@ export async function readPackageZip(zip: Uint8Array, zipName: string): Promise<
     if (!name) continue;
     await readTable(`${zipName}/${name}`, entries[name], t);
     const layer = find(`map/${t}.geojson`);
-    if (!layer) throw new PackageError(zipName, 'file', `${name} comes without map/${t}.geojson, which the pages draw`);
+    if (!layer) throw new PackageError(zipName, 'file', msg('import.zip.noLayer', { file: name, layer: `map/${t}.geojson` }));
     geoFiles[`${t}.parquet`] = entries[name];
     geoFiles[`map/${t}.geojson`] = entries[layer];
     used.add(name).add(layer);
   }
   if (!stationsName && !incidentsName && !Object.keys(geoFiles).length)
-    throw new PackageError(zipName, 'file', `holds none of ${['stations', 'incidents', ...GEO_TABLES].map((t) => `${t}.parquet`).join(', ')}`);
+    throw new PackageError(zipName, 'file', msg('import.zip.noTables', { files: ['stations', 'incidents', ...GEO_TABLES].map((t) => `${t}.parquet`).join(', ') }));
   let stations: Station[] | null = null;
   let incidents: Incident[] | null = null;
   if (stationsName) {
