@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
 import { colourClashes, colourGraph } from '$lib/geo/partition/colouring';
-import { CommunityPlan, communityData, type DistrictLayers } from '$lib/state/plan-core';
+import { CommunityPlan, communityData, type DistrictLayers } from '$lib/plan/community-plan';
 import { GRID_PALETTE } from '$lib/map/legend';
 import { booleanIntersects } from '@turf/turf';
 

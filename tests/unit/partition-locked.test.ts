@@ -10,7 +10,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { partitionGeoJSON, type PartitionRequest } from '$lib/geo/partition/geojson';
 import { stableSequence } from '$lib/geo/partition/codes';
 import type { Phase } from '$lib/geo/partition/engine';
-import { BARRIER_CLASSES, CommunityPlan, communityData, type Assignment, type DistrictLayers } from '$lib/state/plan-core';
+import { BARRIER_CLASSES, CommunityPlan, communityData, type Assignment, type DistrictLayers } from '$lib/plan/community-plan';
 
 const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
 const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
-import { CommunityPlan, EditRefused, communityData, readPlanGeoJSON, streetCommunities, type DistrictLayers } from '$lib/state/plan-core';
+import { CommunityPlan, EditRefused, communityData, streetCommunities, type DistrictLayers } from '$lib/plan/community-plan';
+import { readPlanGeoJSON } from '$lib/data/import/plan-geojson';
 import { validate } from '$lib/geo/partition/validate';
 import { planCsv, planRows } from '$lib/plan/export';
 

@@ -21,7 +21,7 @@ import { planCsv, planRows } from '$lib/plan/export';
 import { planParquet } from '$lib/plan/parquet';
 import { PAPER_PT, pdfWithImage } from '$lib/plan/pdf';
 import { pagePx, printLayout, scaleBar } from '$lib/plan/print';
-import { CommunityPlan, communityData, type DistrictLayers } from '$lib/state/plan-core';
+import { CommunityPlan, communityData, type DistrictLayers } from '$lib/plan/community-plan';
 
 const FIX = 'tests/fixtures/import/planner/';
 /** A fixture as the worker gets it (bytes) and as text for the parsers. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { LOCKED_COLOR, LOCKED_PATTERN, PLAN_LAYER, hatchImage, labelText, planStyle } from '$lib/map/plan-layers';
-import { communityData, type DistrictLayers } from '$lib/state/plan-core';
+import { communityData, type DistrictLayers } from '$lib/plan/community-plan';
 import { DIFF_COLOR, DIFF_LAYER, diffLayers } from '$lib/map/plan-diff-layers';
 
 describe('plan layers', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection, LineString, MultiPolygon, Polygon, Position } from 'geojson';
 import { sharedEdgeLines } from '$lib/geo/shared-edges';
-import { CommunityPlan, communityData, type DistrictLayers } from '$lib/state/plan-core';
+import { CommunityPlan, communityData, type DistrictLayers } from '$lib/plan/community-plan';
 
 const FIX = 'tests/fixtures/shared-edges/';
 const json = <T>(p: string) => JSON.parse(readFileSync(p, 'utf8')) as T;

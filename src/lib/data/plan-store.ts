@@ -8,7 +8,7 @@
  * when the stored one is another: see `savePlan`, a compare-and-swap made of IndexedDB's own
  * constraints, so that a tab working on an old revision can never overwrite a newer one.
  */
-import type { Assignment, CommunityData } from '$lib/state/plan-core';
+import type { Assignment, CommunityData } from '$lib/plan/community-plan';
 
 /** A community's plan: what the autosave and a named version both hold. */
 export interface PlanRecord {

@@ -8,7 +8,7 @@
 import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { GeoJsonLayer } from '@deck.gl/layers';
-import type { CommunityData } from '$lib/state/plan-core';
+import type { CommunityData } from '$lib/plan/community-plan';
 import { LABEL_FONT } from './style';
 import { COLORS, GRID_PALETTE } from './legend';
 import { diffLayers } from './plan-diff-layers';

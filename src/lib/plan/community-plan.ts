@@ -3,8 +3,9 @@
  * engine problem (positions, adjacency with road barriers, Voronoi cells), a GridEditor holding
  * the assignment (each edit revalidates only the grids it touched), grid codes per editor slot,
  * snapshots for undo/redo and autosave, grid names and locks, the hand edits (lasso, split along
- * a drawn line, merge), grid outlines for the map, and the plan as GeoJSON and back (CSV and
- * Parquet rows: $lib/plan/export.ts). Pure TypeScript: used by the plan state (runes) and by unit tests.
+ * a drawn line, merge), grid outlines for the map and the plan as GeoJSON (CSV and Parquet rows:
+ * ./export.ts; read back by $lib/data/import/plan-geojson.ts). Pure TypeScript: used by the plan
+ * state (runes) and by unit tests.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { GridEditor } from '$lib/geo/partition/edit';
@@ -15,7 +16,6 @@ import { dissolve } from '$lib/geo/partition/cells';
 import { gridCode, MAX_SEQ, seqOf } from '$lib/geo/partition/codes';
 import { openRing, pointInRing, ringArea, ringCentroid, type Ring, type XY } from '$lib/geo/partition/planar';
 import type { Validation } from '$lib/geo/partition/validate';
-import { importError, msg, type ImportError, type ImportResult, type Msg } from '$lib/data/import/errors';
 import { cutByLine, insideLasso } from '$lib/geo/sketch';
 import { colourGraph } from '$lib/geo/partition/colouring';
 
@@ -449,46 +449,6 @@ export class CommunityPlan {
     };
   }
 
-}
-
-/**
- * Reads an exported plan (grids GeoJSON with `code` and `buildings` per feature) back into an
- * assignment for this community. All or nothing: any unknown or duplicate building, a code of
- * another community or a building of the community left without a grid is an error.
- */
-export function readPlanGeoJSON(text: string, file: string, community: string, buildings: readonly string[]): ImportResult<Assignment> {
-  const err = (row: number | null, field: string, m: Msg): ImportError => importError(file, row, field, m);
-  let fc: unknown;
-  try {
-    fc = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, errors: [err(null, 'json', msg('import.err.planNotJson', { what: (e as Error).message }))] };
-  }
-  const feats = (fc as FeatureCollection)?.features;
-  if ((fc as FeatureCollection)?.type !== 'FeatureCollection' || !Array.isArray(feats))
-    return { ok: false, errors: [err(null, 'type', msg('import.err.planNotCollection'))] };
-  const known = new Set(buildings);
-  const out: Assignment = {};
-  const errors: ImportError[] = [];
-  const codes = new Set<string>();
-  feats.forEach((f, row) => {
-    const p = (f?.properties ?? {}) as Record<string, unknown>;
-    const code = typeof p.code === 'string' ? p.code : '';
-    if (seqOf(code, community) === null) return errors.push(err(row, 'code', msg('import.err.planCode', { code: JSON.stringify(p.code) ?? 'undefined', community })));
-    if (codes.has(code)) return errors.push(err(row, 'code', msg('import.err.planCodeTwice', { code })));
-    codes.add(code);
-    if (!Array.isArray(p.buildings)) return errors.push(err(row, 'buildings', msg('import.err.planBuildingsList')));
-    for (const b of p.buildings) {
-      const id = String(b);
-      if (!known.has(id)) errors.push(err(row, 'buildings', msg('import.err.planUnknown', { id, community })));
-      else if (out[id]) errors.push(err(row, 'buildings', msg('import.err.planTwice', { id, grid: out[id] })));
-      else out[id] = code;
-    }
-  });
-  const missing = buildings.filter((b) => !out[b]);
-  if (!errors.length && missing.length)
-    errors.push(err(null, 'buildings', msg('import.err.planMissing', { n: missing.length, ids: missing.slice(0, 3).join(', ') })));
-  return errors.length ? { ok: false, errors } : { ok: true, value: out };
 }
 
 /**

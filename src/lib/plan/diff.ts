@@ -2,7 +2,7 @@
  * Two plans of one community compared building by building: which buildings changed grid
  * (from → to) and each grid's households and buildings before and after. Pure.
  */
-import type { Assignment } from '$lib/state/plan-core';
+import type { Assignment } from '$lib/plan/community-plan';
 
 export interface MovedBuilding {
   building: string;

@@ -4,7 +4,7 @@
  */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { toCsv } from '$lib/export/csv';
-import type { CommunityPlan, GridProps } from '$lib/state/plan-core';
+import type { CommunityPlan, GridProps } from './community-plan';
 
 export interface PlanRow {
   grid: string;

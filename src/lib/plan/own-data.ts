@@ -10,7 +10,7 @@ import type { Crs } from '$lib/geo/crs';
 import { ErrorCollector, type ImportResult, type Msg } from '$lib/data/import/errors';
 import { implausibleCommunity, outsideBoundary, ownCommunityCode, parseBoundary, parseBuildings, type OwnBuildings } from '$lib/data/import/planner';
 import { decodeText, type TextEncodingName } from '$lib/data/text-decode';
-import type { BuildingFeature, CommunityData } from '$lib/state/plan-core';
+import type { BuildingFeature, CommunityData } from '$lib/plan/community-plan';
 
 export interface OwnFile {
   name: string;

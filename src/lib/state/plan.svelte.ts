@@ -1,28 +1,24 @@
 /**
  * The planner's state (runes): which community is open, its plan (a CommunityPlan on the grid
- * engine's GridEditor), the selection, undo/redo as a stack of snapshots, autosave to
- * IndexedDB and the automatic split in the partition worker. Big objects are `$state.raw` and
- * replaced, never deeply tracked; the map follows edits through `onChange` (feature-state), not
- * by rebuilding its sources. Each autosave is a revision of the community's plan: a tab whose plan
- * is built on an older one is refused by the store and told so (see plan-sync).
+ * engine's GridEditor), the selection, the hand edits with undo/redo as a stack of snapshots, the
+ * grids' staff and the import of an exported plan. Big objects are `$state.raw` and replaced,
+ * never deeply tracked; the map follows edits through `onChange` (feature-state), not by
+ * rebuilding its sources. Beside it: the district's layers (district-layers.ts), the autosave with
+ * its revisions, other tabs and named versions (plan-autosave.svelte.ts), the two partition-worker
+ * jobs (plan-jobs.svelte.ts).
  */
 import { tick } from 'svelte';
-import type { FeatureCollection } from 'geojson';
 import type { Validation } from '$lib/geo/partition/validate';
-import type { PartitionOutput, PartitionRequest } from '$lib/geo/partition/geojson';
-import type { Phase } from '$lib/geo/partition/engine';
-import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/errors';
 import type { ImportError } from '$lib/data/import/errors';
+import { readPlanExtras, readPlanGeoJSON } from '$lib/data/import/plan-geojson';
 import { decodeText } from '$lib/data/text-decode';
-import { mapLayerUrl } from '$lib/data/paths';
-import { fetchData } from '$lib/data/source';
 import type { DistrictCode } from '$lib/data/schema';
-import { loadPlan, savePlan, saveVersion, versionOf, type PlanRecord, type PlanVersion, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
-import { TAB, dropOwnRescue, leaveRescue, rescueAction, takeRescue } from '$lib/data/plan-rescue';
+import type { PlanRecord } from '$lib/data/plan-store';
 import { GRID_PALETTE } from '$lib/map/legend';
-import { i18n } from '$lib/i18n/index.svelte';
-import { conflictAfter, onLeave, openChannel, type Conflict, type SyncMessage } from './plan-sync';
-import { CommunityPlan, EditRefused, communityData, streetCommunities, partitionRequest, readPlanGeoJSON, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from './plan-core';
+import { CommunityPlan, EditRefused, communityData, streetCommunities, partitionRequest, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from '$lib/plan/community-plan';
+import { districtLayers } from './district-layers';
+import { PlanAutosave } from './plan-autosave.svelte';
+import { SplitJob, StreetJob, type RunState, type StreetRun } from './plan-jobs.svelte';
 
 /** Something the map must redraw: a few buildings, the whole plan, a zoom or the selection. */
 export type PlanChange =
@@ -66,65 +62,6 @@ export interface GridWarning {
 /** What a drag on the map does: pan (and click to select), draw a lasso, or draw a cut line. */
 export type Tool = 'select' | 'lasso' | 'line';
 
-/** One community's result in a street-wide run. */
-export interface StreetResult {
-  community: string;
-  name: string;
-  grids: number;
-  /** Grids outside [min, max] and the households in them. */
-  outOfBand: number;
-  householdsOutOfBand: number;
-  /** Why the engine failed on this community (render with renderEngineErrors). */
-  errors?: EngineErrorText[];
-}
-
-export interface StreetRun {
-  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
-  street: string;
-  /** Communities finished, of n; `community` is the one in the worker now. */
-  i: number;
-  n: number;
-  community?: string;
-  /** The engine's phase and fraction done in that community. */
-  phase?: Phase;
-  fraction?: number;
-  results: StreetResult[];
-  /** As RunState's. */
-  error?: 'min/max' | 'engine';
-  errors?: EngineErrorText[];
-}
-
-type StreetMessage =
-  | { type: 'progress'; i: number; n: number; community: string; phase: Phase; fraction: number }
-  | ({ type: 'community'; community: string } & ({ ok: true; assignment: Assignment; grids: number; outOfBand: number; householdsOutOfBand: number } | { ok: false; errors: EngineErrorText[] }))
-  | { type: 'done' };
-
-export interface RunState {
-  status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
-  startedAt: number;
-  /** While running: what the engine is doing and the fraction done (0–1). */
-  phase?: Phase;
-  fraction?: number;
-  ms?: number;
-  /** 'min/max' for bounds the panel refuses; else the engine's errors are in `errors`. */
-  error?: 'min/max' | 'engine';
-  errors?: EngineErrorText[];
-}
-
-const LAYERS = ['streets', 'communities', 'compounds', 'roads', 'buildings'] as const;
-const cache = new Map<string, Promise<DistrictLayers>>();
-
-async function fetchLayers(root: string, district: DistrictCode): Promise<DistrictLayers> {
-  const parts = await Promise.all(
-    LAYERS.map(async (l) => {
-      const r = await fetchData(mapLayerUrl(root, district, l));
-      if (!r.ok) throw new Error(`${l}.geojson: ${r.status} ${r.statusText}`);
-      return [l, (await r.json()) as FeatureCollection] as const;
-    })
-  );
-  return Object.fromEntries(parts) as unknown as DistrictLayers;
-}
-
 export class PlanState {
   district = $state<DistrictCode | null>(null);
   layers = $state.raw<DistrictLayers | null>(null);
@@ -150,45 +87,38 @@ export class PlanState {
 
   undoStack = $state.raw<Command[]>([]);
   redoStack = $state.raw<Command[]>([]);
-  /** 'conflict': the store refused the save, another tab saved a newer revision (see `conflict`). */
-  save = $state<'idle' | 'saving' | 'saved' | 'error' | 'conflict'>('idle');
-  savedAt = $state<string | null>(null);
   restored = $state<string | null>(null);
-  run = $state.raw<RunState>({ status: 'idle', startedAt: 0 });
   importErrors = $state.raw<ImportError[]>([]);
   tool = $state<Tool>('select');
   /** The grid the tools act on (split along a line, merge, rename, lock). */
   activeGrid = $state('');
   /** Why the last hand edit was refused (cleared by the next edit that goes through). */
   refused = $state.raw<{ reason: EditRefused['reason']; grid: string } | null>(null);
-  streetRun = $state.raw<StreetRun>({ status: 'idle', street: '', i: 0, n: 0, results: [] });
   /**
    * Last manual move: ms from the click to the panel updated (sync) and to the next frame (map drawn);
    * `n` counts the moves timed, so a reader can tell a new timing from an equal old one.
    */
   lastMove = $state.raw<{ n: number; syncMs: number; frameMs: number } | null>(null);
 
-  /** Another tab changed the open community (or was refused because of this tab's plan). */
-  conflict = $state.raw<Conflict>(null);
-  /** What the planner did about a conflict: reloaded the newer plan, or kept this tab's as the named version `name` first. */
-  resolved = $state.raw<{ revision: number; kept?: string } | null>(null);
-  /** A closing tab's last edit found on open (see plan-rescue): saved now, or kept as this named version. */
-  rescued = $state.raw<{ kept?: string } | null>(null);
-  /** Bumped when the open community's named versions change elsewhere than in the versions panel (another tab, a kept plan). */
-  versionsChanged = $state(0);
-
+  /** Saving, other tabs' conflicts and named versions of the open plan. */
+  readonly autosave = new PlanAutosave({
+    record: () => this.record(),
+    openCode: () => this.core?.data.code,
+    reopen: () => this.reopen(),
+    fail: (message) => (this.error = message)
+  });
+  private readonly split = new SplitJob();
+  private readonly streetJob = new StreetJob();
   private listeners = new Set<(c: PlanChange) => void>();
-  private saveTimer: ReturnType<typeof setTimeout> | null = null;
-  /** The autosave revision that the next save builds on (see plan-store's savePlan). */
-  private revision = 0;
-  /** Edits scheduled for saving and the count of them saved: unsaved edits while they differ. */
-  private edits = 0;
-  private savedEdits = 0;
-  /** Bumped when a community is opened: what a save of the last one learns no longer applies. */
-  private session = 0;
-  private channel: { post(m: SyncMessage): void; close(): void } | null = null;
-  private worker: Worker | null = null;
-  private streetWorker: Worker | null = null;
+
+  /** The automatic split's progress and outcome. */
+  get run(): RunState {
+    return this.split.state;
+  }
+  /** The street-wide run's progress and results. */
+  get streetRun(): StreetRun {
+    return this.streetJob.state;
+  }
 
   rows: GridRow[] = $derived.by(() => {
     void this.version;
@@ -245,13 +175,10 @@ export class PlanState {
     this.layers = null;
     this.error = null;
     this.loading = true;
-    const key = `${root}|${district}`;
-    if (!cache.has(key)) cache.set(key, fetchLayers(root, district));
     try {
-      const layers = await cache.get(key)!;
+      const layers = await districtLayers(root, district);
       if (this.district === district) this.layers = layers;
     } catch (e) {
-      cache.delete(key);
       this.error = e instanceof Error ? e.message : String(e);
     } finally {
       this.loading = false;
@@ -273,30 +200,11 @@ export class PlanState {
   async openData(data: CommunityData): Promise<boolean> {
     this.cancelRun();
     // The last community's pending edit is saved before it is left.
-    this.flush();
-    this.session++;
+    this.autosave.leave();
     this.error = null;
-    let saved: SavedPlan | undefined;
-    let rescued: { kept?: string } | null = null;
-    try {
-      saved = await loadPlan(data.code);
-      const rescue = takeRescue(data.code);
-      if (rescue) {
-        const act = rescueAction(rescue, saved);
-        const r = act.kind === 'restore' ? await savePlan(rescue.record, act.base) : null;
-        if (r?.ok) {
-          saved = { ...rescue.record, revision: r.revision };
-          rescued = {};
-        } else if (act.kind !== 'landed') {
-          // Another tab's plan is newer: the rescued edits become a version, never an overwrite.
-          const name = keptName();
-          await saveVersion(versionOf(rescue.record, name));
-          rescued = { kept: name };
-        }
-      }
-    } catch (e) {
-      this.error = `IndexedDB: ${(e as Error).message}`;
-    }
+    const opened = await this.autosave.load(data.code);
+    if (opened.error) this.error = opened.error;
+    const saved = opened.saved;
     if (saved) {
       this.min = saved.min;
       this.max = saved.max;
@@ -313,13 +221,7 @@ export class PlanState {
     this.workers = saved?.workers ?? {};
     this.chiefs = saved?.chiefs ?? {};
     this.restored = saved?.savedAt ?? null;
-    this.revision = saved?.revision ?? 0;
-    this.edits = this.savedEdits = 0;
-    this.conflict = null;
-    this.resolved = null;
-    this.rescued = rescued;
-    this.save = saved ? 'saved' : 'idle';
-    this.savedAt = saved?.savedAt ?? null;
+    this.autosave.opened(opened);
     this.undoStack = [];
     this.redoStack = [];
     this.selected = [];
@@ -332,10 +234,18 @@ export class PlanState {
 
   close() {
     this.cancelRun();
-    this.flush();
-    this.session++;
+    this.autosave.leave();
     this.core = null;
     this.selected = [];
+  }
+
+  /** Opens the community's autosave again; this tab's unsaved edits are dropped. */
+  private async reopen(): Promise<boolean> {
+    const data = this.core?.data;
+    this.autosave.dropPending();
+    if (!data || !(await this.openData(data))) return false;
+    this.emit({ kind: 'all' });
+    return true;
   }
 
   private refresh() {
@@ -363,7 +273,7 @@ export class PlanState {
     this.redoStack = [];
     this.emit(change);
     this.refresh();
-    this.scheduleSave();
+    this.autosave.schedule();
     return true;
   }
 
@@ -388,7 +298,7 @@ export class PlanState {
     this.redoStack = [...this.redoStack, c];
     this.emit({ kind: 'all' });
     this.refresh();
-    this.scheduleSave();
+    this.autosave.schedule();
   }
 
   redo() {
@@ -399,7 +309,7 @@ export class PlanState {
     this.undoStack = [...this.undoStack, c];
     this.emit({ kind: 'all' });
     this.refresh();
-    this.scheduleSave();
+    this.autosave.schedule();
   }
 
   select(id: string | null, add = false) {
@@ -453,19 +363,7 @@ export class PlanState {
 
   setWorker(code: string, name: string) {
     this.workers = { ...this.workers, [code]: name.trim() };
-    this.scheduleSave();
-  }
-
-  private scheduleSave() {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.edits++;
-    this.save = 'saving';
-    this.saveTimer = setTimeout(() => void this.saveNow(), 150);
-  }
-
-  /** Saves a pending edit at once: the page is being hidden or left, and the timer would not fire. */
-  flush() {
-    if (this.saveTimer) void this.saveNow();
+    this.autosave.schedule();
   }
 
   /** The open plan as the store keeps it. */
@@ -475,189 +373,41 @@ export class PlanState {
     return { community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), names: { ...core.names }, locked: [...core.locked], workers: { ...this.workers }, chiefs: { ...this.chiefs }, savedAt: new Date().toISOString() };
   }
 
-  /**
-   * Saves the plan as the revision after `revision`. The write starts synchronously (the page may be
-   * closing); a refusal means another tab saved a newer revision: this tab's edits stay on screen,
-   * unsaved, until the planner picks what to do (`conflict`), and the other tabs are told.
-   */
-  saveNow(given?: PlanRecord): Promise<void> {
-    this.dropPending();
-    const rec = given ?? this.record();
-    if (!rec) return Promise.resolve();
-    const { session, edits } = this;
-    const base = this.revision;
-    // The next save builds on this one: IndexedDB runs the two in order, and refuses the next if this one is refused.
-    this.revision = base + 1;
-    return savePlan(rec, base).then(
-      async (r) => {
-        this.channel?.post(r.ok ? { type: 'saved', community: rec.community, revision: r.revision } : { type: 'refused', community: rec.community });
-        if (r.ok) dropOwnRescue(rec.community, rec.savedAt);
-        if (this.session !== session) return;
-        if (r.ok) {
-          this.savedEdits = Math.max(this.savedEdits, edits);
-          if (this.edits === edits) this.save = 'saved';
-          this.savedAt = rec.savedAt;
-          return;
-        }
-        this.save = 'conflict';
-        const head = await loadPlan(rec.community).catch(() => undefined);
-        if (this.session === session) this.conflict = { kind: 'newer', revision: head?.revision ?? base };
-      },
-      (e: Error) => {
-        if (this.revision === base + 1) this.revision = base;
-        this.save = 'error';
-        this.error = `IndexedDB: ${e.message}`;
-      }
-    );
-  }
-
-  private receive(m: SyncMessage) {
-    const code = this.core?.data.code;
-    if (m.type === 'versions' && m.community === code) this.versionsChanged++;
-    this.conflict = conflictAfter(this.conflict, code ? { community: code, revision: this.revision } : null, m);
-  }
-
-  /**
-   * Listens to the other tabs and saves a pending edit when the page is hidden or left. Edits that
-   * another tab's newer plan holds unsaved are kept as a named version when the page is left
-   * (they cannot be the autosave, and the planner has not chosen). Returns the cleanup.
-   */
-  connect(): () => void {
-    const channel = openChannel((m) => this.receive(m));
-    this.channel = channel;
-    const offLeave = onLeave((left) => {
-      if (left && this.conflict?.kind === 'newer' && this.edits !== this.savedEdits) {
-        this.dropPending();
-        void this.saveVersion(keptName()).catch(() => undefined);
-      } else if (left && this.edits !== this.savedEdits) this.leaveWithRescue();
-      else this.flush();
-    });
-    return () => {
-      offLeave();
-      channel.close();
-      if (this.channel === channel) this.channel = null;
-    };
-  }
-
-  /** The page is going away with unsaved edits: save them, and leave them in localStorage in case the save does not commit in time. */
-  private leaveWithRescue() {
-    const rec = this.record();
-    if (!rec) return;
-    // `revision` already counts saves still in flight: the rescue builds on what they will store.
-    leaveRescue({ record: rec, base: this.revision, tab: TAB });
-    void this.saveNow(rec);
-  }
-
-  private dropPending() {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-  }
-
-  /** Opens the community's autosave again; this tab's unsaved edits are dropped. */
-  private async reopen(): Promise<boolean> {
-    const data = this.core?.data;
-    this.dropPending();
-    if (!data || !(await this.openData(data))) return false;
-    this.emit({ kind: 'all' });
-    return true;
-  }
-
-  /** Conflict, first way out: open the newer plan another tab saved, dropping this tab's unsaved edits. */
-  async takeNewer(): Promise<void> {
-    if (await this.reopen()) this.resolved = { revision: this.revision };
-  }
-
-  /** Saves the open plan as a named version (the other tabs' version lists are told). */
-  async saveVersion(name: string): Promise<PlanVersion | null> {
-    const rec = this.record();
-    if (!rec) return null;
-    const v = versionOf(rec, name);
-    await saveVersion(v);
-    this.channel?.post({ type: 'versions', community: rec.community });
-    return v;
-  }
-
-  /** Conflict, second way out: keep this tab's plan as a named version, then open the newer autosave; both stay saved. */
-  async keepAsVersion(): Promise<void> {
-    const name = keptName();
-    try {
-      if (!(await this.saveVersion(name))) return;
-    } catch (e) {
-      this.error = `IndexedDB: ${(e as Error).message}`;
-      return;
-    }
-    this.versionsChanged++;
-    if (await this.reopen()) this.resolved = { revision: this.revision, kept: name };
-  }
-
-  /** Closes the notice that another tab's edits were refused (this tab's plan is the saved one). */
-  dismissConflict() {
-    if (this.conflict?.kind === 'theirs') this.conflict = null;
-  }
-
   /** The automatic split in the partition worker; its result is one undoable command. */
   autoSplit() {
     const core = this.core;
-    if (!core || this.run.status === 'running') return;
+    if (!core || this.split.running) return;
     const min = Math.round(this.min);
     const max = Math.round(this.max);
-    if (!(min > 0 && min <= max)) {
-      this.run = { status: 'error', startedAt: performance.now(), error: 'min/max' };
-      return;
-    }
+    if (!(min > 0 && min <= max)) return this.split.refuse();
     const request = partitionRequest(core.data, core.assignment(), [...core.locked], min, max);
-    const w = new Worker(new URL('../../workers/partition.worker.ts', import.meta.url), { type: 'module' });
-    this.worker = w;
-    const startedAt = performance.now();
-    this.run = { status: 'running', startedAt };
-    type Reply = { type: 'progress'; phase: Phase; fraction: number } | { type?: undefined; ok: boolean; value?: PartitionOutput; errors?: EngineErrorText[]; ms: number };
-    w.onmessage = (e: MessageEvent<Reply>) => {
-      const r = e.data;
-      if (r.type === 'progress') {
-        if (this.worker === w) this.run = { status: 'running', startedAt, phase: r.phase, fraction: r.fraction };
-        return;
+    this.split.start(request, {
+      current: () => this.core === core,
+      apply: (a) => {
+        const before = core.snapshot();
+        // Same bounds: the prepared problem is kept; new bounds need a new one (items are the same, so snapshots stay valid).
+        const next = min === core.bounds.min && max === core.bounds.max ? core : new CommunityPlan(core.data, { min, max }, a);
+        if (next === core) core.assign(a);
+        else {
+          next.names = { ...core.names };
+          next.locked = new Set(core.locked);
+        }
+        this.core = next;
+        this.undoStack = [...this.undoStack, { label: 'auto', before, after: next.snapshot() }];
+        this.redoStack = [];
+        this.selected = [];
+      },
+      applied: () => {
+        this.emit({ kind: 'all' });
+        this.refresh();
+        this.autosave.schedule();
       }
-      this.stopWorker(w);
-      if (this.core !== core) return;
-      if (!r.ok || !r.value) {
-        this.run = { status: 'error', startedAt, error: 'engine', errors: r.errors ?? [] };
-        return;
-      }
-      const a: Assignment = Object.fromEntries(r.value.buildings.map((b) => [b.id, b.grid]));
-      const before = core.snapshot();
-      // Same bounds: the prepared problem is kept; new bounds need a new one (items are the same, so snapshots stay valid).
-      const next = min === core.bounds.min && max === core.bounds.max ? core : new CommunityPlan(core.data, { min, max }, a);
-      if (next === core) core.assign(a);
-      else {
-        next.names = { ...core.names };
-        next.locked = new Set(core.locked);
-      }
-      this.core = next;
-      this.undoStack = [...this.undoStack, { label: 'auto', before, after: next.snapshot() }];
-      this.redoStack = [];
-      this.selected = [];
-      this.run = { status: 'done', startedAt, ms: Math.round(performance.now() - startedAt) };
-      this.emit({ kind: 'all' });
-      this.refresh();
-      this.scheduleSave();
-    };
-    w.onerror = (e) => {
-      this.stopWorker(w);
-      this.run = { status: 'error', startedAt, error: 'engine', errors: [engineError(e.message)] };
-    };
-    w.postMessage({ id: 1, type: 'partition', request });
-  }
-
-  private stopWorker(w: Worker) {
-    w.terminate();
-    if (this.worker === w) this.worker = null;
+    });
   }
 
   /** Cancels a running split: the worker is terminated, the plan is left as it was. */
   cancelRun() {
-    if (!this.worker) return;
-    this.stopWorker(this.worker);
-    this.run = { status: 'cancelled', startedAt: this.run.startedAt };
+    this.split.cancel();
   }
 
   /** Reads an exported plan back; nothing changes unless the whole file is valid. */
@@ -677,21 +427,16 @@ export class PlanState {
       return false;
     }
     this.importErrors = [];
-    const workers: Record<string, string> = { ...this.workers };
-    const chiefs: Record<string, string> = { ...this.chiefs };
-    const names = { ...core.names };
+    // The file's grids' staff, names and locks come along.
+    const extras = readPlanExtras(text);
+    const names = { ...core.names, ...extras.names };
     const locked = new Set(core.locked);
-    // A valid file (checked above) is a FeatureCollection: its grids' staff, names and locks come along.
-    for (const f of (JSON.parse(text) as FeatureCollection).features) {
-      const code = String(f.properties?.code);
-      if (typeof f.properties?.worker === 'string') workers[code] = f.properties.worker;
-      if (typeof f.properties?.chief === 'string') chiefs[code] = f.properties.chief;
-      if (typeof f.properties?.name === 'string') names[code] = f.properties.name;
-      if (f.properties?.locked === true) locked.add(code);
-      else if (f.properties?.locked === false) locked.delete(code);
+    for (const [code, on] of Object.entries(extras.locked)) {
+      if (on) locked.add(code);
+      else locked.delete(code);
     }
-    this.workers = workers;
-    this.chiefs = chiefs;
+    this.workers = { ...this.workers, ...extras.workers };
+    this.chiefs = { ...this.chiefs, ...extras.chiefs };
     this.commit('import', (c) => {
       c.assign(r.value);
       c.names = names;
@@ -703,7 +448,7 @@ export class PlanState {
 
   setChief(code: string, name: string) {
     this.chiefs = { ...this.chiefs, [code]: name.trim() };
-    this.scheduleSave();
+    this.autosave.schedule();
   }
 
   /** Opens a saved version as one undoable command (grids, names, locks); its staff replace the current staff. */
@@ -719,101 +464,25 @@ export class PlanState {
     this.selected = [];
   }
 
-  /**
-   * "Split all communities of this street": the engine runs in the worker over each community
-   * in turn (keeping each one's autosaved codes and locked grids), posting progress; each result
-   * is saved as that community's autosave at once, so a cancel keeps the finished ones.
-   */
+  /** "Split all communities of this street" (see StreetJob); each result becomes that community's autosave. */
   async runStreet(street: string) {
     const layers = this.layers;
     const district = this.district;
-    if (!layers || !district || this.streetRun.status === 'running') return;
-    const min = Math.round(this.min);
-    const max = Math.round(this.max);
-    const comms = this.communities.filter((c) => c.street === street);
-    if (!(min > 0 && min <= max) || !comms.length) {
-      this.streetRun = !comms.length
-        ? { status: 'error', street, i: 0, n: 0, results: [], error: 'engine', errors: [{ message: 'no communities in this street', msg: emsg('partition.err.noCommunities') }] }
-        : { status: 'error', street, i: 0, n: comms.length, results: [], error: 'min/max' };
-      return;
-    }
-    this.streetRun = { status: 'running', street, i: 0, n: comms.length, results: [] };
-    // The open community's pending edit first, so that its run starts from it.
-    this.flush();
-    const saved = new Map<string, SavedPlan | undefined>();
-    const requests: { community: string; request: PartitionRequest }[] = [];
-    for (const c of comms) {
-      const s = await loadPlan(c.code).catch(() => undefined);
-      saved.set(c.code, s);
-      requests.push({ community: c.code, request: partitionRequest(communityData(layers, c.code)!, s?.assignment ?? null, s?.locked ?? [], min, max) });
-    }
-    if (this.streetRun.status !== 'running' || this.streetRun.street !== street) return;
-    const w = new Worker(new URL('../../workers/partition.worker.ts', import.meta.url), { type: 'module' });
-    this.streetWorker = w;
-    const names = new Map(comms.map((c) => [c.code, c.name]));
-    const writes: Promise<unknown>[] = [];
-    w.onmessage = (e: MessageEvent<StreetMessage>) => {
-      const m = e.data;
-      const run = this.streetRun;
-      if (this.streetWorker !== w) return;
-      if (m.type === 'progress') this.streetRun = { ...run, i: m.i, community: m.community, phase: m.phase, fraction: m.fraction };
-      else if (m.type === 'community') {
-        const name = names.get(m.community) ?? m.community;
-        if (!m.ok) {
-          this.streetRun = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, errors: m.errors }] };
-          return;
-        }
-        const s = saved.get(m.community);
-        writes.push(
-          savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }, s?.revision ?? 0).then(
-            (r) => this.streetSaved(m.community, r),
-            (err) => (this.error = `IndexedDB: ${(err as Error).message}`)
-          )
-        );
-        this.streetRun = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }] };
-      } else {
-        this.stopStreet(w);
-        void Promise.all(writes).then(() => (this.streetRun = { ...this.streetRun, status: 'done', community: undefined }));
+    if (!layers || !district || this.streetJob.running) return;
+    await this.streetJob.start(
+      { street, district, layers, communities: this.communities.filter((c) => c.street === street), min: Math.round(this.min), max: Math.round(this.max) },
+      {
+        flush: () => this.autosave.flush(),
+        saved: (community, revision) => this.autosave.savedElsewhere(community, revision),
+        failed: (message) => (this.error = message)
       }
-    };
-    w.onerror = (e) => {
-      this.stopStreet(w);
-      this.streetRun = { ...this.streetRun, status: 'error', error: 'engine', errors: [engineError(e.message)] };
-    };
-    w.postMessage({ id: 1, type: 'street', requests });
-  }
-
-  /**
-   * A street run's result stored (or refused: the community was saved elsewhere since the run read
-   * it). The open community, without unsaved edits, shows the result; with some, it is now behind.
-   */
-  private streetSaved(community: string, r: SaveResult) {
-    if (!r.ok) {
-      const results = this.streetRun.results.map((x) =>
-        x.community === community ? { ...x, errors: [{ message: 'changed in another tab during the run: not saved', msg: emsg('partition.err.savedElsewhere') }] } : x
-      );
-      this.streetRun = { ...this.streetRun, results };
-      return;
-    }
-    this.channel?.post({ type: 'saved', community, revision: r.revision });
-    if (this.core?.data.code !== community) return;
-    if (this.edits === this.savedEdits) void this.reopen();
-    else this.conflict = { kind: 'newer', revision: r.revision };
-  }
-
-  private stopStreet(w: Worker) {
-    w.terminate();
-    if (this.streetWorker === w) this.streetWorker = null;
+    );
   }
 
   /** Cancels the street-wide run: communities already finished stay saved, the rest untouched. */
   cancelStreet() {
-    if (this.streetWorker) this.stopStreet(this.streetWorker);
-    if (this.streetRun.status === 'running') this.streetRun = { ...this.streetRun, status: 'cancelled', community: undefined, phase: undefined, fraction: undefined };
+    this.streetJob.cancel();
   }
 }
-
-/** The name of a version that keeps a tab's plan when another tab's newer one is the autosave. */
-const keptName = () => i18n.f('plan.sync.keptName', { when: new Date().toLocaleString(i18n.dateTag) });
 
 export const plan = new PlanState();
