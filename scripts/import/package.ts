@@ -39,14 +39,13 @@ import {
   type PackageContext,
   type PackageRead,
   type TableReport,
-  INCIDENT_PERIOD,
   errorLines,
   loadVocabulary,
   packageContext,
   readIncidentTable,
   readStationTable
 } from '../../src/lib/data/import/package';
-import { formatChinaTime } from '../../src/lib/data/import/values';
+import { INCIDENT_DAY0 } from '../../src/lib/data/queries';
 import {
   type Building,
   type DatasetIndex,
@@ -264,7 +263,7 @@ function provenanceOf(r: TableReport, file: string, table: Role, ownGrids: boole
   const notes = [
     unknown ? `${n(unknown)} rows of ${r.unknown.length} ${table === 'stations' ? 'kinds' : 'categories'} not in GridAtlas's list kept as other (${r.unknown.slice(0, 5).map((u) => `${u.value || '(empty)'} ${n(u.count)}`).join(', ')}${r.unknown.length > 5 ? ', …' : ''})` : '',
     r.outsideGrids ? `${n(r.outsideGrids)} rows lie in no grid of the package (street, community and grid empty)` : '',
-    table === 'incidents' ? `rows reported outside ${formatChinaTime(INCIDENT_PERIOD.from).slice(0, 10)} … ${formatChinaTime(INCIDENT_PERIOD.to - 1).slice(0, 10)} (the app's timeline) refused` : '',
+    table === 'incidents' ? `rows reported before ${INCIDENT_DAY0} (the start of the app's timeline) or after the day of the import refused` : '',
     ownGrids ? "located in the district's own grids (grids.geojson)" : 'located in the demo grids of the district'
   ].filter(Boolean);
   return {

@@ -16,7 +16,11 @@ import {
   incidentHotspots,
   incidentKpis,
   incidentWhere,
+  monthLabel,
+  monthOf,
+  monthStarts,
   parquetSource,
+  periodDays,
   type IncidentFilter
 } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
@@ -102,6 +106,23 @@ describe('dates and SQL text', () => {
     expect(dateToDay('2024-01-01')).toBe(0);
     expect(dateToDay('2025-12-31')).toBe(INCIDENT_DAYS - 1);
     expect(dayToDate(dateToDay('2024-02-29'))).toBe('2024-02-29');
+  });
+  it('a longer period runs to the end of the last month with incidents, and the range is bounded within it', () => {
+    expect(periodDays(null)).toBe(INCIDENT_DAYS);
+    expect(periodDays(INCIDENT_DAYS - 1)).toBe(INCIDENT_DAYS);
+    // A district's own log to 2026-06-15: the timeline runs to 2026-06-30.
+    const days = periodDays(dateToDay('2026-06-15'));
+    expect(dayToDate(days)).toBe('2026-07-01');
+    const starts = monthStarts(days);
+    expect(starts).toHaveLength(30 + 1);
+    expect(starts.slice(0, 2)).toEqual([0, 31]);
+    expect(starts.at(-1)).toBe(days);
+    expect(monthLabel(29)).toBe('2026-06');
+    expect(monthOf(dateToDay('2026-06-15'), starts)).toBe(29);
+    expect(monthStarts(INCIDENT_DAYS)).toHaveLength(25);
+    // All of the longer period: no time condition; up to 2026-03-01 within it: one.
+    expect(incidentWhere({ ...all, to: days, days })).toBe('');
+    expect(incidentWhere({ ...all, to: dateToDay('2026-03-01'), days })).toBe("WHERE (CAST(reported_at AS TIMESTAMP) + INTERVAL 8 HOUR) < TIMESTAMP '2026-03-01 00:00:00'");
   });
   it('no condition for "everything", FALSE for an empty set, quotes escaped', () => {
     expect(incidentWhere(all)).toBe('');

@@ -180,7 +180,7 @@ describe('incident log: XLSX with a title row, merged header cells and Excel dat
       [9, 'lon', 'import.pkg.err.noCoords'],
       [10, 'reported_at', 'import.pkg.err.period']
     ]);
-    expect(rep.errors[1].message).toBe("reported 2023-12-31 10:00, outside the period the app shows (2024-01-01 to 2025-12-31)");
+    expect(rep.errors[1].message).toBe('reported 2023-12-31 10:00, outside the period an import takes (2024-01-01 to today, 2026-06-30)');
     expect(r.rows.map((i) => [i.ref, i.category, i.status, i.reportedAt, i.closedAt])).toEqual([
       ['WG-2025-0001', 'dispute', 'closed', at(2025, 3, 1, 8, 30), at(2025, 3, 2, 10, 0)],
       ['WG-2025-0002', 'sanitation', 'dispatched', at(2025, 3, 3, 14, 5), null],
@@ -351,5 +351,15 @@ describe('the chosen CRS checked against the points', () => {
     const right = value(await readIncidentTable('gcj.csv', bytes, daoliContext('gcj02')));
     expect(right.report.warnings).toEqual([]);
     expect(right.report.refused).toBe(0);
+  });
+});
+
+describe('the period an import takes', () => {
+  it('reads a log of this year up to the day of the import; a later date is refused as a typo', async () => {
+    const [lon, lat] = POINTS.a;
+    const csv = `编号,类别,上报时间,经度,纬度\nA,矛盾纠纷,2026-06-30 09:00,${lon},${lat}\nB,矛盾纠纷,2026-07-01 09:00,${lon},${lat}\n`;
+    const r = value(await readIncidentTable('i.csv', new TextEncoder().encode(csv), daoliContext()));
+    expect(r.rows.map((i) => i.ref)).toEqual(['A']);
+    expect(errorsOf(r)).toEqual([[3, 'reported_at', 'import.pkg.err.period']]);
   });
 });

@@ -29,8 +29,18 @@ export function districtTotals(src: TableSource, district: DistrictCode): string
 
 /** Day 0 of the incident period (China time); day indices count from here. */
 export const INCIDENT_DAY0 = '2024-01-01';
-/** Days in the incident period 2024-01-01 … 2025-12-31 (2024 is a leap year). */
+/**
+ * Days in the demo's incident period 2024-01-01 … 2025-12-31 (2024 is a leap year): the shortest
+ * period a page shows. A district's own log may run on (periodDays); it starts on INCIDENT_DAY0 too.
+ */
 export const INCIDENT_DAYS = 731;
+
+/** The period a page shows for data whose last incident is on day `lastDay`: to the end of that month, at least INCIDENT_DAYS. */
+export function periodDays(lastDay: number | null): number {
+  if (lastDay === null || !(lastDay >= INCIDENT_DAYS)) return INCIDENT_DAYS;
+  const d = new Date(Date.UTC(2024, 0, 1 + lastDay));
+  return dateToDay(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)).toISOString().slice(0, 10));
+}
 
 /** The shared selection every view of /heatmap reads (see src/lib/state/filters.svelte.ts). */
 export interface IncidentFilter {
@@ -40,6 +50,8 @@ export interface IncidentFilter {
   /** Day indices from INCIDENT_DAY0, half-open [from, to). */
   from: number;
   to: number;
+  /** Days in the period shown (periodDays), when longer than INCIDENT_DAYS. */
+  days?: number;
   /** NBS street code (9 digits) or null for all. */
   street: string | null;
   /** NBS community code (12 digits) or null for all. */
@@ -56,6 +68,30 @@ export function dateToDay(date: string): number {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.UTC(2024, 0, 1)) / 86_400_000);
 }
 
+/** First day of each month of a period of `days` days from INCIDENT_DAY0, and `days` last. */
+export function monthStarts(days: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; ; i++) {
+    const d = dateToDay(new Date(Date.UTC(2024, i, 1)).toISOString().slice(0, 10));
+    if (d >= days) break;
+    out.push(d);
+  }
+  out.push(days);
+  return out;
+}
+
+/** Month index (0 = 2024-01) of a day index, within `starts` (monthStarts). */
+export function monthOf(day: number, starts: readonly number[]): number {
+  let m = 0;
+  while (m < starts.length - 2 && starts[m + 1] <= day) m++;
+  return m;
+}
+
+/** 'YYYY-MM' of a month index. */
+export function monthLabel(m: number): string {
+  return new Date(Date.UTC(2024, m, 1)).toISOString().slice(0, 7);
+}
+
 const sqlList = (xs: readonly string[]) => xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(', ');
 const CST = `(CAST(reported_at AS TIMESTAMP) + INTERVAL 8 HOUR)`;
 
@@ -67,7 +103,7 @@ export function incidentWhere(f: IncidentFilter, time = true): string {
   if (f.statuses.length < INCIDENT_STATUSES.length) c.push(f.statuses.length ? `status IN (${sqlList(f.statuses)})` : 'FALSE');
   if (time) {
     if (f.from > 0) c.push(`${CST} >= TIMESTAMP '${dayToDate(f.from)} 00:00:00'`);
-    if (f.to < INCIDENT_DAYS) c.push(`${CST} < TIMESTAMP '${dayToDate(f.to)} 00:00:00'`);
+    if (f.to < (f.days ?? INCIDENT_DAYS)) c.push(`${CST} < TIMESTAMP '${dayToDate(f.to)} 00:00:00'`);
   }
   if (f.street) c.push(`street = ${sqlList([f.street])}`);
   if (f.community) c.push(`community = ${sqlList([f.community])}`);
@@ -97,6 +133,11 @@ export function incidentHotspots(src: TableSource, district: DistrictCode, f: In
   JOIN ${src('grids', district)} g ON g.code = c.grid
   WHERE g.households > 0
   ORDER BY rate DESC, c.grid LIMIT ${Math.trunc(limit)}`;
+}
+
+/** The day of the last incident (China time), for the period a page shows (periodDays). */
+export function incidentLastDay(src: TableSource, district: DistrictCode): string {
+  return `SELECT max(date_diff('day', DATE '${INCIDENT_DAY0}', CAST(${CST} AS DATE)))::INTEGER AS last FROM ${src('incidents', district)}`;
 }
 
 /** Daily counts (China time) for the timeline: every filter but the time range. */

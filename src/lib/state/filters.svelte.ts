@@ -3,25 +3,10 @@
  * statuses, time range (day indices, China time, half-open) and street/community. Views never
  * keep their own copy; they read `filters.current` (a plain IncidentFilter snapshot).
  */
-import { INCIDENT_DAYS, dateToDay, dayToDate, type IncidentFilter } from '$lib/data/queries';
+import { INCIDENT_DAYS, dayToDate, monthOf, monthStarts, type IncidentFilter } from '$lib/data/queries';
+
+export { monthLabel, monthOf } from '$lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, type IncidentCategory, type IncidentStatus } from '$lib/data/schema';
-
-/** First day of each month of the period, as day indices; MONTH_STARTS[24] = INCIDENT_DAYS. */
-export const MONTH_STARTS: readonly number[] = Array.from({ length: 25 }, (_, i) =>
-  dateToDay(`${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`)
-);
-
-/** Month index (0 = 2024-01) of a day index. */
-export function monthOf(day: number): number {
-  let m = 0;
-  while (m < 23 && MONTH_STARTS[m + 1] <= day) m++;
-  return m;
-}
-
-/** 'YYYY-MM' of a month index. */
-export function monthLabel(m: number): string {
-  return dayToDate(MONTH_STARTS[m]).slice(0, 7);
-}
 
 export function defaultFilter(): IncidentFilter {
   return {
@@ -41,6 +26,10 @@ class FiltersState {
   to = $state(INCIDENT_DAYS);
   street = $state<string | null>(null);
   community = $state<string | null>(null);
+  /** Days in the period shown: the demo's two years, or to the last month of a district's own log (setPeriod). */
+  days = $state(INCIDENT_DAYS);
+  /** The period's months (first days, then `days`): the month list and playback. */
+  months = $derived(monthStarts(this.days));
 
   current: IncidentFilter = $derived({
     categories: INCIDENT_CATEGORIES.filter((c) => this.categories.includes(c)),
@@ -48,7 +37,8 @@ class FiltersState {
     from: this.from,
     to: this.to,
     street: this.street,
-    community: this.community
+    community: this.community,
+    ...(this.days !== INCIDENT_DAYS ? { days: this.days } : {})
   });
 
   /** Last day in range (inclusive), as a date, for labels. */
@@ -64,13 +54,24 @@ class FiltersState {
     this.statuses = this.statuses.includes(s) ? this.statuses.filter((x) => x !== s) : [...this.statuses, s];
   }
   setRange(from: number, to: number) {
-    const a = Math.max(0, Math.min(INCIDENT_DAYS - 1, Math.round(from)));
-    const b = Math.max(a + 1, Math.min(INCIDENT_DAYS, Math.round(to)));
+    const a = Math.max(0, Math.min(this.days - 1, Math.round(from)));
+    const b = Math.max(a + 1, Math.min(this.days, Math.round(to)));
     this.from = a;
     this.to = b;
   }
+  /** The whole period selected. */
+  allTime() {
+    this.setRange(0, this.days);
+  }
   setMonth(m: number) {
-    this.setRange(MONTH_STARTS[m], MONTH_STARTS[m + 1]);
+    this.setRange(this.months[m], this.months[m + 1]);
+  }
+  /** The district's period (queries.ts periodDays); a range that ran to the old end runs to the new one. */
+  setPeriod(days: number) {
+    if (days === this.days) return;
+    const toEnd = this.to >= this.days;
+    this.days = days;
+    this.setRange(this.from, toEnd ? days : this.to);
   }
   setPlace(street: string | null, community: string | null) {
     this.street = street;
@@ -84,7 +85,7 @@ class FiltersState {
     this.setPlace(f.street, f.community);
   }
   reset() {
-    this.apply(defaultFilter());
+    this.apply({ ...defaultFilter(), to: this.days });
   }
 }
 
@@ -100,11 +101,13 @@ class Playback {
   play() {
     if (this.playing) return;
     this.playing = true;
-    const start = filters.to - filters.from > 31 || filters.from >= MONTH_STARTS[23] ? 0 : monthOf(filters.from);
+    const months = filters.months;
+    const last = months.length - 2;
+    const start = filters.to - filters.from > 31 || filters.from >= months[last] ? 0 : monthOf(filters.from, months);
     filters.setMonth(start);
     this.timer = setInterval(() => {
-      const next = monthOf(filters.from) + 1;
-      if (next > 23) this.pause();
+      const next = monthOf(filters.from, filters.months) + 1;
+      if (next > filters.months.length - 2) this.pause();
       else filters.setMonth(next);
     }, this.interval);
   }

@@ -15,6 +15,8 @@ import {
   incidentHotspots,
   incidentKpis,
   incidentTopCategories,
+  INCIDENT_DAYS,
+  periodDays,
   type IncidentFilter
 } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory } from '$lib/data/schema';
@@ -199,6 +201,10 @@ class IncidentsState {
       const { columns, communities: comms } = await readIncidentColumns(db, code);
       const grids = await gridsReq;
       if (this.code !== code) return;
+      // The timeline runs to the last month with incidents (a district's own log may go past the demo's two years).
+      let last = -1;
+      for (const d of columns.day) if (d > last) last = d;
+      filters.setPeriod(periodDays(last < 0 ? null : last));
       this.communities = comms;
       this.grids = grids;
       this.columns = columns;
@@ -263,7 +269,7 @@ class IncidentsState {
     try {
       const res = rows<{ day: number; n: number }>(await db.query(incidentDailyCounts(db.source, code, f)));
       if (seq !== this.dailySeq) return;
-      const out = new Int32Array(731);
+      const out = new Int32Array(f.days ?? INCIDENT_DAYS);
       for (const r of res) if (r.day >= 0 && r.day < out.length) out[r.day] = r.n;
       this.daily = out;
     } catch (e) {

@@ -28,12 +28,13 @@
  *   than the chosen one (GCJ-02 read as WGS-84 puts every point ≈ 500 m off).
  * Refused: rows without usable coordinates (GridAtlas does not geocode addresses: that needs an
  * online service), outside the district's outline, without a name or readable opening hours
- * (stations), without a readable report time or outside the period the app shows,
- * INCIDENT_PERIOD (incidents), and repeated incident numbers.
+ * (stations), without a readable report time or outside the period the app can show,
+ * incidentPeriod (incidents: from the timeline's first day to the day of the import), and
+ * repeated incident numbers.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES } from '../districts';
-import { INCIDENT_DAY0, INCIDENT_DAYS } from '../queries';
+import { INCIDENT_DAY0 } from '../queries';
 import {
   STATION_SERVICES,
   type DistrictCode,
@@ -55,11 +56,16 @@ import { type PackageTable, type TermTable, type Vocabulary, COLUMN_SYNONYMS, lo
 
 export { loadVocabulary, type Vocabulary } from './vocabulary';
 
-/** The incident period the app's timeline shows (China time): [from, to) in epoch ms. */
-export const INCIDENT_PERIOD = {
-  from: Date.parse(`${INCIDENT_DAY0}T00:00:00+08:00`),
-  to: Date.parse(`${INCIDENT_DAY0}T00:00:00+08:00`) + INCIDENT_DAYS * 86_400_000
-} as const;
+/**
+ * The incidents an import takes (China time, [from, to) in epoch ms): from the timeline's first
+ * day, INCIDENT_DAY0, to the end of the day of the import (`now`), so a log of this year is read
+ * and the timeline runs to its last month (queries.ts periodDays); a date in the future is a typo.
+ */
+export function incidentPeriod(now: number): { from: number; to: number } {
+  const from = Date.parse(`${INCIDENT_DAY0}T00:00:00+08:00`);
+  const today = formatChinaTime(now).slice(0, 10);
+  return { from, to: Date.parse(`${today}T00:00:00+08:00`) + 86_400_000 };
+}
 
 export interface PackageContextInput {
   district: DistrictCode;
@@ -71,6 +77,8 @@ export interface PackageContextInput {
   vocabulary: Vocabulary;
   kindMap?: Readonly<Record<string, StationKind>>;
   categoryMap?: Readonly<Record<string, IncidentCategory>>;
+  /** The time of the import (epoch ms; default now): incidents after its day are refused. */
+  now?: number;
 }
 
 export interface PackageContext {
@@ -83,6 +91,8 @@ export interface PackageContext {
   /** Normalised file text → key (see normTerm). */
   kindMap: ReadonlyMap<string, StationKind>;
   categoryMap: ReadonlyMap<string, IncidentCategory>;
+  /** See incidentPeriod. */
+  period: { from: number; to: number };
 }
 
 /** Prepares the outline and the grid index once for any number of files. */
@@ -96,7 +106,8 @@ export function packageContext(i: PackageContextInput): PackageContext {
     crs: i.crs,
     vocabulary: i.vocabulary,
     kindMap: norm(i.kindMap),
-    categoryMap: norm(i.categoryMap)
+    categoryMap: norm(i.categoryMap),
+    period: incidentPeriod(i.now ?? Date.now())
   };
 }
 
@@ -389,11 +400,12 @@ export async function readIncidentTable(file: string, bytes: Uint8Array, ctx: Pa
       refusals.add(r.row, 'reported_at', msg('import.pkg.err.date', { found: JSON.stringify(reportedText) }));
       continue;
     }
-    if (reportedAt < INCIDENT_PERIOD.from || reportedAt >= INCIDENT_PERIOD.to) {
+    const { period } = ctx;
+    if (reportedAt < period.from || reportedAt >= period.to) {
       refusals.add(
         r.row,
         'reported_at',
-        msg('import.pkg.err.period', { date: formatChinaTime(reportedAt), from: formatChinaTime(INCIDENT_PERIOD.from).slice(0, 10), to: formatChinaTime(INCIDENT_PERIOD.to - 1).slice(0, 10) })
+        msg('import.pkg.err.period', { date: formatChinaTime(reportedAt), from: formatChinaTime(period.from).slice(0, 10), to: formatChinaTime(period.to - 1).slice(0, 10) })
       );
       continue;
     }
