@@ -350,4 +350,35 @@ describe('Data page', () => {
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     expect(errors).toEqual([]);
   }, 400_000);
+
+  it('an incident log of 2026: read, and /heatmap\'s timeline runs to its last month', async () => {
+    // Three incidents in 2026 at the station register's first accepted place (inside Daoli).
+    const { lon, lat } = expected.stations.rows[0];
+    const csv = join(tmp, 'incidents.csv');
+    writeFileSync(csv, ['编号,类别,上报时间,经度,纬度', ...['2026-03-02', '2026-04-10', '2026-05-20'].map((d, i) => `Y${i},矛盾纠纷,${d} 09:00,${lon},${lat}`)].join('\n') + '\n');
+    await page.goto(`${baseUrl}/data?d=230102`);
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
+    await page.getByTestId('data-files').setInputFiles(csv);
+    await page.getByTestId('data-read').click();
+    await reportRow('incidents').waitFor({ timeout: 60_000 });
+    expect(await attr('incidents', 'data-accepted')).toBe(3);
+    await page.getByTestId('data-save').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+
+    await page.goto(`${baseUrl}/heatmap?d=230102`);
+    await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe('3');
+    // Whole period selected: 2024-01-01 to the end of May 2026; the month list ends with May 2026.
+    await expect.poll(() => page.getByTestId('range').innerText(), { timeout: 30_000 }).toBe('2024-01-01 – 2026-05-31');
+    const months = await page.getByTestId('month').locator('option').allInnerTexts();
+    expect(months).toHaveLength(1 + 29);
+    expect(months.at(-1)).toMatch(/2026.*5/);
+    await page.getByTestId('month').selectOption({ index: months.length - 1 });
+    await expect.poll(() => kpi('incidents'), { timeout: 60_000 }).toBe('1');
+    await screenshot(page, 'data-page-2026-heatmap');
+
+    await page.goto(`${baseUrl}/data?d=230102`);
+    await page.getByTestId('data-remove').click();
+    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
+    expect(errors).toEqual([]);
+  }, 400_000);
 });
