@@ -7,7 +7,8 @@
  * so nothing half-read is ever kept. Nothing is stored here: the page saves the result in one
  * IndexedDB transaction when the user says so.
  *
- * In:  ImportRequest. Out: ImportMessage ('progress'…, then 'done' or 'failed').
+ * Called through $lib/workers/call.ts (DataImportCall): ImportRequest in, 'progress' messages, then the
+ * reply 'done' (its files transferred) or 'failed'.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import stationKindsCsv from '../../data/station-kinds.csv?raw';
@@ -28,9 +29,14 @@ import { riderUrl, type RiderStations } from '$lib/geo/nearest-data';
 import { localFiles, readPackageZip, PackageError, type LocalTables } from '$lib/data/local/package';
 import { GEO_TABLES, LOCAL_TABLES, type LocalTable } from '$lib/data/local/keys';
 import { roleOf, samplePoints, type FileReport, type FlatPoints, type ImportMessage, type ImportRequest } from '$lib/data/local/report';
+import { serve, type Protocol } from '$lib/workers/call';
 
-const ctx = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: ImportMessage, transfer: Transferable[] = []) => ctx.postMessage(m, transfer);
+export type ImportProgress = Extract<ImportMessage, { type: 'progress' }>;
+export type ImportReply = Exclude<ImportMessage, { type: 'progress' }>;
+export type DataImportCall = Protocol<ImportRequest, ImportReply, ImportProgress>;
+
+/** Posts the running import's progress (set per request). */
+let post: (p: ImportProgress) => void = () => {};
 
 /** Points drawn by the preview (SVG circles); the counts say how many there were. */
 const PREVIEW_POINTS = 3000;
@@ -124,9 +130,10 @@ async function current(url: string): Promise<ArrayBuffer> {
 }
 const currentJson = async <T>(url: string): Promise<T> => JSON.parse(new TextDecoder().decode(await current(url))) as T;
 
-ctx.onmessage = async (e: MessageEvent<ImportRequest>) => {
-  const { files, crs, mapping, root } = e.data;
-  const district = e.data.district as DistrictCode;
+serve<DataImportCall>(async (req, progress): Promise<ImportReply> => {
+  post = progress;
+  const { files, crs, mapping, root } = req;
+  const district = req.district as DistrictCode;
   try {
     post({ type: 'progress', file: null, step: 'geo', fraction: 0 });
     const info = DISTRICTS.find((d) => d.code === district)!;
@@ -141,7 +148,7 @@ ctx.onmessage = async (e: MessageEvent<ImportRequest>) => {
     const area: AreaContext = { district, name: info.name, area: prepareDistrict(district, info.name, outline), crs };
     const failed: ImportError[] = [];
     const given = await readGeometry(files, area, failed);
-    if (failed.length) return post({ type: 'failed', errors: failed });
+    if (failed.length) return { type: 'failed', errors: failed };
     const givenRoles = GEO_ROLES.filter((r) => given[r]);
     let geography: Geography | null = null;
     if (givenRoles.length) {
@@ -226,7 +233,7 @@ ctx.onmessage = async (e: MessageEvent<ImportRequest>) => {
       countOutside(rep, r.value.report.errorCounts.byReason);
     }
     // A file that cannot be read at all stops the whole import: the stored data stays as it was.
-    if (failed.length) return post({ type: 'failed', errors: failed });
+    if (failed.length) return { type: 'failed', errors: failed };
 
     post({ type: 'progress', file: null, step: 'build', fraction: 0 });
     const built = localFiles(tables, { manifest, places: riderDemo.places }, provenance, own);
@@ -234,29 +241,26 @@ ctx.onmessage = async (e: MessageEvent<ImportRequest>) => {
     for (const rows of [tables.stations, tables.incidents, given.buildings?.rows]) for (const s of rows ?? []) accepted.push(s.lon, s.lat);
     const outlineRings = (outline.geometry.type === 'Polygon' ? [outline.geometry.coordinates] : outline.geometry.coordinates).map((p) => p[0] as [number, number][]);
     const out = built.files as Record<string, Uint8Array>;
-    post(
-      {
-        type: 'done',
-        reports,
-        preview: {
-          outline: outlineRings,
-          accepted: samplePoints(accepted, PREVIEW_POINTS),
-          outside: samplePoints(outside, PREVIEW_POINTS),
-          acceptedTotal: accepted.length / 2,
-          outsideTotal
-        },
-        ignored,
-        files: out,
-        summary: (({ district: _d, ...rest }) => rest)(built.summary)
+    return {
+      type: 'done',
+      reports,
+      preview: {
+        outline: outlineRings,
+        accepted: samplePoints(accepted, PREVIEW_POINTS),
+        outside: samplePoints(outside, PREVIEW_POINTS),
+        acceptedTotal: accepted.length / 2,
+        outsideTotal
       },
-      Object.values(out).map((b) => b.buffer)
-    );
+      ignored,
+      files: out,
+      summary: (({ district: _d, ...rest }) => rest)(built.summary)
+    };
   } catch (err) {
     // Package zips name the file inside them and the field; anything else names the files read.
     const e: ImportError =
       err instanceof PackageError
         ? importError(err.file, null, err.field, err.msg)
         : { file: files.map((f) => f.name).join(', '), row: null, field: 'file', message: err instanceof Error ? err.message : String(err) };
-    post({ type: 'failed', errors: [e] });
+    return { type: 'failed', errors: [e] };
   }
-};
+}, (r) => (r.type === 'done' ? Object.values(r.files).map((b) => b.buffer) : []));

@@ -1,49 +1,55 @@
 /**
- * Web Worker that runs the grid engine off the main thread (a district takes seconds).
- * Messages in:
- *   { id, type: 'partition', request: PartitionRequest }
- *     → { id, type: 'progress', phase, fraction } while the engine runs (at most every 1 % or on a
- *       new phase), then { id, ok: true, value: PartitionOutput, warnings, ms } | { id, ok: false, errors }
- *       | { id, ok: false, errors: [{ layer: 'worker', … message }] } when the engine throws.
- *   { id, type: 'street', requests: [{ community, request }] } (a street, community by community)
- *     → per community { id, type: 'progress', i, n, community, phase, fraction } before and while it runs, then
- *       { id, type: 'community', community, ok: true, assignment, grids, outOfBand, householdsOutOfBand, ms }
- *       | { id, type: 'community', community, ok: false, errors }; finally { id, type: 'done' }.
- * Pure message passing; the page owns the worker and terminates it to cancel.
+ * Web Worker that runs the grid engine off the main thread (a district takes seconds), called
+ * through $lib/workers/call.ts with one of two requests:
+ *   SplitCall, { type: 'partition', request }: progress { phase, fraction } while the engine runs
+ *     (at most every 1 % or on a new phase), then the engine's result with its time; an engine
+ *     that throws is reported as a result with a worker-layer error.
+ *   StreetCall, { type: 'street', requests: [{ community, request }] } (a street, community by
+ *     community): progress per community before and while it runs, and its result as a
+ *     'community' progress message; the reply { type: 'done' } once all are done.
+ * The page owns the worker and terminates it to cancel.
  */
-import { partitionGeoJSON, type PartitionRequest } from '../lib/geo/partition/geojson';
+import { partitionGeoJSON, type PartitionOutput, type PartitionRequest, type Result } from '../lib/geo/partition/geojson';
 import type { Phase, ProgressCallback } from '../lib/geo/partition/engine';
-import { engineError } from '../lib/geo/partition/errors';
+import { engineError, type EngineErrorText } from '../lib/geo/partition/errors';
+import { serve, type Protocol } from '../lib/workers/call';
 
-export type PartitionWorkerRequest =
-  | { id: number; type: 'partition'; request: PartitionRequest }
-  | { id: number; type: 'street'; requests: { community: string; request: PartitionRequest }[] };
+export type SplitRequest = { type: 'partition'; request: PartitionRequest };
+export type SplitReply = Result<PartitionOutput> & { ms: number };
+export type SplitProgress = { phase: Phase; fraction: number };
+export type SplitCall = Protocol<SplitRequest, SplitReply, SplitProgress>;
 
-const ctx = self as unknown as { onmessage: ((e: MessageEvent<PartitionWorkerRequest>) => void) | null; postMessage(m: unknown): void };
+export type StreetRequest = { type: 'street'; requests: { community: string; request: PartitionRequest }[] };
+export type StreetProgress =
+  | { type: 'progress'; i: number; n: number; community: string; phase: Phase; fraction: number }
+  | ({ type: 'community'; community: string } & (
+      | { ok: true; assignment: Record<string, string>; grids: number; outOfBand: number; householdsOutOfBand: number; ms: number }
+      | { ok: false; errors: EngineErrorText[] }
+    ));
+export type StreetCall = Protocol<StreetRequest, { type: 'done' }, StreetProgress>;
 
-/** Posts the engine's progress, thinned to steps of 1 % or a change of phase (the engine reports far more often). */
-function poster(extra: Record<string, unknown>): ProgressCallback {
+/** Thins the engine's progress to steps of 1 % or a change of phase (the engine reports far more often). */
+function thinned(post: (phase: Phase, fraction: number) => void): ProgressCallback {
   let last = -1;
   let lastPhase: Phase | null = null;
   return (phase, fraction) => {
     if (phase === lastPhase && fraction < 1 && fraction - last < 0.01) return;
     last = fraction;
     lastPhase = phase;
-    ctx.postMessage({ ...extra, type: 'progress', phase, fraction });
+    post(phase, fraction);
   };
 }
 
-function street(id: number, requests: { community: string; request: PartitionRequest }[]) {
+function street(requests: StreetRequest['requests'], post: (p: StreetProgress) => void): { type: 'done' } {
   requests.forEach(({ community, request }, i) => {
-    const progress = poster({ id, i, n: requests.length, community });
+    const progress = thinned((phase, fraction) => post({ type: 'progress', i, n: requests.length, community, phase, fraction }));
     progress('growing', 0);
     const t0 = performance.now();
     try {
       const r = partitionGeoJSON(request, () => performance.now(), progress);
-      if (!r.ok) return ctx.postMessage({ id, type: 'community', community, ok: false, errors: r.errors });
+      if (!r.ok) return post({ type: 'community', community, ok: false, errors: r.errors });
       const out = r.value.grids.features.filter((f) => !f.properties.inRange);
-      ctx.postMessage({
-        id,
+      post({
         type: 'community',
         community,
         ok: true,
@@ -55,25 +61,24 @@ function street(id: number, requests: { community: string; request: PartitionReq
         ms: Math.round(performance.now() - t0)
       });
     } catch (err) {
-      ctx.postMessage({ id, type: 'community', community, ok: false, errors: [engineError((err as Error).message)] });
+      post({ type: 'community', community, ok: false, errors: [engineError((err as Error).message)] });
     }
   });
-  ctx.postMessage({ id, type: 'done' });
+  return { type: 'done' };
 }
 
-ctx.onmessage = (e) => {
-  const m = e.data;
-  if (m.type === 'street') return street(m.id, m.requests);
-  if (m.type !== 'partition') {
-    const bad = m as { id: number; type: unknown };
-    ctx.postMessage({ id: bad.id, ok: false, errors: [{ layer: 'worker', feature: -1, field: 'type', message: `unknown message type ${String(bad.type)}` }] });
-    return;
-  }
+function split(request: PartitionRequest, post: (p: SplitProgress) => void): SplitReply {
   const t0 = performance.now();
   try {
-    const r = partitionGeoJSON(m.request, () => performance.now(), poster({ id: m.id }));
-    ctx.postMessage({ id: m.id, ...r, ms: Math.round(performance.now() - t0) });
+    const r = partitionGeoJSON(request, () => performance.now(), thinned((phase, fraction) => post({ phase, fraction })));
+    return { ...r, ms: Math.round(performance.now() - t0) };
   } catch (err) {
-    ctx.postMessage({ id: m.id, ok: false, errors: [{ layer: 'worker', feature: -1, field: '', ...engineError((err as Error).message) }] });
+    return { ok: false, errors: [{ layer: 'worker', feature: -1, field: '', ...engineError((err as Error).message) }], ms: Math.round(performance.now() - t0) };
   }
-};
+}
+
+serve<Protocol<SplitRequest | StreetRequest, SplitReply | { type: 'done' }, SplitProgress | StreetProgress>>((m, post) => {
+  if (m.type === 'street') return street(m.requests, post);
+  if (m.type === 'partition') return split(m.request, post);
+  throw new Error(`unknown message type ${String((m as { type: unknown }).type)}`);
+});

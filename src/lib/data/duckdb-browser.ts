@@ -11,7 +11,8 @@ import mvpWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-mvp.worker.js?url
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import ParquetWorker from '../../workers/parquet.worker?worker';
-import type { ParquetReply } from '../../workers/parquet.worker';
+import type { ParquetCall } from '../../workers/parquet.worker';
+import { workerClient } from '$lib/workers/call';
 import type { TableColumns, TableSource } from './queries';
 import type { DistrictCode, TableName } from './schema';
 import { LOCKDOWN_SQL } from './lockdown';
@@ -56,27 +57,16 @@ export function openDb(dataRoot: string): Promise<BrowserDb> {
 
 /** A Parquet decoding worker: `decode(url, columns)` resolves to an Arrow IPC stream. */
 export function parquetDecoder() {
-  const worker = new ParquetWorker();
-  const pending = new Map<number, { resolve: (b: Uint8Array) => void; reject: (e: Error) => void }>();
-  let next = 0;
-  worker.onmessage = (e: MessageEvent<ParquetReply>) => {
-    const p = pending.get(e.data.id);
-    pending.delete(e.data.id);
-    if (!p) return;
-    if (e.data.ok) p.resolve(e.data.ipc);
-    else p.reject(new Error(e.data.error));
-  };
+  const worker = workerClient<ParquetCall>(() => new ParquetWorker());
   return {
-    decode: (url: string, columns: string[]) =>
-      new Promise<Uint8Array>((resolve, reject) => {
-        const id = next++;
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, url, columns });
-      }),
+    async decode(url: string, columns: string[]): Promise<Uint8Array> {
+      const r = await worker.call({ url, columns });
+      if (!r.ok) throw new Error(r.message);
+      return r.reply.ipc;
+    },
+    /** Stops the worker: decodes in flight fail with 'cancelled'. */
     terminate() {
       worker.terminate();
-      for (const p of pending.values()) p.reject(new Error('cancelled'));
-      pending.clear();
     }
   };
 }

@@ -14,11 +14,11 @@ import type { DistrictCode, StationKind } from '$lib/data/schema';
 import { coverageBuildings, type AreaCoverage, type BuildingLayer, type CoverageBuilding, type CoverageResult } from '$lib/geo/coverage';
 import { riderUrl, type RiderRoads } from '$lib/geo/nearest-data';
 import CoverageWorker from '../../workers/coverage.worker?worker';
-import type { CoverageReply, CoverageRequest } from '../../workers/coverage.worker';
+import type { CoverageCall, CoverageReply, CoverageRequest } from '../../workers/coverage.worker';
+import { workerClient } from '$lib/workers/call';
 import { dataset } from './dataset.svelte';
 import { stations } from './stations.svelte';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 type StationPoint = { lon: number; lat: number };
 
 interface DistrictInputs {
@@ -27,23 +27,14 @@ interface DistrictInputs {
   names: Map<string, string>;
 }
 
-let worker: Worker | null = null;
-const pending = new Map<number, (r: CoverageReply) => void>();
-let nextId = 0;
+/** One worker for the session: it keeps each district's network once built. */
+const worker = workerClient<CoverageCall>(() => new CoverageWorker());
 
-function call(req: DistributiveOmit<CoverageRequest, 'id'>): Promise<CoverageReply> {
-  if (!worker) {
-    worker = new CoverageWorker();
-    worker.onmessage = (e: MessageEvent<CoverageReply>) => {
-      pending.get(e.data.id)?.(e.data);
-      pending.delete(e.data.id);
-    };
-  }
-  const id = ++nextId;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    worker!.postMessage({ ...req, id });
-  });
+/** A call whose failure is thrown (district loading, /compare). */
+async function call(req: CoverageRequest): Promise<CoverageReply> {
+  const r = await worker.call(req);
+  if (!r.ok) throw new Error(r.message);
+  return r.reply;
 }
 
 const inited = new Map<DistrictCode, Promise<DistrictInputs>>();
@@ -60,8 +51,7 @@ function district(code: DistrictCode): Promise<DistrictInputs> {
         fetchLayer<FeatureCollection<Point, { code: string; name: string }>>(mapLayerUrl(root, code, 'communities'))
       ]);
       const buildings = coverageBuildings(b);
-      const init = await call({ type: 'init', key: code, buildings, roads: r });
-      if (!init.ok) throw new Error(init.error);
+      await call({ type: 'init', key: code, buildings, roads: r });
       return { buildings, roads: r?.source ?? null, names: new Map(c.features.map((f) => [f.properties.code, f.properties.name])) };
     })();
     inited.set(code, p);
@@ -85,7 +75,6 @@ export async function districtCoverage(
     .filter((f) => !kinds || kinds.includes(f.properties.kind))
     .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
   const r = await call({ type: 'coverage', key: code, stations: points });
-  if (!r.ok) throw new Error(r.error);
   return r.result!.total;
 }
 
@@ -119,10 +108,10 @@ class CoverageState {
   async refresh(): Promise<void> {
     if (!this.on || this.status !== 'ready' || this.code !== dataset.code) return;
     const id = ++this.latest;
-    const r = await call({ type: 'coverage', key: this.code, stations: this.stationsNow() });
+    const r = await worker.call({ type: 'coverage', key: this.code, stations: this.stationsNow() });
     if (id !== this.latest) return;
-    if (r.ok) this.result = r.result ?? null;
-    else this.error = r.error;
+    if (r.ok) this.result = r.reply.result ?? null;
+    else this.error = r.message;
     this.site = null;
     this.suggested = false;
   }
@@ -151,12 +140,12 @@ class CoverageState {
   /** The best single new site for the current stations (a few hundred walk computations). */
   async suggest(): Promise<void> {
     if (!this.result || !this.code) return;
-    const r = await call({ type: 'suggest', key: this.code, stations: this.stationsNow() });
+    const r = await worker.call({ type: 'suggest', key: this.code, stations: this.stationsNow() });
     if (!r.ok) {
-      this.error = r.error;
+      this.error = r.message;
       return;
     }
-    this.site = r.site ?? null;
+    this.site = r.reply.site ?? null;
     this.suggested = true;
   }
 }

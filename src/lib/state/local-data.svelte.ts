@@ -9,9 +9,11 @@ import type { DistrictCode, InputCrs } from '$lib/data/schema';
 import type { ImportError } from '$lib/data/import/errors';
 import type { LocalFile, LocalSummary } from '$lib/data/local/keys';
 import { readLocalFiles, removeLocal, saveLocal } from '$lib/data/local/store';
-import { roleOf, type FileReport, type ImportMessage, type ImportRequest, type Mapping, type Preview } from '$lib/data/local/report';
+import { roleOf, type FileReport, type ImportRequest, type Mapping, type Preview } from '$lib/data/local/report';
 import { downloadBlob } from '$lib/export/download';
 import ImportWorker from '../../workers/data-import.worker?worker';
+import type { DataImportCall, ImportProgress } from '../../workers/data-import.worker';
+import { workerClient } from '$lib/workers/call';
 import { dataset } from './dataset.svelte';
 
 export interface Result {
@@ -41,7 +43,7 @@ class LocalDataState {
   /** The files the page reads (known names); the others are listed as not read. */
   readable = $derived(this.files.filter((f) => roleOf(f.name) !== null));
 
-  private worker: Worker | null = null;
+  private worker = workerClient<DataImportCall>(() => new ImportWorker());
 
   pick(list: FileList | File[] | null) {
     this.files = list ? [...list] : [];
@@ -60,45 +62,39 @@ class LocalDataState {
     this.errors = [];
     this.notice = null;
     this.progress = { file: null, step: 'geo', fraction: 0 };
-    const w = (this.worker = new ImportWorker());
-    w.onmessage = (e: MessageEvent<ImportMessage>) => {
-      if (w !== this.worker) return;
-      const m = e.data;
-      if (m.type === 'progress') {
-        this.progress = { file: m.file, step: m.step, fraction: m.fraction };
-        return;
-      }
-      this.stop();
-      if (m.type === 'failed') this.errors = m.errors;
-      else {
-        // Unknown values stay 'other' (what the readers did) until the user picks another.
-        for (const r of m.reports) if (r.table === 'stations' || r.table === 'incidents') for (const u of r.unknown) (this.mapping[r.table] as Record<string, string>)[u.value] ??= 'other';
-        this.result = { district, reports: m.reports, preview: m.preview, ignored: m.ignored, files: m.files, summary: m.summary };
-      }
-    };
-    w.onerror = (e) => {
-      if (w !== this.worker) return;
-      this.stop();
-      this.errors = [{ file: this.readable.map((f) => f.name).join(', '), row: null, field: 'file', message: e.message || 'import worker failed' }];
-    };
     // Values left at 'other' are not sent: the readers then still list them as unknown.
     const chosen = <K extends string>(m: Record<string, K>) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== 'other')) as Record<string, K>;
     const mapping = { stations: chosen($state.snapshot(this.mapping.stations)), incidents: chosen($state.snapshot(this.mapping.incidents)) };
     const req: ImportRequest = { files: this.readable, district, crs: this.crs, mapping, root: dataset.root };
-    w.postMessage(req);
+    const onProgress = ({ file, step, fraction }: ImportProgress) => (this.progress = { file, step, fraction });
+    void this.worker.call(req, { onProgress }).then((r) => {
+      // Cancelled: `cancel` has said so.
+      if (!r.ok && r.reason === 'cancelled') return;
+      this.stop();
+      if (!r.ok) {
+        this.errors = [{ file: req.files.map((f) => f.name).join(', '), row: null, field: 'file', message: r.message || 'import worker failed' }];
+        return;
+      }
+      const m = r.reply;
+      if (m.type === 'failed') this.errors = m.errors;
+      else {
+        // Unknown values stay 'other' (what the readers did) until the user picks another.
+        for (const rep of m.reports) if (rep.table === 'stations' || rep.table === 'incidents') for (const u of rep.unknown) (this.mapping[rep.table] as Record<string, string>)[u.value] ??= 'other';
+        this.result = { district, reports: m.reports, preview: m.preview, ignored: m.ignored, files: m.files, summary: m.summary };
+      }
+    });
   }
 
   /** Stops a running read: the worker is terminated, nothing is kept, stored data untouched. */
   cancel() {
-    if (!this.worker) return;
+    if (!this.worker.pending) return;
     const was = this.running;
     this.stop();
     if (was) this.notice = { key: 'data.cancelled', district: dataset.code };
   }
 
   private stop() {
-    this.worker?.terminate();
-    this.worker = null;
+    this.worker.terminate();
     this.running = false;
     this.progress = null;
   }

@@ -1,15 +1,17 @@
 /**
  * The planner's two partition-worker jobs, each with its state for the panel (runes): the
  * automatic split of the open community, and "split all communities of this street". A job owns
- * its worker and terminates it to cancel; what a result does to the plan and the autosave is the
- * caller's (PlanState), given as callbacks.
+ * its worker (one typed call, $lib/workers/call.ts) and terminates it to cancel; what a result
+ * does to the plan and the autosave is the caller's (PlanState), given as callbacks.
  */
-import type { PartitionOutput, PartitionRequest } from '$lib/geo/partition/geojson';
+import type { PartitionRequest } from '$lib/geo/partition/geojson';
 import type { Phase } from '$lib/geo/partition/engine';
 import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/errors';
 import { loadPlan, savePlan, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
 import type { DistrictCode } from '$lib/data/schema';
 import { communityData, partitionRequest, type Assignment, type DistrictLayers } from '$lib/plan/community-plan';
+import { workerClient } from '$lib/workers/call';
+import type { SplitCall, StreetCall } from '../../workers/partition.worker';
 
 export interface RunState {
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
@@ -51,17 +53,12 @@ export interface StreetRun {
   errors?: EngineErrorText[];
 }
 
-type StreetMessage =
-  | { type: 'progress'; i: number; n: number; community: string; phase: Phase; fraction: number }
-  | ({ type: 'community'; community: string } & ({ ok: true; assignment: Assignment; grids: number; outOfBand: number; householdsOutOfBand: number } | { ok: false; errors: EngineErrorText[] }))
-  | { type: 'done' };
-
 const partitionWorker = () => new Worker(new URL('../../workers/partition.worker.ts', import.meta.url), { type: 'module' });
 
 /** The automatic split of one community in the partition worker. */
 export class SplitJob {
   state = $state.raw<RunState>({ status: 'idle', startedAt: 0 });
-  private worker: Worker | null = null;
+  private worker = workerClient<SplitCall>(partitionWorker);
 
   get running(): boolean {
     return this.state.status === 'running';
@@ -78,43 +75,34 @@ export class SplitJob {
    * and the autosave), which follows.
    */
   start(request: PartitionRequest, on: { current(): boolean; apply(a: Assignment): void; applied(): void }) {
-    const w = partitionWorker();
-    this.worker = w;
     const startedAt = performance.now();
     this.state = { status: 'running', startedAt };
-    type Reply = { type: 'progress'; phase: Phase; fraction: number } | { type?: undefined; ok: boolean; value?: PartitionOutput; errors?: EngineErrorText[]; ms: number };
-    w.onmessage = (e: MessageEvent<Reply>) => {
-      const r = e.data;
-      if (r.type === 'progress') {
-        if (this.worker === w) this.state = { status: 'running', startedAt, phase: r.phase, fraction: r.fraction };
+    const onProgress = ({ phase, fraction }: { phase: Phase; fraction: number }) => (this.state = { status: 'running', startedAt, phase, fraction });
+    void this.worker.call({ type: 'partition', request }, { onProgress }).then((r) => {
+      // Cancelled: `cancel` said so already.
+      if (!r.ok && r.reason === 'cancelled') return;
+      // A worker per run: the engine's memory goes with it.
+      this.worker.terminate();
+      if (!r.ok) {
+        this.state = { status: 'error', startedAt, error: 'engine', errors: [engineError(r.message)] };
         return;
       }
-      this.stop(w);
       if (!on.current()) return;
-      if (!r.ok || !r.value) {
-        this.state = { status: 'error', startedAt, error: 'engine', errors: r.errors ?? [] };
+      const rep = r.reply;
+      if (!rep.ok) {
+        this.state = { status: 'error', startedAt, error: 'engine', errors: rep.errors };
         return;
       }
-      on.apply(Object.fromEntries(r.value.buildings.map((b) => [b.id, b.grid])));
+      on.apply(Object.fromEntries(rep.value.buildings.map((b) => [b.id, b.grid])));
       this.state = { status: 'done', startedAt, ms: Math.round(performance.now() - startedAt) };
       on.applied();
-    };
-    w.onerror = (e) => {
-      this.stop(w);
-      this.state = { status: 'error', startedAt, error: 'engine', errors: [engineError(e.message)] };
-    };
-    w.postMessage({ id: 1, type: 'partition', request });
-  }
-
-  private stop(w: Worker) {
-    w.terminate();
-    if (this.worker === w) this.worker = null;
+    });
   }
 
   /** Cancels a running split: the worker is terminated, the plan is left as it was. */
   cancel() {
-    if (!this.worker) return;
-    this.stop(this.worker);
+    if (!this.worker.pending) return;
+    this.worker.terminate();
     this.state = { status: 'cancelled', startedAt: this.state.startedAt };
   }
 }
@@ -145,7 +133,7 @@ export interface StreetJobHooks {
  */
 export class StreetJob {
   state = $state.raw<StreetRun>({ status: 'idle', street: '', i: 0, n: 0, results: [] });
-  private worker: Worker | null = null;
+  private worker = workerClient<StreetCall>(partitionWorker);
 
   get running(): boolean {
     return this.state.status === 'running';
@@ -169,39 +157,41 @@ export class StreetJob {
       requests.push({ community: c.code, request: partitionRequest(communityData(layers, c.code)!, s?.assignment ?? null, s?.locked ?? [], min, max) });
     }
     if (this.state.status !== 'running' || this.state.street !== street) return;
-    const w = partitionWorker();
-    this.worker = w;
     const names = new Map(comms.map((c) => [c.code, c.name]));
     const writes: Promise<unknown>[] = [];
-    w.onmessage = (e: MessageEvent<StreetMessage>) => {
-      const m = e.data;
-      const run = this.state;
-      if (this.worker !== w) return;
-      if (m.type === 'progress') this.state = { ...run, i: m.i, community: m.community, phase: m.phase, fraction: m.fraction };
-      else if (m.type === 'community') {
-        const name = names.get(m.community) ?? m.community;
-        if (!m.ok) {
-          this.state = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, errors: m.errors }] };
-          return;
+    const r = await this.worker.call(
+      { type: 'street', requests },
+      {
+        onProgress: (m) => {
+          const run = this.state;
+          if (m.type === 'progress') {
+            this.state = { ...run, i: m.i, community: m.community, phase: m.phase, fraction: m.fraction };
+            return;
+          }
+          const name = names.get(m.community) ?? m.community;
+          if (!m.ok) {
+            this.state = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, errors: m.errors }] };
+            return;
+          }
+          const s = saved.get(m.community);
+          writes.push(
+            savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }, s?.revision ?? 0).then(
+              (r) => this.stored(m.community, r, hooks),
+              (err) => hooks.failed(`IndexedDB: ${(err as Error).message}`)
+            )
+          );
+          this.state = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }] };
         }
-        const s = saved.get(m.community);
-        writes.push(
-          savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }, s?.revision ?? 0).then(
-            (r) => this.stored(m.community, r, hooks),
-            (err) => hooks.failed(`IndexedDB: ${(err as Error).message}`)
-          )
-        );
-        this.state = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }] };
-      } else {
-        this.stop(w);
-        void Promise.all(writes).then(() => (this.state = { ...this.state, status: 'done', community: undefined }));
       }
-    };
-    w.onerror = (e) => {
-      this.stop(w);
-      this.state = { ...this.state, status: 'error', error: 'engine', errors: [engineError(e.message)] };
-    };
-    w.postMessage({ id: 1, type: 'street', requests });
+    );
+    if (!r.ok && r.reason === 'cancelled') return;
+    this.worker.terminate();
+    if (!r.ok) {
+      this.state = { ...this.state, status: 'error', error: 'engine', errors: [engineError(r.message)] };
+      return;
+    }
+    await Promise.all(writes);
+    this.state = { ...this.state, status: 'done', community: undefined };
   }
 
   /** A result stored, or refused: the community was saved elsewhere since the run read it. */
@@ -216,14 +206,9 @@ export class StreetJob {
     hooks.saved(community, r.revision);
   }
 
-  private stop(w: Worker) {
-    w.terminate();
-    if (this.worker === w) this.worker = null;
-  }
-
   /** Cancels the street-wide run: communities already finished stay saved, the rest untouched. */
   cancel() {
-    if (this.worker) this.stop(this.worker);
+    this.worker.terminate();
     if (this.state.status === 'running') this.state = { ...this.state, status: 'cancelled', community: undefined, phase: undefined, fraction: undefined };
   }
 }
