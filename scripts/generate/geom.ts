@@ -1,15 +1,33 @@
 /**
- * Planar geometry for the generator, in local metres (x east, y north). Rings are open (the
+ * The generator's geometry on top of the one planar kit (`src/lib/geo/partition/planar.ts`:
+ * rings, hull, point in ring, segment tests, convex clipping) and the one projection
+ * (`src/lib/geo/crs.ts`): polygons with holes and multipolygons, lon/lat output rounded for the
+ * dataset, insets, unions of Voronoi cells. Local metres, x east, y north; rings are open (the
  * first vertex is not repeated); outer rings run counter-clockwise, holes clockwise.
- * Turf (polyclip-ts) is used only for the few general polygon overlays; the hot paths
- * (clipping to convex windows, insets, unions of Voronoi cells) are done here.
+ * Turf (polyclip-ts) is used only for the few general polygon overlays.
  */
 import * as turf from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { ccw, ringArea, ringPerimeter, type Ring, type XY } from '../../src/lib/geo/partition/planar';
+import { localProjection, type LocalProjection } from '../../src/lib/geo/crs';
+import { polsbyPopper as compactness } from '../../src/lib/geo/partition/compactness';
+import {
+  ccw,
+  cleanRing,
+  clipHalfPlane,
+  clipToConvex,
+  isConvex,
+  openRing,
+  pointInRing,
+  ringArea,
+  ringCentroid,
+  ringPerimeter,
+  segmentsCross,
+  type Ring,
+  type XY
+} from '../../src/lib/geo/partition/planar';
 
-// Planar ring helpers are shared with the grid engine.
-export { ccw, ringArea, ringPerimeter, type Ring, type XY };
+// Re-exported so the generator's modules import geometry from one place.
+export { ccw, cleanRing, clipHalfPlane, clipToConvex, isConvex, openRing, pointInRing, ringArea, ringCentroid, ringPerimeter, type Ring, type XY };
 
 /** Outer ring first, then holes. */
 export type Poly = Ring[];
@@ -17,26 +35,8 @@ export type MultiPoly = Poly[];
 
 // ---------------------------------------------------------------- projection
 
-export interface Projection {
-  lon0: number;
-  lat0: number;
-  fwd(lon: number, lat: number): XY;
-  inv(x: number, y: number): [number, number];
-}
-
-const EARTH_M_PER_DEG = (Math.PI / 180) * 6371008.8;
-
-/** Equirectangular projection around (lon0, lat0): errors < 0.1 % within a district. */
-export function makeProjection(lon0: number, lat0: number): Projection {
-  const kx = EARTH_M_PER_DEG * Math.cos((lat0 * Math.PI) / 180);
-  const ky = EARTH_M_PER_DEG;
-  return {
-    lon0,
-    lat0,
-    fwd: (lon, lat) => [(lon - lon0) * kx, (lat - lat0) * ky],
-    inv: (x, y) => [lon0 + x / kx, lat0 + y / ky]
-  };
-}
+export type Projection = LocalProjection;
+export { localProjection };
 
 export function round6(v: number): number {
   return Math.round(v * 1e6) / 1e6;
@@ -45,7 +45,7 @@ export function round6(v: number): number {
 /** A ring in lon/lat, closed, rounded to 6 decimals (≈ 0.1 m). */
 export function ringToLonLat(r: Ring, p: Projection): Position[] {
   const out = r.map(([x, y]) => {
-    const [lon, lat] = p.inv(x, y);
+    const [lon, lat] = p.inverse(x, y);
     return [round6(lon), round6(lat)];
   });
   out.push([out[0][0], out[0][1]]);
@@ -58,16 +58,11 @@ export function polyToGeometry(mp: MultiPoly, p: Projection): Polygon | MultiPol
 }
 
 export function ringFromLonLat(coords: Position[], p: Projection): Ring {
-  const r = coords.map((c) => p.fwd(c[0], c[1]));
+  const r = coords.map((c) => p.forward(c[0], c[1]));
   return openRing(r);
 }
 
 // ---------------------------------------------------------------- measures
-
-export function openRing(r: Ring): Ring {
-  if (r.length > 1 && r[0][0] === r[r.length - 1][0] && r[0][1] === r[r.length - 1][1]) return r.slice(0, -1);
-  return r;
-}
 
 export function polyArea(p: Poly): number {
   return p.reduce((s, r, i) => s + (i === 0 ? Math.abs(ringArea(r)) : -Math.abs(ringArea(r))), 0);
@@ -81,33 +76,9 @@ export function multiPerimeter(mp: MultiPoly): number {
   return mp.reduce((s, p) => s + p.reduce((t, r) => t + ringPerimeter(r), 0), 0);
 }
 
-/** Polsby–Popper compactness 4πA/P² (1 for a disc). */
+/** Polsby–Popper compactness 4πA/P² (1 for a disc) of a multipolygon. */
 export function polsbyPopper(mp: MultiPoly): number {
-  const a = multiArea(mp);
-  const per = multiPerimeter(mp);
-  return per > 0 ? (4 * Math.PI * a) / (per * per) : 0;
-}
-
-export function ringCentroid(r: Ring): XY {
-  let a = 0;
-  let cx = 0;
-  let cy = 0;
-  const [ox, oy] = r[0];
-  for (let i = 0, n = r.length; i < n; i++) {
-    const x0 = r[i][0] - ox;
-    const y0 = r[i][1] - oy;
-    const x1 = r[(i + 1) % n][0] - ox;
-    const y1 = r[(i + 1) % n][1] - oy;
-    const f = x0 * y1 - x1 * y0;
-    a += f;
-    cx += (x0 + x1) * f;
-    cy += (y0 + y1) * f;
-  }
-  if (Math.abs(a) < 1e-9) {
-    const m = r.reduce((s, q) => [s[0] + q[0], s[1] + q[1]] as XY, [0, 0] as XY);
-    return [m[0] / r.length, m[1] / r.length];
-  }
-  return [ox + cx / (3 * a), oy + cy / (3 * a)];
+  return compactness(multiArea(mp), multiPerimeter(mp));
 }
 
 /** Area-weighted centroid of the outer rings. */
@@ -145,19 +116,6 @@ export function multiBBox(mp: MultiPoly): BBox {
 
 // ---------------------------------------------------------------- predicates
 
-export function pointInRing(pt: XY, r: Ring): boolean {
-  const [x, y] = pt;
-  let inside = false;
-  for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-    const xi = r[i][0];
-    const yi = r[i][1];
-    const xj = r[j][0];
-    const yj = r[j][1];
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
 export function pointInPoly(pt: XY, p: Poly): boolean {
   if (!pointInRing(pt, p[0])) return false;
   for (let i = 1; i < p.length; i++) if (pointInRing(pt, p[i])) return false;
@@ -168,20 +126,6 @@ export function pointInMulti(pt: XY, mp: MultiPoly): boolean {
   return mp.some((p) => pointInPoly(pt, p));
 }
 
-function cross(o: XY, a: XY, b: XY): number {
-  return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
-}
-
-/** Proper or touching intersection of segments ab and cd. */
-export function segmentsIntersect(a: XY, b: XY, c: XY, d: XY): boolean {
-  const d1 = cross(c, d, a);
-  const d2 = cross(c, d, b);
-  const d3 = cross(a, b, c);
-  const d4 = cross(a, b, d);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  return false;
-}
-
 /** True when the convex ring `inner` lies inside the polygon (all vertices inside, no edge crossing). */
 export function convexInsidePoly(inner: Ring, p: Poly): boolean {
   for (const v of inner) if (!pointInPoly(v, p)) return false;
@@ -189,89 +133,12 @@ export function convexInsidePoly(inner: Ring, p: Poly): boolean {
     for (let i = 0; i < r.length; i++) {
       const c = r[i];
       const d = r[(i + 1) % r.length];
-      for (let j = 0; j < inner.length; j++) if (segmentsIntersect(inner[j], inner[(j + 1) % inner.length], c, d)) return false;
+      for (let j = 0; j < inner.length; j++) if (segmentsCross(inner[j], inner[(j + 1) % inner.length], c, d)) return false;
     }
   return true;
 }
 
-export function isConvex(r: Ring): boolean {
-  const n = r.length;
-  if (n < 3) return false;
-  let sign = 0;
-  for (let i = 0; i < n; i++) {
-    const c = cross(r[i], r[(i + 1) % n], r[(i + 2) % n]);
-    if (Math.abs(c) < 1e-9) continue;
-    const s = c > 0 ? 1 : -1;
-    if (sign === 0) sign = s;
-    else if (s !== sign) return false;
-  }
-  return sign !== 0;
-}
-
 // ---------------------------------------------------------------- clipping
-
-/** Drops repeated and (nearly) collinear vertices. */
-export function cleanRing(r: Ring, eps = 1e-6): Ring {
-  let out: Ring = [];
-  for (const p of r) {
-    const q = out[out.length - 1];
-    if (!q || Math.abs(q[0] - p[0]) > eps || Math.abs(q[1] - p[1]) > eps) out.push(p);
-  }
-  while (out.length > 1 && Math.abs(out[0][0] - out[out.length - 1][0]) <= eps && Math.abs(out[0][1] - out[out.length - 1][1]) <= eps)
-    out.pop();
-  let changed = true;
-  while (changed && out.length >= 3) {
-    changed = false;
-    const keep: Ring = [];
-    for (let i = 0; i < out.length; i++) {
-      const a = out[(i - 1 + out.length) % out.length];
-      const b = out[i];
-      const c = out[(i + 1) % out.length];
-      const len = Math.hypot(c[0] - a[0], c[1] - a[1]);
-      if (len > 0 && Math.abs(cross(a, b, c)) / len < eps * 10) {
-        changed = true;
-        continue;
-      }
-      keep.push(b);
-    }
-    if (changed) out = keep;
-  }
-  return out;
-}
-
-/** Intersection of segment pq with the line ab, computed the same way whatever the order of p and q. */
-function lineIntersect(p: XY, q: XY, a: XY, b: XY): XY {
-  const swap = p[0] > q[0] || (p[0] === q[0] && p[1] > q[1]);
-  const s = swap ? q : p;
-  const e = swap ? p : q;
-  const ds = cross(a, b, s);
-  const de = cross(a, b, e);
-  const t = ds / (ds - de);
-  return [s[0] + (e[0] - s[0]) * t, s[1] + (e[1] - s[1]) * t];
-}
-
-/** Keeps the part of the ring on the left of the directed line a→b (Sutherland–Hodgman step). */
-export function clipHalfPlane(r: Ring, a: XY, b: XY): Ring {
-  const out: Ring = [];
-  const n = r.length;
-  for (let i = 0; i < n; i++) {
-    const p = r[i];
-    const q = r[(i + 1) % n];
-    const pin = cross(a, b, p) >= 0;
-    const qin = cross(a, b, q) >= 0;
-    if (pin) out.push(p);
-    if (pin !== qin) out.push(lineIntersect(p, q, a, b));
-  }
-  return out;
-}
-
-/** subject ∩ convex window (counter-clockwise). The subject may be any simple ring; the result may hold degenerate bridges if it is not convex. */
-export function clipToConvex(subject: Ring, convexWindow: Ring): Ring {
-  let out = subject;
-  const w = ccw(convexWindow);
-  for (let i = 0; i < w.length && out.length > 0; i++) out = clipHalfPlane(out, w[i], w[(i + 1) % w.length]);
-  return out;
-}
 
 /** Shrinks a convex ring by d metres on every side (may return an empty ring). */
 export function insetConvex(r: Ring, d: number): Ring {

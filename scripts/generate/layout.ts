@@ -15,7 +15,7 @@ import {
   type XY,
   convexInsidePoly,
   intersect,
-  makeProjection,
+  localProjection,
   multiArea,
   multiBBox,
   pointInMulti,
@@ -221,8 +221,8 @@ function placeTowns(rng: Rng, outline: MultiPoly, coreR: number, radii: number[]
 
 export function buildLayout(rng: Rng, info: DistrictInfo, outlineLonLat: number[][][], streets: NbsStreet[]): Layout {
   const [clon, clat] = info.core.center;
-  const proj = makeProjection(clon, clat);
-  const outRing = outlineLonLat[0].map((c) => proj.fwd(c[0], c[1]));
+  const proj = localProjection(clon, clat);
+  const outRing = outlineLonLat[0].map((c) => proj.forward(c[0], c[1]));
   if (outRing.length > 1 && outRing[0][0] === outRing[outRing.length - 1][0] && outRing[0][1] === outRing[outRing.length - 1][1]) outRing.pop();
   const outline: MultiPoly = [[ringArea(outRing) < 0 ? outRing.reverse() : outRing]];
   const rx = info.core.rx * 1000;

@@ -187,7 +187,7 @@ function buildingGeo(b: ImportedBuilding, proj: Projection): BuildingGeo {
   return {
     id: b.id,
     ring: largestRing(mp),
-    centroid: proj.fwd(b.lon, b.lat),
+    centroid: proj.forward(b.lon, b.lat),
     floors: b.floors,
     units: b.units,
     perFloor: b.perFloor,
@@ -252,7 +252,7 @@ export function buildDaoliFromOsm(
   const osmStreetsUnion = union(parts.map((p) => p.poly));
   if (qunliNbs && qunli.length > 0) {
     const h = convexHull(qunli.map((b) => b.centroid));
-    const hullLonLat = [...h, h[0]].map(([x, y]) => proj.inv(x, y));
+    const hullLonLat = [...h, h[0]].map(([x, y]) => proj.inverse(x, y));
     const grown = turfBuffer({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [hullLonLat] } }, QUNLI_MARGIN_M / 1000, { units: 'kilometers' }) as Feature<Polygon | MultiPolygon>;
     const area = difference(toMulti(grown.geometry, proj), osmStreetsUnion);
     parts.push({ nbs: qunliNbs, poly: area, osmId: null, buildings: qunli });
@@ -368,7 +368,7 @@ export function buildDaoliFromOsm(
   // --- roads: OSM ways in metres (a MultiLineString, cut by the extract's edge, gives several)
   const osmRoads: Road[] = imp.roads.flatMap((r) => {
     const lines = r.geometry.type === 'LineString' ? [r.geometry.coordinates] : r.geometry.coordinates;
-    return lines.map((l) => ({ class: roadClass(r.class), name: r.name, line: l.map((c) => proj.fwd(c[0], c[1])), id: r.id }));
+    return lines.map((l) => ({ class: roadClass(r.class), name: r.name, line: l.map((c) => proj.forward(c[0], c[1])), id: r.id }));
   });
 
   // --- merge with the synthetic towns

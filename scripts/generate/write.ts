@@ -61,7 +61,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   const synthetic = (t: TableName) => m.provenance?.[t]?.synthetic ?? true;
   const geo = (mp: MultiPoly) => polyToGeometry(mp, p);
   const lonlat = (x: number, y: number): [number, number] => {
-    const [lon, lat] = p.inv(x, y);
+    const [lon, lat] = p.inverse(x, y);
     return [round6(lon), round6(lat)];
   };
   mkdirSync(join(dir, 'map'), { recursive: true });

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { BANDS, WALK_M_PER_MIN, bestNewSite, coverage, coverageContext, share, type CoverageBuilding } from '../../src/lib/geo/coverage';
 import { buildNetwork, snap, type LonLat } from '../../src/lib/geo/network';
-import { haversine, localProjection } from '../../src/lib/geo/nearest';
+import { localProjection } from '../../src/lib/geo/crs';
+import { haversine } from '../../src/lib/geo/nearest';
 import { DETOUR, SNAP_M } from '../../src/lib/geo/nearest-stations';
 
 const town = JSON.parse(readFileSync('tests/fixtures/coverage/town.json', 'utf8')) as {

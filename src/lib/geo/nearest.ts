@@ -4,8 +4,8 @@
  * so a query from far outside the points (a rider in another city) is as quick as one inside.
  */
 import Flatbush from 'flatbush';
+import { EARTH_RADIUS_M as R, localProjection, type LocalProjection } from './crs';
 
-const R = 6_371_008.8;
 const RAD = Math.PI / 180;
 
 /** Great-circle distance in metres. */
@@ -14,17 +14,6 @@ export function haversine(lon1: number, lat1: number, lon2: number, lat2: number
   const dLon = (lon2 - lon1) * RAD;
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLon / 2) ** 2;
   return 2 * R * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
-/** A local projection to metres around a reference latitude (error < 0.1 % within ~20 km). */
-export interface LocalProjection {
-  x(lon: number): number;
-  y(lat: number): number;
-}
-export function localProjection(lon0: number, lat0: number): LocalProjection {
-  const kx = R * RAD * Math.cos(lat0 * RAD);
-  const ky = R * RAD;
-  return { x: (lon) => (lon - lon0) * kx, y: (lat) => (lat - lat0) * ky };
 }
 
 export interface Neighbour {

@@ -3,7 +3,8 @@
  * every consecutive pair of vertices an undirected edge weighted by its length in metres.
  * Points are snapped onto the nearest segment; shortest paths by Dijkstra with a binary heap.
  */
-import { haversine, localProjection, type LocalProjection } from './nearest';
+import { localProjection, type LocalProjection } from './crs';
+import { haversine } from './nearest';
 
 export type LonLat = [number, number];
 

@@ -5,7 +5,7 @@
  */
 import { bbox as turfBbox, booleanPointInPolygon, distance } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { type Crs, CRS_NAMES, toWgs84 } from '../../geo/crs';
+import { type Crs, CRS_NAMES, equirectangular, type LocalProjection, localProjection, toWgs84 } from '../../geo/crs';
 
 export type BBox = [number, number, number, number];
 
@@ -24,15 +24,15 @@ export interface DistrictArea {
   marginBox: BBox;
   /** bbox grown by OUTLINE_TOLERANCE_KM. */
   innerBox: BBox;
-  /** The outline's edges in local metres (equirectangular about the bbox centre), for distances. */
+  /** The outline's edges in local metres (`origin`: about the bbox centre), for distances. */
   edges: Float64Array;
-  origin: { lon: number; lat: number; kx: number; ky: number };
+  origin: LocalProjection;
 }
 
 export function growBox(b: BBox, km: number): BBox {
-  const dLat = km / 111.32;
-  const midLat = (b[1] + b[3]) / 2;
-  const dLon = km / (111.32 * Math.cos((midLat * Math.PI) / 180));
+  const { kx, ky } = localProjection((b[0] + b[2]) / 2, (b[1] + b[3]) / 2);
+  const dLat = (km * 1000) / ky;
+  const dLon = (km * 1000) / kx;
   return [b[0] - dLon, b[1] - dLat, b[2] + dLon, b[3] + dLat];
 }
 
@@ -49,14 +49,25 @@ export function kmOutsideBox(p: Position, b: BBox): number {
 }
 
 /**
+ * The outline's metres are the one exception to `crs.localProjection`'s sphere: the 100 m
+ * tolerance was set, and the embedded Daoli dataset built, with 111,320 m per degree of
+ * longitude at the equator and 110,574 m per degree of latitude (an ellipsoid's figures, 0.56 %
+ * more north–south than the sphere). On the sphere one OSM road of Daoli (osm-way-1214250198,
+ * 康宁头道街), whose midpoint lies at the 100 m line, comes in and 58 synthetic stations move;
+ * the dataset is kept byte for byte until it is rebuilt on purpose.
+ */
+function outlineProjection(lon0: number, lat0: number): LocalProjection {
+  return equirectangular(lon0, lat0, 111_320 * Math.cos((lat0 * Math.PI) / 180), 110_574);
+}
+
+/**
  * Prepares the outline for point tests. Distances to the outline are computed directly (planar,
  * local metres; < 0.1 % error over a district) rather than by buffering the polygon: turf.buffer
  * leaves spurious holes in a 2 km buffer of this ~1,300-vertex outline.
  */
 export function prepareDistrict(code: string, name: string, outline: Feature<Polygon | MultiPolygon>): DistrictArea {
   const bbox = turfBbox(outline) as BBox;
-  const lat0 = (bbox[1] + bbox[3]) / 2;
-  const origin = { lon: (bbox[0] + bbox[2]) / 2, lat: lat0, kx: 111_320 * Math.cos((lat0 * Math.PI) / 180), ky: 110_574 };
+  const origin = outlineProjection((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2);
   const polys = outline.geometry.type === 'Polygon' ? [outline.geometry.coordinates] : outline.geometry.coordinates;
   const e: number[] = [];
   for (const poly of polys) {
@@ -64,7 +75,7 @@ export function prepareDistrict(code: string, name: string, outline: Feature<Pol
       for (let i = 0; i + 1 < ring.length; i++) {
         const a = ring[i];
         const b = ring[i + 1];
-        e.push((a[0] - origin.lon) * origin.kx, (a[1] - origin.lat) * origin.ky, (b[0] - origin.lon) * origin.kx, (b[1] - origin.lat) * origin.ky);
+        e.push(origin.x(a[0]), origin.y(a[1]), origin.x(b[0]), origin.y(b[1]));
       }
     }
   }
@@ -82,8 +93,8 @@ export function prepareDistrict(code: string, name: string, outline: Feature<Pol
 
 /** Distance in metres from p to the outline's boundary. */
 export function metresToOutline(d: DistrictArea, p: Position): number {
-  const x = (p[0] - d.origin.lon) * d.origin.kx;
-  const y = (p[1] - d.origin.lat) * d.origin.ky;
+  const x = d.origin.x(p[0]);
+  const y = d.origin.y(p[1]);
   const e = d.edges;
   let best = Infinity;
   for (let i = 0; i < e.length; i += 4) {

@@ -7,7 +7,7 @@
 import { booleanPointInPolygon } from '@turf/turf';
 import Flatbush from 'flatbush';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { toWgs84 } from '../../geo/crs';
+import { localProjection, toWgs84 } from '../../geo/crs';
 import type { InputCrs } from '../schema';
 import { type DistrictArea, OUTLINE_TOLERANCE_KM, inBox, insideDistrict } from './district';
 import { type Msg, msg } from './errors';
@@ -120,8 +120,9 @@ export function districtTester(d: DistrictArea): (p: Position) => boolean {
   const w = (x1 - x0) / RASTER;
   const h = (y1 - y0) / RASTER;
   const cells = new Uint8Array(RASTER * RASTER);
-  const tolLat = (OUTLINE_TOLERANCE_KM * 1.5) / 110.57;
-  const tolLon = tolLat / Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+  const { kx, ky } = localProjection((x0 + x1) / 2, (y0 + y1) / 2);
+  const tolLat = (OUTLINE_TOLERANCE_KM * 1500) / ky;
+  const tolLon = (OUTLINE_TOLERANCE_KM * 1500) / kx;
   const polys = d.outline.geometry.type === 'Polygon' ? [d.outline.geometry.coordinates] : d.outline.geometry.coordinates;
   const clamp = (v: number) => Math.max(0, Math.min(RASTER - 1, v));
   for (const poly of polys)

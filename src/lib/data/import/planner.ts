@@ -5,7 +5,7 @@
  * the file, the row and the field; a file with any error gives no buildings at all.
  */
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { toWgs84, toWgs84Geometry, type Crs } from '../../geo/crs';
+import { localProjection, toWgs84, toWgs84Geometry, type Crs } from '../../geo/crs';
 import { estimateHouseholds } from '../../geo/households';
 import { type ImportError, type ImportResult, type Msg, ErrorCollector, fail, importError, msg, ok } from './errors';
 import { explicitHouseholds, geometryProblem, parseFeatureCollection, positionProblem } from './geojson';
@@ -66,8 +66,9 @@ function findColumn(header: string[], names: readonly string[]): number {
 
 /** A square footprint of POINT_FOOTPRINT_M around a WGS-84 point. */
 export function squareAround([lon, lat]: Position): Polygon {
-  const dy = POINT_FOOTPRINT_M / 2 / 111_320;
-  const dx = dy / Math.cos((lat * Math.PI) / 180);
+  const { kx, ky } = localProjection(lon, lat);
+  const dy = POINT_FOOTPRINT_M / 2 / ky;
+  const dx = POINT_FOOTPRINT_M / 2 / kx;
   const r = (v: number) => Math.round(v * 1e7) / 1e7;
   const ring = [
     [lon - dx, lat - dy],

@@ -12,10 +12,11 @@
  * neighbouring grids while that helps. Buildings are never split. The result does not depend
  * on the order of the input.
  *
- * Pure TypeScript: no DOM, no Node. Coordinates are planar (metres); use `projectLocal` for
+ * Pure TypeScript: no DOM, no Node. Coordinates are planar (metres); use `localProjection` (`../crs`) for
  * lon/lat input. This is the baseline the grid engine starts from and is compared against.
  */
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
+import { localProjection } from '../crs';
 
 export interface PartitionItem {
   id: string;
@@ -289,12 +290,6 @@ export function assignment(grids: readonly PartitionGrid[]): Map<string, number>
   return m;
 }
 
-/** Planar metres around a reference latitude (equirectangular; fine within a district). */
-export function projectLocal(lon: number, lat: number, lon0: number, lat0: number): [number, number] {
-  const k = (Math.PI / 180) * 6371008.8;
-  return [(lon - lon0) * k * Math.cos((lat0 * Math.PI) / 180), (lat - lat0) * k];
-}
-
 function vertexCentroid(g: Point | Polygon | MultiPolygon): [number, number] {
   if (g.type === 'Point') return [g.coordinates[0], g.coordinates[1]];
   const ring = g.type === 'Polygon' ? g.coordinates[0] : g.coordinates[0][0];
@@ -319,8 +314,9 @@ export function itemsFromFeatures(fc: FeatureCollection<Point | Polygon | MultiP
   const cs = feats.map((f) => vertexCentroid(f.geometry));
   const lon0 = cs.reduce((s, c) => s + c[0], 0) / Math.max(1, cs.length);
   const lat0 = cs.reduce((s, c) => s + c[1], 0) / Math.max(1, cs.length);
+  const proj = localProjection(lon0, lat0);
   return feats.map((f, i) => {
-    const [x, y] = projectLocal(cs[i][0], cs[i][1], lon0, lat0);
+    const [x, y] = proj.forward(cs[i][0], cs[i][1]);
     return { id: String(f.properties.id), households: Number(f.properties.households), x, y, group: f.properties.compound ?? null };
   });
 }

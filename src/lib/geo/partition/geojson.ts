@@ -12,8 +12,7 @@
  * then kept where grids overlap).
  */
 import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
-import { projectLocal } from './bisection';
-import { toWgs84Geometry, type Crs } from '../crs';
+import { localProjection as crsProjection, toWgs84Geometry, type Crs } from '../crs';
 import { estimateHouseholds, unitsFor } from '../households';
 import { bisectionPlan, kmeansPlan } from './baselines';
 import { dissolve } from './cells';
@@ -335,15 +334,10 @@ export interface Projection {
   inverse(p: XY): [number, number];
 }
 
+/** The engine's view of the one projection (`crs.localProjection`): positions in and out as tuples, so it maps over rings. */
 export function localProjection(lon0: number, lat0: number): Projection {
-  const k = (Math.PI / 180) * 6371008.8;
-  const c = Math.cos((lat0 * Math.PI) / 180);
-  return {
-    lon0,
-    lat0,
-    forward: (p) => projectLocal(p[0], p[1], lon0, lat0),
-    inverse: ([x, y]) => [lon0 + x / (k * c), lat0 + y / k]
-  };
+  const p = crsProjection(lon0, lat0);
+  return { lon0, lat0, forward: (q) => p.forward(q[0], q[1]), inverse: ([x, y]) => p.inverse(x, y) };
 }
 
 /** Engine items for one building: one, or one per unit (单元) along the footprint's long axis. */

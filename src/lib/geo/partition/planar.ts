@@ -1,5 +1,6 @@
 /**
- * Small planar geometry helpers for the grid engine (metres, x east, y north). Rings are open
+ * The one planar geometry kit (metres, x east, y north), for the grid engine and the data
+ * generator (scripts/generate/geom.ts builds its polygons-with-holes on it). Rings are open
  * (the first point is not repeated) and counter-clockwise rings have positive area.
  * Pure TypeScript: no DOM, no Node.
  */
@@ -44,7 +45,8 @@ export function openRing(r: readonly (readonly number[])[]): Ring {
   return out;
 }
 
-function cross(o: XY, a: XY, b: XY): number {
+/** Cross product of oa and ob: positive when b lies left of the directed line o→a. */
+export function cross(o: XY, a: XY, b: XY): number {
   return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
 }
 
@@ -79,13 +81,23 @@ export function bufferedHull(points: readonly XY[], margin: number): Ring {
   return convexHull(around);
 }
 
+/** Each segment's ends lie strictly on both sides of the other's line (d1, d2: a, b about cd; d3, d4: c, d about ab). */
+function straddle(d1: number, d2: number, d3: number, d4: number): boolean {
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0));
+}
+
+/** True when segments ab and cd cross at a point inside both (touching and collinear overlaps do not count). */
+export function segmentsCross(a: XY, b: XY, c: XY, d: XY): boolean {
+  return straddle(cross(c, d, a), cross(c, d, b), cross(a, b, c), cross(a, b, d));
+}
+
 /** True when segments ab and cd intersect (touching counts). */
 export function segmentsIntersect(a: XY, b: XY, c: XY, d: XY): boolean {
   const d1 = cross(c, d, a);
   const d2 = cross(c, d, b);
   const d3 = cross(a, b, c);
   const d4 = cross(a, b, d);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+  if (straddle(d1, d2, d3, d4)) return true;
   const on = (p: XY, q: XY, r: XY) =>
     Math.min(p[0], q[0]) <= r[0] && r[0] <= Math.max(p[0], q[0]) && Math.min(p[1], q[1]) <= r[1] && r[1] <= Math.max(p[1], q[1]);
   if (d1 === 0 && on(c, d, a)) return true;
@@ -146,4 +158,82 @@ export function selfIntersects(r: readonly XY[]): boolean {
     }
   }
   return false;
+}
+
+/** True for a strictly convex ring (either orientation; collinear vertices allowed). */
+export function isConvex(r: Ring): boolean {
+  const n = r.length;
+  if (n < 3) return false;
+  let sign = 0;
+  for (let i = 0; i < n; i++) {
+    const c = cross(r[i], r[(i + 1) % n], r[(i + 2) % n]);
+    if (Math.abs(c) < 1e-9) continue;
+    const s = c > 0 ? 1 : -1;
+    if (sign === 0) sign = s;
+    else if (s !== sign) return false;
+  }
+  return sign !== 0;
+}
+
+/** Drops repeated and (nearly) collinear vertices. */
+export function cleanRing(r: Ring, eps = 1e-6): Ring {
+  let out: Ring = [];
+  for (const p of r) {
+    const q = out[out.length - 1];
+    if (!q || Math.abs(q[0] - p[0]) > eps || Math.abs(q[1] - p[1]) > eps) out.push(p);
+  }
+  while (out.length > 1 && Math.abs(out[0][0] - out[out.length - 1][0]) <= eps && Math.abs(out[0][1] - out[out.length - 1][1]) <= eps)
+    out.pop();
+  let changed = true;
+  while (changed && out.length >= 3) {
+    changed = false;
+    const keep: Ring = [];
+    for (let i = 0; i < out.length; i++) {
+      const a = out[(i - 1 + out.length) % out.length];
+      const b = out[i];
+      const c = out[(i + 1) % out.length];
+      const len = Math.hypot(c[0] - a[0], c[1] - a[1]);
+      if (len > 0 && Math.abs(cross(a, b, c)) / len < eps * 10) {
+        changed = true;
+        continue;
+      }
+      keep.push(b);
+    }
+    if (changed) out = keep;
+  }
+  return out;
+}
+
+/** Intersection of segment pq with the line ab, computed the same way whatever the order of p and q. */
+function lineIntersect(p: XY, q: XY, a: XY, b: XY): XY {
+  const swap = p[0] > q[0] || (p[0] === q[0] && p[1] > q[1]);
+  const s = swap ? q : p;
+  const e = swap ? p : q;
+  const ds = cross(a, b, s);
+  const de = cross(a, b, e);
+  const t = ds / (ds - de);
+  return [s[0] + (e[0] - s[0]) * t, s[1] + (e[1] - s[1]) * t];
+}
+
+/** Keeps the part of the ring on the left of the directed line a→b (Sutherland–Hodgman step). */
+export function clipHalfPlane(r: Ring, a: XY, b: XY): Ring {
+  const out: Ring = [];
+  const n = r.length;
+  for (let i = 0; i < n; i++) {
+    const p = r[i];
+    const q = r[(i + 1) % n];
+    const pin = cross(a, b, p) >= 0;
+    const qin = cross(a, b, q) >= 0;
+    if (pin) out.push(p);
+    if (pin !== qin) out.push(lineIntersect(p, q, a, b));
+  }
+  return out;
+}
+
+/** subject ∩ convex window (counter-clockwise). The subject may be any simple ring; the result may hold degenerate bridges if it is not convex. */
+export function clipToConvex(subject: Ring, convexWindow: Ring): Ring {
+  let out = subject;
+  const w = ccw(convexWindow);
+  for (let i = 0; i < w.length && out.length > 0; i++) out = clipHalfPlane(out, w[i], w[(i + 1) % w.length]);
+  return out;
 }
