@@ -208,7 +208,12 @@ export function buildRoads(rng: Rng, district: DistrictCode, layout: Layout, lat
   return { roads, namer };
 }
 
-/** Nearest-segment lookup over the named roads (uniform grid of buckets). */
+/**
+ * Nearest-segment lookup over the named roads (uniform grid of buckets). Not Flatbush like the
+ * app's indexes: of two roads at exactly the same distance (a community centre midway between two
+ * lattice streets) this keeps the first in its scan order, and any other rule moves 8 of
+ * Bincheng's stations to the other street; kept until the dataset is rebuilt on purpose.
+ */
 export class RoadIndex {
   private cell = 250;
   private buckets = new Map<string, { a: XY; b: XY; road: Road }[]>();

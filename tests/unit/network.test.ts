@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetwork, dijkstra, distanceTo, nodeLines, routeTo, snap, sourcesOf } from '../../src/lib/geo/network';
 import { haversine } from '../../src/lib/geo/nearest';
+import { mulberry32, uniform } from '../../src/lib/geo/random';
 
 describe('road network', () => {
   // A square with one diagonal: 0 (0,0) – 1 (e) – 2 (ne) – 3 (n) – 0, and 0–2.
@@ -39,5 +40,52 @@ describe('road network', () => {
     expect(reachRaw).toBe(2);
     expect(reach).toBe(noded.lon.length);
     expect(noded.lon.length).toBe(7);
+  });
+});
+
+describe('road network index (Flatbush)', () => {
+  // A 12 × 12 lattice of streets 200 m apart around Harbin, each street one line, noded at the crossings.
+  const dLon = 200 / (111_195 * Math.cos((45.75 * Math.PI) / 180));
+  const dLat = 200 / 111_195;
+  const streets: [number, number][][] = [];
+  for (let i = 0; i < 12; i++) {
+    streets.push(Array.from({ length: 12 }, (_, j) => [126.6 + j * dLon, 45.75 + i * dLat] as [number, number]));
+    streets.push(Array.from({ length: 12 }, (_, j) => [126.6 + i * dLon, 45.75 + j * dLat] as [number, number]));
+  }
+  const net = buildNetwork(streets);
+  const rng = mulberry32(16);
+
+  it('snap finds the segment a scan of every segment finds, within the limit, else null', () => {
+    let found = 0;
+    for (let k = 0; k < 300; k++) {
+      const lon = 126.6 + uniform(rng, -3, 14) * dLon;
+      const lat = 45.75 + uniform(rng, -3, 14) * dLat;
+      const s = snap(net, lon, lat, 150);
+      const px = net.proj.x(lon);
+      const py = net.proj.y(lat);
+      let best = Infinity;
+      for (let g = 0; g < net.segA.length; g++) {
+        const a = net.segA[g];
+        const b = net.segB[g];
+        const dx = net.x[b] - net.x[a];
+        const dy = net.y[b] - net.y[a];
+        const t = Math.max(0, Math.min(1, ((px - net.x[a]) * dx + (py - net.y[a]) * dy) / (dx * dx + dy * dy)));
+        best = Math.min(best, Math.hypot(net.x[a] + t * dx - px, net.y[a] + t * dy - py));
+      }
+      if (best > 150) expect(s).toBeNull();
+      else {
+        expect(s!.offRoad).toBeCloseTo(best, 9);
+        found++;
+      }
+    }
+    expect(found).toBeGreaterThan(150);
+  });
+
+  it('nodeLines turns every crossing of independent lines into a junction', () => {
+    // The same lattice drawn as 24 unnoded lines of two points each.
+    const lines = streets.map((l) => [l[0], l[l.length - 1]]);
+    const noded = buildNetwork(nodeLines(lines));
+    expect(noded.lon.length).toBe(144);
+    expect(dijkstra(noded, [{ node: 0, dist: 0 }]).dist.every(Number.isFinite)).toBe(true);
   });
 });

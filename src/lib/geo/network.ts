@@ -1,8 +1,10 @@
 /**
  * A road network from LineStrings: vertices shared by lines (to 0.1 m) become junctions,
  * every consecutive pair of vertices an undirected edge weighted by its length in metres.
- * Points are snapped onto the nearest segment; shortest paths by Dijkstra with a binary heap.
+ * Points are snapped onto the nearest segment (found through a Flatbush index of the segments'
+ * boxes); shortest paths by Dijkstra with a binary heap.
  */
+import Flatbush from 'flatbush';
 import { localProjection, type LocalProjection } from './crs';
 import { haversine } from './nearest';
 
@@ -22,16 +24,14 @@ export interface Network {
   /** Projected node coordinates (metres). */
   x: Float64Array;
   y: Float64Array;
-  cell: number;
-  cells: Map<number, number[]>;
+  /** The segments' boxes in metres (item s is segment s); null when there are none. */
+  segments: Flatbush | null;
   /** Connected component of each node, and whether it is big enough to snap to. */
   component: Int32Array;
   snappable: Uint8Array;
 }
 
-const cellKey = (cx: number, cy: number) => (cx + 32768) * 65536 + (cy + 32768);
-
-export function buildNetwork(lines: readonly (readonly LonLat[])[], cell = 150): Network {
+export function buildNetwork(lines: readonly (readonly LonLat[])[]): Network {
   const ids = new Map<string, number>();
   const lon: number[] = [];
   const lat: number[] = [];
@@ -90,18 +90,13 @@ export function buildNetwork(lines: readonly (readonly LonLat[])[], cell = 150):
   const proj = localProjection(lon0, lat0);
   const x = Float64Array.from(lon, (v) => proj.x(v));
   const y = Float64Array.from(lat, (v) => proj.y(v));
-  const cells = new Map<number, number[]>();
+  const segments = segA.length > 0 ? new Flatbush(segA.length) : null;
   for (let s = 0; s < segA.length; s++) {
     const a = segA[s];
     const b = segB[s];
-    for (let cx = Math.floor(Math.min(x[a], x[b]) / cell); cx <= Math.floor(Math.max(x[a], x[b]) / cell); cx++)
-      for (let cy = Math.floor(Math.min(y[a], y[b]) / cell); cy <= Math.floor(Math.max(y[a], y[b]) / cell); cy++) {
-        const key = cellKey(cx, cy);
-        const list = cells.get(key);
-        if (list) list.push(s);
-        else cells.set(key, [s]);
-      }
+    segments!.add(Math.min(x[a], x[b]), Math.min(y[a], y[b]), Math.max(x[a], x[b]), Math.max(y[a], y[b]));
   }
+  segments?.finish();
   // Components: points snap only to the big ones (≥ 10 % of the largest), so that a stray
   // fragment (a car park, a cut-off footway) never swallows a point and leaves it unreachable.
   const component = new Int32Array(n).fill(-1);
@@ -138,8 +133,7 @@ export function buildNetwork(lines: readonly (readonly LonLat[])[], cell = 150):
     proj,
     x,
     y,
-    cell,
-    cells
+    segments
   };
 }
 
@@ -158,46 +152,42 @@ export interface Snap {
   lat: number;
 }
 
-/** The nearest point of the network within maxDistance metres, or null (then: off the network). */
+/**
+ * The nearest point of the network within maxDistance metres, or null (then: off the network).
+ * Of segments at the same distance (a junction) the lowest-numbered wins, whatever the index's order.
+ */
 export function snap(net: Network, lon: number, lat: number, maxDistance = 300): Snap | null {
+  if (!net.segments) return null;
   const px = net.proj.x(lon);
   const py = net.proj.y(lat);
-  const c = net.cell;
   let best: Snap | null = null;
   let bestD = maxDistance;
-  const seen = new Set<number>();
-  for (let cx = Math.floor((px - maxDistance) / c); cx <= Math.floor((px + maxDistance) / c); cx++)
-    for (let cy = Math.floor((py - maxDistance) / c); cy <= Math.floor((py + maxDistance) / c); cy++) {
-      const list = net.cells.get(cellKey(cx, cy));
-      if (!list) continue;
-      for (const s of list) {
-        if (seen.has(s)) continue;
-        seen.add(s);
-        if (!net.snappable[net.component[net.segA[s]]]) continue;
-        const a = net.segA[s];
-        const b = net.segB[s];
-        const dx = net.x[b] - net.x[a];
-        const dy = net.y[b] - net.y[a];
-        const len2 = dx * dx + dy * dy;
-        const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - net.x[a]) * dx + (py - net.y[a]) * dy) / len2));
-        const d = Math.hypot(net.x[a] + t * dx - px, net.y[a] + t * dy - py);
-        if (d <= bestD) {
-          bestD = d;
-          const len = Math.sqrt(len2);
-          best = {
-            seg: s,
-            a,
-            b,
-            t,
-            toA: t * len,
-            toB: (1 - t) * len,
-            offRoad: d,
-            lon: net.lon[a] + t * (net.lon[b] - net.lon[a]),
-            lat: net.lat[a] + t * (net.lat[b] - net.lat[a])
-          };
-        }
-      }
+  const candidates = net.segments.search(px - maxDistance, py - maxDistance, px + maxDistance, py + maxDistance).sort((a, b) => a - b);
+  for (const s of candidates) {
+    if (!net.snappable[net.component[net.segA[s]]]) continue;
+    const a = net.segA[s];
+    const b = net.segB[s];
+    const dx = net.x[b] - net.x[a];
+    const dy = net.y[b] - net.y[a];
+    const len2 = dx * dx + dy * dy;
+    const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - net.x[a]) * dx + (py - net.y[a]) * dy) / len2));
+    const d = Math.hypot(net.x[a] + t * dx - px, net.y[a] + t * dy - py);
+    if (best ? d < bestD : d <= bestD) {
+      bestD = d;
+      const len = Math.sqrt(len2);
+      best = {
+        seg: s,
+        a,
+        b,
+        t,
+        toA: t * len,
+        toB: (1 - t) * len,
+        offRoad: d,
+        lon: net.lon[a] + t * (net.lon[b] - net.lon[a]),
+        lat: net.lat[a] + t * (net.lat[b] - net.lat[a])
+      };
     }
+  }
   return best;
 }
 
@@ -330,7 +320,7 @@ export function routeTo(net: Network, sp: ShortestPaths, from: Snap, to: Snap): 
  * metres) so that crossings become shared vertices, i.e. junctions of the network. Roads drawn
  * as independent lines (the synthetic ones) need this; OSM ways already share their nodes.
  */
-export function nodeLines(lines: readonly (readonly LonLat[])[], tolerance = 1, cell = 200): LonLat[][] {
+export function nodeLines(lines: readonly (readonly LonLat[])[], tolerance = 1): LonLat[][] {
   let lon0 = 0;
   let lat0 = 0;
   let count = 0;
@@ -342,7 +332,6 @@ export function nodeLines(lines: readonly (readonly LonLat[])[], tolerance = 1, 
     }
   const proj = localProjection(lon0 / count, lat0 / count);
   const segs: { l: number; i: number; ax: number; ay: number; bx: number; by: number }[] = [];
-  const cells = new Map<number, number[]>();
   lines.forEach((line, l) => {
     for (let i = 1; i < line.length; i++) {
       const s = {
@@ -353,16 +342,13 @@ export function nodeLines(lines: readonly (readonly LonLat[])[], tolerance = 1, 
         bx: proj.x(line[i][0]),
         by: proj.y(line[i][1])
       };
-      const id = segs.push(s) - 1;
-      for (let cx = Math.floor((Math.min(s.ax, s.bx) - tolerance) / cell); cx <= Math.floor((Math.max(s.ax, s.bx) + tolerance) / cell); cx++)
-        for (let cy = Math.floor((Math.min(s.ay, s.by) - tolerance) / cell); cy <= Math.floor((Math.max(s.ay, s.by) + tolerance) / cell); cy++) {
-          const key = cellKey(cx, cy);
-          const list = cells.get(key);
-          if (list) list.push(id);
-          else cells.set(key, [id]);
-        }
+      segs.push(s);
     }
   });
+  const index = new Flatbush(Math.max(1, segs.length));
+  for (const s of segs) index.add(Math.min(s.ax, s.bx), Math.min(s.ay, s.by), Math.max(s.ax, s.bx), Math.max(s.ay, s.by));
+  if (segs.length === 0) index.add(0, 0, 0, 0); // Flatbush needs an item; no pairs are searched then
+  index.finish();
   // Extra vertices per (line, segment index): [t along the segment, point].
   const extra = new Map<string, { t: number; p: LonLat }[]>();
   const add = (l: number, i: number, t: number, p: LonLat) => {
@@ -378,49 +364,48 @@ export function nodeLines(lines: readonly (readonly LonLat[])[], tolerance = 1, 
     const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - s.ax) * dx + (py - s.ay) * dy) / len2));
     return { t, d: Math.hypot(s.ax + t * dx - px, s.ay + t * dy - py) };
   };
-  const done = new Set<number>();
-  for (const list of cells.values()) {
-    for (let m = 0; m < list.length; m++)
-      for (let n = m + 1; n < list.length; n++) {
-        const s1 = segs[list[m]];
-        const s2 = segs[list[n]];
-        if (s1.l === s2.l && Math.abs(s1.i - s2.i) <= 1) continue;
-        const pairKey = Math.min(list[m], list[n]) * segs.length + Math.max(list[m], list[n]);
-        if (done.has(pairKey)) continue;
-        done.add(pairKey);
-        // Proper crossing.
-        const d1x = s1.bx - s1.ax;
-        const d1y = s1.by - s1.ay;
-        const d2x = s2.bx - s2.ax;
-        const d2y = s2.by - s2.ay;
-        const den = d1x * d2y - d1y * d2x;
-        if (den !== 0) {
-          const t = ((s2.ax - s1.ax) * d2y - (s2.ay - s1.ay) * d2x) / den;
-          const u = ((s2.ax - s1.ax) * d1y - (s2.ay - s1.ay) * d1x) / den;
-          if (t > 1e-9 && t < 1 - 1e-9 && u > 1e-9 && u < 1 - 1e-9) {
-            const a = lines[s1.l][s1.i - 1];
-            const b = lines[s1.l][s1.i];
-            const p: LonLat = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
-            add(s1.l, s1.i, t, p);
-            add(s2.l, s2.i, u, p);
-            continue;
-          }
-        }
-        // An end of one line touching the other segment (T junction).
-        for (const [s, o] of [
-          [s1, s2],
-          [s2, s1]
-        ] as const) {
-          const line = lines[s.l];
-          const ends: [number, number, LonLat][] = [];
-          if (s.i === 1) ends.push([s.ax, s.ay, line[0]]);
-          if (s.i === line.length - 1) ends.push([s.bx, s.by, line[line.length - 1]]);
-          for (const [px, py, p] of ends) {
-            const { t, d } = project(px, py, o);
-            if (d <= tolerance && t > 1e-9 && t < 1 - 1e-9) add(o.l, o.i, t, p);
-          }
+  // Every pair whose boxes come within `tolerance` of each other, once, in a fixed order.
+  for (let m = 0; m < segs.length; m++) {
+    const s1 = segs[m];
+    const near = index
+      .search(Math.min(s1.ax, s1.bx) - tolerance, Math.min(s1.ay, s1.by) - tolerance, Math.max(s1.ax, s1.bx) + tolerance, Math.max(s1.ay, s1.by) + tolerance, (n) => n > m)
+      .sort((a, b) => a - b);
+    for (const n of near) {
+      const s2 = segs[n];
+      if (s1.l === s2.l && Math.abs(s1.i - s2.i) <= 1) continue;
+      // Proper crossing.
+      const d1x = s1.bx - s1.ax;
+      const d1y = s1.by - s1.ay;
+      const d2x = s2.bx - s2.ax;
+      const d2y = s2.by - s2.ay;
+      const den = d1x * d2y - d1y * d2x;
+      if (den !== 0) {
+        const t = ((s2.ax - s1.ax) * d2y - (s2.ay - s1.ay) * d2x) / den;
+        const u = ((s2.ax - s1.ax) * d1y - (s2.ay - s1.ay) * d1x) / den;
+        if (t > 1e-9 && t < 1 - 1e-9 && u > 1e-9 && u < 1 - 1e-9) {
+          const a = lines[s1.l][s1.i - 1];
+          const b = lines[s1.l][s1.i];
+          const p: LonLat = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+          add(s1.l, s1.i, t, p);
+          add(s2.l, s2.i, u, p);
+          continue;
         }
       }
+      // An end of one line touching the other segment (T junction).
+      for (const [s, o] of [
+        [s1, s2],
+        [s2, s1]
+      ] as const) {
+        const line = lines[s.l];
+        const ends: [number, number, LonLat][] = [];
+        if (s.i === 1) ends.push([s.ax, s.ay, line[0]]);
+        if (s.i === line.length - 1) ends.push([s.bx, s.by, line[line.length - 1]]);
+        for (const [px, py, p] of ends) {
+          const { t, d } = project(px, py, o);
+          if (d <= tolerance && t > 1e-9 && t < 1 - 1e-9) add(o.l, o.i, t, p);
+        }
+      }
+    }
   }
   return lines.map((line, l) => {
     const out: LonLat[] = [[line[0][0], line[0][1]]];
