@@ -9,7 +9,14 @@ import type { Geometry, Position } from 'geojson';
 export const CRS_NAMES = ['wgs84', 'gcj02', 'bd09'] as const;
 export type Crs = (typeof CRS_NAMES)[number];
 
-const SYSTEMS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
+/**
+ * gcoord's system for a name. A function, not a module-level table: reading gcoord's properties at
+ * load time would keep gcoord (≈ 8 KB gzipped) in every bundle that imports this module, such as
+ * /rider's, which needs only the projection below.
+ */
+function system(c: Crs) {
+  return c === 'wgs84' ? gcoord.WGS84 : c === 'gcj02' ? gcoord.GCJ02 : gcoord.BD09;
+}
 
 export function isCrs(s: string): s is Crs {
   return (CRS_NAMES as readonly string[]).includes(s);
@@ -18,7 +25,7 @@ export function isCrs(s: string): s is Crs {
 /** Converts one [lon, lat] to WGS-84. */
 export function toWgs84(p: Position, from: Crs): [number, number] {
   if (from === 'wgs84') return [p[0], p[1]];
-  const [lon, lat] = gcoord.transform([p[0], p[1]] as [number, number], SYSTEMS[from], gcoord.WGS84);
+  const [lon, lat] = gcoord.transform([p[0], p[1]] as [number, number], system(from), gcoord.WGS84);
   return [lon, lat];
 }
 
@@ -39,7 +46,7 @@ export function toWgs84Geometry<G extends Geometry>(g: G, from: Crs): G {
 /** Converts one WGS-84 [lon, lat] to `to` (for test fixtures and exports to Amap/Baidu tiles). */
 export function fromWgs84(p: Position, to: Crs): [number, number] {
   if (to === 'wgs84') return [p[0], p[1]];
-  const [lon, lat] = gcoord.transform([p[0], p[1]] as [number, number], gcoord.WGS84, SYSTEMS[to]);
+  const [lon, lat] = gcoord.transform([p[0], p[1]] as [number, number], gcoord.WGS84, system(to));
   return [lon, lat];
 }
 
