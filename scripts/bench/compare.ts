@@ -16,7 +16,7 @@ import { launch, watchErrors } from '../../tests/e2e/browser';
 import { openNodeDb, readParquet } from '../lib/node-db';
 import { intArg as arg, time } from './harness';
 import { median, numbersOnScreen, type NumbersOnScreen } from './page-figures';
-import { ensureBuilt, startPreview } from './preview';
+import { ensureBuilt, startPreview } from '../lib/preview';
 
 
 async function browserSide(runs: number, loads: number, build: boolean) {

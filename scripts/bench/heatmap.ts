@@ -13,7 +13,7 @@ import type { HeatmapBenchResult } from '../../src/routes/heatmap/bench-hook';
 import { intArg } from './harness';
 import { filterClicks } from './heatmap-page';
 import { numbersOnScreen } from './page-figures';
-import { ensureBuilt, startPreview } from './preview';
+import { ensureBuilt, startPreview } from '../lib/preview';
 import { openNodeDb } from '../lib/node-db';
 import { incidentDailyCounts, incidentHotspots, incidentKpis, incidentTopCategories, parquetSource, INCIDENT_DAYS } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';

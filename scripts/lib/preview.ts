@@ -1,9 +1,9 @@
 /**
- * The browser benchmarks (compare, heatmap) measure the app as `npm start` serves it: the same
- * `vite preview` server with scripts/vite.config.ts (its MIME types, e.g. `.mjs` as JavaScript so
- * maplibre's worker loads, and its CSP headers), on a free port of its own. A hand-written
- * static server once served `.mjs` as octet-stream, the map worker failed and the bench measured
- * a lighter page than users get.
+ * The browser benchmarks (compare, heatmap) and the browser tests see the app as `npm start`
+ * serves it: the same `vite preview` server with scripts/vite.config.ts (its MIME types, e.g.
+ * `.mjs` as JavaScript so maplibre's worker loads, and its CSP headers), on a free port of its
+ * own. A hand-written static server once served `.mjs` as octet-stream, the map worker failed and
+ * the bench measured a lighter page than users get.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
