@@ -190,88 +190,132 @@ function fmtBox(b: BBox): string {
   return `lon ${b[0].toFixed(4)}–${b[2].toFixed(4)}, lat ${b[1].toFixed(4)}–${b[3].toFixed(4)}`;
 }
 
-export function importLayers(input: ImportInput): ImportResult<ImportOutput> {
-  const { crs, district } = input;
-  const errors: ImportError[] = [];
-  const warnings: ImportError[] = [...(input.warnings ?? [])];
-  const bl = input.buildings;
-  const label = `district ${district.code} ${district.name}`;
+/** Where an import collects its problems: errors fail it, warnings are reported, the label names the district. */
+interface Collect {
+  errors: ImportError[];
+  warnings: ImportError[];
+  label: string;
+}
 
-  // 1. structure
+interface CheckedBuildings {
+  checked: Checked[];
+  /** OSM buildings skipped for mapping quirks (warnings). */
+  skipped: number;
+  /** Households given by a GeoJSON feature. */
+  explicit: Map<SourceFeature, number>;
+}
+
+/** 1. Structure: every building feature checked; a GeoJSON feature's households and floors too. */
+function checkBuildings(input: ImportInput, c: Collect): CheckedBuildings {
+  const { crs, district, refuse } = input;
+  const bl = input.buildings;
   if (bl.features.length === 0) {
-    errors.push({ file: bl.file, row: null, field: 'features', message: bl.format === 'osm' ? 'no buildings: the OSM data has no building=* areas' : 'no buildings: the FeatureCollection has 0 features' });
+    c.errors.push({ file: bl.file, row: null, field: 'features', message: bl.format === 'osm' ? 'no buildings: the OSM data has no building=* areas' : 'no buildings: the FeatureCollection has 0 features' });
   }
   const relevant = (p: Position) => insideDistrict(district, toWgs84(p, crs));
-  const refuse = input.refuse;
-  const { checked, skipped } = checkLayer(bl, 'polygon', errors, warnings, relevant, refuse);
-  let checkedBuildings = checked;
+  const { checked, skipped } = checkLayer(bl, 'polygon', c.errors, c.warnings, relevant, refuse);
+  let kept = checked;
   const explicit = new Map<SourceFeature, number>();
   if (bl.format === 'geojson') {
     const bad = new Set<SourceFeature>();
-    const problem = (e: ImportError, f: SourceFeature) => (refuse ? (refuse(e), bad.add(f)) : errors.push(e));
-    for (const { f } of checkedBuildings) {
+    const problem = (e: ImportError, f: SourceFeature) => (refuse ? (refuse(e), bad.add(f)) : c.errors.push(e));
+    for (const { f } of kept) {
       const hh = explicitHouseholds(f.tags['households']);
       if (hh.problem) problem(importError(bl.file, f.row, 'households', hh.problem, f.ref), f);
       else if (hh.value !== undefined) explicit.set(f, hh.value);
       const fl = explicitFloors(f.tags['floors']);
       if (fl.problem && !bad.has(f)) problem(importError(bl.file, f.row, 'floors', fl.problem, f.ref), f);
     }
-    if (bad.size) checkedBuildings = checkedBuildings.filter((c) => !bad.has(c.f));
+    if (bad.size) kept = kept.filter((x) => !bad.has(x.f));
   }
-  const checkedRoads = input.roads ? checkLayer(input.roads, 'line', errors, warnings, relevant).checked : [];
-  const checkedCompounds = input.compounds ? checkLayer(input.compounds, 'polygon', errors, warnings, relevant).checked : [];
-  if (bl.features.length > 0 && checkedBuildings.length === 0 && bl.format === 'osm') {
-    errors.push({ file: bl.file, row: null, field: 'features', message: 'no buildings: none of the building=* objects has a usable footprint' });
+  if (bl.features.length > 0 && kept.length === 0 && bl.format === 'osm') {
+    c.errors.push({ file: bl.file, row: null, field: 'features', message: 'no buildings: none of the building=* objects has a usable footprint' });
   }
+  return { checked: kept, skipped, explicit };
+}
 
-  // 2. coordinates: the declared CRS must fit the district
-  const rawCentroids = checkedBuildings.map((c) => position(c.raw));
+interface PlacedFootprint {
+  f: SourceFeature;
+  geometry: Polygon | MultiPolygon;
+  /** The footprint's centroid, WGS-84. */
+  at: Position;
+}
+
+/** 2. Coordinates: the declared CRS must fit the district; footprints to WGS-84; GeoJSON far outside the box is an error. */
+function convertBuildings(input: ImportInput, checked: Checked[], c: Collect): PlacedFootprint[] {
+  const { crs, district } = input;
+  const bl = input.buildings;
+  const rawCentroids = checked.map((x) => position(x.raw));
   const suspicion = input.checkCrs === false ? null : detectCrsMislabel(district, rawCentroids, crs);
-  if (suspicion) errors.push({ file: bl.file, row: null, field: 'crs', message: crsSuspicionMessage(suspicion, label) });
-
-  const buildings = checkedBuildings.map((c, i) => {
-    const geometry = toWgs84Geometry(c.raw, crs) as Polygon | MultiPolygon;
-    const at = crs === 'wgs84' ? rawCentroids[i] : position(geometry);
-    return { f: c.f, geometry, at };
+  if (suspicion) c.errors.push({ file: bl.file, row: null, field: 'crs', message: crsSuspicionMessage(suspicion, c.label) });
+  const buildings = checked.map((x, i) => {
+    const geometry = toWgs84Geometry(x.raw, crs) as Polygon | MultiPolygon;
+    return { f: x.f, geometry, at: crs === 'wgs84' ? rawCentroids[i] : position(geometry) };
   });
   // Lenient: buildings outside the district are refused as outside in step 4.
-  if (bl.format === 'geojson' && !refuse) {
-    const far = buildings.filter((b) => !inBox(b.at, district.marginBox));
-    if (far.length > 0 && far.length * 2 > buildings.length) {
-      errors.push({
-        file: bl.file,
-        row: null,
-        field: 'geometry',
-        message: `${far.length} of ${buildings.length} buildings lie outside the box of ${label} (${fmtBox(district.bbox)}, plus ${BBOX_MARGIN_KM} km): wrong --district, or coordinates in another system?`
-      });
-    }
-    for (const b of far) {
-      const km = kmOutsideBox(b.at, district.bbox);
-      errors.push({
-        file: bl.file,
-        row: b.f.row,
-        ref: b.f.ref,
-        field: 'geometry',
-        message: `centroid [${b.at[0].toFixed(5)}, ${b.at[1].toFixed(5)}] lies ${km.toFixed(1)} km outside the box of ${label} (${fmtBox(district.bbox)}; ${BBOX_MARGIN_KM} km margin allowed)`
-      });
-    }
+  if (bl.format !== 'geojson' || input.refuse) return buildings;
+  const far = buildings.filter((b) => !inBox(b.at, district.marginBox));
+  if (far.length > 0 && far.length * 2 > buildings.length) {
+    c.errors.push({
+      file: bl.file,
+      row: null,
+      field: 'geometry',
+      message: `${far.length} of ${buildings.length} buildings lie outside the box of ${c.label} (${fmtBox(district.bbox)}, plus ${BBOX_MARGIN_KM} km): wrong --district, or coordinates in another system?`
+    });
   }
-  if (errors.length) return fail(errors);
+  for (const b of far) {
+    const km = kmOutsideBox(b.at, district.bbox);
+    c.errors.push({
+      file: bl.file,
+      row: b.f.row,
+      ref: b.f.ref,
+      field: 'geometry',
+      message: `centroid [${b.at[0].toFixed(5)}, ${b.at[1].toFixed(5)}] lies ${km.toFixed(1)} km outside the box of ${c.label} (${fmtBox(district.bbox)}; ${BBOX_MARGIN_KM} km margin allowed)`
+    });
+  }
+  return buildings;
+}
 
-  // 3. compounds and roads inside the district
-  const compounds = checkedCompounds
-    .map((c) => {
-      const geometry = toWgs84Geometry(c.raw, crs) as Polygon | MultiPolygon;
-      return { f: c.f, geometry, box: turfBbox(geometry) as BBox, areaM2: turfArea(geometry), at: position(geometry) };
+interface InsideCompound extends PlacedFootprint {
+  box: BBox;
+  areaM2: number;
+}
+
+/** 3a. Compounds whose centre lies in the district, smallest first (a building takes the smallest that holds it). */
+function compoundsInside(input: ImportInput, checked: Checked[]): InsideCompound[] {
+  return checked
+    .map((x) => {
+      const geometry = toWgs84Geometry(x.raw, input.crs) as Polygon | MultiPolygon;
+      return { f: x.f, geometry, box: turfBbox(geometry) as BBox, areaM2: turfArea(geometry), at: position(geometry) };
     })
-    .filter((c) => insideDistrict(district, c.at))
+    .filter((x) => insideDistrict(input.district, x.at))
     .sort((a, b) => a.areaM2 - b.areaM2);
+}
+
+/** 3b. Roads whose midpoint lies in the district. */
+function roadsInside(input: ImportInput, checked: Checked[]): ImportedRoad[] {
   const roads: ImportedRoad[] = [];
-  for (const c of checkedRoads) {
-    const geometry = toWgs84Geometry(c.raw, crs) as LineString | MultiLineString;
-    if (!insideDistrict(district, lineMidpoint(geometry))) continue;
-    roads.push({ id: c.f.id, class: tagString(c.f.tags['highway']) ?? tagString(c.f.tags['class']) ?? 'road', name: tagString(c.f.tags['name']), geometry: roundCoords(geometry) });
+  for (const x of checked) {
+    const geometry = toWgs84Geometry(x.raw, input.crs) as LineString | MultiLineString;
+    if (!insideDistrict(input.district, lineMidpoint(geometry))) continue;
+    roads.push({ id: x.f.id, class: tagString(x.f.tags['highway']) ?? tagString(x.f.tags['class']) ?? 'road', name: tagString(x.f.tags['name']), geometry: roundCoords(geometry) });
   }
+  return roads;
+}
+
+export function importLayers(input: ImportInput): ImportResult<ImportOutput> {
+  const { crs, district, refuse } = input;
+  const bl = input.buildings;
+  const c: Collect = { errors: [], warnings: [...(input.warnings ?? [])], label: `district ${district.code} ${district.name}` };
+  const { errors, warnings, label } = c;
+  const { checked: checkedBuildings, skipped, explicit } = checkBuildings(input, c);
+  const relevant = (p: Position) => insideDistrict(district, toWgs84(p, crs));
+  const checkedRoads = input.roads ? checkLayer(input.roads, 'line', errors, warnings, relevant).checked : [];
+  const checkedCompounds = input.compounds ? checkLayer(input.compounds, 'polygon', errors, warnings, relevant).checked : [];
+  const buildings = convertBuildings(input, checkedBuildings, c);
+  if (errors.length) return fail(errors);
+  const compounds = compoundsInside(input, checkedCompounds);
+  const roads = roadsInside(input, checkedRoads);
 
   // 4. buildings inside the district, households
   const stats: ImportStats = {
