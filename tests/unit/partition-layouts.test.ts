@@ -1,5 +1,5 @@
 /**
- * Property tests of the grid engine on seeded random layouts (partition-layouts.gen.ts): planned
+ * Property tests of the grid engine on seeded random layouts (tests/fixtures/partition-layouts/gen.ts): planned
  * estates on exact lattices, jittered lattices, rings, long strips, clusters with gaps, duplicate
  * points, collinear rows, a non-convex (L-shaped) community and address points outside the
  * community's outline, 20–2,000 buildings. For every
@@ -23,7 +23,7 @@ import { Plan } from '../../src/lib/geo/partition/plan';
 import type { Ring } from '../../src/lib/geo/partition/planar';
 import { prepare, type EngineItem } from '../../src/lib/geo/partition/problem';
 import { validate } from '../../src/lib/geo/partition/validate';
-import { makeLayout, type Layout, type LayoutKind } from './partition-layouts.gen';
+import { makeLayout, type Layout, type LayoutKind } from '../fixtures/partition-layouts/gen';
 
 /** [kind, buildings, seed]: 26 layouts, three of them with about 2,000 buildings. */
 const CASES: [LayoutKind, number, number][] = [
