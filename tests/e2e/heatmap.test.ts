@@ -197,7 +197,7 @@ describe('/heatmap (Qufu)', () => {
     expect(await page.locator('[data-testid=briefing-range]').innerText()).toMatch(/^2024-01-01 – 2025-12-31/);
     await page.keyboard.press('ArrowRight');
     await expect.poll(step).toBe(`2 / ${total}`);
-    await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区两年概况');
+    await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区全时段概况');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('冬季安全隐患');
     expect(await page.locator('[data-testid=briefing-range]').innerText()).toContain('2024-11-01 – 2025-03-31');
