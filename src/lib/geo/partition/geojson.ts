@@ -71,6 +71,12 @@ export interface PartitionRequest {
    * partitions only the other buildings and never gives their grids a locked code.
    */
   locked?: readonly string[];
+  /**
+   * Origin (WGS-84 lon, lat) of the planar projection; default the mean of the buildings' centres.
+   * A whole input cut into units of work (split-input.ts) passes its own, so that each community
+   * comes out exactly as it would in one call over the whole input.
+   */
+  origin?: readonly [number, number];
 }
 
 export interface GridProperties {
@@ -135,7 +141,7 @@ export interface PartitionOutput {
   unmet: Unmet[];
 }
 
-interface ParsedBuilding {
+export interface ParsedBuilding {
   id: string;
   index: number;
   households: number;
@@ -199,7 +205,7 @@ function checkGeometry(g: Geometry | null | undefined, allowPoint: boolean): Eng
   return emsg(allowPoint ? 'partition.err.geometryTypePoint' : 'partition.err.geometryTypeArea', { type: g.type });
 }
 
-function readBuildings(fc: FeatureCollection, crs: Crs, householdsField = 'households'): Result<ParsedBuilding[]> {
+export function readBuildings(fc: FeatureCollection, crs: Crs, householdsField = 'households'): Result<ParsedBuilding[]> {
   const errors: InputError[] = [];
   const warnings: string[] = [];
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
@@ -254,7 +260,7 @@ function readBuildings(fc: FeatureCollection, crs: Crs, householdsField = 'house
   return errors.length ? { ok: false, errors } : { ok: true, value: out, warnings };
 }
 
-interface CommunityShape {
+export interface CommunityShape {
   code: string;
   /** WGS-84 outer rings. */
   rings: Ring[];
@@ -265,7 +271,7 @@ interface CommunityShape {
  * feature id; without any, the request's `community`, else 12 zeros (for several uncoded polygons:
  * 000000000001, 000000000002, … in file order, so that their grid codes stay distinct).
  */
-function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fallback?: string): Result<CommunityShape[]> {
+export function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fallback?: string): Result<CommunityShape[]> {
   if (!fc) return { ok: true, value: [], warnings: [] };
   if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
     return { ok: false, errors: [inputError('communities', -1, 'type', emsg('partition.err.notCollection'))] };
@@ -287,7 +293,7 @@ function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fallback?:
   return errors.length ? { ok: false, errors } : { ok: true, value: out, warnings: [] };
 }
 
-function readBarriers(fc: FeatureCollection | undefined, crs: Crs, classes?: readonly string[]): Result<Position[][]> {
+export function readBarriers(fc: FeatureCollection | undefined, crs: Crs, classes?: readonly string[]): Result<Position[][]> {
   if (!fc) return { ok: true, value: [], warnings: [] };
   const errors: InputError[] = [];
   const lines: Position[][] = [];
@@ -312,7 +318,7 @@ function readBarriers(fc: FeatureCollection | undefined, crs: Crs, classes?: rea
   return errors.length ? { ok: false, errors } : { ok: true, value: lines, warnings: [] };
 }
 
-function largestOuter(g: Polygon | MultiPolygon): Position[] {
+export function largestOuter(g: Polygon | MultiPolygon): Position[] {
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
   let best = polys[0][0];
   let ba = -1;
@@ -324,6 +330,16 @@ function largestOuter(g: Polygon | MultiPolygon): Position[] {
     }
   }
   return best;
+}
+
+/** WGS-84 centre of a building (its largest outer ring's centroid, or its point). */
+export function buildingCentre(b: ParsedBuilding): Position {
+  return b.geometry.type === 'Point' ? b.geometry.coordinates : ringCentroid(openRing(largestOuter(b.geometry)) as XY[]);
+}
+
+/** The projection origin of an input: the mean of its buildings' centres. */
+export function projectionOrigin(cents: readonly Position[]): [number, number] {
+  return [cents.length ? cents.reduce((s, c) => s + c[0], 0) / cents.length : 0, cents.length ? cents.reduce((s, c) => s + c[1], 0) / cents.length : 0];
 }
 
 /** Planar projection around a fixed origin, and its inverse. */
@@ -499,9 +515,8 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     return { ok: false, errors: [inputError('options', -1, 'target', emsg('partition.err.bounds'))] };
 
   // One projection for the whole input, centred on it.
-  const cents = buildings.map((b) => (b.geometry.type === 'Point' ? b.geometry.coordinates : ringCentroid(openRing(largestOuter(b.geometry)) as XY[])));
-  const lon0 = cents.length ? cents.reduce((s, c) => s + c[0], 0) / cents.length : 0;
-  const lat0 = cents.length ? cents.reduce((s, c) => s + c[1], 0) / cents.length : 0;
+  const cents = buildings.map(buildingCentre);
+  const [lon0, lat0] = req.origin ?? projectionOrigin(cents);
   const proj = localProjection(lon0, lat0);
   const shapes = communities.map((c) => ({ code: c.code, rings: c.rings.map((r) => r.map(proj.forward)) }));
   const barriers = ls.value.map((l) => l.map(proj.forward));
