@@ -18,14 +18,20 @@
  * written (a folder, an unwritable place; checked before the work): one line per problem on
  * stderr naming file, feature, field; exit code 2; nothing written. Each output file is written
  * beside its target and renamed over it (scripts/lib/safe-out.ts), so it is whole or untouched.
+ * The input is cut into communities (or, with none known, compact clusters: split-input.ts) that
+ * run in parallel on `--workers` threads (default all cores), with a progress line on stderr when
+ * it is a terminal (or with --progress); Ctrl-C stops the threads, writes nothing, exit code 130.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Feature, FeatureCollection } from 'geojson';
 import { isCrs, type Crs } from '../src/lib/geo/crs';
 import { decodeText } from '../src/lib/data/text-decode';
-import { partitionGeoJSON, type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
+import { type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
+import { CLUSTER_MAX_GRIDS, mergeOutputs, splitInput } from '../src/lib/geo/partition/split-input';
+import { Cancelled, runPool } from './lib/partition-pool';
 import { helpText, parseFlags } from './lib/cli-args';
 import { OutputRefused, checkOutFile, writeFileAtomic } from './lib/safe-out';
 
@@ -33,6 +39,11 @@ export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
   cwd: string;
+  /** stderr is a terminal: the progress line is shown, redrawn in place with `write`. */
+  tty?: boolean;
+  write?: (text: string) => void;
+  /** Where Ctrl-C is heard (default process). */
+  signals?: Pick<NodeJS.Process, 'once' | 'off'>;
 }
 
 const DEFAULT_ROAD_BARRIERS = ['motorway', 'trunk', 'primary', 'secondary', 'railway', 'rail', 'river'];
@@ -68,6 +79,12 @@ const FLAGS = {
     arg: 'CODE[,CODE…]',
     help: "grids kept exactly as they are (their buildings' previous grid, from --plan, the buildings' `grid`\nproperty or the built dataset); a code that is not a 15-digit code or holds no building of the input: exit 2"
   },
+  workers: {
+    type: 'string',
+    arg: 'N',
+    help: `communities partitioned in parallel on N worker threads (default: all cores, os.availableParallelism());\n1 runs them in this thread. The result is the same for any N. Input without communities is cut\ninto compact clusters of at most ${CLUSTER_MAX_GRIDS} grids (see the engine's README)`
+  },
+  progress: { type: 'boolean', help: 'a progress line on stderr (communities done / total) even when stderr is not a terminal' },
   json: { type: 'boolean', help: 'accepted for symmetry with bench; the summary is always one JSON line' }
 } as const;
 
@@ -78,7 +95,7 @@ const USAGE = [
 
 const HELP = helpText(USAGE, FLAGS, [
   'Prints one JSON line: grids, households, inRange, min/maxHouseholds, contiguous, meanPolsbyPopper, unmet, ms, … .',
-  'Exit codes: 0 done (or --help); 2 bad input or options (one line per problem, nothing written); 1 internal error.'
+  'Exit codes: 0 done (or --help); 2 bad input or options (one line per problem, nothing written); 130 Ctrl-C (nothing written); 1 internal error.'
 ]);
 
 function readJson(path: string, what: string): FeatureCollection {
@@ -162,6 +179,29 @@ export async function loadDistrict(root: string, adcode: string, community?: str
   }
 }
 
+/**
+ * The progress line: communities (units) done of all, and the percentage with the running ones'
+ * fractions. On a terminal it is redrawn in place (at most every 100 ms); else one line per
+ * whole percent.
+ */
+function progressLine(io: Io, total: number): (done: number, n: number) => void {
+  let lastPct = -1;
+  let lastAt = 0;
+  return (done) => {
+    const pct = Math.floor((1000 * done) / total) / 10;
+    const text = `partition: ${Math.floor(done)}/${total} communities, ${pct.toFixed(1)} %`;
+    if (io.tty && io.write) {
+      const now = performance.now();
+      if (done < total && now - lastAt < 100) return;
+      lastAt = now;
+      io.write(`\r${text}\x1b[K${done >= total ? '\n' : ''}`);
+    } else if (Math.floor(pct) !== lastPct) {
+      lastPct = Math.floor(pct);
+      io.err(text);
+    }
+  };
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const args = parseFlags(argv, FLAGS, true);
@@ -228,8 +268,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const locked = flags.has('locked')
       ? lockedCodes(flags.get('locked') as string, input.buildings.features, flags.has('plan') ? `--plan ${path('plan')}` : district ? `static/data/${district}` : "the buildings' grid property")
       : undefined;
+    const workersFlag = num(flags, 'workers');
+    if (workersFlag !== undefined && !(Number.isInteger(workersFlag) && workersFlag >= 1)) throw new UsageError(`--workers must be a whole number of at least 1, got ${String(flags.get('workers'))}`);
     const t0 = performance.now();
-    const r = partitionGeoJSON({
+    // The input is read and checked whole, then cut into communities (or clusters) run in parallel.
+    const r = splitInput({
       locked,
       ...input,
       crs: crs as Crs,
@@ -243,7 +286,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
       baselines: flags.has('baselines'),
       householdsField: flags.get('households-field') as string | undefined
     });
-    const ms = performance.now() - t0;
     if (!r.ok) {
       const files: Record<string, string> = {
         buildings: source,
@@ -261,12 +303,34 @@ export async function main(argv: string[], io: Io): Promise<number> {
         );
       return 2;
     }
+    const { units, clusters } = r.value;
+    const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), units.length));
+    const progress = flags.has('progress') || io.tty ? progressLine(io, units.length) : undefined;
+    const pool = runPool(units, workers, progress);
+    const signals = io.signals ?? process;
+    const onSigint = () => pool.cancel();
+    signals.once('SIGINT', onSigint);
+    let outputs;
+    try {
+      outputs = await pool.done;
+    } catch (e) {
+      if (e instanceof Cancelled) {
+        if (io.tty) io.write?.('\n');
+        io.err('cancelled (Ctrl-C): nothing written');
+        return 130;
+      }
+      throw e;
+    } finally {
+      signals.off('SIGINT', onSigint);
+    }
+    const value = mergeOutputs(outputs);
+    const ms = performance.now() - t0;
     for (const w of r.warnings) io.err(`warning: ${w}`);
-    writeFileAtomic(out, JSON.stringify(r.value.grids) + '\n');
-    if (flags.has('assignments')) writeFileAtomic(path('assignments'), JSON.stringify(r.value.buildings, null, 1) + '\n');
-    if (flags.has('report')) writeFileAtomic(path('report'), JSON.stringify(r.value.communities, null, 1) + '\n');
-    const cs = r.value.communities;
-    const grids = r.value.grids.features;
+    writeFileAtomic(out, JSON.stringify(value.grids) + '\n');
+    if (flags.has('assignments')) writeFileAtomic(path('assignments'), JSON.stringify(value.buildings, null, 1) + '\n');
+    if (flags.has('report')) writeFileAtomic(path('report'), JSON.stringify(value.communities, null, 1) + '\n');
+    const cs = value.communities;
+    const grids = value.grids.features;
     const hh = grids.map((g) => g.properties.households);
     io.out(
       JSON.stringify({
@@ -277,13 +341,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
         maxHouseholds: hh.length ? Math.max(...hh) : 0,
         contiguous: grids.every((g) => g.properties.contiguous),
         meanPolsbyPopper: grids.length ? Math.round((10000 * grids.reduce((s, g) => s + g.properties.polsbyPopper, 0)) / grids.length) / 10000 : 0,
-        unmet: r.value.unmet.map(({ building, grid, reason, rule, community, infeasible }) => ({ ...(building !== undefined ? { building } : { grid }), reason, rule, community, infeasible })),
+        unmet: value.unmet.map(({ building, grid, reason, rule, community, infeasible }) => ({ ...(building !== undefined ? { building } : { grid }), reason, rule, community, infeasible })),
         ms: Math.round(ms),
         method,
         communities: cs.length,
-        buildingCount: r.value.buildings.length,
+        buildingCount: value.buildings.length,
         pctInRange: grids.length ? Math.round((10000 * grids.filter((g) => g.properties.inRange).length) / grids.length) / 100 : 100,
-        out
+        out,
+        units: units.length,
+        clusters,
+        workers
       })
     );
     return 0;
@@ -298,7 +365,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   // npm run sets the cwd to the package root; INIT_CWD is where the user ran it.
-  main(process.argv.slice(2), { out: (l) => console.log(l), err: (l) => console.error(l), cwd: process.env.INIT_CWD ?? process.cwd() }).then(
+  main(process.argv.slice(2), {
+    out: (l) => console.log(l),
+    err: (l) => console.error(l),
+    cwd: process.env.INIT_CWD ?? process.cwd(),
+    tty: Boolean(process.stderr.isTTY),
+    write: (t) => process.stderr.write(t)
+  }).then(
     (code) => process.exit(code),
     (e) => {
       console.error(e);
