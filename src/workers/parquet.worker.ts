@@ -3,7 +3,8 @@
  * Fetches a Parquet file (a district's own data from IndexedDB, see source.ts) and decodes (some of) its columns to an
  * Arrow IPC stream off the main thread. Called through $lib/workers/call.ts (ParquetCall); the stream is transferred.
  */
-import { parquetToArrowIpc } from '$lib/data/parquet-arrow';
+import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
+import { parquetToArrowIpc, useParquetWasm } from '$lib/data/parquet-arrow';
 import { fetchData } from '$lib/data/source';
 import { serve, type Protocol } from '$lib/workers/call';
 
@@ -14,12 +15,17 @@ export interface ParquetRequest {
 }
 export type ParquetCall = Protocol<ParquetRequest, { ipc: Uint8Array }>;
 
+// Compiling the decoder overlaps the first file's download.
+const ready = useParquetWasm(parquetWasm);
+
 serve<ParquetCall>(
   async ({ url, columns }) => {
     try {
       const res = await fetchData(url);
       if (!res.ok) throw new Error(`${url}: ${res.status} ${res.statusText}`);
-      return { ipc: await parquetToArrowIpc(await res.arrayBuffer(), columns) };
+      const bytes = await res.arrayBuffer();
+      await ready;
+      return { ipc: await parquetToArrowIpc(bytes, columns) };
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       // Name the file in every error (decoding errors do not know it).

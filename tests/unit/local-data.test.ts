@@ -12,7 +12,7 @@ import { unzipSync, zipSync, strToU8 } from 'fflate';
 import { fileKey, localKey, mergeIndex, type LocalSummary } from '../../src/lib/data/local/keys';
 import { EXTRA_COLUMNS, carryOver, localFiles, packageZip, readPackageZip, PackageError } from '../../src/lib/data/local/package';
 import { outlinePath, previewProjection, roleOf, samplePoints } from '../../src/lib/data/local/report';
-import { parquetToArrowIpc } from '../../src/lib/data/parquet-arrow';
+import { decodeParquet as parquetToArrowIpc } from '../setup/parquet-wasm';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
 import type { Polygon } from 'geojson';
 import { type DemoGeography, assembleGeography } from '../../src/lib/data/import/geography';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
-import { parquetToArrowIpc } from '../../src/lib/data/parquet-arrow';
+import { decodeParquet as parquetToArrowIpc } from '../setup/parquet-wasm';
 import {
   COMPARE_COLUMNS,
   COMPARE_QUERIES,

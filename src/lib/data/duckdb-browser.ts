@@ -1,7 +1,7 @@
 /**
  * DuckDB-wasm in the browser, loaded once per session from the app's own files (no CDN):
  * the wasm and worker files are bundled by Vite from node_modules. Tables are the app's
- * Parquet files, decoded to Arrow in a worker (see parquet-arrow.ts for why) and inserted
+ * Parquet files, decoded to Arrow in a worker (parquet-wasm; see parquet-arrow.ts for why) and inserted
  * as `<table>_<district>` with the columns a page asked for; asking for more columns later
  * reloads the table with the union (so each column is decoded at most twice per session).
  */
