@@ -21,7 +21,8 @@
  */
 import { bisect, type PartitionItem } from './bisection';
 import { kmeans } from './kmeans';
-import { COST, Plan } from './plan';
+import { MinHeap } from './heap';
+import { COST, Plan, visitMarks } from './plan';
 import { gridsFor, type Problem } from './problem';
 import { mulberry32, shuffle, type Rng } from '../random';
 
@@ -122,6 +123,7 @@ function growthStart(p: Problem, seed: number, counts?: readonly number[]): Int3
     const centers = km.centers;
     const load: number[] = [];
     const taken = new Set<number>();
+    const seeds: number[] = [];
     centers.forEach((ct, g) => {
       let best = -1;
       let bd = Infinity;
@@ -134,68 +136,72 @@ function growthStart(p: Problem, seed: number, counts?: readonly number[]): Int3
         }
       }
       taken.add(best);
+      seeds.push(best);
       assign[best] = first[c] + g;
       load.push(p.hh[best]);
     });
     const G = centers.length;
     let left = its.length - G;
-    while (left > 0) {
-      // Lightest grid that can still grow.
-      const order = [...Array(G).keys()].sort((a, b) => load[a] - load[b] || a - b);
-      let grown = false;
-      for (const g of order) {
-        const gi = first[c] + g;
-        let best = -1;
-        let bd = Infinity;
-        for (const i of its) {
-          if (assign[i] !== gi) continue;
-          for (let e = off[i]; e < off[i + 1]; e++) {
-            const j = nbr[e];
-            if (assign[j] >= 0) continue;
-            const d = (p.x[j] - centers[g][0]) ** 2 + (p.y[j] - centers[g][1]) ** 2;
-            if (d < bd || (d === bd && j < best)) {
-              bd = d;
-              best = j;
-            }
-          }
-        }
-        if (best < 0) continue;
-        assign[best] = gi;
-        load[g] += p.hh[best];
-        left--;
-        // The rest of the compound, when it fits and is reachable through the compound.
-        const gr = p.group[best];
-        if (gr >= 0) {
-          const rest = (groupMembers.get(gr) ?? []).filter((j) => assign[j] < 0 && p.comp[j] === c);
-          const w = rest.reduce((s, j) => s + p.hh[j], 0);
-          if (rest.length && load[g] + w <= p.max) {
-            const inRest = new Set(rest);
-            const stack = [best];
-            while (stack.length) {
-              const i = stack.pop()!;
-              for (let e = off[i]; e < off[i + 1]; e++) {
-                const j = nbr[e];
-                if (inRest.has(j) && assign[j] < 0) {
-                  assign[j] = gi;
-                  load[g] += p.hh[j];
-                  left--;
-                  stack.push(j);
-                }
-              }
-            }
-          }
-        }
-        grown = true;
-        break;
+    // Each grid's frontier: the unassigned neighbours of its items by distance to its centre (then
+    // index); entries taken by another grid since are dropped when they come up. Grids by load
+    // (then index): the lightest grid whose frontier is not empty grows. A frontier that runs dry
+    // stays dry (it gains entries only when its grid grows), so that grid leaves the queue.
+    const frontier = centers.map(() => new MinHeap());
+    const reach = (g: number, i: number) => {
+      for (let e = off[i]; e < off[i + 1]; e++) {
+        const j = nbr[e];
+        if (assign[j] < 0) frontier[g].push(j, (p.x[j] - centers[g][0]) ** 2 + (p.y[j] - centers[g][1]) ** 2);
       }
-      if (!grown) {
-        // Unreachable leftovers (cannot happen within a connected piece): nearest centre.
+    };
+    const lightest = new MinHeap();
+    for (let g = 0; g < G; g++) {
+      reach(g, seeds[g]);
+      lightest.push(g, load[g]);
+    }
+    while (left > 0) {
+      const g = lightest.pop();
+      if (g < 0) {
+        // Unreachable leftovers (cannot happen within a connected piece): the piece's first grid.
         for (const i of its)
           if (assign[i] < 0) {
             assign[i] = first[c];
             left--;
           }
+        break;
       }
+      const f = frontier[g];
+      while (f.size && assign[f.peek()] >= 0) f.pop();
+      if (!f.size) continue;
+      const gi = first[c] + g;
+      const best = f.pop();
+      assign[best] = gi;
+      load[g] += p.hh[best];
+      left--;
+      reach(g, best);
+      // The rest of the compound, when it fits and is reachable through the compound.
+      const gr = p.group[best];
+      if (gr >= 0) {
+        const rest = (groupMembers.get(gr) ?? []).filter((j) => assign[j] < 0 && p.comp[j] === c);
+        const w = rest.reduce((s, j) => s + p.hh[j], 0);
+        if (rest.length && load[g] + w <= p.max) {
+          const inRest = new Set(rest);
+          const stack = [best];
+          while (stack.length) {
+            const i = stack.pop()!;
+            for (let e = off[i]; e < off[i + 1]; e++) {
+              const j = nbr[e];
+              if (inRest.has(j) && assign[j] < 0) {
+                assign[j] = gi;
+                load[g] += p.hh[j];
+                left--;
+                stack.push(j);
+                reach(g, j);
+              }
+            }
+          }
+        }
+      }
+      lightest.push(g, load[g]);
     }
   });
   return assign;
@@ -262,18 +268,18 @@ export function repairContiguity(plan: Plan, only?: ReadonlySet<number>): void {
 export function drawnPieces(plan: Plan, g: number): number[][] {
   const { p, assign } = plan;
   const c = p.cells;
-  const seen = new Uint8Array(p.n);
+  const seen = visitMarks(p.n);
   const out: number[][] = [];
-  for (let s = 0; s < p.n; s++) {
-    if (assign[s] !== g || seen[s] || !(c.area[s] > 0)) continue;
+  for (const s of plan.members(g)) {
+    if (seen.has(s) || !(c.area[s] > 0)) continue;
     const piece = [s];
-    seen[s] = 1;
+    seen.mark(s);
     for (let h = 0; h < piece.length; h++) {
       const i = piece[h];
       for (let e = c.off[i]; e < c.off[i + 1]; e++) {
         const j = c.nbr[e];
-        if (!seen[j] && assign[j] === g && c.len[e] > DRAWN_TOUCH && c.area[j] > 0) {
-          seen[j] = 1;
+        if (!seen.has(j) && assign[j] === g && c.len[e] > DRAWN_TOUCH && c.area[j] > 0) {
+          seen.mark(j);
           piece.push(j);
         }
       }
@@ -389,8 +395,7 @@ const CUTS_PER_DIRECTION = 10;
  */
 export function recombinePair(plan: Plan, a: number, b: number, rng?: Rng, force = false): boolean {
   const p = plan.p;
-  const members: number[] = [];
-  for (let i = 0; i < p.n; i++) if (plan.assign[i] === a || plan.assign[i] === b) members.push(i);
+  const members = [...plan.members(a), ...plan.members(b)].sort((x, y) => x - y);
   if (members.length < (force ? 2 : 3)) return false;
   // Units: a compound's items in the pair together when they fit in one grid, else single items.
   const byGroup = new Map<number, number[]>();

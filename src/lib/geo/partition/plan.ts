@@ -1,7 +1,10 @@
 /**
  * A partition being worked on: item → grid, with per-grid households, counts, cell area and
  * perimeter and per-compound grid counts kept up to date on every move, so that the engine and
- * interactive edits can evaluate a move in O(the item's neighbours).
+ * interactive edits can evaluate a move in O(the item's neighbours). Each grid's items are also
+ * kept as a linked list, so that a grid's members, pieces and connectivity cost O(the grid), not
+ * O(the community): on a community of thousands of grids a scan of every item per grid is what
+ * made the search quadratic (#13).
  */
 import { polsbyPopper } from './compactness';
 import type { Problem } from './problem';
@@ -26,12 +29,18 @@ export class Plan {
   splitGroups = 0;
   /** Items per compound. */
   readonly groupMembers: number[][];
+  /** Each grid's items as a doubly linked list: head[g], next[i], prev[i] (-1 ends). */
+  private head: number[] = [];
+  private readonly next: Int32Array;
+  private readonly prev: Int32Array;
 
   constructor(p: Problem, assign: Int32Array) {
     this.p = p;
     this.assign = assign;
     this.groupMembers = p.groupNames.map(() => []);
     for (let i = 0; i < p.n; i++) if (p.group[i] >= 0) this.groupMembers[p.group[i]].push(i);
+    this.next = new Int32Array(p.n);
+    this.prev = new Int32Array(p.n);
     this.recompute();
   }
 
@@ -50,6 +59,8 @@ export class Plan {
     for (let i = 0; i < p.n; i++) k = Math.max(k, assign[i] + 1);
     this.hh = new Array(k).fill(0);
     this.count = new Array(k).fill(0);
+    this.head = new Array(k).fill(-1);
+    for (let i = p.n - 1; i >= 0; i--) this.link(i, assign[i]);
     this.area = new Array(k).fill(0);
     this.perim = new Array(k).fill(0);
     const c = p.cells;
@@ -77,7 +88,24 @@ export class Plan {
     this.count.push(0);
     this.area.push(0);
     this.perim.push(0);
+    this.head.push(-1);
     return this.hh.length - 1;
+  }
+
+  private link(i: number, g: number): void {
+    const h = this.head[g];
+    this.prev[i] = -1;
+    this.next[i] = h;
+    if (h >= 0) this.prev[h] = i;
+    this.head[g] = i;
+  }
+
+  private unlink(i: number, g: number): void {
+    const a = this.prev[i];
+    const b = this.next[i];
+    if (a >= 0) this.next[a] = b;
+    else this.head[g] = b;
+    if (b >= 0) this.prev[b] = a;
   }
 
   /** Moves item i to grid `to`, updating every sum. */
@@ -107,6 +135,8 @@ export class Plan {
       }
     }
     assign[i] = to;
+    this.unlink(i, from);
+    this.link(i, to);
     const gr = p.group[i];
     if (gr >= 0) {
       const m = this.groupGrids[gr];
@@ -142,10 +172,16 @@ export class Plan {
     return s;
   }
 
+  /** Grid g's items in increasing order. */
   members(g: number): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.p.n; i++) if (this.assign[i] === g) out.push(i);
-    return out;
+    for (let i = this.head[g] ?? -1; i >= 0; i = this.next[i]) out.push(i);
+    return out.sort((a, b) => a - b);
+  }
+
+  /** Any one item of grid g, or -1 when it is empty. */
+  anyMember(g: number): number {
+    return this.head[g] ?? -1;
   }
 
   /**
@@ -165,24 +201,18 @@ export class Plan {
     want += this.count[g];
     if (remove) for (const j of remove) if (assign[j] === g && !add?.has(j)) want--;
     if (want <= 1) return true;
-    if (start < 0) {
-      for (let i = 0; i < p.n; i++)
-        if (inside(i)) {
-          start = i;
-          break;
-        }
-    }
-    const seen = new Uint8Array(p.n);
+    if (start < 0) for (let i = this.head[g] ?? -1; i >= 0 && start < 0; i = this.next[i]) if (inside(i)) start = i;
+    const seen = visitMarks(p.n);
     const stack = [start];
-    seen[start] = 1;
+    seen.mark(start);
     let reached = 1;
     const { off, nbr } = p.graph;
     while (stack.length) {
       const i = stack.pop()!;
       for (let e = off[i]; e < off[i + 1]; e++) {
         const j = nbr[e];
-        if (!seen[j] && inside(j)) {
-          seen[j] = 1;
+        if (!seen.has(j) && inside(j)) {
+          seen.mark(j);
           reached++;
           stack.push(j);
         }
@@ -194,19 +224,19 @@ export class Plan {
   /** The connected pieces of grid g (lists of items), largest by households first. */
   pieces(g: number): number[][] {
     const { p, assign } = this;
-    const seen = new Uint8Array(p.n);
+    const seen = visitMarks(p.n);
     const out: number[][] = [];
     const { off, nbr } = p.graph;
-    for (let s = 0; s < p.n; s++) {
-      if (assign[s] !== g || seen[s]) continue;
+    for (const s of this.members(g)) {
+      if (seen.has(s)) continue;
       const piece = [s];
-      seen[s] = 1;
+      seen.mark(s);
       for (let h = 0; h < piece.length; h++) {
         const i = piece[h];
         for (let e = off[i]; e < off[i + 1]; e++) {
           const j = nbr[e];
-          if (!seen[j] && assign[j] === g) {
-            seen[j] = 1;
+          if (!seen.has(j) && assign[j] === g) {
+            seen.mark(j);
             piece.push(j);
           }
         }
@@ -216,4 +246,27 @@ export class Plan {
     const w = (piece: number[]) => piece.reduce((s, i) => s + p.hh[i], 0);
     return out.sort((a, b) => w(b) - w(a) || b.length - a.length || a[0] - b[0]);
   }
+}
+
+/**
+ * Visited marks for graph walks without allocating per walk: one stamp array per size, and a new
+ * stamp per walk (a fresh Uint8Array(n) per connectivity test was most of the engine's time on
+ * big communities, in the garbage collector). Walks never nest.
+ */
+export interface Marks {
+  has(i: number): boolean;
+  mark(i: number): void;
+}
+
+let stamps = new Uint32Array(0);
+let stamp = 0;
+
+export function visitMarks(n: number): Marks {
+  if (stamps.length < n || stamp >= 0xffffffff) {
+    stamps = new Uint32Array(Math.max(n, stamps.length));
+    stamp = 0;
+  }
+  const s = ++stamp;
+  const a = stamps;
+  return { has: (i) => a[i] === s, mark: (i) => void (a[i] = s) };
 }
