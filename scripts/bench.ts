@@ -31,7 +31,9 @@ const FLAGS = {
   build: { type: 'boolean', help: 'heatmap, compare: build the app first even when a build exists' },
   runs: { type: 'string', arg: 'N', help: 'heatmap (default 7), compare (default 5): timed runs per figure; medians reported' },
   loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2)' },
-  rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' }
+  rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' },
+  case: { type: 'string', arg: 'NAME', help: 'partition: only this case (community-3000, district-<adcode>, osm-daoli, buildings-60000, city-300000)' },
+  city: { type: 'boolean', help: 'partition: also the city-300000 case (about 10 minutes)' }
 } as const;
 
 const USAGE = ['npm run bench -- [case ...] [--json] [case options]'];

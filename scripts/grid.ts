@@ -350,7 +350,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         out,
         units: units.length,
         clusters,
-        workers
+        workers,
+        // The process's peak resident memory: worker threads live in this process, so it covers them.
+        peakMB: Math.round(process.resourceUsage().maxRSS / 1024)
       })
     );
     return 0;

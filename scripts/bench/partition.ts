@@ -8,6 +8,13 @@
  *   osm-daoli       real OpenStreetMap buildings of Daoli (../shared/data/osm-harbin-daoli/, read, never
  *                   copied), households estimated by src/lib/geo/households.ts, cut into 800 m tiles as
  *                   stand-in communities; skipped with a message on stderr when the folder is absent.
+ *   buildings-60000, city-300000  a whole city at once (scripts/bench/partition-city.ts): the CLI in a child
+ *                   process on a generated input (cached under the temp folder): wall ms, `workers`,
+ *                   `peakMB` (the child's peak RSS, threads included) and for the city `speedup` (1
+ *                   worker vs all cores). The city takes about 10 minutes: it runs with --city or
+ *                   --case city-300000, else its entry says it was skipped.
+ * `--case NAME` runs that case only. `workers` and `peakMB` of the other cases: they run in this
+ * process on one thread, and their `peakMB` is this process's peak RSS so far (an upper bound).
  * Returns an array, one entry per case:
  *   { name, ms (median), grids, pctInRange, feasible, meanPolsbyPopper,
  *     baselines: { bisection: {same fields}, kmeans: {same fields} },
@@ -23,6 +30,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import { loadDistrict } from '../grid';
+import { SCALE_CASES, runScaleCase, type ScaleCase, type ScaleCaseName } from './partition-city';
 import { partitionGeoJSON, type Method, type PartitionOutput, type PartitionRequest } from '../../src/lib/geo/partition/geojson';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
@@ -54,6 +62,9 @@ export interface PartitionBenchCase extends Omit<MethodResult, 'contiguous' | 's
   runs: number;
   minMs: number;
   maxMs: number;
+  /** Threads the case ran on, and the peak resident memory (MB; see the module comment). */
+  workers: number;
+  peakMB: number;
   /** True when every rule the engine left unmet is one no partition of the input could meet. */
   metWhereFeasible: boolean;
   unmet: { count: number; infeasible: number; byRule: Record<string, number>; list: { community: string; grid?: string; building?: string; rule: string; infeasible: boolean; reason: string }[] };
@@ -124,6 +135,8 @@ function runCase(name: string, req: PartitionRequest, runs: number, warmup: numb
     runs: result.runs,
     minMs: result.minMs,
     maxMs: result.maxMs,
+    workers: 1,
+    peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
     metWhereFeasible: out.unmet.every((u) => u.infeasible),
     unmet: {
       count: out.unmet.length,
@@ -171,8 +184,13 @@ export function communityNear(buildings: FeatureCollection, households: number):
   return [...load].sort((a, b) => Math.abs(a[1] - households) - Math.abs(b[1] - households) || (a[0] < b[0] ? -1 : 1))[0][0];
 }
 
-export async function benchPartition(args: string[]): Promise<PartitionBenchCase[]> {
+export async function benchPartition(args: string[]): Promise<(PartitionBenchCase | ScaleCase | { name: string; skipped: string })[]> {
   const runs = Number(flag(args, 'runs') ?? 0);
+  const caseFlag = flag(args, 'case');
+  const want = (name: string) => !caseFlag || caseFlag === name;
+  if (caseFlag && caseFlag in SCALE_CASES) return [await runScaleCase(caseFlag as ScaleCaseName)];
+  if (caseFlag && !/^(community-3000|district-\d{6}|osm-daoli)$/.test(caseFlag))
+    throw new Error(`partition bench: unknown --case ${caseFlag}; cases: community-3000, district-<adcode>, osm-daoli, ${Object.keys(SCALE_CASES).join(', ')}`);
   const only = flag(args, 'district');
   const built = (d: string) => existsSync(resolve(ROOT, 'static/data', d, 'buildings.parquet'));
   const districts = (only ? [only] : DISTRICTS).filter(built);
@@ -188,14 +206,20 @@ export async function benchPartition(args: string[]): Promise<PartitionBenchCase
     barriers: input.barriers,
     barrierClasses: ROAD_BARRIERS
   };
-  cases.push({ ...runCase('community-3000', one, runs || 7, 3), community: code } as PartitionBenchCase);
+  if (want('community-3000')) cases.push({ ...runCase('community-3000', one, runs || 7, 3), community: code } as PartitionBenchCase);
 
   for (const d of districts) {
+    if (!want(`district-${d}`)) continue;
     const req: PartitionRequest = { ...(d === daoli ? input : await loadDistrict(ROOT, d)), barrierClasses: ROAD_BARRIERS };
     cases.push(runCase(`district-${d}`, req, runs || 3, 0));
   }
-  const osm = osmRequest();
+  const osm = want('osm-daoli') ? osmRequest() : undefined;
   if (osm) cases.push(runCase('osm-daoli', osm, runs || 3, 0));
-  else console.error(`partition bench: ${OSM_FILE} is absent; the osm-daoli case is skipped`);
-  return cases;
+  else if (osm === null) console.error(`partition bench: ${OSM_FILE} is absent; the osm-daoli case is skipped`);
+  // A whole city at once (#13): buildings-60000 by default, the city (about 10 minutes) when asked for.
+  const scale: (ScaleCase | { name: string; skipped: string })[] = [];
+  if (want('buildings-60000')) scale.push(await runScaleCase('buildings-60000'));
+  if (args.includes('--city')) scale.push(await runScaleCase('city-300000'));
+  else if (!caseFlag) scale.push({ name: 'city-300000', skipped: 'slow (about 10 minutes: 1 worker, then all cores): run with --city or --case city-300000' });
+  return [...cases, ...scale];
 }
