@@ -352,7 +352,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         clusters,
         workers,
         // The process's peak resident memory: worker threads live in this process, so it covers them.
-        peakMB: Math.round(process.resourceUsage().maxRSS / 1024)
+        peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
+        // CPU time of the process, all threads (on a loaded machine wall time says little).
+        cpuMs: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)
       })
     );
     return 0;

@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeCity, type CityOptions } from '../generate/city-buildings';
 
@@ -25,6 +25,9 @@ export interface ScaleCase {
   ms: number;
   workers: number;
   peakMB: number;
+  /** CPU time of the child, all threads (ms), and the machine's 1-minute load average when the run began. */
+  cpuMs: number;
+  loadAvg: number;
   targetMs: number;
   targetMB: number;
   metTarget: boolean;
@@ -40,7 +43,7 @@ export interface ScaleCase {
   unmet: number;
   unmetInfeasible: number;
   /** City only: the same input on 1 worker, its time and peak, and ms(1 worker) / ms(workers). */
-  oneWorker?: { ms: number; peakMB: number };
+  oneWorker?: { ms: number; peakMB: number; cpuMs: number; loadAvg: number };
   speedup?: number;
   /** The cached input (not committed). */
   input: string;
@@ -84,12 +87,14 @@ interface Summary {
   clusters: number;
   workers: number;
   peakMB: number;
+  cpuMs: number;
 }
 
 /** One CLI run in a child process: its summary and wall time. */
-function runCli(files: { buildings: string; boundary?: string }, workers: number, out: string): Promise<{ ms: number; s: Summary }> {
+function runCli(files: { buildings: string; boundary?: string }, workers: number, out: string): Promise<{ ms: number; s: Summary; loadAvg: number }> {
   const argv = ['--import', 'tsx', join(ROOT, 'scripts/grid.ts'), 'partition', '--in', files.buildings, ...(files.boundary ? ['--boundary', files.boundary] : []), '--out', out, '--workers', String(workers)];
   return new Promise((resolvePromise, reject) => {
+    const loadAvg = Math.round(loadavg()[0] * 10) / 10;
     const t0 = performance.now();
     const child = spawn(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -100,7 +105,7 @@ function runCli(files: { buildings: string; boundary?: string }, workers: number
     child.on('close', (code) => {
       const ms = performance.now() - t0;
       if (code !== 0) return reject(new Error(`grid partition --workers ${workers} exited with ${code}: ${stderr.slice(-2000)}`));
-      resolvePromise({ ms, s: JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary });
+      resolvePromise({ ms, loadAvg, s: JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary });
     });
   });
 }
@@ -112,13 +117,15 @@ export async function runScaleCase(name: ScaleCaseName): Promise<ScaleCase> {
   try {
     const workers = availableParallelism();
     const one = spec.speedup && workers > 1 ? await runCli(files, 1, join(tmp, 'one.geojson')) : undefined;
-    const { ms, s } = await runCli(files, workers, join(tmp, 'grids.geojson'));
+    const { ms, s, loadAvg } = await runCli(files, workers, join(tmp, 'grids.geojson'));
     const r = (x: number) => Math.round(x);
     return {
       name,
       ms: r(ms),
       workers: s.workers,
       peakMB: s.peakMB,
+      cpuMs: s.cpuMs,
+      loadAvg,
       targetMs: spec.targetMs,
       targetMB: spec.targetMB,
       metTarget: ms < spec.targetMs && s.peakMB < spec.targetMB,
@@ -132,7 +139,7 @@ export async function runScaleCase(name: ScaleCaseName): Promise<ScaleCase> {
       meanPolsbyPopper: s.meanPolsbyPopper,
       unmet: s.unmet.length,
       unmetInfeasible: s.unmet.filter((u) => u.infeasible).length,
-      ...(one ? { oneWorker: { ms: r(one.ms), peakMB: one.s.peakMB }, speedup: Math.round((100 * one.ms) / ms) / 100 } : {}),
+      ...(one ? { oneWorker: { ms: r(one.ms), peakMB: one.s.peakMB, cpuMs: one.s.cpuMs, loadAvg: one.loadAvg }, speedup: Math.round((100 * one.ms) / ms) / 100 } : {}),
       input: files.buildings
     };
   } finally {
