@@ -55,11 +55,16 @@ export function gridCount(total: number, target = DEFAULT_TARGET): number {
   return Math.max(1, Math.round(total / target));
 }
 
+/** A cut of `sorted` before item `at`: the left side is sorted[0, at), the right side the rest. */
 interface Split {
-  left: PartitionItem[];
-  right: PartitionItem[];
+  sorted: PartitionItem[];
+  at: number;
   cost: number;
 }
+
+// Sides are sliced only for the cuts tried: slicing every candidate cut held O(n²) items (#13).
+const leftOf = (c: Split) => c.sorted.slice(0, c.at);
+const rightOf = (c: Split) => c.sorted.slice(c.at);
 
 function byId(a: PartitionItem, b: PartitionItem): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
@@ -132,7 +137,7 @@ function splits(
     found.push({ i, cost, dev: Math.abs(wL - ideal) });
   }
   found.sort((a, b) => a.cost - b.cost || a.dev - b.dev || a.i - b.i);
-  return found.map(({ i, cost }) => ({ left: sorted.slice(0, i), right: sorted.slice(i), cost }));
+  return found.map(({ i, cost }) => ({ sorted, at: i, cost }));
 }
 
 type Leaves = PartitionItem[][];
@@ -160,9 +165,9 @@ function search(
         .filter((c) => c.cost === 0)
         .slice(0, 3);
       for (const c of cands) {
-        const left = search(c.left, kL, wholeGroups, o, budget);
+        const left = search(leftOf(c), kL, wholeGroups, o, budget);
         if (!left) continue;
-        const right = search(c.right, k - kL, wholeGroups, o, budget);
+        const right = search(rightOf(c), k - kL, wholeGroups, o, budget);
         if (right) return [...left, ...right];
       }
     }
@@ -180,7 +185,7 @@ function greedy(members: PartitionItem[], k: number, o: Required<PartitionOption
     if (single && (!split || single.cost < split.cost)) split = single;
   }
   if (!split) return [members];
-  return [...greedy(split.left, kL, o), ...greedy(split.right, kR, o)];
+  return [...greedy(leftOf(split), kL, o), ...greedy(rightOf(split), kR, o)];
 }
 
 /**
@@ -206,7 +211,10 @@ export function bisect(items: readonly PartitionItem[], options: PartitionOption
   const total = sorted.reduce((s, it) => s + it.households, 0);
   const k = Math.min(gridCount(total, o.target), sorted.length);
   // 1. whole compounds, 2. single buildings, both within bounds; 3. greedy cuts + repair.
-  let leaves = search(sorted, k, true, o, { left: 400 }) ?? search(sorted, k, false, o, { left: 400 });
+  // The search's budget grows with the grids (a search that succeeds visits 2k - 1 sets), so that
+  // a community of hundreds of grids is not left to the greedy cuts and repair for want of steps.
+  const budget = () => ({ left: Math.max(400, 4 * k) });
+  let leaves = search(sorted, k, true, o, budget()) ?? search(sorted, k, false, o, budget());
   let repaired = false;
   if (!leaves) {
     leaves = greedy(sorted, k, o);
@@ -229,6 +237,12 @@ function dist2(a: PartitionItem, b: PartitionItem): number {
  * (or, failing that, the single building) at the border of two grids that lowers the total
  * violation most. A move is allowed only between neighbours: the moved items must lie about as
  * close to the receiving grid as to the rest of their own grid.
+ *
+ * Scales with the grids near those out of bounds, not with all pairs (#13): a move lowers the
+ * violation only when one of its two grids is out of bounds; each grid's candidate units and
+ * their distance to the rest of the grid are kept until the grid changes; a grid (or unit) whose
+ * box lies farther from the receiving grid's box than the move may reach is skipped. These only
+ * skip moves the rule above refuses, so the moves made are the same as a scan of every pair.
  */
 function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<PartitionOptions>): PartitionGrid[] {
   if (grids.length < 2) return grids;
@@ -236,39 +250,73 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
   const members = grids.map((g) => g.ids.map((id) => byId.get(id)!));
   const load = grids.map((g) => g.households);
   const v = (h: number) => violation(h, o.min, o.max);
+  interface Unit {
+    items: PartitionItem[];
+    w: number;
+    /** Farthest a receiving grid may lie from the unit: 1.25 × its distance to the rest of its grid + 30 m. */
+    reach: number;
+    box: Box;
+  }
+  const cache: (Unit[] | null)[] = members.map(() => null);
+  const boxes: (Box | null)[] = members.map(() => null);
+  const boxOf = (b: number) => (boxes[b] ??= box(members[b]));
+  const unitsOf = (a: number): Unit[] => {
+    const hit = cache[a];
+    if (hit) return hit;
+    const units = new Map<string, PartitionItem[]>();
+    for (const it of members[a]) {
+      const key = it.group == null ? `i:${it.id}` : `g:${it.group}`;
+      const l = units.get(key);
+      if (l) l.push(it);
+      else units.set(key, [it]);
+    }
+    const out: Unit[] = [];
+    for (const unit of [...units.values(), ...members[a].filter((it) => it.group != null).map((it) => [it])]) {
+      if (unit.length >= members[a].length) continue;
+      const inUnit = new Set(unit.map((it) => it.id));
+      const rest = members[a].filter((it) => !inUnit.has(it.id));
+      // How far the unit lies from the rest of its grid.
+      let own = Infinity;
+      for (const it of unit) for (const r of rest) own = Math.min(own, dist2(it, r));
+      out.push({ items: unit, w: unit.reduce((s, it) => s + it.households, 0), reach: 1.25 * Math.sqrt(own) + 30, box: box(unit) });
+    }
+    return (cache[a] = out);
+  };
   for (let step = 0; step < 4 * items.length; step++) {
-    if (!load.some((h) => v(h) > 0)) break;
+    const out: number[] = [];
+    for (let g = 0; g < members.length; g++) if (v(load[g]) > 0) out.push(g);
+    if (!out.length) break;
+    const isOut = new Uint8Array(members.length);
+    for (const g of out) isOut[g] = 1;
     let best: { from: number; to: number; unit: PartitionItem[]; delta: number; d: number } | null = null;
     for (let a = 0; a < members.length; a++) {
-      const units = new Map<string, PartitionItem[]>();
-      for (const it of members[a]) {
-        const key = it.group == null ? `i:${it.id}` : `g:${it.group}`;
-        const l = units.get(key);
-        if (l) l.push(it);
-        else units.set(key, [it]);
+      // Grids a move from a may go to: any when a is out of bounds, else those out of bounds.
+      const targets = isOut[a] ? null : out;
+      const units = unitsOf(a);
+      if (targets) {
+        let reach = 0;
+        for (const u of units) reach = Math.max(reach, u.reach);
+        const ba = boxOf(a);
+        if (!targets.some((b) => b !== a && farther(boxGap(ba, boxOf(b)), reach) === false)) continue;
       }
-      const candidates = [...units.values(), ...members[a].filter((it) => it.group != null).map((it) => [it])];
-      for (const unit of candidates) {
-        if (unit.length >= members[a].length) continue;
-        const w = unit.reduce((s, it) => s + it.households, 0);
-        const inUnit = new Set(unit.map((it) => it.id));
-        const rest = members[a].filter((it) => !inUnit.has(it.id));
-        // How far the unit lies from the rest of its grid.
-        let own = Infinity;
-        for (const it of unit) for (const r of rest) own = Math.min(own, dist2(it, r));
-        for (let b = 0; b < members.length; b++) {
+      for (const unit of units) {
+        const w = unit.w;
+        for (const b of targets ?? members.keys()) {
           if (b === a) continue;
           const delta = v(load[a] - w) + v(load[b] + w) - v(load[a]) - v(load[b]);
           if (delta >= -1e-9) continue;
+          // Cannot beat the best move so far, whatever its distance.
+          if (best && !(delta < best.delta - 1e-9) && !(Math.abs(delta - best.delta) <= 1e-9 && unit.items.length >= best.unit.length)) continue;
+          if (farther(boxGap(unit.box, boxOf(b)), unit.reach)) continue;
           let near = Infinity;
-          for (const it of unit) for (const r of members[b]) near = Math.min(near, dist2(it, r));
-          if (Math.sqrt(near) > 1.25 * Math.sqrt(own) + 30) continue;
+          for (const it of unit.items) for (const r of members[b]) near = Math.min(near, dist2(it, r));
+          if (Math.sqrt(near) > unit.reach) continue;
           // Prefer the larger gain, then whole compound parts, then the closer move.
           const better =
             !best ||
             delta < best.delta - 1e-9 ||
-            (Math.abs(delta - best.delta) <= 1e-9 && (unit.length > best.unit.length || (unit.length === best.unit.length && near < best.d)));
-          if (better) best = { from: a, to: b, unit, delta, d: near };
+            (Math.abs(delta - best.delta) <= 1e-9 && (unit.items.length > best.unit.length || (unit.items.length === best.unit.length && near < best.d)));
+          if (better) best = { from: a, to: b, unit: unit.items, delta, d: near };
         }
       }
     }
@@ -279,8 +327,35 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
     const w = best.unit.reduce((s, it) => s + it.households, 0);
     load[best.from] -= w;
     load[best.to] += w;
+    for (const g of [best.from, best.to]) {
+      cache[g] = null;
+      boxes[g] = null;
+    }
   }
   return grids.map((g, i) => ({ seq: g.seq, ids: members[i].map((it) => it.id).sort(), households: load[i] }));
+}
+
+type Box = [number, number, number, number];
+
+function box(its: readonly PartitionItem[]): Box {
+  const b: Box = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const it of its) {
+    b[0] = Math.min(b[0], it.x);
+    b[1] = Math.min(b[1], it.y);
+    b[2] = Math.max(b[2], it.x);
+    b[3] = Math.max(b[3], it.y);
+  }
+  return b;
+}
+
+/** Distance between two boxes (0 when they overlap): no two points of theirs are closer. */
+function boxGap(a: Box, b: Box): number {
+  return Math.hypot(Math.max(0, a[0] - b[2], b[0] - a[2]), Math.max(0, a[1] - b[3], b[1] - a[3]));
+}
+
+/** True when a gap surely exceeds the reach (with a margin for rounding, so no allowed move is skipped). */
+function farther(gap: number, reach: number): boolean {
+  return gap > reach * (1 + 1e-9) + 1e-6;
 }
 
 /** item id → grid seq. */
