@@ -32,6 +32,7 @@ import { decodeText } from '../src/lib/data/text-decode';
 import { type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
 import { CLUSTER_MAX_GRIDS, mergeOutputs, splitInput } from '../src/lib/geo/partition/split-input';
 import { Cancelled, runPool } from './lib/partition-pool';
+import { poolSize } from '../src/lib/workers/queue';
 import { helpText, parseFlags } from './lib/cli-args';
 import { OutputRefused, checkOutFile, writeFileAtomic } from './lib/safe-out';
 
@@ -304,7 +305,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 2;
     }
     const { units, clusters } = r.value;
-    const workers = Math.max(1, Math.min(workersFlag ?? availableParallelism(), units.length));
+    const workers = poolSize(units.length, workersFlag ?? availableParallelism());
     const progress = flags.has('progress') || io.tty ? progressLine(io, units.length) : undefined;
     const pool = runPool(units, workers, progress);
     const signals = io.signals ?? process;

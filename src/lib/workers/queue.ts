@@ -27,3 +27,8 @@ export async function runQueue<R>(order: readonly number[], slots: number, run: 
 export function largestFirst(sizes: readonly number[]): number[] {
   return [...sizes.keys()].sort((a, b) => sizes[b] - sizes[a] || a - b);
 }
+
+/** Runners for `tasks` tasks on `cores` cores, at most `cap`: never more than the tasks, at least 1. */
+export function poolSize(tasks: number, cores: number, cap = Infinity): number {
+  return Math.max(1, Math.min(cap, cores || 1, tasks));
+}
