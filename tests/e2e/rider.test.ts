@@ -182,6 +182,17 @@ describe('rider page', () => {
       await expect.poll(shownIds, { timeout: 20_000 }).toEqual(before);
       expect(await page.getByTestId('distance').first().innerText()).toMatch(/米|公里/);
       await screenshot(page, 'rider-230102-offline');
+      // A district this phone never opened: the page says it needs the network once, not how to build the site.
+      await page.locator('header select').first().selectOption('370881');
+      const told = page.getByTestId('rider-offline');
+      await told.waitFor({ timeout: 20_000 });
+      expect(await told.innerText()).toBe('曲阜市的驿站还没有存到这部手机上：请联网打开一次，之后没有网络也能查。');
+      expect(await page.getByText('npm start').count()).toBe(0);
+      // Nothing pretends to load, and the footer no longer says this district works offline.
+      expect(await page.getByTestId('road-source').count()).toBe(0);
+      expect(await page.locator('.rider').getAttribute('data-cached')).toBe('false');
+      expect(await page.locator('.foot').innerText()).not.toContain('离线可用');
+      await screenshot(page, 'rider-370881-offline-never-opened');
     } finally {
       await context.setOffline(false);
     }

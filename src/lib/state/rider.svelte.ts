@@ -31,6 +31,8 @@ class RiderState {
   allKinds = $state(false);
   selected = $state<string | null>(null);
   error = $state<string | null>(null);
+  /** The district's data could not be fetched because the network is gone (it was never cached on this phone). */
+  offline = $state(false);
   /** The district the rider's GPS location is in, or the nearest one and how far (see `placeIn`). */
   district = $state.raw<RiderDistrict | null>(null);
   /** Re-evaluated each minute so "open now" stays true. */
@@ -64,12 +66,20 @@ class RiderState {
     this.finder = null;
     this.selected = null;
     this.error = null;
+    this.offline = false;
     return this.fetchData(root, code);
   }
 
   private async fetchData(root: string, code: DistrictCode): Promise<void> {
     try {
-      const res = await fetchData(riderUrl(root, code, 'stations'));
+      let res: Response;
+      try {
+        res = await fetchData(riderUrl(root, code, 'stations'));
+      } catch (e) {
+        // fetch rejects only when nothing answered: no network, and the service worker has no copy.
+        if (this.loading === code) this.offline = true;
+        throw e;
+      }
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
       const st = (await res.json()) as RiderStations;
       if (this.loading !== code) return;
