@@ -175,7 +175,8 @@ export function buildDistrict(
     if (deficit >= plan.households * 0.002) {
       const open = targetList.map((t, i) => (keep[i] && !short[i] && t < COMMUNITY_MAX ? t : 0));
       const openSum = open.reduce((a, b) => a + b, 0);
-      log(`  ${deficit} households did not fit their communities; moving them to ${open.filter((x) => x > 0).length} others`);
+      // Expected on every run: the synthetic layout cannot size each community to its target exactly.
+      log(`  balancing (expected): ${deficit} households had no room in their communities' blocks; given to ${open.filter((x) => x > 0).length} others so the district's total holds`);
       for (let i = 0; i < targetList.length; i++) {
         if (short[i]) targetList[i] = got[i];
         else if (open[i] > 0) {
@@ -185,7 +186,7 @@ export function buildDistrict(
       }
     }
     if (missing > 0) {
-      log(`  ${missing} compounds did not fit their communities; moving them to others`);
+      log(`  balancing (expected): ${missing} compounds had no room in their communities' blocks; given to others so the published compound count holds`);
       const spare = built.map((cs, i) => (!keep[i] || cs.length < planned[i] ? -1 : usable[i] * 2 - planned[i]));
       built.forEach((cs, i) => {
         if (keep[i] && cs.length < planned[i]) planned[i] = cs.length;
