@@ -349,7 +349,8 @@ function tryMove(plan: Plan, unit: number[], a: number, b: number, bestSoFar: nu
 export function localSearch(plan: Plan, rng: Rng, maxPasses = 30, only?: ReadonlySet<number>): boolean {
   const p = plan.p;
   const { off, nbr } = p.graph;
-  const order = [...Array(p.n).keys()].filter((i) => !only || only.has(plan.assign[i]));
+  // Items of the grids searched, in increasing order (a kick's search touches only its grids' items).
+  const order = only ? [...only].flatMap((g) => plan.members(g)).sort((x, y) => x - y) : [...Array(p.n).keys()];
   let any = false;
   for (let pass = 0; pass < maxPasses; pass++) {
     let improved = false;
@@ -463,7 +464,8 @@ function neighbourPairs(plan: Plan, only?: ReadonlySet<number>): [number, number
   const seen = new Set<number>();
   const out: [number, number][] = [];
   const K = plan.k + 1;
-  for (let i = 0; i < plan.p.n; i++)
+  const items = only ? [...only].flatMap((g) => plan.members(g)) : plan.p.n;
+  for (const i of typeof items === 'number' ? Array(items).keys() : items)
     for (let e = off[i]; e < off[i + 1]; e++) {
       const a = plan.assign[i];
       const b = plan.assign[nbr[e]];

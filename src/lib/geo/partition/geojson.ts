@@ -24,6 +24,7 @@ import { openRing, pointInRing, ringArea, ringCentroid, selfIntersects, type Rin
 import { prepare, type EngineItem, type Problem } from './problem';
 import { validate, type Issue, type Validation } from './validate';
 import { emsg, type EngineMsg } from './errors';
+import { communityTooBig } from './limits';
 import { renderMsg } from '../../i18n/msg';
 
 export type Method = 'engine' | 'bisection' | 'kmeans';
@@ -548,6 +549,10 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     code ??= req.community ?? NO_CODE;
     (byCommunity.get(code) ?? byCommunity.set(code, []).get(code)!).push(b);
   });
+
+  // A community too big for one partition is refused before any work (limits.ts).
+  const tooBig = [...byCommunity].flatMap(([code, bs]) => communityTooBig(code, bs.length, bs.reduce((t, b) => t + b.households, 0), bounds) ?? []);
+  if (tooBig.length) return { ok: false, errors: tooBig.map((m) => inputError('buildings', -1, 'community', m)) };
 
   const features: Feature<Polygon | MultiPolygon, GridProperties>[] = [];
   const assignments: BuildingAssignment[] = [];

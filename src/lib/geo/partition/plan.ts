@@ -179,11 +179,6 @@ export class Plan {
     return out.sort((a, b) => a - b);
   }
 
-  /** Any one item of grid g, or -1 when it is empty. */
-  anyMember(g: number): number {
-    return this.head[g] ?? -1;
-  }
-
   /**
    * True when grid g's items, less `remove` and plus `add`, form one connected piece of the
    * adjacency graph (an empty grid counts as connected).

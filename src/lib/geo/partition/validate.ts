@@ -118,10 +118,12 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
     const b = biggest.get(g);
     if (b === undefined || p.hh[i] > p.hh[b]) biggest.set(g, i);
   }
+  // Whether a part of the outline holds no item: asked once, not per grid in pieces (O(n) each).
+  let noItems: boolean | undefined;
   for (const r of reports) {
     const g = r.grid;
     if (r.households < p.min) {
-      const anyItem = plan.assign.indexOf(g);
+      const anyItem = plan.members(g)[0] ?? -1;
       const pieceTotal = compLoad.get(p.comp[anyItem]) ?? 0;
       const why =
         pieceTotal < p.min
@@ -156,7 +158,7 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
       };
       const apart = p.adjacency.bridges.find((e) => plan.assign[e.a] === g && plan.assign[e.b] === g && !touch(e.a, e.b));
       // A part of the community's outline without buildings is covered by the cells of the nearest ones, elsewhere.
-      const empty = !apart && emptyPart(plan) && plan.members(g).some((i) => p.cells.rings[i].length > 1);
+      const empty = !apart && (noItems ??= emptyPart(plan)) && plan.members(g).some((i) => p.cells.rings[i].length > 1);
       issues.push({
         rule: 'not-contiguous',
         grid: g,
@@ -177,7 +179,8 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
     issues.push({ rule: 'oversized-building', ids: [id], message: `building ${id} has more households than a grid may hold (${p.max}) and no units to split by`, infeasible: true });
 
   const splitCompounds = p.groupNames.filter((_, gr) => plan.groupGrids[gr].size > 1).sort();
-  for (const c of splitCompounds) issues.push({ rule: 'compound-split', ids: [c], message: `compound ${c} is spread over ${plan.groupGrids[p.groupNames.indexOf(c)].size} grids` });
+  const groupOf = new Map(p.groupNames.map((c, gr) => [c, gr]));
+  for (const c of splitCompounds) issues.push({ rule: 'compound-split', ids: [c], message: `compound ${c} is spread over ${plan.groupGrids[groupOf.get(c)!].size} grids` });
   const bGrids = new Map<string, Set<number>>();
   for (let i = 0; i < p.n; i++) if (p.building[i] !== p.ids[i]) (bGrids.get(p.building[i]) ?? bGrids.set(p.building[i], new Set()).get(p.building[i])!).add(plan.assign[i]);
   const splitBuildings = [...bGrids].filter(([, s]) => s.size > 1).map(([b]) => b).sort();
