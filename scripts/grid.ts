@@ -29,9 +29,9 @@ import { pathToFileURL } from 'node:url';
 import type { Feature, FeatureCollection } from 'geojson';
 import { isCrs, type Crs } from '../src/lib/geo/crs';
 import { decodeText } from '../src/lib/data/text-decode';
-import { type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
+import { type InputError, type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
 import { CLUSTER_MAX_GRIDS, mergeOutputs, splitInput } from '../src/lib/geo/partition/split-input';
-import { Cancelled, runPool } from './lib/partition-pool';
+import { Cancelled, UnitRefused, runPool } from './lib/partition-pool';
 import { poolSize } from '../src/lib/workers/queue';
 import { helpText, parseFlags } from './lib/cli-args';
 import { OutputRefused, checkOutFile, writeFileAtomic } from './lib/safe-out';
@@ -287,23 +287,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
       baselines: flags.has('baselines'),
       householdsField: flags.get('households-field') as string | undefined
     });
-    if (!r.ok) {
-      const files: Record<string, string> = {
-        buildings: source,
-        communities: flags.has(boundaryFlag) ? path(boundaryFlag) : source,
-        barriers: flags.has('barriers') ? path('barriers') : source,
-        options: 'options'
-      };
-      for (const e of r.errors)
+    const files: Record<string, string> = {
+      buildings: source,
+      communities: flags.has(boundaryFlag) ? path(boundaryFlag) : source,
+      barriers: flags.has('barriers') ? path('barriers') : source,
+      options: 'options'
+    };
+    const refuse = (errors: readonly InputError[], community?: string) => {
+      for (const e of errors)
         io.err(
           e.layer === 'options'
             ? `options --min/--target/--max: ${e.message}`
             : e.feature < 0
-              ? `${files[e.layer] ?? e.layer}: ${e.layer}, field ${e.field}: ${e.message}`
+              ? `${files[e.layer] ?? e.layer}: ${community ? `community ${community}, ` : ''}${e.layer}, field ${e.field}: ${e.message}`
               : `${files[e.layer] ?? e.layer}: ${e.layer} feature ${fileIndex[e.layer]?.[e.feature] ?? e.feature}${e.id ? ` (id ${e.id})` : ''}, field ${e.field}: ${e.message}`
         );
       return 2;
-    }
+    };
+    if (!r.ok) return refuse(r.errors);
     const { units, clusters } = r.value;
     const workers = poolSize(units.length, workersFlag ?? availableParallelism());
     const progress = flags.has('progress') || io.tty ? progressLine(io, units.length) : undefined;
@@ -315,6 +316,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
     try {
       outputs = await pool.done;
     } catch (e) {
+      if (e instanceof UnitRefused) {
+        if (io.tty) io.write?.('\n');
+        return refuse(e.errors, e.community);
+      }
       if (e instanceof Cancelled) {
         if (io.tty) io.write?.('\n');
         io.err('cancelled (Ctrl-C): nothing written');

@@ -1,18 +1,29 @@
 /**
  * Runs units of work (src/lib/geo/partition/split-input.ts) on a pool of worker threads, the
  * largest first, or in this thread when `workers` is 1 (yielding between units, so that Ctrl-C
- * is heard). Results come back in the units' order whatever the pool's size: the same seed gives
+ * is heard). A unit the engine refuses ends the run with `UnitRefused` (the largest go first, so
+ * a community too big for one partition is refused before the others are done). Results come back in the units' order whatever the pool's size: the same seed gives
  * the same grids with 1 or N workers. `cancel()` terminates every thread; the run then rejects
  * with `Cancelled`.
  */
 import { Worker } from 'node:worker_threads';
 import { partitionUnit, type WorkUnit } from '../../src/lib/geo/partition/split-input';
-import type { PartitionOutput } from '../../src/lib/geo/partition/geojson';
+import type { InputError, PartitionOutput } from '../../src/lib/geo/partition/geojson';
 import { largestFirst, runQueue } from '../../src/lib/workers/queue';
 
 export class Cancelled extends Error {
   constructor() {
     super('cancelled');
+  }
+}
+
+/** A unit the engine refused as a whole (e.g. a community with more grids than its codes can number). */
+export class UnitRefused extends Error {
+  constructor(
+    readonly community: string,
+    readonly errors: InputError[]
+  ) {
+    super(`community ${community}: ${errors.map((e) => e.message).join('; ')}`);
   }
 }
 
@@ -40,14 +51,14 @@ export function runPool(units: readonly WorkUnit[], workers: number, onProgress?
         const u = units[task];
         let last = 0;
         try {
-          resolve(
-            partitionUnit(u, () => performance.now(), (_, f) => {
-              if (f - last < 0.02) return;
-              last = f;
-              fraction[task] = f;
-              report();
-            })
-          );
+          const r = partitionUnit(u, () => performance.now(), (_, f) => {
+            if (f - last < 0.02) return;
+            last = f;
+            fraction[task] = f;
+            report();
+          });
+          if (r.ok) resolve(r.value);
+          else reject(new UnitRefused(u.community, r.errors));
         } catch (e) {
           reject(e);
         }
@@ -66,7 +77,7 @@ export function runPool(units: readonly WorkUnit[], workers: number, onProgress?
         w.off('error', end);
         reject(e);
       };
-      const onMessage = (m: { fraction?: number; result?: PartitionOutput; error?: string }) => {
+      const onMessage = (m: { fraction?: number; result?: PartitionOutput; refused?: InputError[]; error?: string }) => {
         if (m.fraction !== undefined) {
           fraction[task] = m.fraction;
           report();
@@ -76,6 +87,7 @@ export function runPool(units: readonly WorkUnit[], workers: number, onProgress?
         w.off('message', onMessage);
         w.off('error', end);
         if (m.error !== undefined) reject(new Error(m.error));
+        else if (m.refused) reject(new UnitRefused(units[task].community, m.refused));
         else resolve(m.result!);
       };
       waiting.add(end);

@@ -316,7 +316,7 @@ describe('planner hand tools', () => {
     await page.getByTestId('street-min').fill('300');
     await page.getByTestId('street-max').fill('500');
     // Record every state the progress bar shows (community i/n, value, engine phase).
-    await recordProgress(page, '[data-testid=street-progress]', ['data-i', 'data-n', 'value', 'data-phase']);
+    await recordProgress(page, '[data-testid=street-progress]', ['data-i', 'data-n', 'value', 'data-phase', 'data-workers', 'data-running']);
     await page.getByTestId('street-run-start').click();
     // The bar while the engine works inside a community (phase and percentage under it).
     await page
@@ -327,6 +327,16 @@ describe('planner hand tools', () => {
     const seen = await recorded(page);
     console.log('street progress seen', seen.length, [...new Set(seen.map((x) => `${x[0]}/${x[1]}`))]);
     expect(seen.some((x) => x[1] === '4')).toBe(true);
+    // The communities are split on a pool of Web Workers: one per core the browser reports, at most 4 (and 4 communities).
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const pool = Math.max(1, Math.min(4, cores || 2, 4));
+    expect(new Set(seen.map((x) => x[4]).filter(Boolean))).toEqual(new Set([String(pool)]));
+    // Several communities in the workers at once when there are several workers.
+    const inFlight = Math.max(...seen.map((x) => Number(x[5])));
+    console.log('street run workers', pool, 'most communities in flight', inFlight, 'cores', cores);
+    if (pool > 1) expect(inFlight).toBeGreaterThanOrEqual(2);
+    // The line under the bar says how many communities are done and how many workers split.
+    expect(seen.some((x) => x[6].includes(`${pool} 个线程并行划分`))).toBe(true);
     // A determinate bar: communities done + the engine's fraction in the current one, never going back.
     const values = seen.map((x) => Number(x[2]));
     for (let k = 1; k < values.length; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);

@@ -10,8 +10,9 @@ import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/erro
 import { loadPlan, savePlan, type SaveResult, type SavedPlan } from '$lib/data/plan-store';
 import type { DistrictCode } from '$lib/data/schema';
 import { communityData, partitionRequest, type Assignment, type DistrictLayers } from '$lib/plan/community-plan';
-import { workerClient } from '$lib/workers/call';
-import type { SplitCall, StreetCall } from '../../workers/partition.worker';
+import { workerClient, type WorkerClient } from '$lib/workers/call';
+import { largestFirst, poolSize, runQueue } from '$lib/workers/queue';
+import type { SplitCall, StreetCall, StreetProgress } from '../../workers/partition.worker';
 
 export interface RunState {
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
@@ -40,12 +41,17 @@ export interface StreetResult {
 export interface StreetRun {
   status: 'idle' | 'running' | 'done' | 'cancelled' | 'error';
   street: string;
-  /** Communities finished, of n; `community` is the one in the worker now. */
+  /** Communities finished, of n; `community` is the one that reported last, `running` all those in a worker now. */
   i: number;
   n: number;
   community?: string;
-  /** The engine's phase and fraction done in that community. */
+  running?: string[];
+  /** Web Workers splitting communities side by side (see `streetWorkers`). */
+  workers?: number;
+  /** The engine's phase and fraction done in `community`. */
   phase?: Phase;
+  phaseFraction?: number;
+  /** The fractions done of the running communities, summed: i + fraction is the bar's value. */
   fraction?: number;
   results: StreetResult[];
   /** As RunState's. */
@@ -127,13 +133,23 @@ export interface StreetJobHooks {
 }
 
 /**
- * "Split all communities of this street": the engine runs in the worker over each community in
- * turn (keeping each one's autosaved codes and locked grids), posting progress; each result is
- * saved as that community's autosave at once, so a cancel keeps the finished ones.
+ * Workers for a street-wide run: one per core the browser reports, at most 4 (each holds a
+ * community's engine; more would only compete with the page) and no more than the communities.
+ */
+export function streetWorkers(communities: number, cores = globalThis.navigator?.hardwareConcurrency ?? 2): number {
+  return poolSize(communities, cores || 2, 4);
+}
+
+/**
+ * "Split all communities of this street": the communities are split side by side on a small pool
+ * of workers (`streetWorkers`), the largest first, each keeping its autosaved codes and locked
+ * grids; each result is saved as that community's autosave at once, so a cancel (every worker
+ * terminated) keeps the finished ones. A community's result does not depend on the worker or the
+ * pool's size: each is one engine run on its own request.
  */
 export class StreetJob {
   state = $state.raw<StreetRun>({ status: 'idle', street: '', i: 0, n: 0, results: [] });
-  private worker = workerClient<StreetCall>(partitionWorker);
+  private pool: WorkerClient<StreetCall>[] = [];
 
   get running(): boolean {
     return this.state.status === 'running';
@@ -158,40 +174,70 @@ export class StreetJob {
     }
     if (this.state.status !== 'running' || this.state.street !== street) return;
     const names = new Map(comms.map((c) => [c.code, c.name]));
+    const order = new Map(comms.map((c, k) => [c.code, k]));
     const writes: Promise<unknown>[] = [];
-    const r = await this.worker.call(
-      { type: 'street', requests },
-      {
-        onProgress: (m) => {
-          const run = this.state;
-          if (m.type === 'progress') {
-            this.state = { ...run, i: m.i, community: m.community, phase: m.phase, fraction: m.fraction };
-            return;
-          }
-          const name = names.get(m.community) ?? m.community;
-          if (!m.ok) {
-            this.state = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, errors: m.errors }] };
-            return;
-          }
-          const s = saved.get(m.community);
-          writes.push(
-            savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }, s?.revision ?? 0).then(
-              (r) => this.stored(m.community, r, hooks),
-              (err) => hooks.failed(`IndexedDB: ${(err as Error).message}`)
-            )
-          );
-          this.state = { ...run, i: run.i + 1, fraction: 0, results: [...run.results, { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }] };
-        }
+    const workers = streetWorkers(requests.length);
+    this.pool = Array.from({ length: workers }, () => workerClient<StreetCall>(partitionWorker));
+    const pool = this.pool;
+    // Per running community: the engine's phase and fraction done.
+    const running = new Map<string, { phase: Phase; fraction: number }>();
+    const sum = () => [...running.values()].reduce((s, r) => s + r.fraction, 0);
+    this.state = { ...this.state, workers };
+    const finish = (m: Extract<StreetProgress, { type: 'community' }>) => {
+      running.delete(m.community);
+      const run = this.state;
+      const name = names.get(m.community) ?? m.community;
+      const result: StreetResult = m.ok
+        ? { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }
+        : { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, errors: m.errors };
+      if (m.ok) {
+        const s = saved.get(m.community);
+        writes.push(
+          savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }, s?.revision ?? 0).then(
+            (r) => this.stored(m.community, r, hooks),
+            (err) => hooks.failed(`IndexedDB: ${(err as Error).message}`)
+          )
+        );
       }
-    );
-    if (!r.ok && r.reason === 'cancelled') return;
-    this.worker.terminate();
-    if (!r.ok) {
-      this.state = { ...this.state, status: 'error', error: 'engine', errors: [engineError(r.message)] };
+      // Results in the street's order, whichever worker finished first.
+      const results = [...run.results, result].sort((a, b) => order.get(a.community)! - order.get(b.community)!);
+      this.state = { ...run, i: run.i + 1, fraction: sum(), running: [...running.keys()], results };
+    };
+    type Outcome = { ok: true } | { ok: false; reason: 'cancelled' | 'failed'; message: string };
+    let outcome = { ok: true } as Outcome;
+    try {
+      await runQueue(
+        largestFirst(requests.map((r) => r.request.buildings.features.length)),
+        workers,
+        async (task, slot) => {
+          const { community, request } = requests[task];
+          running.set(community, { phase: 'growing', fraction: 0 });
+          const r = await pool[slot].call(
+            { type: 'street', requests: [{ community, request }] },
+            {
+              onProgress: (m) => {
+                if (this.pool !== pool) return;
+                if (m.type === 'community') return finish(m);
+                running.set(m.community, { phase: m.phase, fraction: m.fraction });
+                this.state = { ...this.state, community: m.community, phase: m.phase, phaseFraction: m.fraction, fraction: sum(), running: [...running.keys()] };
+              }
+            }
+          );
+          if (!r.ok) throw r;
+        }
+      );
+    } catch (e) {
+      outcome = e as typeof outcome;
+    }
+    // Cancelled: `cancel` said so already (and a newer run may own the state).
+    if (!outcome.ok && outcome.reason === 'cancelled') return;
+    for (const w of pool) w.terminate();
+    if (!outcome.ok) {
+      this.state = { ...this.state, status: 'error', error: 'engine', errors: [engineError(outcome.message)] };
       return;
     }
     await Promise.all(writes);
-    this.state = { ...this.state, status: 'done', community: undefined };
+    this.state = { ...this.state, status: 'done', community: undefined, running: [] };
   }
 
   /** A result stored, or refused: the community was saved elsewhere since the run read it. */
@@ -206,9 +252,9 @@ export class StreetJob {
     hooks.saved(community, r.revision);
   }
 
-  /** Cancels the street-wide run: communities already finished stay saved, the rest untouched. */
+  /** Cancels the street-wide run (every worker terminated): communities already finished stay saved, the rest untouched. */
   cancel() {
-    this.worker.terminate();
-    if (this.state.status === 'running') this.state = { ...this.state, status: 'cancelled', community: undefined, phase: undefined, fraction: undefined };
+    for (const w of this.pool) w.terminate();
+    if (this.state.status === 'running') this.state = { ...this.state, status: 'cancelled', community: undefined, running: [], phase: undefined, fraction: undefined };
   }
 }

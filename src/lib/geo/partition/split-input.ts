@@ -334,11 +334,12 @@ export function mergeOutputs(outputs: readonly PartitionOutput[]): PartitionOutp
   return { grids: { type: 'FeatureCollection', features }, buildings, communities: outputs.flatMap((o) => o.communities), unmet: outputs.flatMap((o) => o.unmet) };
 }
 
-/** Runs one unit (in whatever thread); its input was checked by `splitInput`, so a refusal here is a bug. */
-export function partitionUnit(u: WorkUnit, now: () => number = () => Date.now(), onProgress?: ProgressCallback): PartitionOutput {
-  const r = partitionGeoJSON(u.request, now, onProgress);
-  if (!r.ok) throw new Error(`unit ${u.community}: ${r.errors.map((e) => `${e.layer} ${e.feature} ${e.field}: ${e.message}`).join('; ')}`);
-  return r.value;
+/**
+ * Runs one unit (in whatever thread). Its input was checked by `splitInput`, so only a refusal of
+ * the whole community can come back (e.g. more grids than its codes can number), as errors.
+ */
+export function partitionUnit(u: WorkUnit, now: () => number = () => Date.now(), onProgress?: ProgressCallback): Result<PartitionOutput> {
+  return partitionGeoJSON(u.request, now, onProgress);
 }
 
 /**
@@ -349,10 +350,13 @@ export function partitionInUnits(req: PartitionRequest, now: () => number = () =
   const s = splitInput(req);
   if (!s.ok) return s;
   const { units, clusters } = s.value;
-  const outs = units.map((u, i) => {
+  const outs: PartitionOutput[] = [];
+  for (const [i, u] of units.entries()) {
     onProgress?.(i, units.length);
-    return partitionUnit(u, now, onProgress && ((_, f) => onProgress(i + f, units.length)));
-  });
+    const r = partitionUnit(u, now, onProgress && ((_, f) => onProgress(i + f, units.length)));
+    if (!r.ok) return r;
+    outs.push(r.value);
+  }
   onProgress?.(units.length, units.length);
   return { ok: true, value: { ...mergeOutputs(outs), units: units.length, clusters }, warnings: s.warnings };
 }
