@@ -104,6 +104,9 @@ describe('/heatmap (Qufu)', () => {
     await expect.poll(() => legend.getAttribute('data-mode')).toBe('hexagon');
     await expect.poll(() => legend.locator('li').count(), { timeout: 20_000 }).toBe(INCIDENT_RAMP.length);
     expect(await legend.innerText()).toContain('每个六边形');
+    // Whole counts, each class starting one above where the previous ends: no value in two classes.
+    const ranges = (await legend.locator('li').allInnerTexts()).map((t) => t.replace(/,/g, '').match(/\d+/g)!.map(Number));
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i][0], `class ${i + 1}: ${ranges.map((r) => r.join('–')).join(', ')}`).toBe(ranges[i - 1].at(-1)! + 1);
     await waitForMap(page);
     await settled(page);
     await screenshot(page, 'heatmap-370881-hexagon');
@@ -111,6 +114,8 @@ describe('/heatmap (Qufu)', () => {
     await page.locator('input[name=mode][value=choropleth]').check();
     await expect.poll(() => legend.innerText()).toContain('每千户事件数');
     expect(await legend.locator('li').count()).toBeGreaterThan(3);
+    // No class that holds no grid (every grid of Qufu has incidents: no "0 (0)").
+    for (const t of await legend.locator('li').allInnerTexts()) expect(t).not.toMatch(/[（(]0[)）]/);
     await settled(page);
     const shot = await screenshot(page, 'heatmap-370881-choropleth');
     // The darkest class colour is on the map (some grids are hot).

@@ -27,6 +27,7 @@ import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schem
 import { concatColumns, filterIncidents, type IncidentColumns } from '../../src/lib/map/heatmap-data';
 import { classColor, classCounts, jenksStarts, legendModel, rateBreaks, roundBetween } from '../../src/lib/map/heatmap-legend';
 import { INCIDENT_RAMP, NO_INCIDENTS } from '../../src/lib/map/legend';
+import { scaleQuantize } from 'd3';
 
 const QUFU = '370881';
 const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
@@ -231,10 +232,34 @@ describe('legend', () => {
     expect(m.swatches.map((s) => s.label)).toEqual(['0 (1)', '0–10 (1)', '10–20 (2)', '≥ 20 (1)']);
     expect(m.note).toBe('natural breaks');
   });
-  it('hexagon legend spans the domain deck.gl reported', () => {
+  it('choropleth legend leaves out the "0" class when no grid is in it', () => {
+    const m = legendModel('choropleth', { breaks: [10, 20], rates: [5, 12, 15, 30], fmt: String, low: 'low', high: 'high' });
+    expect(m.swatches.map((s) => s.label)).toEqual(['0–10 (1)', '10–20 (2)', '≥ 20 (1)']);
+  });
+  it('hexagon legend spans the domain deck.gl reported, in whole counts that never share an edge', () => {
     const m = legendModel('hexagon', { domain: [0, 600], fmt: String, low: 'low', high: 'high' });
     expect(m.swatches).toHaveLength(INCIDENT_RAMP.length);
-    expect(m.swatches[0].label).toBe('0–100');
+    expect(m.swatches[0].label).toBe('0–99');
+    expect(m.swatches[1].label).toBe('100–199');
     expect(m.swatches.at(-1)!.label).toBe('≥ 500');
+  });
+  it('hexagon legend: every count in the domain is in the class whose colour d3’s quantize scale gives it', () => {
+    const parse = (label: string): [number, number] => {
+      if (label.startsWith('≥ ')) return [Number(label.slice(2)), Infinity];
+      const [a, b] = label.split('–').map(Number);
+      return [a, b ?? a];
+    };
+    for (const [lo, hi] of [[1, 3], [1, 7], [2, 600], [1, 1234], [5, 11], [0, 6]] as [number, number][]) {
+      const m = legendModel('grid', { domain: [lo, hi], fmt: String, low: 'low', high: 'high' });
+      const scale = scaleQuantize<number>().domain([lo, hi]).range(INCIDENT_RAMP.map((_, i) => i));
+      for (let v = lo; v <= hi; v++) {
+        const holding = m.swatches.filter((s) => {
+          const [a, b] = parse(s.label);
+          return v >= a && v <= b;
+        });
+        expect(holding, `${v} in [${lo}, ${hi}]`).toHaveLength(1);
+        expect(holding[0].color).toEqual(INCIDENT_RAMP[scale(v)]);
+      }
+    }
   });
 });

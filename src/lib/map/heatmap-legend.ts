@@ -163,7 +163,8 @@ export function legendModel(
     const b = opts.breaks ?? [];
     const counts = opts.rates ? classCounts(opts.rates, b) : null;
     const n = (i: number) => (counts ? ` (${fmt(counts[i])})` : '');
-    const swatches: LegendSwatch[] = [{ color: NO_INCIDENTS, label: `0${n(0)}` }];
+    // The "no incidents" class only when some grid is in it (or the counts are not known).
+    const swatches: LegendSwatch[] = counts && counts[0] === 0 ? [] : [{ color: NO_INCIDENTS, label: `0${n(0)}` }];
     const edges = [0, ...b];
     edges.forEach((lo, i) => {
       const hi = edges[i + 1];
@@ -173,16 +174,22 @@ export function legendModel(
     return { mode, swatches, note: opts.method };
   }
   if ((mode === 'hexagon' || mode === 'grid') && opts.domain) {
+    // deck.gl's 'quantize' scale: class i holds the counts in [lo + i·step, lo + (i+1)·step), the
+    // last one up to hi. Counts are whole numbers, so each class is labelled by the whole numbers
+    // it holds (no two classes share an edge value) and a class holding none is left out.
     const [lo, hi] = opts.domain;
     const n = INCIDENT_RAMP.length;
     const step = (hi - lo) / n;
-    return {
-      mode,
-      swatches: INCIDENT_RAMP.map((color, i) => ({
-        color,
-        label: i === n - 1 ? `≥ ${fmt(Math.round(lo + step * i))}` : `${fmt(Math.round(lo + step * i))}–${fmt(Math.round(lo + step * (i + 1)))}`
-      }))
-    };
+    const firstAtOrAbove = (x: number) => Math.ceil(x - 1e-9 * Math.max(1, Math.abs(x)));
+    const swatches: LegendSwatch[] = [];
+    INCIDENT_RAMP.forEach((color, i) => {
+      const from = firstAtOrAbove(lo + step * i);
+      const to = i === n - 1 ? Math.floor(hi) : firstAtOrAbove(lo + step * (i + 1)) - 1;
+      if (to < from) return;
+      const label = i === n - 1 ? `≥ ${fmt(from)}` : from === to ? fmt(from) : `${fmt(from)}–${fmt(to)}`;
+      swatches.push({ color, label });
+    });
+    return { mode, swatches };
   }
   return {
     mode,
