@@ -1,5 +1,5 @@
 /**
- * Grid engine benchmark: `npm run bench -- partition [--json] [--runs N] [--district 230102]`.
+ * Grid engine benchmark: `npm run bench -- partition [--json] [--runs N] [--district 230102] [--long all|none|case,…]`.
  * Cases (each partitioned by the engine and by the two baselines, bisection and k-means):
  *   community-3000  the Daoli (230102) community closest to 3,000 households; 3 warm-up runs, median of
  *                   --runs (default 7);
@@ -7,7 +7,8 @@
  *                   given by --district); median of --runs (default 3);
  *   osm-daoli       real OpenStreetMap buildings of Daoli (../shared/data/osm-harbin-daoli/, read, never
  *                   copied), households estimated by src/lib/geo/households.ts, cut into 800 m tiles as
- *                   stand-in communities; skipped with a message on stderr when the folder is absent.
+ *                   stand-in communities, with its OSM roads (arterials barriers, streets cuts);
+ *                   skipped with a message on stderr when the folder is absent.
  *   buildings-60000, city-300000  a whole city at once (scripts/bench/partition-city.ts): the CLI in a child
  *                   process on a generated input (cached under the temp folder): wall ms, `workers`,
  *                   `peakMB` (the child's peak RSS, threads included) and for the city `speedup` (1
@@ -37,6 +38,7 @@ const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathna
 const DISTRICTS = ['230102', '370881', '371602'];
 const ROAD_BARRIERS = ['motorway', 'trunk', 'primary', 'secondary', 'railway', 'rail', 'river'];
 const OSM_FILE = resolve(ROOT, '../shared/data/osm-harbin-daoli/daoli_buildings.geojson');
+const OSM_ROADS = resolve(ROOT, '../shared/data/osm-harbin-daoli/daoli_roads.geojson');
 
 export interface MethodResult {
   ms: number;
@@ -67,6 +69,21 @@ export interface PartitionBenchCase extends Omit<MethodResult, 'contiguous' | 's
   peakMB: number;
   /** True when every rule the engine left unmet is one no partition of the input could meet. */
   metWhereFeasible: boolean;
+  /**
+   * Mean Polsby–Popper of the long run (the engine with LONG_EFFORT × its search budget, same
+   * seed), its time, and the default run's gap to the better of the two, in % of it. Only for the
+   * cases named by --long (default: community-3000 and district-370881).
+   */
+  longRun?: { effort: number; meanPolsbyPopper: number; ms: number; pctInRange: number };
+  gapToBestPct?: number;
+  /**
+   * Where roads are known: % of the grids' area across a road from their buildings (street cuts
+   * on), the same for plain Voronoi grids (`followStreets: false`, one run) and the share of the
+   * area in blocks without buildings (left out of both; see partition/streets.ts).
+   */
+  areaAcrossRoadsPct?: number;
+  areaAcrossRoadsPlainPct?: number;
+  areaInEmptyBlocksPct?: number;
   unmet: { count: number; infeasible: number; byRule: Record<string, number>; list: { community: string; grid?: string; building?: string; rule: string; infeasible: boolean; reason: string }[] };
 }
 
@@ -112,8 +129,15 @@ function measure(req: PartitionRequest, method: Method, runs: number, warmup: nu
   };
 }
 
-function runCase(name: string, req: PartitionRequest, runs: number, warmup: number): PartitionBenchCase {
+/** The long run's budget: 50 × the default run's kicks (EngineOptions.effort). */
+export const LONG_EFFORT = 50;
+const LONG_DEFAULT = ['community-3000', 'district-370881'];
+
+function runCase(name: string, req: PartitionRequest, runs: number, warmup: number, long = false): PartitionBenchCase {
   const engine = measure(req, 'engine', runs, warmup);
+  const longRun = long ? measure({ ...req, effort: LONG_EFFORT }, 'engine', 1, 0).result : undefined;
+  const best = longRun ? Math.max(longRun.meanPolsbyPopper, engine.result.meanPolsbyPopper) : 0;
+  const plain = req.barriers ? measure({ ...req, followStreets: false }, 'engine', 1, 0).out : undefined;
   const bisection = measure(req, 'bisection', runs, warmup).result;
   const kmeans = measure(req, 'kmeans', runs, warmup).result;
   const { out, result } = engine;
@@ -138,6 +162,15 @@ function runCase(name: string, req: PartitionRequest, runs: number, warmup: numb
     workers: 1,
     peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
     metWhereFeasible: out.unmet.every((u) => u.infeasible),
+    ...(out.areaAcrossRoadsPct !== undefined
+      ? { areaAcrossRoadsPct: out.areaAcrossRoadsPct, areaAcrossRoadsPlainPct: plain?.areaAcrossRoadsPct, areaInEmptyBlocksPct: out.areaInEmptyBlocksPct }
+      : {}),
+    ...(longRun
+      ? {
+          longRun: { effort: LONG_EFFORT, meanPolsbyPopper: longRun.meanPolsbyPopper, ms: longRun.ms, pctInRange: longRun.pctInRange },
+          gapToBestPct: best > 0 ? r2((100 * (best - result.meanPolsbyPopper)) / best) : 0
+        }
+      : {}),
     unmet: {
       count: out.unmet.length,
       infeasible: out.unmet.filter((u) => u.infeasible).length,
@@ -174,7 +207,13 @@ export function osmRequest(): PartitionRequest | null {
     }
     buildings.push({ ...f, properties: { ...f.properties, id: `${f.properties.osm_type}${f.properties.osm_id}`, community: code } });
   }
-  return { buildings: { type: 'FeatureCollection', features: buildings }, communities: { type: 'FeatureCollection', features: [...tiles.values()] } };
+  // Its OSM roads: the barrier classes as barriers, streets (DEFAULT_STREET_CLASSES) as cuts.
+  const roads = existsSync(OSM_ROADS) ? (JSON.parse(readFileSync(OSM_ROADS, 'utf8')) as FeatureCollection) : undefined;
+  return {
+    buildings: { type: 'FeatureCollection', features: buildings },
+    communities: { type: 'FeatureCollection', features: [...tiles.values()] },
+    ...(roads ? { barriers: roads, barrierClasses: ROAD_BARRIERS } : {})
+  };
 }
 
 /** The community of a district closest to `households` (ties: the lower code). */
@@ -191,6 +230,9 @@ export async function benchPartition(args: string[]): Promise<(PartitionBenchCas
   if (caseFlag && caseFlag in SCALE_CASES) return [await runScaleCase(caseFlag as ScaleCaseName)];
   if (caseFlag && !/^(community-3000|district-\d{6}|osm-daoli)$/.test(caseFlag))
     throw new Error(`partition bench: unknown --case ${caseFlag}; cases: community-3000, district-<adcode>, osm-daoli, ${Object.keys(SCALE_CASES).join(', ')}`);
+  // --long all|none|name,name: the cases that get a long run (slow: 50 × the search).
+  const longFlag = flag(args, 'long');
+  const long = (name: string) => (longFlag === 'all' ? true : longFlag === 'none' ? false : (longFlag?.split(',') ?? LONG_DEFAULT).includes(name));
   const only = flag(args, 'district');
   const built = (d: string) => existsSync(resolve(ROOT, 'static/data', d, 'buildings.parquet'));
   const districts = (only ? [only] : DISTRICTS).filter(built);
@@ -206,15 +248,15 @@ export async function benchPartition(args: string[]): Promise<(PartitionBenchCas
     barriers: input.barriers,
     barrierClasses: ROAD_BARRIERS
   };
-  if (want('community-3000')) cases.push({ ...runCase('community-3000', one, runs || 7, 3), community: code } as PartitionBenchCase);
+  if (want('community-3000')) cases.push({ ...runCase('community-3000', one, runs || 7, 3, long('community-3000')), community: code } as PartitionBenchCase);
 
   for (const d of districts) {
     if (!want(`district-${d}`)) continue;
     const req: PartitionRequest = { ...(d === daoli ? input : await loadDistrict(ROOT, d)), barrierClasses: ROAD_BARRIERS };
-    cases.push(runCase(`district-${d}`, req, runs || 3, 0));
+    cases.push(runCase(`district-${d}`, req, runs || 3, 0, long(`district-${d}`)));
   }
   const osm = want('osm-daoli') ? osmRequest() : undefined;
-  if (osm) cases.push(runCase('osm-daoli', osm, runs || 3, 0));
+  if (osm) cases.push(runCase('osm-daoli', osm, runs || 3, 0, long('osm-daoli')));
   else if (osm === null) console.error(`partition bench: ${OSM_FILE} is absent; the osm-daoli case is skipped`);
   // A whole city at once (#13): buildings-60000 by default, the city (about 10 minutes) when asked for.
   const scale: (ScaleCase | { name: string; skipped: string })[] = [];

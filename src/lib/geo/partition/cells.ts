@@ -10,6 +10,7 @@
  */
 import { Delaunay } from 'd3';
 import { ccw, pointInRing, ringArea, type Ring, type XY } from './planar';
+import { cutCell, ROAD, type CutEdge, type StreetCuts } from './streets';
 
 export interface Cells {
   n: number;
@@ -22,13 +23,26 @@ export interface Cells {
   off: Int32Array;
   nbr: Int32Array;
   len: Float64Array;
+  /**
+   * With street cuts: the road-bounded block of each point (-1: no cell) and of each piece of a
+   * cell, with the piece's owner and area (see streets.ts `acrossRoads`).
+   */
+  blocks?: CellBlocks;
+}
+
+export interface CellBlocks {
+  pointBlock: Int32Array;
+  pieceOwner: Int32Array;
+  pieceBlock: Int32Array;
+  pieceArea: Float64Array;
 }
 
 /** Cells sharing less than this length of edge (metres) touch only at a corner on the map. */
 export const MIN_SHARED_EDGE = 0.5;
 
 /**
- * Voronoi cells of the points clipped to the boundary (outer rings of the community's polygon
+ * Voronoi cells of the points clipped to the boundary, cut along `cuts` (streets.ts) unless
+ * `follow` is false (then the cuts only measure the plain cells' blocks) (outer rings of the community's polygon
  * parts; holes are ignored). Each cell is the boundary clipped by the half-plane of every
  * Delaunay neighbour (the side nearer the point, cut at their bisector). Clipping by bisectors
  * rather than by the Voronoi polygon's own vertices keeps exact lattices right: there four cells
@@ -37,7 +51,7 @@ export const MIN_SHARED_EDGE = 0.5;
  * bisector made it, so shared lengths need no matching. Points sharing a position split nothing:
  * the later ones get an empty cell (prepare() nudges them apart first).
  */
-export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): Cells {
+export function voronoiCells(points: readonly XY[], boundary: readonly Ring[], cuts?: StreetCuts, follow = true): Cells {
   const n = points.length;
   const rings: Ring[][] = Array.from({ length: n }, () => []);
   const area = new Float64Array(n);
@@ -65,6 +79,28 @@ export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): 
       }
       if (poly.length < 3) return;
       const edges = cancelSlivers(poly, points, pi);
+      // Cut along the streets that cross the cell: each face is a piece of its own. Rings keep
+      // the points where streets cross cell edges, straight or not, so that the cells on either
+      // side of an edge have the same vertices along it (dissolve matches edges end to end).
+      const cut = cuts ? cutCell(edges, cuts) : null;
+      if (cut?.cut) {
+        for (const face of cut.faces) {
+          const ring = face.map((e) => e.a);
+          if (ringArea(ring) <= 1e-9) continue;
+          pieces.push({ cell: i, part: k, ring, area: ringArea(ring), edges: face });
+        }
+        return;
+      }
+      if (cut) {
+        const split = cut.faces[0];
+        const segs = split.map((e) => [e.a, e.b] as const);
+        for (const loop of chainLoops(segs, fineKey)) {
+          const ring = loop.map((e) => split[e].a);
+          if (ringArea(ring) <= 1e-9) continue;
+          pieces.push({ cell: i, part: k, ring, area: ringArea(ring), edges: loop.map((e) => split[e]) });
+        }
+        return;
+      }
       const segs = edges.map((e) => [e.a, e.b] as const);
       for (const loop of chainLoops(segs, fineKey)) {
         const ring = loopRing(segs, loop);
@@ -73,7 +109,8 @@ export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): 
       }
     });
   }
-  const owner = handOverDetached(pieces, points, parts);
+  const block = cuts ? blocksOf(pieces) : undefined;
+  const { owner, anchor } = handOverDetached(pieces, points, parts, block, follow);
   pieces.forEach((pc, k) => {
     rings[owner[k]].push(pc.ring);
     area[owner[k]] += pc.area;
@@ -92,14 +129,22 @@ export function voronoiCells(points: readonly XY[], boundary: readonly Ring[]): 
     for (const e of pc.edges) {
       const l = Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]);
       const other = across.get(segKey(e))!.find((q) => q !== k);
-      const o = other !== undefined ? owner[other] : e.o;
+      const o = other !== undefined ? owner[other] : e.o === ROAD ? pc.cell : e.o;
       if (o === c) continue;
       if (o < 0) outer[c] += l;
       else shared[c].set(o, (shared[c].get(o) ?? 0) + l);
     }
   });
   symmetrise(shared, outer);
-  return pack(n, rings, area, outer, shared);
+  const cells = pack(n, rings, area, outer, shared);
+  if (block)
+    cells.blocks = {
+      pointBlock: Int32Array.from(anchor, (k) => (k >= 0 ? block[k] : -1)),
+      pieceOwner: Int32Array.from(owner),
+      pieceBlock: block,
+      pieceArea: Float64Array.from(pieces, (pc) => pc.area)
+    };
+  return cells;
 }
 
 /** An edge by its two ends, either way round, to the millimetre. */
@@ -119,16 +164,53 @@ interface Piece {
 }
 
 /**
+ * Road-bounded blocks: pieces joined across every edge that is not a street cut (a cell edge;
+ * the outline is shared with nothing), matched by their ends as in `voronoiCells`.
+ */
+function blocksOf(pieces: readonly Piece[]): Int32Array {
+  const parent = pieces.map((_, k) => k);
+  const find = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k]];
+    return k;
+  };
+  const bySeg = new Map<string, number>();
+  pieces.forEach((pc, k) => {
+    for (const e of pc.edges) {
+      if (e.o === ROAD) continue;
+      const sk = segKey(e);
+      const q = bySeg.get(sk);
+      if (q === undefined) bySeg.set(sk, k);
+      else parent[find(q)] = find(k);
+    }
+  });
+  const id = new Map<number, number>();
+  return Int32Array.from(pieces, (_, k) => {
+    const r = find(k);
+    if (!id.has(r)) id.set(r, id.size);
+    return id.get(r)!;
+  });
+}
+
+/**
  * A Voronoi cell cut by a non-convex outline can fall apart: in a U-shaped community the cell of a
  * building at the top of one arm reaches across the gap into the other arm. A piece that does not
  * hold its building is handed to the cell beside it (across its longest shared edge) whose piece
  * there is already anchored to that cell's building, round after round, so that cells, and grids
  * drawn from them, are one piece on the map. A piece touching no anchored piece (a part of the
  * outline without buildings) stays with its own cell; validation reports its grid.
- * Returns the cell owning each piece.
+ * With street cuts (`block` given), in this order, round after round:
+ *  1. a piece in a block with buildings goes to a cell beside it across a cell edge (never a
+ *     street), so it stays with buildings of its own block;
+ *  2. a piece of a block without buildings stays with its own cell where that is beside it (the
+ *     plain Voronoi division there: a park is shared by the buildings around it, not flooded
+ *     into one grid);
+ *  3. else, as without cuts, the longest shared edge.
+ * With `follow` false the cells are not cut (the cuts only measure them): rule 2 for every piece.
+ * Returns the cell owning each piece, and each point's own piece (-1: none).
  */
-function handOverDetached(pieces: readonly Piece[], points: readonly XY[], parts: readonly Ring[]): number[] {
+function handOverDetached(pieces: readonly Piece[], points: readonly XY[], parts: readonly Ring[], block?: Int32Array, follow = true): { owner: number[]; anchor: number[] } {
   const owner = pieces.map((pc) => pc.cell);
+  const anchor = new Array<number>(points.length).fill(-1);
   const byCell = new Map<number, number[]>();
   pieces.forEach((pc, k) => (byCell.get(pc.cell) ?? byCell.set(pc.cell, []).get(pc.cell)!).push(k));
   const anchored = new Uint8Array(pieces.length);
@@ -138,9 +220,10 @@ function handOverDetached(pieces: readonly Piece[], points: readonly XY[], parts
     const holds = own.find((k) => pieces[k].part === part && pointInRing(points[i], pieces[k].ring));
     const main = holds ?? own.reduce((a, b) => (pieces[b].area > pieces[a].area ? b : a));
     anchored[main] = 1;
+    anchor[i] = main;
     for (const k of own) if (k !== main) loose.push(k);
   }
-  if (!loose.length) return owner;
+  if (!loose.length) return { owner, anchor };
   const bySeg = new Map<string, number[]>();
   pieces.forEach((pc, k) => {
     for (const e of pc.edges) {
@@ -148,25 +231,36 @@ function handOverDetached(pieces: readonly Piece[], points: readonly XY[], parts
       (bySeg.get(sk) ?? bySeg.set(sk, []).get(sk)!).push(k);
     }
   });
-  for (let changed = true; changed; ) {
-    changed = false;
+  const built = new Set(block ? anchor.filter((k) => k >= 0).map((k) => block[k]) : []);
+  /** One pass of rule 1, 2 or 3 over the loose pieces; true when one was handed over. */
+  const pass = (rule: 1 | 2 | 3): boolean => {
+    let changed = false;
     for (const k of loose) {
       if (anchored[k]) continue;
+      if (rule === 1 && !built.has(block![k])) continue;
+      if (rule === 2 && follow && built.has(block![k])) continue;
       // Shared length with each anchored piece beside this one.
       const beside = new Map<number, number>();
       for (const e of pieces[k].edges)
-        for (const q of bySeg.get(segKey(e)) ?? [])
-          if (q !== k && anchored[q]) beside.set(q, (beside.get(q) ?? 0) + Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]));
+        if (rule !== 1 || e.o !== ROAD)
+          for (const q of bySeg.get(segKey(e)) ?? [])
+            if (q !== k && anchored[q]) beside.set(q, (beside.get(q) ?? 0) + Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]));
       let to = -1;
       let best = 0;
-      for (const [q, l] of beside) if (l > best + 1e-9 || (Math.abs(l - best) <= 1e-9 && to >= 0 && q < to)) [to, best] = [q, l];
+      for (const [q, l] of beside)
+        if (rule !== 2 || owner[q] === pieces[k].cell)
+          if (l > best + 1e-9 || (Math.abs(l - best) <= 1e-9 && to >= 0 && q < to)) [to, best] = [q, l];
       if (to < 0) continue;
       owner[k] = owner[to];
       anchored[k] = 1;
       changed = true;
     }
-  }
-  return owner;
+    return changed;
+  };
+  if (block && follow) while (pass(1) || pass(2) || pass(3));
+  else if (block) while (pass(2) || pass(3));
+  else while (pass(3));
+  return { owner, anchor };
 }
 
 /** A ring vertex and the owner of the edge leaving it: -1 for the boundary, else the neighbour. */
@@ -175,11 +269,7 @@ interface Vertex {
   o: number;
 }
 
-interface Edge {
-  a: XY;
-  b: XY;
-  o: number;
-}
+type Edge = CutEdge;
 
 const dist2 = (a: XY, b: XY) => (a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2;
 

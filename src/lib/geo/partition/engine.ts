@@ -40,6 +40,12 @@ export interface EngineOptions {
   kicks?: number;
   /** Which starting solutions to improve (default all three). */
   starts?: Start[];
+  /**
+   * Search budget as a multiple of the default (default 1): the kicks of the iterated local
+   * search are multiplied by it. The bench's long run uses 50 to estimate how far the default
+   * run is from the best partition the engine can find.
+   */
+  effort?: number;
   /** Told how far the run is (fractions never decrease and end at 1); it does not change the result. */
   onProgress?: ProgressCallback;
 }
@@ -551,7 +557,8 @@ function runWith(p: Problem, options: EngineOptions, counts?: readonly number[],
     let plan = new Plan(p, assign);
     repairContiguity(plan);
     improve(plan, rng, options.rounds ?? 6, undefined, span(0.1, 0.5));
-    plan = iterate(plan, rng, options.kicks ?? defaultKicks(plan.k), options.rounds ?? 6, options.kicks === undefined, span(0.5, 1));
+    const kicks = Math.max(1, Math.round((options.kicks ?? defaultKicks(plan.k)) * (options.effort ?? 1)));
+    plan = iterate(plan, rng, kicks, options.rounds ?? 6, options.kicks === undefined, span(0.5, 1));
     if (!best || plan.cost() < best.cost() - EPS) best = plan;
   }
   return best ?? new Plan(p, new Int32Array(0));

@@ -26,6 +26,8 @@ import { validate, type Issue, type Validation } from './validate';
 import { emsg, type EngineMsg } from './errors';
 import { communityTooBig } from './limits';
 import { renderMsg } from '../../i18n/msg';
+import { nodeLines } from '../network';
+import { acrossRoads } from './streets';
 
 export type Method = 'engine' | 'bisection' | 'kmeans';
 
@@ -63,6 +65,19 @@ export interface PartitionRequest {
   community?: string;
   /** Barrier lines are those whose class/highway/railway/waterway is one of these (default: all lines given). */
   barrierClasses?: readonly string[];
+  /**
+   * With `barrierClasses`: the other lines of these classes are streets, which grids may cross
+   * but whose centrelines the grid outlines follow (default DEFAULT_STREET_CLASSES). Barriers are
+   * cut along too. Without `barrierClasses` every line is a barrier and a cut.
+   */
+  streetClasses?: readonly string[];
+  /**
+   * False: the cells are not cut along the roads, which then only measure `areaAcrossRoadsPct`
+   * of the plain Voronoi grids (the figure before street cuts; default true).
+   */
+  followStreets?: boolean;
+  /** The engine's search budget as a multiple of its default (see EngineOptions.effort; default 1). */
+  effort?: number;
   /** Also score the two baselines per community (default false). */
   baselines?: boolean;
   /** The buildings' property holding households (default `households`). */
@@ -90,6 +105,12 @@ export interface GridProperties {
   polsbyPopper: number;
   inRange: boolean;
   contiguous: boolean;
+  /**
+   * When roads are known: % of the grid's drawn area lying across a road from its buildings, i.e.
+   * in road-bounded blocks (faces of the streets, barriers and community outline) that hold
+   * buildings, none of them the grid's (blocks without buildings left out: streets.ts).
+   */
+  areaAcrossRoadsPct?: number;
 }
 
 /**
@@ -120,6 +141,8 @@ export interface BuildingAssignment {
 
 export interface CommunityReport extends Omit<Validation, 'grids'> {
   community: string;
+  /** When roads are known: % of the community's area in blocks holding none of its grid's buildings (see GridProperties). */
+  areaAcrossRoadsPct?: number;
   buildings: number;
   gridCount: number;
   ms: number;
@@ -140,6 +163,10 @@ export interface PartitionOutput {
   communities: CommunityReport[];
   /** Every building or grid that breaks a rule, and why (see `Unmet`). */
   unmet: Unmet[];
+  /** When roads are known: % of all grids' area lying across a road from the grid's buildings (see GridProperties). */
+  areaAcrossRoadsPct?: number;
+  /** When roads are known: % of the area in road-bounded blocks without any building (not counted above). */
+  areaInEmptyBlocksPct?: number;
 }
 
 export interface ParsedBuilding {
@@ -394,13 +421,21 @@ export function itemsOf(b: ParsedBuilding, proj: Projection, max: number): Engin
   });
 }
 
-export function planFor(p: Problem, method: Method, seed: number, onProgress?: ProgressCallback): Plan {
+export function planFor(p: Problem, method: Method, seed: number, onProgress?: ProgressCallback, effort?: number): Plan {
   if (method === 'bisection') return bisectionPlan(p);
   if (method === 'kmeans') return kmeansPlan(p, seed);
-  return runEngine(p, { seed, onProgress });
+  return runEngine(p, { seed, onProgress, effort });
 }
 
 const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * Street classes (OSM highway values) that cut cells but that grids may cross: through streets
+ * and lanes that bound blocks. Not service roads, footways, paths or tracks: they run inside
+ * compounds (小区) and would cut a compound's yard away from its buildings.
+ */
+export const DEFAULT_STREET_CLASSES = ['tertiary', 'tertiary_link', 'residential', 'unclassified', 'living_street', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link'];
 
 /** The community code used when none is known (12 zeros): grids are then 000000000000001, … */
 export const NO_CODE = '000000000000';
@@ -466,9 +501,11 @@ function withLocked(
   bounds: { min: number; max: number; target: number },
   method: Method,
   seed: number,
-  progress?: ProgressCallback
+  progress?: ProgressCallback,
+  cuts?: XY[][],
+  followStreets?: boolean
 ): { p: Problem; plan: Plan; lockedSeq: number[] } {
-  const all = prepare({ items: [...items, ...heldItems], boundary, barriers, ...bounds });
+  const all = prepare({ items: [...items, ...heldItems], boundary, barriers, cuts, followStreets, ...bounds });
   // prepare() orders items by id: match them by id, not by position.
   const heldIds = new Set(heldItems.map((it) => it.id));
   const heldIdx = [...Array(all.n).keys()].filter((i) => heldIds.has(all.ids[i]));
@@ -479,7 +516,7 @@ function withLocked(
   const assign = new Int32Array(all.n);
   if (items.length) {
     const outline = dissolve(all.cells, heldIdx).flatMap((poly) => poly.map((ring) => [...ring, ring[0]]));
-    const rest = planFor(prepare({ items, boundary, barriers: [...barriers, ...outline], ...bounds }), method, seed, progressSpan(progress, 0, 0.9));
+    const rest = planFor(prepare({ items, boundary, barriers: [...barriers, ...outline], cuts, followStreets, ...bounds }), method, seed, progressSpan(progress, 0, 0.9));
     k = rest.k;
     const slot = new Map(rest.p.ids.map((id, i) => [id, rest.assign[i]]));
     for (let i = 0; i < all.n; i++) if (!heldIds.has(all.ids[i])) assign[i] = slot.get(all.ids[i])!;
@@ -506,8 +543,11 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const bs = readBuildings(req.buildings, crs, req.householdsField);
   const cs = readCommunities(req.communities, crs, req.community);
   const ls = readBarriers(req.barriers, crs, req.barrierClasses);
-  const errors = [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors)];
-  if (!bs.ok || !cs.ok || !ls.ok) return { ok: false, errors };
+  // Streets: the lines of the street classes that are not barriers (with barrier classes given).
+  const streetClasses = (req.streetClasses ?? DEFAULT_STREET_CLASSES).filter((c) => !req.barrierClasses?.includes(c));
+  const ss = req.barrierClasses ? readBarriers(req.barriers, crs, streetClasses) : ({ ok: true, value: [], warnings: [] } as const);
+  const errors = [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors), ...(ss.ok ? [] : ss.errors)];
+  if (!bs.ok || !cs.ok || !ls.ok || !ss.ok) return { ok: false, errors };
   const warnings = [...bs.warnings];
   const buildings = bs.value;
   const communities = cs.value;
@@ -521,6 +561,9 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const proj = localProjection(lon0, lat0);
   const shapes = communities.map((c) => ({ code: c.code, rings: c.rings.map((r) => r.map(proj.forward)) }));
   const barriers = ls.value.map((l) => l.map(proj.forward));
+  // Cut lines: barriers and streets, noded so that crossings and T junctions are shared vertices.
+  const cutLines = [...ls.value, ...ss.value];
+  const cuts = cutLines.length ? nodeLines(cutLines as [number, number][][]).map((l) => l.map(proj.forward)) : undefined;
 
   // Community of each building: its property, else the polygon holding it, else the nearest one.
   const byCommunity = new Map<string, ParsedBuilding[]>();
@@ -559,6 +602,9 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const reports: CommunityReport[] = [];
   const unmet: Unmet[] = [];
   const locked = new Set(req.locked ?? []);
+  let acrossArea = 0;
+  let cutArea = 0;
+  let emptyArea = 0;
   const codesIn = [...byCommunity.keys()].sort();
   for (const [ci, code] of codesIn.entries()) {
     const t0 = now();
@@ -572,10 +618,10 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     const items = members.flatMap((b) => itemsOf(b, proj, bounds.max));
     const heldItems = held.flatMap((b) => itemsOf(b, proj, bounds.max));
     const { p, plan, lockedSeq } = held.length
-      ? withLocked(heldItems, held, items, code, shape?.rings, barriersNear(barriers, [...heldItems, ...items]), bounds, method, seed, progress)
+      ? withLocked(heldItems, held, items, code, shape?.rings, barriersNear(barriers, [...heldItems, ...items]), bounds, method, seed, progress, cuts, req.followStreets)
       : (() => {
-          const p = prepare({ items, boundary: shape?.rings, barriers: barriersNear(barriers, items), ...bounds });
-          return { p, plan: planFor(p, method, seed, progress), lockedSeq: [] as number[] };
+          const p = prepare({ items, boundary: shape?.rings, barriers: barriersNear(barriers, items), cuts, followStreets: req.followStreets, ...bounds });
+          return { p, plan: planFor(p, method, seed, progress, req.effort), lockedSeq: [] as number[] };
         })();
     progress?.('recombination', 1);
     // The polygons as written (WGS-84, 7 decimals); the report measures these, projected back.
@@ -586,6 +632,13 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
       plan,
       written.map((polys) => polys.map((poly) => poly.map((ring) => ring.slice(0, -1).map((q) => proj.forward(q)))))
     );
+    const across = p.cells.blocks ? acrossRoads(p.cells.blocks, plan.assign, plan.k) : null;
+    if (across) {
+      const area = p.cells.blocks!.pieceArea.reduce((s, a) => s + a, 0);
+      acrossArea += across.total;
+      emptyArea += (across.emptyPct / 100) * area;
+      cutArea += area;
+    }
     const ms = now() - t0;
     // Codes: keep previous ones where given, else reading order of grid centres.
     const k = plan.k;
@@ -622,7 +675,8 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
           buildings: [...new Set(plan.members(r.grid).map((i) => p.building[i]))],
           polsbyPopper: r.polsbyPopper,
           inRange: r.inRange,
-          contiguous: r.pieces === 1
+          contiguous: r.pieces === 1,
+          ...(across ? { areaAcrossRoadsPct: r2(across.pct[r.grid]) } : {})
         },
         geometry
       });
@@ -660,6 +714,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
       buildings: members.length + held.length,
       gridCount: v.grids.length,
       ms: Math.round(ms * 10) / 10,
+      ...(across ? { areaAcrossRoadsPct: r2(across.pctAll) } : {}),
       ...rest,
       issues,
       ...(req.baselines ? { baselines: { bisection: score(bisectionPlan(p)), kmeans: score(kmeansPlan(p, seed)) } } : {})
@@ -669,5 +724,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   assignments.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!buildings.length) warnings.push('no buildings: nothing to partition');
   onProgress?.('recombination', 1);
-  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports, unmet }, warnings };
+  const pctOf = (a: number) => r2(cutArea > 0 ? (100 * a) / cutArea : 0);
+  const summary = cuts ? { areaAcrossRoadsPct: pctOf(acrossArea), areaInEmptyBlocksPct: pctOf(emptyArea) } : {};
+  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports, unmet, ...summary }, warnings };
 }

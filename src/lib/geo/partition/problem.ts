@@ -7,6 +7,7 @@ import type { PartitionItem } from './bisection';
 import { DEFAULT_MAX, DEFAULT_MIN, DEFAULT_TARGET } from './bisection';
 import { buildAdjacency, components, delaunayEdges, type Adjacency, type Graph } from './adjacency';
 import { MIN_SHARED_EDGE, voronoiCells, type Cells } from './cells';
+import { streetCuts } from './streets';
 import { bufferedHull, type Ring, type XY } from './planar';
 
 export interface EngineItem extends PartitionItem {
@@ -26,6 +27,13 @@ export interface ProblemInput {
   boundary?: readonly Ring[];
   /** Lines no grid may cross (rivers, railways, arterials), planar. */
   barriers?: readonly (readonly XY[])[];
+  /**
+   * Street centrelines (and barriers) the cells are cut along, planar, noded (junctions shared
+   * vertices): grid outlines then follow the streets (streets.ts). Grids may cross them.
+   */
+  cuts?: readonly (readonly XY[])[];
+  /** False: cells are not cut along `cuts`, which then only measure them (default true). */
+  followStreets?: boolean;
   target?: number;
   min?: number;
   max?: number;
@@ -105,7 +113,7 @@ export function prepare(input: ProblemInput): Problem {
   });
   const points: XY[] = items.map((_, i) => [x[i], y[i]]);
   const boundary = input.boundary && input.boundary.length ? input.boundary.map((r) => [...r]) : n ? [bufferedHull(points, DEFAULT_HULL_MARGIN)] : [];
-  const cells = voronoiCells(points, boundary);
+  const cells = voronoiCells(points, boundary, input.cuts?.length ? streetCuts(input.cuts, boundary) : undefined, input.followStreets ?? true);
   // Neighbours only where their cells share an edge on the map, so that a grid contiguous in the
   // graph is drawn in one piece. An item with no cell (outside the boundary) hangs off its nearest
   // Delaunay neighbour, preferring one with a cell: one link each, so such items never join two
