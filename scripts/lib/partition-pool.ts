@@ -77,7 +77,7 @@ export function runPool(units: readonly WorkUnit[], workers: number, onProgress?
         w.off('error', end);
         reject(e);
       };
-      const onMessage = (m: { fraction?: number; result?: PartitionOutput; refused?: InputError[]; error?: string }) => {
+      const onMessage = (m: { fraction?: number; result?: string; refused?: InputError[]; error?: string }) => {
         if (m.fraction !== undefined) {
           fraction[task] = m.fraction;
           report();
@@ -88,12 +88,13 @@ export function runPool(units: readonly WorkUnit[], workers: number, onProgress?
         w.off('error', end);
         if (m.error !== undefined) reject(new Error(m.error));
         else if (m.refused) reject(new UnitRefused(units[task].community, m.refused));
-        else resolve(m.result!);
+        else resolve(JSON.parse(m.result!) as PartitionOutput);
       };
       waiting.add(end);
       w.on('message', onMessage);
       w.on('error', end);
-      w.postMessage(units[task]);
+      // As JSON text (see partition-thread.ts): 300,000 buildings clone in 10 s of main-thread CPU, stringify in 1 s.
+      w.postMessage(JSON.stringify(units[task]));
     });
 
   const run = slots === 1 ? inThread : onThread;
