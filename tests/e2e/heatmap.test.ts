@@ -95,6 +95,40 @@ describe('/heatmap (Qufu)', () => {
     await screenshot(page, 'heatmap-370881-hotspot');
   });
 
+  it('picking a street in the filter zooms the map to that street; "all" goes back to the district', async () => {
+    const zoom = () => page.evaluate(() => (window as unknown as MapHandle).__gridatlasMap.getZoom());
+    // From the hotspot's grid back out to all of Qufu's incidents.
+    const grid = await zoom();
+    await page.getByRole('button', { name: '重置筛选' }).click();
+    await page.locator('[data-kpi=incidents]').first().click();
+    await expect.poll(zoom, { timeout: 10_000 }).toBeLessThan(grid - 1);
+    await waitForMap(page);
+    const district = await zoom();
+    const street = page.getByTestId('street');
+    const code = (await street.locator('option').nth(1).getAttribute('value'))!;
+    const grids = JSON.parse(readFileSync(`static/data/${QUFU}/map/grids.geojson`, 'utf8')) as GeoJSON.FeatureCollection;
+    const own = grids.features.filter((f) => String(f.properties!.code).startsWith(code));
+    expect(own.length).toBeGreaterThan(0);
+    const [x0, y0, x1, y1] = turfBbox({ type: 'FeatureCollection', features: own });
+    await street.selectOption(code);
+    await expect.poll(zoom, { timeout: 10_000 }).toBeGreaterThan(district + 0.3);
+    await waitForMap(page);
+    // The street's grids fill the view: its centre is the street's, and the view holds all of them.
+    const view = await page.evaluate(() => {
+      const m = (window as unknown as { __gridatlasMap: { getBounds(): { getWest(): number; getSouth(): number; getEast(): number; getNorth(): number } } }).__gridatlasMap;
+      const b = m.getBounds();
+      return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+    });
+    expect(view[0]).toBeLessThanOrEqual(x0);
+    expect(view[1]).toBeLessThanOrEqual(y0);
+    expect(view[2]).toBeGreaterThanOrEqual(x1);
+    expect(view[3]).toBeGreaterThanOrEqual(y1);
+    expect(Math.abs((view[0] + view[2]) / 2 - (x0 + x1) / 2)).toBeLessThan((x1 - x0) / 4 + 0.003);
+    await screenshot(page, 'heatmap-370881-street');
+    await street.selectOption('');
+    await expect.poll(async () => Math.abs((await zoom()) - district), { timeout: 10_000 }).toBeLessThan(0.05);
+  });
+
   it('hexagon and choropleth modes with a legend that says what the colours mean', async () => {
     await page.getByRole('button', { name: '重置筛选' }).click();
     await expect.poll(() => kpiText('incidents'), { timeout: 30_000 }).toBe('350,000');

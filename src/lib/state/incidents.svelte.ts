@@ -290,6 +290,23 @@ class IncidentsState {
     if (b) this.view = pad(b, 0.004);
   }
 
+  /**
+   * Filters to a street or community (null: all) and zooms to its grids (their codes start with
+   * the place's code); back to the whole district when the filter is cleared.
+   */
+  pickPlace(street: string | null, community: string | null) {
+    filters.setPlace(street, community);
+    this.focus = null;
+    const prefix = community ?? street;
+    let b: Bounds | null = null;
+    for (const g of prefix ? (this.grids?.features ?? []) : []) {
+      if (!g.properties.code.startsWith(prefix!)) continue;
+      const f = featureBounds(g);
+      if (f) b = b ? [Math.min(b[0], f[0]), Math.min(b[1], f[1]), Math.max(b[2], f[2]), Math.max(b[3], f[3])] : f;
+    }
+    this.view = b ? pad(b, 0.002) : null;
+  }
+
   /** Zooms to the incidents in range (or the district when none). */
   focusSelection() {
     this.focus = null;
