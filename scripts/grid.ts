@@ -58,6 +58,11 @@ const FLAGS = {
   communities: { type: 'string', arg: '<file>', help: 'the same as --boundary' },
   barriers: { type: 'string', arg: '<file>', help: 'lines grids must not cross (all of them, or those of --barrier-classes)' },
   'barrier-classes': { type: 'string', arg: 'a,b', help: 'keep barrier lines whose class/highway/railway/waterway is listed' },
+  'street-classes': {
+    type: 'string',
+    arg: 'a,b',
+    help: 'with --barrier-classes: lines of these classes are streets, which grids may cross but whose centrelines grid outlines follow (default tertiary,residential,unclassified,living_street and links)'
+  },
   'households-field': { type: 'string', arg: '<name>', help: "the buildings' property holding households (default households)" },
   crs: { type: 'string', arg: 'wgs84|gcj02|bd09', help: 'CRS of every input file (default wgs84); output is always WGS-84' },
   community: { type: 'string', arg: '<code>', help: 'with --district: only this community; with a file: code for buildings\n(and an uncoded boundary) without one' },
@@ -284,6 +289,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       max: num(flags, 'max'),
       community: district ? undefined : community,
       barrierClasses,
+      streetClasses: (flags.get('street-classes') as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean),
       baselines: flags.has('baselines'),
       householdsField: flags.get('households-field') as string | undefined
     });
@@ -353,6 +359,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         communities: cs.length,
         buildingCount: value.buildings.length,
         pctInRange: grids.length ? Math.round((10000 * grids.filter((g) => g.properties.inRange).length) / grids.length) / 100 : 100,
+        // When roads are known: % of the grids' area across a road from their buildings, and in blocks without buildings.
+        ...(value.areaAcrossRoadsPct !== undefined ? { areaAcrossRoadsPct: value.areaAcrossRoadsPct, areaInEmptyBlocksPct: value.areaInEmptyBlocksPct } : {}),
         out,
         units: units.length,
         clusters,

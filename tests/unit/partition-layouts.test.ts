@@ -15,7 +15,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as turf from '@turf/turf';
-import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
 import { partitionGeoJSON, type GridProperties, type PartitionOutput } from '../../src/lib/geo/partition/geojson';
 import { dissolve } from '../../src/lib/geo/partition/cells';
 import { runEngine } from '../../src/lib/geo/partition/engine';
@@ -24,6 +24,7 @@ import type { Ring } from '../../src/lib/geo/partition/planar';
 import { prepare, type EngineItem } from '../../src/lib/geo/partition/problem';
 import { validate } from '../../src/lib/geo/partition/validate';
 import { makeLayout, type Layout, type LayoutKind } from '../fixtures/partition-layouts/gen';
+import { streetsFor } from '../fixtures/partition-layouts/streets';
 
 /** [kind, buildings, seed]: 26 layouts, three of them with about 2,000 buildings. */
 const CASES: [LayoutKind, number, number][] = [
@@ -67,8 +68,8 @@ function turfPolsbyPopper(g: Grid): number {
   return (4 * Math.PI * area) / (perimeter * perimeter);
 }
 
-function run(layout: Layout): PartitionOutput {
-  const r = partitionGeoJSON({ buildings: layout.buildings, communities: layout.community, seed: 7 });
+function run(layout: Layout, streets?: FeatureCollection): PartitionOutput {
+  const r = partitionGeoJSON({ buildings: layout.buildings, communities: layout.community, seed: 7, ...(streets ? { barriers: streets, barrierClasses: ['primary'] } : {}) });
   if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
   return r.value;
 }
@@ -76,61 +77,88 @@ function run(layout: Layout): PartitionOutput {
 describe('grid engine on random layouts (coverage, one piece, bounds, compactness)', () => {
   for (const [kind, n, seed] of CASES) {
     const layout = makeLayout(kind, n, seed);
-    it(layout.name, () => {
-      const out = run(layout);
-      const grids = out.grids.features as Grid[];
-      const community = layout.community.features[0];
-      const communityArea = turf.area(community);
-      expect(grids.length).toBeGreaterThan(0);
+    it(layout.name, () => check(layout, run(layout)));
+  }
+});
 
-      // Coverage: union = community, no overlaps, nothing outside.
-      const areas = grids.map((g) => turf.area(g));
-      const sum = areas.reduce((s, a) => s + a, 0);
-      const union = grids.length === 1 ? grids[0] : turf.union(turf.featureCollection(grids as Feature<Polygon | MultiPolygon>[]))!;
-      const unionArea = turf.area(union);
-      expect(unionArea / communityArea, 'grids cover the community').toBeCloseTo(1, 4);
-      expect(sum / unionArea, 'grids do not overlap').toBeCloseTo(1, 4);
-      const outside = turf.difference(turf.featureCollection([union, community] as Feature<Polygon | MultiPolygon>[]));
-      expect(outside ? turf.area(outside) : 0, 'nothing outside the community (m²)').toBeLessThan(1e-4 * communityArea);
+/** Layouts crossed by streets (cells cut along them: partition/streets.ts): the same rules hold. */
+const STREET_CASES: [LayoutKind, number, number][] = [
+  ['lattice', 150, 3],
+  ['micro-jitter', 120, 6],
+  ['jittered', 600, 29],
+  ['notched', 160, 10],
+  ['ring', 120, 13],
+  ['strip', 300, 15],
+  ['clusters', 400, 20],
+  ['duplicates', 300, 22],
+  ['outliers', 120, 26],
+  ['u-shape', 300, 27]
+];
 
-      // Every building inside its own grid.
-      const byCode = new Map(grids.map((g) => [g.properties.code, g]));
-      const at = new Map(layout.buildings.features.map((f) => [f.properties!.id as string, f.geometry.coordinates]));
-      const outsideOwn: string[] = [];
-      for (const b of out.buildings) {
-        const g = byCode.get(b.grid);
-        expect(g, `grid ${b.grid} of building ${b.id} is written`).toBeDefined();
-        if (layout.outside.has(b.id)) continue;
-        const p = turf.point(at.get(b.id)!);
-        if (turf.booleanPointInPolygon(p, g!)) continue;
-        // A building sharing its point with another lies a few centimetres from its own cell.
-        if (layout.coincident.has(b.id) && turf.pointToPolygonDistance(p, g!, { units: 'meters' }) < 0.5) continue;
-        outsideOwn.push(`${b.id} (${b.grid})`);
-      }
-      expect(outsideOwn, 'buildings outside their own grid').toEqual([]);
-
-      // One piece per grid, or reported.
-      for (const g of grids) {
-        const pieces = g.geometry.type === 'Polygon' ? 1 : g.geometry.coordinates.length;
-        expect(g.properties.contiguous, `${g.properties.code} contiguous flag vs ${pieces} pieces drawn`).toBe(pieces === 1);
-        if (pieces > 1) expect(out.unmet.some((u) => u.grid === g.properties.code && u.rule === 'not-contiguous')).toBe(true);
-      }
-      expect(grids.filter((g) => !g.properties.contiguous).map((g) => g.properties.code), 'grids in more than one piece').toEqual([]);
-
-      // Households.
-      const hh = new Map(layout.buildings.features.map((f) => [f.properties!.id as string, f.properties!.households as number]));
-      for (const g of grids) expect(g.properties.households).toBe(g.properties.buildings.reduce((s, id) => s + hh.get(id)!, 0));
-      const outOfRange = grids.filter((g) => g.properties.households < 300 || g.properties.households > 500).map((g) => g.properties.code);
-      if (layout.feasible) expect(outOfRange, 'grids out of 300–500 on a feasible layout').toEqual([]);
-      else for (const c of outOfRange) expect(out.unmet.some((u) => u.grid === c && (u.rule === 'below-min' || u.rule === 'above-max'))).toBe(true);
-
-      // Reported compactness = the written polygon's.
-      for (const g of grids) expect(Math.abs(g.properties.polsbyPopper - turfPolsbyPopper(g)), `${g.properties.code} Polsby–Popper`).toBeLessThan(2e-3);
-      const mean = grids.reduce((s, g) => s + turfPolsbyPopper(g), 0) / grids.length;
-      expect(Math.abs(out.communities[0].meanPolsbyPopper - mean)).toBeLessThan(2e-3);
+describe('grid engine on random layouts with streets (outlines follow them; the same rules)', () => {
+  for (const [kind, n, seed] of STREET_CASES) {
+    const layout = makeLayout(kind, n, seed);
+    it(`${layout.name} with streets`, () => {
+      const out = run(layout, streetsFor(layout, seed));
+      check(layout, out);
+      // Every grid's area lies in blocks holding its own buildings (blocks without any aside).
+      expect(out.areaAcrossRoadsPct, 'area across a street from its grid').toBeLessThan(0.5);
     });
   }
 });
+
+function check(layout: Layout, out: PartitionOutput): void {
+  const grids = out.grids.features as Grid[];
+  const community = layout.community.features[0];
+  const communityArea = turf.area(community);
+  expect(grids.length).toBeGreaterThan(0);
+
+  // Coverage: union = community, no overlaps, nothing outside.
+  const areas = grids.map((g) => turf.area(g));
+  const sum = areas.reduce((s, a) => s + a, 0);
+  const union = grids.length === 1 ? grids[0] : turf.union(turf.featureCollection(grids as Feature<Polygon | MultiPolygon>[]))!;
+  const unionArea = turf.area(union);
+  expect(unionArea / communityArea, 'grids cover the community').toBeCloseTo(1, 4);
+  expect(sum / unionArea, 'grids do not overlap').toBeCloseTo(1, 4);
+  const outside = turf.difference(turf.featureCollection([union, community] as Feature<Polygon | MultiPolygon>[]));
+  expect(outside ? turf.area(outside) : 0, 'nothing outside the community (m²)').toBeLessThan(1e-4 * communityArea);
+
+  // Every building inside its own grid.
+  const byCode = new Map(grids.map((g) => [g.properties.code, g]));
+  const at = new Map(layout.buildings.features.map((f) => [f.properties!.id as string, f.geometry.coordinates]));
+  const outsideOwn: string[] = [];
+  for (const b of out.buildings) {
+    const g = byCode.get(b.grid);
+    expect(g, `grid ${b.grid} of building ${b.id} is written`).toBeDefined();
+    if (layout.outside.has(b.id)) continue;
+    const p = turf.point(at.get(b.id)!);
+    if (turf.booleanPointInPolygon(p, g!)) continue;
+    // A building sharing its point with another lies a few centimetres from its own cell.
+    if (layout.coincident.has(b.id) && turf.pointToPolygonDistance(p, g!, { units: 'meters' }) < 0.5) continue;
+    outsideOwn.push(`${b.id} (${b.grid})`);
+  }
+  expect(outsideOwn, 'buildings outside their own grid').toEqual([]);
+
+  // One piece per grid, or reported.
+  for (const g of grids) {
+    const pieces = g.geometry.type === 'Polygon' ? 1 : g.geometry.coordinates.length;
+    expect(g.properties.contiguous, `${g.properties.code} contiguous flag vs ${pieces} pieces drawn`).toBe(pieces === 1);
+    if (pieces > 1) expect(out.unmet.some((u) => u.grid === g.properties.code && u.rule === 'not-contiguous')).toBe(true);
+  }
+  expect(grids.filter((g) => !g.properties.contiguous).map((g) => g.properties.code), 'grids in more than one piece').toEqual([]);
+
+  // Households.
+  const hh = new Map(layout.buildings.features.map((f) => [f.properties!.id as string, f.properties!.households as number]));
+  for (const g of grids) expect(g.properties.households).toBe(g.properties.buildings.reduce((s, id) => s + hh.get(id)!, 0));
+  const outOfRange = grids.filter((g) => g.properties.households < 300 || g.properties.households > 500).map((g) => g.properties.code);
+  if (layout.feasible) expect(outOfRange, 'grids out of 300–500 on a feasible layout').toEqual([]);
+  else for (const c of outOfRange) expect(out.unmet.some((u) => u.grid === c && (u.rule === 'below-min' || u.rule === 'above-max'))).toBe(true);
+
+  // Reported compactness = the written polygon's.
+  for (const g of grids) expect(Math.abs(g.properties.polsbyPopper - turfPolsbyPopper(g)), `${g.properties.code} Polsby–Popper`).toBeLessThan(2e-3);
+  const mean = grids.reduce((s, g) => s + turfPolsbyPopper(g), 0) / grids.length;
+  expect(Math.abs(out.communities[0].meanPolsbyPopper - mean)).toBeLessThan(2e-3);
+}
 
 describe('contiguity is one piece on the map', () => {
   // Two buildings 240 m apart along the bottom edge of a layout, the next row bowing 20 m above

@@ -141,8 +141,11 @@ export interface BuildingAssignment {
 
 export interface CommunityReport extends Omit<Validation, 'grids'> {
   community: string;
-  /** When roads are known: % of the community's area in blocks holding none of its grid's buildings (see GridProperties). */
+  /** When roads are known: % of the community's area across a road from its grid's buildings (see GridProperties). */
   areaAcrossRoadsPct?: number;
+  /** When roads are known: % of its area in road-bounded blocks without buildings, and its area (m², of the cells). */
+  areaInEmptyBlocksPct?: number;
+  areaM2?: number;
   buildings: number;
   gridCount: number;
   ms: number;
@@ -430,6 +433,15 @@ export function planFor(p: Problem, method: Method, seed: number, onProgress?: P
 const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The output's road figures: the communities' (those with roads known), weighted by their area. */
+export function roadSummary(reports: readonly CommunityReport[]): Pick<PartitionOutput, 'areaAcrossRoadsPct' | 'areaInEmptyBlocksPct'> {
+  const measured = reports.filter((c) => c.areaM2 !== undefined);
+  if (!measured.length) return {};
+  const total = measured.reduce((s, c) => s + c.areaM2!, 0);
+  const mean = (f: (c: CommunityReport) => number) => r2(total > 0 ? measured.reduce((s, c) => s + f(c) * c.areaM2!, 0) / total : 0);
+  return { areaAcrossRoadsPct: mean((c) => c.areaAcrossRoadsPct!), areaInEmptyBlocksPct: mean((c) => c.areaInEmptyBlocksPct!) };
+}
+
 /**
  * Street classes (OSM highway values) that cut cells but that grids may cross: through streets
  * and lanes that bound blocks. Not service roads, footways, paths or tracks: they run inside
@@ -602,9 +614,6 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const reports: CommunityReport[] = [];
   const unmet: Unmet[] = [];
   const locked = new Set(req.locked ?? []);
-  let acrossArea = 0;
-  let cutArea = 0;
-  let emptyArea = 0;
   const codesIn = [...byCommunity.keys()].sort();
   for (const [ci, code] of codesIn.entries()) {
     const t0 = now();
@@ -633,12 +642,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
       written.map((polys) => polys.map((poly) => poly.map((ring) => ring.slice(0, -1).map((q) => proj.forward(q)))))
     );
     const across = p.cells.blocks ? acrossRoads(p.cells.blocks, plan.assign, plan.k) : null;
-    if (across) {
-      const area = p.cells.blocks!.pieceArea.reduce((s, a) => s + a, 0);
-      acrossArea += across.total;
-      emptyArea += (across.emptyPct / 100) * area;
-      cutArea += area;
-    }
+    const cellArea = across ? p.cells.blocks!.pieceArea.reduce((s, a) => s + a, 0) : 0;
     const ms = now() - t0;
     // Codes: keep previous ones where given, else reading order of grid centres.
     const k = plan.k;
@@ -714,7 +718,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
       buildings: members.length + held.length,
       gridCount: v.grids.length,
       ms: Math.round(ms * 10) / 10,
-      ...(across ? { areaAcrossRoadsPct: r2(across.pctAll) } : {}),
+      ...(across ? { areaAcrossRoadsPct: r2(across.pctAll), areaInEmptyBlocksPct: r2(across.emptyPct), areaM2: Math.round(cellArea) } : {}),
       ...rest,
       issues,
       ...(req.baselines ? { baselines: { bisection: score(bisectionPlan(p)), kmeans: score(kmeansPlan(p, seed)) } } : {})
@@ -724,7 +728,5 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   assignments.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!buildings.length) warnings.push('no buildings: nothing to partition');
   onProgress?.('recombination', 1);
-  const pctOf = (a: number) => r2(cutArea > 0 ? (100 * a) / cutArea : 0);
-  const summary = cuts ? { areaAcrossRoadsPct: pctOf(acrossArea), areaInEmptyBlocksPct: pctOf(emptyArea) } : {};
-  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports, unmet, ...summary }, warnings };
+  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports, unmet, ...roadSummary(reports) }, warnings };
 }

@@ -21,6 +21,7 @@ import { renderMsg } from '../../i18n/msg';
 import { emsg } from './errors';
 import { readingOrder } from './codes';
 import {
+  DEFAULT_STREET_CLASSES,
   NO_CODE,
   buildingCentre,
   localProjection,
@@ -29,6 +30,7 @@ import {
   readBarriers,
   readBuildings,
   readCommunities,
+  roadSummary,
   type InputError,
   type ParsedBuilding,
   type PartitionOutput,
@@ -165,7 +167,10 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
   const bs = readBuildings(req.buildings, crs, req.householdsField);
   const cs = readCommunities(req.communities, crs, req.community);
   const ls = readBarriers(req.barriers, crs, req.barrierClasses);
-  if (!bs.ok || !cs.ok || !ls.ok) return { ok: false, errors: [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors)] };
+  // Streets (lines grids may cross, cells are cut along) travel with the units as partitionGeoJSON reads them.
+  const ss = req.barrierClasses ? readBarriers(req.barriers, crs, (req.streetClasses ?? DEFAULT_STREET_CLASSES).filter((c) => !req.barrierClasses!.includes(c))) : ({ ok: true, value: [], warnings: [] } as const);
+  if (!bs.ok || !cs.ok || !ls.ok || !ss.ok)
+    return { ok: false, errors: [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors), ...(ss.ok ? [] : ss.errors)] };
   const target = req.target ?? 400;
   const min = req.min ?? 300;
   const max = req.max ?? 500;
@@ -236,7 +241,8 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
   // readCommunities keeps the file's order: polygon k is feature k.
   cs.value.forEach((c, k) => polygonOf.set(c.code, { type: 'Feature', properties: { code: c.code }, geometry: toWgs84Geometry(req.communities!.features[k].geometry, crs) }));
   const cutOf = (code: string): Cut => (polygonOf.has(code) ? 'boundary' : 'community');
-  const lines = ls.value;
+  const lines = [...ls.value, ...ss.value];
+  const isStreet = (k: number) => k >= ls.value.length;
   const lineBoxes = lines.map((l) => {
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     growBox(box, l);
@@ -246,8 +252,10 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
   const unit = (code: string, members: readonly number[], cut: Cut, boundary?: Feature): WorkUnit => {
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     for (const i of members) growBox(box, buildings[i].geometry.coordinates);
+    // Cells reach the outline: streets there cut them too.
+    if (boundary) growBox(box, (boundary.geometry as Polygon).coordinates);
     const m = BARRIER_MARGIN_DEG;
-    const near = lines.filter((_, k) => lineBoxes[k][0] <= box[2] + m && lineBoxes[k][2] >= box[0] - m && lineBoxes[k][1] <= box[3] + m && lineBoxes[k][3] >= box[1] - m);
+    const near = [...lines.keys()].filter((k) => lineBoxes[k][0] <= box[2] + m && lineBoxes[k][2] >= box[0] - m && lineBoxes[k][1] <= box[3] + m && lineBoxes[k][3] >= box[1] - m);
     const features = members.map((i) => featureOf(buildings[i], req.buildings.features[buildings[i].index], code));
     return {
       community: code,
@@ -260,8 +268,11 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
         origin,
         buildings: { type: 'FeatureCollection', features },
         communities: boundary ? { type: 'FeatureCollection', features: [boundary] } : undefined,
-        barriers: near.length ? { type: 'FeatureCollection', features: near.map((l): Feature<LineString> => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: l } })) } : undefined,
-        barrierClasses: undefined,
+        barriers: near.length
+          ? { type: 'FeatureCollection', features: near.map((k): Feature<LineString> => ({ type: 'Feature', properties: { class: isStreet(k) ? 'street' : 'barrier' }, geometry: { type: 'LineString', coordinates: lines[k] } })) }
+          : undefined,
+        barrierClasses: ['barrier'],
+        streetClasses: ['street'],
         community: undefined
       }
     };
@@ -331,7 +342,8 @@ function wgsPolygon(ring: readonly Position[]): Polygon {
 export function mergeOutputs(outputs: readonly PartitionOutput[]): PartitionOutput {
   const features = outputs.flatMap((o) => o.grids.features).sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
   const buildings = outputs.flatMap((o) => o.buildings).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { grids: { type: 'FeatureCollection', features }, buildings, communities: outputs.flatMap((o) => o.communities), unmet: outputs.flatMap((o) => o.unmet) };
+  const communities = outputs.flatMap((o) => o.communities);
+  return { grids: { type: 'FeatureCollection', features }, buildings, communities, unmet: outputs.flatMap((o) => o.unmet), ...roadSummary(communities) };
 }
 
 /**
