@@ -12,7 +12,7 @@ import { bbox as turfBbox } from '@turf/turf';
 import { openNodeDb } from '../../scripts/lib/node-db';
 import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
-import { legendBox, HEADER_PX, FOOTER_PX } from '../../src/lib/export/png';
+import { legendBox, kpiBox, HEADER_PX, FOOTER_PX, KPI } from '../../src/lib/export/png';
 import { INCIDENT_RAMP } from '../../src/lib/map/legend';
 import { keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
 
@@ -293,7 +293,15 @@ describe('/heatmap (Qufu)', () => {
       subtitle: ink(16, 50, Math.min(w - 16, 700), 72),
       legendTitle: ink(box.x + 12, box.y + 12, box.x + box.width - 12, box.y + 12 + 15),
       legendLabels: ink(box.x + 58, box.y + 35, box.x + box.width - 12, box.y + box.height - 12),
-      source: ink(16, HEADER_PX + mapSize[1] + 8, Math.min(w - 16, 700), HEADER_PX + mapSize[1] + FOOTER_PX - 8)
+      source: ink(16, HEADER_PX + mapSize[1] + 8, Math.min(w - 16, 700), HEADER_PX + mapSize[1] + FOOTER_PX - 8),
+      // The KPI cards' three figures, written in their box (kpi-figures.ts gives the screen and the picture the same text).
+      ...Object.fromEntries(
+        [0, 1, 2].map((i) => {
+          const k = kpiBox(mapSize[0], mapSize[1], 3, rows)!;
+          const x = k.x + KPI.pad + i * (k.card + KPI.gap);
+          return [`kpi${i + 1}`, ink(x, k.y + KPI.pad, x + k.card - 20, k.y + k.height - KPI.pad)];
+        })
+      )
     };
     for (const [area, share] of Object.entries(areas)) {
       expect(share, area).toBeGreaterThan(0.01);

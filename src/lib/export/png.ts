@@ -1,7 +1,8 @@
 /**
  * Exports the current map as a PNG for a briefing: title and date range above, the map
  * (maplibre canvas + deck.gl canvas, both drawn with preserveDrawingBuffer) in the middle,
- * a drawn legend over its lower-left corner, and the source line (synthetic data) below.
+ * a drawn legend over its lower-left corner, the KPI figures shown on screen over its lower-right
+ * corner (upper-right when the map is too narrow for both), and the source line (synthetic data) below.
  */
 import type { LegendModel } from '$lib/map/heatmap-legend';
 import { rgb } from '$lib/map/legend';
@@ -15,6 +16,8 @@ export interface ExportSpec {
   subtitle: string;
   legendTitle: string;
   legend: LegendModel;
+  /** The KPI cards' figures as the screen shows them (kpi-figures.ts). */
+  kpis: readonly { label: string; value: string; unit?: string }[];
   source: string;
 }
 
@@ -28,7 +31,31 @@ export function legendBox(mapWidth: number, mapHeight: number, rows: number) {
   return { x: LEGEND.margin, y: HEADER_PX + mapHeight - LEGEND.margin - h, width: LEGEND.width, height: h };
 }
 
+export const KPI = { margin: 16, card: 150, gap: 8, pad: 10, labelPx: 13, valuePx: 24, height: 56 } as const;
+
+/**
+ * Where the KPI box lies: lower-right of the map, else upper-right when the lower one would meet
+ * the legend's box; cards narrow on a narrow map. Null when neither spot is clear of the legend
+ * (a very small map): the figures then go on the subtitle line instead.
+ */
+export function kpiBox(mapWidth: number, mapHeight: number, cards: number, legendRows: number) {
+  const card = Math.min(KPI.card, Math.floor((mapWidth - 2 * KPI.margin - 2 * KPI.pad - (cards - 1) * KPI.gap) / cards));
+  const width = cards * card + (cards - 1) * KPI.gap + 2 * KPI.pad;
+  const height = KPI.height + 2 * KPI.pad;
+  const x = mapWidth - KPI.margin - width;
+  const legend = legendBox(mapWidth, mapHeight, legendRows);
+  const sideBySide = x >= legend.x + legend.width + KPI.gap;
+  const low = HEADER_PX + mapHeight - KPI.margin - height;
+  const high = HEADER_PX + KPI.margin;
+  if (sideBySide) return { x, y: low, width, height, card };
+  if (high + height <= legend.y - KPI.gap) return { x, y: high, width, height, card };
+  return null;
+}
+
 const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+
+/** The legend's rows: the class method, when there is one, takes a row under the swatches. */
+const legendRows = (spec: ExportSpec) => spec.legend.swatches.length + (spec.legend.note ? 1 : 0);
 
 /** Draws the export into a new canvas (CSS pixel units × devicePixelRatio). */
 export function composeExport(spec: ExportSpec): HTMLCanvasElement {
@@ -50,7 +77,8 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
   g.fillText(spec.title, 16, 12, w - 32);
   g.fillStyle = '#444';
   g.font = `16px ${FONT}`;
-  g.fillText(spec.subtitle, 16, 50, w - 32);
+  const figures = spec.kpis.map((f) => `${f.label} ${f.value}${f.unit ? ` ${f.unit}` : ''}`).join(' · ');
+  g.fillText(spec.kpis.length && !kpiBox(w, h, spec.kpis.length, legendRows(spec)) ? `${spec.subtitle} · ${figures}` : spec.subtitle, 16, 50, w - 32);
 
   for (const c of spec.mapElement.querySelectorAll('canvas')) {
     const r = c.getBoundingClientRect();
@@ -58,8 +86,7 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
     g.drawImage(c, r.left - rect.left, HEADER_PX + r.top - rect.top, r.width, r.height);
   }
 
-  // The class method, when there is one, takes a row under the swatches.
-  const rows = spec.legend.swatches.length + (spec.legend.note ? 1 : 0);
+  const rows = legendRows(spec);
   const box = legendBox(w, h, rows);
   g.fillStyle = 'rgba(255,255,255,0.94)';
   g.strokeStyle = '#999';
@@ -81,6 +108,28 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
     g.fillStyle = '#444';
     g.font = `12px ${FONT}`;
     g.fillText(spec.legend.note, box.x + LEGEND.pad, box.y + LEGEND.pad + LEGEND.titlePx + 10 + spec.legend.swatches.length * LEGEND.row, box.width - 2 * LEGEND.pad);
+  }
+
+  const k = spec.kpis.length ? kpiBox(w, h, spec.kpis.length, rows) : null;
+  if (k) {
+    g.fillStyle = 'rgba(255,255,255,0.94)';
+    g.fillRect(k.x, k.y, k.width, k.height);
+    g.strokeStyle = '#999';
+    g.strokeRect(k.x + 0.5, k.y + 0.5, k.width - 1, k.height - 1);
+    spec.kpis.forEach((f, i) => {
+      const x = k.x + KPI.pad + i * (k.card + KPI.gap);
+      g.fillStyle = '#444';
+      g.font = `${KPI.labelPx}px ${FONT}`;
+      g.fillText(f.label, x, k.y + KPI.pad, k.card - 4);
+      g.fillStyle = '#111';
+      g.font = `600 ${KPI.valuePx}px ${FONT}`;
+      g.fillText(f.value, x, k.y + KPI.pad + KPI.labelPx + 8, k.card - 4);
+      if (f.unit) {
+        const vw = Math.min(g.measureText(f.value).width, k.card - 4);
+        g.font = `${KPI.labelPx}px ${FONT}`;
+        g.fillText(f.unit, x + vw + 4, k.y + KPI.pad + KPI.labelPx + 8 + KPI.valuePx - KPI.labelPx - 2, Math.max(0, k.card - vw - 8));
+      }
+    });
   }
 
   g.fillStyle = '#f3f3f3';
