@@ -2,7 +2,7 @@
  * How the grid engine scales on ONE big community (#13): a jittered lattice of N buildings
  * (tests/fixtures/partition-layouts/gen.ts, 3–9 households each so that it stays within 999
  * grids) with its community polygon, partitioned by `npm run grid -- partition` in a child
- * process under `/usr/bin/time -v` (wall seconds, peak RSS), per method.
+ * process under `/usr/bin/time -v` (wall and CPU seconds, peak RSS), per method.
  *
  *   node --import tsx scripts/bench/partition-scale.ts [--sizes 5000,15000,30000,60000]
  *        [--methods engine,bisection,kmeans] [--timeout 600] [--direct]
@@ -71,6 +71,8 @@ function main(): void {
       const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)');
       const secs = wall ? wall.split(':').reduce((s, part) => s * 60 + Number(part), 0) : null;
       const rssKB = Number(field('Maximum resident set size \\(kbytes\\)'));
+      // CPU seconds (user + system): on a shared machine wall time mostly measures the other jobs.
+      const cpuS = Math.round((Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'))) * 100) / 100;
       let summary: Record<string, unknown> = {};
       try {
         summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
@@ -87,6 +89,7 @@ function main(): void {
           exit: r.status ?? r.signal,
           timedOut: r.error ? String(r.error) : undefined,
           wallS: secs,
+          cpuS,
           peakMB: rssKB ? Math.round(rssKB / 1024) : null,
           grids: summary.grids ?? summary.gridCount,
           pctInRange: summary.pctInRange,
