@@ -433,6 +433,19 @@ export function planFor(p: Problem, method: Method, seed: number, onProgress?: P
 const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The lines whose box meets the points' box grown by about 200 m (WGS-84). */
+function near(lines: readonly Position[][], points: readonly Position[]): Position[][] {
+  if (!points.length) return [];
+  const m = 0.002;
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [x, y] of points) [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+  return lines.filter((l) => {
+    let [a0, b0, a1, b1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const [x, y] of l) [a0, b0, a1, b1] = [Math.min(a0, x), Math.min(b0, y), Math.max(a1, x), Math.max(b1, y)];
+    return a1 >= x0 - m && a0 <= x1 + m && b1 >= y0 - m && b0 <= y1 + m;
+  });
+}
+
 /** The output's road figures: the communities' (those with roads known), weighted by their area. */
 export function roadSummary(reports: readonly CommunityReport[]): Pick<PartitionOutput, 'areaAcrossRoadsPct' | 'areaInEmptyBlocksPct'> {
   const measured = reports.filter((c) => c.areaM2 !== undefined);
@@ -573,8 +586,9 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const proj = localProjection(lon0, lat0);
   const shapes = communities.map((c) => ({ code: c.code, rings: c.rings.map((r) => r.map(proj.forward)) }));
   const barriers = ls.value.map((l) => l.map(proj.forward));
-  // Cut lines: barriers and streets, noded so that crossings and T junctions are shared vertices.
-  const cutLines = [...ls.value, ...ss.value];
+  // Cut lines: barriers and streets near the input (a district's roads for one community are
+  // thousands of lines), noded so that crossings and T junctions are shared vertices.
+  const cutLines = near([...ls.value, ...ss.value], [...communities.flatMap((c) => c.rings.flat()), ...cents]);
   const cuts = cutLines.length ? nodeLines(cutLines as [number, number][][]).map((l) => l.map(proj.forward)) : undefined;
 
   // Community of each building: its property, else the polygon holding it, else the nearest one.
