@@ -250,6 +250,8 @@ describe('/heatmap (Qufu)', () => {
     const legendEl = page.locator('[data-testid=briefing] [data-testid=heatmap-legend]');
     const rows = (await legendEl.locator('li').count()) + (await legendEl.locator('[data-testid=legend-note]').count());
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=briefing-export]').click()]);
+    // The name says what the picture is: the district, the view and its period (no bare day numbers).
+    expect(download.suggestedFilename()).toBe('GridAtlas_曲阜市_冬季安全隐患_2024-11-01至2025-03-31.png');
     const path = await download.path();
     const buf = readFileSync(path);
     writeFileSync('tests/screenshots/heatmap-370881-export.png', buf);

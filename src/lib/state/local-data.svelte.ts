@@ -11,6 +11,7 @@ import type { LocalFile, LocalSummary } from '$lib/data/local/keys';
 import { readLocalFiles, removeLocal, saveLocal } from '$lib/data/local/store';
 import { roleOf, type FileReport, type ImportRequest, type Mapping, type Preview } from '$lib/data/local/report';
 import { downloadBlob } from '$lib/export/download';
+import { exportFileName } from '$lib/export/file-name';
 import ImportWorker from '../../workers/data-import.worker?worker';
 import type { DataImportCall, ImportProgress } from '../../workers/data-import.worker';
 import { workerClient } from '$lib/workers/call';
@@ -133,7 +134,7 @@ class LocalDataState {
   async exportPackage(district: DistrictCode): Promise<void> {
     const { packageZip } = await import('$lib/data/local/package');
     const zip = packageZip(district, await readLocalFiles(district));
-    downloadBlob(`gridatlas-${district}-package.zip`, new Blob([zip as BlobPart], { type: 'application/zip' }));
+    downloadBlob(exportFileName(['GridAtlas', district, 'package', new Date().toISOString().slice(0, 10)], 'zip'), new Blob([zip as BlobPart], { type: 'application/zip' }));
   }
 }
 
