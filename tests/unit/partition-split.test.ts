@@ -147,6 +147,19 @@ describe('units of work', () => {
     expect(r.value.grids.features.filter((f) => f.properties.inRange).length / codes.length).toBeGreaterThan(0.9);
   });
 
+  it('a community too big for its codes is refused before any unit runs; the same buildings without a community are cut into clusters', () => {
+    // 1,200 buildings of 1,000 households: at least 2,400 grids of at most 500, more than the 999 a community can number.
+    const big: FeatureCollection = { type: 'FeatureCollection', features: [...buildings.features, ...buildings.features, ...buildings.features].map((f, k) => ({ ...f, properties: { ...f.properties, id: `b${k}`, households: 1000, units: 1, community: '230101001001' } })) };
+    const r = splitInput({ buildings: big });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.map((e) => [e.layer, e.feature, e.field, e.msg?.key])).toEqual([['buildings', -1, 'community', 'partition.err.tooManyGrids']]);
+      expect(r.errors[0].message).toMatch(/community 230101001001 has 1,?200,?000 households/);
+    }
+    const anon = splitInput({ buildings: { ...big, features: big.features.map((f) => ({ ...f, properties: { ...f.properties, community: undefined } })) } });
+    expect(anon.ok && anon.value.clusters).toBeGreaterThan(200);
+  });
+
   it('bad input fails before any unit runs, naming the feature and field', () => {
     const bad: FeatureCollection = { type: 'FeatureCollection', features: [...buildings.features.slice(0, 5), { ...buildings.features[5], properties: { ...buildings.features[5].properties, households: -3 } } as Feature] };
     const r = splitInput({ buildings: bad });

@@ -39,6 +39,7 @@ import {
 } from './geojson';
 import { bufferedHull, clipHalfPlane, pointInRing, type Ring, type XY } from './planar';
 import { DEFAULT_HULL_MARGIN } from './problem';
+import { communityTooBig } from './limits';
 import type { ProgressCallback } from './engine';
 
 /**
@@ -281,10 +282,14 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
   const units: WorkUnit[] = [];
   let clusters = 0;
   const lockedHere = (req.locked ?? []).some((c) => c.startsWith(NO_CODE));
+  const tooBig: InputError[] = [];
   for (const [code, members] of groups) {
     const households = members.reduce((s, i) => s + buildings[i].households, 0);
     if (code !== NO_CODE || polygonOf.has(code) || lockedHere || households <= maxGrids * target) {
-      units.push(unit(code, members, cutOf(code), polygonOf.get(code)));
+      // A community too big for one partition (limits.ts) is refused here, before any unit runs.
+      const big = communityTooBig(code, members.length, households, { target, min, max });
+      if (big) tooBig.push({ layer: 'buildings', feature: -1, field: 'community', message: renderMsg(big), msg: big });
+      else units.push(unit(code, members, cutOf(code), polygonOf.get(code)));
       continue;
     }
     // No community known and too large for one: compact clusters, numbered in reading order of their centres.
@@ -314,6 +319,7 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
     found.forEach((c, g) => units.push(unit(codes[g], c.members.map((j) => members[j]), 'cluster', { type: 'Feature', properties: { code: codes[g] }, geometry: wgsPolygon(c.region.map((q) => proj.inverse(q))) })));
     clusters += found.length;
   }
+  if (tooBig.length) return { ok: false, errors: tooBig };
   units.sort((a, b) => (a.community < b.community ? -1 : a.community > b.community ? 1 : 0));
   return { ok: true, value: { units, clusters }, warnings };
 }
