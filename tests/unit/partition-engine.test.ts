@@ -252,30 +252,15 @@ describe('grid engine properties (seeded synthetic communities)', () => {
     const c = runEngine(prepare({ items, boundary: BLOCK }), { seed: 9 });
     expect(Array.from(c.assign)).toEqual(Array.from(a.assign));
   });
-
-  it('a 3,000-household community partitions in well under a second', () => {
-    const items = synthetic(11, 55);
-    const total = items.reduce((s, it) => s + it.households, 0);
-    expect(total).toBeGreaterThan(2500);
-    runEngine(prepare({ items, boundary: BLOCK }), { seed: 1 }); // warm up the JIT
-    const times: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      const t0 = performance.now();
-      runEngine(prepare({ items, boundary: BLOCK }), { seed: 1 });
-      times.push(performance.now() - t0);
-    }
-    times.sort((x, y) => x - y);
-    // The budget is 100 ms (see scripts/bench/partition.ts); allow slack for a loaded test machine.
-    expect(times[1]).toBeLessThan(400);
-  });
 });
 
+// Speed (100 ms a 3,000-household community, 16 ms a move) is measured by `npm run bench -- partition` and `-- edit`, not here.
 describe('grid editing', () => {
   const p = prepare({ items: synthetic(21), boundary: BLOCK });
   const base = runEngine(p, { seed: 21 });
   const fresh = (ed: GridEditor) => validate(new Plan(p, ed.plan.assign.slice()));
 
-  it('moving a building revalidates incrementally, equal to full recomputation, in under 16 ms', () => {
+  it('moving a building revalidates incrementally, equal to full recomputation', () => {
     const ed = new GridEditor(base);
     // A boundary building: one with a neighbour in another grid.
     const { off, nbr } = p.graph;
@@ -284,13 +269,10 @@ describe('grid editing', () => {
     for (; i < p.n && to < 0; i++) for (let e = off[i]; e < off[i + 1]; e++) if (base.assign[nbr[e]] !== base.assign[i]) to = base.assign[nbr[e]];
     i--;
     const from = base.assign[i];
-    const t0 = performance.now();
     const v = ed.move([p.building[i]], to);
-    const ms = performance.now() - t0;
     expect(ed.gridOf(p.building[i])).toBe(to);
     expect(v).toEqual(fresh(ed));
     expect(v.grids.find((g) => g.grid === from)!.households).toBe(Math.round(base.hh[from] - p.hh[i]));
-    expect(ms).toBeLessThan(16);
   });
 
   it('split, merge and re-run match full recomputation', () => {

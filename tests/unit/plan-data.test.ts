@@ -120,16 +120,13 @@ describe('own data import', () => {
     expect(two.ok ? '' : two.errors[0].message).toMatch(/exactly one/);
   });
 
-  it('parses a 50,000-row CSV (what the import worker does) in a few hundred ms', () => {
+  // How fast: `npm run bench -- edit` (csvParseMs).
+  it('parses a 50,000-row CSV (what the import worker does): every row', () => {
     const lines = ['lon,lat,households'];
     for (let i = 0; i < 50_000; i++) lines.push(`${(126.6 + (i % 250) * 0.0004).toFixed(6)},${(45.75 + Math.floor(i / 250) * 0.0003).toFixed(6)},${60 + (i % 90)}`);
     const text = lines.join('\n');
-    const t0 = performance.now();
     const r = parseBuildings(text, 'big.csv', 'gcj02');
-    const ms = performance.now() - t0;
-    console.log(`own-data CSV: 50,000 rows, ${(text.length / 1e6).toFixed(1)} MB parsed and converted in ${ms.toFixed(0)} ms`);
     expect(r.ok && r.value.buildings.length).toBe(50_000);
-    expect(ms).toBeLessThan(5_000);
   });
 
   it('without a boundary file, the community outline is the buildings\' box grown by ~50 m', () => {
