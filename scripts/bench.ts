@@ -19,6 +19,7 @@ const CASES: Record<string, BenchCase> = {
   heatmap: benchHeatmap,
   compare: benchCompare,
   queries: benchQueries,
+  edit: (argv) => import('./bench/edit').then((m) => m.benchEdit(argv)),
   'plan-move': () => import('./bench/recorded').then((m) => m.benchPlanMove()),
   rider: () => import('./bench/recorded').then((m) => m.benchRider()),
   import: (argv) => import('./bench/import').then((m) => m.benchImport(argv))
@@ -29,7 +30,7 @@ const CASES: Record<string, BenchCase> = {
 const FLAGS = {
   json: { type: 'boolean', help: 'print only the JSON line (without it, also a readable summary on stderr)' },
   build: { type: 'boolean', help: 'heatmap, compare: build the app first even when a build exists' },
-  runs: { type: 'string', arg: 'N', help: 'heatmap (default 7), compare (default 5): timed runs per figure; medians reported' },
+  runs: { type: 'string', arg: 'N', help: 'heatmap (default 7), compare (default 5), edit (default 50): timed runs per figure; medians reported' },
   loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2)' },
   rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' },
   case: { type: 'string', arg: 'NAME', help: 'partition: only this case (community-3000, district-<adcode>, osm-daoli, buildings-60000, city-300000)' },
