@@ -3,7 +3,7 @@
  * all-pairs structure or a scan of the whole community per grid comes back, by checking sizes
  * and results, never the clock (timings are the bench's: scripts/bench/partition-scale.ts):
  *  - the adjacency of 20,000 points on an exact lattice has O(n) edges and their cells cover the
- *    outline exactly;
+ *    outline exactly; 1,000 pieces below the minimum are bridged until none is left;
  *  - a Plan's per-grid member lists, pieces and connectivity agree with scans of every item
  *    after random moves;
  *  - k-means through its spatial index gives each item its nearest centre (lowest index on ties);
@@ -62,6 +62,24 @@ describe('one big community: structures linear in the buildings', () => {
     const adjacency = buildAdjacency(points, { delaunay: edges, touching: () => true });
     expect(adjacency.graph.nbr.length).toBeLessThanOrEqual(2 * edges.length);
     expect(components(adjacency.graph).count).toBe(1);
+  });
+
+  it('1,000 pieces below the minimum, 400 m apart: bridged until none is left below it, by their shortest gaps', () => {
+    const rng = mulberry32(3);
+    const points: XY[] = [];
+    const weights: number[] = [];
+    for (let c = 0; c < 1000; c++)
+      for (let i = 0; i < 20; i++) {
+        points.push([(c % 32) * 420 + (i % 5) * 20 + rng() * 3, Math.floor(c / 32) * 420 + Math.floor(i / 5) * 20 + rng() * 3]);
+        weights.push(4);
+      }
+    const a = buildAdjacency(points, { weights, minWeight: 300, maxWeight: 500 });
+    expect(a.bridges.length).toBeGreaterThan(500);
+    expect(a.bridges.every((e) => e.reason === 'long' && e.length < 420)).toBe(true);
+    const { comp, count } = components(a.graph);
+    const load = new Float64Array(count);
+    comp.forEach((c, i) => (load[c] += weights[i]));
+    expect(Math.min(...load)).toBeGreaterThanOrEqual(300);
   });
 
   it("a Plan's member lists, pieces and connectivity agree with scans of every item after random moves", () => {

@@ -37,6 +37,16 @@ export class MinHeap {
     return this.ids.length ? this.ids[0] : -1;
   }
 
+  /** The key of `peek()`; NaN when empty. */
+  peekKey(): number {
+    return this.keys.length ? this.keys[0] : NaN;
+  }
+
+  /** The ids held, in no particular order. */
+  get entries(): readonly number[] {
+    return this.ids;
+  }
+
   /** Removes and returns the smallest id; -1 when empty. */
   pop(): number {
     const ids = this.ids;
