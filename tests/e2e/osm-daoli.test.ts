@@ -52,7 +52,10 @@ describe('Daoli from OpenStreetMap', () => {
     expect(pixelStats(png).colours).toBeGreaterThan(20);
     await page.goto(`${baseUrl}/heatmap?d=370881`);
     await waitForMap(page);
+    // …which says instead that its streets and buildings are schematic.
+    await expect.poll(attribution, { timeout: 20_000 }).toContain('示意地理');
     expect(await attribution()).not.toContain('OpenStreetMap');
+    await screenshot(page, 'heatmap-370881-schematic');
     expect(errors).toEqual([]);
   }, 180_000);
 

@@ -26,6 +26,13 @@ class DatasetState {
 
   info = $derived(DISTRICTS.find((d) => d.code === this.code)!);
   summary = $derived(this.index?.districts.find((d) => d.code === this.code) ?? null);
+  /**
+   * What the map credits: the data's required credit (OpenStreetMap's for Daoli), or, where the
+   * buildings are generated, that the geography is schematic, so nobody reads a made-up street plan as real.
+   */
+  mapAttribution = $derived(
+    this.summary?.attribution ?? (this.summary?.syntheticTables.includes('buildings') ? i18n.t('map.schematic') : undefined)
+  );
 
   constructor() {
     if (typeof location === 'undefined') return;
