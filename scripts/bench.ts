@@ -34,7 +34,9 @@ const FLAGS = {
   loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2)' },
   rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' },
   case: { type: 'string', arg: 'NAME', help: 'partition: only this case (community-3000, district-<adcode>, osm-daoli, buildings-60000, city-300000)' },
-  city: { type: 'boolean', help: 'partition: also the city-300000 case (about 10 minutes)' }
+  city: { type: 'boolean', help: 'partition: also the city-300000 case (about 10 minutes)' },
+  long: { type: 'string', arg: 'all|none|a,b', help: 'partition: cases with a long run (50 × the search) for gapToBestPct (default community-3000,district-370881)' },
+  district: { type: 'string', arg: 'ADCODE', help: 'partition: only this district' }
 } as const;
 
 const USAGE = ['npm run bench -- [case ...] [--json] [case options]'];
