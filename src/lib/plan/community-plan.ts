@@ -11,7 +11,8 @@ import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position
 import { GridEditor } from '$lib/geo/partition/edit';
 import { Plan } from '$lib/geo/partition/plan';
 import { prepare, type EngineItem, type Problem } from '$lib/geo/partition/problem';
-import { barriersNear, localProjection, type PartitionRequest, type Projection } from '$lib/geo/partition/geojson';
+import { barriersNear, DEFAULT_STREET_CLASSES, localProjection, type PartitionRequest, type Projection } from '$lib/geo/partition/geojson';
+import { nodeLines } from '$lib/geo/network';
 import { dissolve } from '$lib/geo/partition/cells';
 import { gridCode, MAX_SEQ, seqOf } from '$lib/geo/partition/codes';
 import { openRing, pointInRing, ringArea, ringCentroid, type Ring, type XY } from '$lib/geo/partition/planar';
@@ -144,14 +145,22 @@ export class CommunityPlan {
     }
     const boundary: Ring[] | undefined = data.boundary ? outerRings(data.boundary.geometry as Polygon | MultiPolygon).map((r) => openRing(r).map(this.proj.forward)) : undefined;
     const lines: XY[][] = [];
+    // Cells are cut along barriers and streets as the engine cuts them (partition/streets.ts), so
+    // that the grids drawn here are the engine's.
+    const cutLines: [number, number][][] = [];
     for (const f of data.roads.features) {
       const cls = String((f.properties ?? {}).class ?? '');
-      if (!(BARRIER_CLASSES as readonly string[]).includes(cls)) continue;
+      const barrier = (BARRIER_CLASSES as readonly string[]).includes(cls);
+      if (!barrier && !DEFAULT_STREET_CLASSES.includes(cls)) continue;
       const g = f.geometry;
       const parts = g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiLineString' ? g.coordinates : [];
-      for (const p of parts) lines.push(p.map(this.proj.forward));
+      for (const p of parts) {
+        if (barrier) lines.push(p.map(this.proj.forward));
+        cutLines.push(p as [number, number][]);
+      }
     }
-    this.problem = prepare({ items, boundary, barriers: barriersNear(lines, items), min: bounds.min, max: bounds.max, target: Math.round((bounds.min + bounds.max) / 2) });
+    const cuts = cutLines.length ? nodeLines(cutLines).map((l) => l.map(this.proj.forward)) : undefined;
+    this.problem = prepare({ items, boundary, barriers: barriersNear(lines, items), cuts, min: bounds.min, max: bounds.max, target: Math.round((bounds.min + bounds.max) / 2) });
     this.problem.ids.forEach((id, i) => this.index.set(id, i));
     const initial = assignment ?? Object.fromEntries(data.buildings.map((b) => [b.properties.id, b.properties.grid ?? '']));
     const { snapshot } = this.snapshotFrom(initial);
