@@ -20,6 +20,7 @@ import { partitionGeoJSON, type GridProperties, type PartitionOutput } from '../
 import { openRing, ringArea, ringCentroid, type XY } from '../../src/lib/geo/partition/planar';
 import { prepare } from '../../src/lib/geo/partition/problem';
 import { acrossRoads, cutCell, ROAD, streetCuts } from '../../src/lib/geo/partition/streets';
+import { partitionInUnits } from '../../src/lib/geo/partition/split-input';
 
 const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/partition-streets/blocks-3x3.geojson'), 'utf8')) as FeatureCollection;
 const role = (r: string): FeatureCollection => ({ type: 'FeatureCollection', features: fixture.features.filter((f) => f.properties?.role === r) });
@@ -199,6 +200,16 @@ describe('areaAcrossRoadsPct from partitionGeoJSON, against Turf', () => {
     gs.forEach((g, k) => expect(g.properties.areaAcrossRoadsPct, g.properties.code).toBeCloseTo(t.per[k], 1));
     expect(plain.areaAcrossRoadsPct).toBeCloseTo(t.all, 1);
     expect(gs.filter((g) => g.properties.areaAcrossRoadsPct! > 1).length).toBeGreaterThan(2);
+  });
+
+  it('cut into units of work (the CLI’s pool), the streets travel with each unit: the same grids and figures', () => {
+    const r = partitionInUnits({ buildings, communities: community, barriers: roads, barrierClasses: ['primary', 'secondary'], seed: 3 });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
+    expect(r.value.grids.features.map((g) => [g.properties.code, g.properties.buildings, g.properties.polsbyPopper, g.properties.areaAcrossRoadsPct])).toEqual(
+      grids.map((g) => [g.properties.code, g.properties.buildings, g.properties.polsbyPopper, g.properties.areaAcrossRoadsPct])
+    );
+    expect(r.value.areaAcrossRoadsPct).toBe(out.areaAcrossRoadsPct);
+    expect(r.value.areaInEmptyBlocksPct).toBe(out.areaInEmptyBlocksPct);
   });
 
   it('without roads there is nothing to measure', () => {
