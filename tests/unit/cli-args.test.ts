@@ -79,7 +79,7 @@ const COMMANDS: [string, string[], RegExp[]][] = [
   ['scripts/data.ts', [], [/^usage: npm run data \[-- --out <dir>\] \[--if-missing\]/, /--if-missing /, /npm run data -- --osm /, /npm run data -- --package /]],
   ['scripts/data.ts', ['--osm', 'x.geojson'], [/^usage: npm run data -- --osm /, /--trust-crs /, /--district <adcode> .*230102 道里区/]],
   ['scripts/import/cli.ts', [], [/^usage: npm run data -- --osm /, /--compounds <file> /]],
-  ['scripts/bench.ts', [], [/^usage: npm run bench -- \[case \.\.\.\]/, /--rows N /, /partition, nearest, heatmap, compare, queries, plan-move, rider, import/]],
+  ['scripts/bench.ts', [], [/^usage: npm run bench -- \[case \.\.\.\]/, /--rows N /, /partition, nearest, heatmap, compare, queries, edit, plan-move, rider, import/]],
   ['scripts/rider/build.ts', [], [/^usage: tsx scripts\/rider\/build\.ts/, /--root <dir> /]],
   ['scripts/outlines.ts', [], [/^usage: npm run outlines -- /]]
 ];
