@@ -401,20 +401,24 @@ export class CommunityPlan {
 
   /**
    * Pairs of neighbouring grid codes: grids with buildings joined by a Delaunay edge, across
-   * roads too (on the map their outlines touch there).
+   * roads too, or whose drawn cells share an edge (cells cut along streets hand pieces across a
+   * street, so outlines can touch where no Delaunay edge runs).
    */
   gridNeighbours(): [string, string][] {
     const a = this.editor.plan.assign;
     const seen = new Set<string>();
     const out: [string, string][] = [];
-    for (const [i, j] of this.problem.adjacency.delaunay) {
+    const pair = (i: number, j: number) => {
       const [ca, cb] = [this.codes[a[i]], this.codes[a[j]]];
-      if (!ca || !cb || ca === cb) continue;
+      if (!ca || !cb || ca === cb) return;
       const key = ca < cb ? `${ca}|${cb}` : `${cb}|${ca}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key)) return;
       seen.add(key);
       out.push([ca, cb]);
-    }
+    };
+    for (const [i, j] of this.problem.adjacency.delaunay) pair(i, j);
+    const { off, nbr } = this.problem.cells;
+    for (let i = 0; i < this.problem.n; i++) for (let e = off[i]; e < off[i + 1]; e++) pair(i, nbr[e]);
     return out;
   }
 
