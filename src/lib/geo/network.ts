@@ -7,6 +7,7 @@
 import Flatbush from 'flatbush';
 import { localProjection, type LocalProjection } from './crs';
 import { haversine } from './nearest';
+import { MinHeap } from './heap';
 
 export type LonLat = [number, number];
 
@@ -191,54 +192,6 @@ export function snap(net: Network, lon: number, lat: number, maxDistance = 300):
   return best;
 }
 
-/** Binary min-heap of (node, key). */
-class Heap {
-  private nodes: number[] = [];
-  private keys: number[] = [];
-  get size() {
-    return this.nodes.length;
-  }
-  push(node: number, key: number) {
-    const n = this.nodes;
-    const k = this.keys;
-    let i = n.length;
-    n.push(node);
-    k.push(key);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (k[p] <= key) break;
-      n[i] = n[p];
-      k[i] = k[p];
-      i = p;
-    }
-    n[i] = node;
-    k[i] = key;
-  }
-  pop(): [number, number] {
-    const n = this.nodes;
-    const k = this.keys;
-    const top: [number, number] = [n[0], k[0]];
-    const lastN = n.pop()!;
-    const lastK = k.pop()!;
-    if (n.length) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n.length) break;
-        const r = l + 1;
-        const c = r < n.length && k[r] < k[l] ? r : l;
-        if (k[c] >= lastK) break;
-        n[i] = n[c];
-        k[i] = k[c];
-        i = c;
-      }
-      n[i] = lastN;
-      k[i] = lastK;
-    }
-    return top;
-  }
-}
-
 export interface ShortestPaths {
   dist: Float64Array;
   /** Previous node on the shortest path, -1 at a source; -2 when unreached. */
@@ -254,7 +207,7 @@ export function dijkstra(
   const n = net.lon.length;
   const dist = new Float64Array(n).fill(Infinity);
   const prev = new Int32Array(n).fill(-2);
-  const heap = new Heap();
+  const heap = new MinHeap();
   for (const s of sources) {
     if (s.dist < dist[s.node]) {
       dist[s.node] = s.dist;
@@ -263,7 +216,8 @@ export function dijkstra(
     }
   }
   while (heap.size) {
-    const [u, d] = heap.pop();
+    const d = heap.peekKey();
+    const u = heap.pop();
     if (d > dist[u]) continue;
     if (d > maxDistance) break;
     for (let e = net.offset[u]; e < net.offset[u + 1]; e++) {

@@ -8,7 +8,7 @@
  * Pure TypeScript (d3's Delaunay).
  */
 import { Delaunay } from 'd3';
-import { MinHeap } from './heap';
+import { MinHeap } from '../heap';
 import { segmentsIntersect, type XY } from './planar';
 
 /** Compressed adjacency: the neighbours of i are nbr[off[i]] … nbr[off[i + 1] - 1]. */

@@ -21,7 +21,7 @@
  */
 import { bisect, type PartitionItem } from './bisection';
 import { kmeans } from './kmeans';
-import { MinHeap } from './heap';
+import { MinHeap } from '../heap';
 import { COST, Plan, visitMarks } from './plan';
 import { gridsFor, type Problem } from './problem';
 import { mulberry32, shuffle, type Rng } from '../random';
