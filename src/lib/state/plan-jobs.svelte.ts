@@ -181,7 +181,13 @@ export class StreetJob {
     const pool = this.pool;
     // Per running community: the engine's phase and fraction done.
     const running = new Map<string, { phase: Phase; fraction: number }>();
-    const sum = () => [...running.values()].reduce((s, r) => s + r.fraction, 0);
+    // The bar shows i + the running fractions: never less than it showed (a finished community's
+    // last fraction leaves the sum as i grows by one, and the two sums differ in the last bit).
+    let shown = 0;
+    const sum = (i: number) => {
+      shown = Math.max(shown, i + [...running.values()].reduce((s, r) => s + r.fraction, 0));
+      return shown - i;
+    };
     this.state = { ...this.state, workers };
     const finish = (m: Extract<StreetProgress, { type: 'community' }>) => {
       running.delete(m.community);
@@ -201,7 +207,7 @@ export class StreetJob {
       }
       // Results in the street's order, whichever worker finished first.
       const results = [...run.results, result].sort((a, b) => order.get(a.community)! - order.get(b.community)!);
-      this.state = { ...run, i: run.i + 1, fraction: sum(), running: [...running.keys()], results };
+      this.state = { ...run, i: run.i + 1, fraction: sum(run.i + 1), running: [...running.keys()], results };
     };
     type Outcome = { ok: true } | { ok: false; reason: 'cancelled' | 'failed'; message: string };
     let outcome = { ok: true } as Outcome;
@@ -219,7 +225,7 @@ export class StreetJob {
                 if (this.pool !== pool) return;
                 if (m.type === 'community') return finish(m);
                 running.set(m.community, { phase: m.phase, fraction: m.fraction });
-                this.state = { ...this.state, community: m.community, phase: m.phase, phaseFraction: m.fraction, fraction: sum(), running: [...running.keys()] };
+                this.state = { ...this.state, community: m.community, phase: m.phase, phaseFraction: m.fraction, fraction: sum(this.state.i), running: [...running.keys()] };
               }
             }
           );
