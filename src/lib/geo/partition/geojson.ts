@@ -557,6 +557,22 @@ function withLocked(
   return { p: all, plan, lockedSeq };
 }
 
+/** The community polygon with a vertex nearest to `p` (planar metres): where a building outside every polygon goes. */
+export function nearestShape<S extends { rings: readonly (readonly XY[])[] }>(shapes: readonly S[], p: XY): S {
+  let best = shapes[0];
+  let bd = Infinity;
+  for (const s of shapes)
+    for (const r of s.rings)
+      for (const q of r) {
+        const d = (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2;
+        if (d < bd) {
+          bd = d;
+          best = s;
+        }
+      }
+  return best;
+}
+
 /**
  * Reads, checks and partitions (see the module comment). `onProgress` hears the engine's phases,
  * with the fraction over all communities of the input (ends at 1).
@@ -600,18 +616,7 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
       const hit = shapes.find((s) => s.rings.some((r) => pointInRing(p, r)));
       if (hit) code = hit.code;
       else {
-        let best = shapes[0];
-        let bd = Infinity;
-        for (const s of shapes)
-          for (const r of s.rings)
-            for (const q of r) {
-              const d = (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2;
-              if (d < bd) {
-                bd = d;
-                best = s;
-              }
-            }
-        code = best.code;
+        code = nearestShape(shapes, p).code;
         warnings.push(`building ${b.id} lies outside every community polygon; given to the nearest, ${code}`);
       }
     }

@@ -25,6 +25,7 @@ import {
   NO_CODE,
   buildingCentre,
   localProjection,
+  nearestShape,
   partitionGeoJSON,
   projectionOrigin,
   readBarriers,
@@ -219,18 +220,7 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
       const hits = index.search(p[0], p[1], p[0], p[1]).filter((h) => pointInRing(p, shapes[ringOf[h][0]].rings[ringOf[h][1]]));
       if (hits.length) code = shapes[Math.min(...hits.map((h) => ringOf[h][0]))].code;
       else {
-        let best = shapes[0];
-        let bd = Infinity;
-        for (const s of shapes)
-          for (const r of s.rings)
-            for (const q of r) {
-              const d = (q[0] - p[0]) ** 2 + (q[1] - p[1]) ** 2;
-              if (d < bd) {
-                bd = d;
-                best = s;
-              }
-            }
-        code = best.code;
+        code = nearestShape(shapes, p).code;
         warnings.push(`building ${b.id} lies outside every community polygon; given to the nearest, ${code}`);
       }
     }
