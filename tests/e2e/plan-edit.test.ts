@@ -367,6 +367,24 @@ describe('planner hand tools', () => {
     await screenshot(page, 'plan-edit-11-street-cancel');
   });
 
+  it('with no street picked, splits every community of the district (Qufu, 44) on the same pool, saving each', async () => {
+    await page.goto(`${baseUrl}/plan?d=370881`);
+    await expect.poll(() => page.getByTestId('district-run').count(), { timeout: 60_000 }).toBe(1);
+    const n = JSON.parse(readFileSync('static/data/370881/map/communities.geojson', 'utf8')).features.length as number;
+    expect(await page.getByTestId('street-run-start').innerText()).toBe(`划分全区所有社区（${n} 个）`);
+    await page.getByTestId('street-run-start').click();
+    await expect.poll(() => page.getByTestId('street-progress').getAttribute('data-n'), { timeout: 30_000 }).toBe(String(n));
+    await expect.poll(() => page.getByTestId('street-status').innerText(), { timeout: 300_000 }).toMatch(new RegExp(`完成 ${n} 个社区`));
+    expect(await page.locator('[data-testid=street-results] tbody tr').count()).toBe(n);
+    await screenshot(page, 'plan-edit-12-district-run');
+    // Each result is that community's autosave: opening one shows the grids the run made.
+    const first = page.locator('[data-testid=street-results] tbody tr').first();
+    const grids = Number(await first.locator('td').nth(1).innerText());
+    await first.locator('button').click();
+    await waitForMap(page);
+    await expect.poll(async () => Object.keys(await rows()).length, { timeout: 60_000 }).toBe(grids);
+  });
+
   it('raised no uncaught page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -465,12 +465,21 @@ export class PlanState {
   }
 
   /** "Split all communities of this street" (see StreetJob); each result becomes that community's autosave. */
-  async runStreet(street: string) {
+  runStreet(street: string) {
+    return this.runMany(street, (c) => c.street === street);
+  }
+
+  /** "Split all communities of the district": the same run over every street (keyed by the district's code). */
+  runDistrict() {
+    return this.district ? this.runMany(this.district, () => true) : Promise.resolve();
+  }
+
+  private async runMany(key: string, which: (c: (typeof this.communities)[number]) => boolean) {
     const layers = this.layers;
     const district = this.district;
     if (!layers || !district || this.streetJob.running) return;
     await this.streetJob.start(
-      { street, district, layers, communities: this.communities.filter((c) => c.street === street), min: Math.round(this.min), max: Math.round(this.max) },
+      { street: key, district, layers, communities: this.communities.filter(which), min: Math.round(this.min), max: Math.round(this.max) },
       {
         flush: () => this.autosave.flush(),
         saved: (community, revision) => this.autosave.savedElsewhere(community, revision),
@@ -479,7 +488,7 @@ export class PlanState {
     );
   }
 
-  /** Cancels the street-wide run: communities already finished stay saved, the rest untouched. */
+  /** Cancels the street- or district-wide run: communities already finished stay saved, the rest untouched. */
   cancelStreet() {
     this.streetJob.cancel();
   }
