@@ -71,4 +71,11 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then((c) => process.exit(c));
+main(process.argv.slice(2)).then(
+  (c) => process.exit(c),
+  // A case that cannot run (an unknown --case, a missing dataset) says why in one line, not a stack trace.
+  (e: unknown) => {
+    console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+);
