@@ -8,7 +8,7 @@
  * back to that cache when offline. Hashed build files come from the cache first. Nothing else
  * is cached, so the planner pages (DuckDB, maplibre) stay network-only.
  */
-import { build, version } from '$service-worker';
+import { build } from '$service-worker';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
 const CACHE = 'gridatlas-rider';

@@ -73,7 +73,7 @@ function main(): void {
       const rssKB = Number(field('Maximum resident set size \\(kbytes\\)'));
       // CPU seconds (user + system): on a shared machine wall time mostly measures the other jobs.
       const cpuS = Math.round((Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'))) * 100) / 100;
-      let summary: Record<string, unknown> = {};
+      let summary: Record<string, unknown>;
       try {
         summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
       } catch {

@@ -309,7 +309,7 @@ export function buildDaoliFromOsm(
     if (mp.length === 0) continue;
     const ring = largestRing(mp);
     const members = membersOf.get(c.id) ?? [];
-    let community: CommunityGeo | null = null;
+    let community: CommunityGeo | null;
     if (members.length) {
       // The community holding most of its households (a compound can straddle an approximate border).
       const hh = new Map<CommunityGeo, number>();

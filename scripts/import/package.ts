@@ -294,11 +294,11 @@ interface Reads {
   buildings?: { rows: Building[]; report: BuildingsReport };
 }
 
-const GEO_TABLES = ['streets', 'communities', 'compounds', 'buildings', 'grids'] as const;
+type GeoTable = 'streets' | 'communities' | 'compounds' | 'buildings' | 'grids';
 
 /** One geometry table with the schema's columns, its footer flag as the manifest says. */
-async function writeGeoTable(file: string, table: (typeof GEO_TABLES)[number], geo: Geography, synthetic: boolean): Promise<void> {
-  const values: Record<(typeof GEO_TABLES)[number], () => unknown[][]> = {
+async function writeGeoTable(file: string, table: GeoTable, geo: Geography, synthetic: boolean): Promise<void> {
+  const values: Record<GeoTable, () => unknown[][]> = {
     streets: () => geo.streets.map((s) => [s.code, s.name, s.district, s.kind]),
     communities: () => geo.communities.map((c) => [c.code, c.name, c.street, c.district, c.households, c.buildings]),
     compounds: () => geo.compounds.map((c) => [c.id, c.name, c.community, c.district, c.kind, c.households, c.buildings]),

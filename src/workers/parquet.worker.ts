@@ -29,7 +29,7 @@ serve<ParquetCall>(
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       // Name the file in every error (decoding errors do not know it).
-      throw new Error(msg.includes(url) ? msg : `${url}: ${msg}`);
+      throw new Error(msg.includes(url) ? msg : `${url}: ${msg}`, { cause: err });
     }
   },
   (r) => [r.ipc.buffer]

@@ -83,7 +83,10 @@ describe('pages', () => {
       const fc = await (await fetch('/data/230102/map/grids.geojson')).json();
       const ring = fc.features[0].geometry.coordinates.flat(Infinity) as number[];
       let x = 0, y = 0;
-      for (let i = 0; i < ring.length; i += 2) (x += ring[i]), (y += ring[i + 1]);
+      for (let i = 0; i < ring.length; i += 2) {
+        x += ring[i];
+        y += ring[i + 1];
+      }
       return [(2 * x) / ring.length, (2 * y) / ring.length] as [number, number];
     });
     await page.evaluate(
