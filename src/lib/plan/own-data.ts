@@ -6,7 +6,7 @@
  */
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { bbox } from '@turf/turf';
-import type { Crs } from '$lib/geo/crs';
+import { METRES_PER_DEGREE, type Crs } from '$lib/geo/crs';
 import { ErrorCollector, type ImportResult, type Msg } from '$lib/data/import/errors';
 import { implausibleCommunity, outsideBoundary, ownCommunityCode, parseBoundary, parseBuildings, type OwnBuildings } from '$lib/data/import/planner';
 import { decodeText, type TextEncodingName } from '$lib/data/text-decode';
@@ -68,7 +68,7 @@ export function readOwnData(req: OwnImportRequest): ImportResult<OwnImport> {
 /** Without a boundary file: the buildings' box grown by ~50 m, so the map and the engine have an outline. */
 function paddedBox(buildings: readonly BuildingFeature[]): Polygon {
   const [x0, y0, x1, y1] = bbox({ type: 'FeatureCollection', features: [...buildings] });
-  const dy = 50 / 111_320;
+  const dy = 50 / METRES_PER_DEGREE;
   const dx = dy / Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
   return { type: 'Polygon', coordinates: [[[x0 - dx, y0 - dy], [x1 + dx, y0 - dy], [x1 + dx, y1 + dy], [x0 - dx, y1 + dy], [x0 - dx, y0 - dy]]] };
 }
