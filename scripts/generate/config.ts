@@ -5,7 +5,7 @@
 import type { DistrictCode, StationKind } from '../../src/lib/data/schema';
 
 /** Bump when the output changes: `npm run data -- --if-missing` then rebuilds. */
-export const GENERATOR_VERSION = '1.4.1';
+export const GENERATOR_VERSION = '1.5.0';
 export const SEED = 20260101;
 /** Fixed, so that the output is byte-identical across runs. */
 export const GENERATED_AT = '2026-01-01T00:00:00Z';

@@ -3,6 +3,7 @@
  * buildings, grids, stations, incidents. Every step draws from its own seeded stream, so a
  * change in one (e.g. the incident scale) leaves the others as they were.
  */
+import type { WaterFeature } from '../../src/lib/data/import/osm-water';
 import type { DistrictInfo } from '../../src/lib/data/districts';
 import type { CompoundKind, DistrictCode, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { type Rng, logNormal, sampleWeighted, substream } from '../../src/lib/geo/random';
@@ -43,6 +44,8 @@ export interface DistrictModel {
   sources?: string[];
   /** Credit every map of the district must show (index.json). */
   attribution?: string;
+  /** The map layer `water` where the district's geography has it (OSM's for Daoli); absent: no such layer. */
+  water?: WaterFeature[];
 }
 
 /** Log-normal community targets, clamped to [COMMUNITY_MIN, COMMUNITY_MAX], summing to `total`. */

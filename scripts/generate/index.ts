@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import { DISTRICTS, DISTRICT_CODES, districtInfo } from '../../src/lib/data/districts';
-import type { DatasetIndex, DistrictCode, Manifest } from '../../src/lib/data/schema';
+import type { DatasetIndex, DistrictCode, Manifest, OptionalMapLayerName } from '../../src/lib/data/schema';
 import { MAP_LAYERS, TABLES } from '../../src/lib/data/schema';
 import { openNodeDb } from '../lib/node-db';
 import { type OutputOwner, openOutput } from '../lib/safe-out';
@@ -45,12 +45,12 @@ function readIndex(outDir: string): DatasetIndex | null {
 }
 
 /** The files the generator writes for one district, relative to the output folder. */
-function districtFiles(code: DistrictCode): string[] {
-  return [`${code}/manifest.json`, ...TABLES.map((t) => `${code}/${t}.parquet`), ...MAP_LAYERS.map((l) => `${code}/map/${l}.geojson`)];
+function districtFiles(code: DistrictCode, optional: readonly OptionalMapLayerName[] = []): string[] {
+  return [`${code}/manifest.json`, ...TABLES.map((t) => `${code}/${t}.parquet`), ...[...MAP_LAYERS, ...optional].map((l) => `${code}/map/${l}.geojson`)];
 }
 
-function districtFilesExist(outDir: string, code: DistrictCode): boolean {
-  return districtFiles(code).every((f) => existsSync(join(outDir, f)));
+function districtFilesExist(outDir: string, d: DatasetIndex['districts'][number]): boolean {
+  return districtFiles(d.code, d.optionalLayers).every((f) => existsSync(join(outDir, f)));
 }
 
 /** index.json lists the districts, and so the files, the generator wrote; static/data is the app's own folder even before it has one. */
@@ -60,7 +60,7 @@ export const GENERATED_OUTPUT: OutputOwner = {
   owned(dir) {
     const index = readIndex(dir);
     if (!index || !Array.isArray(index.districts)) return resolve(dir) === DEFAULT_OUT_DIR ? [] : null;
-    return ['index.json', ...index.districts.flatMap((d) => districtFiles(d.code))];
+    return ['index.json', ...index.districts.flatMap((d) => districtFiles(d.code, d.optionalLayers))];
   }
 };
 
@@ -69,8 +69,8 @@ export async function isGeneratedDataCurrent(outDir: string = DEFAULT_OUT_DIR): 
   const index = readIndex(outDir);
   if (!index || index.generatorVersion !== GENERATOR_VERSION) return false;
   for (const code of DISTRICT_CODES) {
-    if (!index.districts.some((d) => d.code === code)) return false;
-    if (!districtFilesExist(outDir, code)) return false;
+    const entry = index.districts.find((d) => d.code === code);
+    if (!entry || !districtFilesExist(outDir, entry)) return false;
     try {
       const m = JSON.parse(readFileSync(join(outDir, code, 'manifest.json'), 'utf8')) as Manifest;
       if (!m.generator.endsWith(GENERATOR_VERSION)) return false;
@@ -95,7 +95,7 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
     const previous = readIndex(outDir);
     const entries = new Map<DistrictCode, DatasetIndex['districts'][number]>();
     if (previous && previous.generatorVersion === GENERATOR_VERSION)
-      for (const d of previous.districts) if (!codes.includes(d.code) && districtFilesExist(outDir, d.code)) entries.set(d.code, d);
+      for (const d of previous.districts) if (!codes.includes(d.code) && districtFilesExist(outDir, d)) entries.set(d.code, d);
     const db = await openNodeDb({ threads: 1 });
     try {
       for (const code of codes) {
@@ -136,7 +136,8 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
           incidents: c.incidents,
           bbox: res.bbox,
           syntheticTables: TABLES.filter((t) => manifest.tables[t].synthetic),
-          ...(model.attribution ? { attribution: model.attribution } : {})
+          ...(model.attribution ? { attribution: model.attribution } : {}),
+          ...(model.water ? { optionalLayers: ['water'] as OptionalMapLayerName[] } : {})
         });
       }
     } finally {

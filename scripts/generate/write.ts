@@ -226,6 +226,8 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
     )
   };
   for (const [name, feats] of Object.entries(layers)) writeJson(join(dir, 'map', `${name}.geojson`), fc(feats));
+  // Only where the geography has it (index.json's optionalLayers says so); already WGS-84, rounded.
+  if (m.water) writeJson(join(dir, 'map', 'water.geojson'), fc(m.water));
 
   const households = m.buildings.reduce((s, r) => s + r.building.households, 0);
   const box = ringsBBox(m.layout.streets.flatMap((s) => s.poly.map((poly) => poly[0])));

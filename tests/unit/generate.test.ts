@@ -62,6 +62,9 @@ describe('generateAll on one district', () => {
     for (const l of MAP_LAYERS) expect(list).toContain(join(CODE, 'map', `${l}.geojson`));
     expect(list).toContain(join(CODE, 'manifest.json'));
     expect(list).toContain('index.json');
+    // A synthetic district has no water (its map says the geography is schematic), and the index lists no optional layer.
+    expect(list).not.toContain(join(CODE, 'map', 'water.geojson'));
+    expect((JSON.parse(readFileSync(join(dirA, 'index.json'), 'utf8')) as DatasetIndex).districts[0].optionalLayers).toBeUndefined();
     // Nothing left over from the temporary folders.
     expect(list.filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
   });

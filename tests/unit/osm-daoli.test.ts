@@ -165,6 +165,23 @@ describe("Daoli's default from OpenStreetMap", () => {
     expect(DISTRICTS.find((x) => x.code === CODE)!.nameEn).toBe('Daoli');
   });
 
+  it("has a water layer from OSM: the Songhua's area and its named line, small, listed in the index", () => {
+    const index = JSON.parse(readFileSync(join(dirA, 'index.json'), 'utf8')) as DatasetIndex;
+    expect(index.districts.find((x) => x.code === CODE)!.optionalLayers).toEqual(['water']);
+    const file = join(dirA, CODE, 'map', 'water.geojson');
+    expect(statSync(file).size).toBeLessThan(100_000);
+    const water = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection<Polygon | MultiPolygon | LineString | MultiLineString, { kind: string; name?: string; osm: string }>;
+    const songhua = water.features.filter((f) => f.properties.kind === 'river' && f.properties.name === '松花江');
+    expect(songhua.length).toBeGreaterThan(0);
+    // The river runs along Daoli's north, about 45.77–45.80° N, through the whole width of the old town.
+    const lons = songhua.flatMap((f) => (f.geometry.type === 'LineString' ? f.geometry.coordinates : (f.geometry.coordinates as number[][][]).flat()).map((p) => p[0]));
+    expect(Math.max(...lons) - Math.min(...lons)).toBeGreaterThan(0.1);
+    const areas = water.features.filter((f) => f.properties.kind === 'water');
+    expect(areas.length).toBeGreaterThan(10);
+    expect(areas.every((f) => f.geometry.type === 'Polygon' || f.geometry.type === 'MultiPolygon')).toBe(true);
+    expect(water.features.every((f) => /^(way|relation)\/\d+$/.test(f.properties.osm))).toBe(true);
+  });
+
   it('puts the roads layer on OSM ways and stations near real buildings', async () => {
     const roads = JSON.parse(readFileSync(join(dirA, CODE, 'map', 'roads.geojson'), 'utf8')) as FeatureCollection;
     const osmRoads = roads.features.filter((f) => String(f.properties?.id ?? '').startsWith('osm-way-'));

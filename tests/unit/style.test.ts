@@ -39,6 +39,24 @@ describe('buildStyle', () => {
     expect(ids.indexOf(LAYER.external)).toBeLessThan(ids.indexOf(LAYER.outlineFill));
   });
 
+  it('draws water only for a district that has the layer: over the land, under everything else, rivers named along the line', () => {
+    for (const theme of ['plan', 'heatmap', 'compare', 'rider'] as MapTheme[]) {
+      const none = buildStyle({ theme, layerUrl });
+      expect(none.sources.water).toBeUndefined();
+      expect(none.layers.some((l) => 'source' in l && l.source === 'water')).toBe(false);
+      const style = buildStyle({ theme, layerUrl, optionalLayers: ['water'] });
+      expect(validateStyleMin(style)).toEqual([]);
+      expect(String((style.sources.water as { data: string }).data)).toBe(`gridatlas-data://layer/${layerUrl('water')}`);
+      const ids = style.layers.map((l) => l.id);
+      expect(ids.indexOf(LAYER.waterFill)).toBe(ids.indexOf(LAYER.outlineFill) + 1);
+      expect(ids.indexOf(LAYER.waterLines)).toBe(ids.indexOf(LAYER.waterFill) + 1);
+      for (const above of [LAYER.communityFill, LAYER.compounds, LAYER.roads, LAYER.buildings]) expect(ids.indexOf(above)).toBeGreaterThan(ids.indexOf(LAYER.waterLines));
+      const label = style.layers.find((l) => l.id === LAYER.waterLabels);
+      expect(label?.type).toBe('symbol');
+      expect((label as { layout: Record<string, unknown> }).layout['symbol-placement']).toBe('line');
+    }
+  });
+
   it('planners see grids; other jobs do not', () => {
     const vis = (theme: MapTheme) =>
       buildStyle({ theme, layerUrl }).layers.find((l) => l.id === LAYER.grids)?.layout?.visibility;

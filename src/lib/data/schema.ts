@@ -194,6 +194,12 @@ export const MAP_LAYERS = [
   'stations'
 ] as const;
 export type MapLayerName = (typeof MAP_LAYERS)[number];
+/**
+ * Map layers only some districts have, where their data does (water: from OpenStreetMap, so Daoli
+ * only); index.json lists a district's under `optionalLayers`, so no page asks for a missing file.
+ */
+export const OPTIONAL_MAP_LAYERS = ['water'] as const;
+export type OptionalMapLayerName = (typeof OPTIONAL_MAP_LAYERS)[number];
 
 /** Coordinate system of a file on input; everything is stored as WGS-84. */
 export type InputCrs = 'wgs84' | 'gcj02' | 'bd09';
@@ -246,5 +252,7 @@ export interface DatasetIndex {
     syntheticTables: TableName[];
     /** Credit the district's data requires on every map that shows it (OpenStreetMap's for Daoli). */
     attribution?: string;
+    /** The optional map layers this district has (OPTIONAL_MAP_LAYERS); absent: none. */
+    optionalLayers?: OptionalMapLayerName[];
   }[];
 }

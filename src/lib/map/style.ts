@@ -9,7 +9,7 @@ import type {
   SourceSpecification,
   StyleSpecification
 } from 'maplibre-gl';
-import type { MapLayerName } from '../data/schema';
+import type { MapLayerName, OptionalMapLayerName } from '../data/schema';
 import { COLORS, GRID_PALETTE, LAYER, SEQUENTIAL } from './legend';
 
 /** Which job the map serves: decides emphasis (e.g. buildings by grid for planners). */
@@ -18,7 +18,9 @@ export type MapTheme = 'plan' | 'heatmap' | 'compare' | 'rider';
 export interface StyleOptions {
   theme: MapTheme;
   /** Absolute URL of one map layer of the current district. */
-  layerUrl: (layer: MapLayerName) => string;
+  layerUrl: (layer: MapLayerName | OptionalMapLayerName) => string;
+  /** The district's optional layers (index.json's `optionalLayers`): only these get a source, so none is fetched in vain. */
+  optionalLayers?: readonly OptionalMapLayerName[];
   /** Optional raster tile template ({z}/{x}/{y}); off (null) by default. */
   externalTiles?: string | null;
   /** Credit the district's data requires (e.g. '© OpenStreetMap contributors, ODbL'), shown by maplibre's attribution control. */
@@ -77,9 +79,52 @@ export const dataProtocolUrl = (url: string) => `${DATA_PREFIX}${url}`;
 /** The layer URL inside a `dataProtocolUrl`. */
 export const layerUrlOf = (protocolUrl: string) => protocolUrl.slice(DATA_PREFIX.length);
 
+const WATER_AREA: ExpressionSpecification = ['==', ['get', 'kind'], 'water'];
+
+/** Water areas and river lines: over the district's land, under everything else (kind 'water' is an area, the rest lines). */
+function waterLayers(overTiles: boolean): LayerSpecification[] {
+  return [
+    // Faint over an external basemap, which draws its own water, as the land is.
+    { id: LAYER.waterFill, type: 'fill', source: 'water', filter: WATER_AREA, paint: { 'fill-color': COLORS.water.fill, 'fill-opacity': overTiles ? 0.3 : 1 } },
+    {
+      id: LAYER.waterLines,
+      type: 'line',
+      source: 'water',
+      filter: ['!', WATER_AREA],
+      layout: { 'line-join': 'round', 'line-cap': 'round' },
+      paint: {
+        'line-color': COLORS.water.line,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 10, ['match', ['get', 'kind'], 'river', 1.2, 0.6], 16, ['match', ['get', 'kind'], 'river', 5, 2.5]]
+      }
+    }
+  ];
+}
+
+/** A river's name along its line (local fonts, as every label: 松花江 needs CJK glyphs). */
+function waterLabels(): LayerSpecification {
+  return {
+    id: LAYER.waterLabels,
+    type: 'symbol',
+    source: 'water',
+    minzoom: 11,
+    filter: ['all', ['!', WATER_AREA], ['has', 'name']],
+    layout: {
+      'symbol-placement': 'line',
+      'symbol-spacing': 350,
+      'text-field': ['get', 'name'],
+      'text-font': LABEL_FONT,
+      'text-size': ['interpolate', ['linear'], ['zoom'], 11, 11, 15, 14],
+      'text-letter-spacing': 0.3
+    },
+    paint: { 'text-color': COLORS.water.label, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.5 }
+  };
+}
+
 export function buildStyle(o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
-  for (const name of VECTOR_SOURCES) sources[name] = { type: 'geojson', data: dataProtocolUrl(o.layerUrl(name)), ...(o.attribution ? { attribution: o.attribution } : {}) };
+  const water = o.optionalLayers?.includes('water') ?? false;
+  for (const name of [...VECTOR_SOURCES, ...(water ? (['water'] as const) : [])])
+    sources[name] = { type: 'geojson', data: dataProtocolUrl(o.layerUrl(name)), ...(o.attribution ? { attribution: o.attribution } : {}) };
   if (o.externalTiles) {
     sources.external = { type: 'raster', tiles: [o.externalTiles], tileSize: 256 };
   }
@@ -97,6 +142,7 @@ export function buildStyle(o: StyleOptions): StyleSpecification {
       source: 'outline',
       paint: { 'fill-color': COLORS.land, 'fill-opacity': o.externalTiles ? 0.2 : 1 }
     },
+    ...(water ? waterLayers(!!o.externalTiles) : []),
     {
       id: LAYER.communityFill,
       type: 'fill',
@@ -178,6 +224,7 @@ export function buildStyle(o: StyleOptions): StyleSpecification {
       },
       paint: { 'text-color': COLORS.grid, 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 1.5 }
     },
+    ...(water ? [waterLabels()] : []),
     {
       id: LAYER.communityLabels,
       type: 'symbol',

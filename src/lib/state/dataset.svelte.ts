@@ -6,7 +6,7 @@ import { base } from '$app/paths';
 import { replaceState } from '$app/navigation';
 import { DISTRICTS, isDistrictCode } from '$lib/data/districts';
 import { dataRoot, indexUrl, mapLayerUrl } from '$lib/data/paths';
-import type { DatasetIndex, DistrictCode, MapLayerName } from '$lib/data/schema';
+import type { DatasetIndex, DistrictCode, MapLayerName, OptionalMapLayerName } from '$lib/data/schema';
 import { mergeIndex, type LocalSummary } from '$lib/data/local/keys';
 import { listLocal } from '$lib/data/local/store';
 import { i18n } from '$lib/i18n/index.svelte';
@@ -50,7 +50,10 @@ class DatasetState {
     replaceState(url, {});
   }
 
-  layerUrl = (layer: MapLayerName) => mapLayerUrl(this.root, this.code, layer);
+  layerUrl = (layer: MapLayerName | OptionalMapLayerName) => mapLayerUrl(this.root, this.code, layer);
+
+  /** The optional map layers (water) the current district has; the maps draw only these, so none is asked for in vain. */
+  optionalLayers = $derived<readonly OptionalMapLayerName[]>(this.summary?.optionalLayers ?? []);
 
   /** Whether the district runs on its own data (saved on the Data page in this browser). */
   hasLocal = (code: DistrictCode) => this.local.some((l) => l.district === code);
