@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch, watchErrors } from './browser';
 import { openRing, ringCentroid } from '../../src/lib/geo/partition/planar';
@@ -45,7 +45,8 @@ export function centre(id: string): LngLat {
 /**
  * The test file's page: a fresh Chromium (downloads allowed) opened before its tests and closed
  * after them; page errors are collected in `errors`, and so are maplibre's warnings of a style image
- * it could not load (the locked grids' hatch once came too late). `page` stands for the real page from then on.
+ * it could not load (the locked grids' hatch once came too late). Each test fails if the page raised
+ * any while it ran. `page` stands for the real page from then on.
  */
 export function planPage(viewport: { width: number; height: number }): { page: Page; errors: string[] } {
   let browser: Browser | undefined;
@@ -56,6 +57,13 @@ export function planPage(viewport: { width: number; height: number }): { page: P
     real = await (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
     await watchErrors(real, errors);
     real.on('console', (m) => void (m.type() === 'warning' && /could not be loaded/.test(m.text()) && errors.push(m.text())));
+  });
+  let seen = 0;
+  beforeEach(() => {
+    seen = errors.length;
+  });
+  afterEach(() => {
+    expect(errors.slice(seen), 'uncaught page errors while this test ran').toEqual([]);
   });
   afterAll(async () => browser?.close());
   const page = new Proxy({} as Page, {

@@ -6,15 +6,18 @@
  * and a bad file refused with the plan unchanged. A move's time to the updated panel and to
  * the next frame is measured in the page (over 12 moves, for the bench, in plan-edit.test.ts).
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { screenshot, settled, waitForMap } from './browser';
+import { journey } from './journey';
+import { expectLikeBaseline } from '../setup/baseline';
 import { CODE, buildings, clickBuilding as clickOn, planPage, recordProgress, recorded, selectForMove, rows as gridRows, type W } from './plan-helpers';
 import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 
 const baseUrl = inject('baseUrl');
 const BUILDING = 'osm-way-338583738';
-const { page, errors: pageErrors } = planPage({ width: 1280, height: 860 });
+const { page } = planPage({ width: 1280, height: 860 });
+const step = journey();
 
 const rows = () => gridRows(page);
 const clickBuilding = (id: string) => clickOn(page, id);
@@ -23,9 +26,10 @@ const seqState = (id: string) =>
   page.evaluate(([src, id]) => (window as unknown as W).__gridatlasMap.getFeatureState({ source: src, id }).seq, [PLAN_SOURCE.buildings, id] as const);
 
 describe('planner', () => {
+  // Set by the 'move' step; the steps after it start from that move.
   let moved: { from: string; to: string; households: number; after: Record<string, number> };
 
-  it('opens a community from the picker: map, grid table with every household', async () => {
+  step('open', 'opens a community from the picker: map, grid table with every household', [], async () => {
     await page.goto(`${baseUrl}/plan?d=230102`);
     await waitForMap(page);
     await page.getByPlaceholder('按名称或代码搜索社区').fill('省报社');
@@ -46,7 +50,7 @@ describe('planner', () => {
     await screenshot(page, 'plan-1-community');
   });
 
-  it('splits automatically in the worker: every grid within 300–500 and contiguous', async () => {
+  step('split', 'splits automatically in the worker: every grid within 300–500 and contiguous', ['open'], async () => {
     await page.getByTestId('split-min').fill('300');
     await page.getByTestId('split-max').fill('500');
     // Every state the progress bar shows while the worker runs (phase, fraction, the line under it).
@@ -66,10 +70,10 @@ describe('planner', () => {
     expect(await page.getByTestId('plan-warnings').innerText()).toContain('所有网格户数都在范围内且连通');
     expect(await page.getByTestId('undo').isEnabled()).toBe(true);
     await settled(page);
-    await screenshot(page, 'plan-2-split');
+    expectLikeBaseline(await screenshot(page, 'plan-2-split'), 'plan-2-split');
   });
 
-  it('moves a building clicked on the map: counts, colours and warnings follow within a frame budget', async () => {
+  step('move', 'moves a building clicked on the map: counts, colours and warnings follow within a frame budget', ['split'], async () => {
     const { from, to, before } = await selectForMove(page, BUILDING);
     await page.getByTestId('move').click();
     await expect.poll(() => page.getByTestId('move-timing').count()).toBe(1);
@@ -89,7 +93,7 @@ describe('planner', () => {
     await screenshot(page, 'plan-3-moved');
   });
 
-  it('undoes and redoes from the keyboard', async () => {
+  step('undo', 'undoes and redoes from the keyboard', ['move'], async () => {
     await page.locator('h1').click();
     await page.keyboard.press('Control+z');
     await expect.poll(async () => (await rows())[moved.from]).toBe(moved.after[moved.from] + 141);
@@ -100,7 +104,7 @@ describe('planner', () => {
     await expect.poll(async () => (await rows())[moved.to]).toBe(moved.after[moved.to]);
   });
 
-  it('reload finds the plan intact (autosaved to IndexedDB)', async () => {
+  step('reload', 'reload finds the plan intact (autosaved to IndexedDB)', ['move'], async () => {
     await expect.poll(() => page.locator('[data-save]').getAttribute('data-save')).toBe('saved');
     await page.reload();
     await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
@@ -111,7 +115,7 @@ describe('planner', () => {
     await screenshot(page, 'plan-5-reloaded');
   });
 
-  it('exports GeoJSON and CSV; the GeoJSON imports back to the same grids; a bad file changes nothing', async () => {
+  step('export', 'exports GeoJSON and CSV; the GeoJSON imports back to the same grids; a bad file changes nothing', ['move'], async () => {
     await page.locator(`input[data-worker="${moved.to}"]`).fill('王芳');
     await page.locator(`input[data-worker="${moved.to}"]`).press('Tab');
     const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-geojson').click()]);
@@ -154,7 +158,7 @@ describe('planner', () => {
     await screenshot(page, 'plan-7-imported');
   });
 
-  it('in English: households as "hh" on the map and in every list, the grid table and the picker fit the panel', async () => {
+  step('english', 'in English: households as "hh" on the map and in every list, the grid table and the picker fit the panel', ['reload'], async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await clickBuilding(BUILDING);
     await expect.poll(() => page.locator(`[data-testid=selection] li[data-building="${BUILDING}"]`).innerText()).toContain('141 hh');
@@ -190,7 +194,7 @@ describe('planner', () => {
     await expect.poll(() => page.evaluate((l) => JSON.stringify((window as unknown as W).__gridatlasMap.getLayoutProperty(l, 'text-field')), PLAN_LAYER.labels)).toContain('户');
   });
 
-  it('folds a panel block under its title and keeps it folded after a reload', async () => {
+  step('fold', 'folds a panel block under its title and keeps it folded after a reload', ['open'], async () => {
     const print = page.getByTestId('print');
     expect(await page.getByTestId('print-png').isVisible()).toBe(true);
     await print.locator('summary').click();
@@ -207,7 +211,4 @@ describe('planner', () => {
     await expect.poll(() => page.getByTestId('print-png').isVisible()).toBe(true);
   });
 
-  it('raised no uncaught page errors', () => {
-    expect(pageErrors).toEqual([]);
-  });
 });
