@@ -29,7 +29,7 @@ import { pathToFileURL } from 'node:url';
 import type { Feature, FeatureCollection } from 'geojson';
 import { isCrs, type Crs } from '../src/lib/geo/crs';
 import { decodeText } from '../src/lib/data/text-decode';
-import { type InputError, type Method, type PartitionRequest } from '../src/lib/geo/partition/geojson';
+import type { InputError, Method, PartitionRequest } from '../src/lib/geo/partition/input';
 import { CLUSTER_MAX_GRIDS, mergeOutputs, splitInput } from '../src/lib/geo/partition/split-input';
 import { Cancelled, UnitRefused, runPool } from './lib/partition-pool';
 import { poolSize } from '../src/lib/workers/queue';

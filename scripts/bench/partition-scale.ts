@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeLayout } from '../../tests/fixtures/partition-layouts/gen';
-import { partitionGeoJSON, type Method } from '../../src/lib/geo/partition/geojson';
+import { partitionGeoJSON } from '../../src/lib/geo/partition/geojson';
+import type { Method } from '../../src/lib/geo/partition/input';
 
 /** Households per building: 60,000 buildings × 6 ≈ 360,000 households ≈ 900 grids of 400. */
 const HOUSEHOLDS: [number, number] = [3, 9];

@@ -32,7 +32,9 @@ import { resolve } from 'node:path';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
 import { loadDistrict } from '../grid';
 import { SCALE_CASES, runScaleCase, type ScaleCase, type ScaleCaseName } from './partition-city';
-import { partitionGeoJSON, type Method, type PartitionOutput, type PartitionRequest } from '../../src/lib/geo/partition/geojson';
+import { partitionGeoJSON } from '../../src/lib/geo/partition/geojson';
+import type { Method, PartitionRequest } from '../../src/lib/geo/partition/input';
+import type { PartitionOutput } from '../../src/lib/geo/partition/output';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 const DISTRICTS = ['230102', '370881', '371602'];

@@ -6,6 +6,7 @@
  */
 import { Delaunay } from 'd3';
 import type { DistrictInfo } from '../../src/lib/data/districts';
+import { boxOf } from '../../src/lib/geo/partition/planar';
 import { type Rng, uniform } from '../../src/lib/geo/random';
 import type { NbsCommunity, NbsStreet } from './divisions';
 import {
@@ -168,16 +169,7 @@ export function groupSites(rng: Rng, sites: XY[], sizes: number[]): number[][] {
     const left = groups.slice(0, cut);
     const right = groups.slice(cut);
     const nLeft = left.reduce((s, g) => s + sizes[g], 0);
-    let x0 = Infinity;
-    let x1 = -Infinity;
-    let y0 = Infinity;
-    let y1 = -Infinity;
-    for (const i of idx) {
-      x0 = Math.min(x0, sites[i][0]);
-      x1 = Math.max(x1, sites[i][0]);
-      y0 = Math.min(y0, sites[i][1]);
-      y1 = Math.max(y1, sites[i][1]);
-    }
+    const [x0, y0, x1, y1] = boxOf(sites, idx);
     const base = x1 - x0 >= y1 - y0 ? 0 : Math.PI / 2;
     const ang = base + uniform(rng, -0.45, 0.45);
     const ux = Math.cos(ang);

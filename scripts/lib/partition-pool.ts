@@ -8,7 +8,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { partitionUnit, type WorkUnit } from '../../src/lib/geo/partition/split-input';
-import type { InputError, PartitionOutput } from '../../src/lib/geo/partition/geojson';
+import type { InputError } from '../../src/lib/geo/partition/input';
+import type { PartitionOutput } from '../../src/lib/geo/partition/output';
 import { largestFirst, runQueue } from '../../src/lib/workers/queue';
 
 export class Cancelled extends Error {

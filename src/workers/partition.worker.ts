@@ -9,7 +9,9 @@
  *     'community' progress message; the reply { type: 'done' } once all are done.
  * The page owns the worker and terminates it to cancel.
  */
-import { partitionGeoJSON, type PartitionOutput, type PartitionRequest, type Result } from '../lib/geo/partition/geojson';
+import { partitionGeoJSON } from '../lib/geo/partition/geojson';
+import type { PartitionRequest, Result } from '../lib/geo/partition/input';
+import type { PartitionOutput } from '../lib/geo/partition/output';
 import type { Phase, ProgressCallback } from '../lib/geo/partition/engine';
 import { engineError, type EngineErrorText } from '../lib/geo/partition/errors';
 import { serve, type Protocol } from '../lib/workers/call';

@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadDistrict } from '../../scripts/grid';
-import { partitionGeoJSON, type PartitionOutput } from '../../src/lib/geo/partition/geojson';
+import { partitionGeoJSON } from '../../src/lib/geo/partition/geojson';
+import type { PartitionOutput } from '../../src/lib/geo/partition/output';
 import { divisible } from '../../src/lib/geo/partition/adjacency';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection, Position } from 'geojson';
-import { partitionGeoJSON, type PartitionRequest } from '../../src/lib/geo/partition/geojson';
+import { partitionGeoJSON } from '../../src/lib/geo/partition/geojson';
+import type { PartitionRequest } from '../../src/lib/geo/partition/input';
 import { prepare, type EngineItem } from '../../src/lib/geo/partition/problem';
 import { runEngine } from '../../src/lib/geo/partition/engine';
 import { bisectionPlan, kmeansPlan } from '../../src/lib/geo/partition/baselines';

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Feature, FeatureCollection } from 'geojson';
-import { partitionGeoJSON, type InputError } from '$lib/geo/partition/geojson';
+import { partitionGeoJSON } from '$lib/geo/partition/geojson';
+import type { InputError } from '$lib/geo/partition/input';
 import { engineError, renderEngineErrors } from '$lib/geo/partition/errors';
 import { renderMsg } from '$lib/i18n/msg';
 import { en, zh, type MessageKey } from '$lib/i18n/messages';

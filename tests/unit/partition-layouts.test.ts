@@ -16,7 +16,8 @@
 import { describe, expect, it } from 'vitest';
 import * as turf from '@turf/turf';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { partitionGeoJSON, type GridProperties, type PartitionOutput } from '../../src/lib/geo/partition/geojson';
+import { partitionGeoJSON } from '../../src/lib/geo/partition/geojson';
+import type { GridProperties, PartitionOutput } from '../../src/lib/geo/partition/output';
 import { dissolve } from '../../src/lib/geo/partition/cells';
 import { runEngine } from '../../src/lib/geo/partition/engine';
 import { Plan } from '../../src/lib/geo/partition/plan';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { partitionGeoJSON, type PartitionRequest } from '$lib/geo/partition/geojson';
+import { partitionGeoJSON } from '$lib/geo/partition/geojson';
+import type { PartitionRequest } from '$lib/geo/partition/input';
 import { stableSequence } from '$lib/geo/partition/codes';
 import type { Phase } from '$lib/geo/partition/engine';
 import { BARRIER_CLASSES, CommunityPlan, communityData, type Assignment, type DistrictLayers } from '$lib/plan/community-plan';

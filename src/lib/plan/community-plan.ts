@@ -11,7 +11,9 @@ import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position
 import { GridEditor } from '$lib/geo/partition/edit';
 import { Plan } from '$lib/geo/partition/plan';
 import { prepare, type EngineItem, type Problem } from '$lib/geo/partition/problem';
-import { barriersNear, DEFAULT_STREET_CLASSES, localProjection, type PartitionRequest, type Projection } from '$lib/geo/partition/geojson';
+import { DEFAULT_STREET_CLASSES, type PartitionRequest } from '$lib/geo/partition/input';
+import { barriersNear } from '$lib/geo/partition/barriers';
+import { localProjection, type Projection } from '$lib/geo/partition/projection';
 import { nodeLines } from '$lib/geo/network';
 import { dissolve } from '$lib/geo/partition/cells';
 import { gridCode, MAX_SEQ, seqOf } from '$lib/geo/partition/codes';

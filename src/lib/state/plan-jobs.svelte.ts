@@ -4,7 +4,7 @@
  * its worker (one typed call, $lib/workers/call.ts) and terminates it to cancel; what a result
  * does to the plan and the autosave is the caller's (PlanState), given as callbacks.
  */
-import type { PartitionRequest } from '$lib/geo/partition/geojson';
+import type { PartitionRequest } from '$lib/geo/partition/input';
 import type { Phase } from '$lib/geo/partition/engine';
 import { emsg, engineError, type EngineErrorText } from '$lib/geo/partition/errors';
 import { loadPlan, savePlan, type SaveResult, type SavedPlan } from '$lib/data/plan-store';

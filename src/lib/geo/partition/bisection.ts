@@ -17,6 +17,7 @@
  */
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import { localProjection } from '../crs';
+import { itemsBox } from './planar';
 
 export interface PartitionItem {
   id: string;
@@ -90,16 +91,7 @@ function splits(
 ): Split[] {
   const n = members.length;
   if (n < 2) return [];
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  let y0 = Infinity;
-  let y1 = -Infinity;
-  for (const it of members) {
-    x0 = Math.min(x0, it.x);
-    x1 = Math.max(x1, it.x);
-    y0 = Math.min(y0, it.y);
-    y1 = Math.max(y1, it.y);
-  }
+  const [x0, y0, x1, y1] = itemsBox(members);
   const alongX = x1 - x0 >= y1 - y0 === longAxis;
   // West → east, or north → south, so that grid numbers read like a page.
   const sorted = [...members].sort((a, b) => {
@@ -259,7 +251,7 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
   }
   const cache: (Unit[] | null)[] = members.map(() => null);
   const boxes: (Box | null)[] = members.map(() => null);
-  const boxOf = (b: number) => (boxes[b] ??= box(members[b]));
+  const boxOf = (b: number) => (boxes[b] ??= itemsBox(members[b]));
   const unitsOf = (a: number): Unit[] => {
     const hit = cache[a];
     if (hit) return hit;
@@ -278,7 +270,7 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
       // How far the unit lies from the rest of its grid.
       let own = Infinity;
       for (const it of unit) for (const r of rest) own = Math.min(own, dist2(it, r));
-      out.push({ items: unit, w: unit.reduce((s, it) => s + it.households, 0), reach: 1.25 * Math.sqrt(own) + 30, box: box(unit) });
+      out.push({ items: unit, w: unit.reduce((s, it) => s + it.households, 0), reach: 1.25 * Math.sqrt(own) + 30, box: itemsBox(unit) });
     }
     return (cache[a] = out);
   };
@@ -336,17 +328,6 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
 }
 
 type Box = [number, number, number, number];
-
-function box(its: readonly PartitionItem[]): Box {
-  const b: Box = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const it of its) {
-    b[0] = Math.min(b[0], it.x);
-    b[1] = Math.min(b[1], it.y);
-    b[2] = Math.max(b[2], it.x);
-    b[3] = Math.max(b[3], it.y);
-  }
-  return b;
-}
 
 /** Distance between two boxes (0 when they overlap): no two points of theirs are closer. */
 function boxGap(a: Box, b: Box): number {

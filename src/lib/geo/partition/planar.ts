@@ -8,6 +8,40 @@ export type XY = [number, number];
 /** An open ring: the first point is not repeated at the end. */
 export type Ring = XY[];
 
+/**
+ * [x0, y0, x1, y1]: the box of `points`, or of those at `indices` (Infinity, -Infinity when
+ * there are none). Any positions: planar metres or WGS-84 lon/lat.
+ */
+export function boxOf(points: readonly (readonly number[])[], indices?: Iterable<number>): [number, number, number, number] {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const i of indices ?? points.keys()) {
+    const [x, y] = points[i];
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
+  return [x0, y0, x1, y1];
+}
+
+/** [x0, y0, x1, y1]: the box of items placed at (x, y) (Infinity, -Infinity when there are none). */
+export function itemsBox(items: Iterable<{ readonly x: number; readonly y: number }>): [number, number, number, number] {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const it of items) {
+    x0 = Math.min(x0, it.x);
+    y0 = Math.min(y0, it.y);
+    x1 = Math.max(x1, it.x);
+    y1 = Math.max(y1, it.y);
+  }
+  return [x0, y0, x1, y1];
+}
+
 /** Signed area (shoelace); positive for counter-clockwise rings. */
 export function ringArea(r: readonly XY[]): number {
   let s = 0;

@@ -17,28 +17,13 @@
 import type { Feature, LineString, Polygon, Position } from 'geojson';
 import { toWgs84Geometry } from '../crs';
 import Flatbush from 'flatbush';
-import { renderMsg } from '../../i18n/msg';
-import { emsg } from './errors';
 import { readingOrder } from './codes';
-import {
-  DEFAULT_STREET_CLASSES,
-  NO_CODE,
-  buildingCentre,
-  localProjection,
-  nearestShape,
-  partitionGeoJSON,
-  projectionOrigin,
-  readBarriers,
-  readBuildings,
-  readCommunities,
-  roadSummary,
-  type InputError,
-  type ParsedBuilding,
-  type PartitionOutput,
-  type PartitionRequest,
-  type Result
-} from './geojson';
-import { bufferedHull, clipHalfPlane, pointInRing, type Ring, type XY } from './planar';
+import { nearestShape } from './communities';
+import { partitionGeoJSON } from './geojson';
+import { inputError, NO_CODE, r7, readRequest, type InputError, type ParsedBuilding, type PartitionRequest, type Result } from './input';
+import { roadSummary, type PartitionOutput } from './output';
+import { buildingCentre, localProjection, projectionOrigin } from './projection';
+import { bufferedHull, boxOf, clipHalfPlane, pointInRing, type Ring, type XY } from './planar';
 import { DEFAULT_HULL_MARGIN } from './problem';
 import { communityTooBig } from './limits';
 import type { ProgressCallback } from './engine';
@@ -109,16 +94,7 @@ export function clusterBuildings(points: readonly XY[], households: readonly num
 
 /** The cut of a group nearest the share `share` of its households, across its longer side (else the other), between distinct coordinates. */
 function bestCut(members: readonly number[], points: readonly XY[], hh: readonly number[], share: number): { axis: 0 | 1; at: number; left: number[]; right: number[] } | null {
-  let x0 = Infinity;
-  let x1 = -Infinity;
-  let y0 = Infinity;
-  let y1 = -Infinity;
-  for (const i of members) {
-    x0 = Math.min(x0, points[i][0]);
-    x1 = Math.max(x1, points[i][0]);
-    y0 = Math.min(y0, points[i][1]);
-    y1 = Math.max(y1, points[i][1]);
-  }
+  const [x0, y0, x1, y1] = boxOf(points, members);
   const axes: (0 | 1)[] = x1 - x0 >= y1 - y0 ? [0, 1] : [1, 0];
   const total = members.reduce((s, i) => s + hh[i], 0);
   for (const axis of axes) {
@@ -145,8 +121,6 @@ function bestCut(members: readonly number[], points: readonly XY[], hh: readonly
   return null;
 }
 
-const r7 = (x: number) => Math.round(x * 1e7) / 1e7;
-
 /** Box of a geometry's positions (WGS-84), grown into `box`. */
 function growBox(box: number[], c: unknown): void {
   if (Array.isArray(c) && typeof c[0] === 'number') {
@@ -166,27 +140,15 @@ const BARRIER_MARGIN_DEG = 0.001;
  */
 export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS): Result<SplitInput> {
   const crs = req.crs ?? 'wgs84';
-  const bs = readBuildings(req.buildings, crs, req.householdsField);
-  const cs = readCommunities(req.communities, crs, req.community);
-  const ls = readBarriers(req.barriers, crs, req.barrierClasses);
-  // Streets (lines grids may cross, cells are cut along) travel with the units as partitionGeoJSON reads them.
-  const ss = req.barrierClasses ? readBarriers(req.barriers, crs, (req.streetClasses ?? DEFAULT_STREET_CLASSES).filter((c) => !req.barrierClasses!.includes(c))) : ({ ok: true, value: [], warnings: [] } as const);
-  if (!bs.ok || !cs.ok || !ls.ok || !ss.ok)
-    return { ok: false, errors: [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors), ...(ss.ok ? [] : ss.errors)] };
-  const target = req.target ?? 400;
-  const min = req.min ?? 300;
-  const max = req.max ?? 500;
-  if (!(min > 0 && min <= target && target <= max)) {
-    const m = emsg('partition.err.bounds');
-    const e: InputError = { layer: 'options', feature: -1, field: 'target', message: renderMsg(m), msg: m };
-    return { ok: false, errors: [e] };
-  }
-  const warnings = [...bs.warnings];
-  const buildings = bs.value;
+  const input = readRequest(req);
+  if (!input.ok) return input;
+  const { buildings, communities, barriers, streets, bounds } = input.value;
+  const { target } = bounds;
+  const warnings = input.warnings;
   const cents = buildings.map(buildingCentre);
   const origin = req.origin ?? projectionOrigin(cents);
   const proj = localProjection(origin[0], origin[1]);
-  const shapes = cs.value.map((c) => ({ code: c.code, rings: c.rings.map((r) => r.map(proj.forward)) }));
+  const shapes = communities.map((c) => ({ code: c.code, rings: c.rings.map((r) => r.map(proj.forward)) }));
   const points = cents.map((c) => proj.forward(c));
 
   // Community of each building, as partitionGeoJSON finds it: its property, else the first polygon
@@ -196,17 +158,7 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
   if (index) {
     shapes.forEach((s, si) =>
       s.rings.forEach((r, ri) => {
-        let bx0 = Infinity;
-        let by0 = Infinity;
-        let bx1 = -Infinity;
-        let by1 = -Infinity;
-        for (const [x, y] of r) {
-          bx0 = Math.min(bx0, x);
-          by0 = Math.min(by0, y);
-          bx1 = Math.max(bx1, x);
-          by1 = Math.max(by1, y);
-        }
-        index.add(bx0, by0, bx1, by1);
+        index.add(...boxOf(r));
         ringOf.push([si, ri]);
       })
     );
@@ -230,10 +182,11 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
 
   const polygonOf = new Map<string, Feature>();
   // readCommunities keeps the file's order: polygon k is feature k.
-  cs.value.forEach((c, k) => polygonOf.set(c.code, { type: 'Feature', properties: { code: c.code }, geometry: toWgs84Geometry(req.communities!.features[k].geometry, crs) }));
+  communities.forEach((c, k) => polygonOf.set(c.code, { type: 'Feature', properties: { code: c.code }, geometry: toWgs84Geometry(req.communities!.features[k].geometry, crs) }));
   const cutOf = (code: string): Cut => (polygonOf.has(code) ? 'boundary' : 'community');
-  const lines = [...ls.value, ...ss.value];
-  const isStreet = (k: number) => k >= ls.value.length;
+  // Streets (lines grids may cross, cells are cut along) travel with the units as partitionGeoJSON reads them.
+  const lines = [...barriers, ...streets];
+  const isStreet = (k: number) => k >= barriers.length;
   const lineBoxes = lines.map((l) => {
     const box = [Infinity, Infinity, -Infinity, -Infinity];
     growBox(box, l);
@@ -277,8 +230,8 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
     const households = members.reduce((s, i) => s + buildings[i].households, 0);
     if (code !== NO_CODE || polygonOf.has(code) || lockedHere || households <= maxGrids * target) {
       // A community too big for one partition (limits.ts) is refused here, before any unit runs.
-      const big = communityTooBig(code, members.length, households, { target, min, max });
-      if (big) tooBig.push({ layer: 'buildings', feature: -1, field: 'community', message: renderMsg(big), msg: big });
+      const big = communityTooBig(code, members.length, households, bounds);
+      if (big) tooBig.push(inputError('buildings', -1, 'community', big));
       else units.push(unit(code, members, cutOf(code), polygonOf.get(code)));
       continue;
     }
