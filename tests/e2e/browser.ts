@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'tests/screenshots';
@@ -70,6 +70,20 @@ export async function openPage(errors: string[], options: BrowserContextOptions 
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
   await watchErrors(page, errors);
   return { browser, page };
+}
+
+/**
+ * Makes every test of the calling file fail if the page pushed an error to `errors` while it ran
+ * (not only a last test that checks the whole file's list, which passes when run alone).
+ */
+export function failOnPageErrors(errors: string[]): void {
+  let seen = 0;
+  beforeEach(() => {
+    seen = errors.length;
+  });
+  afterEach(() => {
+    expect(errors.slice(seen), 'uncaught page errors or CSP violations while this test ran').toEqual([]);
+  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<Buffer> {

@@ -11,11 +11,12 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { DatasetIndex, TableName } from '../../src/lib/data/schema';
 import type { RiderStations } from '../../src/lib/geo/nearest-data';
-import { launch, pixelStats, screenshot, watchErrors } from './browser';
+import { failOnPageErrors, launch, pixelStats, screenshot, watchErrors } from './browser';
 
 const baseUrl = inject('baseUrl');
 const index = JSON.parse(readFileSync('static/data/index.json', 'utf8')) as DatasetIndex;
 const errors: string[] = [];
+failOnPageErrors(errors);
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -181,9 +182,5 @@ describe('synthetic labels', () => {
     writeFileSync('tests/screenshots/labels-heatmap-export.png', readFileSync((await download.path())!));
     const drawn = await page.evaluate(() => (window as unknown as { __drawn: string[] }).__drawn);
     expect(drawn).toContain('数据来源：事件为合成数据 · GridAtlas 网格地图');
-  });
-
-  it('raised no page errors or CSP violations', () => {
-    expect(errors).toEqual([]);
   });
 });
