@@ -5,17 +5,19 @@
  * self-intersection, convex clipping).
  */
 import { readFileSync } from 'node:fs';
-import { area as turfArea, booleanPointInPolygon, centerOfMass, convex, featureCollection, intersect, kinks, lineIntersect, lineString, point, polygon } from '@turf/turf';
+import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, centerOfMass, convex, featureCollection, intersect, kinks, lineIntersect, lineString, point, polygon } from '@turf/turf';
 import type { FeatureCollection, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { localProjection } from '../../src/lib/geo/crs';
 import {
+  boxOf,
   ccw,
   cleanRing,
   clipHalfPlane,
   clipToConvex,
   convexHull,
   isConvex,
+  itemsBox,
   openRing,
   pointInRing,
   ringArea,
@@ -36,6 +38,12 @@ const square: Ring = [
   [10, 10],
   [0, 10]
 ];
+
+/** Daoli's real outer ring (WGS-84, closed; ~1,300 vertices). */
+function daoliOuter(): number[][] {
+  const fc = JSON.parse(readFileSync('data/district-outlines.geojson', 'utf8')) as FeatureCollection<Polygon>;
+  return fc.features.find((f) => f.properties?.adcode === '230102')!.geometry.coordinates[0];
+}
 
 /**
  * A simple (star-shaped) ring: n ≥ 4 vertices at random radii around a centre, one in each of n
@@ -96,9 +104,7 @@ describe('rings: area, perimeter, orientation, centroid', () => {
   });
 
   it("Daoli's real outline: area and centroid agree with Turf's (0.2 %, 50 m)", () => {
-    const fc = JSON.parse(readFileSync('data/district-outlines.geojson', 'utf8')) as FeatureCollection<Polygon>;
-    const daoli = fc.features.find((f) => f.properties?.adcode === '230102')!;
-    const outer = daoli.geometry.coordinates[0];
+    const outer = daoliOuter();
     const proj = localProjection(outer[0][0], outer[0][1]);
     const ring = openRing(outer.map((c) => proj.forward(c[0], c[1])));
     expect(ring.length).toBeGreaterThan(1000);
@@ -107,6 +113,24 @@ describe('rings: area, perimeter, orientation, centroid', () => {
     const [cx, cy] = ringCentroid(ring);
     const [tx, ty] = proj.forward(...(centerOfMass(polygon([outer])).geometry.coordinates as [number, number]));
     expect(Math.hypot(cx - tx, cy - ty)).toBeLessThan(50);
+  });
+});
+
+describe('boxes', () => {
+  it('boxOf: of all points, of those at some indices, and of none', () => {
+    const pts: XY[] = [[3, -1], [-2, 4], [7, 2], [0, 0]];
+    expect(boxOf(pts)).toEqual([-2, -1, 7, 4]);
+    expect(boxOf(pts, [0, 3])).toEqual([0, -1, 3, 0]);
+    expect(boxOf(pts, new Set([1]))).toEqual([-2, 4, -2, 4]);
+    expect(boxOf(pts, [])).toEqual([Infinity, Infinity, -Infinity, -Infinity]);
+  });
+
+  it("boxOf of Daoli's real outline (lon/lat) is Turf's bbox; itemsBox of the same points as items too", () => {
+    const outline = openRing(daoliOuter());
+    const items = outline.map(([x, y], i) => ({ id: String(i), x, y }));
+    expect(boxOf(outline)).toEqual(turfBbox(polygon([[...outline, outline[0]]])));
+    expect(itemsBox(items)).toEqual(boxOf(outline));
+    expect(itemsBox([])).toEqual([Infinity, Infinity, -Infinity, -Infinity]);
   });
 });
 
@@ -129,8 +153,7 @@ describe('point in ring', () => {
   });
 
   it("400 random points against Turf on Daoli's real outline", () => {
-    const fc = JSON.parse(readFileSync('data/district-outlines.geojson', 'utf8')) as FeatureCollection<Polygon>;
-    const outer = fc.features.find((f) => f.properties?.adcode === '230102')!.geometry.coordinates[0];
+    const outer = daoliOuter();
     const poly = polygon([outer]);
     const ring = openRing(outer) as Ring;
     const xs = outer.map((c) => c[0]);
