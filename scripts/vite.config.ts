@@ -51,6 +51,11 @@ export default defineConfig({
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
   // The tile origins the policy allows, for the basemap settings (see scripts/csp.js).
-  define: { 'import.meta.env.GRIDATLAS_TILE_ORIGINS': JSON.stringify(policy.tiles) },
+  // GRIDATLAS_BENCH=1: the instrumented build of the bench and the browser tests (window handles,
+  // src/lib/instrumented.ts); `npm run build` leaves it unset and scripts/check-bundle.ts checks that.
+  define: {
+    'import.meta.env.GRIDATLAS_TILE_ORIGINS': JSON.stringify(policy.tiles),
+    'import.meta.env.GRIDATLAS_BENCH': JSON.stringify(process.env.GRIDATLAS_BENCH === '1')
+  },
   build: { chunkSizeWarningLimit: 2500 }
 });

@@ -11,7 +11,7 @@
  */
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import { COMPARE_QUERIES, COMPARE_TABLES, type CompareQueryName } from '../../src/lib/data/queries';
-import type { CompareBenchResult } from '../../src/routes/compare/bench-hook';
+import type { CompareBenchResult } from '../../src/routes/compare/bench-run';
 import { launch, watchErrors } from '../../tests/e2e/browser';
 import { openNodeDb, readParquet } from '../lib/node-db';
 import { intArg as arg, time } from './harness';

@@ -3,13 +3,13 @@
  * timings for all 1,000,000 incidents, measured in headless Chromium (tests/e2e/browser.ts) on the
  * built app served by `vite preview` (what `npm start` runs, see preview.ts): the client-side filter pass, the KPI SQL in DuckDB-wasm and
  * deck.gl's hexagon/grid re-aggregation after a filter change (medians, ms; see
- * src/routes/heatmap/bench-hook.ts), and first, on Daoli's page as a user has it, per map mode a
+ * src/routes/heatmap/bench-run.ts), and first, on Daoli's page as a user has it, per map mode a
  * category click until the KPI number is in the DOM (`filterToKpiMs`) and until the map is idle
  * again (`filterToMapIdleMs`; see heatmap-page.ts). Builds the app first when
  * `build/` (or `.build/$GRIDATLAS_OUT/build`) is missing or with --build.
  */
 import { launch, watchErrors } from '../../tests/e2e/browser';
-import type { HeatmapBenchResult } from '../../src/routes/heatmap/bench-hook';
+import type { HeatmapBenchResult } from '../../src/routes/heatmap/bench-run';
 import { intArg } from './harness';
 import { filterClicks } from './heatmap-page';
 import { numbersOnScreen } from './page-figures';

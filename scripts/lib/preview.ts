@@ -4,22 +4,47 @@
  * `.mjs` as JavaScript so maplibre's worker loads, and its CSP headers), on a free port of its
  * own. A hand-written static server once served `.mjs` as octet-stream, the map worker failed and
  * the bench measured a lighter page than users get.
+ *
+ * The build they use is `npm start`'s production build plus the window handles they read
+ * (`__gridatlasMap`, the bench hooks: src/lib/instrumented.ts), built with GRIDATLAS_BENCH=1; the
+ * production build has none of them (scripts/check-bundle.ts).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /** Where the built site lives: `.build/$GRIDATLAS_OUT/build` (see svelte.config.js) or `build/`. */
 export function builtDir(): string {
   return process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
 }
 
-/** Builds the app (a production build, as `npm start` makes) when it is missing or `rebuild` is set. */
+/** The name every window handle of the instrumented build starts with. */
+export const HANDLE_PREFIX = '__gridatlas';
+
+/** The built code files (JS, HTML, source maps) under `dir` that name a window handle; [] when none or no `dir`. */
+export function filesWithHandles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(m?js|cjs|html|map)$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .filter((f) => readFileSync(f, 'utf8').includes(HANDLE_PREFIX));
+}
+
+/** True when the built app has the window handles the bench and the browser tests read. */
+export function isInstrumented(): boolean {
+  return filesWithHandles(builtDir()).length > 0;
+}
+
+/**
+ * Builds the app, instrumented (GRIDATLAS_BENCH=1, otherwise a production build as `npm start`
+ * makes), when it is missing, a production build, or `rebuild` is set.
+ */
 export function ensureBuilt(rebuild: boolean): void {
-  if (!rebuild && existsSync(`${builtDir()}/index.html`)) return;
+  if (!rebuild && existsSync(`${builtDir()}/index.html`) && isInstrumented()) return;
   execFileSync('npx', ['vite', 'build', '--config', 'scripts/vite.config.ts', '--logLevel', 'warn'], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' }
+    env: { ...process.env, NODE_ENV: 'production', GRIDATLAS_BENCH: '1' }
   });
 }
 

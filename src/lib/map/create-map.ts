@@ -7,6 +7,7 @@ import { AttributionControl, Map as MapLibre, NavigationControl, ScaleControl, a
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay, type MapboxOverlayProps } from '@deck.gl/mapbox';
 import { i18n } from '$lib/i18n/index.svelte';
+import { expose, withdraw } from '$lib/instrumented';
 import type { MessageKey } from '$lib/i18n/messages';
 import { fetchLayer } from './layer-cache';
 import { DATA_PROTOCOL, layerUrlOf } from './style';
@@ -14,7 +15,6 @@ import { DATA_PROTOCOL, layerUrlOf } from './style';
 export const CJK_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
 type DeckDevice = Parameters<NonNullable<MapboxOverlayProps['onDeviceInitialized']>>[0];
-type Handle = { __gridatlasMap?: MapLibre };
 
 /** maplibre's UI strings (control tooltips, scale units, the canvas's label) → the app's messages. */
 const UI_STRINGS: Record<string, MessageKey> = {
@@ -92,8 +92,8 @@ export function createMap(
   });
   watcher.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
   localeWatchers.set(m, () => watcher.disconnect());
-  // Browser tests read the rendered map through this handle.
-  (window as unknown as Handle).__gridatlasMap = m;
+  // Browser tests read the rendered map through this handle (an instrumented build only).
+  if (import.meta.env.GRIDATLAS_BENCH) expose('__gridatlasMap', m);
   return m;
 }
 
@@ -128,8 +128,7 @@ export function removeMap(m: MapLibre): void {
     overlay.removed = true;
     if (overlay.device) endDevice(overlay.device);
   }
-  const w = window as unknown as Handle;
-  if (w.__gridatlasMap === m) delete w.__gridatlasMap;
+  if (import.meta.env.GRIDATLAS_BENCH) withdraw('__gridatlasMap', m);
 }
 
 function endDevice(device: DeckDevice): void {
