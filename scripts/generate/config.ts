@@ -61,7 +61,8 @@ export const PLANS: Record<DistrictCode, DistrictPlan> = {
     households: 107_000,
     compounds: 330,
     exactCompounds: false,
-    // published: 350,000+ incidents reported since 2022; two years at that rate (assumption).
+    // published: 350,000+ incidents reported since 2022 (report of 2023): at least 175,000 a year;
+    // two years of that (data/README.md, "Incident volumes as yearly rates").
     incidents: 350_000,
     // published: 83 红帆驿站; 16 compound stations (99 compound party branches − 83; assumption).
     stations: { red_sail: 83, compound_station: 16 },

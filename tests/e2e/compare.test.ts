@@ -20,7 +20,7 @@ const DISTRICTS: DistrictCode[] = ['230102', '370881'];
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
-const expected: Record<string, { median_hh_grid: number; incidents_per_1000: number; grids: number }> = {};
+const expected: Record<string, { median_hh_grid: number; incidents_per_1000_yr: number; grids: number }> = {};
 
 /** The coverage shares the page's worker computes, here in Node with the same pure functions on the same files. */
 function coverageShares(code: DistrictCode): { rest: number; all: number } {
@@ -57,14 +57,28 @@ describe('compare', () => {
     expect(await page.locator('[data-testid="compare-panels"] article').count()).toBe(2);
     for (const d of DISTRICTS) {
       const median = num(await cell('median_hh_grid', d).innerText());
-      const rate = num(await cell('incidents_per_1000', d).innerText());
+      const rate = num(await cell('incidents_per_1000_yr', d).innerText());
       expect(median).toBeCloseTo(expected[d].median_hh_grid, 1);
-      expect(rate).toBeCloseTo(expected[d].incidents_per_1000, 1);
+      expect(rate).toBeCloseTo(expected[d].incidents_per_1000_yr, 1);
       expect(num(await cell('grids', d).innerText())).toBe(expected[d].grids);
       // The panel's histogram marks the same median.
       const label = (await page.locator(`article[data-district="${d}"] .median-label`).textContent()) ?? '';
       expect(num(label.replace(/^\D+/, ''))).toBeCloseTo(expected[d].median_hh_grid, 1);
     }
+    // Incident rates are yearly averages, labelled so, with the period they average over (#15).
+    const table = page.getByTestId('compare-table');
+    expect(await table.locator('tbody th').allInnerTexts()).toContain('每千户年均事件数');
+    expect(await page.getByTestId('rate-period').innerText()).toBe('每千户年均事件数：2024-01-01 至 2025-12-31，年均（731 天 ÷ 365.25）');
+    // Qufu's 350,000 incidents in two years for 108,206 households: about 1,616 a year, not 3,235.
+    const qufu = num(await cell('incidents_per_1000_yr', '370881').innerText());
+    expect(qufu).toBeGreaterThan(1000);
+    expect(qufu).toBeLessThan(2000);
+    const catTitle = page.locator('article[data-district="370881"] figure', { hasText: '各类事件每千户年均数' });
+    expect(await catTitle.count()).toBe(1);
+    const [catCsv] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="csv"][data-name="incidents-by-category-370881"]').click()]);
+    const catLines = readFileSync((await catCsv.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(catLines[1]).toBe('category,incidents_per_1000_households_a_year');
+    await page.locator('section[aria-labelledby=compare-table-title]').screenshot({ path: 'tests/screenshots/compare-rates-table.png' });
     // 15-minute coverage: the worker's shares equal the Node computation, and the page says what they mean.
     for (const d of DISTRICTS) {
       const want = coverageShares(d);

@@ -46,6 +46,7 @@ describe('English UI', () => {
     expect(await kpi('median-hours').locator('.value').innerText()).toBe(`${fmt(k.median_hours, 1)} ${en['kpi.hours']}`);
     expect(await kpi('top-categories').locator('.label').innerText()).toBe(en['kpi.topCategories']);
     expect(await kpi('hotspots').locator('.label').innerText()).toBe(en['kpi.hotspots']);
+    expect(await kpi('hotspots').getByTestId('rate-period').innerText()).toBe('average a year, 2024-01-01 – 2025-12-31 (731 days ÷ 365.25)');
     const topText = await kpi('top-categories').locator('button').first().innerText();
     expect(topText).toContain(en[`filter.category.${top[0].category}` as MessageKey]);
     // No Chinese in the KPI titles and the top categories (hotspots name communities by their Chinese names).
@@ -72,7 +73,7 @@ describe('English UI', () => {
 
   it('/compare: figure names and charts in English, numbers equal to the Node SQL', async () => {
     const db = await openNodeDb();
-    const [s] = await db.all<{ households: number; median_hh_grid: number; incidents_per_1000: number }>(compareSummary(src, QUFU));
+    const [s] = await db.all<{ households: number; median_hh_grid: number; incidents_per_1000_yr: number }>(compareSummary(src, QUFU));
     db.close();
     await page.goto(`${baseUrl}/compare?ds=230102,${QUFU}`);
     const cell = (key: string) => page.getByTestId(`metric-${key}-${QUFU}`);
@@ -85,7 +86,10 @@ describe('English UI', () => {
     expect(await table.innerText()).not.toMatch(CJK);
     expect(await cell('households').innerText()).toBe(fmt(s.households));
     expect(await cell('median_hh_grid').innerText()).toBe(fmt(s.median_hh_grid, 1));
-    expect(await cell('incidents_per_1000').innerText()).toBe(fmt(s.incidents_per_1000, 1));
+    expect(await cell('incidents_per_1000_yr').innerText()).toBe(fmt(s.incidents_per_1000_yr, 1));
+    expect(await table.locator('tbody th').allInnerTexts()).toContain('Incidents per 1,000 households a year');
+    expect(await page.getByTestId('rate-period').innerText()).toBe('Incidents per 1,000 households a year: average a year, 2024-01-01 – 2025-12-31 (731 days ÷ 365.25)');
+    await page.locator('section[aria-labelledby=compare-table-title]').screenshot({ path: 'tests/screenshots/english-compare-rates-table.png' });
     const panel = page.locator(`article[data-district="${QUFU}"]`);
     expect(await panel.innerText()).toContain(en['compare.chart.histogram']);
     expect(await panel.locator('.band-label').textContent()).toBe(en['compare.chart.band']);

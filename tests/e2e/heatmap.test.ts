@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import { bbox as turfBbox } from '@turf/turf';
 import { openNodeDb } from '../../scripts/lib/node-db';
-import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
+import { INCIDENT_DAYS, dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { legendBox, kpiBox, HEADER_PX, FOOTER_PX, KPI } from '../../src/lib/export/png';
 import { INCIDENT_RAMP } from '../../src/lib/map/legend';
@@ -34,6 +34,10 @@ describe('/heatmap (Qufu)', () => {
     await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
     await waitForMap(page);
     await expect.poll(() => kpiText('incidents'), { timeout: 60_000 }).toBe('350,000');
+    // Hotspot rates are yearly averages over the period shown (#15): the whole two years here.
+    const hotspots = page.locator('.heatmap aside [data-kpi=hotspots]');
+    expect(await hotspots.locator('.label').innerText()).toBe('热点网格（每千户年均事件数前10）');
+    expect(await hotspots.getByTestId('rate-period').innerText()).toBe('2024-01-01 至 2025-12-31，年均（731 天 ÷ 365.25）');
 
     const filter: IncidentFilter = {
       categories: ['sanitation'],
@@ -45,6 +49,11 @@ describe('/heatmap (Qufu)', () => {
     };
     const db = await openNodeDb();
     const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
+    const [hotAll] = await db.all<{ grid: string; rate: number }>(incidentHotspots(src, QUFU, { ...filter, categories: [...INCIDENT_CATEGORIES], from: 0, to: INCIDENT_DAYS }, 1));
+    expect(await hotspots.locator('button b').first().innerText()).toBe(zh(hotAll.rate, 1));
+    // Qufu's hottest grid: about 5,271 a year (10,548 before, the two years' count read as one year's).
+    expect(hotAll.rate).toBeGreaterThan(2000);
+    expect(hotAll.rate).toBeLessThan(6000);
     const [k] = await db.all<{ incidents: number; closed_rate: number; median_hours: number }>(incidentKpis(src, QUFU, filter));
     const hot = await db.all<{ grid: string; rate: number }>(incidentHotspots(src, QUFU, filter));
     const top = await db.all<{ category: string }>(incidentTopCategories(src, QUFU, filter));
@@ -60,6 +69,9 @@ describe('/heatmap (Qufu)', () => {
     expect(await kpiText('median-hours')).toBe(`${zh(k.median_hours, 1)} 小时`);
     const shownHot = await page.locator('.heatmap aside [data-kpi=hotspots] button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-grid')));
     expect(shownHot).toEqual(hot.map((h) => h.grid));
+    // One month of one category: its count ÷ (31 ÷ 365.25) years, the same named SQL in both.
+    expect(await page.locator('.heatmap aside [data-kpi=hotspots] button b').allInnerTexts()).toEqual(hot.map((h) => zh(h.rate, 1)));
+    expect(await hotspots.getByTestId('rate-period').innerText()).toBe('2025-03-01 至 2025-03-31，年均（31 天 ÷ 365.25）');
     const shownTop = await page.locator('.heatmap aside [data-kpi=top-categories] button').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-category')));
     expect(shownTop).toEqual(top.map((t) => t.category));
     expect(shownTop).toEqual(['sanitation']);
@@ -146,10 +158,16 @@ describe('/heatmap (Qufu)', () => {
     await screenshot(page, 'heatmap-370881-hexagon');
 
     await page.locator('input[name=mode][value=choropleth]').check();
-    await expect.poll(() => legend.innerText()).toContain('每千户事件数');
+    await expect.poll(() => legend.innerText()).toContain('每千户年均事件数（按网格）');
     expect(await legend.locator('li').count()).toBeGreaterThan(3);
     // No class that holds no grid (every grid of Qufu has incidents: no "0 (0)").
     for (const t of await legend.locator('li').allInnerTexts()) expect(t).not.toMatch(/[（(]0[)）]/);
+    // A year's rates: the class holding the most of Qufu's grids ends below 2,000 per 1,000 households
+    // (the two years' counts read as one year's put it near 3,000).
+    const classes = (await legend.locator('li').allInnerTexts()).map((t) => t.replace(/,/g, '').match(/[\d.]+/g)!.map(Number));
+    const biggest = classes.reduce((a, c) => (c.at(-1)! > a.at(-1)! ? c : a));
+    expect(biggest.length, JSON.stringify(classes)).toBe(3);
+    expect(biggest[1]).toBeLessThan(2000);
     await settled(page);
     const shot = await screenshot(page, 'heatmap-370881-choropleth');
     // The darkest class colour is on the map (some grids are hot).

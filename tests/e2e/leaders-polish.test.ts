@@ -121,7 +121,7 @@ describe('leaders polish', () => {
       await page.goto(`${baseUrl}/heatmap?d=${code}`);
       await waitForMap(page);
       await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).not.toBe('…');
-      await page.getByRole('radio', { name: '网格千户事件数' }).check();
+      await page.getByRole('radio', { name: '网格每千户年均事件数' }).check();
       const extent = bbox(JSON.parse(readFileSync(`static/data/${code}/map/grids.geojson`, 'utf8')));
       // The extent on screen: inside the map with the 24 px fit padding, touching it along the tighter axis, centred.
       const fit = () =>

@@ -24,7 +24,7 @@ import {
   type IncidentFilter
 } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
-import { concatColumns, filterIncidents, type IncidentColumns } from '../../src/lib/map/heatmap-data';
+import { concatColumns, filterIncidents, gridRates, type IncidentColumns } from '../../src/lib/map/heatmap-data';
 import { classColor, classCounts, jenksStarts, legendModel, rateBreaks, roundBetween } from '../../src/lib/map/heatmap-legend';
 import { INCIDENT_RAMP, NO_INCIDENTS } from '../../src/lib/map/legend';
 import { scaleQuantize } from 'd3';
@@ -86,7 +86,11 @@ describe('filterIncidents agrees with the KPI SQL', () => {
     for (const r of sql) expect(fromJs.get(r.grid), r.grid).toBe(r.n);
     expect([...fromJs.values()].reduce((a, b) => a + b, 0)).toBe(sql.reduce((a, r) => a + r.n, 0));
     const [top] = await db.all<{ grid: string; n: number; households: number; rate: number }>(incidentHotspots(src, QUFU, f, 1));
-    expect(top.rate).toBeCloseTo((fromJs.get(top.grid)! * 1000) / top.households, 9);
+    // June–August 2025: 92 days, so a yearly rate is the count ÷ (92 / 365.25).
+    expect(top.rate).toBeCloseTo((fromJs.get(top.grid)! * 1000) / top.households / (92 / 365.25), 9);
+    const grids = await db.all<{ code: string; households: number }>(districtGrids(src, QUFU));
+    const choropleth = gridRates(cols.grids, js.gridCounts, new Map(grids.map((g) => [g.code, g.households])), f);
+    expect(choropleth.get(top.grid)).toBeCloseTo(top.rate, 9);
   });
 
   it('daily counts (China time) sum to the total and cover the period', async () => {
@@ -174,7 +178,7 @@ describe('choropleth classes (natural breaks)', () => {
   });
 
   it('separates the hotspots from the body of the grids (quantile classes did not)', () => {
-    // 200 grids around 2,000 per 1,000 households and 8 hotspots above 6,000: Qufu's shape.
+    // 200 grids around 2,000 per 1,000 households and 8 hotspots above 6,000: Qufu's shape (its two-year counts; the yearly rates are half, the classes scale with them).
     const body = Array.from({ length: 200 }, (_, i) => 1600 + i * 5);
     const hot = [6100, 6400, 6900, 7300, 7600, 8000, 8200, 8460];
     const b = rateBreaks([0, 0, ...body, ...hot]);

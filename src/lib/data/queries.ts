@@ -58,6 +58,26 @@ export interface IncidentFilter {
   community: string | null;
 }
 
+/**
+ * Days in a year for the yearly averages: every incident rate per 1,000 households is
+ * count × 1000 ÷ households ÷ (days in its period ÷ 365.25), so a two-year view and a one-month
+ * filter read on one scale (the Julian year: leap years averaged in).
+ */
+export const DAYS_PER_YEAR = 365.25;
+
+/**
+ * Days a filter's time range covers, clipped to the period shown ([0, f.days)); at least 1 (a range
+ * is never empty, filters.svelte.ts setRange): the time base of the filter's yearly rates.
+ */
+export function filterDays(f: IncidentFilter): number {
+  return Math.max(1, Math.min(f.to, f.days ?? INCIDENT_DAYS) - Math.max(0, f.from));
+}
+
+/** Years a filter's time range covers (filterDays ÷ DAYS_PER_YEAR): what a count is divided by to read "a year". */
+export function filterYears(f: IncidentFilter): number {
+  return filterDays(f) / DAYS_PER_YEAR;
+}
+
 /** 'YYYY-MM-DD' of a day index (China time). */
 export function dayToDate(day: number): string {
   return new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10);
@@ -126,9 +146,9 @@ export function incidentTopCategories(src: TableSource, district: DistrictCode, 
   GROUP BY category ORDER BY n DESC, category LIMIT ${Math.trunc(limit)}`;
 }
 
-/** Hotspots: grids by incidents per 1,000 households (grids table), highest first. */
+/** Hotspots: grids by incidents per 1,000 households a year (grids table; filterYears), highest first. */
 export function incidentHotspots(src: TableSource, district: DistrictCode, f: IncidentFilter, limit = 10): string {
-  return `SELECT c.grid, c.n, g.households, c.n * 1000.0 / g.households AS rate
+  return `SELECT c.grid, c.n, g.households, c.n * 1000.0 / g.households / (${filterDays(f)} / ${DAYS_PER_YEAR}) AS rate
   FROM (SELECT grid, count(*)::INTEGER AS n FROM ${src('incidents', district)} ${incidentWhere(f)} GROUP BY grid) c
   JOIN ${src('grids', district)} g ON g.code = c.grid
   WHERE g.households > 0
@@ -180,7 +200,18 @@ export function incidentFilterColumns(src: TableSource, district: DistrictCode):
 
 // ---------------------------------------------------------------------------------------------
 // District comparison (/compare). One row or a small table per district; households are the
-// communities' totals, rates are per 1,000 (incidents) and per 10,000 (stations) households.
+// communities' totals, rates are per 1,000 (incidents, a year: over the district's whole period,
+// periodDaysSql) and per 10,000 (stations) households.
+
+/**
+ * periodDays in SQL, as a scalar subquery: the days from INCIDENT_DAY0 to the end of the month of
+ * the district's last incident, at least INCIDENT_DAYS (the demo's two years). The comparison's
+ * yearly rates divide by it ÷ DAYS_PER_YEAR.
+ */
+function periodDaysSql(src: TableSource, district: DistrictCode): string {
+  return `(SELECT greatest(${INCIDENT_DAYS}, coalesce(date_diff('day', DATE '${INCIDENT_DAY0}',
+    CAST(date_trunc('month', max(CAST(${CST} AS DATE))) + INTERVAL 1 MONTH AS DATE)), 0))::INTEGER FROM ${src('incidents', district)})`;
+}
 
 /** Headline figures of one district for the comparison table. */
 export function compareSummary(src: TableSource, district: DistrictCode): string {
@@ -192,12 +223,13 @@ export function compareSummary(src: TableSource, district: DistrictCode): string
   i AS (SELECT count(*)::INTEGER AS incidents, count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed,
     quantile_cont((epoch_ms(closed_at) - epoch_ms(reported_at)) / 3600000.0, 0.5)
       FILTER (WHERE status = 'closed' AND closed_at IS NOT NULL) AS median_close_hours
-    FROM ${src('incidents', district)})
+    FROM ${src('incidents', district)}),
+  p AS (SELECT ${periodDaysSql(src, district)} AS period_days)
   SELECT hh.households::DOUBLE AS households, hh.communities, g.grids, c.compounds, g.median_hh_grid, g.grids_in_band,
     s.stations, (s.stations * 10000 / hh.households)::DOUBLE AS stations_per_10k,
-    i.incidents, (i.incidents * 1000 / hh.households)::DOUBLE AS incidents_per_1000,
+    i.incidents, (i.incidents * 1000 / hh.households / (p.period_days / ${DAYS_PER_YEAR}))::DOUBLE AS incidents_per_1000_yr, p.period_days,
     i.closed, (CASE WHEN i.incidents = 0 THEN NULL ELSE i.closed / i.incidents END)::DOUBLE AS closed_rate, i.median_close_hours::DOUBLE AS median_close_hours
-  FROM hh, g, c, s, i`;
+  FROM hh, g, c, s, i, p`;
 }
 
 /** Households of every grid (the histogram's values), ordered by code. */
@@ -210,11 +242,12 @@ export function compareStationKinds(src: TableSource, district: DistrictCode): s
   return `SELECT kind, count(*)::INTEGER AS n FROM ${src('stations', district)} GROUP BY kind ORDER BY kind`;
 }
 
-/** Incidents by category, with the rate per 1,000 households of the district. */
+/** Incidents by category, with the rate per 1,000 households of the district a year (over its period, as compareSummary). */
 export function compareCategories(src: TableSource, district: DistrictCode): string {
-  return `SELECT i.category, i.n, (i.n * 1000 / hh.households)::DOUBLE AS per_1000
+  return `SELECT i.category, i.n, (i.n * 1000 / hh.households / (p.period_days / ${DAYS_PER_YEAR}))::DOUBLE AS per_1000_yr
   FROM (SELECT category, count(*)::INTEGER AS n FROM ${src('incidents', district)} GROUP BY category) i,
-    (SELECT sum(households) AS households FROM ${src('communities', district)}) hh
+    (SELECT sum(households) AS households FROM ${src('communities', district)}) hh,
+    (SELECT ${periodDaysSql(src, district)} AS period_days) p
   ORDER BY i.category`;
 }
 

@@ -5,7 +5,7 @@
  * given the filtered positions as a binary attribute; the KPI numbers come from DuckDB-wasm.
  */
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../data/schema';
-import type { IncidentFilter } from '../data/queries';
+import { filterYears, type IncidentFilter } from '../data/queries';
 
 export interface IncidentColumns {
   length: number;
@@ -54,6 +54,21 @@ export function sameFilter(a: IncidentFilter, b: IncidentFilter): boolean {
     sameSet(a.categories, b.categories) &&
     sameSet(a.statuses, b.statuses)
   );
+}
+
+/**
+ * Incidents per 1,000 households a year by grid code (the choropleth): a grid's kept count over
+ * the filter's years (filterYears), as incidentHotspots computes it in SQL. Grids without
+ * households are left out.
+ */
+export function gridRates(grids: readonly string[], gridCounts: ArrayLike<number>, households: ReadonlyMap<string, number>, f: IncidentFilter): Map<string, number> {
+  const years = filterYears(f);
+  const m = new Map<string, number>();
+  grids.forEach((code, i) => {
+    const h = households.get(code);
+    if (h) m.set(code, (gridCounts[i] * 1000) / h / years);
+  });
+  return m;
 }
 
 /** The incidents a filter keeps; counts agree with incidentKpis over the same data. */

@@ -31,7 +31,9 @@ export interface CompareSummary {
   stations: number;
   stations_per_10k: number;
   incidents: number;
-  incidents_per_1000: number;
+  /** Incidents per 1,000 households a year, over the district's period (`period_days` from INCIDENT_DAY0). */
+  incidents_per_1000_yr: number;
+  period_days: number;
   closed: number;
   closed_rate: number | null;
   median_close_hours: number | null;
@@ -41,7 +43,7 @@ export interface DistrictFigures {
   summary: CompareSummary;
   gridHouseholds: number[];
   stationKinds: { kind: StationKind; n: number }[];
-  categories: { category: IncidentCategory; n: number; per_1000: number }[];
+  categories: { category: IncidentCategory; n: number; per_1000_yr: number }[];
   closeDays: { days: number; n: number }[];
   monthly: { month: string; n: number }[];
 }

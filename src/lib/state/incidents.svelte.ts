@@ -20,7 +20,7 @@ import {
   type IncidentFilter
 } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory } from '$lib/data/schema';
-import { filterIncidents, sameFilter, type FilteredIncidents, type IncidentColumns } from '$lib/map/heatmap-data';
+import { filterIncidents, gridRates, sameFilter, type FilteredIncidents, type IncidentColumns } from '$lib/map/heatmap-data';
 import type { GridFeature, GridProps } from '$lib/map/heatmap-layers';
 import { rateBreaks, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { softwareWebGl } from '$lib/map/webgl-info';
@@ -103,6 +103,8 @@ class IncidentsState {
   kpis = $state.raw<Kpis | null>(null);
   top = $state.raw<{ category: IncidentCategory; n: number }[]>([]);
   hotspots = $state.raw<Hotspot[]>([]);
+  /** The filter the KPI numbers and hotspots were computed for (their rates average over its period). */
+  kpiFilter = $state.raw<IncidentFilter | null>(null);
   daily = $state.raw<Int32Array | null>(null);
   /**
    * Milliseconds of the last client-side filter pass, the last KPI queries (sent → answered) and
@@ -164,18 +166,14 @@ class IncidentsState {
     return r;
   });
 
-  /** Incidents per 1,000 households by grid code, for the choropleth. */
+  /** Incidents per 1,000 households a year by grid code, for the choropleth (over the map's filter period). */
   rates = $derived.by(() => {
     const c = this.columns;
     const f = this.filtered;
-    const m = new Map<string, number>();
-    if (!c || !f || !this.grids) return m;
+    const mf = this.mapFilter;
+    if (!c || !f || !mf || !this.grids) return new Map<string, number>();
     const hh = new Map(this.grids.features.map((g) => [g.properties.code, g.properties.households]));
-    c.grids.forEach((code, i) => {
-      const h = hh.get(code);
-      if (h) m.set(code, (f.gridCounts[i] * 1000) / h);
-    });
-    return m;
+    return gridRates(c.grids, f.gridCounts, hh, mf);
   });
   breaks = $derived(rateBreaks([...this.rates.values()]));
 
@@ -255,6 +253,7 @@ class IncidentsState {
       this.kpis = { incidents: k.incidents, closed: k.closed, closedRate: k.closed_rate, medianHours: k.median_hours };
       this.top = top;
       this.hotspots = hot.map((h) => ({ grid: h.grid, n: h.n, households: h.households, rate: h.rate }));
+      this.kpiFilter = f;
       this.kpiVersion++;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
