@@ -6,6 +6,9 @@
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 import type { ColumnDef } from '../../src/lib/data/columns';
+import type { Connector } from '../../src/lib/data/connector';
+import { parquetSource } from '../../src/lib/data/queries';
+import type { DistrictCode, TableName } from '../../src/lib/data/schema';
 
 export type { ColumnDef, ColumnType } from '../../src/lib/data/columns';
 
@@ -129,4 +132,16 @@ export async function openNodeDb(options: OpenOptions = {}): Promise<NodeDb> {
     }
   };
   return db;
+}
+
+/**
+ * The Node side of the Connector (src/lib/data/connector.ts): the same named SQL over the Parquet
+ * files on disk (`pathOf` says where each district's table is), nothing to load first.
+ */
+export function nodeConnector(db: NodeDb, pathOf: (table: TableName, district: DistrictCode) => string): Connector {
+  return {
+    source: parquetSource(pathOf),
+    use: async () => {},
+    rows: <T>(sql: string) => db.all(sql) as Promise<T[]>
+  };
 }

@@ -13,10 +13,10 @@ import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
 import ParquetWorker from '../../workers/parquet.worker?worker';
 import type { ParquetCall } from '../../workers/parquet.worker';
 import { workerClient } from '$lib/workers/call';
-import type { TableColumns, TableSource } from './queries';
 import type { DistrictCode, TableName } from './schema';
 import { LOCKDOWN_SQL } from './lockdown';
 import { tableUrl } from './paths';
+import type { Connector } from './connector';
 
 const BUNDLES: duckdb.DuckDBBundles = {
   mvp: { mainModule: mvpWasm, mainWorker: mvpWorker },
@@ -35,12 +35,9 @@ export function plainRows<T>(t: ArrowTable): T[] {
   });
 }
 
-export interface BrowserDb {
+/** The browser's Connector, which can also answer in Arrow (columns for the map without copying rows). */
+export interface BrowserDb extends Connector {
   query(sql: string): Promise<ArrowTable>;
-  /** The SQL name of a district's table (after `use`). */
-  source: TableSource;
-  /** Makes these columns of the district's tables queryable (loads what is missing). */
-  use(columns: TableColumns, district: DistrictCode): Promise<void>;
 }
 
 let opened: Promise<BrowserDb> | null = null;
@@ -128,6 +125,7 @@ function start(dataRoot: string): BrowserDb {
 
   return {
     query: (sql) => connection.then((conn) => conn.query(sql)),
+    rows: async <T>(sql: string) => plainRows<T>(await connection.then((conn) => conn.query(sql))),
     source: (table, district) => `"${name(table, district)}"`,
     async use(columns, district) {
       await Promise.all((Object.entries(columns) as [TableName, readonly string[]][]).map(([t, cols]) => ensure(t, district, cols)));
