@@ -9,20 +9,22 @@
  * hand move (undone) and comes back after a reload. First: an autosave of the first IndexedDB
  * version survives the upgrade to the versions store.
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { pixelStats, screenshot, SCREENSHOTS, settled, waitForMap } from './browser';
+import { journey } from './journey';
 import { CODE, buildings, clickBuilding as clickOn, planPage, rows as gridRows, type W } from './plan-helpers';
 import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 import { printLayout, type Box } from '../../src/lib/plan/print';
 
 const baseUrl = inject('baseUrl');
 const FIX = 'tests/fixtures/import/planner/';
-const { page, errors: pageErrors } = planPage({ width: 1280, height: 900 });
+const { page } = planPage({ width: 1280, height: 900 });
+const step = journey();
 
 const rows = () => gridRows(page);
 const clickBuilding = (id: string) => clickOn(page, id);
@@ -57,9 +59,10 @@ function ink(img: PNG, b: Box): number {
 
 describe('planner data: versions, staffing, export, print, own data', () => {
   const two = [buildings[0].properties.id, buildings[1].properties.id];
+  // Set by the 'versions' step: the grids of version A, which the steps after it start from.
   let planBefore: Record<string, number>;
 
-  it('an autosave written by the first database version (no versions store) is restored after the upgrade', async () => {
+  step('upgrade', 'an autosave written by the first database version (no versions store) is restored after the upgrade', [], async () => {
     await page.goto(`${baseUrl}/`);
     const g = buildings[0].properties as unknown as { grid: string };
     const other = (buildings.find((b) => (b.properties as unknown as { grid: string }).grid !== g.grid)!.properties as unknown as { grid: string }).grid;
@@ -88,7 +91,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect((await rows())[other]).toBe(hh(other));
   });
 
-  it('saves version A, moves two buildings, saves version B; the diff lists them', async () => {
+  step('versions', 'saves version A, moves two buildings, saves version B; the diff lists them', ['upgrade'], async () => {
     expect(await page.getByTestId('versions').innerText()).toContain('还没有保存的版本');
     await page.getByTestId('version-name').fill('方案A');
     await page.getByTestId('version-save').click();
@@ -154,7 +157,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     planBefore = await rows();
   });
 
-  it('versions survive a reload; opening version A brings its grids back (undoable)', async () => {
+  step('reload', 'versions survive a reload; opening version A brings its grids back (undoable)', ['versions'], async () => {
     await expect.poll(() => page.locator('[data-save]').getAttribute('data-save')).toBe('saved');
     await page.reload();
     await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
@@ -168,7 +171,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await expect.poll(() => rows()).toEqual(planBefore);
   });
 
-  it('staffing: workers and chiefs per grid, counts, one chief of two grids flagged', async () => {
+  step('staffing', 'staffing: workers and chiefs per grid, counts, one chief of two grids flagged', ['versions'], async () => {
     const codes = Object.keys(planBefore);
     expect(await page.getByTestId('staff-count').getAttribute('data-staffed')).toBe('0');
     expect(await page.locator(`input[data-chief="${codes[0]}"]`).getAttribute('placeholder')).toBe('未配备');
@@ -194,7 +197,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await screenshot(page, 'plan-data-2-staffing');
   });
 
-  it('exports Parquet with worker and chief, read back with hyparquet; GeoJSON carries the chief', async () => {
+  step('parquet', 'exports Parquet with worker and chief, read back with hyparquet; GeoJSON carries the chief', ['staffing'], async () => {
     const codes = Object.keys(planBefore);
     const pq = await download('export-parquet');
     expect(pq.name).toBe(`${CODE}-grids.parquet`);
@@ -212,7 +215,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(gj.features.find((f) => f.properties.code === codes[0])!.properties).toMatchObject({ worker: '王芳', chief: '张伟' });
   });
 
-  it('prints A4 landscape and A3 portrait PNGs (150 dpi, map, legend and table inked) and an A4 PDF', async () => {
+  step('print', 'prints A4 landscape and A3 portrait PNGs (150 dpi, map, legend and table inked) and an A4 PDF', ['staffing'], async () => {
     await page.getByTestId('print').scrollIntoViewIfNeeded();
     const png = await download('print-png');
     expect(png.name).toBe(`${CODE}-A4-landscape.png`);
@@ -250,7 +253,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     console.log('print', { a4png: { kb: Math.round(png.bytes.length / 1024), ms: png.ms }, a3png: { kb: Math.round(a3.bytes.length / 1024), ms: a3.ms }, a4pdf: { kb: Math.round(pdf.bytes.length / 1024), ms: pdf.ms } });
   });
 
-  it('a bad own-data CSV lists its row errors; the open plan is untouched', async () => {
+  step('bad-csv', 'a bad own-data CSV lists its row errors; the open plan is untouched', ['versions'], async () => {
     const box = page.getByTestId('own-import');
     await box.scrollIntoViewIfNeeded();
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'bad-rows.csv');
@@ -296,7 +299,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     await expect.poll(() => errs.innerText()).toContain('第 3 行');
   });
 
-  it('a GCJ-02 CSV with a boundary opens as own data: buildings on the map, split automatically', async () => {
+  step('own-data', 'a GCJ-02 CSV with a boundary opens as own data: buildings on the map, split automatically', ['upgrade'], async () => {
     await page.getByTestId('own-crs').selectOption('gcj02');
     await page.getByTestId('own-buildings').setInputFiles(FIX + 'good-gcj02.csv');
     await page.getByTestId('own-boundary').setInputFiles(FIX + 'boundary-gcj02.geojson');
@@ -343,7 +346,4 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     expect(await rows()).toEqual(r);
   });
 
-  it('raised no uncaught page errors', () => {
-    expect(pageErrors).toEqual([]);
-  });
 });

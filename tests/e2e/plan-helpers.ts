@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, watchErrors } from './browser';
+import { failOnPageErrors, launch, watchErrors } from './browser';
 import { openRing, ringCentroid } from '../../src/lib/geo/partition/planar';
 
 export const CODE = '230102001001';
@@ -58,13 +58,7 @@ export function planPage(viewport: { width: number; height: number }): { page: P
     await watchErrors(real, errors);
     real.on('console', (m) => void (m.type() === 'warning' && /could not be loaded/.test(m.text()) && errors.push(m.text())));
   });
-  let seen = 0;
-  beforeEach(() => {
-    seen = errors.length;
-  });
-  afterEach(() => {
-    expect(errors.slice(seen), 'uncaught page errors while this test ran').toEqual([]);
-  });
+  failOnPageErrors(errors);
   afterAll(async () => browser?.close());
   const page = new Proxy({} as Page, {
     get: (_, key) => {
