@@ -5,12 +5,13 @@
 import { replaceState } from '$app/navigation';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES, isDistrictCode } from '$lib/data/districts';
-import { openDb, plainRows, type BrowserDb } from '$lib/data/duckdb-browser';
+import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
+import { districtFigures, type DistrictFigures } from '$lib/data/compare-figures';
 import { mapLayerUrl } from '$lib/data/paths';
 import { fetchLayer } from '$lib/map/layer-cache';
 import type { ComputedCounts } from '$lib/data/published';
-import { COMPARE_COLUMNS, COMPARE_QUERIES, type CompareQueryName } from '$lib/data/queries';
-import type { DistrictCode, IncidentCategory, StationKind } from '$lib/data/schema';
+import { COMPARE_COLUMNS } from '$lib/data/queries';
+import type { DistrictCode } from '$lib/data/schema';
 import { districtCoverage } from './coverage.svelte';
 import { share } from '$lib/geo/coverage';
 import { RIDER_KINDS } from '$lib/map/legend';
@@ -20,33 +21,6 @@ import { rewind } from '$lib/components/SmallMultiple.svelte';
 export const PARAM = 'ds';
 export const MIN_DISTRICTS = 2;
 export const MAX_DISTRICTS = 3;
-
-export interface CompareSummary {
-  households: number;
-  communities: number;
-  grids: number;
-  compounds: number;
-  median_hh_grid: number;
-  grids_in_band: number;
-  stations: number;
-  stations_per_10k: number;
-  incidents: number;
-  /** Incidents per 1,000 households a year, over the district's period (`period_days` from INCIDENT_DAY0). */
-  incidents_per_1000_yr: number;
-  period_days: number;
-  closed: number;
-  closed_rate: number | null;
-  median_close_hours: number | null;
-}
-
-export interface DistrictFigures {
-  summary: CompareSummary;
-  gridHouseholds: number[];
-  stationKinds: { kind: StationKind; n: number }[];
-  categories: { category: IncidentCategory; n: number; per_1000_yr: number }[];
-  closeDays: { days: number; n: number }[];
-  monthly: { month: string; n: number }[];
-}
 
 /** Shares (0–1) of households within a 15-minute walk of a rest station (RIDER_KINDS) and of any station. */
 export interface DistrictCoverage {
@@ -123,11 +97,6 @@ class CompareState {
     return (this.db = db);
   }
 
-  async run<T>(name: CompareQueryName, code: DistrictCode): Promise<T[]> {
-    const db = await this.database();
-    return plainRows<T>(await db.query(COMPARE_QUERIES[name](db.source, code)));
-  }
-
   /** Loads one district's tables and runs every comparison query once per session. */
   load(code: DistrictCode): Promise<void> {
     if (!isDistrictCode(code)) return Promise.resolve();
@@ -153,16 +122,7 @@ class CompareState {
     await started;
     this.loadMs = { ...this.loadMs, [code]: t1 - t0 };
     this.loadSpans[code] = [t0, t1];
-    const [summary] = await this.run<CompareSummary>('summary', code);
-    const figures: DistrictFigures = {
-      summary,
-      gridHouseholds: (await this.run<{ households: number }>('gridHouseholds', code)).map((r) => r.households),
-      stationKinds: await this.run('stationKinds', code),
-      categories: await this.run('categories', code),
-      closeDays: await this.run('closeDays', code),
-      monthly: await this.run('monthly', code)
-    };
-    this.figures = { ...this.figures, [code]: figures };
+    this.figures = { ...this.figures, [code]: await districtFigures(db, code) };
     this.maps = { ...this.maps, [code]: await mapReq };
   }
 

@@ -6,15 +6,13 @@
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { bbox } from '@turf/turf';
 import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
+import { incidentNumbers, type Hotspot, type Kpis } from '$lib/data/incident-numbers';
 import {
   districtCommunities,
   districtGrids,
   HEATMAP_COLUMNS,
   incidentDailyCounts,
   incidentFilterColumns,
-  incidentHotspots,
-  incidentKpis,
-  incidentTopCategories,
   INCIDENT_DAYS,
   periodDays,
   type IncidentFilter
@@ -28,18 +26,6 @@ import { fetchLayer } from '$lib/map/layer-cache';
 import { dataset } from './dataset.svelte';
 import { filters } from './filters.svelte';
 
-export interface Kpis {
-  incidents: number;
-  closed: number;
-  closedRate: number | null;
-  medianHours: number | null;
-}
-export interface Hotspot {
-  grid: string;
-  n: number;
-  households: number;
-  rate: number;
-}
 export interface CommunityInfo {
   code: string;
   name: string;
@@ -239,20 +225,12 @@ class IncidentsState {
     const seq = ++this.kpiSeq;
     try {
       const t0 = performance.now();
-      // Sent together: the worker answers them one after another without waiting for the main thread in between.
-      const [kt, tt, ht] = await Promise.all([
-        db.query(incidentKpis(db.source, code, f)),
-        db.query(incidentTopCategories(db.source, code, f)),
-        db.query(incidentHotspots(db.source, code, f))
-      ]);
+      const n = await incidentNumbers(db, code, f);
       if (seq !== this.kpiSeq) return;
-      const [k] = rows<{ incidents: number; closed: number; closed_rate: number | null; median_hours: number | null }>(kt);
-      const top = rows<{ category: IncidentCategory; n: number }>(tt);
-      const hot = rows<Hotspot>(ht);
       this.kpiMs = performance.now() - t0;
-      this.kpis = { incidents: k.incidents, closed: k.closed, closedRate: k.closed_rate, medianHours: k.median_hours };
-      this.top = top;
-      this.hotspots = hot.map((h) => ({ grid: h.grid, n: h.n, households: h.households, rate: h.rate }));
+      this.kpis = n.kpis;
+      this.top = n.top;
+      this.hotspots = n.hotspots;
       this.kpiFilter = f;
       this.kpiVersion++;
     } catch (e) {
