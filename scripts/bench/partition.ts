@@ -30,6 +30,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Feature, FeatureCollection, Polygon } from 'geojson';
+import { METRES_PER_DEGREE } from '../../src/lib/geo/crs';
 import { loadDistrict } from '../grid';
 import { SCALE_CASES, runScaleCase, type ScaleCase, type ScaleCaseName } from './partition-city';
 import { partitionGeoJSON } from '../../src/lib/geo/partition/geojson';
@@ -188,8 +189,8 @@ export function osmRequest(): PartitionRequest | null {
   const fc = JSON.parse(readFileSync(OSM_FILE, 'utf8')) as FeatureCollection;
   const lon0 = 126.5;
   const lat0 = 45.65;
-  const dLon = 800 / (111320 * Math.cos((45.72 * Math.PI) / 180));
-  const dLat = 800 / 110570;
+  const dLon = 800 / (METRES_PER_DEGREE * Math.cos((45.72 * Math.PI) / 180));
+  const dLat = 800 / METRES_PER_DEGREE;
   const tiles = new Map<string, Feature<Polygon>>();
   const buildings: Feature[] = [];
   for (const f of fc.features) {

@@ -57,13 +57,14 @@ describe('binPoints (the heatmap under software WebGL)', () => {
   });
 
   it('a cell sums the incidents inside it at their mean position', () => {
-    // Two incidents 9 m apart inside one 50 m cell of Harbin's grid (cells are counted from 0°), one 1.3 km away.
-    const few = { positions: new Float64Array([126.59995, 45.7501, 126.60005, 45.7502, 126.61, 45.76]), length: 3 };
+    // Two incidents 14 m apart inside one 50 m cell of Harbin's grid (cells are counted from 0°: this one spans
+    // lon 126.59936–126.60001, lat 45.74978–45.75023 on the sphere of crs.ts), one 1.3 km away.
+    const few = { positions: new Float64Array([126.5996, 45.7501, 126.5997, 45.7502, 126.61, 45.76]), length: 3 };
     const b = binPoints(few, HEATMAP_LOW_RES_CELL_M);
     expect(b.length).toBe(2);
     expect([...b.weights].sort()).toEqual([1, 2]);
     const two = [...b.weights].indexOf(2);
-    expect(b.positions[2 * two]).toBeCloseTo(126.6, 9);
+    expect(b.positions[2 * two]).toBeCloseTo(126.59965, 9);
     expect(b.positions[2 * two + 1]).toBeCloseTo(45.75015, 9);
     expect(binPoints({ positions: new Float64Array(0), length: 0 }, 50).length).toBe(0);
   });

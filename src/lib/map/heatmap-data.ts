@@ -6,6 +6,7 @@
  */
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../data/schema';
 import { filterYears, type IncidentFilter } from '../data/queries';
+import { METRES_PER_DEGREE } from '../geo/crs';
 
 export interface IncidentColumns {
   length: number;
@@ -115,8 +116,8 @@ export function binPoints(points: { positions: Float64Array; length: number }, c
   let latSum = 0;
   for (let i = 0; i < n; i++) latSum += p[2 * i + 1];
   const lat0 = n ? latSum / n : 0;
-  const dy = cellM / 110_540;
-  const dx = cellM / (111_320 * Math.max(0.01, Math.cos((lat0 * Math.PI) / 180)));
+  const dy = cellM / METRES_PER_DEGREE;
+  const dx = cellM / (METRES_PER_DEGREE * Math.max(0.01, Math.cos((lat0 * Math.PI) / 180)));
   const cellOf = new Map<number, number>();
   const sumX: number[] = [];
   const sumY: number[] = [];
