@@ -2,7 +2,8 @@
  * Derives the rider page's compact data from the built dataset (run after `npm run data`):
  *   static/data/<adcode>/rider/stations.json   every station with address, services and hours,
  *                                              and the communities' and streets' centres (typed search)
- *   static/data/<adcode>/rider/roads.json      the road network, noded, quantised to 1e-5°
+ *   static/data/<adcode>/rider/roads.json      the road network, noded, quantised to 1e-5°, and the
+ *                                              water drawn under it where the district has a water layer
  * Roads: the imported OpenStreetMap roads (static/data/imports/osm-<adcode>/map/roads.geojson)
  * when present, else the district's own roads layer: OSM ways where the district is built from
  * OSM (Daoli's default; real streets, ODbL), synthetic lines elsewhere. The file says which.
@@ -52,7 +53,21 @@ function linesOf(fc: FeatureCollection<LineString | MultiLineString>): LonLat[][
   );
 }
 
-export function encodeRoads(lines: LonLat[][], source: RiderRoads['source']): RiderRoads {
+/** Water areas (each a polygon's rings) and river lines of a district's water layer. */
+export function waterOf(fc: FeatureCollection<Polygon | MultiPolygon | LineString | MultiLineString>): { areas: LonLat[][][]; lines: LonLat[][] } {
+  const areas: LonLat[][][] = [];
+  const lines: LonLat[][] = [];
+  for (const f of fc.features) {
+    const g = f.geometry;
+    if (g.type === 'Polygon') areas.push(g.coordinates as LonLat[][]);
+    else if (g.type === 'MultiPolygon') areas.push(...(g.coordinates as LonLat[][][]));
+    else if (g.type === 'LineString') lines.push(g.coordinates as LonLat[]);
+    else lines.push(...(g.coordinates as LonLat[][]));
+  }
+  return { areas, lines };
+}
+
+export function encodeRoads(lines: LonLat[][], source: RiderRoads['source'], water?: { areas: LonLat[][][]; lines: LonLat[][] }): RiderRoads {
   let minLon = Infinity;
   let minLat = Infinity;
   for (const l of lines)
@@ -61,11 +76,13 @@ export function encodeRoads(lines: LonLat[][], source: RiderRoads['source']): Ri
       minLat = Math.min(minLat, y);
     }
   const origin: [number, number] = [Math.floor(minLon * 100) / 100, Math.floor(minLat * 100) / 100];
+  const flat = (l: LonLat[]) => l.flatMap(([x, y]) => [Math.round((x - origin[0]) * 1e5), Math.round((y - origin[1]) * 1e5)]);
   return {
     version: RIDER_DATA_VERSION,
     source,
     origin,
-    lines: lines.map((l) => l.flatMap(([x, y]) => [Math.round((x - origin[0]) * 1e5), Math.round((y - origin[1]) * 1e5)]))
+    lines: lines.map(flat),
+    ...(water ? { water: { areas: water.areas.map((p) => p.map(flat)), lines: water.lines.map(flat) } } : {})
   };
 }
 
@@ -95,7 +112,9 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
     const synthPart = { ...fc, features: fc.features.filter((f) => !isOsm(f)) };
     // OSM ways share nodes at junctions; the synthetic lines cross without, so node them.
     const lines = [...linesOf(osmPart), ...(synthPart.features.length ? nodeLines(linesOf(synthPart)) : [])];
-    const roads = encodeRoads(lines, osmPart.features.length ? 'osm' : 'synthetic');
+    // The map's water under the rider's roads, where the district has it (index.json's optionalLayers).
+    const water = d.optionalLayers?.includes('water') ? waterOf(JSON.parse(readFileSync(join(root, code, 'map', 'water.geojson'), 'utf8'))) : undefined;
+    const roads = encodeRoads(lines, osmPart.features.length ? 'osm' : 'synthetic', water);
     writeFileAtomic(join(dir, 'stations.json'), JSON.stringify(stations));
     writeFileAtomic(join(dir, 'roads.json'), JSON.stringify(roads));
     log(`rider ${code}: ${stations.stations.length} ${stations.synthetic ? 'synthetic' : 'real'} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`);
@@ -114,6 +133,7 @@ export async function ensureRiderData(root = 'static/data', log: (m: string) => 
       join(root, code, 'map', 'roads.geojson'),
       join(root, code, 'map', 'communities.geojson'),
       join(root, code, 'map', 'streets.geojson'),
+      join(root, code, 'map', 'water.geojson'),
       join(root, 'imports', `osm-${code}`, 'map', 'roads.geojson')
     ];
     if (built < 0 || inputs.some((p) => mtime(p) > built)) return true;

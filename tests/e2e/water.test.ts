@@ -5,8 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hex, openPage, screenshot, settled, waitForMap } from './browser';
+import { hex, openPage, screenshot, settled, waitForMap, watchErrors } from './browser';
 import { COLORS, LAYER } from '../../src/lib/map/legend';
+import { zh } from '../../src/lib/i18n/messages';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -86,5 +87,30 @@ describe('water on the maps', () => {
     expect(waterAsked).toEqual([]);
     expect(failed).toEqual([]);
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("/rider's phone map draws the water under the roads by the Songhua, and none in Qufu", async () => {
+    const ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      geolocation: { longitude: 126.6155, latitude: 45.7775 },
+      permissions: ['geolocation'],
+      locale: 'zh-CN'
+    });
+    const phone = await ctx.newPage();
+    const own: string[] = [];
+    await watchErrors(phone, own);
+    await phone.goto(`${baseUrl}/rider?d=230102`);
+    // Once the roads (and with them the water) are in, the map draws both.
+    await expect.poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 }).toContain('OpenStreetMap');
+    await expect.poll(async () => ((await phone.getByTestId('rider-water').getAttribute('d').catch(() => null)) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(100);
+    await screenshot(phone, 'water-rider-daoli');
+    // A rider's location picks the district it lies in: stand in Qufu.
+    await ctx.setGeolocation({ longitude: 117.03, latitude: 35.585 });
+    await phone.goto(`${baseUrl}/rider?d=370881`);
+    await expect.poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 }).toBe(zh['rider.roads.synthetic']);
+    await expect.poll(() => phone.getByTestId('rider-dot').count(), { timeout: 20_000 }).toBe(1);
+    expect(await phone.getByTestId('rider-water').count()).toBe(0);
+    expect(own).toEqual([]);
+    await ctx.close();
   }, 120_000);
 });

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import type { LineString, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { type WaterOptions, osmWater } from '../../src/lib/data/import/osm-water';
+import { decodeWater } from '../../src/lib/geo/nearest-data';
+import { encodeRoads, waterOf } from '../../scripts/rider/build';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'osm-water', 'songhua-bank.osm.json');
 const data = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { elements: unknown[] };
@@ -74,5 +76,31 @@ describe('water from OSM', () => {
     const r = osmWater({}, 'empty.json', { bbox: BOX, tolerance: 0, minAreaM2: 0 });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors[0]).toMatchObject({ file: 'empty.json', field: 'elements' });
+  });
+});
+
+describe("the rider's copy of the water (rider/roads.json)", () => {
+  const road: [number, number][] = [
+    [126.6, 45.775],
+    [126.61, 45.775]
+  ];
+  it('keeps areas with their holes and the river lines, to 1e-5°', () => {
+    const water = waterOf({ type: 'FeatureCollection', features: run() });
+    expect(water.areas.map((p) => p.length)).toEqual([2, 1]); // the riverbank and its island; the reservoir
+    expect(water.lines).toHaveLength(2);
+    const back = decodeWater(encodeRoads([road], 'osm', water))!;
+    expect(back.areas.map((p) => p.length)).toEqual([2, 1]);
+    const island = back.areas[0][1];
+    expect(island).toHaveLength(5);
+    for (const [i, [lon, lat]] of water.areas[0][1].entries()) {
+      expect(Math.abs(island[i][0] - lon)).toBeLessThan(1e-5);
+      expect(Math.abs(island[i][1] - lat)).toBeLessThan(1e-5);
+    }
+    expect(back.lines[0].at(-1)![0]).toBeCloseTo(126.62, 5);
+  });
+  it('has none where the district has no water layer', () => {
+    const roads = encodeRoads([road], 'synthetic');
+    expect('water' in roads).toBe(false);
+    expect(decodeWater(roads)).toBeNull();
   });
 });
