@@ -27,7 +27,11 @@ type TestMap = {
 const rendered = (layer: string) =>
   page.evaluate((l) => {
     const m = (window as unknown as { __gridatlasMap: TestMap }).__gridatlasMap;
-    return m.getLayer(l) ? m.queryRenderedFeatures({ layers: [l] }).map((f) => ({ name: f.properties.name ?? null, kind: f.properties.kind ?? null })) : null;
+    return m.getLayer(l)
+      ? m
+          .queryRenderedFeatures({ layers: [l] })
+          .map((f) => ({ name: f.properties.name ?? null, kind: f.properties.kind ?? null }))
+      : null;
   }, layer);
 
 beforeAll(async () => {
@@ -45,23 +49,40 @@ describe('water on the maps', () => {
     await page.goto(`${baseUrl}/heatmap?d=230102`);
     await waitForMap(page);
     // At the district's fitted view: water areas and river lines drawn.
-    await expect.poll(async () => (await rendered(LAYER.waterFill))?.length ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await rendered(LAYER.waterFill))?.length ?? 0, { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect((await rendered(LAYER.waterLines))!.some((f) => f.kind === 'river' && f.name === '松花江')).toBe(true);
-    const ids = await page.evaluate(() => (window as unknown as { __gridatlasMap: { getStyle(): { layers: { id: string }[] } } }).__gridatlasMap.getStyle().layers.map((l) => l.id));
+    const ids = await page.evaluate(() =>
+      (window as unknown as { __gridatlasMap: { getStyle(): { layers: { id: string }[] } } }).__gridatlasMap
+        .getStyle()
+        .layers.map((l) => l.id)
+    );
     expect(ids.indexOf(LAYER.waterFill)).toBe(ids.indexOf(LAYER.outlineFill) + 1);
     expect(ids.indexOf(LAYER.roads)).toBeGreaterThan(ids.indexOf(LAYER.waterLines));
     await expect.poll(() => page.getByTestId('water-key').innerText(), { timeout: 10_000 }).toContain('水系');
     // The numbers first: once they are in, the panel's layout is final and the map keeps the view set below.
-    await expect.poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 }).toBe('400,000');
+    await expect
+      .poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 })
+      .toBe('400,000');
     await settled(page);
     await screenshot(page, 'water-heatmap-daoli');
 
     // Closer, where the old town meets the river (Zhongyang Dajie's flood-control monument): the name is written along the line.
-    await page.evaluate(() => (window as unknown as { __gridatlasMap: TestMap }).__gridatlasMap.jumpTo({ center: [126.615, 45.781], zoom: 13.5 }));
+    await page.evaluate(() =>
+      (window as unknown as { __gridatlasMap: TestMap }).__gridatlasMap.jumpTo({
+        center: [126.615, 45.781],
+        zoom: 13.5
+      })
+    );
     await settled(page);
-    await expect.poll(async () => (await rendered(LAYER.waterLabels))?.map((f) => f.name) ?? [], { timeout: 20_000 }).toContain('松花江');
+    await expect
+      .poll(async () => (await rendered(LAYER.waterLabels))?.map((f) => f.name) ?? [], { timeout: 20_000 })
+      .toContain('松花江');
     // The river's middle is painted in the water colour (the heat is drawn elsewhere: no incidents fall in the river).
-    const { x, y } = await page.evaluate(() => (window as unknown as { __gridatlasMap: TestMap }).__gridatlasMap.project([126.615, 45.785]));
+    const { x, y } = await page.evaluate(() =>
+      (window as unknown as { __gridatlasMap: TestMap }).__gridatlasMap.project([126.615, 45.785])
+    );
     const canvas = (await page.locator('.maplibregl-canvas').boundingBox())!;
     const png = await page.screenshot({ clip: { x: canvas.x + x - 2, y: canvas.y + y - 2, width: 4, height: 4 } });
     await screenshot(page, 'water-heatmap-daoli-songhua');
@@ -101,13 +122,28 @@ describe('water on the maps', () => {
     await watchErrors(phone, own);
     await phone.goto(`${baseUrl}/rider?d=230102`);
     // Once the roads (and with them the water) are in, the map draws both.
-    await expect.poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 }).toContain('OpenStreetMap');
-    await expect.poll(async () => ((await phone.getByTestId('rider-water').getAttribute('d').catch(() => null)) ?? '').length, { timeout: 20_000 }).toBeGreaterThan(100);
+    await expect
+      .poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 })
+      .toContain('OpenStreetMap');
+    await expect
+      .poll(
+        async () =>
+          (
+            (await phone
+              .getByTestId('rider-water')
+              .getAttribute('d')
+              .catch(() => null)) ?? ''
+          ).length,
+        { timeout: 20_000 }
+      )
+      .toBeGreaterThan(100);
     await screenshot(phone, 'water-rider-daoli');
     // A rider's location picks the district it lies in: stand in Qufu.
     await ctx.setGeolocation({ longitude: 117.03, latitude: 35.585 });
     await phone.goto(`${baseUrl}/rider?d=370881`);
-    await expect.poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 }).toBe(zh['rider.roads.synthetic']);
+    await expect
+      .poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 })
+      .toBe(zh['rider.roads.synthetic']);
     await expect.poll(() => phone.getByTestId('rider-dot').count(), { timeout: 20_000 }).toBe(1);
     expect(await phone.getByTestId('rider-water').count()).toBe(0);
     expect(own).toEqual([]);

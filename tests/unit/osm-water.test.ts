@@ -41,12 +41,17 @@ describe('water from OSM', () => {
     expect(bank.coordinates).toHaveLength(2);
     const xs = outer.map((p) => p[0]);
     const ys = outer.map((p) => p[1]);
-    expect([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]).toEqual([126.6, 45.776, 126.62, 45.782]);
-    expect(new Set(island.map((p) => `${p[0]},${p[1]}`))).toEqual(new Set(['126.608,45.778', '126.612,45.778', '126.612,45.78', '126.608,45.78']));
+    expect([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]).toEqual([
+      126.6, 45.776, 126.62, 45.782
+    ]);
+    expect(new Set(island.map((p) => `${p[0]},${p[1]}`))).toEqual(
+      new Set(['126.608,45.778', '126.612,45.778', '126.612,45.78', '126.608,45.78'])
+    );
   });
 
   it("cuts the river's line at the box and keeps its vertices, or only its ends once simplified", () => {
-    const river = (o?: Partial<WaterOptions>) => run(o).find((f) => f.properties.kind === 'river')!.geometry as LineString;
+    const river = (o?: Partial<WaterOptions>) =>
+      run(o).find((f) => f.properties.kind === 'river')!.geometry as LineString;
     expect(river().coordinates).toEqual([
       [126.595, 45.779],
       [126.605, 45.779],
@@ -67,7 +72,8 @@ describe('water from OSM', () => {
 
   it('leaves out culverts, streams, wetlands, buildings and what lies outside the box', () => {
     const ids = run({ minAreaM2: 0 }).map((f) => f.properties.osm);
-    for (const id of ['way/674141212', 'way/341145700', 'way/30000104', 'way/500000001', 'way/35203281']) expect(ids).not.toContain(id);
+    for (const id of ['way/674141212', 'way/341145700', 'way/30000104', 'way/500000001', 'way/35203281'])
+      expect(ids).not.toContain(id);
     // The relation's untagged member ways are not features of their own.
     expect(ids).not.toContain('way/30000101');
   });
