@@ -110,6 +110,19 @@ describe('water on the maps', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it("/plan's and /compare's maps of Daoli draw the water from the same style, with the key", async () => {
+    for (const path of ['/plan', '/compare']) {
+      await page.goto(`${baseUrl}${path}?d=230102`);
+      await waitForMap(page);
+      await expect
+        .poll(async () => (await rendered(LAYER.waterFill))?.length ?? 0, { timeout: 20_000 })
+        .toBeGreaterThan(0);
+      expect(await page.getByTestId('water-key').isVisible(), path).toBe(true);
+    }
+    expect(failed).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
   it("/rider's phone map draws the water under the roads by the Songhua, and none in Qufu", async () => {
     const ctx = await browser.newContext({
       viewport: { width: 390, height: 844 },
