@@ -122,8 +122,12 @@ class CompareState {
     await started;
     this.loadMs = { ...this.loadMs, [code]: t1 - t0 };
     this.loadSpans[code] = [t0, t1];
-    this.figures = { ...this.figures, [code]: await districtFigures(db, code) };
-    this.maps = { ...this.maps, [code]: await mapReq };
+    // Awaited before the spread: districts load side by side, and a spread taken before the await
+    // would drop a district that finished in between.
+    const figures = await districtFigures(db, code);
+    this.figures = { ...this.figures, [code]: figures };
+    const map = await mapReq;
+    this.maps = { ...this.maps, [code]: map };
   }
 
   private coverageLoads = new Map<DistrictCode, Promise<void>>();
