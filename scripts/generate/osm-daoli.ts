@@ -30,6 +30,7 @@ import { prepareDistrict } from '../../src/lib/data/import/district';
 import { osmAdminAreas, osmToLayers } from '../../src/lib/data/import/osm';
 import { type WaterFeature, osmWater } from '../../src/lib/data/import/osm-water';
 import { type ImportOutput, type ImportedBuilding, importLayers } from '../../src/lib/data/import/pipeline';
+import { METRES_PER_DEGREE } from '../../src/lib/geo/crs';
 import { ESTIMATION_METHOD } from '../../src/lib/geo/households';
 import { bisect } from '../../src/lib/geo/partition/bisection';
 import { convexHull } from '../../src/lib/geo/partition/planar';
@@ -139,8 +140,8 @@ export interface OsmRead {
 /** The outline's box grown by `m` metres. */
 export function grownBBox(outline: Feature<Polygon | MultiPolygon>, m: number): [number, number, number, number] {
   const [w, s, e, n] = turfBbox(outline);
-  const dLat = m / 111_320;
-  const dLon = m / (111_320 * Math.cos((((s + n) / 2) * Math.PI) / 180));
+  const dLat = m / METRES_PER_DEGREE;
+  const dLon = m / (METRES_PER_DEGREE * Math.cos((((s + n) / 2) * Math.PI) / 180));
   return [w - dLon, s - dLat, e + dLon, n + dLat];
 }
 
@@ -330,7 +331,7 @@ export function buildDaoliFromOsm(
     if (mp.length === 0) continue;
     const ring = largestRing(mp);
     const members = membersOf.get(c.id) ?? [];
-    let community: CommunityGeo | null = null;
+    let community: CommunityGeo | null;
     if (members.length) {
       // The community holding most of its households (a compound can straddle an approximate border).
       const hh = new Map<CommunityGeo, number>();
