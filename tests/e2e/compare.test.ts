@@ -3,7 +3,7 @@
  * the same as the same named SQL run by Node DuckDB; the SQL console refuses a write with a
  * message, explains a DuckDB error, runs a query and exports it as CSV.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection, Point } from 'geojson';
@@ -14,6 +14,10 @@ import { decodeRoads, type RiderRoads } from '../../src/lib/geo/nearest-data';
 import { RIDER_KINDS } from '../../src/lib/map/legend';
 import { openNodeDb } from '../../scripts/lib/node-db';
 import { launch, pixelStats, screenshot, watchErrors } from './browser';
+import { journey } from './journey';
+import { expectLikeBaseline } from '../setup/baseline';
+
+const step = journey();
 
 const baseUrl = inject('baseUrl');
 const DISTRICTS: DistrictCode[] = ['230102', '370881'];
@@ -48,7 +52,7 @@ afterAll(async () => browser?.close());
 const num = (s: string) => Number(s.replaceAll(',', '').replace('%', ''));
 
 describe('compare', () => {
-  it('shows Daoli and Qufu side by side with the figures Node DuckDB computes', async () => {
+  step('side', 'shows Daoli and Qufu side by side with the figures Node DuckDB computes', [], async () => {
     await page.goto(`${baseUrl}/compare?ds=${DISTRICTS.join(',')}`);
     const cell = (key: string, d: string) => page.getByTestId(`metric-${key}-${d}`);
     for (const d of DISTRICTS) await expect.poll(() => cell('median_hh_grid', d).innerText(), { timeout: 120_000 }).not.toBe('…');
@@ -124,13 +128,13 @@ describe('compare', () => {
     const first = Math.min(...spans.map((x) => x.first));
     const last = Math.max(...spans.map((x) => x.last));
     expect((last - first) / spans[0].axis).toBeGreaterThan(0.75);
-    await screenshot(page, 'compare-230102-370881');
+    expectLikeBaseline(await screenshot(page, 'compare-230102-370881'), 'compare-230102-370881');
     await page.screenshot({ path: 'tests/screenshots/compare-230102-370881-full.png', fullPage: true });
     const png = await page.locator('[data-testid="compare-panels"]').screenshot();
     expect(pixelStats(png).colours).toBeGreaterThan(10);
   });
 
-  it('exports a chart as PNG', async () => {
+  step('png', 'exports a chart as PNG', ['side'], async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('button[data-export="png"][data-name="households-per-grid-370881"]').click()
@@ -141,7 +145,7 @@ describe('compare', () => {
     expect(stats.nonBackground).toBeGreaterThan(0.02);
   });
 
-  it('SQL console: refuses a write, shows DuckDB errors, runs a query and exports CSV', async () => {
+  step('console', 'SQL console: refuses a write, shows DuckDB errors, runs a query and exports CSV', ['side'], async () => {
     const sql = page.getByTestId('console-sql');
     const run = page.getByTestId('console-run');
     const error = page.getByTestId('console-error');

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { DatasetIndex } from '../../src/lib/data/schema';
 import { openPage, screenshot } from './browser';
+import { journey } from './journey';
 import { CODE } from './plan-helpers';
 
 const baseUrl = inject('baseUrl');
@@ -20,6 +21,8 @@ function parse(policy: string): Record<string, string[]> {
 }
 
 const metaPolicy = (html: string) => /<meta http-equiv="content-security-policy" content="([^"]*)">/.exec(html)?.[1];
+
+const step = journey();
 
 describe('the policy is delivered', () => {
   it('every built page has it as a <meta> tag before any script, with hashes instead of inline-script or eval permission', () => {
@@ -73,7 +76,7 @@ describe('Chromium enforces it', () => {
   beforeAll(async () => ({ browser, page } = await openPage(errors)));
   afterAll(async () => browser?.close());
 
-  it('refuses a fetch, an image and a worker script from elsewhere, and eval', async () => {
+  step('refuse', 'refuses a fetch, an image and a worker script from elsewhere, and eval', [], async () => {
     await page.goto(`${baseUrl}/`);
     await expect.poll(() => page.getByTestId('home-synthetic').count(), { timeout: 20_000 }).toBe(3);
     const seen = await page.evaluate(async () => {
@@ -132,7 +135,7 @@ describe('Chromium enforces it', () => {
     console.log('violations reported to the tests', errors);
   });
 
-  it('a blob: worker (worker-src allows it) inherits the page policy: its fetch elsewhere is refused and reported', async () => {
+  step('blob', 'a blob: worker (worker-src allows it) inherits the page policy: its fetch elsewhere is refused and reported', ['refuse'], async () => {
     const [worker] = await Promise.all([
       page.waitForEvent('worker'),
       page.evaluate(() => {
@@ -182,7 +185,7 @@ describe('every page works with the policy in force', () => {
     expect(errors).toEqual([]);
   });
 
-  it('heatmap counts the incidents with DuckDB-wasm', async () => {
+  step('heatmap', 'heatmap counts the incidents with DuckDB-wasm', [], async () => {
     await page.goto(`${baseUrl}/heatmap?d=370881`);
     const expected = index.districts.find((d) => d.code === '370881')!.incidents.toLocaleString('zh-CN');
     // DuckDB-wasm's first query took 83 s on this shared 2-core host under load (a few seconds idle).
@@ -191,7 +194,7 @@ describe('every page works with the policy in force', () => {
     expect(errors).toEqual([]);
   }, 180_000);
 
-  it('basemap settings refuse a tile URL the policy blocks and say why, instead of a map of refused tiles', async () => {
+  step('basemap', 'basemap settings refuse a tile URL the policy blocks and say why, instead of a map of refused tiles', ['heatmap'], async () => {
     await page.getByText('底图设置').click();
     await page.getByTestId('tiles-url').fill('https://tile.openstreetmap.org/{z}/{x}/{y}.png');
     await page.getByTestId('tiles-apply').click();

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { SCREENSHOTS, launch, screenshot, waitForMap, watchErrors } from './browser';
+import { journey } from './journey';
 import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
 import { loadVocabulary, packageContext, readIncidentTable, readStationTable } from '../../src/lib/data/import/package';
 
@@ -90,10 +91,13 @@ async function exportPackage(name: string): Promise<{ zip: string; stations: str
   return out;
 }
 
+const step = journey();
+
 describe('Data page', () => {
+  // Set by the 'export' step: the package the steps after it compare with.
   let exported: Awaited<ReturnType<typeof exportPackage>>;
 
-  it('reads a station register and an incident log in a worker and reports per file', async () => {
+  step('read', 'reads a station register and an incident log in a worker and reports per file', [], async () => {
     await page.goto(`${baseUrl}/data?d=230102`);
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     await page.getByTestId('data-files').setInputFiles([STATIONS, INCIDENTS]);
@@ -135,7 +139,7 @@ describe('Data page', () => {
     await screenshot(page, 'data-page-saved');
   });
 
-  it('Cancel stops a long read in its worker and leaves the saved data as it was', async () => {
+  step('cancel', 'Cancel stops a long read in its worker and leaves the saved data as it was', ['read'], async () => {
     // A 300,000-row log (written here, not committed): long enough to click Cancel while it is read.
     const big = join(tmp, 'incidents.csv');
     const lines = readFileSync(INCIDENTS, 'utf8').trimEnd().split('\r\n');
@@ -154,7 +158,7 @@ describe('Data page', () => {
     await expect.poll(() => page.getByTestId('data-status').innerText(), { timeout: 15_000 }).toContain('站点 9 个、事件 476 条');
   });
 
-  it('a dropped file with another name is listed as not read', async () => {
+  step('dropped', 'a dropped file with another name is listed as not read', ['read'], async () => {
     await page.getByRole('region', { name: '文件' }).evaluate((el) => {
       const dt = new DataTransfer();
       dt.items.add(new File(['名称,经度,纬度\n'], 'events.csv', { type: 'text/csv' }));
@@ -164,7 +168,7 @@ describe('Data page', () => {
     expect(await page.getByTestId('data-read').isDisabled()).toBe(true);
   });
 
-  it('a file that cannot be read is named with its column, and nothing is saved', async () => {
+  step('bad', 'a file that cannot be read is named with its column, and nothing is saved', ['read'], async () => {
     const bad = join(tmp, 'INCIDENTS.CSV');
     // Coordinates in one column, as some systems export them: no longitude/latitude column.
     writeFileSync(bad, '\uFEFF工单编号,大类,受理时间,坐标\r\nA-1,矛盾纠纷,2025-03-01 08:30,"126.55,45.73"\r\n');
@@ -180,7 +184,7 @@ describe('Data page', () => {
     expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
   });
 
-  it('speaks English when asked', async () => {
+  step('english', 'speaks English when asked', ['read'], async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.locator('h1').innerText()).toBe("Data: the district's own data");
     expect(await page.getByTestId('data-status').innerText()).toContain('9 stations, 476 incidents');
@@ -189,7 +193,7 @@ describe('Data page', () => {
     await expect.poll(() => page.locator('h1').innerText()).toBe('数据：本区县自有数据');
   });
 
-  it('exports the package: Parquet and a manifest that says where each table came from', async () => {
+  step('export', 'exports the package: Parquet and a manifest that says where each table came from', ['read'], async () => {
     exported = await exportPackage('first');
     const m = json(join(tmp, 'first-manifest.json'));
     expect(m.tables.stations).toMatchObject({ source: 'stations.xlsx', crs: 'wgs84', read: 11, accepted: 9, refused: 2, synthetic: false });
@@ -204,7 +208,7 @@ describe('Data page', () => {
     expect(kinds.find((k) => k.kind === 'warm_heart')?.n).toBe(5);
   });
 
-  it('writes the same tables as the command line (npm run data -- --package) on the same files', async () => {
+  step('cli', 'writes the same tables as the command line (npm run data -- --package) on the same files', ['export'], async () => {
     const cli = join(tmp, 'cli');
     execFileSync('node', ['--import', 'tsx', 'scripts/data.ts', '--package', FIX, '--district', '230102', '--out', cli], { stdio: 'pipe' });
     const same = (a: string, b: string, cols = '*') =>
@@ -217,7 +221,7 @@ describe('Data page', () => {
     expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(join(cli, 'incidents.parquet'))}`)).toBe(476);
   });
 
-  it('/heatmap shows KPIs equal to a Node DuckDB count of the accepted rows', async () => {
+  step('heatmap', '/heatmap shows KPIs equal to a Node DuckDB count of the accepted rows', ['export'], async () => {
     const [want] = await db.all<{ n: number; closed: number }>(
       `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed FROM ${readParquet(exported.incidents)}`
     );
@@ -228,7 +232,7 @@ describe('Data page', () => {
     await screenshot(page, 'data-page-heatmap');
   }, 240_000);
 
-  it('/rider finds its nearest station among the imported ones, with a navigation link', async () => {
+  step('rider', '/rider finds its nearest station among the imported ones, with a navigation link', ['read'], async () => {
     await page.goto(`${baseUrl}/rider?d=230102`);
     const first = page.getByTestId('rider-result').first();
     await first.waitFor({ timeout: 30_000 });
@@ -238,7 +242,7 @@ describe('Data page', () => {
     expect(await first.getByRole('link').getAttribute('href')).toContain('uri.amap.com/navigation');
   });
 
-  it('/plan draws the imported stations: the legend counts them by kind', async () => {
+  step('plan', '/plan draws the imported stations: the legend counts them by kind', ['read'], async () => {
     await page.goto(`${baseUrl}/plan?d=230102`);
     const legend = page.locator('fieldset.legend');
     const counts = async () =>
@@ -249,7 +253,7 @@ describe('Data page', () => {
     await expect.poll(counts, { timeout: 120_000 }).toEqual({ party_centre: 1, compound_station: 1, warm_heart: 5, outdoor_worker: 1, other: 1 });
   }, 240_000);
 
-  it('/compare counts the imported stations for the district', async () => {
+  step('compare', '/compare counts the imported stations for the district', ['read'], async () => {
     await page.goto(`${baseUrl}/compare?d=230102`);
     const cell = page.getByTestId('metric-stations-230102');
     await expect.poll(() => cell.getAttribute('data-value').catch(() => ''), { timeout: 120_000 }).toBe('9');
@@ -261,7 +265,7 @@ describe('Data page', () => {
     await screenshot(page, 'data-page-compare');
   }, 240_000);
 
-  it('a reload keeps the data; importing the exported zip gives identical tables; remove restores the demo', async () => {
+  step('reload', 'a reload keeps the data; importing the exported zip gives identical tables; remove restores the demo', ['export'], async () => {
     await page.goto(`${baseUrl}/data?d=230102`);
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
     await page.reload();

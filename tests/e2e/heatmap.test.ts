@@ -4,7 +4,7 @@
  * Parquet files; hotspot click zooms; aggregation modes and legend; briefing mode steps to the
  * next saved view; the PNG export is a real picture with its legend.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
@@ -14,13 +14,17 @@ import { INCIDENT_DAYS, dateToDay, incidentHotspots, incidentKpis, incidentTopCa
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { legendBox, kpiBox, HEADER_PX, FOOTER_PX, KPI } from '../../src/lib/export/png';
 import { INCIDENT_RAMP } from '../../src/lib/map/legend';
-import { keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
+import { failOnPageErrors, keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
+import { journey } from './journey';
+import { expectLikeBaseline } from '../setup/baseline';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
 let browser: Browser;
 let page: Page;
 const errors: string[] = [];
+failOnPageErrors(errors);
+const step = journey();
 
 beforeAll(async () => ({ browser, page } = await openPage(errors, { viewport: { width: 1400, height: 900 }, acceptDownloads: true })));
 afterAll(async () => browser?.close());
@@ -30,7 +34,7 @@ const zh = (n: number, digits = 0) => new Intl.NumberFormat('zh-CN', { minimumFr
 type MapHandle = { __gridatlasMap: { getZoom(): number; getCenter(): { lng: number; lat: number } } };
 
 describe('/heatmap (Qufu)', () => {
-  it('one category and one month: KPI cards equal the same SQL in Node over the Parquet', async () => {
+  step('filter', 'one category and one month: KPI cards equal the same SQL in Node over the Parquet', [], async () => {
     await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
     await waitForMap(page);
     await expect.poll(() => kpiText('incidents'), { timeout: 60_000 }).toBe('350,000');
@@ -85,7 +89,7 @@ describe('/heatmap (Qufu)', () => {
     expect(pixelStats(shot).colours).toBeGreaterThan(40);
   }, 240_000);
 
-  it('a hotspot click zooms the map to that grid', async () => {
+  step('hotspot', 'a hotspot click zooms the map to that grid', ['filter'], async () => {
     const before = await page.evaluate(() => (window as unknown as MapHandle).__gridatlasMap.getZoom());
     const first = page.locator('.heatmap aside [data-kpi=hotspots] button').first();
     const grid = await first.getAttribute('data-grid');
@@ -107,7 +111,7 @@ describe('/heatmap (Qufu)', () => {
     await screenshot(page, 'heatmap-370881-hotspot');
   });
 
-  it('picking a street in the filter zooms the map to that street; "all" goes back to the district', async () => {
+  step('street', 'picking a street in the filter zooms the map to that street; "all" goes back to the district', ['hotspot'], async () => {
     const zoom = () => page.evaluate(() => (window as unknown as MapHandle).__gridatlasMap.getZoom());
     // From the hotspot's grid back out to all of Qufu's incidents.
     const grid = await zoom();
@@ -141,7 +145,7 @@ describe('/heatmap (Qufu)', () => {
     await expect.poll(async () => Math.abs((await zoom()) - district), { timeout: 10_000 }).toBeLessThan(0.05);
   });
 
-  it('hexagon and choropleth modes with a legend that says what the colours mean', async () => {
+  step('modes', 'hexagon and choropleth modes with a legend that says what the colours mean', ['filter'], async () => {
     await page.getByRole('button', { name: '重置筛选' }).click();
     await expect.poll(() => kpiText('incidents'), { timeout: 30_000 }).toBe('350,000');
     await page.locator('[data-kpi=incidents]').first().click();
@@ -155,7 +159,7 @@ describe('/heatmap (Qufu)', () => {
     for (let i = 1; i < ranges.length; i++) expect(ranges[i][0], `class ${i + 1}: ${ranges.map((r) => r.join('–')).join(', ')}`).toBe(ranges[i - 1].at(-1)! + 1);
     await waitForMap(page);
     await settled(page);
-    await screenshot(page, 'heatmap-370881-hexagon');
+    expectLikeBaseline(await screenshot(page, 'heatmap-370881-hexagon'), 'heatmap-370881-hexagon');
 
     await page.locator('input[name=mode][value=choropleth]').check();
     await expect.poll(() => legend.innerText()).toContain('每千户年均事件数（按网格）');
@@ -174,7 +178,7 @@ describe('/heatmap (Qufu)', () => {
     expect(pixelStats(shot).near(INCIDENT_RAMP[5], 60)).toBeGreaterThan(50);
   });
 
-  it('timeline plays month by month and pauses on a month', async () => {
+  step('timeline', 'timeline plays month by month and pauses on a month', ['modes'], async () => {
     await page.locator('[data-testid=play]').click();
     await expect.poll(() => page.locator('[data-testid=range]').innerText(), { timeout: 10_000 }).toBe('2024-02-01 – 2024-02-29');
     await page.locator('[data-testid=play]').click();
@@ -185,7 +189,7 @@ describe('/heatmap (Qufu)', () => {
     await page.getByRole('button', { name: '重置筛选' }).click();
   });
 
-  it('briefing mode: full screen, steps to the next saved view, exports a PNG with legend', async () => {
+  step('briefing', 'briefing mode: full screen, steps to the next saved view, exports a PNG with legend', [], async () => {
     // A fresh page shows the district's data extent (its grids): entering briefing mode must re-fit it to the larger map.
     await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
     await waitForMap(page);
@@ -244,16 +248,16 @@ describe('/heatmap (Qufu)', () => {
     await page.setViewportSize({ width: 1400, height: 900 });
     await expect.poll(async () => (await fit(await briefingPad())).w, { timeout: 10_000 }).toBe(1400);
     // The view on screen when entering is view 1 of the saved views plus itself.
-    const step = () => page.getByTestId('briefing-step').innerText();
-    const [, total] = (await step()).match(/^1 \/ (\d+)$/)!;
+    const stepText = () => page.getByTestId('briefing-step').innerText();
+    const [, total] = (await stepText()).match(/^1 \/ (\d+)$/)!;
     expect(Number(total)).toBeGreaterThan(1);
     await page.keyboard.press('ArrowLeft');
-    await expect.poll(step).toBe(`${total} / ${total}`);
+    await expect.poll(stepText).toBe(`${total} / ${total}`);
     await page.keyboard.press('ArrowRight');
-    await expect.poll(step).toBe(`1 / ${total}`);
+    await expect.poll(stepText).toBe(`1 / ${total}`);
     expect(await page.locator('[data-testid=briefing-range]').innerText()).toMatch(/^2024-01-01 – 2025-12-31/);
     await page.keyboard.press('ArrowRight');
-    await expect.poll(step).toBe(`2 / ${total}`);
+    await expect.poll(stepText).toBe(`2 / ${total}`);
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('全区全时段概况');
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => page.locator('[data-testid=briefing-title]').innerText()).toContain('冬季安全隐患');
@@ -262,7 +266,7 @@ describe('/heatmap (Qufu)', () => {
     await expect.poll(() => page.locator('[data-testid=briefing] [data-kpi=top-categories] button').count(), { timeout: 20_000 }).toBe(1);
     await waitForMap(page);
     await settled(page);
-    await screenshot(page, 'heatmap-370881-briefing');
+    expectLikeBaseline(await screenshot(page, 'heatmap-370881-briefing'), 'heatmap-370881-briefing');
 
     const mapSize = await page.locator('.mapbox').evaluate((e) => [e.clientWidth, e.clientHeight]);
     const legendEl = page.locator('[data-testid=briefing] [data-testid=heatmap-legend]');
@@ -332,8 +336,4 @@ describe('/heatmap (Qufu)', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(0);
   }, 240_000);
-
-  it('raised no page errors', () => {
-    expect(errors).toEqual([]);
-  });
 });

@@ -11,22 +11,28 @@ type Body = () => Promise<void>;
 
 export function journey() {
   const steps = new Map<string, { after: readonly string[]; body: Body }>();
-  const passed = new Set<string>();
+  // Each step's run, started once: a step whose test timed out may still be running, and the next
+  // step waits for that run instead of starting the body again on the same page.
+  const runs = new Map<string, Promise<void>>();
   const failed = new Set<string>();
 
-  async function reach(id: string): Promise<void> {
-    if (passed.has(id)) return;
-    if (failed.has(id)) throw new Error(`needs step "${id}", which failed`);
-    const s = steps.get(id);
-    if (!s) throw new Error(`no step "${id}" (steps are declared before the ones that need them)`);
-    for (const a of s.after) await reach(a);
-    try {
-      await s.body();
-    } catch (e) {
-      failed.add(id);
-      throw e;
+  function reach(id: string): Promise<void> {
+    if (failed.has(id)) return Promise.reject(new Error(`needs step "${id}", which failed`));
+    let run = runs.get(id);
+    if (!run) {
+      const s = steps.get(id);
+      if (!s) return Promise.reject(new Error(`no step "${id}" (steps are declared before the ones that need them)`));
+      run = (async () => {
+        for (const a of s.after)
+          await reach(a).catch((e: unknown) => {
+            throw new Error(`needs step "${a}", which failed`, { cause: e });
+          });
+        await s.body();
+      })();
+      run.catch(() => failed.add(id));
+      runs.set(id, run);
     }
-    passed.add(id);
+    return run;
   }
 
   /** Declares step `id` and its test `title`; `after` lists the steps it starts from. */

@@ -10,6 +10,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { launch, screenshot, watchErrors } from './browser';
+import { journey } from './journey';
+import { expectLikeBaseline } from '../setup/baseline';
 import type { RiderRoads, RiderStations } from '../../src/lib/geo/nearest-data';
 import { decodeRoads } from '../../src/lib/geo/nearest-data';
 import { nearestStations, stationFinder } from '../../src/lib/geo/nearest-stations';
@@ -64,8 +66,10 @@ async function shownIds(): Promise<string[]> {
   return page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')!));
 }
 
+const step = journey();
+
 describe('rider page', () => {
-  it('lists the nearest warm-heart stations with distances within the budget on a throttled phone', async () => {
+  step('nearest', 'lists the nearest warm-heart stations with distances within the budget on a throttled phone', [], async () => {
     // Three cold loads (fresh profile each); their timings go to `npm run bench -- rider`, not into an assertion.
     const tries: number[] = [];
     let cdp!: Awaited<ReturnType<BrowserContext['newCDPSession']>>;
@@ -121,10 +125,10 @@ describe('rider page', () => {
     expect(await page.evaluate(() => window.scrollY)).toBe(0);
     expect(card.y).toBeGreaterThanOrEqual(0);
     expect(card.y + card.height).toBeLessThanOrEqual(844);
-    await screenshot(page, 'rider-230102-nearest');
+    expectLikeBaseline(await screenshot(page, 'rider-230102-nearest'), 'rider-230102-nearest');
   });
 
-  it('the filters narrow the list: open now, and charging among all kinds', async () => {
+  step('filters', 'the filters narrow the list: open now, and charging among all kinds', ['nearest'], async () => {
     // Fix the page's clock (after the timing test: a fake clock would fake performance too).
     await page.clock.setFixedTime(NOW);
     await page.reload();
@@ -149,7 +153,7 @@ describe('rider page', () => {
     await expect.poll(shownIds).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
   });
 
-  it('one tap draws the route to a station; demo stations say so and link to no maps app', async () => {
+  step('route', 'one tap draws the route to a station; demo stations say so and link to no maps app', ['nearest'], async () => {
     expect(await page.getByTestId('route-line').count()).toBe(0);
     await page.locator('[data-testid=rider-result][data-method=road] [data-testid=route-btn]').first().click();
     await expect.poll(() => page.getByTestId('route-line').count()).toBe(1);
@@ -168,7 +172,7 @@ describe('rider page', () => {
     await screenshot(page, 'rider-230102-route');
   });
 
-  it('answers again after an offline reload', async () => {
+  step('offline', 'answers again after an offline reload', ['nearest'], async () => {
     await expect.poll(() => page.locator('[data-cached]').getAttribute('data-cached'), { timeout: 20_000 }).toBe('true');
     await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 20_000 });
     const before = await shownIds();
