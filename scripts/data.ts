@@ -8,6 +8,9 @@
  *   npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out dir]
  *                                     a district's data package from its own files
  *                                     (scripts/import/package.ts)
+ *   npm run data -- --districts N [--out <dir>] [--seed S]
+ *                                     the province layout: N synthetic districts as Hive-style
+ *                                     partitions (scripts/generate/province.ts)
  *   npm run data -- --help            the flags of each mode
  * Output goes through scripts/lib/safe-out.ts: only files the tool wrote are replaced.
  * package.json runs the writing CLIs with `node --import tsx`: the tsx command's parent process
@@ -16,18 +19,24 @@
  * 130 interrupted (Ctrl-C; temporary files removed), 1 internal error.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_OUT_DIR, generateAll, isGeneratedDataCurrent } from './generate/index';
+import { DEFAULT_OUT_DIR, SEED, generateAll, isGeneratedDataCurrent } from './generate/index';
 import { importOsmCli } from './import/osm';
 import { ensureRiderData } from './rider/build';
-import { helpText, parseFlags } from './lib/cli-args';
+import { type FlagValues, helpText, parseFlags } from './lib/cli-args';
 import { OutputRefused } from './lib/safe-out';
 
 const FLAGS = {
   out: { type: 'string', arg: '<dir>', help: 'build into this folder (new, empty or an earlier output) instead of static/data/' },
-  'if-missing': { type: 'boolean', help: 'only when the folder lacks the dataset or it is from an older generator' }
+  'if-missing': { type: 'boolean', help: 'only when the folder lacks the dataset or it is from an older generator' },
+  districts: {
+    type: 'string',
+    arg: '<N>',
+    help: 'the province layout instead: N synthetic districts (NBS names and codes, Shandong first, in code order)\nas <out>/<table>/district=<adcode>/part-0.parquet and <out>/districts.{parquet,json}; --out defaults to .build/province/'
+  },
+  seed: { type: 'string', arg: '<S>', help: `with --districts: the random seed (a whole number; default ${SEED})` }
 } as const;
 
-const USAGE = ['npm run data [-- --out <dir>] [--if-missing]'];
+const USAGE = ['npm run data [-- --out <dir>] [--if-missing]', 'npm run data -- --districts <N> [--out <dir>] [--seed <S>]'];
 
 const HELP = helpText(USAGE, FLAGS, [
   'Builds the demo dataset: Daoli from the OpenStreetMap extract in data/osm/, Qufu and Bincheng synthetic;',
@@ -61,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`usage: ${USAGE[0]}; ${args.errors.map((e) => e.message).join('; ')} (--help for more)`);
     return 2;
   }
+  if (args.values.districts !== undefined || args.values.seed !== undefined) return provinceMode(args.values);
   const outDir = args.values.out !== undefined ? resolve(args.values.out) : DEFAULT_OUT_DIR;
   if (args.values['if-missing'] && (await isGeneratedDataCurrent(outDir))) {
     console.log(`${outDir} is current`);
@@ -74,6 +84,36 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   await ensureRiderData(outDir);
+  return 0;
+}
+
+/** `--districts N`: the province layout (scripts/generate/province.ts); the pages do not read it yet. */
+async function provinceMode(values: FlagValues<typeof FLAGS>): Promise<number> {
+  const refuse = (message: string) => {
+    console.error(`usage: ${USAGE[1]}; ${message} (--help for more)`);
+    return 2;
+  };
+  if (values.districts === undefined) return refuse('--seed goes with --districts');
+  if (values['if-missing']) return refuse('--if-missing does not go with --districts');
+  if (!/^\d+$/.test(values.districts) || Number(values.districts) < 1) return refuse(`--districts must be a whole number of at least 1, got ${JSON.stringify(values.districts)}`);
+  if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed)) return refuse(`--seed must be a whole number below 1,000,000,000, got ${JSON.stringify(values.seed)}`);
+  const { availableCounties, generateProvince } = await import('./generate/province');
+  const available = availableCounties();
+  const n = Number(values.districts);
+  if (n > available.length) return refuse(`--districts ${n} is more than the ${available.length} NBS districts with residents' committees`);
+  try {
+    await generateProvince({
+      districts: n,
+      available,
+      outDir: values.out !== undefined ? resolve(values.out) : undefined,
+      seed: values.seed !== undefined ? Number(values.seed) : undefined,
+      log: (m) => console.log(m)
+    });
+  } catch (e) {
+    if (!(e instanceof OutputRefused)) throw e;
+    console.error(e.message);
+    return 2;
+  }
   return 0;
 }
 

@@ -38,6 +38,8 @@ export interface DistrictPlan {
   heating: { from: number; to: number; boost: number };
   /** Relative incident volume by month (Jan..Dec). */
   months: number[];
+  /** Seed of every random stream; SEED when absent (the province generator's --seed sets it). */
+  seed?: number;
 }
 
 export const PLANS: Record<DistrictCode, DistrictPlan> = {

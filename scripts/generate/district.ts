@@ -94,7 +94,7 @@ const KIND_WEIGHTS: Record<DistrictCode, (radial: number, town: boolean) => numb
  * every compound (real OSM ones) count as old compounds, the most common kind in old Daoli.
  */
 export function incidentsAt(code: DistrictCode, plan: DistrictPlan, grids: GridGeo[], buildings: BuildingRecord[], scale: number): IncidentColumns {
-  const irng = substream(SEED, code, 'incidents');
+  const irng = substream(plan.seed ?? SEED, code, 'incidents');
   const hot = new Set(
     sampleWeighted(
       irng,
@@ -123,6 +123,7 @@ export function buildDistrict(
   only?: (c: CommunityGeo) => boolean
 ): DistrictModel {
   const code = info.code;
+  const seed = plan.seed ?? SEED;
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -130,19 +131,19 @@ export function buildDistrict(
     timings[name] = Math.round(now - t);
     t = now;
   };
-  const layout = buildLayout(substream(SEED, code, 'layout'), info, outline, streets);
+  const layout = buildLayout(substream(seed, code, 'layout'), info, outline, streets);
   lap('layout');
-  const lattice = makeLattice(substream(SEED, code, 'lattice'), plan.latticeAngle);
-  const roadRng = substream(SEED, code, 'roads');
+  const lattice = makeLattice(substream(seed, code, 'lattice'), plan.latticeAngle);
+  const roadRng = substream(seed, code, 'roads');
   const { roads, namer: roadNamer } = buildRoads(roadRng, code, layout, lattice);
   const roadIndex = new RoadIndex(roads);
   lap('roads');
 
   // Household targets and the number of compounds of each community.
-  const trng = substream(SEED, code, 'targets');
+  const trng = substream(seed, code, 'targets');
   const targetList = householdTargets(trng, layout.communities, plan.households);
   const targets = new Map(layout.communities.map((c, i) => [c.nbs.code, targetList[i]]));
-  const brng = substream(SEED, code, 'blocks');
+  const brng = substream(seed, code, 'blocks');
   const blocks: Block[][] = layout.communities.map((c) => blocksOf(c, lattice, brng));
   const usable = blocks.map((bs) => bs.filter((b) => b.inset.length > 0).length);
   const planned = apportion(
@@ -152,7 +153,7 @@ export function buildDistrict(
     usable.map((u) => Math.max(1, u * 4))
   );
 
-  const crng = substream(SEED, code, 'compounds');
+  const crng = substream(seed, code, 'compounds');
   const ctx = {
     rng: crng,
     lattice,
@@ -160,7 +161,8 @@ export function buildDistrict(
     namer: new CompoundNamer(crng),
     roads: roadIndex,
     word: () => roadNamer.localWord(),
-    kindWeights: (c: CommunityGeo) => KIND_WEIGHTS[code](c.radial, c.region > 0)
+    // The province generator's districts have no weights of their own: Shandong's (Bincheng's) mix.
+    kindWeights: (c: CommunityGeo) => (KIND_WEIGHTS[code] ?? KIND_WEIGHTS['371602'])(c.radial, c.region > 0)
   };
   const build = (i: number) =>
     buildCommunityCompounds(ctx, layout.communities[i], blocks[i], targetList[i], planned[i], plan.exactCompounds);
@@ -217,7 +219,7 @@ export function buildDistrict(
   lap('compounds');
 
   // Grids by community.
-  const grng = substream(SEED, code, 'grids');
+  const grng = substream(seed, code, 'grids');
   const grids: GridGeo[] = [];
   const buildings: BuildingRecord[] = [];
   const byCommunity = new Map<string, CompoundGeo[]>();
@@ -241,7 +243,7 @@ export function buildDistrict(
   const stations = only
     ? []
     : buildStations({
-    rng: substream(SEED, code, 'stations'),
+    rng: substream(seed, code, 'stations'),
     district: code,
     plan,
     layout,

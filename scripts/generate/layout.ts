@@ -149,6 +149,8 @@ export function voronoiCells(sites: XY[], region: MultiPoly): MultiPoly[] {
  */
 export function groupSites(rng: Rng, sites: XY[], sizes: number[]): number[][] {
   const out: number[][] = sizes.map(() => []);
+  // No groups (a district whose committees all lie in towns): nothing to split, and no end to the recursion.
+  if (sizes.length === 0) return out;
   const rec = (idx: number[], groups: number[]) => {
     if (groups.length === 1) {
       out[groups[0]] = idx;

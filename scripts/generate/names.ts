@@ -41,13 +41,16 @@ export function cnNumber(n: number): string {
 export class RoadNamer {
   private used = new Set<string>();
   private words: string[];
+  private local: string[];
   private counter = 0;
 
   constructor(
     private rng: Rng,
     private district: DistrictCode
   ) {
-    this.words = [...LOCAL_WORDS[district], ...COMMON_WORDS];
+    // A district without words of its own (the province generator's) names from the common ones.
+    this.local = LOCAL_WORDS[district] ?? COMMON_WORDS;
+    this.words = [...(LOCAL_WORDS[district] ?? []), ...COMMON_WORDS];
   }
 
   private unique(make: () => string): string {
@@ -85,7 +88,7 @@ export class RoadNamer {
   }
 
   localWord(): string {
-    return pick(this.rng, LOCAL_WORDS[this.district]);
+    return pick(this.rng, this.local);
   }
 
   word(): string {

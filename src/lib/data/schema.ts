@@ -256,3 +256,37 @@ export interface DatasetIndex {
     optionalLayers?: OptionalMapLayerName[];
   }[];
 }
+
+/**
+ * One district of the province layout (`npm run data -- --districts N`; scripts/generate/province.ts):
+ * names and codes from the NBS list, figures counted from the Parquet files written. Codes are any
+ * county-level adcode, not only the demo's DistrictCode.
+ */
+export interface ProvinceDistrict {
+  code: string;
+  name: string;
+  /** No pinyin source is bundled: the adcode. */
+  nameEn: string;
+  city: string;
+  province: string;
+  synthetic: boolean;
+  households: number;
+  communities: number;
+  grids: number;
+  stations: number;
+  incidents: number;
+  bbox: [number, number, number, number];
+}
+
+/** <out>/districts.json of the province layout (the same rows as districts.parquet). */
+export interface ProvinceIndex {
+  generatorVersion: string;
+  seed: number;
+  synthetic: true;
+  /** The districts are placed on a lattice, not where the real ones are. */
+  geography: 'schematic';
+  /** Where a district's table lies, relative to the index: `<table>/district=<adcode>/part-0.parquet`. */
+  layout: string;
+  tables: TableName[];
+  districts: ProvinceDistrict[];
+}
