@@ -8,7 +8,18 @@ import globals from 'globals';
 import svelteConfig from './svelte.config.js';
 
 export default ts.config(
-  { ignores: ['node_modules/', 'build/', '.build/', '.svelte-kit/', 'static/', 'data/', 'tests/fixtures/', 'tests/.tmp/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'build/',
+      '.build/',
+      '.svelte-kit/',
+      'static/',
+      'data/',
+      'tests/fixtures/',
+      'tests/.tmp/'
+    ]
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -11,7 +11,12 @@ const config = {
   preprocess: vitePreprocess(),
   kit: {
     // A static site: every page is prerendered as a shell and runs in the browser.
-    adapter: adapter({ pages: out ? `${out}/build` : 'build', assets: out ? `${out}/build` : 'build', fallback: undefined, strict: true }),
+    adapter: adapter({
+      pages: out ? `${out}/build` : 'build',
+      assets: out ? `${out}/build` : 'build',
+      fallback: undefined,
+      strict: true
+    }),
     ...(out ? { outDir: `${out}/.svelte-kit` } : {}),
     files: { serviceWorker: 'src/service-worker' },
     // Prerendered pages get the policy as a <meta> tag; 'hash' adds the hashes of Kit's inline

@@ -30,12 +30,24 @@ const CASES: Record<string, BenchCase> = {
 const FLAGS = {
   json: { type: 'boolean', help: 'print only the JSON line (without it, also a readable summary on stderr)' },
   build: { type: 'boolean', help: 'heatmap, compare: build the app first even when a build exists' },
-  runs: { type: 'string', arg: 'N', help: 'heatmap (default 7), compare (default 5), edit (default 50): timed runs per figure; medians reported' },
+  runs: {
+    type: 'string',
+    arg: 'N',
+    help: 'heatmap (default 7), compare (default 5), edit (default 50): timed runs per figure; medians reported'
+  },
   loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2)' },
   rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' },
-  case: { type: 'string', arg: 'NAME', help: 'partition: only this case (community-3000, district-<adcode>, osm-daoli, buildings-60000, city-300000)' },
+  case: {
+    type: 'string',
+    arg: 'NAME',
+    help: 'partition: only this case (community-3000, district-<adcode>, osm-daoli, buildings-60000, city-300000)'
+  },
   city: { type: 'boolean', help: 'partition: also the city-300000 case (about 10 minutes)' },
-  long: { type: 'string', arg: 'all|none|a,b', help: 'partition: cases with a long run (50 × the search) for gapToBestPct (default community-3000,district-370881)' },
+  long: {
+    type: 'string',
+    arg: 'all|none|a,b',
+    help: 'partition: cases with a long run (50 × the search) for gapToBestPct (default community-3000,district-370881)'
+  },
   district: { type: 'string', arg: 'ADCODE', help: 'partition: only this district' }
 } as const;
 
@@ -44,7 +56,11 @@ const USAGE = ['npm run bench -- [case ...] [--json] [case options]'];
 async function main(argv: string[]): Promise<number> {
   const args = parseFlags(argv, FLAGS, true);
   if (args.help) {
-    console.log(helpText(USAGE, FLAGS, [`Cases (all by default): ${Object.keys(CASES).join(', ')}. They need the built dataset (npm run data).`]));
+    console.log(
+      helpText(USAGE, FLAGS, [
+        `Cases (all by default): ${Object.keys(CASES).join(', ')}. They need the built dataset (npm run data).`
+      ])
+    );
     return 0;
   }
   // Case names come first; everything from the first --flag on belongs to the cases.
@@ -62,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = names.length ? names : Object.keys(CASES);
   // The cases look for `--runs 3`, so `--runs=3` reaches them in that form.
-  const caseArgv = [...names, ...Object.entries(args.values).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]))];
+  const caseArgv = [
+    ...names,
+    ...Object.entries(args.values).flatMap(([k, v]) => (v === true ? [`--${k}`] : [`--${k}`, v]))
+  ];
   const results: Record<string, unknown> = {};
   for (const name of run) results[name] = await CASES[name](caseArgv);
   const out = names.length === 1 ? results[names[0]] : results;

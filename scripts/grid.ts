@@ -54,24 +54,52 @@ class UsageError extends Error {}
 const FLAGS = {
   in: { type: 'string', arg: '<file>', help: 'buildings (GeoJSON); a positional file is the same' },
   district: { type: 'string', arg: '<adcode>', help: 'the built dataset (static/data/<adcode>/) instead of a file' },
-  boundary: { type: 'string', arg: '<file>', help: "community polygon(s) (properties.code: the community's 12-digit code);\nelse the buildings' `community` property" },
+  boundary: {
+    type: 'string',
+    arg: '<file>',
+    help: "community polygon(s) (properties.code: the community's 12-digit code);\nelse the buildings' `community` property"
+  },
   communities: { type: 'string', arg: '<file>', help: 'the same as --boundary' },
-  barriers: { type: 'string', arg: '<file>', help: 'lines grids must not cross (all of them, or those of --barrier-classes)' },
-  'barrier-classes': { type: 'string', arg: 'a,b', help: 'keep barrier lines whose class/highway/railway/waterway is listed' },
+  barriers: {
+    type: 'string',
+    arg: '<file>',
+    help: 'lines grids must not cross (all of them, or those of --barrier-classes)'
+  },
+  'barrier-classes': {
+    type: 'string',
+    arg: 'a,b',
+    help: 'keep barrier lines whose class/highway/railway/waterway is listed'
+  },
   'street-classes': {
     type: 'string',
     arg: 'a,b',
     help: 'with --barrier-classes: lines of these classes are streets, which grids may cross but whose centrelines grid outlines follow (default tertiary,residential,unclassified,living_street and links)'
   },
-  'households-field': { type: 'string', arg: '<name>', help: "the buildings' property holding households (default households)" },
-  crs: { type: 'string', arg: 'wgs84|gcj02|bd09', help: 'CRS of every input file (default wgs84); output is always WGS-84' },
-  community: { type: 'string', arg: '<code>', help: 'with --district: only this community; with a file: code for buildings\n(and an uncoded boundary) without one' },
+  'households-field': {
+    type: 'string',
+    arg: '<name>',
+    help: "the buildings' property holding households (default households)"
+  },
+  crs: {
+    type: 'string',
+    arg: 'wgs84|gcj02|bd09',
+    help: 'CRS of every input file (default wgs84); output is always WGS-84'
+  },
+  community: {
+    type: 'string',
+    arg: '<code>',
+    help: 'with --district: only this community; with a file: code for buildings\n(and an uncoded boundary) without one'
+  },
   target: { type: 'string', arg: 'N', help: 'households per grid aimed at (default 400)' },
   min: { type: 'string', arg: 'N', help: 'fewest households per grid (default 300)' },
   max: { type: 'string', arg: 'N', help: 'most households per grid (default 500)' },
   method: { type: 'string', arg: 'engine|bisection|kmeans', help: 'default engine' },
   seed: { type: 'string', arg: 'N', help: 'default 1' },
-  out: { type: 'string', arg: '<file>', help: 'grid polygons (GeoJSON): properties code, households, buildings (ids), polsbyPopper, …;\ndefault grids.geojson' },
+  out: {
+    type: 'string',
+    arg: '<file>',
+    help: 'grid polygons (GeoJSON): properties code, households, buildings (ids), polsbyPopper, …;\ndefault grids.geojson'
+  },
   assignments: { type: 'string', arg: '<file>', help: "each building's grid (JSON)" },
   report: { type: 'string', arg: '<file>', help: 'per-community reports (JSON)' },
   baselines: { type: 'boolean', help: 'also score the bisection and k-means baselines per community' },
@@ -90,7 +118,10 @@ const FLAGS = {
     arg: 'N',
     help: `communities partitioned in parallel on N worker threads (default: all cores, os.availableParallelism());\n1 runs them in this thread. The result is the same for any N. Input without communities is cut\ninto compact clusters of at most ${CLUSTER_MAX_GRIDS} grids (see the engine's README)`
   },
-  progress: { type: 'boolean', help: 'a progress line on stderr (communities done / total) even when stderr is not a terminal' },
+  progress: {
+    type: 'boolean',
+    help: 'a progress line on stderr (communities done / total) even when stderr is not a terminal'
+  },
   json: { type: 'boolean', help: 'accepted for symmetry with bench; the summary is always one JSON line' }
 } as const;
 
@@ -116,7 +147,8 @@ function readJson(path: string, what: string): FeatureCollection {
     throw new UsageError(`${path}: not JSON (${(e as Error).message})`);
   }
   const fc = data as FeatureCollection;
-  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new UsageError(`${path}: not a GeoJSON FeatureCollection`);
+  if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
+    throw new UsageError(`${path}: not a GeoJSON FeatureCollection`);
   return fc;
 }
 
@@ -127,9 +159,14 @@ function readPlan(path: string): Map<string, string> {
   fc.features.forEach((f, k) => {
     const code = f.properties?.code;
     const ids = f.properties?.buildings;
-    if (typeof code !== 'string' || !/^\d{15}$/.test(code)) throw new UsageError(`${path}: plan feature ${k}, field code: a 15-digit grid code is needed, got ${JSON.stringify(code)}`);
+    if (typeof code !== 'string' || !/^\d{15}$/.test(code))
+      throw new UsageError(
+        `${path}: plan feature ${k}, field code: a 15-digit grid code is needed, got ${JSON.stringify(code)}`
+      );
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' && typeof id !== 'number'))
-      throw new UsageError(`${path}: plan feature ${k} (code ${code}), field buildings: a list of building ids is needed`);
+      throw new UsageError(
+        `${path}: plan feature ${k} (code ${code}), field buildings: a list of building ids is needed`
+      );
     // A building divided by unit is listed in each of its grids: the first listing wins.
     for (const id of ids) if (!grid.has(String(id))) grid.set(String(id), code);
   });
@@ -138,12 +175,19 @@ function readPlan(path: string): Map<string, string> {
 
 /** Checks --locked against the buildings' previous grids; every code must hold at least one building. */
 function lockedCodes(value: string, buildings: readonly Feature[], from: string): string[] {
-  const codes = value.split(',').map((c) => c.trim()).filter(Boolean);
+  const codes = value
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
   if (!codes.length) throw new UsageError('--locked needs one or more 15-digit grid codes, comma-separated');
   const held = new Set(buildings.map((b) => b.properties?.grid).filter((g): g is string => typeof g === 'string'));
   for (const c of codes) {
-    if (!/^\d{15}$/.test(c)) throw new UsageError(`--locked ${c}: not a 15-digit grid code (12-digit community code + 3-digit sequence)`);
-    if (!held.has(c)) throw new UsageError(`--locked ${c}: no building of the input is in this grid (previous grids come from ${from})`);
+    if (!/^\d{15}$/.test(c))
+      throw new UsageError(`--locked ${c}: not a 15-digit grid code (12-digit community code + 3-digit sequence)`);
+    if (!held.has(c))
+      throw new UsageError(
+        `--locked ${c}: no building of the input is in this grid (previous grids come from ${from})`
+      );
   }
   return codes;
 }
@@ -152,12 +196,17 @@ function num(flags: Map<string, string | true>, name: string): number | undefine
   const v = flags.get(name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${String(v)}`);
+  if (typeof v !== 'string' || !Number.isFinite(n))
+    throw new UsageError(`--${name} must be a number, got ${String(v)}`);
   return n;
 }
 
 /** Buildings, communities and roads of a built district, as GeoJSON. */
-export async function loadDistrict(root: string, adcode: string, community?: string): Promise<Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>> {
+export async function loadDistrict(
+  root: string,
+  adcode: string,
+  community?: string
+): Promise<Pick<PartitionRequest, 'buildings' | 'communities' | 'barriers'>> {
   const dir = resolve(root, 'static/data', adcode);
   const file = resolve(dir, 'buildings.parquet');
   if (!existsSync(file)) throw new UsageError(`${file} does not exist: build the dataset first (npm run data)`);
@@ -165,12 +214,29 @@ export async function loadDistrict(root: string, adcode: string, community?: str
   const db = await openNodeDb();
   try {
     const where = community ? `WHERE community = ${sqlString(community)}` : '';
-    const rows = await db.all<{ id: string; community: string; compound: string | null; grid: string | null; units: number; households: number; estimated: boolean; footprint: string }>(
+    const rows = await db.all<{
+      id: string;
+      community: string;
+      compound: string | null;
+      grid: string | null;
+      units: number;
+      households: number;
+      estimated: boolean;
+      footprint: string;
+    }>(
       `SELECT id, community, compound, grid, units, households, estimated, footprint FROM ${readParquet(file)} ${where} ORDER BY id`
     );
     const buildings: Feature[] = rows.map((r) => ({
       type: 'Feature',
-      properties: { id: r.id, community: r.community, compound: r.compound, grid: r.grid, units: r.units, households: r.households, estimated: r.estimated },
+      properties: {
+        id: r.id,
+        community: r.community,
+        compound: r.compound,
+        grid: r.grid,
+        units: r.units,
+        households: r.households,
+        estimated: r.estimated
+      },
       geometry: JSON.parse(r.footprint)
     }));
     const read = (name: string) => {
@@ -178,8 +244,13 @@ export async function loadDistrict(root: string, adcode: string, community?: str
       return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as FeatureCollection) : undefined;
     };
     const communities = read('communities.geojson');
-    if (communities && community) communities.features = communities.features.filter((f) => f.properties?.code === community);
-    return { buildings: { type: 'FeatureCollection', features: buildings }, communities, barriers: read('roads.geojson') };
+    if (communities && community)
+      communities.features = communities.features.filter((f) => f.properties?.code === community);
+    return {
+      buildings: { type: 'FeatureCollection', features: buildings },
+      communities,
+      barriers: read('roads.geojson')
+    };
   } finally {
     db.close();
   }
@@ -216,18 +287,29 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     const [command, ...positional] = args.positionals;
-    if (command !== 'partition') throw new UsageError(`unknown command ${command ?? '(none)'}; usage: npm run grid -- partition <buildings.geojson> | --district <adcode> [options] (--help for all)`);
-    if (args.errors.length) throw new UsageError(`${args.errors.map((e) => e.message).join('; ')}; usage: npm run grid -- partition … (--help for all options)`);
+    if (command !== 'partition')
+      throw new UsageError(
+        `unknown command ${command ?? '(none)'}; usage: npm run grid -- partition <buildings.geojson> | --district <adcode> [options] (--help for all)`
+      );
+    if (args.errors.length)
+      throw new UsageError(
+        `${args.errors.map((e) => e.message).join('; ')}; usage: npm run grid -- partition … (--help for all options)`
+      );
     const flags = new Map<string, string | true>(Object.entries(args.values));
     const crs = (flags.get('crs') as string | undefined) ?? 'wgs84';
     if (!isCrs(crs)) throw new UsageError(`--crs must be wgs84, gcj02 or bd09, got ${crs}`);
     const method = ((flags.get('method') as string | undefined) ?? 'engine') as Method;
-    if (!['engine', 'bisection', 'kmeans'].includes(method)) throw new UsageError(`--method must be engine, bisection or kmeans, got ${method}`);
+    if (!['engine', 'bisection', 'kmeans'].includes(method))
+      throw new UsageError(`--method must be engine, bisection or kmeans, got ${method}`);
     const district = flags.get('district') as string | undefined;
-    if (flags.has('communities') && flags.has('boundary')) throw new UsageError('give --boundary or --communities, not both');
+    if (flags.has('communities') && flags.has('boundary'))
+      throw new UsageError('give --boundary or --communities, not both');
     const boundaryFlag = flags.has('boundary') ? 'boundary' : 'communities';
     const community = flags.get('community') as string | undefined;
-    const classes = (flags.get('barrier-classes') as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+    const classes = (flags.get('barrier-classes') as string | undefined)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const path = (name: string) => resolve(io.cwd, flags.get(name) as string);
     const out = resolve(io.cwd, (flags.get('out') as string | undefined) ?? 'grids.geojson');
     checkOutFile(out);
@@ -239,13 +321,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     let source: string;
     let barrierClasses = classes;
     if (district) {
-      if (positional.length || flags.has('in')) throw new UsageError('give either a buildings file (--in) or --district, not both');
+      if (positional.length || flags.has('in'))
+        throw new UsageError('give either a buildings file (--in) or --district, not both');
       input = await loadDistrict(io.cwd, district, community);
       barrierClasses ??= DEFAULT_ROAD_BARRIERS;
       source = `static/data/${district}`;
     } else {
       const inputs = [...(flags.has('in') ? [flags.get('in') as string] : []), ...positional];
-      if (inputs.length !== 1) throw new UsageError('usage: npm run grid -- partition --in <buildings.geojson> [--boundary <community.geojson>] [--barriers <lines.geojson>] --out <grids.geojson> [options]');
+      if (inputs.length !== 1)
+        throw new UsageError(
+          'usage: npm run grid -- partition --in <buildings.geojson> [--boundary <community.geojson>] [--barriers <lines.geojson>] --out <grids.geojson> [options]'
+        );
       source = resolve(io.cwd, inputs[0]);
       const fc = readJson(source, 'buildings');
       const role = (f: Feature) => (f.properties?.role as string | undefined) ?? 'building';
@@ -256,7 +342,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       if (!flags.has('barriers')) fileIndex.barriers = indices('barrier');
       const communities = flags.has(boundaryFlag) ? readJson(path(boundaryFlag), 'boundary').features : of('community');
       const barriers = flags.has('barriers') ? readJson(path('barriers'), 'barriers').features : of('barrier');
-      if (!of('building').length) throw new UsageError(`${source}: no building features (a FeatureCollection of building polygons is needed; nothing to partition)`);
+      if (!of('building').length)
+        throw new UsageError(
+          `${source}: no building features (a FeatureCollection of building polygons is needed; nothing to partition)`
+        );
       input = {
         buildings: { type: 'FeatureCollection', features: of('building') },
         communities: communities.length ? { type: 'FeatureCollection', features: communities } : undefined,
@@ -272,10 +361,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
       input = { ...input, buildings: { type: 'FeatureCollection', features } };
     }
     const locked = flags.has('locked')
-      ? lockedCodes(flags.get('locked') as string, input.buildings.features, flags.has('plan') ? `--plan ${path('plan')}` : district ? `static/data/${district}` : "the buildings' grid property")
+      ? lockedCodes(
+          flags.get('locked') as string,
+          input.buildings.features,
+          flags.has('plan')
+            ? `--plan ${path('plan')}`
+            : district
+              ? `static/data/${district}`
+              : "the buildings' grid property"
+        )
       : undefined;
     const workersFlag = num(flags, 'workers');
-    if (workersFlag !== undefined && !(Number.isInteger(workersFlag) && workersFlag >= 1)) throw new UsageError(`--workers must be a whole number of at least 1, got ${String(flags.get('workers'))}`);
+    if (workersFlag !== undefined && !(Number.isInteger(workersFlag) && workersFlag >= 1))
+      throw new UsageError(`--workers must be a whole number of at least 1, got ${String(flags.get('workers'))}`);
     const t0 = performance.now();
     // The input is read and checked whole, then cut into communities (or clusters) run in parallel.
     const r = splitInput({
@@ -289,7 +387,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       max: num(flags, 'max'),
       community: district ? undefined : community,
       barrierClasses,
-      streetClasses: (flags.get('street-classes') as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean),
+      streetClasses: (flags.get('street-classes') as string | undefined)
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       baselines: flags.has('baselines'),
       householdsField: flags.get('households-field') as string | undefined
     });
@@ -352,15 +453,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
         minHouseholds: hh.length ? Math.min(...hh) : 0,
         maxHouseholds: hh.length ? Math.max(...hh) : 0,
         contiguous: grids.every((g) => g.properties.contiguous),
-        meanPolsbyPopper: grids.length ? Math.round((10000 * grids.reduce((s, g) => s + g.properties.polsbyPopper, 0)) / grids.length) / 10000 : 0,
-        unmet: value.unmet.map(({ building, grid, reason, rule, community, infeasible }) => ({ ...(building !== undefined ? { building } : { grid }), reason, rule, community, infeasible })),
+        meanPolsbyPopper: grids.length
+          ? Math.round((10000 * grids.reduce((s, g) => s + g.properties.polsbyPopper, 0)) / grids.length) / 10000
+          : 0,
+        unmet: value.unmet.map(({ building, grid, reason, rule, community, infeasible }) => ({
+          ...(building !== undefined ? { building } : { grid }),
+          reason,
+          rule,
+          community,
+          infeasible
+        })),
         ms: Math.round(ms),
         method,
         communities: cs.length,
         buildingCount: value.buildings.length,
-        pctInRange: grids.length ? Math.round((10000 * grids.filter((g) => g.properties.inRange).length) / grids.length) / 100 : 100,
+        pctInRange: grids.length
+          ? Math.round((10000 * grids.filter((g) => g.properties.inRange).length) / grids.length) / 100
+          : 100,
         // When roads are known: % of the grids' area across a road from their buildings, and in blocks without buildings.
-        ...(value.areaAcrossRoadsPct !== undefined ? { areaAcrossRoadsPct: value.areaAcrossRoadsPct, areaInEmptyBlocksPct: value.areaInEmptyBlocksPct } : {}),
+        ...(value.areaAcrossRoadsPct !== undefined
+          ? { areaAcrossRoadsPct: value.areaAcrossRoadsPct, areaInEmptyBlocksPct: value.areaInEmptyBlocksPct }
+          : {}),
         out,
         units: units.length,
         clusters,

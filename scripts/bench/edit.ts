@@ -17,10 +17,18 @@ import { intArg, time } from './harness';
 
 export async function benchEdit(args: string[]): Promise<unknown> {
   const runs = intArg(args, '--runs', 50);
-  const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-  const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+  const read = (n: string) =>
+    JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+  const layers: DistrictLayers = {
+    streets: read('streets'),
+    communities: read('communities'),
+    compounds: read('compounds'),
+    roads: read('roads'),
+    buildings: read('buildings')
+  };
   const count = new Map<string, number>();
-  for (const f of layers.buildings.features) count.set(f.properties!.community, (count.get(f.properties!.community) ?? 0) + 1);
+  for (const f of layers.buildings.features)
+    count.set(f.properties!.community, (count.get(f.properties!.community) ?? 0) + 1);
   const CODE = [...count].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0];
   const data = communityData(layers, CODE);
   if (!data) return { error: `community ${CODE} is not in the built dataset` };
@@ -48,14 +56,26 @@ export async function benchEdit(args: string[]): Promise<unknown> {
   };
   const engineMoves = await time(engineMove, runs, 5);
   const lines = ['lon,lat,households'];
-  for (let i = 0; i < 50_000; i++) lines.push(`${(126.6 + (i % 250) * 0.0004).toFixed(6)},${(45.75 + Math.floor(i / 250) * 0.0003).toFixed(6)},${60 + (i % 90)}`);
+  for (let i = 0; i < 50_000; i++)
+    lines.push(
+      `${(126.6 + (i % 250) * 0.0004).toFixed(6)},${(45.75 + Math.floor(i / 250) * 0.0003).toFixed(6)},${60 + (i % 90)}`
+    );
   const text = lines.join('\n');
-  const parse = await time(() => {
-    const r = parseBuildings(text, 'big.csv', 'gcj02');
-    if (!r.ok || r.value.buildings.length !== 50_000) throw new Error('the 50,000-row CSV did not parse');
-  }, 5, 1);
+  const parse = await time(
+    () => {
+      const r = parseBuildings(text, 'big.csv', 'gcj02');
+      if (!r.ok || r.value.buildings.length !== 50_000) throw new Error('the 50,000-row CSV did not parse');
+    },
+    5,
+    1
+  );
   // A move and its undo are two moves: halve the pair's time.
-  const half = (t: { ms: number; minMs: number; maxMs: number; runs: number }) => ({ ms: t.ms / 2, minMs: t.minMs / 2, maxMs: t.maxMs / 2, runs: t.runs });
+  const half = (t: { ms: number; minMs: number; maxMs: number; runs: number }) => ({
+    ms: t.ms / 2,
+    minMs: t.minMs / 2,
+    maxMs: t.maxMs / 2,
+    runs: t.runs
+  });
   return {
     community: CODE,
     buildings: ids.length,

@@ -52,13 +52,17 @@ const median = (xs: number[]) => Math.round([...xs].sort((a, b) => a - b)[Math.f
  * Per map mode: `clicks` category toggles (sanitation off, on, off, …) on the page as it stands,
  * each after the map has settled. Medians and every run, in ms.
  */
-export async function filterClicks(page: Page, clicks: number): Promise<Record<string, { filterToKpiMs: number; filterToMapIdleMs: number; kpiRuns: number[] }>> {
+export async function filterClicks(
+  page: Page,
+  clicks: number
+): Promise<Record<string, { filterToKpiMs: number; filterToMapIdleMs: number; kpiRuns: number[] }>> {
   const out: Record<string, { filterToKpiMs: number; filterToMapIdleMs: number; kpiRuns: number[] }> = {};
   for (const mode of HEATMAP_MODES) {
     await page.locator(`input[name=mode][value=${mode}]`).check();
     await page.evaluate(SETTLE);
     const runs: ClickFigures[] = [];
-    for (let i = 0; i < clicks; i++) runs.push(await clickOnce(page, '[data-testid=filters] input[data-category=sanitation]'));
+    for (let i = 0; i < clicks; i++)
+      runs.push(await clickOnce(page, '[data-testid=filters] input[data-category=sanitation]'));
     // Leave the filter as it was (all categories) for the next mode.
     if (clicks % 2) await clickOnce(page, '[data-testid=filters] input[data-category=sanitation]');
     out[mode] = {

@@ -20,7 +20,9 @@ importPackageCli(process.argv.slice(2)).then(
     const s = (ms: number) => Math.round(ms / 100) / 10;
     const u = process.resourceUsage();
     const cpuS = s((u.userCPUTime + u.systemCPUTime) / 1000);
-    write(`BENCH ${JSON.stringify({ maxRssMb: Math.round(u.maxRSS / 1024), cpuS, readS: s((writing || end) - t0), writeS: s(writing ? end - writing : 0) })}\n`);
+    write(
+      `BENCH ${JSON.stringify({ maxRssMb: Math.round(u.maxRSS / 1024), cpuS, readS: s((writing || end) - t0), writeS: s(writing ? end - writing : 0) })}\n`
+    );
     process.exit(code);
   },
   (err) => {

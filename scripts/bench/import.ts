@@ -33,7 +33,18 @@ const KINDS: [string, string][] = [
   ['其他', '咨询']
 ];
 const STATUSES = ['已办结', '已办结', '已办结', '已办结', '处置中', '待处理'];
-const ROADS = ['安静街', '新阳路', '尚志大街', '经纬街', '中央大街', '友谊路', '兆麟街', '上海街', '西十二道街', '抚顺街'];
+const ROADS = [
+  '安静街',
+  '新阳路',
+  '尚志大街',
+  '经纬街',
+  '中央大街',
+  '友谊路',
+  '兆麟街',
+  '上海街',
+  '西十二道街',
+  '抚顺街'
+];
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
@@ -48,9 +59,11 @@ const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 /** Writes `rows` incident rows (plus the header) to `file`, in 1 MB chunks; returns the byte size. */
 export function writeIncidentCsv(file: string, rows: number, seed = 20260101): number {
   const rnd = lcg(seed);
-  const sites = (JSON.parse(readFileSync(join(REPO, 'static/data/230102/map/buildings.geojson'), 'utf8')) as { features: { geometry: { coordinates: number[][][] } }[] }).features.map(
-    (f) => f.geometry.coordinates[0][0]
-  );
+  const sites = (
+    JSON.parse(readFileSync(join(REPO, 'static/data/230102/map/buildings.geojson'), 'utf8')) as {
+      features: { geometry: { coordinates: number[][][] } }[];
+    }
+  ).features.map((f) => f.geometry.coordinates[0][0]);
   const fd = openSync(file, 'w');
   const enc = new TextEncoder();
   let chunk = '工单编号,来电时间,大类,小类,办理状态,办结时间,经度,纬度,事发地址\r\n';
@@ -58,7 +71,7 @@ export function writeIncidentCsv(file: string, rows: number, seed = 20260101): n
   const span = 731 * 86_400_000;
   try {
     for (let i = 0; i < rows; i++) {
-      const reported = t0 + Math.floor(rnd() * span / 60_000) * 60_000;
+      const reported = t0 + Math.floor((rnd() * span) / 60_000) * 60_000;
       const d = new Date(reported + 8 * 3_600_000);
       const when = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00`;
       const [main, sub] = KINDS[Math.floor(rnd() * KINDS.length)];
@@ -101,15 +114,36 @@ export async function benchImport(argv: string[]): Promise<unknown> {
     const bytes = writeIncidentCsv(join(folder, 'incidents.csv'), rows);
     const genS = (performance.now() - tGen) / 1000;
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench/import-run.ts', '--package', folder, '--district', '230102', '--out', join(dir, 'out')], {
-      cwd: REPO,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/bench/import-run.ts',
+        '--package',
+        folder,
+        '--district',
+        '230102',
+        '--out',
+        join(dir, 'out')
+      ],
+      {
+        cwd: REPO,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024
+      }
+    );
     const wallS = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`import exited ${r.status}: ${r.stderr.slice(-2000)}`);
-    const line = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { tables: { incidents: { read: number; accepted: number; refused: number } } };
-    const usage = JSON.parse(/BENCH (\{.*\})/.exec(r.stderr)![1]) as { maxRssMb: number; cpuS: number; readS: number; writeS: number };
+    const line = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
+      tables: { incidents: { read: number; accepted: number; refused: number } };
+    };
+    const usage = JSON.parse(/BENCH (\{.*\})/.exec(r.stderr)![1]) as {
+      maxRssMb: number;
+      cpuS: number;
+      readS: number;
+      writeS: number;
+    };
     const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
     return {
       rows,

@@ -26,7 +26,7 @@ const FAR_REPEAT = 200;
 const OSM_ROADS = '../shared/data/osm-harbin-daoli/daoli_roads.geojson';
 
 function rng(seed: number) {
-  return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function randomPoints(fd: StationFinder, n: number, seed: number, bbox?: [number, number, number, number]): LonLat[] {
@@ -68,7 +68,11 @@ export async function benchNearest(): Promise<unknown> {
         for (let i = 0; i < FAR_REPEAT; i++) nearestStations(withRoads, lon, lat, 5);
       }, 3);
       const perQuery = t.ms / FAR_REPEAT;
-      far.push({ from: place, perQueryUs: Math.round(perQuery * 1000 * 10) / 10, ratioToInside: Math.round((perQuery / inside) * 100) / 100 });
+      far.push({
+        from: place,
+        perQueryUs: Math.round(perQuery * 1000 * 10) / 10,
+        ratioToInside: Math.round((perQuery / inside) * 100) / 100
+      });
     }
     districts.push({
       district: code,
@@ -89,13 +93,17 @@ export async function benchNearest(): Promise<unknown> {
     realDaoli = { skipped: `${OSM_ROADS} not found (the real Daoli OSM extract lives outside the repo)` };
   } else {
     const fc = JSON.parse(readFileSync(OSM_ROADS, 'utf8')) as FeatureCollection<LineString>;
-    const lines = fc.features.filter((f) => f.geometry?.type === 'LineString').map((f) => f.geometry.coordinates as LonLat[]);
+    const lines = fc.features
+      .filter((f) => f.geometry?.type === 'LineString')
+      .map((f) => f.geometry.coordinates as LonLat[]);
     const st = JSON.parse(readFileSync('static/data/230102/rider/stations.json', 'utf8')) as RiderStations;
     const fd = stationFinder(st.stations, lines);
-    const b = lines.flat().reduce<[number, number, number, number]>(
-      (a, [x, y]) => [Math.min(a[0], x), Math.min(a[1], y), Math.max(a[2], x), Math.max(a[3], y)],
-      [Infinity, Infinity, -Infinity, -Infinity]
-    );
+    const b = lines
+      .flat()
+      .reduce<[number, number, number, number]>(
+        (a, [x, y]) => [Math.min(a[0], x), Math.min(a[1], y), Math.max(a[2], x), Math.max(a[3], y)],
+        [Infinity, Infinity, -Infinity, -Infinity]
+      );
     const pts = randomPoints(fd, N, 7, b);
     const ratios: number[] = [];
     let onNetwork = 0;

@@ -16,7 +16,11 @@ export interface NumbersOnScreen {
  * `ready` is a list of CSS selectors, one per number group; a group counts once its element exists
  * and its text is neither empty nor the loading mark '…'.
  */
-export async function numbersOnScreen(page: Page, ready: readonly string[], timeoutMs = 240_000): Promise<NumbersOnScreen> {
+export async function numbersOnScreen(
+  page: Page,
+  ready: readonly string[],
+  timeoutMs = 240_000
+): Promise<NumbersOnScreen> {
   // In-page code is a string: tsx wraps named functions in a helper the page does not have.
   return page.evaluate(`(async () => {
     const groups = ${JSON.stringify(ready)};

@@ -50,9 +50,24 @@ export interface ScaleCase {
 }
 
 export const SCALE_CASES = {
-  'buildings-60000': { city: { districts: 1, communitiesPerDistrict: 1, buildingsPerCommunity: 60000, communityProperty: false }, boundaries: false, targetMs: 60_000, targetMB: 2048, speedup: false },
-  'city-300000': { city: { districts: 5, communitiesPerDistrict: 300, buildingsPerCommunity: 200 }, boundaries: true, targetMs: 300_000, targetMB: 4096, speedup: true }
-} satisfies Record<string, { city: CityOptions; boundaries: boolean; targetMs: number; targetMB: number; speedup: boolean }>;
+  'buildings-60000': {
+    city: { districts: 1, communitiesPerDistrict: 1, buildingsPerCommunity: 60000, communityProperty: false },
+    boundaries: false,
+    targetMs: 60_000,
+    targetMB: 2048,
+    speedup: false
+  },
+  'city-300000': {
+    city: { districts: 5, communitiesPerDistrict: 300, buildingsPerCommunity: 200 },
+    boundaries: true,
+    targetMs: 300_000,
+    targetMB: 4096,
+    speedup: true
+  }
+} satisfies Record<
+  string,
+  { city: CityOptions; boundaries: boolean; targetMs: number; targetMB: number; speedup: boolean }
+>;
 export type ScaleCaseName = keyof typeof SCALE_CASES;
 
 /** The case's input files, generated once (seeded) into the cache folder. */
@@ -91,8 +106,24 @@ interface Summary {
 }
 
 /** One CLI run in a child process: its summary and wall time. */
-function runCli(files: { buildings: string; boundary?: string }, workers: number, out: string): Promise<{ ms: number; s: Summary; loadAvg: number }> {
-  const argv = ['--import', 'tsx', join(ROOT, 'scripts/grid.ts'), 'partition', '--in', files.buildings, ...(files.boundary ? ['--boundary', files.boundary] : []), '--out', out, '--workers', String(workers)];
+function runCli(
+  files: { buildings: string; boundary?: string },
+  workers: number,
+  out: string
+): Promise<{ ms: number; s: Summary; loadAvg: number }> {
+  const argv = [
+    '--import',
+    'tsx',
+    join(ROOT, 'scripts/grid.ts'),
+    'partition',
+    '--in',
+    files.buildings,
+    ...(files.boundary ? ['--boundary', files.boundary] : []),
+    '--out',
+    out,
+    '--workers',
+    String(workers)
+  ];
   return new Promise((resolvePromise, reject) => {
     const loadAvg = Math.round(loadavg()[0] * 10) / 10;
     const t0 = performance.now();
@@ -104,7 +135,8 @@ function runCli(files: { buildings: string; boundary?: string }, workers: number
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - t0;
-      if (code !== 0) return reject(new Error(`grid partition --workers ${workers} exited with ${code}: ${stderr.slice(-2000)}`));
+      if (code !== 0)
+        return reject(new Error(`grid partition --workers ${workers} exited with ${code}: ${stderr.slice(-2000)}`));
       resolvePromise({ ms, loadAvg, s: JSON.parse(stdout.trim().split('\n').at(-1)!) as Summary });
     });
   });
@@ -139,7 +171,12 @@ export async function runScaleCase(name: ScaleCaseName): Promise<ScaleCase> {
       meanPolsbyPopper: s.meanPolsbyPopper,
       unmet: s.unmet.length,
       unmetInfeasible: s.unmet.filter((u) => u.infeasible).length,
-      ...(one ? { oneWorker: { ms: r(one.ms), peakMB: one.s.peakMB, cpuMs: one.s.cpuMs, loadAvg: one.loadAvg }, speedup: Math.round((100 * one.ms) / ms) / 100 } : {}),
+      ...(one
+        ? {
+            oneWorker: { ms: r(one.ms), peakMB: one.s.peakMB, cpuMs: one.s.cpuMs, loadAvg: one.loadAvg },
+            speedup: Math.round((100 * one.ms) / ms) / 100
+          }
+        : {}),
       input: files.buildings
     };
   } finally {

@@ -66,14 +66,32 @@ function main(): void {
     for (const method of values.methods.split(',')) {
       const args = values.direct
         ? ['--import', 'tsx', 'scripts/bench/partition-scale.ts', '--child', dir, '--method', method]
-        : ['--import', 'tsx', 'scripts/grid.ts', 'partition', '--in', join(dir, 'buildings.geojson'), '--boundary', join(dir, 'community.geojson'), '--out', join(dir, `grids-${method}.geojson`), '--method', method];
-      const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], { encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+        : [
+            '--import',
+            'tsx',
+            'scripts/grid.ts',
+            'partition',
+            '--in',
+            join(dir, 'buildings.geojson'),
+            '--boundary',
+            join(dir, 'community.geojson'),
+            '--out',
+            join(dir, `grids-${method}.geojson`),
+            '--method',
+            method
+          ];
+      const r = spawnSync('/usr/bin/time', ['-v', process.execPath, ...args], {
+        encoding: 'utf8',
+        timeout,
+        maxBuffer: 64 << 20
+      });
       const field = (name: string) => r.stderr?.match(new RegExp(`${name}: (.*)`))?.[1]?.trim();
       const wall = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)');
       const secs = wall ? wall.split(':').reduce((s, part) => s * 60 + Number(part), 0) : null;
       const rssKB = Number(field('Maximum resident set size \\(kbytes\\)'));
       // CPU seconds (user + system): on a shared machine wall time mostly measures the other jobs.
-      const cpuS = Math.round((Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'))) * 100) / 100;
+      const cpuS =
+        Math.round((Number(field('User time \\(seconds\\)')) + Number(field('System time \\(seconds\\)'))) * 100) / 100;
       let summary: Record<string, unknown>;
       try {
         summary = JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');

@@ -56,7 +56,10 @@ export interface MethodResult {
   maxMs: number;
 }
 
-export interface PartitionBenchCase extends Omit<MethodResult, 'contiguous' | 'splitCompounds' | 'runs' | 'minMs' | 'maxMs'> {
+export interface PartitionBenchCase extends Omit<
+  MethodResult,
+  'contiguous' | 'splitCompounds' | 'runs' | 'minMs' | 'maxMs'
+> {
   name: string;
   baselines: { bisection: MethodResult; kmeans: MethodResult };
   households: number;
@@ -87,7 +90,12 @@ export interface PartitionBenchCase extends Omit<MethodResult, 'contiguous' | 's
   areaAcrossRoadsPct?: number;
   areaAcrossRoadsPlainPct?: number;
   areaInEmptyBlocksPct?: number;
-  unmet: { count: number; infeasible: number; byRule: Record<string, number>; list: { community: string; grid?: string; building?: string; rule: string; infeasible: boolean; reason: string }[] };
+  unmet: {
+    count: number;
+    infeasible: number;
+    byRule: Record<string, number>;
+    list: { community: string; grid?: string; building?: string; rule: string; infeasible: boolean; reason: string }[];
+  };
 }
 
 function flag(args: string[], name: string): string | undefined {
@@ -97,10 +105,21 @@ function flag(args: string[], name: string): string | undefined {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-function measure(req: PartitionRequest, method: Method, runs: number, warmup: number): { out: PartitionOutput; result: MethodResult } {
+function measure(
+  req: PartitionRequest,
+  method: Method,
+  runs: number,
+  warmup: number
+): { out: PartitionOutput; result: MethodResult } {
   const go = () => {
     const r = partitionGeoJSON({ ...req, method }, () => performance.now());
-    if (!r.ok) throw new Error(r.errors.slice(0, 3).map((e) => `${e.layer} ${e.feature} ${e.field}: ${e.message}`).join('; '));
+    if (!r.ok)
+      throw new Error(
+        r.errors
+          .slice(0, 3)
+          .map((e) => `${e.layer} ${e.feature} ${e.field}: ${e.message}`)
+          .join('; ')
+      );
     return r.value;
   };
   for (let w = 0; w < warmup; w++) go();
@@ -122,7 +141,9 @@ function measure(req: PartitionRequest, method: Method, runs: number, warmup: nu
       grids: g.length,
       pctInRange: g.length ? r2((100 * inRange) / g.length) : 100,
       feasible: inRange === g.length && contiguous && !out!.unmet.some((u) => u.rule === 'barrier-bridged'),
-      meanPolsbyPopper: g.length ? Math.round((10000 * g.reduce((s, f) => s + f.properties.polsbyPopper, 0)) / g.length) / 10000 : 0,
+      meanPolsbyPopper: g.length
+        ? Math.round((10000 * g.reduce((s, f) => s + f.properties.polsbyPopper, 0)) / g.length) / 10000
+        : 0,
       contiguous,
       splitCompounds: out!.communities.reduce((s, c) => s + c.splitCompounds.length, 0),
       runs,
@@ -166,11 +187,20 @@ function runCase(name: string, req: PartitionRequest, runs: number, warmup: numb
     peakMB: Math.round(process.resourceUsage().maxRSS / 1024),
     metWhereFeasible: out.unmet.every((u) => u.infeasible),
     ...(out.areaAcrossRoadsPct !== undefined
-      ? { areaAcrossRoadsPct: out.areaAcrossRoadsPct, areaAcrossRoadsPlainPct: plain?.areaAcrossRoadsPct, areaInEmptyBlocksPct: out.areaInEmptyBlocksPct }
+      ? {
+          areaAcrossRoadsPct: out.areaAcrossRoadsPct,
+          areaAcrossRoadsPlainPct: plain?.areaAcrossRoadsPct,
+          areaInEmptyBlocksPct: out.areaInEmptyBlocksPct
+        }
       : {}),
     ...(longRun
       ? {
-          longRun: { effort: LONG_EFFORT, meanPolsbyPopper: longRun.meanPolsbyPopper, ms: longRun.ms, pctInRange: longRun.pctInRange },
+          longRun: {
+            effort: LONG_EFFORT,
+            meanPolsbyPopper: longRun.meanPolsbyPopper,
+            ms: longRun.ms,
+            pctInRange: longRun.pctInRange
+          },
           gapToBestPct: best > 0 ? r2((100 * (best - result.meanPolsbyPopper)) / best) : 0
         }
       : {}),
@@ -178,7 +208,15 @@ function runCase(name: string, req: PartitionRequest, runs: number, warmup: numb
       count: out.unmet.length,
       infeasible: out.unmet.filter((u) => u.infeasible).length,
       byRule,
-      list: out.unmet.slice(0, 20).map((u) => ({ community: u.community, ...(u.grid ? { grid: u.grid } : { building: u.building }), rule: u.rule, infeasible: u.infeasible, reason: u.reason }))
+      list: out.unmet
+        .slice(0, 20)
+        .map((u) => ({
+          community: u.community,
+          ...(u.grid ? { grid: u.grid } : { building: u.building }),
+          rule: u.rule,
+          infeasible: u.infeasible,
+          reason: u.reason
+        }))
     }
   };
 }
@@ -205,10 +243,24 @@ export function osmRequest(): PartitionRequest | null {
       tiles.set(code, {
         type: 'Feature',
         properties: { code },
-        geometry: { type: 'Polygon', coordinates: [[[x0, y0], [x0 + dLon, y0], [x0 + dLon, y0 + dLat], [x0, y0 + dLat], [x0, y0]]] }
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [x0, y0],
+              [x0 + dLon, y0],
+              [x0 + dLon, y0 + dLat],
+              [x0, y0 + dLat],
+              [x0, y0]
+            ]
+          ]
+        }
       });
     }
-    buildings.push({ ...f, properties: { ...f.properties, id: `${f.properties.osm_type}${f.properties.osm_id}`, community: code } });
+    buildings.push({
+      ...f,
+      properties: { ...f.properties, id: `${f.properties.osm_type}${f.properties.osm_id}`, community: code }
+    });
   }
   // Its OSM roads: the barrier classes as barriers, streets (DEFAULT_STREET_CLASSES) as cuts.
   const roads = existsSync(OSM_ROADS) ? (JSON.parse(readFileSync(OSM_ROADS, 'utf8')) as FeatureCollection) : undefined;
@@ -222,40 +274,62 @@ export function osmRequest(): PartitionRequest | null {
 /** The community of a district closest to `households` (ties: the lower code). */
 export function communityNear(buildings: FeatureCollection, households: number): string {
   const load = new Map<string, number>();
-  for (const f of buildings.features) load.set(f.properties!.community, (load.get(f.properties!.community) ?? 0) + Number(f.properties!.households));
-  return [...load].sort((a, b) => Math.abs(a[1] - households) - Math.abs(b[1] - households) || (a[0] < b[0] ? -1 : 1))[0][0];
+  for (const f of buildings.features)
+    load.set(f.properties!.community, (load.get(f.properties!.community) ?? 0) + Number(f.properties!.households));
+  return [...load].sort(
+    (a, b) => Math.abs(a[1] - households) - Math.abs(b[1] - households) || (a[0] < b[0] ? -1 : 1)
+  )[0][0];
 }
 
-export async function benchPartition(args: string[]): Promise<(PartitionBenchCase | ScaleCase | { name: string; skipped: string })[]> {
+export async function benchPartition(
+  args: string[]
+): Promise<(PartitionBenchCase | ScaleCase | { name: string; skipped: string })[]> {
   const runs = Number(flag(args, 'runs') ?? 0);
   const caseFlag = flag(args, 'case');
   const want = (name: string) => !caseFlag || caseFlag === name;
   if (caseFlag && caseFlag in SCALE_CASES) return [await runScaleCase(caseFlag as ScaleCaseName)];
   if (caseFlag && !/^(community-3000|district-\d{6}|osm-daoli)$/.test(caseFlag))
-    throw new Error(`partition bench: unknown --case ${caseFlag}; cases: community-3000, district-<adcode>, osm-daoli, ${Object.keys(SCALE_CASES).join(', ')}`);
+    throw new Error(
+      `partition bench: unknown --case ${caseFlag}; cases: community-3000, district-<adcode>, osm-daoli, ${Object.keys(SCALE_CASES).join(', ')}`
+    );
   // --long all|none|name,name: the cases that get a long run (slow: 50 × the search).
   const longFlag = flag(args, 'long');
-  const long = (name: string) => (longFlag === 'all' ? true : longFlag === 'none' ? false : (longFlag?.split(',') ?? LONG_DEFAULT).includes(name));
+  const long = (name: string) =>
+    longFlag === 'all' ? true : longFlag === 'none' ? false : (longFlag?.split(',') ?? LONG_DEFAULT).includes(name);
   const only = flag(args, 'district');
   const built = (d: string) => existsSync(resolve(ROOT, 'static/data', d, 'buildings.parquet'));
   const districts = (only ? [only] : DISTRICTS).filter(built);
-  if (!districts.length) throw new Error('partition bench: no built district under static/data; run npm run data first');
+  if (!districts.length)
+    throw new Error('partition bench: no built district under static/data; run npm run data first');
   const cases: PartitionBenchCase[] = [];
 
   const daoli = districts.includes('230102') ? '230102' : districts[0];
   const input = await loadDistrict(ROOT, daoli);
   const code = communityNear(input.buildings, 3000);
   const one: PartitionRequest = {
-    buildings: { type: 'FeatureCollection', features: input.buildings.features.filter((f) => f.properties!.community === code) },
-    communities: input.communities && { type: 'FeatureCollection', features: input.communities.features.filter((f) => f.properties?.code === code) },
+    buildings: {
+      type: 'FeatureCollection',
+      features: input.buildings.features.filter((f) => f.properties!.community === code)
+    },
+    communities: input.communities && {
+      type: 'FeatureCollection',
+      features: input.communities.features.filter((f) => f.properties?.code === code)
+    },
     barriers: input.barriers,
     barrierClasses: ROAD_BARRIERS
   };
-  if (want('community-3000')) cases.push({ ...runCase('community-3000', one, runs || 7, 3, long('community-3000')), community: code } as PartitionBenchCase);
+  if (want('community-3000'))
+    cases.push({
+      ...runCase('community-3000', one, runs || 7, 3, long('community-3000')),
+      community: code
+    } as PartitionBenchCase);
 
   for (const d of districts) {
     if (!want(`district-${d}`)) continue;
-    const req: PartitionRequest = { ...(d === daoli ? input : await loadDistrict(ROOT, d)), barrierClasses: ROAD_BARRIERS };
+    const req: PartitionRequest = {
+      ...(d === daoli ? input : await loadDistrict(ROOT, d)),
+      barrierClasses: ROAD_BARRIERS
+    };
     cases.push(runCase(`district-${d}`, req, runs || 3, 0, long(`district-${d}`)));
   }
   const osm = want('osm-daoli') ? osmRequest() : undefined;
@@ -265,6 +339,10 @@ export async function benchPartition(args: string[]): Promise<(PartitionBenchCas
   const scale: (ScaleCase | { name: string; skipped: string })[] = [];
   if (want('buildings-60000')) scale.push(await runScaleCase('buildings-60000'));
   if (args.includes('--city')) scale.push(await runScaleCase('city-300000'));
-  else if (!caseFlag) scale.push({ name: 'city-300000', skipped: 'slow (about 10 minutes: 1 worker, then all cores): run with --city or --case city-300000' });
+  else if (!caseFlag)
+    scale.push({
+      name: 'city-300000',
+      skipped: 'slow (about 10 minutes: 1 worker, then all cores): run with --city or --case city-300000'
+    });
   return [...cases, ...scale];
 }

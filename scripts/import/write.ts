@@ -21,7 +21,14 @@ import type { OutputOwner } from '../lib/safe-out';
 
 const MANIFEST = 'manifest.json';
 /** Every file an import may write (imports made before manifests listed `files` wrote these). */
-const IMPORT_FILES = ['buildings.parquet', 'map/buildings.geojson', 'map/roads.geojson', 'map/compounds.geojson', 'map/outline.geojson', MANIFEST];
+const IMPORT_FILES = [
+  'buildings.parquet',
+  'map/buildings.geojson',
+  'map/roads.geojson',
+  'map/compounds.geojson',
+  'map/outline.geojson',
+  MANIFEST
+];
 
 /** An import's folder is recognised by its manifest (kind "import"); the manifest lists its files. */
 export const IMPORT_OUTPUT: OutputOwner = {
@@ -34,7 +41,8 @@ export const IMPORT_OUTPUT: OutputOwner = {
     } catch {
       return null;
     }
-    if (m?.kind !== 'import' || typeof m.generator !== 'string' || !m.generator.startsWith('gridatlas-import-osm')) return null;
+    if (m?.kind !== 'import' || typeof m.generator !== 'string' || !m.generator.startsWith('gridatlas-import-osm'))
+      return null;
     return Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : IMPORT_FILES;
   }
 };
@@ -83,14 +91,21 @@ async function writeBuildingsParquet(file: string, out: ImportOutput): Promise<v
       ])
     );
     // Real OpenStreetMap buildings: the footer says nothing in them is synthetic.
-    await db.run(`COPY (SELECT * FROM buildings ORDER BY id) TO ${sqlString(file)} ${parquetOptions('buildings', false)}`);
+    await db.run(
+      `COPY (SELECT * FROM buildings ORDER BY id) TO ${sqlString(file)} ${parquetOptions('buildings', false)}`
+    );
   } finally {
     db.close();
   }
 }
 
 /** Writes `out` and `manifest` (with `files` added) into `dir`. */
-export async function writeImport(dir: string, out: ImportOutput, manifest: object, outline: Feature<Polygon | MultiPolygon>): Promise<void> {
+export async function writeImport(
+  dir: string,
+  out: ImportOutput,
+  manifest: object,
+  outline: Feature<Polygon | MultiPolygon>
+): Promise<void> {
   const files: string[] = [];
   const json = (file: string, value: unknown) => {
     writeJson(join(dir, file), value);
@@ -119,7 +134,16 @@ export async function writeImport(dir: string, out: ImportOutput, manifest: obje
     )
   );
   if (out.stats.roads.features > 0)
-    json('map/roads.geojson', fc(out.roads.map((r) => ({ type: 'Feature', properties: { id: r.id, class: r.class, ...(r.name ? { name: r.name } : {}) }, geometry: r.geometry }))));
+    json(
+      'map/roads.geojson',
+      fc(
+        out.roads.map((r) => ({
+          type: 'Feature',
+          properties: { id: r.id, class: r.class, ...(r.name ? { name: r.name } : {}) },
+          geometry: r.geometry
+        }))
+      )
+    );
   if (out.stats.compounds.features > 0)
     json(
       'map/compounds.geojson',

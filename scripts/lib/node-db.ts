@@ -51,7 +51,8 @@ export function readParquet(pathOrGlob: string): string {
 }
 
 function plain(v: unknown): unknown {
-  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  if (typeof v === 'bigint')
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   if (Array.isArray(v)) return v.map(plain);
   return v;
 }
@@ -86,7 +87,9 @@ export async function openNodeDb(options: OpenOptions = {}): Promise<NodeDb> {
       return connection.createAppender(table);
     },
     async load(table, columns, rows) {
-      await connection.run(`CREATE OR REPLACE TABLE ${sqlIdent(table)} (${columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ')})`);
+      await connection.run(
+        `CREATE OR REPLACE TABLE ${sqlIdent(table)} (${columns.map((c) => `${sqlIdent(c.name)} ${c.type}`).join(', ')})`
+      );
       const app = await connection.createAppender(table);
       for (const row of rows) {
         columns.forEach((c, i) => {

@@ -35,7 +35,11 @@ export interface PoolRun {
 }
 
 /** `onProgress(done, total)`: units finished plus the fractions of those running. */
-export function runPool(units: readonly WorkUnit[], workers: number, onProgress?: (done: number, total: number) => void): PoolRun {
+export function runPool(
+  units: readonly WorkUnit[],
+  workers: number,
+  onProgress?: (done: number, total: number) => void
+): PoolRun {
   const slots = Math.max(1, Math.min(workers, units.length));
   const fraction = new Float64Array(units.length);
   let finished = 0;
@@ -52,12 +56,16 @@ export function runPool(units: readonly WorkUnit[], workers: number, onProgress?
         const u = units[task];
         let last = 0;
         try {
-          const r = partitionUnit(u, () => performance.now(), (_, f) => {
-            if (f - last < 0.02) return;
-            last = f;
-            fraction[task] = f;
-            report();
-          });
+          const r = partitionUnit(
+            u,
+            () => performance.now(),
+            (_, f) => {
+              if (f - last < 0.02) return;
+              last = f;
+              fraction[task] = f;
+              report();
+            }
+          );
           if (r.ok) resolve(r.value);
           else reject(new UnitRefused(u.community, r.errors));
         } catch (e) {
@@ -99,17 +107,13 @@ export function runPool(units: readonly WorkUnit[], workers: number, onProgress?
     });
 
   const run = slots === 1 ? inThread : onThread;
-  const done = runQueue(
-    largestFirst(units.map((u) => u.buildings)),
-    slots,
-    async (task, slot) => {
-      const out = await run(task, slot);
-      fraction[task] = 0;
-      finished++;
-      report();
-      return out;
-    }
-  ).finally(() => {
+  const done = runQueue(largestFirst(units.map((u) => u.buildings)), slots, async (task, slot) => {
+    const out = await run(task, slot);
+    fraction[task] = 0;
+    finished++;
+    report();
+    return out;
+  }).finally(() => {
     for (const t of threads) void t?.terminate();
   });
   return {

@@ -12,11 +12,15 @@ port.on('message', (json: string) => {
   const unit = JSON.parse(json) as WorkUnit;
   let last = 0;
   try {
-    const r = partitionUnit(unit, () => performance.now(), (_, f) => {
-      if (f - last < 0.02) return;
-      last = f;
-      port.postMessage({ fraction: f });
-    });
+    const r = partitionUnit(
+      unit,
+      () => performance.now(),
+      (_, f) => {
+        if (f - last < 0.02) return;
+        last = f;
+        port.postMessage({ fraction: f });
+      }
+    );
     port.postMessage(r.ok ? { result: JSON.stringify(r.value) } : { refused: r.errors });
   } catch (e) {
     port.postMessage({ error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

@@ -84,7 +84,17 @@ export async function startPreview(): Promise<Preview> {
   const port = await freePort();
   const server = spawn(
     'npx',
-    ['vite', 'preview', '--config', 'scripts/vite.config.ts', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    [
+      'vite',
+      'preview',
+      '--config',
+      'scripts/vite.config.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort'
+    ],
     { stdio: 'ignore', detached: true, env: { ...process.env, NODE_ENV: 'production' } }
   );
   const base = `http://127.0.0.1:${port}`;

@@ -68,7 +68,9 @@ function onSignal(signal: NodeJS.Signals): void {
       clean();
       process.stderr.write(`interrupted (${signal}): temporary files removed, ${target} left as it was\n`);
     } catch (e) {
-      process.stderr.write(`interrupted (${signal}): ${target} left as it was, but a temporary folder beside it could not be removed: ${failure(e)}\n`);
+      process.stderr.write(
+        `interrupted (${signal}): ${target} left as it was, but a temporary folder beside it could not be removed: ${failure(e)}\n`
+      );
     }
   }
   process.exit(signal === 'SIGINT' ? 130 : 143);
@@ -163,7 +165,8 @@ function removeCreated(created: string | undefined, upTo: string): void {
  */
 export function openOutput(target: string, owner: OutputOwner, cwd = process.cwd()): Output {
   target = resolve(cwd, target);
-  const refuse = (why: string) => new OutputRefused(`${owner.tool}: refused to write ${target}: ${why}; nothing was written`);
+  const refuse = (why: string) =>
+    new OutputRefused(`${owner.tool}: refused to write ${target}: ${why}; nothing was written`);
   const why = protectedReason(target, cwd);
   if (why) throw refuse(`${why}; give a new or empty folder, or one this tool wrote before`);
   let previous: string[] = [];
@@ -171,7 +174,9 @@ export function openOutput(target: string, owner: OutputOwner, cwd = process.cwd
     if (!statSync(target).isDirectory()) throw refuse('it is a file, not a folder');
     const owned = owner.owned(target);
     if (owned === null && readdirSync(target).length > 0)
-      throw refuse(`the folder holds files this tool did not write (it has no ${owner.manifest} of this tool); give a new or empty folder`);
+      throw refuse(
+        `the folder holds files this tool did not write (it has no ${owner.manifest} of this tool); give a new or empty folder`
+      );
     previous = (owned ?? []).map(inside).filter((f): f is string => f !== null);
     // Each file is renamed into its folder, which needs write permission there.
     for (const d of new Set([target, ...previous.map((f) => dirname(join(target, f)))]))
@@ -211,7 +216,9 @@ export function openOutput(target: string, owner: OutputOwner, cwd = process.cwd
     discard,
     commit() {
       if (!open) throw new Error(`${target}: output already committed or discarded`);
-      const written = files(staging).sort((a, b) => Number(a === owner.manifest) - Number(b === owner.manifest) || a.localeCompare(b));
+      const written = files(staging).sort(
+        (a, b) => Number(a === owner.manifest) - Number(b === owner.manifest) || a.localeCompare(b)
+      );
       if (!existsSync(target)) renameSync(staging, target);
       else {
         for (const f of written) {
@@ -239,7 +246,8 @@ export function openOutput(target: string, owner: OutputOwner, cwd = process.cwd
  * from permission bits (root passes those, a read-only mount does not).
  */
 export function checkOutFile(file: string, flag = '--out'): void {
-  if (existsSync(file) && statSync(file).isDirectory()) throw new OutputRefused(`${flag} ${file}: refused, it is a folder; give a file name`);
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new OutputRefused(`${flag} ${file}: refused, it is a folder; give a file name`);
   const d = existingAncestor(dirname(file));
   try {
     rmdirSync(mkdtempSync(join(d, '.gridatlas-probe-')));

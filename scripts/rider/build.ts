@@ -41,9 +41,18 @@ async function readStations(file: string): Promise<RiderStation[]> {
 export function placesOf(fc: FeatureCollection<Polygon | MultiPolygon>, kind: RiderPlace['kind']): RiderPlace[] {
   return fc.features.map((f) => {
     const parts = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-    const outer = parts.map((p) => p[0]).reduce((a, b) => (Math.abs(ringArea(b as [number, number][])) > Math.abs(ringArea(a as [number, number][])) ? b : a));
+    const outer = parts
+      .map((p) => p[0])
+      .reduce((a, b) =>
+        Math.abs(ringArea(b as [number, number][])) > Math.abs(ringArea(a as [number, number][])) ? b : a
+      );
     const [lon, lat] = ringCentroid(outer);
-    return { name: String(f.properties?.name), kind, lon: Math.round(lon * 1e6) / 1e6, lat: Math.round(lat * 1e6) / 1e6 };
+    return {
+      name: String(f.properties?.name),
+      kind,
+      lon: Math.round(lon * 1e6) / 1e6,
+      lat: Math.round(lat * 1e6) / 1e6
+    };
   });
 }
 
@@ -54,7 +63,10 @@ function linesOf(fc: FeatureCollection<LineString | MultiLineString>): LonLat[][
 }
 
 /** Water areas (each a polygon's rings) and river lines of a district's water layer. */
-export function waterOf(fc: FeatureCollection<Polygon | MultiPolygon | LineString | MultiLineString>): { areas: LonLat[][][]; lines: LonLat[][] } {
+export function waterOf(fc: FeatureCollection<Polygon | MultiPolygon | LineString | MultiLineString>): {
+  areas: LonLat[][][];
+  lines: LonLat[][];
+} {
   const areas: LonLat[][][] = [];
   const lines: LonLat[][] = [];
   for (const f of fc.features) {
@@ -67,7 +79,11 @@ export function waterOf(fc: FeatureCollection<Polygon | MultiPolygon | LineStrin
   return { areas, lines };
 }
 
-export function encodeRoads(lines: LonLat[][], source: RiderRoads['source'], water?: { areas: LonLat[][][]; lines: LonLat[][] }): RiderRoads {
+export function encodeRoads(
+  lines: LonLat[][],
+  source: RiderRoads['source'],
+  water?: { areas: LonLat[][][]; lines: LonLat[][] }
+): RiderRoads {
   let minLon = Infinity;
   let minLat = Infinity;
   for (const l of lines)
@@ -76,7 +92,8 @@ export function encodeRoads(lines: LonLat[][], source: RiderRoads['source'], wat
       minLat = Math.min(minLat, y);
     }
   const origin: [number, number] = [Math.floor(minLon * 100) / 100, Math.floor(minLat * 100) / 100];
-  const flat = (l: LonLat[]) => l.flatMap(([x, y]) => [Math.round((x - origin[0]) * 1e5), Math.round((y - origin[1]) * 1e5)]);
+  const flat = (l: LonLat[]) =>
+    l.flatMap(([x, y]) => [Math.round((x - origin[0]) * 1e5), Math.round((y - origin[1]) * 1e5)]);
   return {
     version: RIDER_DATA_VERSION,
     source,
@@ -105,19 +122,26 @@ export async function buildRiderData(root = 'static/data', log: (m: string) => v
     };
     const osm = join(root, 'imports', `osm-${code}`, 'map', 'roads.geojson');
     const imported = existsSync(osm);
-    const fc = JSON.parse(readFileSync(imported ? osm : join(root, code, 'map', 'roads.geojson'), 'utf8')) as FeatureCollection<LineString | MultiLineString>;
+    const fc = JSON.parse(
+      readFileSync(imported ? osm : join(root, code, 'map', 'roads.geojson'), 'utf8')
+    ) as FeatureCollection<LineString | MultiLineString>;
     // A district built from OSM (Daoli) has OSM ways (ids 'osm-way-…') beside generated ones (its towns).
-    const isOsm = (f: FeatureCollection['features'][number]) => imported || String(f.properties?.id ?? '').startsWith('osm-');
+    const isOsm = (f: FeatureCollection['features'][number]) =>
+      imported || String(f.properties?.id ?? '').startsWith('osm-');
     const osmPart = { ...fc, features: fc.features.filter(isOsm) };
     const synthPart = { ...fc, features: fc.features.filter((f) => !isOsm(f)) };
     // OSM ways share nodes at junctions; the synthetic lines cross without, so node them.
     const lines = [...linesOf(osmPart), ...(synthPart.features.length ? nodeLines(linesOf(synthPart)) : [])];
     // The map's water under the rider's roads, where the district has it (index.json's optionalLayers).
-    const water = d.optionalLayers?.includes('water') ? waterOf(JSON.parse(readFileSync(join(root, code, 'map', 'water.geojson'), 'utf8'))) : undefined;
+    const water = d.optionalLayers?.includes('water')
+      ? waterOf(JSON.parse(readFileSync(join(root, code, 'map', 'water.geojson'), 'utf8')))
+      : undefined;
     const roads = encodeRoads(lines, osmPart.features.length ? 'osm' : 'synthetic', water);
     writeFileAtomic(join(dir, 'stations.json'), JSON.stringify(stations));
     writeFileAtomic(join(dir, 'roads.json'), JSON.stringify(roads));
-    log(`rider ${code}: ${stations.stations.length} ${stations.synthetic ? 'synthetic' : 'real'} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`);
+    log(
+      `rider ${code}: ${stations.stations.length} ${stations.synthetic ? 'synthetic' : 'real'} stations, ${stations.places.length} places, ${lines.length} road lines (${roads.source})`
+    );
   }
 }
 
@@ -126,7 +150,10 @@ export async function ensureRiderData(root = 'static/data', log: (m: string) => 
   const mtime = (p: string) => (existsSync(p) ? statSync(p).mtimeMs : -1);
   const index = JSON.parse(readFileSync(join(root, 'index.json'), 'utf8')) as DatasetIndex;
   const stale = index.districts.some(({ code }) => {
-    const built = Math.min(mtime(join(root, code, 'rider', 'stations.json')), mtime(join(root, code, 'rider', 'roads.json')));
+    const built = Math.min(
+      mtime(join(root, code, 'rider', 'stations.json')),
+      mtime(join(root, code, 'rider', 'roads.json'))
+    );
     const inputs = [
       join(root, code, 'stations.parquet'),
       join(root, code, 'manifest.json'),
@@ -138,7 +165,9 @@ export async function ensureRiderData(root = 'static/data', log: (m: string) => 
     ];
     if (built < 0 || inputs.some((p) => mtime(p) > built)) return true;
     // Files written by an older build lack newer fields (e.g. places).
-    const { version } = JSON.parse(readFileSync(join(root, code, 'rider', 'stations.json'), 'utf8')) as { version: number };
+    const { version } = JSON.parse(readFileSync(join(root, code, 'rider', 'stations.json'), 'utf8')) as {
+      version: number;
+    };
     return version !== RIDER_DATA_VERSION;
   });
   if (stale) await buildRiderData(root, log);
@@ -148,7 +177,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const FLAGS = { root: { type: 'string', arg: '<dir>', help: 'the built dataset (default static/data)' } } as const;
   const args = parseFlags(process.argv.slice(2), FLAGS);
   if (args.help) {
-    console.log(helpText(['tsx scripts/rider/build.ts [--root static/data]'], FLAGS, ["Writes each district's rider/stations.json and rider/roads.json."]));
+    console.log(
+      helpText(['tsx scripts/rider/build.ts [--root static/data]'], FLAGS, [
+        "Writes each district's rider/stations.json and rider/roads.json."
+      ])
+    );
   } else if (args.errors.length) {
     for (const e of args.errors) console.error(e.message);
     process.exit(2);

@@ -24,8 +24,14 @@ serve<OwnFilesCall>(async (request) => {
   try {
     const buildings = await read(request.buildings);
     const boundary = request.boundary ? await read(request.boundary) : undefined;
-    return { ...readOwnData({ buildings, ...(boundary ? { boundary } : {}), crs: request.crs }), ms: Math.round(performance.now() - t0) };
+    return {
+      ...readOwnData({ buildings, ...(boundary ? { boundary } : {}), crs: request.crs }),
+      ms: Math.round(performance.now() - t0)
+    };
   } catch (err) {
-    return { ok: false, errors: [{ file: request.buildings.name, row: null, field: 'file', message: (err as Error).message }] };
+    return {
+      ok: false,
+      errors: [{ file: request.buildings.name, row: null, field: 'file', message: (err as Error).message }]
+    };
   }
 });

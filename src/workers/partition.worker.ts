@@ -25,7 +25,14 @@ export type StreetRequest = { type: 'street'; requests: { community: string; req
 export type StreetProgress =
   | { type: 'progress'; i: number; n: number; community: string; phase: Phase; fraction: number }
   | ({ type: 'community'; community: string } & (
-      | { ok: true; assignment: Record<string, string>; grids: number; outOfBand: number; householdsOutOfBand: number; ms: number }
+      | {
+          ok: true;
+          assignment: Record<string, string>;
+          grids: number;
+          outOfBand: number;
+          householdsOutOfBand: number;
+          ms: number;
+        }
       | { ok: false; errors: EngineErrorText[] }
     ));
 export type StreetCall = Protocol<StreetRequest, { type: 'done' }, StreetProgress>;
@@ -44,7 +51,9 @@ function thinned(post: (phase: Phase, fraction: number) => void): ProgressCallba
 
 function street(requests: StreetRequest['requests'], post: (p: StreetProgress) => void): { type: 'done' } {
   requests.forEach(({ community, request }, i) => {
-    const progress = thinned((phase, fraction) => post({ type: 'progress', i, n: requests.length, community, phase, fraction }));
+    const progress = thinned((phase, fraction) =>
+      post({ type: 'progress', i, n: requests.length, community, phase, fraction })
+    );
     progress('growing', 0);
     const t0 = performance.now();
     try {
@@ -72,15 +81,25 @@ function street(requests: StreetRequest['requests'], post: (p: StreetProgress) =
 function split(request: PartitionRequest, post: (p: SplitProgress) => void): SplitReply {
   const t0 = performance.now();
   try {
-    const r = partitionGeoJSON(request, () => performance.now(), thinned((phase, fraction) => post({ phase, fraction })));
+    const r = partitionGeoJSON(
+      request,
+      () => performance.now(),
+      thinned((phase, fraction) => post({ phase, fraction }))
+    );
     return { ...r, ms: Math.round(performance.now() - t0) };
   } catch (err) {
-    return { ok: false, errors: [{ layer: 'worker', feature: -1, field: '', ...engineError((err as Error).message) }], ms: Math.round(performance.now() - t0) };
+    return {
+      ok: false,
+      errors: [{ layer: 'worker', feature: -1, field: '', ...engineError((err as Error).message) }],
+      ms: Math.round(performance.now() - t0)
+    };
   }
 }
 
-serve<Protocol<SplitRequest | StreetRequest, SplitReply | { type: 'done' }, SplitProgress | StreetProgress>>((m, post) => {
-  if (m.type === 'street') return street(m.requests, post);
-  if (m.type === 'partition') return split(m.request, post);
-  throw new Error(`unknown message type ${String((m as { type: unknown }).type)}`);
-});
+serve<Protocol<SplitRequest | StreetRequest, SplitReply | { type: 'done' }, SplitProgress | StreetProgress>>(
+  (m, post) => {
+    if (m.type === 'street') return street(m.requests, post);
+    if (m.type === 'partition') return split(m.request, post);
+    throw new Error(`unknown message type ${String((m as { type: unknown }).type)}`);
+  }
+);

@@ -14,7 +14,10 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = 'tests/screenshots';
 
 export async function launch(): Promise<Browser> {
-  assert(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
+  assert(
+    existsSync(CHROMIUM),
+    `no Chromium at ${CHROMIUM}: apt-get install chromium fonts-noto-cjk (or set CHROMIUM_PATH)`
+  );
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -56,7 +59,9 @@ export async function watchErrors(page: Page, errors: string[]): Promise<void> {
   await page.exposeBinding('__cspViolation', (_source, v: string) => void errors.push(v));
   await page.addInitScript(() =>
     document.addEventListener('securitypolicyviolation', (e) =>
-      (window as unknown as { __cspViolation(v: string): void }).__cspViolation(`CSP ${e.effectiveDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`)
+      (window as unknown as { __cspViolation(v: string): void }).__cspViolation(
+        `CSP ${e.effectiveDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`
+      )
     )
   );
 }
@@ -65,7 +70,10 @@ export async function watchErrors(page: Page, errors: string[]): Promise<void> {
  * A fresh Chromium and one page (1280×800 unless `options` say otherwise) whose uncaught errors
  * and CSP violations are pushed to `errors`, so a test can assert that the page did neither.
  */
-export async function openPage(errors: string[], options: BrowserContextOptions = {}): Promise<{ browser: Browser; page: Page }> {
+export async function openPage(
+  errors: string[],
+  options: BrowserContextOptions = {}
+): Promise<{ browser: Browser; page: Page }> {
   const browser = await launch();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, ...options });
   await watchErrors(page, errors);
@@ -95,7 +103,8 @@ export async function screenshot(page: Page, name: string): Promise<Buffer> {
 export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
   await page.waitForFunction(
     () => {
-      const m = (window as unknown as { __gridatlasMap?: { loaded(): boolean; isStyleLoaded(): boolean } }).__gridatlasMap;
+      const m = (window as unknown as { __gridatlasMap?: { loaded(): boolean; isStyleLoaded(): boolean } })
+        .__gridatlasMap;
       return !!m && m.isStyleLoaded() && m.loaded();
     },
     undefined,

@@ -29,10 +29,21 @@ const expected: Record<string, { median_hh_grid: number; incidents_per_1000_yr: 
 /** The coverage shares the page's worker computes, here in Node with the same pure functions on the same files. */
 function coverageShares(code: DistrictCode): { rest: number; all: number } {
   const read = <T>(p: string) => JSON.parse(readFileSync(`static/data/${code}/${p}`, 'utf8')) as T;
-  const ctx = coverageContext(coverageBuildings(read<BuildingLayer>('map/buildings.geojson')), decodeRoads(read<RiderRoads>('rider/roads.json')));
+  const ctx = coverageContext(
+    coverageBuildings(read<BuildingLayer>('map/buildings.geojson')),
+    decodeRoads(read<RiderRoads>('rider/roads.json'))
+  );
   const st = read<FeatureCollection<Point, { kind: string }>>('map/stations.geojson').features;
   const at = (kinds?: readonly string[]) =>
-    share(coverage(ctx, st.filter((f) => !kinds || kinds.includes(f.properties.kind)).map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }))).total, 15);
+    share(
+      coverage(
+        ctx,
+        st
+          .filter((f) => !kinds || kinds.includes(f.properties.kind))
+          .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }))
+      ).total,
+      15
+    );
   return { rest: at(RIDER_KINDS), all: at() };
 }
 
@@ -55,7 +66,8 @@ describe('compare', () => {
   step('side', 'shows Daoli and Qufu side by side with the figures Node DuckDB computes', [], async () => {
     await page.goto(`${baseUrl}/compare?ds=${DISTRICTS.join(',')}`);
     const cell = (key: string, d: string) => page.getByTestId(`metric-${key}-${d}`);
-    for (const d of DISTRICTS) await expect.poll(() => cell('median_hh_grid', d).innerText(), { timeout: 120_000 }).not.toBe('…');
+    for (const d of DISTRICTS)
+      await expect.poll(() => cell('median_hh_grid', d).innerText(), { timeout: 120_000 }).not.toBe('…');
     // Bincheng was not asked for: two columns only.
     expect(await page.locator('[data-testid^="metric-median_hh_grid-"]').count()).toBe(2);
     expect(await page.locator('[data-testid="compare-panels"] article').count()).toBe(2);
@@ -72,17 +84,27 @@ describe('compare', () => {
     // Incident rates are yearly averages, labelled so, with the period they average over (#15).
     const table = page.getByTestId('compare-table');
     expect(await table.locator('tbody th').allInnerTexts()).toContain('每千户年均事件数');
-    expect(await page.getByTestId('rate-period').innerText()).toBe('每千户年均事件数：2024-01-01 至 2025-12-31，年均（731 天 ÷ 365.25）');
+    expect(await page.getByTestId('rate-period').innerText()).toBe(
+      '每千户年均事件数：2024-01-01 至 2025-12-31，年均（731 天 ÷ 365.25）'
+    );
     // Qufu's 350,000 incidents in two years for 108,206 households: about 1,616 a year, not 3,235.
     const qufu = num(await cell('incidents_per_1000_yr', '370881').innerText());
     expect(qufu).toBeGreaterThan(1000);
     expect(qufu).toBeLessThan(2000);
     const catTitle = page.locator('article[data-district="370881"] figure', { hasText: '各类事件每千户年均数' });
     expect(await catTitle.count()).toBe(1);
-    const [catCsv] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="csv"][data-name="incidents-by-category-370881"]').click()]);
-    const catLines = readFileSync((await catCsv.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    const [catCsv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('button[data-export="csv"][data-name="incidents-by-category-370881"]').click()
+    ]);
+    const catLines = readFileSync((await catCsv.path())!, 'utf8')
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(catLines[1]).toBe('category,incidents_per_1000_households_a_year');
-    await page.locator('section[aria-labelledby=compare-table-title]').screenshot({ path: 'tests/screenshots/compare-rates-table.png' });
+    await page
+      .locator('section[aria-labelledby=compare-table-title]')
+      .screenshot({ path: 'tests/screenshots/compare-rates-table.png' });
     // 15-minute coverage: the worker's shares equal the Node computation, and the page says what they mean.
     for (const d of DISTRICTS) {
       const want = coverageShares(d);
@@ -94,12 +116,18 @@ describe('compare', () => {
     }
     expect(await page.getByTestId('coverage-definition').innerText()).toContain('80 米/分钟');
     // Published figures: Qufu's 83 Red-Sail stations are matched, non-comparable ones show "—".
-    await expect.poll(() => page.locator('[data-key="370881-red_sail_stations"] [data-computed]').innerText()).toBe('83');
+    await expect
+      .poll(() => page.locator('[data-key="370881-red_sail_stations"] [data-computed]').innerText())
+      .toBe('83');
     expect(await page.locator('[data-key="370881-volunteers"] [data-computed]').innerText()).toBe('—');
-    expect(await page.locator('[data-key="230102-grids"] [data-diff]').innerText()).toContain(new Intl.NumberFormat('zh-CN').format(expected['230102'].grids - 2048));
+    expect(await page.locator('[data-key="230102-grids"] [data-diff]').innerText()).toContain(
+      new Intl.NumberFormat('zh-CN').format(expected['230102'].grids - 2048)
+    );
     // Small multiples at one scale: every map has the same metres per pixel.
     await expect.poll(() => page.locator('svg[data-metres-per-pixel]').count(), { timeout: 30_000 }).toBe(2);
-    const mpp = await page.locator('svg[data-metres-per-pixel]').evaluateAll((els) => els.map((e) => e.getAttribute('data-metres-per-pixel')));
+    const mpp = await page
+      .locator('svg[data-metres-per-pixel]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-metres-per-pixel')));
     expect(new Set(mpp).size).toBe(1);
     // Districts a few tens of kilometres across fit 300 px: tens of metres per pixel, not a globe.
     expect(Number(mpp[0])).toBeGreaterThan(20);
@@ -116,11 +144,20 @@ describe('compare', () => {
           return { x, y, width, height };
         };
         const bars = [...svg.querySelectorAll('.bar')].map(box).filter((b) => b.height > 0);
-        return { labels: ['.band-label', '.median-label'].map((s) => box(svg.querySelector(s)!)), bars, plot: box(svg.querySelector('.band')!), axis: box(svg.querySelector('.axis line')!) };
+        return {
+          labels: ['.band-label', '.median-label'].map((s) => box(svg.querySelector(s)!)),
+          bars,
+          plot: box(svg.querySelector('.band')!),
+          axis: box(svg.querySelector('.axis line')!)
+        };
       });
       const top = Math.min(...geo.bars.map((b) => b.y));
       for (const l of geo.labels) expect(l.y + l.height).toBeLessThanOrEqual(top + 0.5);
-      spans.push({ first: Math.min(...geo.bars.map((b) => b.x)), last: Math.max(...geo.bars.map((b) => b.x + b.width)), axis: geo.axis.width });
+      spans.push({
+        first: Math.min(...geo.bars.map((b) => b.x)),
+        last: Math.max(...geo.bars.map((b) => b.x + b.width)),
+        axis: geo.axis.width
+      });
       await hist.screenshot({ path: `tests/screenshots/compare-histogram-${d}.png` });
     }
     // The panels share one x axis: from the first to the last bar of either district the data cover
@@ -145,38 +182,55 @@ describe('compare', () => {
     expect(stats.nonBackground).toBeGreaterThan(0.02);
   });
 
-  step('console', 'SQL console: refuses a write, shows DuckDB errors, runs a query and exports CSV', ['side'], async () => {
-    const sql = page.getByTestId('console-sql');
-    const run = page.getByTestId('console-run');
-    const error = page.getByTestId('console-error');
+  step(
+    'console',
+    'SQL console: refuses a write, shows DuckDB errors, runs a query and exports CSV',
+    ['side'],
+    async () => {
+      const sql = page.getByTestId('console-sql');
+      const run = page.getByTestId('console-run');
+      const error = page.getByTestId('console-error');
 
-    await sql.fill('DROP TABLE grids_230102');
-    await run.click();
-    await expect.poll(() => error.innerText()).toContain('DROP');
-    expect(await error.innerText()).toContain('只读');
+      await sql.fill('DROP TABLE grids_230102');
+      await run.click();
+      await expect.poll(() => error.innerText()).toContain('DROP');
+      expect(await error.innerText()).toContain('只读');
 
-    await sql.fill('SELECT nope FROM grids_230102');
-    await run.click();
-    await expect.poll(() => error.innerText(), { timeout: 30_000 }).toContain('DuckDB');
-    expect(await error.innerText()).toContain('nope');
+      await sql.fill('SELECT nope FROM grids_230102');
+      await run.click();
+      await expect.poll(() => error.innerText(), { timeout: 30_000 }).toContain('DuckDB');
+      expect(await error.innerText()).toContain('nope');
 
-    // The refused DROP did not touch the table.
-    await sql.fill(`SELECT community, count(*) AS grids, sum(households) AS households FROM grids_370881 GROUP BY community ORDER BY community`);
-    await run.click();
-    await expect.poll(() => page.getByTestId('console-result').locator('tbody tr').count(), { timeout: 30_000 }).toBe(44);
-    expect(await error.count()).toBe(0);
-    await screenshot(page, 'compare-console');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="csv"][data-name="sql-result"]').click()]);
-    const csv = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
-    // First the synthetic label as a comment line, then the header and the 44 communities.
-    expect(csv[0]).toBe('# 道里区：社区边界、站点、事件为合成数据；曲阜市：合成演示数据 / Daoli: Community boundaries, stations and incidents are synthetic; Qufu: Synthetic demo data');
-    expect(csv[1]).toBe('community,grids,households');
-    expect(csv).toHaveLength(46);
-    const total = csv.slice(2).reduce((s, line) => s + Number(line.split(',')[1]), 0);
-    expect(total).toBe(267);
-    // effect_update_depth_exceeded also comes from the shared district map on /plan (not this page's code);
-    // any other page error fails the test.
-    const ours = pageErrors.filter((m) => !m.includes('effect_update_depth_exceeded'));
-    expect(ours, ours.join('\n')).toEqual([]);
-  });
+      // The refused DROP did not touch the table.
+      await sql.fill(
+        `SELECT community, count(*) AS grids, sum(households) AS households FROM grids_370881 GROUP BY community ORDER BY community`
+      );
+      await run.click();
+      await expect
+        .poll(() => page.getByTestId('console-result').locator('tbody tr').count(), { timeout: 30_000 })
+        .toBe(44);
+      expect(await error.count()).toBe(0);
+      await screenshot(page, 'compare-console');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('button[data-export="csv"][data-name="sql-result"]').click()
+      ]);
+      const csv = readFileSync((await download.path())!, 'utf8')
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n');
+      // First the synthetic label as a comment line, then the header and the 44 communities.
+      expect(csv[0]).toBe(
+        '# 道里区：社区边界、站点、事件为合成数据；曲阜市：合成演示数据 / Daoli: Community boundaries, stations and incidents are synthetic; Qufu: Synthetic demo data'
+      );
+      expect(csv[1]).toBe('community,grids,households');
+      expect(csv).toHaveLength(46);
+      const total = csv.slice(2).reduce((s, line) => s + Number(line.split(',')[1]), 0);
+      expect(total).toBe(267);
+      // effect_update_depth_exceeded also comes from the shared district map on /plan (not this page's code);
+      // any other page error fails the test.
+      const ours = pageErrors.filter((m) => !m.includes('effect_update_depth_exceeded'));
+      expect(ours, ours.join('\n')).toEqual([]);
+    }
+  );
 });

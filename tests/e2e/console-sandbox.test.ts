@@ -41,19 +41,26 @@ beforeAll(async () => {
   listener = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const db = await openNodeDb();
   for (const d of DISTRICTS)
-    for (const t of CONSOLE_TABLES) counts[`${t}_${d}`] = await db.scalar<number>(`SELECT count(*) FROM read_parquet('static/data/${d}/${t}.parquet')`);
+    for (const t of CONSOLE_TABLES)
+      counts[`${t}_${d}`] = await db.scalar<number>(
+        `SELECT count(*) FROM read_parquet('static/data/${d}/${t}.parquet')`
+      );
   db.close();
 
   browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Every request of the page and its workers: none may go anywhere but the app's own origin.
   context.on('request', (r) => {
-    if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) foreign.push(r.url());
+    if (!r.url().startsWith(baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
+      foreign.push(r.url());
   });
   await context.addInitScript(() => {
     const w = window as unknown as { __longTasks: number[] };
     w.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: true
+    });
   });
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -74,7 +81,10 @@ async function runSql(sql: string, timeout = 60_000): Promise<{ error: string | 
   await expect.poll(ended, { timeout }).toBeGreaterThan(before);
   const error = page.getByTestId('console-error');
   const status = page.getByTestId('console-status');
-  return { error: (await error.count()) ? await error.innerText() : null, status: (await status.count()) ? await status.innerText() : null };
+  return {
+    error: (await error.count()) ? await error.innerText() : null,
+    status: (await status.count()) ? await status.innerText() : null
+  };
 }
 
 async function firstRow(sql: string): Promise<string[]> {
@@ -99,7 +109,10 @@ describe('SQL console sandbox', () => {
 
     const outcomes: string[] = [];
     for (const guard of [true, false]) {
-      await page.evaluate((off) => ((window as unknown as Record<string, boolean>).__GRIDATLAS_TEST_SQL_GUARD_OFF = off), !guard);
+      await page.evaluate(
+        (off) => ((window as unknown as Record<string, boolean>).__GRIDATLAS_TEST_SQL_GUARD_OFF = off),
+        !guard
+      );
       for (const raw of HOSTILE_SQL) {
         const sql = hostile(raw, 'grids_230102', listener);
         const r = await runSql(sql);
@@ -113,7 +126,11 @@ describe('SQL console sandbox', () => {
     if (process.env.SHOW_OUTCOMES) console.log(outcomes.join('\n'));
 
     expect((await firstRow(COUNT_SQL)).map(num)).toEqual(before);
-    expect(await firstRow("SELECT current_setting('enable_external_access')::VARCHAR AS ext, current_setting('lock_configuration')::VARCHAR AS locked")).toEqual(['false', 'true']);
+    expect(
+      await firstRow(
+        "SELECT current_setting('enable_external_access')::VARCHAR AS ext, current_setting('lock_configuration')::VARCHAR AS locked"
+      )
+    ).toEqual(['false', 'true']);
     expect(await panels()).toEqual(shownBefore);
     expect(heard).toEqual([]);
     expect(foreign).toEqual([]);
@@ -136,7 +153,10 @@ describe('SQL console sandbox', () => {
     expect(cells[1]).toMatch(/^\[0, 1, 2, .*…$/);
     expect(cells[1].length).toBe(cap + 1);
     expect(cells[2]).toBe('7');
-    const longest = Math.max(0, ...(await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks)));
+    const longest = Math.max(
+      0,
+      ...(await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks))
+    );
     console.log(`[console] longest main-thread task while the 100 MB query ran: ${longest.toFixed(0)} ms`);
     expect(longest).toBeLessThan(200);
     await screenshot(page, 'console-cut-cells');
@@ -146,7 +166,9 @@ describe('SQL console sandbox', () => {
     const workers = duckdbWorkers();
     expect(workers).toBe(2); // the page's instance and the console's
     const before = await ended();
-    await page.getByTestId('console-sql').fill('SELECT sum(hash(a.i * b.i)) FROM range(200000) a(i), range(200000) b(i)');
+    await page
+      .getByTestId('console-sql')
+      .fill('SELECT sum(hash(a.i * b.i)) FROM range(200000) a(i), range(200000) b(i)');
     await page.getByTestId('console-run').click();
     await page.getByTestId('console-cancel').click();
     await expect.poll(ended).toBeGreaterThan(before);
@@ -158,7 +180,9 @@ describe('SQL console sandbox', () => {
   });
 
   it('leaving the page stops a running query', async () => {
-    await page.getByTestId('console-sql').fill('SELECT sum(hash(a.i * b.i)) FROM range(200000) a(i), range(200000) b(i)');
+    await page
+      .getByTestId('console-sql')
+      .fill('SELECT sum(hash(a.i * b.i)) FROM range(200000) a(i), range(200000) b(i)');
     await page.getByTestId('console-run').click();
     await expect.poll(() => page.getByTestId('console-cancel').count()).toBe(1);
     await page.locator('header a[href*="/heatmap?"]').first().click();

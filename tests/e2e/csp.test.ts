@@ -17,7 +17,12 @@ const index = JSON.parse(readFileSync('static/data/index.json', 'utf8')) as Data
 
 /** A policy as directive → sources. */
 function parse(policy: string): Record<string, string[]> {
-  return Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  return Object.fromEntries(
+    policy
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v])
+  );
 }
 
 const metaPolicy = (html: string) => /<meta http-equiv="content-security-policy" content="([^"]*)">/.exec(html)?.[1];
@@ -27,7 +32,14 @@ const step = journey();
 describe('the policy is delivered', () => {
   it('every built page has it as a <meta> tag before any script, with hashes instead of inline-script or eval permission', () => {
     const pages = readdirSync(built).filter((f) => f.endsWith('.html'));
-    expect(pages.sort()).toEqual(['compare.html', 'data.html', 'heatmap.html', 'index.html', 'plan.html', 'rider.html']);
+    expect(pages.sort()).toEqual([
+      'compare.html',
+      'data.html',
+      'heatmap.html',
+      'index.html',
+      'plan.html',
+      'rider.html'
+    ]);
     for (const file of pages) {
       const html = readFileSync(`${built}/${file}`, 'utf8');
       const policy = metaPolicy(html);
@@ -40,12 +52,19 @@ describe('the policy is delivered', () => {
       expect(d['worker-src']).toEqual(["'self'", 'blob:']);
       expect(d['object-src']).toEqual(["'none'"]);
       expect(d['script-src'].slice(0, 2)).toEqual(["'self'", "'wasm-unsafe-eval'"]);
-      expect(d['script-src'].slice(2).every((s) => /^'sha256-[A-Za-z0-9+/=]+'$/.test(s)), file).toBe(true);
+      expect(
+        d['script-src'].slice(2).every((s) => /^'sha256-[A-Za-z0-9+/=]+'$/.test(s)),
+        file
+      ).toBe(true);
     }
   });
 
   it('the preview server sends it as a header: pages (with frame-ancestors), worker scripts and the service worker', async () => {
-    for (const [path, file] of [['/', 'index.html'], ['/plan', 'plan.html'], ['/rider', 'rider.html']]) {
+    for (const [path, file] of [
+      ['/', 'index.html'],
+      ['/plan', 'plan.html'],
+      ['/rider', 'rider.html']
+    ]) {
       const r = await fetch(`${baseUrl}${path}`);
       expect(r.status).toBe(200);
       const meta = metaPolicy(readFileSync(`${built}/${file}`, 'utf8'))!;
@@ -55,7 +74,9 @@ describe('the policy is delivered', () => {
     const workers = (readdirSync(`${built}/_app/immutable/workers`, { recursive: true }) as string[])
       .filter((f) => f.endsWith('.js'))
       .map((f) => `/_app/immutable/workers/${f}`);
-    const duckdb = readdirSync(`${built}/_app/immutable/assets`).filter((f) => /worker.*\.m?js$/.test(f)).map((f) => `/_app/immutable/assets/${f}`);
+    const duckdb = readdirSync(`${built}/_app/immutable/assets`)
+      .filter((f) => /worker.*\.m?js$/.test(f))
+      .map((f) => `/_app/immutable/assets/${f}`);
     expect(duckdb.some((f) => f.includes('duckdb-browser-eh.worker'))).toBe(true);
     for (const path of ['/service-worker.js', ...workers, ...duckdb]) {
       const r = await fetch(`${baseUrl}${path}`);
@@ -100,7 +121,9 @@ describe('Chromium enforces it', () => {
       };
       const fetched = await outcome(() => fetch('https://example.com'));
       const img = document.createElement('img');
-      const imgDone = new Promise((resolve) => ((img.onerror = () => resolve('error')), (img.onload = () => resolve('loaded'))));
+      const imgDone = new Promise(
+        (resolve) => ((img.onerror = () => resolve('error')), (img.onload = () => resolve('loaded')))
+      );
       img.src = 'https://example.com/tile.png';
       const image = await imgDone;
       // A data: script is same-origin-neutral, so only worker-src can refuse it (a foreign URL is refused by the same-origin rule first).
@@ -135,27 +158,36 @@ describe('Chromium enforces it', () => {
     console.log('violations reported to the tests', errors);
   });
 
-  step('blob', 'a blob: worker (worker-src allows it) inherits the page policy: its fetch elsewhere is refused and reported', ['refuse'], async () => {
-    const [worker] = await Promise.all([
-      page.waitForEvent('worker'),
-      page.evaluate(() => {
-        const src = `onmessage = () => fetch('https://example.com/from-worker').then(() => postMessage('allowed'), (e) => postMessage(e.name))`;
-        (window as unknown as { __w: Worker }).__w = new Worker(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
-      })
-    ]);
-    // Evaluations in one worker run in order: once this one returns, the watcher's listener is in.
-    await worker.evaluate(() => 0);
-    const fromWorker = await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          const w = (window as unknown as { __w: Worker }).__w;
-          w.onmessage = (e) => resolve(e.data);
-          w.postMessage('go');
+  step(
+    'blob',
+    'a blob: worker (worker-src allows it) inherits the page policy: its fetch elsewhere is refused and reported',
+    ['refuse'],
+    async () => {
+      const [worker] = await Promise.all([
+        page.waitForEvent('worker'),
+        page.evaluate(() => {
+          const src = `onmessage = () => fetch('https://example.com/from-worker').then(() => postMessage('allowed'), (e) => postMessage(e.name))`;
+          (window as unknown as { __w: Worker }).__w = new Worker(
+            URL.createObjectURL(new Blob([src], { type: 'text/javascript' }))
+          );
         })
-    );
-    expect(fromWorker).toBe('TypeError');
-    await expect.poll(() => errors.join('\n')).toContain('connect-src blocked https://example.com/from-worker in a worker');
-  });
+      ]);
+      // Evaluations in one worker run in order: once this one returns, the watcher's listener is in.
+      await worker.evaluate(() => 0);
+      const fromWorker = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const w = (window as unknown as { __w: Worker }).__w;
+            w.onmessage = (e) => resolve(e.data);
+            w.postMessage('go');
+          })
+      );
+      expect(fromWorker).toBe('TypeError');
+      await expect
+        .poll(() => errors.join('\n'))
+        .toContain('connect-src blocked https://example.com/from-worker in a worker');
+    }
+  );
 });
 
 describe('every page works with the policy in force', () => {
@@ -164,7 +196,10 @@ describe('every page works with the policy in force', () => {
   const errors: string[] = [];
   beforeAll(
     async () =>
-      ({ browser, page } = await openPage(errors, { geolocation: { longitude: 126.5502, latitude: 45.7301 }, permissions: ['geolocation'] }))
+      ({ browser, page } = await openPage(errors, {
+        geolocation: { longitude: 126.5502, latitude: 45.7301 },
+        permissions: ['geolocation']
+      }))
   );
   afterAll(async () => browser?.close());
 
@@ -178,41 +213,61 @@ describe('every page works with the policy in force', () => {
     await page.goto(`${baseUrl}/plan?d=230102`);
     await page.getByTestId('pick-street').selectOption(CODE.slice(0, 9));
     await page.getByTestId('pick-community').selectOption(CODE);
-    await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
+    await expect
+      .poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 })
+      .toContain('省报社社区');
     await page.getByTestId('split-run').click();
     await expect.poll(() => page.getByTestId('split-status').innerText(), { timeout: 60_000 }).toMatch(/划分完成/);
     await screenshot(page, 'csp-plan');
     expect(errors).toEqual([]);
   });
 
-  step('heatmap', 'heatmap counts the incidents with DuckDB-wasm', [], async () => {
-    await page.goto(`${baseUrl}/heatmap?d=370881`);
-    const expected = index.districts.find((d) => d.code === '370881')!.incidents.toLocaleString('zh-CN');
-    // DuckDB-wasm's first query took 83 s on this shared 2-core host under load (a few seconds idle).
-    await expect.poll(() => page.locator('[data-stat]').first().innerText(), { timeout: 170_000 }).toBe(expected);
-    await screenshot(page, 'csp-heatmap');
-    expect(errors).toEqual([]);
-  }, 180_000);
+  step(
+    'heatmap',
+    'heatmap counts the incidents with DuckDB-wasm',
+    [],
+    async () => {
+      await page.goto(`${baseUrl}/heatmap?d=370881`);
+      const expected = index.districts.find((d) => d.code === '370881')!.incidents.toLocaleString('zh-CN');
+      // DuckDB-wasm's first query took 83 s on this shared 2-core host under load (a few seconds idle).
+      await expect.poll(() => page.locator('[data-stat]').first().innerText(), { timeout: 170_000 }).toBe(expected);
+      await screenshot(page, 'csp-heatmap');
+      expect(errors).toEqual([]);
+    },
+    180_000
+  );
 
-  step('basemap', 'basemap settings refuse a tile URL the policy blocks and say why, instead of a map of refused tiles', ['heatmap'], async () => {
-    await page.getByText('底图设置').click();
-    await page.getByTestId('tiles-url').fill('https://tile.openstreetmap.org/{z}/{x}/{y}.png');
-    await page.getByTestId('tiles-apply').click();
-    const notice = page.getByTestId('tiles-blocked');
-    await expect.poll(() => notice.innerText()).toContain('不允许从 https://tile.openstreetmap.org 加载瓦片');
-    expect(await notice.innerText()).toContain('本站允许的瓦片来源：无');
-    const sources = await page.evaluate(() => Object.keys((window as unknown as { __gridatlasMap: { getStyle(): { sources: object } } }).__gridatlasMap.getStyle().sources));
-    expect(sources).not.toContain('external');
-    expect(await page.evaluate(() => localStorage.getItem('gridatlas.externalTiles'))).toBeNull();
-    await notice.scrollIntoViewIfNeeded();
-    await screenshot(page, 'csp-tiles-blocked');
-    expect(errors).toEqual([]);
-  });
+  step(
+    'basemap',
+    'basemap settings refuse a tile URL the policy blocks and say why, instead of a map of refused tiles',
+    ['heatmap'],
+    async () => {
+      await page.getByText('底图设置').click();
+      await page.getByTestId('tiles-url').fill('https://tile.openstreetmap.org/{z}/{x}/{y}.png');
+      await page.getByTestId('tiles-apply').click();
+      const notice = page.getByTestId('tiles-blocked');
+      await expect.poll(() => notice.innerText()).toContain('不允许从 https://tile.openstreetmap.org 加载瓦片');
+      expect(await notice.innerText()).toContain('本站允许的瓦片来源：无');
+      const sources = await page.evaluate(() =>
+        Object.keys(
+          (window as unknown as { __gridatlasMap: { getStyle(): { sources: object } } }).__gridatlasMap.getStyle()
+            .sources
+        )
+      );
+      expect(sources).not.toContain('external');
+      expect(await page.evaluate(() => localStorage.getItem('gridatlas.externalTiles'))).toBeNull();
+      await notice.scrollIntoViewIfNeeded();
+      await screenshot(page, 'csp-tiles-blocked');
+      expect(errors).toEqual([]);
+    }
+  );
 
   it('compare shows the figures of two districts', async () => {
     await page.goto(`${baseUrl}/compare?ds=230102,370881`);
     for (const d of ['230102', '370881']) {
-      await expect.poll(() => page.getByTestId(`metric-median_hh_grid-${d}`).innerText(), { timeout: 120_000 }).toMatch(/^\d/);
+      await expect
+        .poll(() => page.getByTestId(`metric-median_hh_grid-${d}`).innerText(), { timeout: 120_000 })
+        .toMatch(/^\d/);
     }
     await screenshot(page, 'csp-compare');
     expect(errors).toEqual([]);
@@ -220,7 +275,9 @@ describe('every page works with the policy in force', () => {
 
   it('rider answers with the nearest stations and registers its service worker', async () => {
     await page.goto(`${baseUrl}/rider?d=230102`);
-    await expect.poll(() => page.getByTestId('distance').first().innerText(), { timeout: 30_000 }).toMatch(/^[\d,.]+ (米|公里)$/);
+    await expect
+      .poll(() => page.getByTestId('distance').first().innerText(), { timeout: 30_000 })
+      .toMatch(/^[\d,.]+ (米|公里)$/);
     await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 20_000 });
     await screenshot(page, 'csp-rider');
     expect(errors).toEqual([]);

@@ -34,7 +34,10 @@ async function expectedReports() {
     outline: json('static/data/230102/map/outline.geojson').features[0],
     grids: json('static/data/230102/map/grids.geojson'),
     crs: 'wgs84',
-    vocabulary: loadVocabulary(readFileSync('data/station-kinds.csv', 'utf8'), readFileSync('data/incident-categories.csv', 'utf8')),
+    vocabulary: loadVocabulary(
+      readFileSync('data/station-kinds.csv', 'utf8'),
+      readFileSync('data/incident-categories.csv', 'utf8')
+    ),
     kindMap: { 爱心加油站: 'warm_heart' }
   });
   const s = await readStationTable('stations.xlsx', readFileSync(STATIONS), ctx);
@@ -58,7 +61,10 @@ beforeAll(async () => {
   context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     locale: 'zh-CN',
-    geolocation: { longitude: expected.stations.rows[0].lon + 0.0004, latitude: expected.stations.rows[0].lat + 0.0003 },
+    geolocation: {
+      longitude: expected.stations.rows[0].lon + 0.0004,
+      latitude: expected.stations.rows[0].lat + 0.0003
+    },
     permissions: ['geolocation']
   });
   page = await context.newPage();
@@ -84,7 +90,11 @@ async function exportPackage(name: string): Promise<{ zip: string; stations: str
   const zip = join(tmp, `${name}.zip`);
   await download.saveAs(zip);
   const files = unzipSync(readFileSync(zip));
-  const out = { zip, stations: join(tmp, `${name}-stations.parquet`), incidents: join(tmp, `${name}-incidents.parquet`) };
+  const out = {
+    zip,
+    stations: join(tmp, `${name}-stations.parquet`),
+    incidents: join(tmp, `${name}-incidents.parquet`)
+  };
   writeFileSync(out.stations, files['230102/stations.parquet']);
   writeFileSync(out.incidents, files['230102/incidents.parquet']);
   writeFileSync(join(tmp, `${name}-manifest.json`), files['230102/manifest.json']);
@@ -116,8 +126,16 @@ describe('Data page', () => {
 
     const s = expected.stations.report;
     const i = expected.incidents.report;
-    expect([await attr('stations', 'data-read'), await attr('stations', 'data-accepted'), await attr('stations', 'data-refused')]).toEqual([s.read, s.accepted, s.refused]);
-    expect([await attr('incidents', 'data-read'), await attr('incidents', 'data-accepted'), await attr('incidents', 'data-refused')]).toEqual([i.read, i.accepted, i.refused]);
+    expect([
+      await attr('stations', 'data-read'),
+      await attr('stations', 'data-accepted'),
+      await attr('stations', 'data-refused')
+    ]).toEqual([s.read, s.accepted, s.refused]);
+    expect([
+      await attr('incidents', 'data-read'),
+      await attr('incidents', 'data-accepted'),
+      await attr('incidents', 'data-refused')
+    ]).toEqual([i.read, i.accepted, i.refused]);
     // The fixtures' known bad rows, named by row and field.
     expect([s.read, s.accepted, i.read, i.accepted]).toEqual([11, 9, 480, 476]);
     const stationErrors = await page.getByTestId('errors-stations').innerText();
@@ -134,7 +152,9 @@ describe('Data page', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'data-page-report.png'), fullPage: true });
 
     await page.getByTestId('data-save').click();
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+    await expect
+      .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+      .toBe('yes');
     expect(await page.getByTestId('data-notice').innerText()).toContain('已保存');
     await screenshot(page, 'data-page-saved');
   });
@@ -155,7 +175,9 @@ describe('Data page', () => {
     expect(await page.getByTestId('data-progress').count()).toBe(0);
     expect(await page.getByTestId('data-report').count()).toBe(0);
     await page.reload();
-    await expect.poll(() => page.getByTestId('data-status').innerText(), { timeout: 15_000 }).toContain('站点 9 个、事件 476 条');
+    await expect
+      .poll(() => page.getByTestId('data-status').innerText(), { timeout: 15_000 })
+      .toContain('站点 9 个、事件 476 条');
   });
 
   step('dropped', 'a dropped file with another name is listed as not read', ['read'], async () => {
@@ -193,148 +215,252 @@ describe('Data page', () => {
     await expect.poll(() => page.locator('h1').innerText()).toBe('数据：本区县自有数据');
   });
 
-  step('export', 'exports the package: Parquet and a manifest that says where each table came from', ['read'], async () => {
-    exported = await exportPackage('first');
-    const m = json(join(tmp, 'first-manifest.json'));
-    expect(m.tables.stations).toMatchObject({ source: 'stations.xlsx', crs: 'wgs84', read: 11, accepted: 9, refused: 2, synthetic: false });
-    expect(m.tables.incidents).toMatchObject({ source: 'incidents.csv', crs: 'wgs84', read: 480, accepted: 476, refused: 4, synthetic: false });
-    // The tables not imported keep the demo's own flags (Daoli's grids are computed on OSM buildings, its community areas approximated).
-    const demo = JSON.parse(readFileSync('static/data/230102/manifest.json', 'utf8')) as typeof m;
-    for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids'] as const) expect(m.tables[t].synthetic, t).toBe(demo.tables[t].synthetic);
-    expect(m.tables.communities.synthetic).toBe(true);
-    expect(m.counts.incidents).toBe(476);
-    expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported.incidents)}`)).toBe(476);
-    const kinds = await db.all<{ kind: string; n: number }>(`SELECT kind, count(*)::INTEGER AS n FROM ${readParquet(exported.stations)} GROUP BY kind ORDER BY kind`);
-    expect(kinds.find((k) => k.kind === 'warm_heart')?.n).toBe(5);
-  });
-
-  step('cli', 'writes the same tables as the command line (npm run data -- --package) on the same files', ['export'], async () => {
-    const cli = join(tmp, 'cli');
-    execFileSync('node', ['--import', 'tsx', 'scripts/data.ts', '--package', FIX, '--district', '230102', '--out', cli], { stdio: 'pipe' });
-    const same = (a: string, b: string, cols = '*') =>
-      db.scalar(
-        `SELECT count(*)::INTEGER FROM ((SELECT ${cols} FROM ${readParquet(a)} EXCEPT ALL SELECT ${cols} FROM ${readParquet(b)}) UNION ALL (SELECT ${cols} FROM ${readParquet(b)} EXCEPT ALL SELECT ${cols} FROM ${readParquet(a)}))`
+  step(
+    'export',
+    'exports the package: Parquet and a manifest that says where each table came from',
+    ['read'],
+    async () => {
+      exported = await exportPackage('first');
+      const m = json(join(tmp, 'first-manifest.json'));
+      expect(m.tables.stations).toMatchObject({
+        source: 'stations.xlsx',
+        crs: 'wgs84',
+        read: 11,
+        accepted: 9,
+        refused: 2,
+        synthetic: false
+      });
+      expect(m.tables.incidents).toMatchObject({
+        source: 'incidents.csv',
+        crs: 'wgs84',
+        read: 480,
+        accepted: 476,
+        refused: 4,
+        synthetic: false
+      });
+      // The tables not imported keep the demo's own flags (Daoli's grids are computed on OSM buildings, its community areas approximated).
+      const demo = JSON.parse(readFileSync('static/data/230102/manifest.json', 'utf8')) as typeof m;
+      for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids'] as const)
+        expect(m.tables[t].synthetic, t).toBe(demo.tables[t].synthetic);
+      expect(m.tables.communities.synthetic).toBe(true);
+      expect(m.counts.incidents).toBe(476);
+      expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported.incidents)}`)).toBe(476);
+      const kinds = await db.all<{ kind: string; n: number }>(
+        `SELECT kind, count(*)::INTEGER AS n FROM ${readParquet(exported.stations)} GROUP BY kind ORDER BY kind`
       );
-    expect(await same(exported.incidents, join(cli, 'incidents.parquet'))).toBe(0);
-    // The page mapped 爱心加油站 to 暖心驿站; the command line keeps it as other: every other column is the same.
-    expect(await same(exported.stations, join(cli, 'stations.parquet'), '* EXCLUDE (kind)')).toBe(0);
-    expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(join(cli, 'incidents.parquet'))}`)).toBe(476);
-  });
-
-  step('heatmap', '/heatmap shows KPIs equal to a Node DuckDB count of the accepted rows', ['export'], async () => {
-    const [want] = await db.all<{ n: number; closed: number }>(
-      `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed FROM ${readParquet(exported.incidents)}`
-    );
-    expect(want.n).toBe(expected.incidents.report.accepted);
-    await page.goto(`${baseUrl}/heatmap?d=230102`);
-    await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(want.n));
-    expect(Number(await kpi('closed-rate'))).toBeCloseTo(want.closed / want.n, 9);
-    await screenshot(page, 'data-page-heatmap');
-  }, 240_000);
-
-  step('rider', '/rider finds its nearest station among the imported ones, with a navigation link', ['read'], async () => {
-    await page.goto(`${baseUrl}/rider?d=230102`);
-    const first = page.getByTestId('rider-result').first();
-    await first.waitFor({ timeout: 30_000 });
-    const ids = new Set(expected.stations.rows.map((r) => r.id));
-    expect(ids.has((await first.getAttribute('data-id'))!)).toBe(true);
-    expect(await first.innerText()).toContain(expected.stations.rows[0].name);
-    expect(await first.getByRole('link').getAttribute('href')).toContain('uri.amap.com/navigation');
-  });
-
-  step('plan', '/plan draws the imported stations: the legend counts them by kind', ['read'], async () => {
-    await page.goto(`${baseUrl}/plan?d=230102`);
-    const legend = page.locator('fieldset.legend');
-    const counts = async () =>
-      Object.fromEntries(
-        await legend.locator('label').evaluateAll((ls) => ls.map((l) => [l.querySelector('input')!.dataset.stationKind!, Number(l.querySelector('.n')!.textContent)]))
-      );
-    // 爱心加油站 was mapped to 暖心驿站; 综治中心 is 其他 by the kinds list.
-    await expect.poll(counts, { timeout: 120_000 }).toEqual({ party_centre: 1, compound_station: 1, warm_heart: 5, outdoor_worker: 1, other: 1 });
-  }, 240_000);
-
-  step('compare', '/compare counts the imported stations for the district', ['read'], async () => {
-    await page.goto(`${baseUrl}/compare?d=230102`);
-    const cell = page.getByTestId('metric-stations-230102');
-    await expect.poll(() => cell.getAttribute('data-value').catch(() => ''), { timeout: 120_000 }).toBe('9');
-    // Named as its own data beside the demo districts (whose figures stay the demo's).
-    expect(await page.getByTestId('compare-table').locator('th').allInnerTexts()).toEqual(expect.arrayContaining(['道里区（本地数据）', '曲阜市', '滨城区']));
-    await expect
-      .poll(() => page.getByTestId('metric-stations-370881').getAttribute('data-value'), { timeout: 120_000 })
-      .toBe(String(json('static/data/370881/manifest.json').counts.stations));
-    await screenshot(page, 'data-page-compare');
-  }, 240_000);
-
-  step('reload', 'a reload keeps the data; importing the exported zip gives identical tables; remove restores the demo', ['export'], async () => {
-    await page.goto(`${baseUrl}/data?d=230102`);
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
-    await page.reload();
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
-    expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
-
-    await page.getByTestId('data-remove').click();
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
-    await page.goto(`${baseUrl}/heatmap?d=230102`);
-    const demo = json('static/data/230102/manifest.json').counts.incidents as number;
-    await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(demo));
-
-    // Within this tab (its DuckDB already holds the demo incidents): the header's links, as a user goes.
-    await page.locator('header nav a[href*="/data"]').click();
-    await page.getByTestId('data-files').waitFor();
-    await page.getByTestId('data-files').setInputFiles(exported.zip);
-    await page.getByTestId('data-read').click();
-    await reportRow('incidents').waitFor({ timeout: 60_000 });
-    expect(await attr('incidents', 'data-accepted')).toBe(476);
-    await page.getByTestId('data-save').click();
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
-    const again = await exportPackage('again');
-    for (const t of ['stations', 'incidents'] as const) {
-      const diff = await db.scalar(
-        `SELECT count(*)::INTEGER FROM ((SELECT * FROM ${readParquet(exported[t])} EXCEPT ALL SELECT * FROM ${readParquet(again[t])}) UNION ALL (SELECT * FROM ${readParquet(again[t])} EXCEPT ALL SELECT * FROM ${readParquet(exported[t])}))`
-      );
-      expect(diff, t).toBe(0);
-      expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(again[t])}`)).toBe(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported[t])}`));
+      expect(kinds.find((k) => k.kind === 'warm_heart')?.n).toBe(5);
     }
-    expect(json(join(tmp, 'again-manifest.json')).tables).toEqual(json(join(tmp, 'first-manifest.json')).tables);
-    // Back to the heatmap by its link: the page loads afresh, so it counts the saved incidents, not the demo's it held.
-    await page.locator('header nav a[href*="/heatmap"]').click();
-    await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe('476');
+  );
 
-    // Only the station register this time: the stored incidents stay.
-    await page.goto(`${baseUrl}/data?d=230102`);
-    await page.getByTestId('data-files').setInputFiles(STATIONS);
-    await page.getByTestId('data-read').click();
-    await reportRow('stations').waitFor({ timeout: 60_000 });
-    expect(await reportRow('incidents').count()).toBe(0);
-    await page.getByTestId('data-save').click();
-    await expect.poll(() => page.getByTestId('data-notice').innerText(), { timeout: 15_000 }).toContain('已保存');
-    expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
+  step(
+    'cli',
+    'writes the same tables as the command line (npm run data -- --package) on the same files',
+    ['export'],
+    async () => {
+      const cli = join(tmp, 'cli');
+      execFileSync(
+        'node',
+        ['--import', 'tsx', 'scripts/data.ts', '--package', FIX, '--district', '230102', '--out', cli],
+        { stdio: 'pipe' }
+      );
+      const same = (a: string, b: string, cols = '*') =>
+        db.scalar(
+          `SELECT count(*)::INTEGER FROM ((SELECT ${cols} FROM ${readParquet(a)} EXCEPT ALL SELECT ${cols} FROM ${readParquet(b)}) UNION ALL (SELECT ${cols} FROM ${readParquet(b)} EXCEPT ALL SELECT ${cols} FROM ${readParquet(a)}))`
+        );
+      expect(await same(exported.incidents, join(cli, 'incidents.parquet'))).toBe(0);
+      // The page mapped 爱心加油站 to 暖心驿站; the command line keeps it as other: every other column is the same.
+      expect(await same(exported.stations, join(cli, 'stations.parquet'), '* EXCLUDE (kind)')).toBe(0);
+      expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(join(cli, 'incidents.parquet'))}`)).toBe(476);
+    }
+  );
 
-    await page.getByTestId('data-remove').click();
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
-    expect(errors).toEqual([]);
-  }, 400_000);
+  step(
+    'heatmap',
+    '/heatmap shows KPIs equal to a Node DuckDB count of the accepted rows',
+    ['export'],
+    async () => {
+      const [want] = await db.all<{ n: number; closed: number }>(
+        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed FROM ${readParquet(exported.incidents)}`
+      );
+      expect(want.n).toBe(expected.incidents.report.accepted);
+      await page.goto(`${baseUrl}/heatmap?d=230102`);
+      await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(want.n));
+      expect(Number(await kpi('closed-rate'))).toBeCloseTo(want.closed / want.n, 9);
+      await screenshot(page, 'data-page-heatmap');
+    },
+    240_000
+  );
+
+  step(
+    'rider',
+    '/rider finds its nearest station among the imported ones, with a navigation link',
+    ['read'],
+    async () => {
+      await page.goto(`${baseUrl}/rider?d=230102`);
+      const first = page.getByTestId('rider-result').first();
+      await first.waitFor({ timeout: 30_000 });
+      const ids = new Set(expected.stations.rows.map((r) => r.id));
+      expect(ids.has((await first.getAttribute('data-id'))!)).toBe(true);
+      expect(await first.innerText()).toContain(expected.stations.rows[0].name);
+      expect(await first.getByRole('link').getAttribute('href')).toContain('uri.amap.com/navigation');
+    }
+  );
+
+  step(
+    'plan',
+    '/plan draws the imported stations: the legend counts them by kind',
+    ['read'],
+    async () => {
+      await page.goto(`${baseUrl}/plan?d=230102`);
+      const legend = page.locator('fieldset.legend');
+      const counts = async () =>
+        Object.fromEntries(
+          await legend
+            .locator('label')
+            .evaluateAll((ls) =>
+              ls.map((l) => [
+                l.querySelector('input')!.dataset.stationKind!,
+                Number(l.querySelector('.n')!.textContent)
+              ])
+            )
+        );
+      // 爱心加油站 was mapped to 暖心驿站; 综治中心 is 其他 by the kinds list.
+      await expect
+        .poll(counts, { timeout: 120_000 })
+        .toEqual({ party_centre: 1, compound_station: 1, warm_heart: 5, outdoor_worker: 1, other: 1 });
+    },
+    240_000
+  );
+
+  step(
+    'compare',
+    '/compare counts the imported stations for the district',
+    ['read'],
+    async () => {
+      await page.goto(`${baseUrl}/compare?d=230102`);
+      const cell = page.getByTestId('metric-stations-230102');
+      await expect.poll(() => cell.getAttribute('data-value').catch(() => ''), { timeout: 120_000 }).toBe('9');
+      // Named as its own data beside the demo districts (whose figures stay the demo's).
+      expect(await page.getByTestId('compare-table').locator('th').allInnerTexts()).toEqual(
+        expect.arrayContaining(['道里区（本地数据）', '曲阜市', '滨城区'])
+      );
+      await expect
+        .poll(() => page.getByTestId('metric-stations-370881').getAttribute('data-value'), { timeout: 120_000 })
+        .toBe(String(json('static/data/370881/manifest.json').counts.stations));
+      await screenshot(page, 'data-page-compare');
+    },
+    240_000
+  );
+
+  step(
+    'reload',
+    'a reload keeps the data; importing the exported zip gives identical tables; remove restores the demo',
+    ['export'],
+    async () => {
+      await page.goto(`${baseUrl}/data?d=230102`);
+      await expect
+        .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+        .toBe('yes');
+      await page.reload();
+      await expect
+        .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+        .toBe('yes');
+      expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
+
+      await page.getByTestId('data-remove').click();
+      await expect
+        .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+        .toBe('no');
+      await page.goto(`${baseUrl}/heatmap?d=230102`);
+      const demo = json('static/data/230102/manifest.json').counts.incidents as number;
+      await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(demo));
+
+      // Within this tab (its DuckDB already holds the demo incidents): the header's links, as a user goes.
+      await page.locator('header nav a[href*="/data"]').click();
+      await page.getByTestId('data-files').waitFor();
+      await page.getByTestId('data-files').setInputFiles(exported.zip);
+      await page.getByTestId('data-read').click();
+      await reportRow('incidents').waitFor({ timeout: 60_000 });
+      expect(await attr('incidents', 'data-accepted')).toBe(476);
+      await page.getByTestId('data-save').click();
+      await expect
+        .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+        .toBe('yes');
+      const again = await exportPackage('again');
+      for (const t of ['stations', 'incidents'] as const) {
+        const diff = await db.scalar(
+          `SELECT count(*)::INTEGER FROM ((SELECT * FROM ${readParquet(exported[t])} EXCEPT ALL SELECT * FROM ${readParquet(again[t])}) UNION ALL (SELECT * FROM ${readParquet(again[t])} EXCEPT ALL SELECT * FROM ${readParquet(exported[t])}))`
+        );
+        expect(diff, t).toBe(0);
+        expect(await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(again[t])}`)).toBe(
+          await db.scalar(`SELECT count(*)::INTEGER FROM ${readParquet(exported[t])}`)
+        );
+      }
+      expect(json(join(tmp, 'again-manifest.json')).tables).toEqual(json(join(tmp, 'first-manifest.json')).tables);
+      // Back to the heatmap by its link: the page loads afresh, so it counts the saved incidents, not the demo's it held.
+      await page.locator('header nav a[href*="/heatmap"]').click();
+      await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe('476');
+
+      // Only the station register this time: the stored incidents stay.
+      await page.goto(`${baseUrl}/data?d=230102`);
+      await page.getByTestId('data-files').setInputFiles(STATIONS);
+      await page.getByTestId('data-read').click();
+      await reportRow('stations').waitFor({ timeout: 60_000 });
+      expect(await reportRow('incidents').count()).toBe(0);
+      await page.getByTestId('data-save').click();
+      await expect.poll(() => page.getByTestId('data-notice').innerText(), { timeout: 15_000 }).toContain('已保存');
+      expect(await page.getByTestId('data-status').innerText()).toContain('站点 9 个、事件 476 条');
+
+      await page.getByTestId('data-remove').click();
+      await expect
+        .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+        .toBe('no');
+      expect(errors).toEqual([]);
+    },
+    400_000
+  );
 
   it("the district's own grids and buildings (GCJ-02): read, saved, counted on /compare, drawn on /heatmap's map", async () => {
     await page.goto(`${baseUrl}/data?d=230102`);
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     await page.getByTestId('data-crs').selectOption('gcj02');
-    await page.getByTestId('data-files').setInputFiles([GEO('grids.geojson'), GEO('buildings.geojson'), GEO('incidents.csv')]);
+    await page
+      .getByTestId('data-files')
+      .setInputFiles([GEO('grids.geojson'), GEO('buildings.geojson'), GEO('incidents.csv')]);
     await expect.poll(() => page.getByTestId('data-picked').innerText()).toContain('网格边界');
     await page.getByTestId('data-read').click();
     await reportRow('grids').waitFor({ timeout: 60_000 });
-    expect([await attr('grids', 'data-read'), await attr('grids', 'data-accepted'), await attr('grids', 'data-refused')]).toEqual([6, 4, 2]);
-    expect([await attr('buildings', 'data-read'), await attr('buildings', 'data-accepted'), await attr('buildings', 'data-refused')]).toEqual([8, 5, 3]);
+    expect([
+      await attr('grids', 'data-read'),
+      await attr('grids', 'data-accepted'),
+      await attr('grids', 'data-refused')
+    ]).toEqual([6, 4, 2]);
+    expect([
+      await attr('buildings', 'data-read'),
+      await attr('buildings', 'data-accepted'),
+      await attr('buildings', 'data-refused')
+    ]).toEqual([8, 5, 3]);
     expect(await attr('incidents', 'data-accepted')).toBe(3);
     expect(await page.getByTestId('errors-grids').innerText()).toContain('2301020130010');
     // The Nangang building is drawn among the points outside the district.
     expect(Number(await page.getByTestId('preview-outside').getAttribute('data-n'))).toBe(1);
     await screenshot(page, 'data-page-geometry');
     await page.getByTestId('data-save').click();
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+    await expect
+      .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+      .toBe('yes');
 
     await page.goto(`${baseUrl}/compare?d=230102`);
-    await expect.poll(() => page.getByTestId('metric-grids-230102').getAttribute('data-value').catch(() => ''), { timeout: 120_000 }).toBe('4');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('metric-grids-230102')
+            .getAttribute('data-value')
+            .catch(() => ''),
+        { timeout: 120_000 }
+      )
+      .toBe('4');
     expect(await page.getByTestId('metric-incidents-230102').getAttribute('data-value')).toBe('3');
 
     // The map layers come from this browser's data too: the heatmap's map holds exactly the 4 grids.
@@ -347,7 +473,9 @@ describe('Data page', () => {
         const data = await m.getSource('grids')?.getData();
         return (data?.features ?? []).map((f) => f.properties.code).sort();
       });
-    await expect.poll(grids, { timeout: 60_000 }).toEqual(['230102013001001', '230102013001002', '230102013001003', '230102013001004']);
+    await expect
+      .poll(grids, { timeout: 60_000 })
+      .toEqual(['230102013001001', '230102013001002', '230102013001003', '230102013001004']);
 
     await page.goto(`${baseUrl}/data?d=230102`);
     await page.getByTestId('data-remove').click();
@@ -355,11 +483,17 @@ describe('Data page', () => {
     expect(errors).toEqual([]);
   }, 400_000);
 
-  it('an incident log of 2026: read, and /heatmap\'s timeline runs to its last month', async () => {
+  it("an incident log of 2026: read, and /heatmap's timeline runs to its last month", async () => {
     // Three incidents in 2026 at the station register's first accepted place (inside Daoli).
     const { lon, lat } = expected.stations.rows[0];
     const csv = join(tmp, 'incidents.csv');
-    writeFileSync(csv, ['编号,类别,上报时间,经度,纬度', ...['2026-03-02', '2026-04-10', '2026-05-20'].map((d, i) => `Y${i},矛盾纠纷,${d} 09:00,${lon},${lat}`)].join('\n') + '\n');
+    writeFileSync(
+      csv,
+      [
+        '编号,类别,上报时间,经度,纬度',
+        ...['2026-03-02', '2026-04-10', '2026-05-20'].map((d, i) => `Y${i},矛盾纠纷,${d} 09:00,${lon},${lat}`)
+      ].join('\n') + '\n'
+    );
     await page.goto(`${baseUrl}/data?d=230102`);
     await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('no');
     await page.getByTestId('data-files').setInputFiles(csv);
@@ -367,7 +501,9 @@ describe('Data page', () => {
     await reportRow('incidents').waitFor({ timeout: 60_000 });
     expect(await attr('incidents', 'data-accepted')).toBe(3);
     await page.getByTestId('data-save').click();
-    await expect.poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 }).toBe('yes');
+    await expect
+      .poll(() => page.getByTestId('data-status').getAttribute('data-local'), { timeout: 15_000 })
+      .toBe('yes');
 
     await page.goto(`${baseUrl}/heatmap?d=230102`);
     await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe('3');

@@ -7,7 +7,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openNodeDb } from '../../scripts/lib/node-db';
-import { INCIDENT_DAYS, compareSummary, incidentKpis, incidentTopCategories, parquetSource, type IncidentFilter } from '../../src/lib/data/queries';
+import {
+  INCIDENT_DAYS,
+  compareSummary,
+  incidentKpis,
+  incidentTopCategories,
+  parquetSource,
+  type IncidentFilter
+} from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { en, type MessageKey } from '../../src/lib/i18n/messages';
 import { openPage, screenshot, settled, waitForMap } from './browser';
@@ -15,9 +22,17 @@ import { openPage, screenshot, settled, waitForMap } from './browser';
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
 const CJK = /[\u3400-\u9fff]/;
-const fmt = (n: number, digits = 0) => new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+const fmt = (n: number, digits = 0) =>
+  new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
 const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
-const all: IncidentFilter = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+const all: IncidentFilter = {
+  categories: [...INCIDENT_CATEGORIES],
+  statuses: [...INCIDENT_STATUSES],
+  from: 0,
+  to: INCIDENT_DAYS,
+  street: null,
+  community: null
+};
 
 let browser: Browser;
 let page: Page;
@@ -28,7 +43,9 @@ afterAll(async () => browser?.close());
 describe('English UI', () => {
   it('/heatmap: KPI titles, legend and categories in English, numbers as the Node SQL gives them', async () => {
     const db = await openNodeDb();
-    const [k] = await db.all<{ incidents: number; closed_rate: number; median_hours: number }>(incidentKpis(src, QUFU, all));
+    const [k] = await db.all<{ incidents: number; closed_rate: number; median_hours: number }>(
+      incidentKpis(src, QUFU, all)
+    );
     const top = await db.all<{ category: string }>(incidentTopCategories(src, QUFU, all));
     db.close();
 
@@ -43,10 +60,14 @@ describe('English UI', () => {
     expect(await kpi('closed-rate').locator('.label').innerText()).toBe(en['kpi.closedRate']);
     expect(await kpi('closed-rate').locator('.value').innerText()).toBe(`${fmt(k.closed_rate * 100, 1)}%`);
     expect(await kpi('median-hours').locator('.label').innerText()).toBe(en['kpi.medianClose']);
-    expect(await kpi('median-hours').locator('.value').innerText()).toBe(`${fmt(k.median_hours, 1)} ${en['kpi.hours']}`);
+    expect(await kpi('median-hours').locator('.value').innerText()).toBe(
+      `${fmt(k.median_hours, 1)} ${en['kpi.hours']}`
+    );
     expect(await kpi('top-categories').locator('.label').innerText()).toBe(en['kpi.topCategories']);
     expect(await kpi('hotspots').locator('.label').innerText()).toBe(en['kpi.hotspots']);
-    expect(await kpi('hotspots').getByTestId('rate-period').innerText()).toBe('average a year, 2024-01-01 – 2025-12-31 (731 days ÷ 365.25)');
+    expect(await kpi('hotspots').getByTestId('rate-period').innerText()).toBe(
+      'average a year, 2024-01-01 – 2025-12-31 (731 days ÷ 365.25)'
+    );
     const topText = await kpi('top-categories').locator('button').first().innerText();
     expect(topText).toContain(en[`filter.category.${top[0].category}` as MessageKey]);
     // No Chinese in the KPI titles and the top categories (hotspots name communities by their Chinese names).
@@ -73,7 +94,9 @@ describe('English UI', () => {
 
   it('/compare: figure names and charts in English, numbers equal to the Node SQL', async () => {
     const db = await openNodeDb();
-    const [s] = await db.all<{ households: number; median_hh_grid: number; incidents_per_1000_yr: number }>(compareSummary(src, QUFU));
+    const [s] = await db.all<{ households: number; median_hh_grid: number; incidents_per_1000_yr: number }>(
+      compareSummary(src, QUFU)
+    );
     db.close();
     await page.goto(`${baseUrl}/compare?ds=230102,${QUFU}`);
     const cell = (key: string) => page.getByTestId(`metric-${key}-${QUFU}`);
@@ -88,14 +111,20 @@ describe('English UI', () => {
     expect(await cell('median_hh_grid').innerText()).toBe(fmt(s.median_hh_grid, 1));
     expect(await cell('incidents_per_1000_yr').innerText()).toBe(fmt(s.incidents_per_1000_yr, 1));
     expect(await table.locator('tbody th').allInnerTexts()).toContain('Incidents per 1,000 households a year');
-    expect(await page.getByTestId('rate-period').innerText()).toBe('Incidents per 1,000 households a year: average a year, 2024-01-01 – 2025-12-31 (731 days ÷ 365.25)');
-    await page.locator('section[aria-labelledby=compare-table-title]').screenshot({ path: 'tests/screenshots/english-compare-rates-table.png' });
+    expect(await page.getByTestId('rate-period').innerText()).toBe(
+      'Incidents per 1,000 households a year: average a year, 2024-01-01 – 2025-12-31 (731 days ÷ 365.25)'
+    );
+    await page
+      .locator('section[aria-labelledby=compare-table-title]')
+      .screenshot({ path: 'tests/screenshots/english-compare-rates-table.png' });
     const panel = page.locator(`article[data-district="${QUFU}"]`);
     expect(await panel.innerText()).toContain(en['compare.chart.histogram']);
     expect(await panel.locator('.band-label').textContent()).toBe(en['compare.chart.band']);
     // The category chart: every bar's tooltip names its category in English with an en-US number.
     const bars = await panel.locator('svg').nth(1).locator('rect.bar title').allTextContents();
-    expect(bars.map((b) => b.split(': ')[0])).toEqual(INCIDENT_CATEGORIES.map((c) => en[`filter.category.${c}` as MessageKey]));
+    expect(bars.map((b) => b.split(': ')[0])).toEqual(
+      INCIDENT_CATEGORIES.map((c) => en[`filter.category.${c}` as MessageKey])
+    );
     for (const b of bars) expect(b).toMatch(/: [\d,]+\.\d$/);
     expect(await page.getByTestId('coverage-definition').innerText()).toContain('15-minute walk');
     for (const key of ['metric-median_hh_grid-230102', `metric-coverage_rest-${QUFU}`, 'metric-coverage_rest-230102'])
@@ -126,7 +155,9 @@ describe('English UI', () => {
         pickerWide: (document.querySelector('header .picker select')?.clientWidth ?? 0) >= 100,
         // A box that scrolls sideways is a table's wrapper or the nav bar, never a page or a panel.
         scrollers: [...document.querySelectorAll<HTMLElement>('body *')]
-          .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+          .filter(
+            (e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1
+          )
           .filter((e) => e.tagName !== 'NAV' && e.firstElementChild?.tagName !== 'TABLE')
           .map((e) => `${e.tagName}.${e.className} ${e.scrollWidth}>${e.clientWidth}`)
       }));

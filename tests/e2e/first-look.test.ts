@@ -34,7 +34,11 @@ function cellWidths(page: Page, selector: string) {
         const em = parseFloat(getComputedStyle(td).fontSize);
         // The content box: a card's cell holds its label and then its value.
         const value = (td.lastElementChild as HTMLElement | null) ?? td;
-        return { text: td.textContent!.trim(), width: td.getBoundingClientRect().width / em, value: value.getBoundingClientRect().width / em };
+        return {
+          text: td.textContent!.trim(),
+          width: td.getBoundingClientRect().width / em,
+          value: value.getBoundingClientRect().width / em
+        };
       })
   );
 }
@@ -55,25 +59,34 @@ describe('/compare: published figures in the reader’s language', () => {
       const solved = PUBLISHED.find((f) => f.key === 'compound_problems_solved')!;
       const value = row('230102', 'compound_problems_solved').locator('[data-value]');
       // The computed side comes from DuckDB-wasm; a comparable row shows it (on a phone too).
-      await expect.poll(() => row('370881', 'red_sail_stations').locator('[data-computed]').innerText(), { timeout: 120_000 }).toBe('83');
+      await expect
+        .poll(() => row('370881', 'red_sail_stations').locator('[data-computed]').innerText(), { timeout: 120_000 })
+        .toBe('83');
       expect(await row('370881', 'red_sail_stations').locator('[data-diff]').innerText()).toBe('0 (0%)');
       if (locale === 'zh') {
         // Items, units, notes and sources in Chinese; "300+" reads as a lower bound.
         expect(await value.innerText()).toBe('300 个以上');
-        expect(await row('370881', 'incidents_since_2022').locator('[data-figure]').innerText()).toBe('2022年以来网格员上报的民生事件\n巡查走访185,000次以上');
+        expect(await row('370881', 'incidents_since_2022').locator('[data-figure]').innerText()).toBe(
+          '2022年以来网格员上报的民生事件\n巡查走访185,000次以上'
+        );
         const text = await table.locator('tbody').innerText();
         expect(text.match(/[A-Za-z]{3,}/g)).toBeNull();
         expect(text).toContain('曲阜市党建工作报道，中文媒体，2023年');
         expect(await page.locator('.published .lead').innerText()).toContain(zh['published.atLeastNote']);
       } else {
         expect(await value.innerText()).toBe('300 or more problems');
-        expect(await row('370881', 'red_sail_stations').locator('[data-figure]').innerText()).toContain('Red-Sail stations');
+        expect(await row('370881', 'red_sail_stations').locator('[data-figure]').innerText()).toContain(
+          'Red-Sail stations'
+        );
         expect(await table.locator('tbody').innerText()).not.toContain('+ (');
         expect(await page.locator('.published .lead').innerText()).toContain(en['published.atLeastNote']);
       }
       // No item ends in an unexplained "+".
-      for (const t of await table.locator('[data-figure]').allInnerTexts()) expect(t.split('\n')[0].endsWith('+')).toBe(false);
-      expect(await table.locator('tbody tr').count()).toBe(PUBLISHED.filter((f) => f.district === '230102' || f.district === '370881').length);
+      for (const t of await table.locator('[data-figure]').allInnerTexts())
+        expect(t.split('\n')[0].endsWith('+')).toBe(false);
+      expect(await table.locator('tbody tr').count()).toBe(
+        PUBLISHED.filter((f) => f.district === '230102' || f.district === '370881').length
+      );
       expect(solved.atLeast).toBe(true);
 
       // Nothing a user reads is squeezed: every cell (on a phone, every value beside its label)
@@ -84,7 +97,12 @@ describe('/compare: published figures in the reader’s language', () => {
       if (width < 600) {
         // Cards: the heading row is hidden and each cell says what it is.
         expect(await table.locator('thead').isVisible()).toBe(false);
-        const first = await table.locator('tbody tr').first().locator('td').first().evaluate((td) => getComputedStyle(td, '::before').content);
+        const first = await table
+          .locator('tbody tr')
+          .first()
+          .locator('td')
+          .first()
+          .evaluate((td) => getComputedStyle(td, '::before').content);
         expect(first).toBe(`"${locale === 'zh' ? zh['published.district'] : en['published.district']}"`);
       }
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
@@ -122,11 +140,18 @@ describe('home page', () => {
         // The picture has loaded (a broken image has no natural width).
         const img = card.locator('img');
         await img.scrollIntoViewIfNeeded();
-        await expect.poll(() => img.evaluate((e: HTMLImageElement) => e.complete && e.naturalWidth), { timeout: 10_000 }).toBe(320);
+        await expect
+          .poll(() => img.evaluate((e: HTMLImageElement) => e.complete && e.naturalWidth), { timeout: 10_000 })
+          .toBe(320);
       }
       await screenshot(page, `first-look-home-${locale}-${width}`);
 
-      const inView = () => page.locator('#real-synthetic h2').evaluate((e) => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= window.innerHeight);
+      const inView = () =>
+        page
+          .locator('#real-synthetic h2')
+          .evaluate(
+            (e) => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().bottom <= window.innerHeight
+          );
       // On a phone the section starts far below the cards: the link is what brings it up.
       if (width < 600) expect(await inView()).toBe(false);
       await page.getByRole('link', { name: m['home.realSynthetic'] }).click();
@@ -141,9 +166,10 @@ describe('home page', () => {
       expect(await table.locator('tbody tr').count()).toBe(TABLES.length);
       for (const t of TABLES)
         for (const d of index.districts)
-          expect(await table.locator(`tr[data-table="${t}"] td[data-district="${d.code}"]`).innerText(), `${t} ${d.code}`).toBe(
-            d.syntheticTables.includes(t) ? m['home.synthetic'] : m['home.real']
-          );
+          expect(
+            await table.locator(`tr[data-table="${t}"] td[data-district="${d.code}"]`).innerText(),
+            `${t} ${d.code}`
+          ).toBe(d.syntheticTables.includes(t) ? m['home.synthetic'] : m['home.real']);
       expect(await section.innerText()).toContain(locale === 'zh' ? '国家统计局' : 'NBS 2023');
       await screenshot(page, `first-look-real-synthetic-${locale}-${width}`);
       await page.close();
@@ -159,21 +185,33 @@ describe('map controls and placeholders in the UI language', () => {
     await waitForMap(page);
     const titles = () =>
       Promise.all(
-        ['.maplibregl-ctrl-zoom-in', '.maplibregl-ctrl-zoom-out', '.maplibregl-ctrl-compass', '.maplibregl-ctrl-attrib-button'].map((s) =>
-          page.locator(`.map ${s}`).first().getAttribute('title')
-        )
+        [
+          '.maplibregl-ctrl-zoom-in',
+          '.maplibregl-ctrl-zoom-out',
+          '.maplibregl-ctrl-compass',
+          '.maplibregl-ctrl-attrib-button'
+        ].map((s) => page.locator(`.map ${s}`).first().getAttribute('title'))
       );
-    expect(await titles()).toEqual([zh['map.ctl.zoomIn'], zh['map.ctl.zoomOut'], zh['map.ctl.resetBearing'], zh['map.ctl.attribution']]);
+    expect(await titles()).toEqual([
+      zh['map.ctl.zoomIn'],
+      zh['map.ctl.zoomOut'],
+      zh['map.ctl.resetBearing'],
+      zh['map.ctl.attribution']
+    ]);
     expect(await page.locator('.map .maplibregl-ctrl-scale').innerText()).toMatch(/^\d+\s(米|公里)$/);
     await page.getByRole('button', { name: 'English' }).click();
-    await expect.poll(titles, { timeout: 5_000 }).toEqual([en['map.ctl.zoomIn'], en['map.ctl.zoomOut'], en['map.ctl.resetBearing'], en['map.ctl.attribution']]);
+    await expect
+      .poll(titles, { timeout: 5_000 })
+      .toEqual([en['map.ctl.zoomIn'], en['map.ctl.zoomOut'], en['map.ctl.resetBearing'], en['map.ctl.attribution']]);
     expect(await page.locator('.map .maplibregl-ctrl-scale').innerText()).toMatch(/^\d+\s(m|km)$/);
     // One set of controls after the switch, not two.
     expect(await page.locator('.map .maplibregl-ctrl-zoom-in').count()).toBe(1);
     await page.locator('.map .maplibregl-ctrl-zoom-in').hover();
     await screenshot(page, 'first-look-map-controls-en');
     await page.getByRole('button', { name: '中文' }).click();
-    await expect.poll(titles, { timeout: 5_000 }).toEqual([zh['map.ctl.zoomIn'], zh['map.ctl.zoomOut'], zh['map.ctl.resetBearing'], zh['map.ctl.attribution']]);
+    await expect
+      .poll(titles, { timeout: 5_000 })
+      .toEqual([zh['map.ctl.zoomIn'], zh['map.ctl.zoomOut'], zh['map.ctl.resetBearing'], zh['map.ctl.attribution']]);
     await page.close();
     expect(errors).toEqual([]);
   }, 90_000);
@@ -198,7 +236,11 @@ describe('map controls and placeholders in the UI language', () => {
             }))
           });
         }
-        for (const m of measured) expect(m.text, `${m.path}: "${m.placeholder}" is ${m.text.toFixed(0)} px in a ${m.box.toFixed(0)} px box`).toBeLessThanOrEqual(m.box);
+        for (const m of measured)
+          expect(
+            m.text,
+            `${m.path}: "${m.placeholder}" is ${m.text.toFixed(0)} px in a ${m.box.toFixed(0)} px box`
+          ).toBeLessThanOrEqual(m.box);
         await page.close();
         expect(errors).toEqual([]);
       }, 90_000);

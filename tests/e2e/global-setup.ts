@@ -12,7 +12,10 @@ export default async function setup(project: TestProject) {
   // A production build, as `npm start` makes (vitest's NODE_ENV=test would give a development one), instrumented.
   if (!process.env.E2E_SKIP_BUILD) ensureBuilt(true);
   assert(existsSync(`${builtDir()}/index.html`), `the app is not built (${builtDir()}/index.html missing)`);
-  assert(isInstrumented(), `${builtDir()} is a production build without the tests' window handles (__gridatlasMap): run without E2E_SKIP_BUILD once`);
+  assert(
+    isInstrumented(),
+    `${builtDir()} is a production build without the tests' window handles (__gridatlasMap): run without E2E_SKIP_BUILD once`
+  );
   const preview = await startPreview();
   project.provide('baseUrl', preview.base);
   return () => preview.close();

@@ -77,7 +77,9 @@ async function heatmapShows(code: string) {
   // Generous: the first load of a district decodes its Parquet in DuckDB-wasm, on a busy machine.
   await expect.poll(() => map.count(), { timeout: 120_000 }).toBe(1);
   await expect.poll(() => map.locator('canvas').count(), { timeout: 60_000 }).toBe(2);
-  await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 180_000 }).toBe(zh(incidents));
+  await expect
+    .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 180_000 })
+    .toBe(zh(incidents));
 }
 
 beforeAll(async () => {
@@ -113,7 +115,9 @@ describe('/heatmap: no WebGL contexts or memory left behind', () => {
       expect(gl, `after switch ${i}`).toMatchObject({ live: 2, leaked: 0 });
       // Switch 8 and switch 20 show the same district (8 ≡ 20 mod 3), so their heaps compare like for like.
       const heap = i >= BASE && i % codes.length === BASE % codes.length ? await heapAfterGc() : null;
-      console.log(`switch ${i} to ${code}: ${Date.now() - t0} ms, ${JSON.stringify(gl)}${heap ? `, heap ${(heap / 2 ** 20).toFixed(1)} MiB` : ''}`);
+      console.log(
+        `switch ${i} to ${code}: ${Date.now() - t0} ms, ${JSON.stringify(gl)}${heap ? `, heap ${(heap / 2 ** 20).toFixed(1)} MiB` : ''}`
+      );
       if (i === BASE) base = { gl, heap: heap! };
       if (i === SWITCHES && heap) {
         expect(gl.live).toBe(base!.gl.live);

@@ -29,9 +29,18 @@ describe('/heatmap: numbers first, map after', () => {
   it('a category click: the KPI card shows the SQL count, the map then draws that filter at the stated lower resolution', async () => {
     const db = await openNodeDb();
     const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
-    const all = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+    const all = {
+      categories: [...INCIDENT_CATEGORIES],
+      statuses: [...INCIDENT_STATUSES],
+      from: 0,
+      to: INCIDENT_DAYS,
+      street: null,
+      community: null
+    };
     const [total] = await db.all<{ incidents: number }>(incidentKpis(src, DAOLI, all));
-    const [noSanitation] = await db.all<{ incidents: number }>(incidentKpis(src, DAOLI, { ...all, categories: INCIDENT_CATEGORIES.filter((c) => c !== 'sanitation') }));
+    const [noSanitation] = await db.all<{ incidents: number }>(
+      incidentKpis(src, DAOLI, { ...all, categories: INCIDENT_CATEGORIES.filter((c) => c !== 'sanitation') })
+    );
     db.close();
 
     await page.goto(`${baseUrl}/heatmap?d=${DAOLI}&debug`);

@@ -20,9 +20,15 @@ const SHOTS: readonly { path: string; name: string; phone?: boolean; ready: (p: 
   {
     path: '/compare?ds=230102,370881',
     name: 'home-compare',
-    ready: (p) => expect.poll(() => p.getByTestId('metric-median_hh_grid-370881').innerText(), { timeout: 120_000 }).not.toBe('…')
+    ready: (p) =>
+      expect.poll(() => p.getByTestId('metric-median_hh_grid-370881').innerText(), { timeout: 120_000 }).not.toBe('…')
   },
-  { path: '/rider?d=230102', name: 'home-rider', phone: true, ready: (p) => p.locator('[data-testid=rider-result]').first().waitFor({ timeout: 30_000 }) },
+  {
+    path: '/rider?d=230102',
+    name: 'home-rider',
+    phone: true,
+    ready: (p) => p.locator('[data-testid=rider-result]').first().waitFor({ timeout: 30_000 })
+  },
   { path: '/data?d=230102', name: 'home-data', ready: (p) => p.locator('main').waitFor() }
 ];
 
@@ -50,7 +56,13 @@ describe.runIf(process.env.GRIDATLAS_PICTURES)('home pictures: taking them', () 
       // The rider is located in central Daoli, as on the street.
       const page = await browser.newPage(
         s.phone
-          ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, geolocation: { longitude: 126.5502, latitude: 45.7301 }, permissions: ['geolocation'] }
+          ? {
+              viewport: { width: 390, height: 844 },
+              isMobile: true,
+              hasTouch: true,
+              geolocation: { longitude: 126.5502, latitude: 45.7301 },
+              permissions: ['geolocation']
+            }
           : { viewport: { width: 800, height: 500 } }
       );
       await watchErrors(page, errors);

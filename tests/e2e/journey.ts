@@ -38,7 +38,8 @@ export function journey() {
   /** Declares step `id` and its test `title`; `after` lists the steps it starts from. */
   return function step(id: string, title: string, after: readonly string[], body: Body, timeout?: number): void {
     if (steps.has(id)) throw new Error(`step "${id}" declared twice`);
-    for (const a of after) if (!steps.has(a)) throw new Error(`step "${id}" needs "${a}", declared later or not at all`);
+    for (const a of after)
+      if (!steps.has(a)) throw new Error(`step "${id}" needs "${a}", declared later or not at all`);
     steps.set(id, { after, body });
     it(title, () => reach(id), timeout);
   };

@@ -22,9 +22,19 @@ let context: BrowserContext;
 let page: Page;
 
 /** A fresh page (no service worker: it would answer before page.route) whose index flags the tables of `district` (Daoli) as `flags`. */
-async function open(flags: TableName[] | null, options: Parameters<Browser['newContext']>[0] = {}, district = '230102'): Promise<void> {
+async function open(
+  flags: TableName[] | null,
+  options: Parameters<Browser['newContext']>[0] = {},
+  district = '230102'
+): Promise<void> {
   await context?.close();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block', acceptDownloads: true, locale: 'zh-CN', ...options });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    serviceWorkers: 'block',
+    acceptDownloads: true,
+    locale: 'zh-CN',
+    ...options
+  });
   page = await context.newPage();
   await watchErrors(page, errors);
   // Canvas text as drawn, to read what an exported image says.
@@ -57,20 +67,30 @@ afterAll(async () => {
 
 describe('synthetic labels', () => {
   it('the embedded data: Daoli’s badge names what is synthetic (its geography is OpenStreetMap’s), Qufu and Bincheng are all synthetic', async () => {
-    expect(index.districts.map((d) => [d.code, d.syntheticTables.length])).toEqual([['230102', 3], ['370881', 7], ['371602', 7]]);
+    expect(index.districts.map((d) => [d.code, d.syntheticTables.length])).toEqual([
+      ['230102', 3],
+      ['370881', 7],
+      ['371602', 7]
+    ]);
     await open(null);
     await page.goto(`${baseUrl}/?d=230102`);
     await expect.poll(() => badge().innerText(), { timeout: 20_000 }).toBe('社区边界、站点、事件为合成数据');
     const title = (await badge().getAttribute('title'))!;
     expect(title).toContain('合成数据（按公开数字校准生成）：社区边界、站点、事件。');
     expect(title).toContain('真实数据：街道边界、小区、楼栋与户数、网格。');
-    expect(await page.getByTestId('home-synthetic').allInnerTexts()).toEqual(['社区边界、站点、事件为合成数据', '合成演示数据', '合成演示数据']);
+    expect(await page.getByTestId('home-synthetic').allInnerTexts()).toEqual([
+      '社区边界、站点、事件为合成数据',
+      '合成演示数据',
+      '合成演示数据'
+    ]);
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => badge().innerText()).toBe('Community boundaries, stations and incidents are synthetic');
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('combobox', { name: '区县' }).selectOption('370881');
     await expect.poll(() => badge().innerText()).toBe('合成演示数据');
-    expect(await badge().getAttribute('title')).toContain('合成数据（按公开数字校准生成）：街道边界、社区边界、小区、楼栋与户数、网格、站点、事件。');
+    expect(await badge().getAttribute('title')).toContain(
+      '合成数据（按公开数字校准生成）：街道边界、社区边界、小区、楼栋与户数、网格、站点、事件。'
+    );
   });
 
   it('real geography, synthetic stations and incidents: the badge names them, the title says what is real', async () => {
@@ -80,7 +100,9 @@ describe('synthetic labels', () => {
     const title = (await badge().getAttribute('title'))!;
     expect(title).toContain('合成数据（按公开数字校准生成）：站点、事件。');
     expect(title).toContain('真实数据：街道边界、社区边界、小区、楼栋与户数、网格。');
-    await expect.poll(() => page.locator('[data-testid=home-synthetic][data-district="230102"]').innerText()).toBe('站点、事件为合成数据');
+    await expect
+      .poll(() => page.locator('[data-testid=home-synthetic][data-district="230102"]').innerText())
+      .toBe('站点、事件为合成数据');
     expect(await page.locator('[data-testid=home-synthetic][data-district="370881"]').innerText()).toBe('合成演示数据');
     await screenshot(page, 'labels-home-partial');
     // Another district in the picker: its own flags.
@@ -104,7 +126,9 @@ describe('synthetic labels', () => {
   it('nothing synthetic: no badge, and the home table says so', async () => {
     await open([]);
     await page.goto(`${baseUrl}/?d=230102`);
-    await expect.poll(() => page.locator('[data-testid=home-synthetic][data-district="230102"]').innerText(), { timeout: 20_000 }).toBe('无合成数据');
+    await expect
+      .poll(() => page.locator('[data-testid=home-synthetic][data-district="230102"]').innerText(), { timeout: 20_000 })
+      .toBe('无合成数据');
     expect(await badge().count()).toBe(0);
     await screenshot(page, 'labels-home-real');
     await page.getByRole('combobox', { name: '区县' }).selectOption('371602');
@@ -112,7 +136,13 @@ describe('synthetic labels', () => {
   });
 
   it('/rider: demo stations say 演示站点 and have no navigation link; real stations keep it', async () => {
-    const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, geolocation: { longitude: 126.5502, latitude: 45.7301 }, permissions: ['geolocation'] };
+    const phone = {
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      geolocation: { longitude: 126.5502, latitude: 45.7301 },
+      permissions: ['geolocation']
+    };
     await open(null, phone);
     await page.goto(`${baseUrl}/rider?d=230102`);
     await page.getByRole('button', { name: '定位我' }).click();
@@ -136,7 +166,9 @@ describe('synthetic labels', () => {
     await expect.poll(() => cards().count(), { timeout: 30_000 }).toBe(n);
     expect(await cards().getByTestId('demo-station').count()).toBe(0);
     expect(await cards().getByTestId('no-nav').count()).toBe(0);
-    const links = await page.getByRole('link', { name: '导航' }).evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
+    const links = await page
+      .getByRole('link', { name: '导航' })
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
     expect(links).toHaveLength(n);
     for (const href of links) expect(href).toMatch(/^https:\/\/uri\.amap\.com\/navigation\?to=126\.\d+%2C45\.\d+/);
     // Nothing the rider page shows is synthetic now: no badge either.
@@ -148,11 +180,16 @@ describe('synthetic labels', () => {
     await open(['stations', 'incidents']);
     await page.goto(`${baseUrl}/compare?ds=230102,370881`);
     const note = page.getByTestId('compare-synthetic');
-    await expect.poll(() => note.innerText(), { timeout: 30_000 }).toBe('注意：道里区：站点、事件为合成数据；曲阜市：合成演示数据。基于合成数据的计算值不是各区县的实际统计。');
+    await expect
+      .poll(() => note.innerText(), { timeout: 30_000 })
+      .toBe('注意：道里区：站点、事件为合成数据；曲阜市：合成演示数据。基于合成数据的计算值不是各区县的实际统计。');
     const label = '道里区：站点、事件为合成数据；曲阜市：合成演示数据';
     await screenshot(page, 'labels-compare');
 
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-export="csv"][data-name="published-figures"]').click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('button[data-export="csv"][data-name="published-figures"]').click()
+    ]);
     const lines = readFileSync((await csv.path())!, 'utf8').split('\r\n');
     expect(lines[0]).toBe(`\ufeff# ${label} / Daoli: Stations and incidents are synthetic; Qufu: Synthetic demo data`);
     expect(lines[1].startsWith('district,')).toBe(true);
@@ -174,11 +211,16 @@ describe('synthetic labels', () => {
   it('/heatmap: the briefing PNG’s source line says what is synthetic', async () => {
     await open(['incidents'], { viewport: { width: 1400, height: 900 } }, '370881');
     await page.goto(`${baseUrl}/heatmap?d=370881`);
-    await expect.poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+    await expect
+      .poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 })
+      .toBe('350,000');
     await expect.poll(() => badge().innerText()).toBe('事件为合成数据');
     await page.locator('[data-testid=briefing-enter]').click();
     await expect.poll(() => page.locator('.heatmap.briefing').count()).toBe(1);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=briefing-export]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('[data-testid=briefing-export]').click()
+    ]);
     writeFileSync('tests/screenshots/labels-heatmap-export.png', readFileSync((await download.path())!));
     const drawn = await page.evaluate(() => (window as unknown as { __drawn: string[] }).__drawn);
     expect(drawn).toContain('数据来源：事件为合成数据 · GridAtlas 网格地图');

@@ -24,7 +24,8 @@ afterEach(async () => {
   if (page.url().startsWith(baseUrl)) await setLang('zh');
 });
 
-const ticks = () => page.locator('[data-testid=timeline] g.axis .tick text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
+const ticks = () =>
+  page.locator('[data-testid=timeline] g.axis .tick text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
 const setLang = (l: 'zh' | 'en') => page.evaluate((l) => localStorage.setItem('gridatlas.locale', l), l);
 
 describe('leaders polish', () => {
@@ -33,7 +34,9 @@ describe('leaders polish', () => {
     await setLang('zh');
     await page.reload();
     await waitForMap(page);
-    await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+    await expect
+      .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
+      .toBe('350,000');
     const zh = await ticks();
     expect(zh.length).toBeGreaterThan(4);
     for (const t of zh) expect(t).toMatch(/^(\d{4}年|\d{1,2}月)$/);
@@ -42,7 +45,10 @@ describe('leaders polish', () => {
 
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(ticks).toContain('2025');
-    for (const t of await ticks()) expect(t).toMatch(/^(\d{4}|January|February|March|April|May|June|July|August|September|October|November|December)$/);
+    for (const t of await ticks())
+      expect(t).toMatch(
+        /^(\d{4}|January|February|March|April|May|June|July|August|September|October|November|December)$/
+      );
     await screenshot(page, 'polish-heatmap-en-1280');
     await setLang('zh');
   });
@@ -52,10 +58,14 @@ describe('leaders polish', () => {
     await setLang('en');
     await page.reload();
     await waitForMap(page);
-    await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+    await expect
+      .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
+      .toBe('350,000');
     await keepCategories(page, ['dispute', 'sanitation'], INCIDENT_CATEGORIES);
     await page.locator('[data-testid=briefing-enter]').click();
-    await expect.poll(() => page.getByTestId('briefing-range').innerText()).toBe('2024-01-01 – 2025-12-31 · Disputes, Sanitation');
+    await expect
+      .poll(() => page.getByTestId('briefing-range').innerText())
+      .toBe('2024-01-01 – 2025-12-31 · Disputes, Sanitation');
     await page.keyboard.press('Escape');
     await setLang('zh');
   });
@@ -69,7 +79,9 @@ describe('leaders polish', () => {
     await chart.screenshot({ path: 'tests/screenshots/polish-compare-monthly-zh.png' });
     await page.getByRole('button', { name: 'English' }).click();
     const en = page.locator('[data-district="370881"] figure').filter({ hasText: 'Incidents by month' });
-    await expect.poll(() => en.locator('g.axis text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''))).toContain('Jan 2024');
+    await expect
+      .poll(() => en.locator('g.axis text').evaluateAll((ts) => ts.map((t) => t.textContent ?? '')))
+      .toContain('Jan 2024');
     await en.screenshot({ path: 'tests/screenshots/polish-compare-monthly-en.png' });
     await setLang('zh');
   });
@@ -82,7 +94,9 @@ describe('leaders polish', () => {
     it(`/compare at ${w}×${h}: nothing overflows sideways`, async () => {
       await page.setViewportSize({ width: w, height: h });
       await page.goto(`${baseUrl}/compare?ds=230102,370881`);
-      await expect.poll(() => page.locator('[data-testid="metric-households-370881"]').innerText(), { timeout: 60_000 }).not.toBe('…');
+      await expect
+        .poll(() => page.locator('[data-testid="metric-households-370881"]').innerText(), { timeout: 60_000 })
+        .not.toBe('…');
       await settled(page);
       await screenshot(page, `polish-compare-${w}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
@@ -99,7 +113,9 @@ describe('leaders polish', () => {
       await page.setViewportSize({ width: w, height: h });
       await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
       await waitForMap(page);
-      await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).toBe('350,000');
+      await expect
+        .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
+        .toBe('350,000');
       await settled(page);
       await screenshot(page, `polish-heatmap-${w}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
@@ -120,13 +136,22 @@ describe('leaders polish', () => {
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(`${baseUrl}/heatmap?d=${code}`);
       await waitForMap(page);
-      await expect.poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 }).not.toBe('…');
+      await expect
+        .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
+        .not.toBe('…');
       await page.getByRole('radio', { name: '网格每千户年均事件数' }).check();
       const extent = bbox(JSON.parse(readFileSync(`static/data/${code}/map/grids.geojson`, 'utf8')));
       // The extent on screen: inside the map with the 24 px fit padding, touching it along the tighter axis, centred.
       const fit = () =>
         page.evaluate((b) => {
-          const m = (window as unknown as { __gridatlasMap: { getCanvas(): HTMLCanvasElement; project(p: [number, number]): { x: number; y: number } } }).__gridatlasMap;
+          const m = (
+            window as unknown as {
+              __gridatlasMap: {
+                getCanvas(): HTMLCanvasElement;
+                project(p: [number, number]): { x: number; y: number };
+              };
+            }
+          ).__gridatlasMap;
           const c = m.getCanvas();
           const p0 = m.project([b[0], b[1]]);
           const p1 = m.project([b[2], b[3]]);
@@ -136,7 +161,12 @@ describe('leaders polish', () => {
       const f = await fit();
       const margins = [f.left, f.w - f.right, f.top, f.h - f.bottom];
       for (const m of margins) expect(m).toBeGreaterThanOrEqual(23);
-      expect(Math.min(Math.abs(f.left - 24) + Math.abs(f.w - f.right - 24), Math.abs(f.top - 24) + Math.abs(f.h - f.bottom - 24))).toBeLessThan(4);
+      expect(
+        Math.min(
+          Math.abs(f.left - 24) + Math.abs(f.w - f.right - 24),
+          Math.abs(f.top - 24) + Math.abs(f.h - f.bottom - 24)
+        )
+      ).toBeLessThan(4);
       expect(Math.abs(f.left - (f.w - f.right))).toBeLessThan(4);
       expect(Math.abs(f.top - (f.h - f.bottom))).toBeLessThan(4);
       await settled(page);

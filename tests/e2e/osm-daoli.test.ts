@@ -14,7 +14,8 @@ let page: Page;
 const errors: string[] = [];
 
 /** The text of maplibre's attribution control (empty when it shows none). */
-const attribution = () => page.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib-inner')?.textContent ?? '');
+const attribution = () =>
+  page.evaluate(() => document.querySelector('.maplibregl-ctrl-attrib-inner')?.textContent ?? '');
 
 beforeAll(async () => {
   ({ browser, page } = await openPage(errors, { locale: 'zh-CN' }));
@@ -32,7 +33,9 @@ describe('Daoli from OpenStreetMap', () => {
     expect(await page.locator('.maplibregl-ctrl-attrib').isVisible()).toBe(true);
     // The roads layer holds OSM ways.
     const ids = await page.evaluate(() => {
-      const m = (window as unknown as { __gridatlasMap: { querySourceFeatures(s: string): { properties: { id?: string } }[] } }).__gridatlasMap;
+      const m = (
+        window as unknown as { __gridatlasMap: { querySourceFeatures(s: string): { properties: { id?: string } }[] } }
+      ).__gridatlasMap;
       return m.querySourceFeatures('roads').map((f) => String(f.properties.id ?? ''));
     });
     expect(ids.length).toBeGreaterThan(100);
@@ -47,7 +50,9 @@ describe('Daoli from OpenStreetMap', () => {
     await waitForMap(page);
     await expect.poll(attribution, { timeout: 20_000 }).toContain(CREDIT);
     // What a leader reads: the incident count of the synthetic incidents at Daoli's real buildings.
-    await expect.poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 }).toBe('400,000');
+    await expect
+      .poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 })
+      .toBe('400,000');
     const png = await screenshot(page, 'osm-daoli-heatmap');
     expect(pixelStats(png).colours).toBeGreaterThan(20);
     await page.goto(`${baseUrl}/heatmap?d=370881`);
@@ -77,7 +82,9 @@ describe('Daoli from OpenStreetMap', () => {
     const own: string[] = [];
     phone.on('pageerror', (e) => own.push(e.message));
     await phone.goto(`${baseUrl}/rider?d=230102`);
-    await expect.poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 }).toContain('OpenStreetMap');
+    await expect
+      .poll(() => phone.getByTestId('road-source').innerText(), { timeout: 60_000 })
+      .toContain('OpenStreetMap');
     await expect.poll(() => phone.getByTestId('map-attribution').count(), { timeout: 20_000 }).toBe(1);
     expect(await phone.getByTestId('map-attribution').textContent()).toBe(CREDIT);
     await screenshot(phone, 'osm-daoli-rider');

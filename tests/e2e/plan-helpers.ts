@@ -29,8 +29,13 @@ type BuildingFeature = {
   geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
 };
 /** The community's buildings from the built dataset. */
-export const buildings = (JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: BuildingFeature[] }).features.filter((f) => f.properties.community === CODE);
-assert(buildings.length > 0, `community ${CODE} has no buildings in static/data/230102/map/buildings.geojson: the dataset changed, pick another community`);
+export const buildings = (
+  JSON.parse(readFileSync('static/data/230102/map/buildings.geojson', 'utf8')) as { features: BuildingFeature[] }
+).features.filter((f) => f.properties.community === CODE);
+assert(
+  buildings.length > 0,
+  `community ${CODE} has no buildings in static/data/230102/map/buildings.geojson: the dataset changed, pick another community`
+);
 
 /**
  * Centre of a building's footprint: the area centroid of its outer ring, the point the planner
@@ -56,7 +61,10 @@ export function planPage(viewport: { width: number; height: number }): { page: P
     browser = await launch();
     real = await (await browser.newContext({ viewport, acceptDownloads: true })).newPage();
     await watchErrors(real, errors);
-    real.on('console', (m) => void (m.type() === 'warning' && /could not be loaded/.test(m.text()) && errors.push(m.text())));
+    real.on(
+      'console',
+      (m) => void (m.type() === 'warning' && /could not be loaded/.test(m.text()) && errors.push(m.text()))
+    );
   });
   failOnPageErrors(errors);
   afterAll(async () => browser?.close());
@@ -72,7 +80,12 @@ export function planPage(viewport: { width: number; height: number }): { page: P
 /** Households per grid code, as the panel shows them. */
 export async function rows(page: Page): Promise<Record<string, number>> {
   return page.$$eval('[data-testid=grid-table] tbody tr', (trs) =>
-    Object.fromEntries(trs.map((tr) => [tr.getAttribute('data-grid')!, Number(tr.querySelector('[data-households]')!.textContent!.replace(/[^\d]/g, ''))]))
+    Object.fromEntries(
+      trs.map((tr) => [
+        tr.getAttribute('data-grid')!,
+        Number(tr.querySelector('[data-households]')!.textContent!.replace(/[^\d]/g, ''))
+      ])
+    )
   );
 }
 
@@ -93,7 +106,10 @@ export async function clickBuilding(page: Page, id: string) {
  * Clicks a building, waits for it in the selection and picks another grid as the move target
  * (not moved yet): the grid it is in, the target and the table before the move.
  */
-export async function selectForMove(page: Page, id: string): Promise<{ from: string; to: string; before: Record<string, number> }> {
+export async function selectForMove(
+  page: Page,
+  id: string
+): Promise<{ from: string; to: string; before: Record<string, number> }> {
   await clickBuilding(page, id);
   await expect.poll(() => page.locator(`[data-testid=selection] li[data-building="${id}"]`).count()).toBe(1);
   const before = await rows(page);
@@ -115,7 +131,11 @@ export async function recordProgress(page: Page, selector: string, attrs: readon
       (window as unknown as { __progress: string[][] }).__progress = seen;
       new MutationObserver(() => {
         const p = document.querySelector(selector);
-        if (p) seen.push([...attrs.map((a) => (a === 'value' ? String((p as HTMLProgressElement).value) : (p.getAttribute(a) ?? ''))), p.nextElementSibling?.textContent ?? '']);
+        if (p)
+          seen.push([
+            ...attrs.map((a) => (a === 'value' ? String((p as HTMLProgressElement).value) : (p.getAttribute(a) ?? ''))),
+            p.nextElementSibling?.textContent ?? ''
+          ]);
       }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
     },
     [selector, attrs] as const

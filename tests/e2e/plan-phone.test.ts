@@ -49,7 +49,12 @@ describe('the header on a phone', () => {
   const errors: string[] = [];
   beforeAll(async () => {
     browser = await launch();
-    ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    ctx = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN'
+    });
     phone = await ctx.newPage();
     await watchErrors(phone, errors);
   });
@@ -60,8 +65,12 @@ describe('the header on a phone', () => {
   async function onScreen(): Promise<{ inside: boolean; onTop: boolean; box: unknown }> {
     const box = (await riderLink().boundingBox())!;
     const vp = phone.viewportSize()!;
-    const inside = box.x >= 0 && box.y >= 0 && box.x + box.width <= vp.width && box.y + box.height <= vp.height && box.width > 10;
-    const onTop = await phone.evaluate(([x, y]) => !!document.elementFromPoint(x, y)?.closest('header nav a[href*="/rider"]'), [box.x + box.width / 2, box.y + box.height / 2]);
+    const inside =
+      box.x >= 0 && box.y >= 0 && box.x + box.width <= vp.width && box.y + box.height <= vp.height && box.width > 10;
+    const onTop = await phone.evaluate(
+      ([x, y]) => !!document.elementFromPoint(x, y)?.closest('header nav a[href*="/rider"]'),
+      [box.x + box.width / 2, box.y + box.height / 2]
+    );
     return { inside, onTop, box };
   }
 
@@ -103,14 +112,23 @@ describe('the header on a phone', () => {
         await phone.setViewportSize({ width: 390, height: 844 });
         await phone.goto(`${baseUrl}${path}?d=230102`);
         if (lang === 'en' && path === PAGES[0]) await phone.getByRole('button', { name: 'English' }).tap();
-        await expect.poll(() => riderLink().innerText(), { timeout: 20_000 }).toBe((lang === 'zh' ? zh : en)['nav.rider']);
+        await expect
+          .poll(() => riderLink().innerText(), { timeout: 20_000 })
+          .toBe((lang === 'zh' ? zh : en)['nav.rider']);
         expect(await onScreen(), `${path} at 390`).toMatchObject({ inside: true, onTop: true });
         if (path === '/compare') {
           // The comparison's names, while its figures load and once they are in: no line of one character.
           await expect.poll(() => phone.getByTestId('compare-table').count(), { timeout: 30_000 }).toBe(1);
-          const single = async () => (await headerLines('[data-testid=compare-table]')).filter((l) => l.length > 1 && l.some((x) => x.length === 1));
+          const single = async () =>
+            (await headerLines('[data-testid=compare-table]')).filter(
+              (l) => l.length > 1 && l.some((x) => x.length === 1)
+            );
           expect(await single()).toEqual([]);
-          await expect.poll(() => phone.locator('[data-testid=metric-households-230102]').getAttribute('data-value'), { timeout: 90_000 }).not.toBe('');
+          await expect
+            .poll(() => phone.locator('[data-testid=metric-households-230102]').getAttribute('data-value'), {
+              timeout: 90_000
+            })
+            .not.toBe('');
           expect(await single()).toEqual([]);
         }
         await screenshot(phone, `phone-header-${lang}-390${path === '/' ? '-home' : path.replace('/', '-')}`);

@@ -164,7 +164,9 @@ describe('the planner never loses an edit', () => {
     // B: "keep mine as a named version": B's plan (with its move, without A's) is a version in both tabs; B now shows A's plan.
     await b.getByTestId('conflict-keep').click();
     await expect.poll(() => b.getByTestId('conflict-resolved').count()).toBe(1);
-    expect(await b.getByTestId('conflict-resolved').innerText()).toMatch(/^本页方案已另存为版本“本页方案 .+”，现在显示的是较新的方案（第 1 版）。$/);
+    expect(await b.getByTestId('conflict-resolved').innerText()).toMatch(
+      /^本页方案已另存为版本“本页方案 .+”，现在显示的是较新的方案（第 1 版）。$/
+    );
     expect(await banner(b).count()).toBe(0);
     expect(await rows(b)).toEqual(await rows(a));
     for (const p of [a, b]) await expect.poll(() => p.locator('[data-version^="本页方案"]').count()).toBe(1);
@@ -193,7 +195,12 @@ describe('the planner never loses an edit', () => {
     await screenshot(a, 'plan-tabs-3-a-reloaded');
     s = await stored(a);
     expect(s.plan?.revision).toBe(2);
-    expect([s.plan?.assignment[id(0)], s.plan?.assignment[id(1)], s.plan?.assignment[id(2)], s.plan?.assignment[id(3)]]).toEqual([x.to, y.from, z.to, w.from]);
+    expect([
+      s.plan?.assignment[id(0)],
+      s.plan?.assignment[id(1)],
+      s.plan?.assignment[id(2)],
+      s.plan?.assignment[id(3)]
+    ]).toEqual([x.to, y.from, z.to, w.from]);
     await b.getByTestId('conflict-dismiss').click();
     expect(await banner(b).count()).toBe(0);
     await ctx.close();
@@ -223,7 +230,9 @@ describe('the planner never loses an edit', () => {
     await deaf.close();
     const c = await openPlan(ctx);
     await expect.poll(() => c.locator('[data-version^="本页方案"]').count(), { timeout: 10_000 }).toBe(1);
-    await c.getByTestId('diff-a').selectOption({ label: (await c.locator('[data-version^="本页方案"]').getAttribute('data-version'))! });
+    await c
+      .getByTestId('diff-a')
+      .selectOption({ label: (await c.locator('[data-version^="本页方案"]').getAttribute('data-version'))! });
     await c.getByTestId('diff-b').selectOption({ label: '当前方案' });
     await expect.poll(() => c.getByTestId('diff').getAttribute('data-moved')).toBe('2');
     expect(await c.locator(`[data-moved-building="${id(0)}"]`).innerText()).toContain(x.to.slice(-3));
@@ -256,13 +265,27 @@ describe('the planner never loses an edit', () => {
           };
           req.onerror = () => reject(req.error);
         }),
-      { community: CODE, district: '230102', min: 300, max: 500, assignment, workers: {}, names: {}, locked: [], chiefs: {}, savedAt: '2026-06-01T00:00:00.000Z' }
+      {
+        community: CODE,
+        district: '230102',
+        min: 300,
+        max: 500,
+        assignment,
+        workers: {},
+        names: {},
+        locked: [],
+        chiefs: {},
+        savedAt: '2026-06-01T00:00:00.000Z'
+      }
     );
     await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
-    await expect.poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 }).toContain('省报社社区');
+    await expect
+      .poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 })
+      .toContain('省报社社区');
     await waitForMap(page);
     expect(await page.getByTestId('restored').count()).toBe(1);
-    const hh = (code: string) => buildings.filter((b) => assignment[b.properties.id] === code).reduce((t, b) => t + b.properties.households, 0);
+    const hh = (code: string) =>
+      buildings.filter((b) => assignment[b.properties.id] === code).reduce((t, b) => t + b.properties.households, 0);
     expect((await rows(page))[other]).toBe(hh(other));
     let s = await stored(page);
     expect([s.version, s.plan?.revision, s.heads]).toEqual([4, 0, []]);

@@ -69,77 +69,106 @@ async function shownIds(): Promise<string[]> {
 const step = journey();
 
 describe('rider page', () => {
-  step('nearest', 'lists the nearest warm-heart stations with distances within the budget on a throttled phone', [], async () => {
-    // Three cold loads (fresh profile each); their timings go to `npm run bench -- rider`, not into an assertion.
-    const tries: number[] = [];
-    let cdp!: Awaited<ReturnType<BrowserContext['newCDPSession']>>;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt) await context.close();
-      await newPhone();
-      cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
+  step(
+    'nearest',
+    'lists the nearest warm-heart stations with distances within the budget on a throttled phone',
+    [],
+    async () => {
+      // Three cold loads (fresh profile each); their timings go to `npm run bench -- rider`, not into an assertion.
+      const tries: number[] = [];
+      let cdp!: Awaited<ReturnType<BrowserContext['newCDPSession']>>;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (attempt) await context.close();
+        await newPhone();
+        cdp = await context.newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', {
+          offline: false,
+          latency: 150,
+          downloadThroughput: (1.6 * 1024 * 1024) / 8,
+          uploadThroughput: (750 * 1024) / 8
+        });
+        await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
+        await page.goto(`${baseUrl}/rider?d=230102`);
+        await page.locator('[data-testid=rider-result]').first().waitFor({ timeout: 15_000 });
+        tries.push(await page.evaluate(() => performance.getEntriesByName('rider-first-answer')[0]?.startTime ?? -1));
+      }
+      const marks = await page.evaluate(() =>
+        performance.getEntriesByType('mark').map((m) => `${m.name} ${m.startTime.toFixed(0)}`)
+      );
+      // Riding distances replace the first straight-line estimate once the roads are in.
+      await expect
+        .poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 })
+        .toMatch(/OpenStreetMap|合成/);
+      await page.waitForLoadState('networkidle');
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       await cdp.send('Network.emulateNetworkConditions', {
         offline: false,
-        latency: 150,
-        downloadThroughput: (1.6 * 1024 * 1024) / 8,
-        uploadThroughput: (750 * 1024) / 8
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: -1
       });
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
-      await page.goto(`${baseUrl}/rider?d=230102`);
-      await page.locator('[data-testid=rider-result]').first().waitFor({ timeout: 15_000 });
-      tries.push(await page.evaluate(() => performance.getEntriesByName('rider-first-answer')[0]?.startTime ?? -1));
+
+      const jsKb = [...scripts.values()].reduce((a, b) => a + b, 0) / 1024;
+      console.log(
+        `[rider] JS ${jsKb.toFixed(1)} KB gzipped in ${scripts.size} files; first answer ${tries.map((t) => t.toFixed(0)).join(', ')} ms (three cold loads; CPU ×${CPU_RATE}; last: ${marks.join(', ')})`
+      );
+      for (const [u, b] of scripts) console.log(`[rider]   ${(b / 1024).toFixed(1)} KB ${u.replace(baseUrl, '')}`);
+      expect(scripts.size).toBeGreaterThan(0);
+      expect(jsKb).toBeLessThanOrEqual(200);
+      expect(tries.every((t) => t > 0)).toBe(true);
+      mkdirSync('tests/.tmp', { recursive: true });
+      writeFileSync(
+        'tests/.tmp/rider-first-answer.json',
+        JSON.stringify({ firstAnswerMs: tries, jsKb, throttling: `latency 150 ms, 1.6 Mbit/s, CPU ×${CPU_RATE}` }) +
+          '\n'
+      );
+      // Light: none of the planner's heavy libraries came down.
+      const urls = [...scripts.keys()].join(' ');
+      expect(urls).not.toMatch(/duckdb|maplibre|deck/i);
+
+      const ids = await shownIds();
+      expect(ids).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
+      const kinds = await page
+        .locator('[data-testid=rider-result]')
+        .evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+      for (const k of kinds) expect(k).toContain('暖心驿站');
+      const dists = await page
+        .locator('[data-testid=rider-result]')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
+      expect(dists.length).toBe(5);
+      expect([...dists].sort((a, b) => a - b)).toEqual(dists);
+      expect(dists[0]).toBeGreaterThan(0);
+      expect(await page.getByTestId('distance').first().innerText()).toMatch(/^[\d,.]+ (米|公里)$/);
+      if (roads.source === 'osm') expect(await page.getByTestId('road-source').innerText()).toContain('OpenStreetMap');
+      // The answer shows without scrolling on the phone: the compact header leaves room for the first card.
+      const card = (await page.locator('[data-testid=rider-result]').first().boundingBox())!;
+      const header = (await page.locator('header').first().boundingBox())!;
+      console.log(
+        `[rider] header ${header.height.toFixed(0)} px; first card ${card.y.toFixed(0)}–${(card.y + card.height).toFixed(0)} px of 844`
+      );
+      expect(await page.evaluate(() => window.scrollY)).toBe(0);
+      expect(card.y).toBeGreaterThanOrEqual(0);
+      expect(card.y + card.height).toBeLessThanOrEqual(844);
+      expectLikeBaseline(await screenshot(page, 'rider-230102-nearest'), 'rider-230102-nearest');
     }
-    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => `${m.name} ${m.startTime.toFixed(0)}`));
-    // Riding distances replace the first straight-line estimate once the roads are in.
-    await expect.poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 }).toMatch(/OpenStreetMap|合成/);
-    await page.waitForLoadState('networkidle');
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
-    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-
-    const jsKb = [...scripts.values()].reduce((a, b) => a + b, 0) / 1024;
-    console.log(`[rider] JS ${jsKb.toFixed(1)} KB gzipped in ${scripts.size} files; first answer ${tries.map((t) => t.toFixed(0)).join(', ')} ms (three cold loads; CPU ×${CPU_RATE}; last: ${marks.join(', ')})`);
-    for (const [u, b] of scripts) console.log(`[rider]   ${(b / 1024).toFixed(1)} KB ${u.replace(baseUrl, '')}`);
-    expect(scripts.size).toBeGreaterThan(0);
-    expect(jsKb).toBeLessThanOrEqual(200);
-    expect(tries.every((t) => t > 0)).toBe(true);
-    mkdirSync('tests/.tmp', { recursive: true });
-    writeFileSync('tests/.tmp/rider-first-answer.json', JSON.stringify({ firstAnswerMs: tries, jsKb, throttling: `latency 150 ms, 1.6 Mbit/s, CPU ×${CPU_RATE}` }) + '\n');
-    // Light: none of the planner's heavy libraries came down.
-    const urls = [...scripts.keys()].join(' ');
-    expect(urls).not.toMatch(/duckdb|maplibre|deck/i);
-
-    const ids = await shownIds();
-    expect(ids).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
-    const kinds = await page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
-    for (const k of kinds) expect(k).toContain('暖心驿站');
-    const dists = (await page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance')))));
-    expect(dists.length).toBe(5);
-    expect([...dists].sort((a, b) => a - b)).toEqual(dists);
-    expect(dists[0]).toBeGreaterThan(0);
-    expect(await page.getByTestId('distance').first().innerText()).toMatch(/^[\d,.]+ (米|公里)$/);
-    if (roads.source === 'osm') expect(await page.getByTestId('road-source').innerText()).toContain('OpenStreetMap');
-    // The answer shows without scrolling on the phone: the compact header leaves room for the first card.
-    const card = (await page.locator('[data-testid=rider-result]').first().boundingBox())!;
-    const header = (await page.locator('header').first().boundingBox())!;
-    console.log(`[rider] header ${header.height.toFixed(0)} px; first card ${card.y.toFixed(0)}–${(card.y + card.height).toFixed(0)} px of 844`);
-    expect(await page.evaluate(() => window.scrollY)).toBe(0);
-    expect(card.y).toBeGreaterThanOrEqual(0);
-    expect(card.y + card.height).toBeLessThanOrEqual(844);
-    expectLikeBaseline(await screenshot(page, 'rider-230102-nearest'), 'rider-230102-nearest');
-  });
+  );
 
   step('filters', 'the filters narrow the list: open now, and charging among all kinds', ['nearest'], async () => {
     // Fix the page's clock (after the timing test: a fake clock would fake performance too).
     await page.clock.setFixedTime(NOW);
     await page.reload();
-    await expect.poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 }).toMatch(/OpenStreetMap|合成/);
+    await expect
+      .poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 })
+      .toMatch(/OpenStreetMap|合成/);
     const before = await shownIds();
     expect(before).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
     await page.getByTestId('filter-open').check();
     const open = expected({ kinds: new Set(RIDER_KINDS), openNow: true });
     expect(open).not.toEqual(before);
     await expect.poll(shownIds).toEqual(open);
-    for (const t of await page.locator('[data-testid=rider-result] .sub').allInnerTexts()) expect(t).not.toContain('已关闭');
+    for (const t of await page.locator('[data-testid=rider-result] .sub').allInnerTexts())
+      expect(t).not.toContain('已关闭');
     await page.getByTestId('filter-open').uncheck();
     await page.getByLabel('全部站点类型').check();
     const all = expected({});
@@ -153,33 +182,49 @@ describe('rider page', () => {
     await expect.poll(shownIds).toEqual(expected({ kinds: new Set(RIDER_KINDS) }));
   });
 
-  step('route', 'one tap draws the route to a station; demo stations say so and link to no maps app', ['nearest'], async () => {
-    expect(await page.getByTestId('route-line').count()).toBe(0);
-    await page.locator('[data-testid=rider-result][data-method=road] [data-testid=route-btn]').first().click();
-    await expect.poll(() => page.getByTestId('route-line').count()).toBe(1);
-    const points = Number(await page.getByTestId('rider-map').getAttribute('data-route'));
-    // Along roads: more than the two ends of a straight line.
-    if (roads.source === 'osm') expect(points).toBeGreaterThan(4);
-    // The demo's stations do not exist: every card says 演示站点 and none links to navigation
-    // (real stations keep the link: tests/e2e/labels.test.ts).
-    expect(data.synthetic).toBe(true);
-    const cards = await page.getByTestId('rider-result').count();
-    expect(cards).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid=rider-result] [data-testid=demo-station]').allInnerTexts()).toEqual(Array(cards).fill('演示站点'));
-    expect(await page.locator('[data-testid=rider-result] [data-testid=no-nav]').allInnerTexts()).toEqual(Array(cards).fill('演示数据，不可导航'));
-    expect(await page.getByRole('link', { name: '导航' }).count()).toBe(0);
-    expect(await page.locator('a[href*="uri.amap.com"]').count()).toBe(0);
-    await screenshot(page, 'rider-230102-route');
-  });
+  step(
+    'route',
+    'one tap draws the route to a station; demo stations say so and link to no maps app',
+    ['nearest'],
+    async () => {
+      expect(await page.getByTestId('route-line').count()).toBe(0);
+      await page.locator('[data-testid=rider-result][data-method=road] [data-testid=route-btn]').first().click();
+      await expect.poll(() => page.getByTestId('route-line').count()).toBe(1);
+      const points = Number(await page.getByTestId('rider-map').getAttribute('data-route'));
+      // Along roads: more than the two ends of a straight line.
+      if (roads.source === 'osm') expect(points).toBeGreaterThan(4);
+      // The demo's stations do not exist: every card says 演示站点 and none links to navigation
+      // (real stations keep the link: tests/e2e/labels.test.ts).
+      expect(data.synthetic).toBe(true);
+      const cards = await page.getByTestId('rider-result').count();
+      expect(cards).toBeGreaterThan(0);
+      expect(await page.locator('[data-testid=rider-result] [data-testid=demo-station]').allInnerTexts()).toEqual(
+        Array(cards).fill('演示站点')
+      );
+      expect(await page.locator('[data-testid=rider-result] [data-testid=no-nav]').allInnerTexts()).toEqual(
+        Array(cards).fill('演示数据，不可导航')
+      );
+      expect(await page.getByRole('link', { name: '导航' }).count()).toBe(0);
+      expect(await page.locator('a[href*="uri.amap.com"]').count()).toBe(0);
+      await screenshot(page, 'rider-230102-route');
+    }
+  );
 
   step('offline', 'answers again after an offline reload', ['nearest'], async () => {
-    await expect.poll(() => page.locator('[data-cached]').getAttribute('data-cached'), { timeout: 20_000 }).toBe('true');
+    await expect
+      .poll(() => page.locator('[data-cached]').getAttribute('data-cached'), { timeout: 20_000 })
+      .toBe('true');
     await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 20_000 });
     const before = await shownIds();
     await context.setOffline(true);
     try {
       // The premise: the network really is gone for the page and its service worker.
-      const reach = await page.evaluate(() => fetch(`/data/not-cached-${Math.random()}.json`).then(() => 'online', () => 'offline'));
+      const reach = await page.evaluate(() =>
+        fetch(`/data/not-cached-${Math.random()}.json`).then(
+          () => 'online',
+          () => 'offline'
+        )
+      );
       expect(reach).toBe('offline');
       await page.reload();
       await page.locator('[data-testid=rider-result]').first().waitFor({ timeout: 20_000 });
@@ -206,7 +251,13 @@ describe('rider page', () => {
   it('a rider without GPS types a community name, picks it, and gets the stations nearest to it', async () => {
     const place = data.places.find((p) => p.name === '索菲亚社区')!;
     expect(place.kind).toBe('community');
-    const noGps = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const noGps = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN'
+    });
     try {
       page = await noGps.newPage();
       await watchErrors(page, errors);
@@ -218,10 +269,16 @@ describe('rider page', () => {
       await expect.poll(() => option.innerText()).toContain('社区');
       await option.click();
       await expect.poll(() => page.getByTestId('place-match').count()).toBe(0);
-      await expect.poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 }).toMatch(/OpenStreetMap|合成/);
-      const want = nearestStations(finder, place.lon, place.lat, 5, { kinds: new Set(RIDER_KINDS) }).map((r) => r.station.id);
+      await expect
+        .poll(() => page.getByTestId('road-source').innerText(), { timeout: 20_000 })
+        .toMatch(/OpenStreetMap|合成/);
+      const want = nearestStations(finder, place.lon, place.lat, 5, { kinds: new Set(RIDER_KINDS) }).map(
+        (r) => r.station.id
+      );
       await expect.poll(shownIds).toEqual(want);
-      const dists = await page.locator('[data-testid=rider-result]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
+      const dists = await page
+        .locator('[data-testid=rider-result]')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-distance'))));
       expect([...dists].sort((a, b) => a - b)).toEqual(dists);
       expect(await page.locator('.meta').innerText()).toContain('索菲亚社区');
       await screenshot(page, 'rider-230102-typed-community');
@@ -242,21 +299,34 @@ describe('rider page', () => {
       ['qufu', inQufu],
       ['beijing', { longitude: 116.4, latitude: 39.9 }]
     ] as const) {
-      const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, geolocation, permissions: ['geolocation'], locale: 'zh-CN' });
+      const ctx = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+        geolocation,
+        permissions: ['geolocation'],
+        locale: 'zh-CN'
+      });
       try {
         page = await ctx.newPage();
         await watchErrors(page, errors);
         await page.goto(`${baseUrl}/rider?d=230102`);
         if (where === 'qufu') {
           await expect.poll(() => page.locator('h1 small').innerText(), { timeout: 20_000 }).toBe('曲阜市');
-          await expect.poll(() => page.locator('[data-testid=rider-result]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
+          await expect
+            .poll(() => page.locator('[data-testid=rider-result]').count(), { timeout: 20_000 })
+            .toBeGreaterThan(0);
           const ids = new Set(qufu.stations.map((s) => s.id));
           for (const id of await shownIds()) expect(ids.has(id)).toBe(true);
           expect(await page.getByTestId('rider-outside').count()).toBe(0);
         } else {
           // Beijing is nearest to Bincheng's data (about 330 km): the page says so, lists nothing, and the picker works.
-          await expect.poll(() => page.getByTestId('rider-none').innerText(), { timeout: 20_000 }).toBe('你附近 20 公里内没有驿站。可在页首选择区县，或输入一个地点。');
-          expect(await page.getByTestId('rider-outside').innerText()).toMatch(/^你的位置不在已有站点数据的范围内：最近的是滨城区，约 [\d,]+ 公里。$/);
+          await expect
+            .poll(() => page.getByTestId('rider-none').innerText(), { timeout: 20_000 })
+            .toBe('你附近 20 公里内没有驿站。可在页首选择区县，或输入一个地点。');
+          expect(await page.getByTestId('rider-outside').innerText()).toMatch(
+            /^你的位置不在已有站点数据的范围内：最近的是滨城区，约 [\d,]+ 公里。$/
+          );
           expect(await page.locator('h1 small').innerText()).toBe('滨城区');
           expect(await page.locator('[data-testid=rider-result]').count()).toBe(0);
           await screenshot(page, 'rider-far-beijing');

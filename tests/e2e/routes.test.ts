@@ -41,9 +41,16 @@ describe('pages', () => {
     await page.goto(`${baseUrl}/`);
     await expect.poll(() => page.getByTestId('home-synthetic').count(), { timeout: 20_000 }).toBe(3);
     const text = await page.locator('main').innerText();
-    for (const name of ['道里区', '曲阜市', '滨城区', '网格规划', '事件热力', '区域对比', '骑手驿站']) expect(text).toContain(name);
+    for (const name of ['道里区', '曲阜市', '滨城区', '网格规划', '事件热力', '区域对比', '骑手驿站'])
+      expect(text).toContain(name);
     // Who each page is for; the pictures and the real/synthetic link: tests/e2e/first-look.test.ts.
-    expect(await page.getByTestId('home-job').locator('.who').allInnerTexts()).toEqual(['给网格规划人员', '给领导', '给领导、分析人员', '给外卖骑手、快递员', '给区县工作人员']);
+    expect(await page.getByTestId('home-job').locator('.who').allInnerTexts()).toEqual([
+      '给网格规划人员',
+      '给领导',
+      '给领导、分析人员',
+      '给外卖骑手、快递员',
+      '给区县工作人员'
+    ]);
     await page.getByRole('link', { name: '哪些是真实数据，哪些是合成数据' }).click();
     await page.waitForURL(/#real-synthetic$/);
     expect(await page.getByTestId('real-synthetic-table').locator('tbody tr').count()).toBe(7);
@@ -83,7 +90,8 @@ describe('pages', () => {
     const target = await page.evaluate(async () => {
       const fc = await (await fetch('/data/230102/map/grids.geojson')).json();
       const ring = fc.features[0].geometry.coordinates.flat(Infinity) as number[];
-      let x = 0, y = 0;
+      let x = 0,
+        y = 0;
       for (let i = 0; i < ring.length; i += 2) {
         x += ring[i];
         y += ring[i + 1];
@@ -91,14 +99,26 @@ describe('pages', () => {
       return [(2 * x) / ring.length, (2 * y) / ring.length] as [number, number];
     });
     await page.evaluate(
-      (c) => (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({ center: c, zoom: 15.5 }),
+      (c) =>
+        (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({
+          center: c,
+          zoom: 15.5
+        }),
       target
     );
     await waitForMap(page);
     const rendered = await page.evaluate((ids) => {
-      const m = (window as unknown as { __gridatlasMap: { queryRenderedFeatures(o: { layers: string[] }): { properties: { grid?: string } }[] } }).__gridatlasMap;
+      const m = (
+        window as unknown as {
+          __gridatlasMap: { queryRenderedFeatures(o: { layers: string[] }): { properties: { grid?: string } }[] };
+        }
+      ).__gridatlasMap;
       const b = m.queryRenderedFeatures({ layers: [ids.buildings] });
-      return { buildings: b.length, grids: new Set(b.map((f) => f.properties.grid)).size, labels: m.queryRenderedFeatures({ layers: [ids.gridLabels] }).length };
+      return {
+        buildings: b.length,
+        grids: new Set(b.map((f) => f.properties.grid)).size,
+        labels: m.queryRenderedFeatures({ layers: [ids.gridLabels] }).length
+      };
     }, LAYER);
     expect(rendered.buildings).toBeGreaterThan(10);
     expect(rendered.grids).toBeGreaterThan(1);
@@ -114,7 +134,9 @@ describe('pages', () => {
     await expect.poll(() => page.locator('h1 small').innerText()).toBe('曲阜市');
     await waitForMap(page);
     const center = await page.evaluate(() =>
-      (window as unknown as { __gridatlasMap: { getCenter(): { lng: number; lat: number } } }).__gridatlasMap.getCenter()
+      (
+        window as unknown as { __gridatlasMap: { getCenter(): { lng: number; lat: number } } }
+      ).__gridatlasMap.getCenter()
     );
     expect(center.lng).toBeGreaterThan(116.8);
     expect(center.lng).toBeLessThan(117.3);

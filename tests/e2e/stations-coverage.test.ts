@@ -13,7 +13,10 @@ import { zh } from '../../src/lib/i18n/messages';
 
 const baseUrl = inject('baseUrl');
 const CODE = '230102';
-const b = JSON.parse(readFileSync(`static/data/${CODE}/map/buildings.geojson`, 'utf8')) as FeatureCollection<Polygon, Record<string, never>>;
+const b = JSON.parse(readFileSync(`static/data/${CODE}/map/buildings.geojson`, 'utf8')) as FeatureCollection<
+  Polygon,
+  Record<string, never>
+>;
 const roads = JSON.parse(readFileSync(`static/data/${CODE}/rider/roads.json`, 'utf8')) as RiderRoads;
 const st = JSON.parse(readFileSync(`static/data/${CODE}/map/stations.geojson`, 'utf8')) as FeatureCollection<Point>;
 const buildings = b.features.map((f) => {
@@ -30,8 +33,12 @@ const buildings = b.features.map((f) => {
   };
 });
 const ctx = coverageContext(buildings, decodeRoads(roads));
-const res = coverage(ctx, st.features.map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] })));
-const fmt = (x: number) => `${new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x * 100)}%`;
+const res = coverage(
+  ctx,
+  st.features.map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }))
+);
+const fmt = (x: number) =>
+  `${new Intl.NumberFormat('zh-CN', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x * 100)}%`;
 
 let browser: Browser;
 let page: Page;
@@ -47,10 +54,13 @@ describe('15-minute service circle on /plan', () => {
     await waitForMap(page);
     await page.getByTestId('coverage-toggle').check();
     await page.getByTestId('coverage-total-15').waitFor({ timeout: 30_000 });
-    for (const band of BANDS) expect(await page.getByTestId(`coverage-total-${band}`).innerText()).toContain(fmt(share(res.total, band)));
+    for (const band of BANDS)
+      expect(await page.getByTestId(`coverage-total-${band}`).innerText()).toContain(fmt(share(res.total, band)));
     expect(share(res.total, 15)).toBeGreaterThan(share(res.total, 5));
     expect(share(res.total, 15)).toBeGreaterThanOrEqual(share(res.total, 10));
-    expect(await page.getByTestId('coverage-method').innerText()).toContain(roads.source === 'osm' ? 'OpenStreetMap' : '合成演示道路');
+    expect(await page.getByTestId('coverage-method').innerText()).toContain(
+      roads.source === 'osm' ? 'OpenStreetMap' : '合成演示道路'
+    );
     expect(await page.locator('[data-testid=coverage-table] tbody tr').count()).toBe(res.byCommunity.size);
     await page.getByTestId('coverage-suggest').click();
     // With real OSM roads some households lie beyond 15 minutes and a site is suggested; on the

@@ -17,7 +17,13 @@ const data = JSON.parse(readFileSync('static/data/230102/rider/stations.json', '
 const target = data.stations.find(
   (s) => s.kind === 'warm_heart' && data.stations.every((o) => o === s || haversine(s.lon, s.lat, o.lon, o.lat) > 300)
 )!;
-const SERVICE_ZH: Record<string, string> = { rest: '休息', water: '饮水', charging: '充电', microwave: '微波炉', wifi: '无线网络' };
+const SERVICE_ZH: Record<string, string> = {
+  rest: '休息',
+  water: '饮水',
+  charging: '充电',
+  microwave: '微波炉',
+  wifi: '无线网络'
+};
 
 let browser: Browser;
 let page: Page;
@@ -41,15 +47,24 @@ describe('station overlay', () => {
         await kind.check();
         expect(await page.getByTestId('stations-hint').count()).toBe(0);
       } else expect(await kind.isChecked()).toBe(true);
-      await page.evaluate(([lon, lat]) => {
-        (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({ center: [lon, lat], zoom: 16 });
-      }, [target.lon, target.lat]);
+      await page.evaluate(
+        ([lon, lat]) => {
+          (window as unknown as { __gridatlasMap: { jumpTo(o: object): void } }).__gridatlasMap.jumpTo({
+            center: [lon, lat],
+            zoom: 16
+          });
+        },
+        [target.lon, target.lat]
+      );
       await waitForMap(page);
       await settled(page);
       expect(await page.getByTestId('station-card').count()).toBe(0);
       const box = (await page.locator('.map canvas.maplibregl-canvas').first().boundingBox())!;
       const xy = await page.evaluate(
-        ([lon, lat]) => (window as unknown as { __gridatlasMap: { project(p: number[]): { x: number; y: number } } }).__gridatlasMap.project([lon, lat]),
+        ([lon, lat]) =>
+          (
+            window as unknown as { __gridatlasMap: { project(p: number[]): { x: number; y: number } } }
+          ).__gridatlasMap.project([lon, lat]),
         [target.lon, target.lat]
       );
       await page.mouse.click(box.x + xy.x, box.y + xy.y);
@@ -66,7 +81,9 @@ describe('station overlay', () => {
       for (const s of target.services) if (SERVICE_ZH[s]) expect(services).toContain(SERVICE_ZH[s]);
       const hours = await page.getByTestId('station-hours').innerText();
       expect(hours).toContain(target.opens === target.closes ? '24小时开放' : `${target.opens}–${target.closes}`);
-      expect(await page.getByTestId('station-open').innerText()).toBe(isOpenAt(target.opens, target.closes, Date.now()) ? '正在开放' : '已关闭');
+      expect(await page.getByTestId('station-open').innerText()).toBe(
+        isOpenAt(target.opens, target.closes, Date.now()) ? '正在开放' : '已关闭'
+      );
       await screenshot(page, `stations-card-${route}`);
       await page.getByRole('button', { name: '关闭' }).click();
       expect(await card.count()).toBe(0);

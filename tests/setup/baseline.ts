@@ -81,7 +81,9 @@ export function expectLikeBaseline(png: Buffer, name: string, maxDiffering = MAX
     return { differing: 0, worst: 0 };
   }
   if (!existsSync(file))
-    throw new Error(`no baseline ${file}: run this test with UPDATE_BASELINES=1, look at the screenshot, commit the thumbnail`);
+    throw new Error(
+      `no baseline ${file}: run this test with UPDATE_BASELINES=1, look at the screenshot, commit the thumbnail`
+    );
   const diff = compareThumbnails(thumb, PNG.sync.read(readFileSync(file)));
   if (diff.differing > maxDiffering) {
     mkdirSync('tests/screenshots', { recursive: true });

@@ -8,7 +8,11 @@ import { parquetToArrowIpc, useParquetWasm } from '../../src/lib/data/parquet-ar
 
 const wasm = readFileSync(createRequire(import.meta.url).resolve('parquet-wasm/esm/parquet_wasm_bg.wasm'));
 // A WebAssembly module starts with '\0asm' (a git-lfs pointer or a truncated install would not).
-assert.deepEqual([...wasm.subarray(0, 4)], [0, 0x61, 0x73, 0x6d], 'parquet-wasm/esm/parquet_wasm_bg.wasm is not a WebAssembly module');
+assert.deepEqual(
+  [...wasm.subarray(0, 4)],
+  [0, 0x61, 0x73, 0x6d],
+  'parquet-wasm/esm/parquet_wasm_bg.wasm is not a WebAssembly module'
+);
 
 /** parquetToArrowIpc after loading the wasm. */
 export async function decodeParquet(file: ArrayBuffer, only?: readonly string[]): Promise<Uint8Array> {

@@ -39,7 +39,8 @@ const real = PNG.sync.read(readFileSync('tests/baselines/plan-2-split.png'));
 describe('compareThumbnails on a real baseline', () => {
   it('forgives small colour noise on every block', () => {
     const noisy = copy(real);
-    for (let i = 0; i < noisy.data.length; i++) if (i % 4 !== 3) noisy.data[i] = Math.max(0, Math.min(255, noisy.data[i] + ((i * 7) % 21) - 10));
+    for (let i = 0; i < noisy.data.length; i++)
+      if (i % 4 !== 3) noisy.data[i] = Math.max(0, Math.min(255, noisy.data[i] + ((i * 7) % 21) - 10));
     expect(compareThumbnails(noisy, real)).toEqual({ differing: 0, worst: expect.any(Number) });
     expect(compareThumbnails(noisy, real).worst).toBeLessThanOrEqual(CHANNEL_TOLERANCE);
   });

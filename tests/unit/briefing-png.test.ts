@@ -44,8 +44,10 @@ describe('briefing PNG: KPI box', () => {
 });
 
 describe('KPI figures as the cards and the picture write them', () => {
-  const num = (locale: string) => (n: number, digits = 0) =>
-    new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+  const num =
+    (locale: string) =>
+    (n: number, digits = 0) =>
+      new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
   it('Chinese: counts with separators, a rate in %, hours with their unit', () => {
     const zh = messages('zh');
     const f = kpiFigures({ incidents: 350000, closedRate: 0.9786, medianHours: 41.38 }, (k) => zh[k], num('zh-CN'));
@@ -59,18 +61,25 @@ describe('KPI figures as the cards and the picture write them', () => {
     const en = messages('en');
     expect(kpiFigures(null, (k) => en[k], num('en')).map((x) => x.value)).toEqual(['…', '…', '…']);
     const none = kpiFigures({ incidents: 0, closedRate: null, medianHours: null }, (k) => en[k], num('en'));
-    expect(none.map((x) => [x.value, x.unit ?? null])).toEqual([['0', null], ['—', null], ['—', null]]);
+    expect(none.map((x) => [x.value, x.unit ?? null])).toEqual([
+      ['0', null],
+      ['—', null],
+      ['—', null]
+    ]);
   });
 });
 
 describe('download names', () => {
   it('say the place, the view and the period, in the user’s language, with nothing a file system refuses', () => {
-    expect(exportFileName(['GridAtlas', '曲阜市', '冬季安全隐患', null, periodPart('2024-11-01', '2025-03-31', 'zh')], 'png')).toBe(
-      'GridAtlas_曲阜市_冬季安全隐患_2024-11-01至2025-03-31.png'
-    );
-    expect(exportFileName(['GridAtlas', 'Qufu', 'Incident heatmap', 'Lucheng / Gucheng', periodPart('2024-01-01', '2025-12-31', 'en')], 'png')).toBe(
-      'GridAtlas_Qufu_Incident-heatmap_Lucheng-Gucheng_2024-01-01-to-2025-12-31.png'
-    );
+    expect(
+      exportFileName(['GridAtlas', '曲阜市', '冬季安全隐患', null, periodPart('2024-11-01', '2025-03-31', 'zh')], 'png')
+    ).toBe('GridAtlas_曲阜市_冬季安全隐患_2024-11-01至2025-03-31.png');
+    expect(
+      exportFileName(
+        ['GridAtlas', 'Qufu', 'Incident heatmap', 'Lucheng / Gucheng', periodPart('2024-01-01', '2025-12-31', 'en')],
+        'png'
+      )
+    ).toBe('GridAtlas_Qufu_Incident-heatmap_Lucheng-Gucheng_2024-01-01-to-2025-12-31.png');
     expect(exportFileName(['a:b*c?', ' "x" ', '<y>|z'], 'csv')).toBe('a-b-c_x_y-z.csv');
     expect(periodPart('2025-03-01', '2025-03-01', 'zh')).toBe('2025-03-01');
   });

@@ -13,7 +13,11 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '../..');
 // The loader by path: the child runs in a scratch folder, where `--import tsx` would not resolve.
-const NODE = [process.execPath, '--import', pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href] as const;
+const NODE = [
+  process.execPath,
+  '--import',
+  pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href
+] as const;
 const root = mkdtempSync(join(tmpdir(), 'gridatlas-check-bundle-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -28,13 +32,24 @@ const write = (file: string, text: string) => {
 beforeEach(() => {
   scratch = mkdtempSync(join(root, 'case-'));
   // What a production build of the app looks like, in miniature.
-  write(join(site(), 'index.html'), '<!doctype html><script type="module">import("./_app/immutable/entry/start.js")</script>');
-  write(join(site(), '_app/immutable/chunks/create-map.js'), 'export function createMap(e){const m=new e.Map(e);return m}');
+  write(
+    join(site(), 'index.html'),
+    '<!doctype html><script type="module">import("./_app/immutable/entry/start.js")</script>'
+  );
+  write(
+    join(site(), '_app/immutable/chunks/create-map.js'),
+    'export function createMap(e){const m=new e.Map(e);return m}'
+  );
   write(join(kit(), 'server/chunks/page.js'), 'export const ssr = false;');
 });
 
 function check(): { status: number | null; stderr: string } {
-  const r = spawnSync(NODE[0], [...NODE.slice(1), join(REPO, 'scripts/check-bundle.ts')], { cwd: scratch, encoding: 'utf8', timeout: 120_000, env: { ...process.env, GRIDATLAS_OUT: 't' } });
+  const r = spawnSync(NODE[0], [...NODE.slice(1), join(REPO, 'scripts/check-bundle.ts')], {
+    cwd: scratch,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, GRIDATLAS_OUT: 't' }
+  });
   return { status: r.status, stderr: r.stderr };
 }
 
@@ -44,7 +59,10 @@ describe('check-bundle', () => {
   });
 
   it('a handle in the served JS fails the build with one line naming the file', () => {
-    write(join(site(), '_app/immutable/chunks/create-map.js'), 'export function createMap(e){const m=new e.Map(e);window.__gridatlasMap=m;return m}');
+    write(
+      join(site(), '_app/immutable/chunks/create-map.js'),
+      'export function createMap(e){const m=new e.Map(e);window.__gridatlasMap=m;return m}'
+    );
     const r = check();
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -21,7 +21,12 @@ const FLAGS = {
 describe('parseFlags', () => {
   it('reads value and boolean flags in both spellings, positionals when allowed', () => {
     const r = parseFlags(['a.geojson', '--out', 'dir', '--crs=gcj02', '--trust-crs'], FLAGS, true);
-    expect(r).toEqual({ help: false, values: { out: 'dir', crs: 'gcj02', 'trust-crs': true }, positionals: ['a.geojson'], errors: [] });
+    expect(r).toEqual({
+      help: false,
+      values: { out: 'dir', crs: 'gcj02', 'trust-crs': true },
+      positionals: ['a.geojson'],
+      errors: []
+    });
   });
 
   it('collects every problem: unknown flag, stray argument, missing value, value on a switch', () => {
@@ -66,7 +71,11 @@ describe('parseFlags', () => {
 const exec = promisify(execFile);
 async function run(entry: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const r = await exec(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    const r = await exec(process.execPath, ['--import', 'tsx', entry, ...args], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 120_000
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (e) {
     const x = e as { code: number; stdout: string; stderr: string };
@@ -76,55 +85,84 @@ async function run(entry: string, args: string[]): Promise<{ code: number; stdou
 
 // entry, extra arguments, what the help must show
 const COMMANDS: [string, string[], RegExp[]][] = [
-  ['scripts/data.ts', [], [/^usage: npm run data \[-- --out <dir>\] \[--if-missing\]/, /--if-missing /, /npm run data -- --osm /, /npm run data -- --package /]],
-  ['scripts/data.ts', ['--osm', 'x.geojson'], [/^usage: npm run data -- --osm /, /--trust-crs /, /--district <adcode> .*230102 道里区/]],
+  [
+    'scripts/data.ts',
+    [],
+    [
+      /^usage: npm run data \[-- --out <dir>\] \[--if-missing\]/,
+      /--if-missing /,
+      /npm run data -- --osm /,
+      /npm run data -- --package /
+    ]
+  ],
+  [
+    'scripts/data.ts',
+    ['--osm', 'x.geojson'],
+    [/^usage: npm run data -- --osm /, /--trust-crs /, /--district <adcode> .*230102 道里区/]
+  ],
   ['scripts/import/cli.ts', [], [/^usage: npm run data -- --osm /, /--compounds <file> /]],
-  ['scripts/bench.ts', [], [/^usage: npm run bench -- \[case \.\.\.\]/, /--rows N /, /partition, nearest, heatmap, compare, queries, edit, plan-move, rider, import/]],
+  [
+    'scripts/bench.ts',
+    [],
+    [
+      /^usage: npm run bench -- \[case \.\.\.\]/,
+      /--rows N /,
+      /partition, nearest, heatmap, compare, queries, edit, plan-move, rider, import/
+    ]
+  ],
   ['scripts/rider/build.ts', [], [/^usage: tsx scripts\/rider\/build\.ts/, /--root <dir> /]],
   ['scripts/outlines.ts', [], [/^usage: npm run outlines -- /]]
 ];
 
-describe.concurrent('every command: --help exits 0 with its usage, an unknown flag exits 2', { timeout: 240_000 }, () => {
-  for (const [entry, extra, shows] of COMMANDS) {
-    const name = [entry, ...extra].join(' ');
-    it(`${name} --help`, async () => {
-      const r = await run(entry, [...extra, '--help']);
-      expect(r.code, r.stderr).toBe(0);
-      for (const re of shows) expect(r.stdout).toMatch(new RegExp(re.source, 'm'));
-      expect(r.stdout).toContain('-h, --help');
+describe.concurrent(
+  'every command: --help exits 0 with its usage, an unknown flag exits 2',
+  { timeout: 240_000 },
+  () => {
+    for (const [entry, extra, shows] of COMMANDS) {
+      const name = [entry, ...extra].join(' ');
+      it(`${name} --help`, async () => {
+        const r = await run(entry, [...extra, '--help']);
+        expect(r.code, r.stderr).toBe(0);
+        for (const re of shows) expect(r.stdout).toMatch(new RegExp(re.source, 'm'));
+        expect(r.stdout).toContain('-h, --help');
+      });
+      it(`${name} --no-such-flag`, async () => {
+        const r = await run(entry, [...extra, '--no-such-flag']);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain('unknown argument "--no-such-flag"');
+        expect(r.stdout).toBe('');
+      });
+    }
+
+    it('data --package … --help lists the package flags (the package importer has no help of its own)', async () => {
+      const r = await run('scripts/data.ts', ['--package', 'folder', '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/npm run data -- --package <folder> --district <adcode> .*--demo <dir>/);
     });
-    it(`${name} --no-such-flag`, async () => {
-      const r = await run(entry, [...extra, '--no-such-flag']);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain('unknown argument "--no-such-flag"');
-      expect(r.stdout).toBe('');
+
+    it('grid --help, grid partition --help, and an unknown flag', async () => {
+      const grid = async (...argv: string[]) => {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await gridMain(argv, {
+          out: (l) => out.push(l),
+          err: (l) => err.push(l),
+          cwd: join(REPO, 'tests')
+        });
+        return { code, out: out.join('\n'), err: err.join('\n') };
+      };
+      for (const argv of [['--help'], ['partition', '--help'], ['partition', '-h']]) {
+        const r = await grid(...argv);
+        expect(r.code).toBe(0);
+        expect(r.out).toMatch(/^usage: npm run grid -- partition --in <buildings\.geojson>/);
+        expect(r.out).toMatch(/^ {2}--locked CODE\[,CODE…\] +grids kept exactly/m);
+      }
+      const bad = await grid('partition', '--in', 'x.geojson', '--no-such-flag');
+      expect(bad).toMatchObject({ code: 2, out: '' });
+      expect(bad.err).toContain('unknown argument "--no-such-flag"');
+      const missing = await grid('partition', '--in');
+      expect(missing.code).toBe(2);
+      expect(missing.err).toContain('--in needs a value');
     });
   }
-
-  it('data --package … --help lists the package flags (the package importer has no help of its own)', async () => {
-    const r = await run('scripts/data.ts', ['--package', 'folder', '--help']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/npm run data -- --package <folder> --district <adcode> .*--demo <dir>/);
-  });
-
-  it('grid --help, grid partition --help, and an unknown flag', async () => {
-    const grid = async (...argv: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await gridMain(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd: join(REPO, 'tests') });
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    };
-    for (const argv of [['--help'], ['partition', '--help'], ['partition', '-h']]) {
-      const r = await grid(...argv);
-      expect(r.code).toBe(0);
-      expect(r.out).toMatch(/^usage: npm run grid -- partition --in <buildings\.geojson>/);
-      expect(r.out).toMatch(/^ {2}--locked CODE\[,CODE…\] +grids kept exactly/m);
-    }
-    const bad = await grid('partition', '--in', 'x.geojson', '--no-such-flag');
-    expect(bad).toMatchObject({ code: 2, out: '' });
-    expect(bad.err).toContain('unknown argument "--no-such-flag"');
-    const missing = await grid('partition', '--in');
-    expect(missing.code).toBe(2);
-    expect(missing.err).toContain('--in needs a value');
-  });
-});
+);

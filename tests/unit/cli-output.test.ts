@@ -5,7 +5,16 @@
  * run. After each: notes.txt as it was, no temporary folder left, the output as expected.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +23,11 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, REPO, shared } from '../fixtures/import/helpers';
 
 // The loader by path: the children run in scratch folders, where `--import tsx` would not resolve.
-const NODE = [process.execPath, '--import', pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href] as const;
+const NODE = [
+  process.execPath,
+  '--import',
+  pathToFileURL(join(REPO, 'node_modules/tsx/dist/loader.mjs')).href
+] as const;
 const root = mkdtempSync(join(tmpdir(), 'gridatlas-cli-output-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 // Each test spawns up to five CLIs; on a loaded machine one takes several seconds to start.
@@ -27,7 +40,11 @@ beforeEach(() => {
 });
 
 function cli(entry: string, args: string[], cwd = scratch): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(NODE[0], [...NODE.slice(1), join(REPO, entry), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(NODE[0], [...NODE.slice(1), join(REPO, entry), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const importCli = (args: string[], cwd?: string) => cli('scripts/import/cli.ts', args, cwd);
@@ -112,18 +129,30 @@ describe('npm run data -- --osm (scripts/import/cli.ts)', { timeout: 180_000 }, 
   });
 
   it('--crs gcj02 for an OSM .pbf: refused (OSM is WGS-84), exit 2, nothing written', () => {
-    const r = importCli(['--osm', join(FIXTURES, 'not-a-pbf.osm.pbf'), '--crs', 'gcj02', '--out', join(scratch, 'osm')]);
+    const r = importCli([
+      '--osm',
+      join(FIXTURES, 'not-a-pbf.osm.pbf'),
+      '--crs',
+      'gcj02',
+      '--out',
+      join(scratch, 'osm')
+    ]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('not-a-pbf.osm.pbf: field crs: OSM data is WGS-84; --crs gcj02 would move every building by about 500 m');
+    expect(r.stderr).toContain(
+      'not-a-pbf.osm.pbf: field crs: OSM data is WGS-84; --crs gcj02 would move every building by about 500 m'
+    );
     expect(readdirSync(scratch)).toEqual(['notes.txt']);
   });
 
   it('a PBF whose blobs are framed well but hold damaged or foreign data: messages name the file, the blob and what is wrong', () => {
     const files = damagedPbfs(scratch);
     const expected: Record<string, RegExp> = {
-      'corrupt-zlib.osm.pbf': /corrupt-zlib\.osm\.pbf: field pbf: blob 1 \(OSMData\) at byte \d+ is damaged: its compressed data does not inflate/,
-      'lzma.osm.pbf': /lzma\.osm\.pbf: field pbf: blob 1 \(OSMData\) at byte \d+ is lzma-compressed, which the importer does not read/,
-      'no-stringtable.osm.pbf': /no-stringtable\.osm\.pbf: field pbf: the OSM data inside does not decode \(.*\): the file is not a valid OSM PBF/
+      'corrupt-zlib.osm.pbf':
+        /corrupt-zlib\.osm\.pbf: field pbf: blob 1 \(OSMData\) at byte \d+ is damaged: its compressed data does not inflate/,
+      'lzma.osm.pbf':
+        /lzma\.osm\.pbf: field pbf: blob 1 \(OSMData\) at byte \d+ is lzma-compressed, which the importer does not read/,
+      'no-stringtable.osm.pbf':
+        /no-stringtable\.osm\.pbf: field pbf: the OSM data inside does not decode \(.*\): the file is not a valid OSM PBF/
     };
     for (const [name, pattern] of Object.entries(expected)) {
       const r = importCli(['--osm', files[name], '--out', join(scratch, 'osm')]);
@@ -135,25 +164,32 @@ describe('npm run data -- --osm (scripts/import/cli.ts)', { timeout: 180_000 }, 
   });
 
   const pbf = shared('osm-harbin-daoli/harbin_center_osm_2024-04-09.osm.pbf');
-  it.skipIf(!pbf.exists)('Ctrl-C during a run (the real extract): exit 130, the earlier import, the notes and no temporary folder left', async () => {
-    const out = join(scratch, 'osm');
-    expect(importCli(['--osm', VALID, '--out', out]).status).toBe(0);
-    const before = tree(out);
-    // The output's temporary folder beside the target appears when the importer starts its output.
-    const r = await interrupt('scripts/import/cli.ts', ['--osm', pbf.path, '--out', out], () => readdirSync(scratch).some((f) => f.startsWith('.osm.tmp-')));
-    expect(r.sent, r.output).toBe(true);
-    expect(r.code, r.output).toBe(130);
-    expect(r.output).toContain(`interrupted (SIGINT): temporary files removed, ${out} left as it was`);
-    expect(tree(out)).toEqual(before);
-    expectSafe();
-  });
+  it.skipIf(!pbf.exists)(
+    'Ctrl-C during a run (the real extract): exit 130, the earlier import, the notes and no temporary folder left',
+    async () => {
+      const out = join(scratch, 'osm');
+      expect(importCli(['--osm', VALID, '--out', out]).status).toBe(0);
+      const before = tree(out);
+      // The output's temporary folder beside the target appears when the importer starts its output.
+      const r = await interrupt('scripts/import/cli.ts', ['--osm', pbf.path, '--out', out], () =>
+        readdirSync(scratch).some((f) => f.startsWith('.osm.tmp-'))
+      );
+      expect(r.sent, r.output).toBe(true);
+      expect(r.code, r.output).toBe(130);
+      expect(r.output).toContain(`interrupted (SIGINT): temporary files removed, ${out} left as it was`);
+      expect(tree(out)).toEqual(before);
+      expectSafe();
+    }
+  );
 });
 
 describe('npm run data (scripts/data.ts)', { timeout: 180_000 }, () => {
   it('--out a folder of the user: refused, exit 2, nothing touched', () => {
     const r = cli('scripts/data.ts', ['--out', scratch], root);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/npm run data: refused to write .*: the folder holds files this tool did not write \(it has no index\.json of this tool\)/);
+    expect(r.stderr).toMatch(
+      /npm run data: refused to write .*: the folder holds files this tool did not write \(it has no index\.json of this tool\)/
+    );
     expect(readdirSync(scratch)).toEqual(['notes.txt']);
   });
 
@@ -167,8 +203,16 @@ describe('npm run data (scripts/data.ts)', { timeout: 180_000 }, () => {
 });
 
 /** Spawns a CLI in its own process group, sends SIGINT to the group (as Ctrl-C does) once `ready` holds, and waits for the exit. */
-function interrupt(entry: string, args: string[], ready: (stdout: string) => boolean): Promise<{ code: number | null; sent: boolean; output: string }> {
-  const child: ChildProcess = spawn(NODE[0], [...NODE.slice(1), join(REPO, entry), ...args], { cwd: scratch, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function interrupt(
+  entry: string,
+  args: string[],
+  ready: (stdout: string) => boolean
+): Promise<{ code: number | null; sent: boolean; output: string }> {
+  const child: ChildProcess = spawn(NODE[0], [...NODE.slice(1), join(REPO, entry), ...args], {
+    cwd: scratch,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   let stdout = '';
   let stderr = '';
   let sent = false;
@@ -207,7 +251,12 @@ const intField = (n: number, v: number) => [...varint(n * 8), ...varint(v)];
 
 function frame(type: string, blob: number[]): number[] {
   const header = [...field(1, [...new TextEncoder().encode(type)]), ...intField(3, blob.length)];
-  const len = [(header.length >>> 24) & 255, (header.length >>> 16) & 255, (header.length >>> 8) & 255, header.length & 255];
+  const len = [
+    (header.length >>> 24) & 255,
+    (header.length >>> 16) & 255,
+    (header.length >>> 8) & 255,
+    header.length & 255
+  ];
   return [...len, ...header, ...blob];
 }
 

@@ -24,31 +24,35 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 describe('coverage share per district (rest stations and all stations, 15 minutes)', () => {
-  it.each(DISTRICT_CODES)('%s', async (code) => {
-    const buildings = coverageBuildings(read<BuildingLayer>(`static/data/${code}/map/buildings.geojson`));
-    const roads = read<RiderRoads>(`static/data/${code}/rider/roads.json`);
-    const st = read<FeatureCollection<Point>>(`static/data/${code}/map/stations.geojson`);
-    const ctx = coverageContext(buildings, decodeRoads(roads));
-    const points = (kinds?: readonly string[]) =>
-      st.features
-        .filter((f) => !kinds || kinds.includes((f.properties as { kind: string }).kind))
-        .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
-    const res = coverage(ctx, points());
-    const rest = coverage(ctx, points(RIDER_KINDS));
-    // Fewer stations cover no more households.
-    expect(rest.total.within[15]).toBeLessThanOrEqual(res.total.within[15]);
-    expect(rest.total.households).toBe(res.total.households);
-    const [sql] = await db.all<{ households: number }>(compareSummary(src, code));
-    expect(res.total.households).toBe(sql.households);
-    const s = share(res.total, 15);
-    expect(s).toBe(res.total.within[15] / res.total.households);
-    expect(s).toBeGreaterThan(0);
-    expect(s).toBeLessThanOrEqual(1);
-    let within = 0;
-    for (const c of res.byCommunity.values()) within += c.within[15];
-    expect(within).toBe(res.total.within[15]);
-    console.log(
-      `${code}: ${res.total.households} households within 15 min: ${(share(rest.total, 15) * 100).toFixed(1)}% (rest stations), ${(s * 100).toFixed(1)}% (all ${st.features.length} stations), ${roads.source} roads`
-    );
-  }, 60_000);
+  it.each(DISTRICT_CODES)(
+    '%s',
+    async (code) => {
+      const buildings = coverageBuildings(read<BuildingLayer>(`static/data/${code}/map/buildings.geojson`));
+      const roads = read<RiderRoads>(`static/data/${code}/rider/roads.json`);
+      const st = read<FeatureCollection<Point>>(`static/data/${code}/map/stations.geojson`);
+      const ctx = coverageContext(buildings, decodeRoads(roads));
+      const points = (kinds?: readonly string[]) =>
+        st.features
+          .filter((f) => !kinds || kinds.includes((f.properties as { kind: string }).kind))
+          .map((f) => ({ lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1] }));
+      const res = coverage(ctx, points());
+      const rest = coverage(ctx, points(RIDER_KINDS));
+      // Fewer stations cover no more households.
+      expect(rest.total.within[15]).toBeLessThanOrEqual(res.total.within[15]);
+      expect(rest.total.households).toBe(res.total.households);
+      const [sql] = await db.all<{ households: number }>(compareSummary(src, code));
+      expect(res.total.households).toBe(sql.households);
+      const s = share(res.total, 15);
+      expect(s).toBe(res.total.within[15] / res.total.households);
+      expect(s).toBeGreaterThan(0);
+      expect(s).toBeLessThanOrEqual(1);
+      let within = 0;
+      for (const c of res.byCommunity.values()) within += c.within[15];
+      expect(within).toBe(res.total.within[15]);
+      console.log(
+        `${code}: ${res.total.households} households within 15 min: ${(share(rest.total, 15) * 100).toFixed(1)}% (rest stations), ${(s * 100).toFixed(1)}% (all ${st.features.length} stations), ${roads.source} roads`
+      );
+    },
+    60_000
+  );
 });

@@ -14,7 +14,10 @@ import { nodeConnector, openNodeDb, type NodeDb } from '../../scripts/lib/node-d
 const path = (t: TableName, d: string) => `static/data/${d}/${t}.parquet`;
 const read = async (t: TableName, d: string, columns: string[]) => {
   const b = readFileSync(path(t, d));
-  return (await parquetReadObjects({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), columns })) as Record<string, unknown>[];
+  return (await parquetReadObjects({
+    file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+    columns
+  })) as Record<string, unknown>[];
 };
 const tally = (xs: string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
 
@@ -33,7 +36,9 @@ describe.each(DISTRICT_CODES.map((c) => [c]))('districtFigures(%s) through the N
   it('households and grids as the grid table holds them', async () => {
     const grids = await read('grids', code, ['households']);
     expect(f.summary.grids).toBe(grids.length);
-    expect([...f.gridHouseholds].sort((a, b) => a - b)).toEqual(grids.map((g) => Number(g.households)).sort((a, b) => a - b));
+    expect([...f.gridHouseholds].sort((a, b) => a - b)).toEqual(
+      grids.map((g) => Number(g.households)).sort((a, b) => a - b)
+    );
     const communities = await read('communities', code, ['households']);
     expect(f.summary.households).toBe(communities.reduce((s, c) => s + Number(c.households), 0));
   });

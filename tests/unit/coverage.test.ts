@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { BANDS, WALK_M_PER_MIN, bestNewSite, coverage, coverageContext, share, type CoverageBuilding } from '../../src/lib/geo/coverage';
+import {
+  BANDS,
+  WALK_M_PER_MIN,
+  bestNewSite,
+  coverage,
+  coverageContext,
+  share,
+  type CoverageBuilding
+} from '../../src/lib/geo/coverage';
 import { buildNetwork, snap, type LonLat } from '../../src/lib/geo/network';
 import { localProjection } from '../../src/lib/geo/crs';
 import { haversine } from '../../src/lib/geo/nearest';
@@ -17,7 +25,7 @@ const town = JSON.parse(readFileSync('tests/fixtures/coverage/town.json', 'utf8'
 };
 
 function rng(seed: number) {
-  return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 const r = rng(7);
 const buildings: CoverageBuilding[] = Array.from({ length: 60 }, (_, i) => {
@@ -123,7 +131,9 @@ describe('coverage (15-minute service circle)', () => {
   it('the suggested new site is the candidate that covers the most uncovered households (brute force)', () => {
     const best = bestNewSite(ctx, res)!;
     const uncovered = buildings.map((_, i) => i).filter((i) => bruteNearest[i] > 1200);
-    const gains = uncovered.map((c) => uncovered.filter((i) => brute[c][i] <= 1200).reduce((s, i) => s + buildings[i].households, 0));
+    const gains = uncovered.map((c) =>
+      uncovered.filter((i) => brute[c][i] <= 1200).reduce((s, i) => s + buildings[i].households, 0)
+    );
     expect(best.gain).toBe(Math.max(...gains));
     expect(best.gain).toBeGreaterThan(0);
     const after = coverage(ctx, [...town.stations, best]);

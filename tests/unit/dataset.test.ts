@@ -14,7 +14,16 @@ import { type NodeDb, openNodeDb, readParquet } from '../../scripts/lib/node-db'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DATA = DEFAULT_OUT_DIR;
-const COLUMNS = ['streets', 'communities', 'compounds', 'buildings', 'households', 'grids', 'stations', 'incidents'] as const;
+const COLUMNS = [
+  'streets',
+  'communities',
+  'compounds',
+  'buildings',
+  'households',
+  'grids',
+  'stations',
+  'incidents'
+] as const;
 type CountColumn = (typeof COLUMNS)[number];
 let db: NodeDb;
 
@@ -54,7 +63,9 @@ function readmeCounts(): Map<string, Record<CountColumn, number>> {
 
 /** data/published-figures.csv → district → key → value. */
 function published(): Map<string, Map<string, number>> {
-  const lines = readFileSync(join(ROOT, 'data', 'published-figures.csv'), 'utf8').trim().split('\n');
+  const lines = readFileSync(join(ROOT, 'data', 'published-figures.csv'), 'utf8')
+    .trim()
+    .split('\n');
   const out = new Map<string, Map<string, number>>();
   for (const line of lines.slice(1)) {
     // district,key,... value is the 4th field; the third may be quoted.
@@ -117,7 +128,8 @@ describe('the embedded dataset', () => {
     );
     // Daoli's households are estimated from OSM footprints (tests/unit/osm-daoli.test.ts), not aimed at.
     const aim: Record<string, number> = { '370881': 107_000, '371602': 230_000 };
-    for (const r of rows) if (aim[r.district]) expect(Math.abs(r.h - aim[r.district]) / aim[r.district], r.district).toBeLessThan(0.03);
+    for (const r of rows)
+      if (aim[r.district]) expect(Math.abs(r.h - aim[r.district]) / aim[r.district], r.district).toBeLessThan(0.03);
   });
 
   it("states per table what is real: Daoli's geography from OSM, the rest synthetic", () => {
@@ -152,7 +164,9 @@ describe('the embedded dataset', () => {
     expect(bad).toBe(0);
     // The baseline partition keeps (nearly) every grid of the synthetic districts within 300–500
     // households; Daoli's real buildings are lumpier (tests/unit/osm-daoli.test.ts says where).
-    const outOfBounds = await db.scalar<number>(`SELECT count(*) FROM ${all('grids')} WHERE households NOT BETWEEN 300 AND 500 AND district != '230102'`);
+    const outOfBounds = await db.scalar<number>(
+      `SELECT count(*) FROM ${all('grids')} WHERE households NOT BETWEEN 300 AND 500 AND district != '230102'`
+    );
     const grids = await db.scalar<number>(`SELECT count(*) FROM ${all('grids')} WHERE district != '230102'`);
     expect(outOfBounds / grids).toBeLessThan(0.02);
   });
@@ -163,22 +177,30 @@ describe('the embedded dataset', () => {
     const dl = join(DATA, '230102');
     const qf = join(DATA, '370881');
     const bc = join(DATA, '371602');
-    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(dl, 'communities.parquet'))}`)).toBe(pub.get('230102')!.get('communities'));
-    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(dl, 'stations.parquet'))} WHERE kind = 'warm_heart'`)).toBe(
-      pub.get('230102')!.get('warm_heart_stations')
+    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(dl, 'communities.parquet'))}`)).toBe(
+      pub.get('230102')!.get('communities')
     );
-    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(qf, 'stations.parquet'))} WHERE kind = 'red_sail'`)).toBe(
-      pub.get('370881')!.get('red_sail_stations')
+    expect(
+      await scalar(`SELECT count(*) FROM ${readParquet(join(dl, 'stations.parquet'))} WHERE kind = 'warm_heart'`)
+    ).toBe(pub.get('230102')!.get('warm_heart_stations'));
+    expect(
+      await scalar(`SELECT count(*) FROM ${readParquet(join(qf, 'stations.parquet'))} WHERE kind = 'red_sail'`)
+    ).toBe(pub.get('370881')!.get('red_sail_stations'));
+    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(bc, 'compounds.parquet'))}`)).toBe(
+      pub.get('371602')!.get('compounds')
     );
-    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(bc, 'compounds.parquet'))}`)).toBe(pub.get('371602')!.get('compounds'));
-    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(bc, 'stations.parquet'))} WHERE kind = 'compound_station'`)).toBe(
-      pub.get('371602')!.get('compound_stations')
-    );
+    expect(
+      await scalar(`SELECT count(*) FROM ${readParquet(join(bc, 'stations.parquet'))} WHERE kind = 'compound_station'`)
+    ).toBe(pub.get('371602')!.get('compound_stations'));
     // One compound station per compound at most.
     expect(
-      await scalar(`SELECT count(*) - count(DISTINCT name) FROM ${readParquet(join(bc, 'stations.parquet'))} WHERE kind = 'compound_station'`)
+      await scalar(
+        `SELECT count(*) - count(DISTINCT name) FROM ${readParquet(join(bc, 'stations.parquet'))} WHERE kind = 'compound_station'`
+      )
     ).toBe(0);
-    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(qf, 'incidents.parquet'))}`)).toBe(pub.get('370881')!.get('incidents_since_2022'));
+    expect(await scalar(`SELECT count(*) FROM ${readParquet(join(qf, 'incidents.parquet'))}`)).toBe(
+      pub.get('370881')!.get('incidents_since_2022')
+    );
   });
 
   it('closes about 98.3 % of the incidents older than 30 days', async () => {

@@ -3,7 +3,16 @@
  * scale, written twice into temporary folders: same seed → same bytes; geometry nested
  * correctly; household totals consistent across tables.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import * as turf from '@turf/turf';
@@ -64,7 +73,9 @@ describe('generateAll on one district', () => {
     expect(list).toContain('index.json');
     // A synthetic district has no water (its map says the geography is schematic), and the index lists no optional layer.
     expect(list).not.toContain(join(CODE, 'map', 'water.geojson'));
-    expect((JSON.parse(readFileSync(join(dirA, 'index.json'), 'utf8')) as DatasetIndex).districts[0].optionalLayers).toBeUndefined();
+    expect(
+      (JSON.parse(readFileSync(join(dirA, 'index.json'), 'utf8')) as DatasetIndex).districts[0].optionalLayers
+    ).toBeUndefined();
     // Nothing left over from the temporary folders.
     expect(list.filter((f) => f.includes('.tmp-') || f.includes('.old-'))).toEqual([]);
   });
@@ -84,7 +95,14 @@ describe('generateAll on one district', () => {
     expect(m.generator).toContain(`scale=${SCALE}`);
     for (const t of TABLES) expect(await db.scalar(`SELECT count(*) FROM ${table(t)}`), t).toBe(m.counts[t]);
     // Provenance per table: every generated row accepted, every table flagged synthetic.
-    for (const t of TABLES) expect(m.tables[t], t).toMatchObject({ read: m.counts[t], accepted: m.counts[t], refused: 0, synthetic: true, crs: null });
+    for (const t of TABLES)
+      expect(m.tables[t], t).toMatchObject({
+        read: m.counts[t],
+        accepted: m.counts[t],
+        refused: 0,
+        synthetic: true,
+        crs: null
+      });
     expect(m.households).toBe(await db.scalar(`SELECT sum(households) FROM ${table('buildings')}`));
     expect(m.counts.incidents).toBe(Math.round(PLANS[CODE].incidents * SCALE));
     const [w, s, e, n] = m.bbox;
@@ -106,10 +124,14 @@ describe('generateAll on one district', () => {
   });
 
   it('uses the real NBS names and codes of streets and communities', async () => {
-    const streets = await db.all<{ code: string; name: string; kind: string }>(`SELECT * FROM ${table('streets')} ORDER BY code`);
+    const streets = await db.all<{ code: string; name: string; kind: string }>(
+      `SELECT * FROM ${table('streets')} ORDER BY code`
+    );
     expect(streets.map((s) => s.name)).toEqual(['鲁城街道', '书院街道', '时庄街道', '小雪街道', '陵城镇']);
     expect(streets.map((s) => s.kind)).toEqual(['subdistrict', 'subdistrict', 'subdistrict', 'subdistrict', 'town']);
-    const communities = await db.all<{ code: string; name: string; street: string }>(`SELECT * FROM ${table('communities')}`);
+    const communities = await db.all<{ code: string; name: string; street: string }>(
+      `SELECT * FROM ${table('communities')}`
+    );
     expect(communities).toHaveLength(44);
     for (const c of communities) {
       expect(c.code).toMatch(/^370881\d{6}$/);
@@ -119,7 +141,9 @@ describe('generateAll on one district', () => {
   });
 
   it('puts every building inside its compound and its community', () => {
-    const communities = new Map(layer<Polygon | MultiPolygon>('communities').features.map((f) => [f.properties!.code as string, f]));
+    const communities = new Map(
+      layer<Polygon | MultiPolygon>('communities').features.map((f) => [f.properties!.code as string, f])
+    );
     const compounds = new Map(layer<Polygon>('compounds').features.map((f) => [f.properties!.id as string, f]));
     const buildings = layer<Polygon>('buildings').features;
     expect(buildings.length).toBeGreaterThan(500);
@@ -184,14 +208,23 @@ describe('generateAll on one district', () => {
   });
 
   it('writes stations as planned, inside their communities', async () => {
-    const kinds = await db.all<{ kind: string; n: number }>(`SELECT kind, count(*) AS n FROM ${table('stations')} GROUP BY kind ORDER BY kind`);
+    const kinds = await db.all<{ kind: string; n: number }>(
+      `SELECT kind, count(*) AS n FROM ${table('stations')} GROUP BY kind ORDER BY kind`
+    );
     const byKind = Object.fromEntries(kinds.map((k) => [k.kind, k.n]));
     expect(byKind).toEqual({ party_centre: 44, red_sail: 83, compound_station: 16 });
     for (const k of Object.keys(byKind)) expect(STATION_KINDS).toContain(k);
-    const communities = new Map(layer<Polygon | MultiPolygon>('communities').features.map((f) => [f.properties!.code as string, f]));
-    const stations = await db.all<{ community: string; lon: number; lat: number; services: string[]; opens: string; closes: string }>(
-      `SELECT community, lon, lat, services, opens, closes FROM ${table('stations')}`
+    const communities = new Map(
+      layer<Polygon | MultiPolygon>('communities').features.map((f) => [f.properties!.code as string, f])
     );
+    const stations = await db.all<{
+      community: string;
+      lon: number;
+      lat: number;
+      services: string[];
+      opens: string;
+      closes: string;
+    }>(`SELECT community, lon, lat, services, opens, closes FROM ${table('stations')}`);
     for (const s of stations) {
       expect(turf.booleanPointInPolygon([s.lon, s.lat], communities.get(s.community)!)).toBe(true);
       expect(s.services.length).toBeGreaterThan(2);
@@ -254,9 +287,9 @@ describe('generateAll on one district', () => {
 
   it('refuses a folder it did not write, before any work', async () => {
     const log: string[] = [];
-    await expect(generateAll({ log: (m) => log.push(m), districts: [CODE], outDir: join(dirA, 'imports'), scale: SCALE })).rejects.toThrow(
-      /npm run data: refused to write .*imports: the folder holds files this tool did not write/
-    );
+    await expect(
+      generateAll({ log: (m) => log.push(m), districts: [CODE], outDir: join(dirA, 'imports'), scale: SCALE })
+    ).rejects.toThrow(/npm run data: refused to write .*imports: the folder holds files this tool did not write/);
     expect(log).toEqual([]);
   });
 });

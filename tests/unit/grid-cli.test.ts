@@ -25,7 +25,17 @@ async function run(...argv: string[]): Promise<{ code: number; out: string[]; er
   return { code, out, err };
 }
 
-const KEYS = ['grids', 'households', 'inRange', 'minHouseholds', 'maxHouseholds', 'contiguous', 'meanPolsbyPopper', 'unmet', 'ms'];
+const KEYS = [
+  'grids',
+  'households',
+  'inRange',
+  'minHouseholds',
+  'maxHouseholds',
+  'contiguous',
+  'meanPolsbyPopper',
+  'unmet',
+  'ms'
+];
 
 interface Summary {
   grids: number;
@@ -42,7 +52,11 @@ interface Summary {
 type Grids = FeatureCollection<never, { code: string; households: number; buildings: string[]; polsbyPopper: number }>;
 
 /** Runs the CLI on a fixture and checks the contract every successful run must keep. */
-async function partition(name: string, out: string, ...extra: string[]): Promise<{ summary: Summary; grids: Grids; input: FeatureCollection }> {
+async function partition(
+  name: string,
+  out: string,
+  ...extra: string[]
+): Promise<{ summary: Summary; grids: Grids; input: FeatureCollection }> {
   const r = await run('partition', '--in', fixture(name), '--out', out, ...extra);
   expect(r.code, r.err.join('\n')).toBe(0);
   expect(r.out).toHaveLength(1);
@@ -57,7 +71,10 @@ async function partition(name: string, out: string, ...extra: string[]): Promise
   expect(summary.households).toBe(hh.reduce((s, h) => s + h, 0));
   expect(summary.inRange).toBe(hh.filter((h) => h >= 300 && h <= 500).length);
   expect([summary.minHouseholds, summary.maxHouseholds]).toEqual([Math.min(...hh), Math.max(...hh)]);
-  expect(summary.meanPolsbyPopper).toBeCloseTo(grids.features.reduce((s, f) => s + f.properties.polsbyPopper, 0) / grids.features.length, 3);
+  expect(summary.meanPolsbyPopper).toBeCloseTo(
+    grids.features.reduce((s, f) => s + f.properties.polsbyPopper, 0) / grids.features.length,
+    3
+  );
   expect(summary.ms).toBeGreaterThanOrEqual(0);
   // Each grid: a code of the community's 12 digits + a 3-digit sequence, its households and building ids.
   for (const f of grids.features) {
@@ -72,7 +89,10 @@ async function partition(name: string, out: string, ...extra: string[]): Promise
   // Every grid out of range is named in unmet with a reason.
   for (const f of grids.features)
     if (f.properties.households < 300 || f.properties.households > 500)
-      expect(summary.unmet.some((u) => u.grid === f.properties.code && u.reason.length > 20), `grid ${f.properties.code} not in unmet`).toBe(true);
+      expect(
+        summary.unmet.some((u) => u.grid === f.properties.code && u.reason.length > 20),
+        `grid ${f.properties.code} not in unmet`
+      ).toBe(true);
   if (summary.inRange === summary.grids && summary.contiguous) expect(summary.unmet).toEqual([]);
   return { summary, grids, input };
 }
@@ -88,23 +108,50 @@ describe('grid partition CLI: the issue format', () => {
     expect(summary.inRange).toBe(summary.grids - 1);
     expect(summary.maxHouseholds).toBe(700);
     expect(summary.unmet).toEqual([
-      expect.objectContaining({ grid: expect.stringMatching(/^230102001002\d{3}$/), rule: 'above-max', reason: expect.stringMatching(/building tower alone has 700 households/) }),
-      expect.objectContaining({ building: 'tower', rule: 'oversized-building', reason: expect.stringMatching(/no units/) })
+      expect.objectContaining({
+        grid: expect.stringMatching(/^230102001002\d{3}$/),
+        rule: 'above-max',
+        reason: expect.stringMatching(/building tower alone has 700 households/)
+      }),
+      expect.objectContaining({
+        building: 'tower',
+        rule: 'oversized-building',
+        reason: expect.stringMatching(/no units/)
+      })
     ]);
   });
 
   it('oversized tower with units: divided by unit, listed in each of its grids, all in range', async () => {
     const { summary, grids } = await partition('tower-700-units', 'units.geojson');
     expect(summary).toMatchObject({ grids: 5, households: 1948, inRange: 5, contiguous: true, unmet: [] });
-    expect(grids.features.map((f) => f.properties.code)).toEqual(['230102001002001', '230102001002002', '230102001002003', '230102001002004', '230102001002005']);
+    expect(grids.features.map((f) => f.properties.code)).toEqual([
+      '230102001002001',
+      '230102001002002',
+      '230102001002003',
+      '230102001002004',
+      '230102001002005'
+    ]);
     expect(grids.features.filter((f) => f.properties.buildings.includes('tower')).length).toBeGreaterThan(1);
   });
 
   it('tiny community: one grid, below the minimum, flagged in unmet with the reason', async () => {
     const { summary, grids } = await partition('tiny-community', 'tiny.geojson');
-    expect(summary).toMatchObject({ grids: 1, households: 180, inRange: 0, minHouseholds: 180, maxHouseholds: 180, contiguous: true });
+    expect(summary).toMatchObject({
+      grids: 1,
+      households: 180,
+      inRange: 0,
+      minHouseholds: 180,
+      maxHouseholds: 180,
+      contiguous: true
+    });
     expect(grids.features[0].properties.code).toBe('230102001003001');
-    expect(summary.unmet).toEqual([expect.objectContaining({ grid: '230102001003001', rule: 'below-min', reason: expect.stringMatching(/whole community has only 180 households/) })]);
+    expect(summary.unmet).toEqual([
+      expect.objectContaining({
+        grid: '230102001003001',
+        rule: 'below-min',
+        reason: expect.stringMatching(/whole community has only 180 households/)
+      })
+    ]);
   });
 
   it('GCJ-02 input with --crs gcj02: the same grids as the WGS-84 original, written in WGS-84', async () => {
@@ -129,7 +176,15 @@ describe('grid partition CLI: the issue format', () => {
       delete f.properties!.households;
     }
     writeFileSync(join(dir, 'hh.geojson'), JSON.stringify(src));
-    const r = await run('partition', '--in', join(dir, 'hh.geojson'), '--households-field', 'hh', '--out', 'hh-grids.geojson');
+    const r = await run(
+      'partition',
+      '--in',
+      join(dir, 'hh.geojson'),
+      '--households-field',
+      'hh',
+      '--out',
+      'hh-grids.geojson'
+    );
     expect(r.code, r.err.join('\n')).toBe(0);
     expect(JSON.parse(r.out[0])).toMatchObject({ grids: 5, households: 1948, inRange: 5 });
     const grids = JSON.parse(readFileSync(join(dir, 'hh-grids.geojson'), 'utf8')) as Grids;
@@ -138,11 +193,24 @@ describe('grid partition CLI: the issue format', () => {
 
   it('takes the community polygon from --boundary and barriers from --barriers', async () => {
     const src = JSON.parse(readFileSync(fixture('river-split'), 'utf8')) as FeatureCollection;
-    const layer = (role?: string): FeatureCollection => ({ type: 'FeatureCollection', features: src.features.filter((f) => f.properties?.role === role) });
+    const layer = (role?: string): FeatureCollection => ({
+      type: 'FeatureCollection',
+      features: src.features.filter((f) => f.properties?.role === role)
+    });
     writeFileSync(join(dir, 'b.geojson'), JSON.stringify(layer(undefined)));
     writeFileSync(join(dir, 'c.geojson'), JSON.stringify(layer('community')));
     writeFileSync(join(dir, 'l.geojson'), JSON.stringify(layer('barrier')));
-    const split = await run('partition', '--in', 'b.geojson', '--boundary', 'c.geojson', '--barriers', 'l.geojson', '--out', 'split.geojson');
+    const split = await run(
+      'partition',
+      '--in',
+      'b.geojson',
+      '--boundary',
+      'c.geojson',
+      '--barriers',
+      'l.geojson',
+      '--out',
+      'split.geojson'
+    );
     const whole = await run('partition', '--in', fixture('river-split'), '--out', 'whole.geojson');
     expect([split.code, whole.code]).toEqual([0, 0]);
     expect(readFileSync(join(dir, 'split.geojson'), 'utf8')).toBe(readFileSync(join(dir, 'whole.geojson'), 'utf8'));
@@ -150,9 +218,21 @@ describe('grid partition CLI: the issue format', () => {
     const uncoded = layer('community');
     delete uncoded.features[0].properties!.code;
     writeFileSync(join(dir, 'c0.geojson'), JSON.stringify(uncoded));
-    const nocode = await run('partition', '--in', 'b.geojson', '--boundary', 'c0.geojson', '--barriers', 'l.geojson', '--out', 'nocode.geojson');
+    const nocode = await run(
+      'partition',
+      '--in',
+      'b.geojson',
+      '--boundary',
+      'c0.geojson',
+      '--barriers',
+      'l.geojson',
+      '--out',
+      'nocode.geojson'
+    );
     expect(nocode.code).toBe(0);
-    const codes = (JSON.parse(readFileSync(join(dir, 'nocode.geojson'), 'utf8')) as Grids).features.map((f) => f.properties.code);
+    const codes = (JSON.parse(readFileSync(join(dir, 'nocode.geojson'), 'utf8')) as Grids).features.map(
+      (f) => f.properties.code
+    );
     expect(codes[0]).toBe('000000000000001');
   });
 
@@ -165,9 +245,25 @@ describe('grid partition CLI: the issue format', () => {
   });
 
   it('keeps the positional input, assignments, report and baselines', async () => {
-    const r = await run('partition', fixture('tower-700-units'), '--out', 'g.geojson', '--assignments', 'a.json', '--report', 'r.json', '--baselines');
+    const r = await run(
+      'partition',
+      fixture('tower-700-units'),
+      '--out',
+      'g.geojson',
+      '--assignments',
+      'a.json',
+      '--report',
+      'r.json',
+      '--baselines'
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out[0])).toMatchObject({ grids: 5, inRange: 5, method: 'engine', communities: 1, buildingCount: 41 });
+    expect(JSON.parse(r.out[0])).toMatchObject({
+      grids: 5,
+      inRange: 5,
+      method: 'engine',
+      communities: 1,
+      buildingCount: 41
+    });
     const assignments = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
     expect(assignments.find((a: { id: string }) => a.id === 'tower').units).toBeDefined();
     const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
@@ -213,17 +309,29 @@ describe('grid partition CLI: bad input', () => {
     src.features[2].properties!.hh = 'many';
     writeFileSync(join(dir, 'badhh.geojson'), JSON.stringify(src));
     const err = await refused('badhh-out.geojson', '--in', join(dir, 'badhh.geojson'), '--households-field', 'hh');
-    expect(err).toEqual([`${join(dir, 'badhh.geojson')}: buildings feature 2 (id s2), field hh: hh must be a number ≥ 0, got "many"`]);
+    expect(err).toEqual([
+      `${join(dir, 'badhh.geojson')}: buildings feature 2 (id s2), field hh: hh must be a number ≥ 0, got "many"`
+    ]);
   });
 
   it('unreadable files and bad options', async () => {
     expect((await refused('x1.geojson', '--in', join(dir, 'missing.geojson')))[0]).toMatch(/does not exist/);
     writeFileSync(join(dir, 'notjson.geojson'), '{ nope');
-    expect((await refused('x2.geojson', '--in', join(dir, 'notjson.geojson')))[0]).toMatch(/notjson\.geojson: not JSON/);
-    expect((await refused('x3.geojson', '--in', fixture('tiny-community'), '--crs', 'mars'))[0]).toMatch(/--crs must be wgs84, gcj02 or bd09/);
-    expect((await refused('x4.geojson', '--in', fixture('tiny-community'), '--min', 'many'))[0]).toMatch(/--min must be a number/);
-    expect((await refused('x5.geojson', '--in', fixture('tiny-community'), '--min', '600'))[0]).toMatch(/--min\/--target\/--max/);
-    expect((await refused('x6.geojson', '--in', fixture('tiny-community'), '--boundary', join(dir, 'none.geojson')))[0]).toMatch(/none\.geojson does not exist/);
+    expect((await refused('x2.geojson', '--in', join(dir, 'notjson.geojson')))[0]).toMatch(
+      /notjson\.geojson: not JSON/
+    );
+    expect((await refused('x3.geojson', '--in', fixture('tiny-community'), '--crs', 'mars'))[0]).toMatch(
+      /--crs must be wgs84, gcj02 or bd09/
+    );
+    expect((await refused('x4.geojson', '--in', fixture('tiny-community'), '--min', 'many'))[0]).toMatch(
+      /--min must be a number/
+    );
+    expect((await refused('x5.geojson', '--in', fixture('tiny-community'), '--min', '600'))[0]).toMatch(
+      /--min\/--target\/--max/
+    );
+    expect(
+      (await refused('x6.geojson', '--in', fixture('tiny-community'), '--boundary', join(dir, 'none.geojson')))[0]
+    ).toMatch(/none\.geojson does not exist/);
     expect((await run('divide')).code).toBe(2);
   });
 });
@@ -234,7 +342,23 @@ describe('grid partition CLI: --plan and --locked', () => {
     const locked = [first.grids.features[2], first.grids.features[9]];
     const codes = locked.map((f) => f.properties.code);
     // Other bounds and seed: the unlocked grids change, the locked ones must not.
-    const second = await run('partition', '--in', fixture('river-split'), '--plan', join(dir, 'plan-1.geojson'), '--locked', codes.join(','), '--min', '250', '--max', '450', '--seed', '7', '--out', 'plan-2.geojson');
+    const second = await run(
+      'partition',
+      '--in',
+      fixture('river-split'),
+      '--plan',
+      join(dir, 'plan-1.geojson'),
+      '--locked',
+      codes.join(','),
+      '--min',
+      '250',
+      '--max',
+      '450',
+      '--seed',
+      '7',
+      '--out',
+      'plan-2.geojson'
+    );
     expect(second.code, second.err.join('\n')).toBe(0);
     const after = (JSON.parse(readFileSync(join(dir, 'plan-2.geojson'), 'utf8')) as Grids).features;
     for (const f of locked) {
@@ -244,7 +368,8 @@ describe('grid partition CLI: --plan and --locked', () => {
     }
     const key = (fs: Grids['features']) => JSON.stringify(fs.map((g) => [g.properties.code, g.properties.buildings]));
     expect(key(after)).not.toBe(key(first.grids.features));
-    for (const g of after.filter((g) => !codes.includes(g.properties.code))) expect(g.properties.households).toBeLessThanOrEqual(450);
+    for (const g of after.filter((g) => !codes.includes(g.properties.code)))
+      expect(g.properties.households).toBeLessThanOrEqual(450);
   });
 
   it('bad --locked codes and a bad --plan: exit 2, a clear message, no file', async () => {
@@ -256,12 +381,28 @@ describe('grid partition CLI: --plan and --locked', () => {
       return r.err;
     };
     const plan = join(dir, 'plan-3.geojson');
-    expect((await refused('l1.geojson', '--plan', plan, '--locked', '2301'))[0]).toBe('--locked 2301: not a 15-digit grid code (12-digit community code + 3-digit sequence)');
-    expect((await refused('l2.geojson', '--plan', plan, '--locked', '230102001001999'))[0]).toBe(`--locked 230102001001999: no building of the input is in this grid (previous grids come from --plan ${plan})`);
+    expect((await refused('l1.geojson', '--plan', plan, '--locked', '2301'))[0]).toBe(
+      '--locked 2301: not a 15-digit grid code (12-digit community code + 3-digit sequence)'
+    );
+    expect((await refused('l2.geojson', '--plan', plan, '--locked', '230102001001999'))[0]).toBe(
+      `--locked 230102001001999: no building of the input is in this grid (previous grids come from --plan ${plan})`
+    );
     // Without --plan the buildings carry no grid: nothing to lock.
-    expect((await refused('l3.geojson', '--locked', '230102001001001'))[0]).toMatch(/no building of the input is in this grid \(previous grids come from the buildings' grid property\)/);
-    writeFileSync(join(dir, 'bad-plan.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: '230102001001001', buildings: 'b1' }, geometry: null }] }));
-    expect((await refused('l4.geojson', '--plan', join(dir, 'bad-plan.geojson'), '--locked', '230102001001001'))[0]).toMatch(/bad-plan\.geojson: plan feature 0 \(code 230102001001001\), field buildings: a list of building ids is needed/);
+    expect((await refused('l3.geojson', '--locked', '230102001001001'))[0]).toMatch(
+      /no building of the input is in this grid \(previous grids come from the buildings' grid property\)/
+    );
+    writeFileSync(
+      join(dir, 'bad-plan.geojson'),
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [{ type: 'Feature', properties: { code: '230102001001001', buildings: 'b1' }, geometry: null }]
+      })
+    );
+    expect(
+      (await refused('l4.geojson', '--plan', join(dir, 'bad-plan.geojson'), '--locked', '230102001001001'))[0]
+    ).toMatch(
+      /bad-plan\.geojson: plan feature 0 \(code 230102001001001\), field buildings: a list of building ids is needed/
+    );
   });
 });
 

@@ -18,7 +18,9 @@ let points: { positions: Float64Array; length: number };
 
 beforeAll(async () => {
   db = await openNodeDb();
-  const rows = await db.all<{ lon: number; lat: number }>(`SELECT lon, lat FROM ${readParquet(QUFU_INCIDENTS)} ORDER BY id`);
+  const rows = await db.all<{ lon: number; lat: number }>(
+    `SELECT lon, lat FROM ${readParquet(QUFU_INCIDENTS)} ORDER BY id`
+  );
   const positions = new Float64Array(rows.length * 2);
   rows.forEach((r, i) => {
     positions[2 * i] = r.lon;
@@ -71,9 +73,22 @@ describe('binPoints (the heatmap under software WebGL)', () => {
 });
 
 describe('sameFilter (the map redraws only for a filter that keeps other incidents)', () => {
-  const all: IncidentFilter = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+  const all: IncidentFilter = {
+    categories: [...INCIDENT_CATEGORIES],
+    statuses: [...INCIDENT_STATUSES],
+    from: 0,
+    to: INCIDENT_DAYS,
+    street: null,
+    community: null
+  };
   it('ignores the order of categories and statuses', () => {
-    expect(sameFilter(all, { ...all, categories: [...INCIDENT_CATEGORIES].reverse(), statuses: [...INCIDENT_STATUSES].reverse() })).toBe(true);
+    expect(
+      sameFilter(all, {
+        ...all,
+        categories: [...INCIDENT_CATEGORIES].reverse(),
+        statuses: [...INCIDENT_STATUSES].reverse()
+      })
+    ).toBe(true);
   });
   it('tells every field apart', () => {
     expect(sameFilter(all, { ...all, categories: INCIDENT_CATEGORIES.slice(1) })).toBe(false);
@@ -87,9 +102,13 @@ describe('sameFilter (the map redraws only for a filter that keeps other inciden
 
 describe('isSoftwareRenderer', () => {
   it('names the software renderers Chromium, Firefox and Windows report', () => {
-    expect(isSoftwareRenderer('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)')).toBe(true);
+    expect(
+      isSoftwareRenderer('ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)')
+    ).toBe(true);
     expect(isSoftwareRenderer('llvmpipe (LLVM 15.0.6, 256 bits)')).toBe(true);
-    expect(isSoftwareRenderer('ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)')).toBe(true);
+    expect(isSoftwareRenderer('ANGLE (Microsoft, Microsoft Basic Render Driver Direct3D11 vs_5_0 ps_5_0, D3D11)')).toBe(
+      true
+    );
     expect(isSoftwareRenderer('ANGLE (NVIDIA, NVIDIA GeForce RTX 3060 Direct3D11 vs_5_0 ps_5_0, D3D11)')).toBe(false);
     expect(isSoftwareRenderer('Apple M2')).toBe(false);
     expect(isSoftwareRenderer('Mali-G78')).toBe(false);

@@ -25,13 +25,27 @@ import {
 } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { concatColumns, filterIncidents, gridRates, type IncidentColumns } from '../../src/lib/map/heatmap-data';
-import { classColor, classCounts, jenksStarts, legendModel, rateBreaks, roundBetween } from '../../src/lib/map/heatmap-legend';
+import {
+  classColor,
+  classCounts,
+  jenksStarts,
+  legendModel,
+  rateBreaks,
+  roundBetween
+} from '../../src/lib/map/heatmap-legend';
 import { INCIDENT_RAMP, NO_INCIDENTS } from '../../src/lib/map/legend';
 import { scaleQuantize } from 'd3';
 
 const QUFU = '370881';
 const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
-const all: IncidentFilter = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+const all: IncidentFilter = {
+  categories: [...INCIDENT_CATEGORIES],
+  statuses: [...INCIDENT_STATUSES],
+  from: 0,
+  to: INCIDENT_DAYS,
+  street: null,
+  community: null
+};
 let db: NodeDb;
 let cols: IncidentColumns;
 
@@ -59,10 +73,16 @@ afterAll(() => db?.close());
 describe('filterIncidents agrees with the KPI SQL', () => {
   const cases: [string, Partial<IncidentFilter>][] = [
     ['everything', {}],
-    ['one category, one month', { categories: ['sanitation'], from: dateToDay('2025-03-01'), to: dateToDay('2025-04-01') }],
+    [
+      'one category, one month',
+      { categories: ['sanitation'], from: dateToDay('2025-03-01'), to: dateToDay('2025-04-01') }
+    ],
     ['open and dispatched, 2025', { statuses: ['open', 'dispatched'], from: dateToDay('2025-01-01') }],
     ['a street, two categories', { street: '370881002', categories: ['safety', 'dispute'] }],
-    ['a community in winter', { community: '370881001002', from: dateToDay('2024-11-01'), to: dateToDay('2025-04-01') }],
+    [
+      'a community in winter',
+      { community: '370881001002', from: dateToDay('2024-11-01'), to: dateToDay('2025-04-01') }
+    ],
     ['no category', { categories: [] }]
   ];
   for (const [name, part] of cases) {
@@ -85,7 +105,9 @@ describe('filterIncidents agrees with the KPI SQL', () => {
     const fromJs = new Map(cols.grids.map((g, i) => [g, js.gridCounts[i]]));
     for (const r of sql) expect(fromJs.get(r.grid), r.grid).toBe(r.n);
     expect([...fromJs.values()].reduce((a, b) => a + b, 0)).toBe(sql.reduce((a, r) => a + r.n, 0));
-    const [top] = await db.all<{ grid: string; n: number; households: number; rate: number }>(incidentHotspots(src, QUFU, f, 1));
+    const [top] = await db.all<{ grid: string; n: number; households: number; rate: number }>(
+      incidentHotspots(src, QUFU, f, 1)
+    );
     // June–August 2025: 92 days, so a yearly rate is the count ÷ (92 / 365.25).
     expect(top.rate).toBeCloseTo((fromJs.get(top.grid)! * 1000) / top.households / (92 / 365.25), 9);
     const grids = await db.all<{ code: string; households: number }>(districtGrids(src, QUFU));
@@ -94,7 +116,9 @@ describe('filterIncidents agrees with the KPI SQL', () => {
   });
 
   it('daily counts (China time) sum to the total and cover the period', async () => {
-    const daily = await db.all<{ day: number; n: number }>(incidentDailyCounts(src, QUFU, { ...all, categories: ['safety'] }));
+    const daily = await db.all<{ day: number; n: number }>(
+      incidentDailyCounts(src, QUFU, { ...all, categories: ['safety'] })
+    );
     const [k] = await db.all<{ incidents: number }>(incidentKpis(src, QUFU, { ...all, categories: ['safety'] }));
     expect(daily.reduce((a, r) => a + r.n, 0)).toBe(k.incidents);
     expect(daily[0].day).toBe(0);
@@ -127,7 +151,9 @@ describe('dates and SQL text', () => {
     expect(monthStarts(INCIDENT_DAYS)).toHaveLength(25);
     // All of the longer period: no time condition; up to 2026-03-01 within it: one.
     expect(incidentWhere({ ...all, to: days, days })).toBe('');
-    expect(incidentWhere({ ...all, to: dateToDay('2026-03-01'), days })).toBe("WHERE (CAST(reported_at AS TIMESTAMP) + INTERVAL 8 HOUR) < TIMESTAMP '2026-03-01 00:00:00'");
+    expect(incidentWhere({ ...all, to: dateToDay('2026-03-01'), days })).toBe(
+      "WHERE (CAST(reported_at AS TIMESTAMP) + INTERVAL 8 HOUR) < TIMESTAMP '2026-03-01 00:00:00'"
+    );
   });
   it('no condition for "everything", FALSE for an empty set, quotes escaped', () => {
     expect(incidentWhere(all)).toBe('');
@@ -158,9 +184,11 @@ function withinSsd(xs: number[], starts: number[]): number {
 describe('choropleth classes (natural breaks)', () => {
   it('Jenks equals the brute force over every split on small inputs', () => {
     let seed = 3;
-    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
     for (let trial = 0; trial < 20; trial++) {
-      const xs = Array.from({ length: 12 }, () => Math.round(rnd() * 50) + (rnd() < 0.2 ? 200 : 0)).sort((a, b) => a - b);
+      const xs = Array.from({ length: 12 }, () => Math.round(rnd() * 50) + (rnd() < 0.2 ? 200 : 0)).sort(
+        (a, b) => a - b
+      );
       const k = 2 + (trial % 3);
       const got = withinSsd(xs, jenksStarts(xs, k));
       // Brute force: every choice of k-1 cut positions between different values.
@@ -232,12 +260,25 @@ describe('legend', () => {
     expect(new Set(m.swatches.map((s) => s.color.join())).size).toBe(5);
   });
   it('choropleth legend states grids per class and the method', () => {
-    const m = legendModel('choropleth', { breaks: [10, 20], rates: [0, 5, 12, 15, 30], method: 'natural breaks', fmt: String, low: 'low', high: 'high' });
+    const m = legendModel('choropleth', {
+      breaks: [10, 20],
+      rates: [0, 5, 12, 15, 30],
+      method: 'natural breaks',
+      fmt: String,
+      low: 'low',
+      high: 'high'
+    });
     expect(m.swatches.map((s) => s.label)).toEqual(['0 (1)', '0–10 (1)', '10–20 (2)', '≥ 20 (1)']);
     expect(m.note).toBe('natural breaks');
   });
   it('choropleth legend leaves out the "0" class when no grid is in it', () => {
-    const m = legendModel('choropleth', { breaks: [10, 20], rates: [5, 12, 15, 30], fmt: String, low: 'low', high: 'high' });
+    const m = legendModel('choropleth', {
+      breaks: [10, 20],
+      rates: [5, 12, 15, 30],
+      fmt: String,
+      low: 'low',
+      high: 'high'
+    });
     expect(m.swatches.map((s) => s.label)).toEqual(['0–10 (1)', '10–20 (2)', '≥ 20 (1)']);
   });
   it('hexagon legend spans the domain deck.gl reported, in whole counts that never share an edge', () => {
@@ -253,9 +294,18 @@ describe('legend', () => {
       const [a, b] = label.split('–').map(Number);
       return [a, b ?? a];
     };
-    for (const [lo, hi] of [[1, 3], [1, 7], [2, 600], [1, 1234], [5, 11], [0, 6]] as [number, number][]) {
+    for (const [lo, hi] of [
+      [1, 3],
+      [1, 7],
+      [2, 600],
+      [1, 1234],
+      [5, 11],
+      [0, 6]
+    ] as [number, number][]) {
       const m = legendModel('grid', { domain: [lo, hi], fmt: String, low: 'low', high: 'high' });
-      const scale = scaleQuantize<number>().domain([lo, hi]).range(INCIDENT_RAMP.map((_, i) => i));
+      const scale = scaleQuantize<number>()
+        .domain([lo, hi])
+        .range(INCIDENT_RAMP.map((_, i) => i));
       for (let v = lo; v <= hi; v++) {
         const holding = m.swatches.filter((s) => {
           const [a, b] = parse(s.label);

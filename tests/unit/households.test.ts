@@ -28,7 +28,13 @@ describe('household estimation', () => {
 
   it('apartments without levels: area × 6 ÷ 90 = 70, estimated', () => {
     const e = estimateHouseholds({ tags: { building: 'apartments' }, footprint });
-    expect(e).toMatchObject({ households: 70, floors: 6, estimated: true, method: 'area-default-floors', residential: true });
+    expect(e).toMatchObject({
+      households: 70,
+      floors: 6,
+      estimated: true,
+      method: 'area-default-floors',
+      residential: true
+    });
     expect(e.areaM2).toBeCloseTo(1050, -1);
   });
 
@@ -68,21 +74,34 @@ describe('household estimation', () => {
 
   it('non-residential types get 0 households and residential=false', () => {
     for (const building of ['commercial', 'school', 'industrial', 'garage', 'retail', 'warehouse', 'church']) {
-      expect(estimateHouseholds({ tags: { building }, footprint })).toMatchObject({ households: 0, residential: false, method: 'non-residential' });
+      expect(estimateHouseholds({ tags: { building }, footprint })).toMatchObject({
+        households: 0,
+        residential: false,
+        method: 'non-residential'
+      });
     }
   });
 
   it('building=yes is residential unless tags, name or size say otherwise', () => {
     expect(classifyBuilding({ building: 'yes' }, 1050)).toEqual({ residential: true });
-    expect(classifyBuilding({ building: 'yes', amenity: 'school' }, 1050)).toMatchObject({ residential: false, group: 'yes+tags' });
-    expect(classifyBuilding({ building: 'yes', name: '远大购物广场' }, 1050)).toMatchObject({ residential: false, group: 'yes+name' });
+    expect(classifyBuilding({ building: 'yes', amenity: 'school' }, 1050)).toMatchObject({
+      residential: false,
+      group: 'yes+tags'
+    });
+    expect(classifyBuilding({ building: 'yes', name: '远大购物广场' }, 1050)).toMatchObject({
+      residential: false,
+      group: 'yes+name'
+    });
     expect(classifyBuilding({ building: 'yes', name: '群力家园3号楼' }, 1050)).toEqual({ residential: true });
     expect(classifyBuilding({ building: 'yes' }, 20)).toMatchObject({ residential: false, group: 'yes<40m²' });
     expect(classifyBuilding({ building: 'yes' }, 25_000)).toMatchObject({ residential: false, group: 'yes>10000m²' });
   });
 
   it('single-family houses count 1 household', () => {
-    expect(estimateHouseholds({ tags: { building: 'house' }, footprint })).toMatchObject({ households: 1, method: 'single-family' });
+    expect(estimateHouseholds({ tags: { building: 'house' }, footprint })).toMatchObject({
+      households: 1,
+      method: 'single-family'
+    });
   });
 
   it('caps an estimate at 1,500 and says so', () => {
@@ -93,7 +112,9 @@ describe('household estimation', () => {
   });
 
   it('never estimates fewer than 1 household for a residential footprint', () => {
-    expect(estimateHouseholds({ tags: { building: 'apartments' }, footprint: rect(126.59, 45.75, 3, 3) }).households).toBe(1);
+    expect(
+      estimateHouseholds({ tags: { building: 'apartments' }, footprint: rect(126.59, 45.75, 3, 3) }).households
+    ).toBe(1);
   });
 
   it('parses OSM numbers and ignores unusable levels', () => {

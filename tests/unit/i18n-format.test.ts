@@ -6,7 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { DISTRICTS } from '../../src/lib/data/districts';
 import { INCIDENT_CATEGORIES, STATION_KINDS } from '../../src/lib/data/schema';
-import { categoryName, districtName, districtWithCity, fill, formatMessage, kindName, listSeparator, messages } from '../../src/lib/i18n/format';
+import {
+  categoryName,
+  districtName,
+  districtWithCity,
+  fill,
+  formatMessage,
+  kindName,
+  listSeparator,
+  messages
+} from '../../src/lib/i18n/format';
 import { en, zh, type MessageKey } from '../../src/lib/i18n/messages';
 import { renderMsg } from '../../src/lib/i18n/msg';
 
@@ -74,6 +83,8 @@ describe('messages with placeholders', () => {
     expect(fill('{a}+{a}={b}', (n) => (n === 'a' ? '1' : '2'))).toBe('1+1=2');
     const inner = { key: 'filter.category.safety' as const };
     expect(renderMsg({ key: 'coverage.within', params: { m: 5 } })).toBe(en['coverage.within'].replace('{m}', '5'));
-    expect(renderMsg({ key: 'prov.label', params: { list: inner } })).toBe(en['prov.label'].replace('{list}', 'Safety hazards'));
+    expect(renderMsg({ key: 'prov.label', params: { list: inner } })).toBe(
+      en['prov.label'].replace('{list}', 'Safety hazards')
+    );
   });
 });

@@ -29,7 +29,12 @@ const ways: OsmElement[] = [
   { type: 'way', id: 300, nodes: [node(0, 100), node(30, 100), node(30, 130)], tags: { building: 'yes' } },
   { type: 'way', id: 400, nodes: [node(-50, -20), node(300, -20)], tags: { highway: 'residential', name: '测试路' } },
   { type: 'way', id: 500, nodes: square(-10, -10, 300), tags: { landuse: 'residential', name: '测试小区' } },
-  { type: 'way', id: 600, nodes: [node(200, 200), 999_999, node(230, 230), node(200, 230)], tags: { building: 'apartments' } }
+  {
+    type: 'way',
+    id: 600,
+    nodes: [node(200, 200), 999_999, node(230, 230), node(200, 230)],
+    tags: { building: 'apartments' }
+  }
 ];
 node(50, 50, { building: 'yes' }); // a building mapped as a point (id below)
 const buildingNode = nextNode - 1;
@@ -91,7 +96,9 @@ describe('OSM elements → layers', () => {
       ['osm-relation-200', 'osm-way-500', 213], // (60² − 20²) m² × 6 ÷ 90 = 213.3
       ['osm-way-100', 'osm-way-500', 60] // 900 m² × 6 ÷ 90
     ]);
-    expect(out.warnings.map((w) => w.ref).sort()).toEqual(['osm node ' + buildingNode, 'osm way 300', 'osm way 600'].sort());
+    expect(out.warnings.map((w) => w.ref).sort()).toEqual(
+      ['osm node ' + buildingNode, 'osm way 300', 'osm way 600'].sort()
+    );
     expect(out.stats.skipped).toBe(3);
     expect(out.compounds).toHaveLength(1);
     expect(out.compounds[0]).toMatchObject({ id: 'osm-way-500', name: '测试小区', households: 273, buildings: 2 });

@@ -63,7 +63,9 @@ describe.skipIf(!pbf.exists)('real import: harbin_center_osm_2024-04-09.osm.pbf 
     expect(data.every((r) => Number.isInteger(r.households) && r.households > 0)).toBe(true);
     const hh = data.reduce((s, r) => s + r.households, 0);
     const est = data.filter((r) => r.estimated).length;
-    console.log(`[import-real] pbf: ${data.length} buildings, ${hh} households, ${((100 * est) / data.length).toFixed(1)} % estimated, ${seconds.toFixed(1)} s`);
+    console.log(
+      `[import-real] pbf: ${data.length} buildings, ${hh} households, ${((100 * est) / data.length).toFixed(1)} % estimated, ${seconds.toFixed(1)} s`
+    );
   });
 
   it('no centroid outside the district box (outline tolerance 0.1 km), no footprint beyond its 2 km margin', () => {
@@ -83,9 +85,13 @@ describe.skipIf(!pbf.exists)('real import: harbin_center_osm_2024-04-09.osm.pbf 
   });
 
   it('manifest: synthetic false, OSM/ODbL and the file named, counts and households agree with the table', () => {
-    const m = readJson<{ synthetic: boolean; sources: string[]; counts: { buildings: number }; households: number; estimation: { method: string } }>(
-      join(out, 'manifest.json')
-    );
+    const m = readJson<{
+      synthetic: boolean;
+      sources: string[];
+      counts: { buildings: number };
+      households: number;
+      estimation: { method: string };
+    }>(join(out, 'manifest.json'));
     expect(m.synthetic).toBe(false);
     expect(m.sources).toContain('OpenStreetMap contributors, ODbL 1.0');
     expect(m.sources).toContain('harbin_center_osm_2024-04-09.osm.pbf');
@@ -120,7 +126,11 @@ describe.skipIf(!pbf.exists)('real import: harbin_center_osm_2024-04-09.osm.pbf 
       const common = data2.filter((r) => a.has(r.id)).length;
       expect(common / Math.max(a.size, data2.length)).toBeGreaterThan(0.99);
       const src = readJson<FeatureCollection>(gj.path);
-      const inDaoli = new Set(src.features.filter((f) => f.properties!.in_daoli).map((f) => `osm-${f.properties!.osm_type}-${f.properties!.osm_id}`));
+      const inDaoli = new Set(
+        src.features
+          .filter((f) => f.properties!.in_daoli)
+          .map((f) => `osm-${f.properties!.osm_type}-${f.properties!.osm_id}`)
+      );
       const agree = data2.filter((r) => inDaoli.has(r.id)).length;
       expect(agree / data2.length).toBeGreaterThan(0.98);
     });

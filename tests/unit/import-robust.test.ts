@@ -40,7 +40,10 @@ describe('text encodings', () => {
   it('UTF-8 with or without BOM, and UTF-16 with its BOM, read as such', () => {
     const text = '经度,纬度,户数\n126.615,45.77,80\n';
     expect(decodeText(enc.encode(text), 'a.csv')).toEqual({ ok: true, value: { text, encoding: 'utf-8' } });
-    expect(decodeText(Uint8Array.of(0xef, 0xbb, 0xbf, ...enc.encode(text)), 'a.csv')).toEqual({ ok: true, value: { text, encoding: 'utf-8' } });
+    expect(decodeText(Uint8Array.of(0xef, 0xbb, 0xbf, ...enc.encode(text)), 'a.csv')).toEqual({
+      ok: true,
+      value: { text, encoding: 'utf-8' }
+    });
     const le = Uint8Array.of(0xff, 0xfe, ...[...text].flatMap((c) => [c.charCodeAt(0) & 0xff, c.charCodeAt(0) >> 8]));
     expect(decodeText(le, 'a.csv')).toEqual({ ok: true, value: { text, encoding: 'utf-16le' } });
   });
@@ -69,35 +72,73 @@ describe('self-intersecting footprints', () => {
     expect(planner.ok).toBe(false);
     if (planner.ok) return;
     expect(planner.errors.map((e) => [e.file, e.row, e.ref, e.field, e.message])).toEqual([
-      [name, 1, 'id S-1', 'geometry', 'ring 0 crosses itself (edges intersect, as in a bow tie), which the grid engine cannot use; repair it in a GIS (e.g. QGIS "Fix geometries") and import again']
+      [
+        name,
+        1,
+        'id S-1',
+        'geometry',
+        'ring 0 crosses itself (edges intersect, as in a bow tie), which the grid engine cannot use; repair it in a GIS (e.g. QGIS "Fix geometries") and import again'
+      ]
     ]);
     expect(renderMsg(planner.errors[0].msg!, (k) => zh[k])).toMatch(/^第 0 环自相交/);
     const features = parseFeatureCollection(text, name);
     if (!features.ok) throw new Error('fixture unreadable');
-    const cli = importLayers({ crs: 'wgs84', district: daoliArea(), buildings: { file: name, format: 'geojson', features: features.value } });
+    const cli = importLayers({
+      crs: 'wgs84',
+      district: daoliArea(),
+      buildings: { file: name, format: 'geojson', features: features.value }
+    });
     expect(cli.ok ? [] : cli.errors.map((e) => [e.row, e.ref, e.field])).toEqual([[1, 'id S-1', 'geometry']]);
   });
 
   it('are what the engine itself refuses (its check stays the last line of defence)', () => {
     const r = partitionGeoJSON({ buildings: JSON.parse(text), min: 30, max: 100 });
-    expect(r.ok ? [] : r.errors.map((e) => [e.feature, e.field, e.message])).toEqual([[1, 'geometry', expect.stringMatching(/ring 0/)]]);
+    expect(r.ok ? [] : r.errors.map((e) => [e.feature, e.field, e.message])).toEqual([
+      [1, 'geometry', expect.stringMatching(/ring 0/)]
+    ]);
   });
 });
 
 describe('unparsable cells', () => {
   it('quote the cell text (decimal commas named as such), never [NaN, NaN]', () => {
-    const r = parseBuildings('lon;lat;households\n126,615;45,77;80\n126.615;45,77;80\n126.62;45.77;12,5\n126.63;north;80\n', 'semicolons.csv', 'wgs84');
+    const r = parseBuildings(
+      'lon;lat;households\n126,615;45,77;80\n126.615;45,77;80\n126.62;45.77;12,5\n126.63;north;80\n',
+      'semicolons.csv',
+      'wgs84'
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.map((e) => [e.ref, e.field, e.message])).toEqual([
-      ['line 2', 'lon', 'the coordinate must be a number, found "126,615"; use a point as the decimal separator, not a comma'],
-      ['line 3', 'lat', 'the coordinate must be a number, found "45,77"; use a point as the decimal separator, not a comma'],
-      ['line 4', 'households', 'households must be a whole number, found "12,5" (not a thousands separator: fewer than three digits follow the comma)'],
+      [
+        'line 2',
+        'lon',
+        'the coordinate must be a number, found "126,615"; use a point as the decimal separator, not a comma'
+      ],
+      [
+        'line 3',
+        'lat',
+        'the coordinate must be a number, found "45,77"; use a point as the decimal separator, not a comma'
+      ],
+      [
+        'line 4',
+        'households',
+        'households must be a whole number, found "12,5" (not a thousands separator: fewer than three digits follow the comma)'
+      ],
       ['line 5', 'lat', 'the coordinate must be a number, found "north"']
     ]);
     expect(r.errors.map((e) => e.message).join()).not.toContain('NaN');
-    expect(renderMsg(r.errors[0].msg!, (k) => zh[k])).toBe('坐标须为数字，实际是 "126,615"；小数点请用英文句点“.”，不要用逗号');
-    const point = parseBuildings(JSON.stringify({ type: 'Feature', properties: { households: 5 }, geometry: { type: 'Point', coordinates: ['126,6', 45.7] } }), 'p.geojson', 'wgs84');
+    expect(renderMsg(r.errors[0].msg!, (k) => zh[k])).toBe(
+      '坐标须为数字，实际是 "126,615"；小数点请用英文句点“.”，不要用逗号'
+    );
+    const point = parseBuildings(
+      JSON.stringify({
+        type: 'Feature',
+        properties: { households: 5 },
+        geometry: { type: 'Point', coordinates: ['126,6', 45.7] }
+      }),
+      'p.geojson',
+      'wgs84'
+    );
     expect(point.ok ? '' : point.errors[0].message).toBe('coordinate ["126,6", 45.7] is not a pair of finite numbers');
   });
 });
@@ -124,14 +165,22 @@ describe('a file whose every row is bad', () => {
 describe('an implausible community', () => {
   it('50,000 buildings and 5,000,000 households are read with a warning to accept; a real community has none', () => {
     const rows = ['lon,lat,households'];
-    for (let i = 0; i < 50_000; i++) rows.push(`${(126.55 + (i % 250) * 0.0004).toFixed(6)},${(45.7 + Math.floor(i / 250) * 0.0003).toFixed(6)},100`);
+    for (let i = 0; i < 50_000; i++)
+      rows.push(`${(126.55 + (i % 250) * 0.0004).toFixed(6)},${(45.7 + Math.floor(i / 250) * 0.0003).toFixed(6)},100`);
     const r = readOwnData({ buildings: { name: 'city.csv', bytes: enc.encode(rows.join('\n')) }, crs: 'wgs84' });
     if (!r.ok) throw new Error(r.errors[0].message);
     expect(r.value.buildings.buildings.length).toBe(50_000);
-    expect(renderMsg(r.value.implausible!)).toMatch(/^50,000 buildings and 5,000,000 households are implausible for one community \(more than 5,000 buildings or 50,000 households\)/);
+    expect(renderMsg(r.value.implausible!)).toMatch(
+      /^50,000 buildings and 5,000,000 households are implausible for one community \(more than 5,000 buildings or 50,000 households\)/
+    );
     expect(renderMsg(r.value.implausible!, (k) => zh[k])).toMatch(/^50,000 栋楼、5,000,000 户，对一个社区来说不合常理/);
-    const good = readOwnData({ buildings: { name: 'good-gcj02.csv', bytes: bytes('planner/good-gcj02.csv') }, crs: 'gcj02' });
+    const good = readOwnData({
+      buildings: { name: 'good-gcj02.csv', bytes: bytes('planner/good-gcj02.csv') },
+      crs: 'gcj02'
+    });
     expect(good.ok && good.value.implausible).toBeNull();
-    expect(PLAUSIBLE_COMMUNITY.households).toBeGreaterThan(good.ok ? good.value.buildings.buildings.reduce((s, b) => s + b.households, 0) : Infinity);
+    expect(PLAUSIBLE_COMMUNITY.households).toBeGreaterThan(
+      good.ok ? good.value.buildings.buildings.reduce((s, b) => s + b.households, 0) : Infinity
+    );
   });
 });

@@ -16,7 +16,12 @@ import { FIXTURES, daoliArea } from '../fixtures/import/helpers';
 function importFixture(name: string, crs: Crs = 'wgs84', checkCrs = true): ImportResult<ImportOutput> {
   const parsed = parseFeatureCollection(readFileSync(join(FIXTURES, name), 'utf8'), name);
   if (!parsed.ok) return parsed;
-  return importLayers({ crs, district: daoliArea(), buildings: { file: name, format: 'geojson', features: parsed.value }, checkCrs });
+  return importLayers({
+    crs,
+    district: daoliArea(),
+    buildings: { file: name, format: 'geojson', features: parsed.value },
+    checkCrs
+  });
 }
 
 function errorsOf(name: string, crs: Crs = 'wgs84'): ImportError[] {
@@ -51,7 +56,15 @@ describe('valid buildings', () => {
 
   it('fills the schema Building fields', () => {
     const b = out!.buildings.find((x) => x.id === 'B-2')!;
-    expect(b).toMatchObject({ district: '230102', community: '', compound: null, grid: null, perFloor: 2, units: 6, type: 'apartments' });
+    expect(b).toMatchObject({
+      district: '230102',
+      community: '',
+      compound: null,
+      grid: null,
+      perFloor: 2,
+      units: 6,
+      type: 'apartments'
+    });
     expect(b.footprint.type).toBe('Polygon');
     expect(b.lon).toBeCloseTo(126.5914, 3);
     expect(b.lat).toBeCloseTo(45.7501, 3);
@@ -61,7 +74,14 @@ describe('valid buildings', () => {
 describe('bad inputs', () => {
   it('a feature without geometry, and one with a LineString', () => {
     expect(errorsOf('no-geometry.geojson')).toEqual([
-      { file: 'no-geometry.geojson', row: 1, ref: 'id G-1', field: 'geometry', message: 'the feature has no geometry', msg: { key: 'import.err.noGeometry' } },
+      {
+        file: 'no-geometry.geojson',
+        row: 1,
+        ref: 'id G-1',
+        field: 'geometry',
+        message: 'the feature has no geometry',
+        msg: { key: 'import.err.noGeometry' }
+      },
       {
         file: 'no-geometry.geojson',
         row: 2,
@@ -86,20 +106,36 @@ describe('bad inputs', () => {
   it('2,000 households in one building: error naming it, suggesting a split by unit', () => {
     const e = errorsOf('too-many-households.geojson');
     expect(e).toHaveLength(1);
-    expect(e[0]).toMatchObject({ file: 'too-many-households.geojson', row: 1, ref: 'osm way 777', field: 'households' });
+    expect(e[0]).toMatchObject({
+      file: 'too-many-households.geojson',
+      row: 1,
+      ref: 'osm way 777',
+      field: 'households'
+    });
     expect(e[0].message).toContain('2,000 households in one building is implausible');
     expect(e[0].message).toContain('split it into one feature per unit');
   });
 
   it('duplicate ids: the second occurrence, pointing at the first', () => {
     expect(errorsOf('duplicate-ids.geojson')).toEqual([
-      { file: 'duplicate-ids.geojson', row: 2, ref: 'id D-1', field: 'id', message: 'duplicate id "D-1" (also feature 0)' }
+      {
+        file: 'duplicate-ids.geojson',
+        row: 2,
+        ref: 'id D-1',
+        field: 'id',
+        message: 'duplicate id "D-1" (also feature 0)'
+      }
     ]);
   });
 
   it('an empty collection', () => {
     expect(errorsOf('empty.geojson')).toEqual([
-      { file: 'empty.geojson', row: null, field: 'features', message: 'no buildings: the FeatureCollection has 0 features' }
+      {
+        file: 'empty.geojson',
+        row: null,
+        field: 'features',
+        message: 'no buildings: the FeatureCollection has 0 features'
+      }
     ]);
   });
 
@@ -112,7 +148,9 @@ describe('bad inputs', () => {
       [4, 'geometry']
     ]);
     expect(e[0].message).toBe('ring 0, position 1: coordinate [null, 45.75] is not a pair of finite numbers');
-    expect(e[1].message).toBe('ring 0, position 1: coordinate [200.5, 45.75] is out of range (lon −180..180, lat −90..90)');
+    expect(e[1].message).toBe(
+      'ring 0, position 1: coordinate [200.5, 45.75] is out of range (lon −180..180, lat −90..90)'
+    );
     expect(e[2].message).toContain('looks like [lat, lon]');
     expect(e[3].message).toBe('ring 0 has 3 positions; at least 4 are needed');
   });
@@ -121,7 +159,9 @@ describe('bad inputs', () => {
     const e = errorsOf('outside-district.geojson');
     expect(e).toHaveLength(1);
     expect(e[0]).toMatchObject({ file: 'outside-district.geojson', row: 1, ref: 'id O-1', field: 'geometry' });
-    expect(e[0].message).toMatch(/^centroid \[116\.99\d+, 35\.58\d+\] lies 13\d\d\.\d km outside the box of district 230102 道里区/);
+    expect(e[0].message).toMatch(
+      /^centroid \[116\.99\d+, 35\.58\d+\] lies 13\d\d\.\d km outside the box of district 230102 道里区/
+    );
   });
 
   it('GCJ-02 coordinates labelled WGS-84: one error suggesting --crs gcj02, offset ≈ 500 m', () => {
@@ -172,7 +212,9 @@ describe('JSON syntax errors', () => {
     const text = '{\n  "a": [1, 2,\n  x]\n}';
     expect(jsonErrorOffset(text)).toBe(text.indexOf('x'));
     const r = parseJsonText(text, 'f.json');
-    expect(!r.ok && r.errors[0].message).toBe("JSON syntax error at line 3, column 3 (character 18): Unexpected token 'x'");
+    expect(!r.ok && r.errors[0].message).toBe(
+      "JSON syntax error at line 3, column 3 (character 18): Unexpected token 'x'"
+    );
   });
 
   it('accepts valid JSON and rejects trailing commas, bad escapes, NaN', () => {
@@ -185,25 +227,46 @@ describe('JSON syntax errors', () => {
   it('not a FeatureCollection', () => {
     const r = parseFeatureCollection('[1, 2]', 'x.geojson');
     expect(!r.ok && r.errors).toEqual([
-      { file: 'x.geojson', row: null, field: 'type', message: 'expected a GeoJSON FeatureCollection, found an array', msg: { key: 'import.err.notCollection', params: { found: 'an array' } } }
+      {
+        file: 'x.geojson',
+        row: null,
+        field: 'type',
+        message: 'expected a GeoJSON FeatureCollection, found an array',
+        msg: { key: 'import.err.notCollection', params: { found: 'an array' } }
+      }
     ]);
   });
 });
 
 describe('error formatting', () => {
   it('file: feature N (osm way id), field F: message', () => {
-    expect(formatImportError({ file: 'b.geojson', row: 12, ref: 'osm way 123', field: 'households', message: 'households is 0' })).toBe(
-      'b.geojson: feature 12 (osm way 123), field households: households is 0'
+    expect(
+      formatImportError({
+        file: 'b.geojson',
+        row: 12,
+        ref: 'osm way 123',
+        field: 'households',
+        message: 'households is 0'
+      })
+    ).toBe('b.geojson: feature 12 (osm way 123), field households: households is 0');
+    expect(formatImportError({ file: 'b.geojson', row: null, field: 'crs', message: 'm' })).toBe(
+      'b.geojson: field crs: m'
     );
-    expect(formatImportError({ file: 'b.geojson', row: null, field: 'crs', message: 'm' })).toBe('b.geojson: field crs: m');
-    expect(formatImportError({ file: 'b.osm.pbf', row: null, ref: 'osm node 5', field: 'geometry', message: 'm' })).toBe(
-      'b.osm.pbf: osm node 5, field geometry: m'
+    expect(
+      formatImportError({ file: 'b.osm.pbf', row: null, ref: 'osm node 5', field: 'geometry', message: 'm' })
+    ).toBe('b.osm.pbf: osm node 5, field geometry: m');
+    expect(formatImportError({ file: 'b.osm.pbf', row: null, field: 'file', message: 'the file is empty' })).toBe(
+      'b.osm.pbf: the file is empty'
     );
-    expect(formatImportError({ file: 'b.osm.pbf', row: null, field: 'file', message: 'the file is empty' })).toBe('b.osm.pbf: the file is empty');
   });
 
   it('lists up to the limit, then "... and N more"', () => {
-    const errs: ImportError[] = Array.from({ length: 7 }, (_, i) => ({ file: 'f', row: i, field: 'geometry', message: 'x' }));
+    const errs: ImportError[] = Array.from({ length: 7 }, (_, i) => ({
+      file: 'f',
+      row: i,
+      field: 'geometry',
+      message: 'x'
+    }));
     const lines = formatImportErrors(errs, 5);
     expect(lines).toHaveLength(6);
     expect(lines[5]).toBe('... and 2 more');

@@ -15,7 +15,10 @@ const CODE = '370881';
 const path = (t: TableName, d: string) => `static/data/${d}/${t}.parquet`;
 const read = async (t: TableName, columns: string[]) => {
   const b = readFileSync(path(t, CODE));
-  return (await parquetReadObjects({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength), columns })) as Record<string, unknown>[];
+  return (await parquetReadObjects({
+    file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength),
+    columns
+  })) as Record<string, unknown>[];
 };
 const ms = (v: unknown) => (v instanceof Date ? v.getTime() : Number(v) / 1000);
 /** Day index from 2024-01-01 in China Standard Time (UTC+8). */
@@ -37,7 +40,12 @@ beforeAll(async () => {
   db = await openNodeDb({ threads: 1 });
   got = await incidentNumbers(nodeConnector(db, path), CODE, filter);
   const all = await read('incidents', ['category', 'status', 'grid', 'reported_at']);
-  kept = all.filter((r) => (filter.categories as string[]).includes(String(r.category)) && cstDay(r.reported_at) >= filter.from && cstDay(r.reported_at) < filter.to);
+  kept = all.filter(
+    (r) =>
+      (filter.categories as string[]).includes(String(r.category)) &&
+      cstDay(r.reported_at) >= filter.from &&
+      cstDay(r.reported_at) < filter.to
+  );
 });
 afterAll(() => db.close());
 
@@ -56,10 +64,14 @@ describe('incidentNumbers (Qufu, March 2025, safety and sanitation)', () => {
   });
 
   it('hotspots: the grids with most incidents per 1,000 households a year over the 31 days', async () => {
-    const hh = new Map((await read('grids', ['code', 'households'])).map((g) => [String(g.code), Number(g.households)]));
+    const hh = new Map(
+      (await read('grids', ['code', 'households'])).map((g) => [String(g.code), Number(g.households)])
+    );
     const counts = new Map<string, number>();
     for (const r of kept) counts.set(String(r.grid), (counts.get(String(r.grid)) ?? 0) + 1);
-    const rates = [...counts].filter(([g]) => (hh.get(g) ?? 0) > 0).map(([grid, n]) => ({ grid, n, rate: (n * 1000) / hh.get(grid)! / (31 / 365.25) }));
+    const rates = [...counts]
+      .filter(([g]) => (hh.get(g) ?? 0) > 0)
+      .map(([grid, n]) => ({ grid, n, rate: (n * 1000) / hh.get(grid)! / (31 / 365.25) }));
     rates.sort((a, b) => b.rate - a.rate || (a.grid < b.grid ? -1 : 1));
     expect(got.hotspots.length).toBe(10);
     got.hotspots.forEach((h, i) => {

@@ -41,7 +41,14 @@ const fixture =
     const file = table === 'incidents' ? incidents : table;
     return `read_csv('${DIR}/${file}.csv', header = true, types = {${types}}${table === 'incidents' ? ", timestampformat = '%Y-%m-%d %H:%M:%S'" : ''})`;
   };
-const all: IncidentFilter = { categories: [...INCIDENT_CATEGORIES], statuses: [...INCIDENT_STATUSES], from: 0, to: INCIDENT_DAYS, street: null, community: null };
+const all: IncidentFilter = {
+  categories: [...INCIDENT_CATEGORIES],
+  statuses: [...INCIDENT_STATUSES],
+  from: 0,
+  to: INCIDENT_DAYS,
+  street: null,
+  community: null
+};
 /** 2024-01-01 … 2024-06-30 (China time): 31 + 29 + 31 + 30 + 31 + 30 = 182 days. */
 const firstHalf2024: IncidentFilter = { ...all, from: 0, to: dateToDay('2024-07-01') };
 /** March 2024: 31 days. */
@@ -67,7 +74,9 @@ describe('the time base', () => {
 
 describe('hotspots: incidents per 1,000 households a year', () => {
   it('a half-year filter: 3 incidents in 182 days for 1,500 households (the 00:00 China-time incident of 1 July is out)', async () => {
-    const rows = await db.all<{ grid: string; n: number; households: number; rate: number }>(incidentHotspots(fixture(), '370881', firstHalf2024));
+    const rows = await db.all<{ grid: string; n: number; households: number; rate: number }>(
+      incidentHotspots(fixture(), '370881', firstHalf2024)
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ grid: G1, n: 3, households: 1500 });
     expect(rows[0].rate).toBeCloseTo((3 * 1000) / 1500 / (182 / 365.25), 9); // 4.0137…
@@ -106,13 +115,20 @@ describe('hotspots: incidents per 1,000 households a year', () => {
 
 describe('comparison: over the district’s whole period', () => {
   it('the demo period: 7 incidents, 2,000 households, 731 days', async () => {
-    const [s] = await db.all<{ incidents: number; households: number; period_days: number; incidents_per_1000_yr: number }>(compareSummary(fixture(), '370881'));
+    const [s] = await db.all<{
+      incidents: number;
+      households: number;
+      period_days: number;
+      incidents_per_1000_yr: number;
+    }>(compareSummary(fixture(), '370881'));
     expect(s).toMatchObject({ incidents: 7, households: 2000, period_days: 731 });
     expect(s.incidents_per_1000_yr).toBeCloseTo((7 * 1000) / 2000 / (731 / 365.25), 9); // 1.7488…
   });
 
   it('a log past 2025 averages over its own period, to the end of its last month (periodDays)', async () => {
-    const [s] = await db.all<{ incidents: number; period_days: number; incidents_per_1000_yr: number }>(compareSummary(fixture('incidents-2026'), '370881'));
+    const [s] = await db.all<{ incidents: number; period_days: number; incidents_per_1000_yr: number }>(
+      compareSummary(fixture('incidents-2026'), '370881')
+    );
     // 2024-01-01 … 2026-02-28: 366 + 365 + 31 + 28 days.
     expect(s.period_days).toBe(790);
     expect(periodDays(dateToDay('2026-02-10'))).toBe(790);
@@ -121,9 +137,16 @@ describe('comparison: over the district’s whole period', () => {
   });
 
   it('categories: each one’s count over the same period', async () => {
-    const rows = await db.all<{ category: string; n: number; per_1000_yr: number }>(compareCategories(fixture(), '370881'));
+    const rows = await db.all<{ category: string; n: number; per_1000_yr: number }>(
+      compareCategories(fixture(), '370881')
+    );
     const by = Object.fromEntries(rows.map((r) => [r.category, r]));
-    expect(Object.fromEntries(rows.map((r) => [r.category, r.n]))).toEqual({ dispute: 2, property: 1, safety: 2, sanitation: 2 });
+    expect(Object.fromEntries(rows.map((r) => [r.category, r.n]))).toEqual({
+      dispute: 2,
+      property: 1,
+      safety: 2,
+      sanitation: 2
+    });
     expect(by.safety.per_1000_yr).toBeCloseTo((2 * 1000) / 2000 / (731 / 365.25), 9);
     expect(by.property.per_1000_yr).toBeCloseTo(1000 / 2000 / (731 / 365.25), 9);
     const [s2026] = await db.all<{ per_1000_yr: number; category: string }>(

@@ -17,7 +17,8 @@ let base = '';
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1);
-    if (req.url === '/data/230102/map/grids.geojson') res.writeHead(200, { 'content-type': 'application/geo+json' }).end(GRIDS);
+    if (req.url === '/data/230102/map/grids.geojson')
+      res.writeHead(200, { 'content-type': 'application/geo+json' }).end(GRIDS);
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -28,7 +29,10 @@ afterAll(() => server?.close());
 describe('fetchLayer', () => {
   it('downloads a layer once however many readers ask, at the same time or later', async () => {
     const url = `${base}/data/230102/map/grids.geojson`;
-    const [a, b] = await Promise.all([fetchLayer<{ features: unknown[] }>(url), fetchLayer<{ features: unknown[] }>(url)]);
+    const [a, b] = await Promise.all([
+      fetchLayer<{ features: unknown[] }>(url),
+      fetchLayer<{ features: unknown[] }>(url)
+    ]);
     const c = await fetchLayer<{ features: unknown[] }>(url);
     expect(a).toBe(b);
     expect(c).toBe(a);
@@ -46,7 +50,10 @@ describe('fetchLayer', () => {
 
 describe('the data protocol URL of a layer', () => {
   it('gives back the layer URL after the URL normalisation maplibre applies', () => {
-    for (const url of ['http://127.0.0.1:4173/data/230102/map/grids.geojson', 'https://example.org/app/data/370881/map/roads.geojson']) {
+    for (const url of [
+      'http://127.0.0.1:4173/data/230102/map/grids.geojson',
+      'https://example.org/app/data/370881/map/roads.geojson'
+    ]) {
       const normalised = new URL(dataProtocolUrl(url), 'http://127.0.0.1:4173/heatmap').href;
       expect(layerUrlOf(normalised)).toBe(url);
     }

@@ -4,7 +4,7 @@ import { nearestStations, stationFinder, DETOUR } from '../../src/lib/geo/neares
 import type { RiderStation } from '../../src/lib/geo/nearest-data';
 
 function rng(seed: number) {
-  return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('PointIndex', () => {
@@ -16,7 +16,10 @@ describe('PointIndex', () => {
       const lon = 126.49 + r() * 0.12;
       const lat = 45.69 + r() * 0.1;
       const got = index.nearest(lon, lat, 5);
-      const want = pts.map((p, i) => ({ i, d: haversine(lon, lat, p[0], p[1]) })).sort((a, b) => a.d - b.d).slice(0, 5);
+      const want = pts
+        .map((p, i) => ({ i, d: haversine(lon, lat, p[0], p[1]) }))
+        .sort((a, b) => a.d - b.d)
+        .slice(0, 5);
       expect(got.map((g) => g.index)).toEqual(want.map((w) => w.i));
       got.forEach((g, k) => expect(Math.abs(g.distance - want[k].d) / want[k].d).toBeLessThan(0.002));
     }
@@ -59,7 +62,16 @@ describe('PointIndex', () => {
 
 describe('nearestStations', () => {
   const st = (id: string, lon: number, lat: number, extra: Partial<RiderStation> = {}): RiderStation => ({
-    id, kind: 'warm_heart', name: id, address: '', services: ['rest', 'charging'], opens: '00:00', closes: '00:00', lon, lat, ...extra
+    id,
+    kind: 'warm_heart',
+    name: id,
+    address: '',
+    services: ['rest', 'charging'],
+    opens: '00:00',
+    closes: '00:00',
+    lon,
+    lat,
+    ...extra
   });
   const stations = [
     st('near-across-river', 126.6, 45.7536), // 400 m north, but the road goes round
@@ -68,8 +80,15 @@ describe('nearestStations', () => {
     st('closed', 126.6026, 45.75, { opens: '09:00', closes: '17:00' })
   ];
   const roads: [number, number][][] = [
-    [[126.595, 45.75], [126.62, 45.75]],
-    [[126.62, 45.75], [126.62, 45.7536], [126.6, 45.7536]]
+    [
+      [126.595, 45.75],
+      [126.62, 45.75]
+    ],
+    [
+      [126.62, 45.75],
+      [126.62, 45.7536],
+      [126.6, 45.7536]
+    ]
   ];
   const fd = stationFinder(stations, roads);
   it('sorts by riding distance where roads are known, filters by service and open now', () => {

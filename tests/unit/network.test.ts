@@ -6,7 +6,11 @@ import { mulberry32, uniform } from '../../src/lib/geo/random';
 describe('road network', () => {
   // A square with one diagonal: 0 (0,0) – 1 (e) – 2 (ne) – 3 (n) – 0, and 0–2.
   const P = { sw: [126.6, 45.75], se: [126.61, 45.75], ne: [126.61, 45.757], nw: [126.6, 45.757] } as const;
-  const lines = [[P.sw, P.se, P.ne], [P.ne, P.nw, P.sw], [P.sw, P.ne]] as [number, number][][];
+  const lines = [
+    [P.sw, P.se, P.ne],
+    [P.ne, P.nw, P.sw],
+    [P.sw, P.ne]
+  ] as [number, number][][];
   const net = buildNetwork(lines);
   it('shares vertices between lines: 4 junctions, 5 edges', () => {
     expect(net.lon.length).toBe(4);
@@ -29,9 +33,18 @@ describe('road network', () => {
   });
   it('nodeLines joins crossing lines and T junctions so they connect', () => {
     const cross = [
-      [[126.6, 45.75], [126.62, 45.75]],
-      [[126.61, 45.74], [126.61, 45.76]],
-      [[126.605, 45.745], [126.605, 45.75]] // ends on the first line (T)
+      [
+        [126.6, 45.75],
+        [126.62, 45.75]
+      ],
+      [
+        [126.61, 45.74],
+        [126.61, 45.76]
+      ],
+      [
+        [126.605, 45.745],
+        [126.605, 45.75]
+      ] // ends on the first line (T)
     ] as [number, number][][];
     const raw = buildNetwork(cross);
     const reachRaw = dijkstra(raw, [{ node: 0, dist: 0 }]).dist.filter(Number.isFinite).length;

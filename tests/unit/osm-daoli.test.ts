@@ -66,7 +66,14 @@ describe("Daoli's default from OpenStreetMap", () => {
   });
 
   it("has the extract's residential buildings (OSM ids), inside Daoli, households estimated", async () => {
-    const rows = await db.all<{ id: string; street: string; households: number; estimated: boolean; lon: number; lat: number }>(
+    const rows = await db.all<{
+      id: string;
+      street: string;
+      households: number;
+      estimated: boolean;
+      lon: number;
+      lat: number;
+    }>(
       `SELECT b.id, c.street, b.households, b.estimated, b.lon, b.lat FROM ${table('buildings')} b JOIN ${table('communities')} c ON b.community = c.code`
     );
     const urban = rows.filter((r) => !TOWNS.includes(r.street));
@@ -103,11 +110,17 @@ describe("Daoli's default from OpenStreetMap", () => {
     }
     const rest = streets.filter((f) => !f.properties!.osm).map((f) => f.properties!.code);
     expect(rest).toEqual(['230102019', ...TOWNS]);
-    const rows = await db.all<{ code: string; name: string }>(`SELECT code, name FROM ${table('streets')} ORDER BY code`);
+    const rows = await db.all<{ code: string; name: string }>(
+      `SELECT code, name FROM ${table('streets')} ORDER BY code`
+    );
     expect(rows.map((r) => `${r.code} ${r.name}`)).toEqual(nbs.map((s) => `${s.code} ${s.name}`));
     // Communities: every NBS residents' committee, in the street NBS puts it in.
-    const communities = await db.all<{ code: string; street: string }>(`SELECT code, street FROM ${table('communities')} ORDER BY code`);
-    expect(communities.map((c) => `${c.street}/${c.code}`)).toEqual(nbs.flatMap((s) => s.communities.map((c) => `${s.code}/${c.code}`)));
+    const communities = await db.all<{ code: string; street: string }>(
+      `SELECT code, street FROM ${table('communities')} ORDER BY code`
+    );
+    expect(communities.map((c) => `${c.street}/${c.code}`)).toEqual(
+      nbs.flatMap((s) => s.communities.map((c) => `${s.code}/${c.code}`))
+    );
   });
 
   it('makes grids of 300–500 households in one piece, except where one building or a small community forbids it', async () => {
@@ -130,7 +143,8 @@ describe("Daoli's default from OpenStreetMap", () => {
     });
     expect((out.length - forced.length) / urban.length).toBeLessThan(0.04);
     expect(out.length / urban.length).toBeLessThan(0.08);
-    const pieces = (g: Feature<Polygon | MultiPolygon>) => (g.geometry.type === 'Polygon' ? 1 : g.geometry.coordinates.length);
+    const pieces = (g: Feature<Polygon | MultiPolygon>) =>
+      g.geometry.type === 'Polygon' ? 1 : g.geometry.coordinates.length;
     expect(urban.every((g) => pieces(g) >= 1)).toBe(true);
     expect(urban.filter((g) => pieces(g) > 1).length / urban.length).toBeLessThan(0.06);
     console.log(
@@ -170,11 +184,18 @@ describe("Daoli's default from OpenStreetMap", () => {
     expect(index.districts.find((x) => x.code === CODE)!.optionalLayers).toEqual(['water']);
     const file = join(dirA, CODE, 'map', 'water.geojson');
     expect(statSync(file).size).toBeLessThan(100_000);
-    const water = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection<Polygon | MultiPolygon | LineString | MultiLineString, { kind: string; name?: string; osm: string }>;
+    const water = JSON.parse(readFileSync(file, 'utf8')) as FeatureCollection<
+      Polygon | MultiPolygon | LineString | MultiLineString,
+      { kind: string; name?: string; osm: string }
+    >;
     const songhua = water.features.filter((f) => f.properties.kind === 'river' && f.properties.name === '松花江');
     expect(songhua.length).toBeGreaterThan(0);
     // The river runs along Daoli's north, about 45.77–45.80° N, through the whole width of the old town.
-    const lons = songhua.flatMap((f) => (f.geometry.type === 'LineString' ? f.geometry.coordinates : (f.geometry.coordinates as number[][][]).flat()).map((p) => p[0]));
+    const lons = songhua.flatMap((f) =>
+      (f.geometry.type === 'LineString' ? f.geometry.coordinates : (f.geometry.coordinates as number[][][]).flat()).map(
+        (p) => p[0]
+      )
+    );
     expect(Math.max(...lons) - Math.min(...lons)).toBeGreaterThan(0.1);
     const areas = water.features.filter((f) => f.properties.kind === 'water');
     expect(areas.length).toBeGreaterThan(10);

@@ -25,7 +25,11 @@ afterAll(() => {
 });
 
 function run(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/data.ts', ...args], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/data.ts', ...args], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 120_000
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -56,22 +60,29 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(line.tables.incidents).toEqual({ read: 7, accepted: 5, refused: 2, synthetic: false });
     // The tables not given come from the demo with its own flags (Daoli's OSM geography is real).
     const demo = JSON.parse(readFileSync('static/data/230102/manifest.json', 'utf8')) as PackageManifest;
-    for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids']) expect(line.tables[t].synthetic, t).toBe(demo.tables[t as 'grids'].synthetic);
+    for (const t of ['streets', 'communities', 'compounds', 'buildings', 'grids'])
+      expect(line.tables[t].synthetic, t).toBe(demo.tables[t as 'grids'].synthetic);
     expect(line.errors).toHaveLength(6);
     expect(line.errors[0]).toEqual({
       file: 'Stations.csv',
       row: 10,
       field: 'lon',
-      reason: 'no coordinates (longitude or latitude empty): GridAtlas does not look up addresses, which would need an online geocoding service'
+      reason:
+        'no coordinates (longitude or latitude empty): GridAtlas does not look up addresses, which would need an online geocoding service'
     });
     expect(line.errors.at(-1)).toMatchObject({ file: 'INCIDENTS.XLSX', row: 10, field: 'reported_at' });
-    expect(line.unknown).toEqual({ stations: [{ value: '便民服务点', count: 2 }], incidents: [{ value: '疫情防控', count: 1 }] });
+    expect(line.unknown).toEqual({
+      stations: [{ value: '便民服务点', count: 2 }],
+      incidents: [{ value: '疫情防控', count: 1 }]
+    });
   });
 
   it('the Parquet read back in DuckDB holds what the line counts', async () => {
-    const n = async (t: string) => Number(await db.scalar(`SELECT count(*) FROM ${readParquet(join(out, `${t}.parquet`))}`));
+    const n = async (t: string) =>
+      Number(await db.scalar(`SELECT count(*) FROM ${readParquet(join(out, `${t}.parquet`))}`));
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackageManifest;
-    for (const t of TABLES) expect(await n(t), t).toBe(t === 'stations' || t === 'incidents' ? line.tables[t].accepted : m.counts[t]);
+    for (const t of TABLES)
+      expect(await n(t), t).toBe(t === 'stations' || t === 'incidents' ? line.tables[t].accepted : m.counts[t]);
     const stations = readParquet(join(out, 'stations.parquet'));
     expect(await db.all(`SELECT kind, count(*)::INTEGER AS n FROM ${stations} GROUP BY kind ORDER BY kind`)).toEqual([
       { kind: 'compound_station', n: 1 },
@@ -80,8 +91,16 @@ describe('a folder with a GBK station register and an incident workbook', () => 
       { kind: 'party_centre', n: 1 },
       { kind: 'warm_heart', n: 2 }
     ]);
-    expect(await db.all(`SELECT name, services, opens, closes, phone FROM ${stations} WHERE name = '安静街暖心驿站'`)).toEqual([
-      { name: '安静街暖心驿站', services: ['rest', 'water', 'charging', 'microwave'], opens: '08:00', closes: '20:00', phone: '0451-84612345' }
+    expect(
+      await db.all(`SELECT name, services, opens, closes, phone FROM ${stations} WHERE name = '安静街暖心驿站'`)
+    ).toEqual([
+      {
+        name: '安静街暖心驿站',
+        services: ['rest', 'water', 'charging', 'microwave'],
+        opens: '08:00',
+        closes: '20:00',
+        phone: '0451-84612345'
+      }
     ]);
     const incidents = readParquet(join(out, 'incidents.parquet'));
     const rows = await db.all(
@@ -89,18 +108,43 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     );
     expect(rows).toEqual([
       { ref: 'WG-2025-0001', category: 'dispute', status: 'closed', reported: '2025-03-01 08:30', in_grid: true },
-      { ref: 'WG-2025-0002', category: 'sanitation', status: 'dispatched', reported: '2025-03-03 14:05', in_grid: true },
+      {
+        ref: 'WG-2025-0002',
+        category: 'sanitation',
+        status: 'dispatched',
+        reported: '2025-03-03 14:05',
+        in_grid: true
+      },
       { ref: 'WG-2025-0003', category: 'safety', status: 'open', reported: '2025-03-04 09:00', in_grid: true },
       { ref: 'WG-2025-0004', category: 'property', status: 'closed', reported: '2025-03-05 16:20', in_grid: true },
       { ref: 'WG-2025-0005', category: 'other', status: 'open', reported: '2025-03-06 11:00', in_grid: true }
     ]);
     // The schema's columns first, in the schema's order (the app reads them by name).
-    const cols = (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${incidents}`)).map((c) => c.column_name);
-    expect(cols).toEqual(['id', 'district', 'street', 'community', 'grid', 'category', 'status', 'reported_at', 'closed_at', 'lon', 'lat', 'ref']);
+    const cols = (await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${incidents}`)).map(
+      (c) => c.column_name
+    );
+    expect(cols).toEqual([
+      'id',
+      'district',
+      'street',
+      'community',
+      'grid',
+      'category',
+      'status',
+      'reported_at',
+      'closed_at',
+      'lon',
+      'lat',
+      'ref'
+    ]);
     // Each table's footer says whether it is synthetic: the district's own files are not, the generator's tables are.
     const kv = async (t: string) =>
       Object.fromEntries(
-        (await db.all<{ k: string; v: string }>(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${sqlString(join(out, `${t}.parquet`))})`)).map((r) => [r.k, r.v])
+        (
+          await db.all<{ k: string; v: string }>(
+            `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata(${sqlString(join(out, `${t}.parquet`))})`
+          )
+        ).map((r) => [r.k, r.v])
       );
     expect(await kv('stations')).toMatchObject({ 'gridatlas.synthetic': 'none', 'gridatlas.synthetic_tables': '' });
     expect(await kv('incidents')).toMatchObject({ 'gridatlas.synthetic': 'none' });
@@ -109,9 +153,16 @@ describe('a folder with a GBK station register and an incident workbook', () => 
   });
 
   it('writes the layout of static/data/<adcode>/ with a manifest that says per table where it came from', () => {
-    expect(readdirSync(out).sort()).toEqual([...TABLES.map((t) => `${t}.parquet`), 'manifest.json', 'map', 'rider'].sort());
+    expect(readdirSync(out).sort()).toEqual(
+      [...TABLES.map((t) => `${t}.parquet`), 'manifest.json', 'map', 'rider'].sort()
+    );
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackageManifest;
-    expect(m).toMatchObject({ kind: 'package', district: '230102', synthetic: true, counts: { stations: 8, incidents: 5 } });
+    expect(m).toMatchObject({
+      kind: 'package',
+      district: '230102',
+      synthetic: true,
+      counts: { stations: 8, incidents: 5 }
+    });
     expect(m.tables.stations).toMatchObject({ synthetic: false, crs: 'wgs84', read: 12, accepted: 8, refused: 4 });
     expect(m.tables.stations.source).toMatch(/^Stations\.csv \(CSV, gb18030\)/);
     expect(m.tables.incidents.source).toMatch(/^INCIDENTS\.XLSX \(Excel, sheet "事件台账"\)/);
@@ -119,7 +170,10 @@ describe('a folder with a GBK station register and an incident workbook', () => 
     expect(m.tables.buildings.synthetic).toBe(false);
     expect(m.tables.communities.synthetic).toBe(true);
     for (const f of m.files) expect(existsSync(join(out, f)), f).toBe(true);
-    const rider = JSON.parse(readFileSync(join(out, 'rider/stations.json'), 'utf8')) as { synthetic: boolean; stations: { name: string }[] };
+    const rider = JSON.parse(readFileSync(join(out, 'rider/stations.json'), 'utf8')) as {
+      synthetic: boolean;
+      stations: { name: string }[];
+    };
     expect(rider.stations).toHaveLength(8);
     // A real register: the rider page keeps its navigation links.
     expect(rider.synthetic).toBe(false);
@@ -154,10 +208,19 @@ describe("a folder with the district's own grids, communities and buildings in G
     // Not given: the demo's, with the demo's flags.
     expect(line.tables.stations.synthetic).toBe(true);
     const byFile = (f: string) => line.errors.filter((e) => e.file === f).map((e) => [e.row, e.field]);
-    expect(byFile('grids.geojson')).toEqual([[4, 'code'], [5, 'code']]);
+    expect(byFile('grids.geojson')).toEqual([
+      [4, 'code'],
+      [5, 'code']
+    ]);
     expect(byFile('communities.geojson')).toEqual([[1, 'name']]);
-    expect(byFile('buildings.geojson').sort()).toEqual([[5, 'households'], [6, 'geometry'], [7, 'geometry']]);
-    expect(line.errors.find((e) => e.row === 5 && e.file === 'grids.geojson')!.reason).toBe('code 370881001001001 is not in 道里区 (codes there start with 230102)');
+    expect(byFile('buildings.geojson').sort()).toEqual([
+      [5, 'households'],
+      [6, 'geometry'],
+      [7, 'geometry']
+    ]);
+    expect(line.errors.find((e) => e.row === 5 && e.file === 'grids.geojson')!.reason).toBe(
+      'code 370881001001001 is not in 道里区 (codes there start with 230102)'
+    );
   });
 
   it('places buildings and incidents in the given grids and sums households (hand-counted)', async () => {
@@ -168,15 +231,29 @@ describe("a folder with the district's own grids, communities and buildings in G
         code: g.code,
         community: '230102013001',
         seq: i + 1,
-        households: g.stated ?? GEO_BUILDINGS.filter((b) => b.grid === g.code).reduce((s: number, b) => s + (b.households ?? 16), 0),
+        households:
+          g.stated ??
+          GEO_BUILDINGS.filter((b) => b.grid === g.code).reduce((s: number, b) => s + (b.households ?? 16), 0),
         buildings: GEO_BUILDINGS.filter((b) => b.grid === g.code).length
       }))
     );
-    expect(await db.all(`SELECT id, grid, community, households, estimated FROM ${pq('buildings')} ORDER BY id`)).toEqual(
-      GEO_BUILDINGS.map((b) => ({ id: b.id, grid: b.grid, community: '230102013001', households: b.households ?? 16, estimated: b.households === null }))
+    expect(
+      await db.all(`SELECT id, grid, community, households, estimated FROM ${pq('buildings')} ORDER BY id`)
+    ).toEqual(
+      GEO_BUILDINGS.map((b) => ({
+        id: b.id,
+        grid: b.grid,
+        community: '230102013001',
+        households: b.households ?? 16,
+        estimated: b.households === null
+      }))
     );
     expect(await db.all(`SELECT ref, grid, street FROM ${pq('incidents')} ORDER BY ref`)).toEqual(
-      GEO_INCIDENTS.map((i) => ({ ref: i.id, grid: GEO_BUILDINGS.find((b) => b.id === i.building)!.grid, street: '230102013' }))
+      GEO_INCIDENTS.map((i) => ({
+        ref: i.id,
+        grid: GEO_BUILDINGS.find((b) => b.id === i.building)!.grid,
+        street: '230102013'
+      }))
     );
     expect(await db.all(`SELECT code, name, street, households, buildings FROM ${pq('communities')}`)).toEqual([
       { code: '230102013001', name: '示例社区', street: '230102013', households: 60 + 80 + 120 + 90 + 16, buildings: 5 }
@@ -190,10 +267,17 @@ describe("a folder with the district's own grids, communities and buildings in G
     const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as PackageManifest;
     expect(m.tables.grids).toMatchObject({ synthetic: false, crs: 'gcj02', read: 6, accepted: 4, refused: 2 });
     expect(m.tables.grids.source).toBe("grids.geojson, the district's own grid (网格) boundaries");
-    expect(m.tables.buildings.note).toMatch(/^366 households, of 1 buildings estimated from footprint and floors; 1 outside the district refused/);
+    expect(m.tables.buildings.note).toMatch(
+      /^366 households, of 1 buildings estimated from footprint and floors; 1 outside the district refused/
+    );
     expect(m.counts).toMatchObject({ grids: 4, communities: 1, buildings: 5, incidents: 3 });
-    const layer = (l: string) => JSON.parse(readFileSync(join(out, 'map', `${l}.geojson`), 'utf8')) as { features: { properties: Record<string, unknown> }[] };
-    expect(layer('grids').features.map((f) => [f.properties.code, f.properties.households])).toEqual(GEO_GRIDS.map((g) => [g.code, g.stated ?? expect.any(Number)]));
+    const layer = (l: string) =>
+      JSON.parse(readFileSync(join(out, 'map', `${l}.geojson`), 'utf8')) as {
+        features: { properties: Record<string, unknown> }[];
+      };
+    expect(layer('grids').features.map((f) => [f.properties.code, f.properties.households])).toEqual(
+      GEO_GRIDS.map((g) => [g.code, g.stated ?? expect.any(Number)])
+    );
     expect(layer('buildings').features).toHaveLength(5);
     expect(layer('communities').features.map((f) => f.properties.name)).toEqual(['示例社区']);
   });
@@ -230,7 +314,14 @@ describe('exit 2, nothing written', () => {
     const r = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '110101']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/unknown district "110101"/);
-    const refused = run(['--package', join(PACKAGE_FIXTURES, 'cli-ok'), '--district', '230102', '--out', PACKAGE_FIXTURES]);
+    const refused = run([
+      '--package',
+      join(PACKAGE_FIXTURES, 'cli-ok'),
+      '--district',
+      '230102',
+      '--out',
+      PACKAGE_FIXTURES
+    ]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/refused to write .*holds files this tool did not write/);
   });

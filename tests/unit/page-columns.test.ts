@@ -38,7 +38,9 @@ let db: NodeDb;
 /** Tables `<table>_narrow` holding only the listed columns; the source that reads them. */
 async function narrow(cols: TableColumns, d: DistrictCode): Promise<TableSource> {
   for (const [t, c] of Object.entries(cols))
-    await db.run(`CREATE OR REPLACE TABLE "${t}_narrow" AS SELECT ${c.map((x) => `"${x}"`).join(', ')} FROM ${readParquet(path(t, d))}`);
+    await db.run(
+      `CREATE OR REPLACE TABLE "${t}_narrow" AS SELECT ${c.map((x) => `"${x}"`).join(', ')} FROM ${readParquet(path(t, d))}`
+    );
   return (t: TableName) => {
     if (!(t in cols)) throw new Error(`the page does not load ${t}`);
     return `"${t}_narrow"`;
@@ -53,7 +55,8 @@ afterAll(() => db.close());
 describe('page column lists', () => {
   it('/compare: every comparison query answers the same over only COMPARE_COLUMNS', async () => {
     const src = await narrow(COMPARE_COLUMNS, QUFU);
-    for (const q of Object.values(COMPARE_QUERIES)) expect(await db.all(q(src, QUFU))).toEqual(await db.all(q(full, QUFU)));
+    for (const q of Object.values(COMPARE_QUERIES))
+      expect(await db.all(q(src, QUFU))).toEqual(await db.all(q(full, QUFU)));
   });
 
   it('/heatmap: filter columns, KPIs, hotspots, timeline and grid counts answer the same over only HEATMAP_COLUMNS', async () => {
@@ -70,7 +73,8 @@ describe('page column lists', () => {
     const qs = [
       (s: TableSource) => districtCommunities(s, QUFU),
       (s: TableSource) => districtGrids(s, QUFU),
-      (s: TableSource) => `SELECT count(*) AS n, sum(cat) AS c, sum(day) AS d, sum(gi) AS g FROM (${incidentFilterColumns(s, QUFU)})`,
+      (s: TableSource) =>
+        `SELECT count(*) AS n, sum(cat) AS c, sum(day) AS d, sum(gi) AS g FROM (${incidentFilterColumns(s, QUFU)})`,
       ...[f, all].flatMap((x) => [
         (s: TableSource) => incidentKpis(s, QUFU, x),
         (s: TableSource) => incidentTopCategories(s, QUFU, x),

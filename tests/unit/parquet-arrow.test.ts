@@ -25,7 +25,7 @@ describe('parquetToArrowIpc', () => {
     const a = t.get(7)!.toJSON() as Record<string, unknown>;
     for (const [k, v] of Object.entries(rows[7])) {
       const got = a[k] as { toArray?: () => unknown[] } | unknown;
-      if (Array.isArray(v)) expect([...((got as { toArray(): unknown[] }).toArray())]).toEqual(v);
+      if (Array.isArray(v)) expect([...(got as { toArray(): unknown[] }).toArray()]).toEqual(v);
       else expect(got).toEqual(v);
     }
   });
@@ -33,7 +33,13 @@ describe('parquetToArrowIpc', () => {
   it('incidents: timestamps in epoch ms and row count equal to native DuckDB', async () => {
     const t = tableFromIPC(await parquetToArrowIpc(buffer(file('incidents'))));
     const db = await openNodeDb();
-    const [native] = await db.all<{ n: number; first: number; closed: number; firstClosed: number; lastClosed: number }>(
+    const [native] = await db.all<{
+      n: number;
+      first: number;
+      closed: number;
+      firstClosed: number;
+      lastClosed: number;
+    }>(
       `SELECT count(*) AS n, epoch_ms(min(reported_at)) AS first, count(closed_at) AS closed,
         epoch_ms(min(closed_at)) AS firstClosed, epoch_ms(max(closed_at)) AS lastClosed FROM ${readParquet(file('incidents'))}`
     );
@@ -47,7 +53,8 @@ describe('parquetToArrowIpc', () => {
     expect(t.getChild('closed_at')!.length - t.getChild('closed_at')!.nullCount).toBe(native.closed);
     // Nullable timestamps: the values present, to the millisecond.
     const closed = t.getChild('closed_at')!;
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = 0; i < closed.length; i++) {
       const v = closed.get(i) as number | bigint | null;
       if (v == null) continue;

@@ -41,7 +41,15 @@ function total(items: PartitionItem[]): number {
 
 describe('bisection fixtures', () => {
   it('has the fixtures', () => {
-    expect(names).toEqual(['big-compound', 'compounds', 'rows', 'small-community', 'staggered-compounds', 'towers', 'two-clusters']);
+    expect(names).toEqual([
+      'big-compound',
+      'compounds',
+      'rows',
+      'small-community',
+      'staggered-compounds',
+      'towers',
+      'two-clusters'
+    ]);
   });
 
   for (const name of names) {
@@ -133,7 +141,10 @@ describe('bisection fixtures', () => {
 
       it('matches the golden output', () => {
         const file = join(DIR, 'out', `${name}.json`);
-        const actual = { description: fx.description, grids: grids.map((g: PartitionGrid) => ({ seq: g.seq, households: g.households, ids: g.ids })) };
+        const actual = {
+          description: fx.description,
+          grids: grids.map((g: PartitionGrid) => ({ seq: g.seq, households: g.households, ids: g.ids }))
+        };
         if (REGEN) writeFileSync(file, JSON.stringify(actual, null, 1) + '\n');
         // Without its golden file the test would only compare the output with itself.
         expect(existsSync(file), `missing golden output ${file}; run with REGEN=1 to write it`).toBe(true);
@@ -149,7 +160,12 @@ describe('bisect edge cases', () => {
   });
 
   it('rejects duplicate ids and bad numbers', () => {
-    expect(() => bisect([{ id: 'a', households: 10, x: 0, y: 0 }, { id: 'a', households: 10, x: 1, y: 0 }])).toThrow(/duplicate/);
+    expect(() =>
+      bisect([
+        { id: 'a', households: 10, x: 0, y: 0 },
+        { id: 'a', households: 10, x: 1, y: 0 }
+      ])
+    ).toThrow(/duplicate/);
     expect(() => bisect([{ id: 'a', households: Number.NaN, x: 0, y: 0 }])).toThrow(/bad item/);
     expect(() => bisect([{ id: 'a', households: 1, x: 0, y: 0 }], { min: 500, max: 300 })).toThrow(/bounds/);
   });
@@ -161,7 +177,12 @@ describe('bisect edge cases', () => {
   });
 
   it('splits a row of equal buildings into equal grids', () => {
-    const items = Array.from({ length: 20 }, (_, i) => ({ id: `b${String(i).padStart(2, '0')}`, households: 40, x: i * 50, y: 0 }));
+    const items = Array.from({ length: 20 }, (_, i) => ({
+      id: `b${String(i).padStart(2, '0')}`,
+      households: 40,
+      x: i * 50,
+      y: 0
+    }));
     const grids = bisect(items);
     expect(grids.map((g) => g.households)).toEqual([400, 400]);
     expect(grids[0].ids).toEqual(items.slice(0, 10).map((it) => it.id));

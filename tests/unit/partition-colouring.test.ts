@@ -16,11 +16,14 @@ import { MIN_SHARED_EDGE } from '$lib/geo/partition/cells';
 /** Metres of boundary two polygons share (0 when they meet only at a corner), by Turf. */
 function sharedEdge(a: Feature<Polygon | MultiPolygon>, b: Feature<Polygon | MultiPolygon>): number {
   const lines = (f: Feature<Polygon | MultiPolygon>) => {
-    const l = polygonToLine(f) as Feature<LineString | MultiLineString> | { features: Feature<LineString | MultiLineString>[] };
+    const l = polygonToLine(f) as
+      Feature<LineString | MultiLineString> | { features: Feature<LineString | MultiLineString>[] };
     return 'features' in l ? l.features : [l];
   };
   let m = 0;
-  for (const la of lines(a)) for (const lb of lines(b)) for (const o of lineOverlap(la, lb, { tolerance: 0.0005 }).features) m += length(o, { units: 'meters' });
+  for (const la of lines(a))
+    for (const lb of lines(b))
+      for (const o of lineOverlap(la, lb, { tolerance: 0.0005 }).features) m += length(o, { units: 'meters' });
   return m;
 }
 
@@ -34,7 +37,12 @@ describe('colourGraph', () => {
   const pairs: [string, string][] = [];
   for (let r = 0; r < H; r++)
     for (let c = 0; c < W; c++)
-      for (const [dr, dc] of [[0, 1], [1, -1], [1, 0], [1, 1]]) {
+      for (const [dr, dc] of [
+        [0, 1],
+        [1, -1],
+        [1, 0],
+        [1, 1]
+      ]) {
         const [r2, c2] = [r + dr, c + dc];
         if (r2 < H && c2 >= 0 && c2 < W) pairs.push([nodes[r * W + c], nodes[r2 * W + c2]]);
       }
@@ -60,8 +68,15 @@ describe('colourGraph', () => {
 });
 
 describe('CommunityPlan.gridColours', () => {
-  const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-  const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+  const read = (n: string) =>
+    JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+  const layers: DistrictLayers = {
+    streets: read('streets'),
+    communities: read('communities'),
+    compounds: read('compounds'),
+    roads: read('roads'),
+    buildings: read('buildings')
+  };
   const data = communityData(layers, '230102016005')!;
 
   it('no two neighbouring grids of a real community share a colour, before and after edits', () => {
@@ -98,7 +113,9 @@ describe('CommunityPlan.gridColours', () => {
         for (let j = i + 1; j < fs.length; j++)
           if (booleanIntersects(fs[i], fs[j]) && sharedEdge(fs[i], fs[j]) >= MIN_SHARED_EDGE) {
             touching++;
-            expect(colours.get(fs[i].properties.code), `${fs[i].properties.code} / ${fs[j].properties.code}`).not.toBe(colours.get(fs[j].properties.code));
+            expect(colours.get(fs[i].properties.code), `${fs[i].properties.code} / ${fs[j].properties.code}`).not.toBe(
+              colours.get(fs[j].properties.code)
+            );
           }
     }
     expect(touching).toBeGreaterThan(20);

@@ -31,7 +31,11 @@ describe(`grid engine over district ${DISTRICT} (every community)`, () => {
       // Households per building (for the independent feasibility check: no single building over the maximum).
       const biggest = new Map<string, number>();
       for (const f of input.buildings.features) {
-        const { community, households, units } = f.properties as { community: string; households: number; units: number };
+        const { community, households, units } = f.properties as {
+          community: string;
+          households: number;
+          units: number;
+        };
         if (units < 2) biggest.set(community, Math.max(biggest.get(community) ?? 0, households));
       }
       let feasibleCount = 0;
@@ -54,7 +58,11 @@ describe(`grid engine over district ${DISTRICT} (every community)`, () => {
         }
         // Whatever the case, every grid that breaks a rule is named in unmet.
         for (const g of grids)
-          if (!g.properties.inRange || !g.properties.contiguous) expect(unmet.some((u) => u.grid === g.properties.code), g.properties.code).toBe(true);
+          if (!g.properties.inRange || !g.properties.contiguous)
+            expect(
+              unmet.some((u) => u.grid === g.properties.code),
+              g.properties.code
+            ).toBe(true);
       }
       expect(feasibleCount).toBeGreaterThan(40);
 
@@ -69,5 +77,6 @@ describe(`grid engine over district ${DISTRICT} (every community)`, () => {
     },
     30_000
   );
-  if (!built) it(`skips: static/data/${DISTRICT} is not built (npm run data -- --if-missing)`, () => expect(built).toBe(false));
+  if (!built)
+    it(`skips: static/data/${DISTRICT} is not built (npm run data -- --if-missing)`, () => expect(built).toBe(false));
 });

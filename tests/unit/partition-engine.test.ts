@@ -23,7 +23,11 @@ const NAMES = readdirSync(new URL('in/', DIR))
   .map((f) => f.replace(/\.geojson$/, ''))
   .sort();
 
-type Fixture = FeatureCollection & { description: string; options: Record<string, unknown>; expect: Record<string, unknown> };
+type Fixture = FeatureCollection & {
+  description: string;
+  options: Record<string, unknown>;
+  expect: Record<string, unknown>;
+};
 
 function load(name: string): Fixture {
   return JSON.parse(readFileSync(new URL(`in/${name}.geojson`, DIR), 'utf8'));
@@ -31,19 +35,37 @@ function load(name: string): Fixture {
 
 function request(fx: Fixture, extra: Partial<PartitionRequest> = {}): PartitionRequest {
   const role = (f: Feature) => (f.properties?.role as string | undefined) ?? 'building';
-  const layer = (r: string): FeatureCollection => ({ type: 'FeatureCollection', features: fx.features.filter((f) => role(f) === r) });
-  return { buildings: layer('building'), communities: layer('community'), barriers: layer('barrier'), ...(fx.options as object), ...extra };
+  const layer = (r: string): FeatureCollection => ({
+    type: 'FeatureCollection',
+    features: fx.features.filter((f) => role(f) === r)
+  });
+  return {
+    buildings: layer('building'),
+    communities: layer('community'),
+    barriers: layer('barrier'),
+    ...(fx.options as object),
+    ...extra
+  };
 }
 
 /** Coordinates rounded to 6 decimals (about 10 cm) for comparing with the golden output. */
 function rounded<T>(x: T): T {
-  return JSON.parse(JSON.stringify(x), (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e6) / 1e6 : v));
+  return JSON.parse(JSON.stringify(x), (_k, v) =>
+    typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1e6) / 1e6 : v
+  );
 }
 
 function golden(name: string): unknown {
   const r = partitionGeoJSON(request(load(name), { baselines: true }), () => 0);
   if (!r.ok) return { ok: false, errors: r.errors };
-  return rounded({ ok: true, warnings: r.warnings, unmet: r.value.unmet, communities: r.value.communities, buildings: r.value.buildings, grids: r.value.grids });
+  return rounded({
+    ok: true,
+    warnings: r.warnings,
+    unmet: r.value.unmet,
+    communities: r.value.communities,
+    buildings: r.value.buildings,
+    grids: r.value.grids
+  });
 }
 
 describe('grid engine fixtures (in → out)', () => {
@@ -64,7 +86,8 @@ describe('grid engine fixtures (in → out)', () => {
     const riverLon = (lat: number) => {
       const c = river.coordinates;
       for (let k = 0; k + 1 < c.length; k++)
-        if ((c[k][1] - lat) * (c[k + 1][1] - lat) <= 0) return c[k][0] + ((lat - c[k][1]) / (c[k + 1][1] - c[k][1])) * (c[k + 1][0] - c[k][0]);
+        if ((c[k][1] - lat) * (c[k + 1][1] - lat) <= 0)
+          return c[k][0] + ((lat - c[k][1]) / (c[k + 1][1] - c[k][1])) * (c[k + 1][0] - c[k][0]);
       throw new Error('latitude outside the river line');
     };
     const centre = new Map(
@@ -72,7 +95,10 @@ describe('grid engine fixtures (in → out)', () => {
         .filter((f) => !f.properties?.role)
         .map((f) => {
           const ring = (f.geometry as { coordinates: Position[][] }).coordinates[0].slice(0, -1);
-          return [f.properties!.id as string, [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length]];
+          return [
+            f.properties!.id as string,
+            [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length]
+          ];
         })
     );
     const r = partitionGeoJSON(request(fx));
@@ -118,7 +144,11 @@ describe('grid engine fixtures (in → out)', () => {
     const r = partitionGeoJSON(request(load('tiny-community')));
     if (!r.ok) throw new Error('refused');
     expect(r.value.grids.features).toHaveLength(1);
-    expect(r.value.grids.features[0].properties).toMatchObject({ code: '230102001003001', households: 180, inRange: false });
+    expect(r.value.grids.features[0].properties).toMatchObject({
+      code: '230102001003001',
+      households: 180,
+      inRange: false
+    });
     const issue = r.value.communities[0].issues.find((i) => i.rule === 'below-min')!;
     expect(issue.message).toMatch(/whole community has only 180 households/);
   });
@@ -147,7 +177,15 @@ describe('grid engine fixtures (in → out)', () => {
     const r = partitionGeoJSON(request(load('duplicate-ids')));
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors).toEqual([expect.objectContaining({ layer: 'buildings', feature: 2, id: 'd1', field: 'id', message: expect.stringMatching(/duplicate id d1 .*feature 0/) })]);
+    expect(r.errors).toEqual([
+      expect.objectContaining({
+        layer: 'buildings',
+        feature: 2,
+        id: 'd1',
+        field: 'id',
+        message: expect.stringMatching(/duplicate id d1 .*feature 0/)
+      })
+    ]);
   });
 
   it('invalid polygons: refused, each named', () => {
@@ -174,9 +212,14 @@ describe('grid engine fixtures (in → out)', () => {
           // More grids in range, or as many and each in one piece where the baseline's are not, or more compact.
           const better =
             c.pctInRange > base.pctInRange ||
-            (c.pctInRange === base.pctInRange && ((c.contiguous && !base.contiguous) || c.meanPolsbyPopper > base.meanPolsbyPopper));
-          expect(better, `${name}: engine ${c.pctInRange}% / ${c.meanPolsbyPopper} vs ${which} ${base.pctInRange}% / ${base.meanPolsbyPopper} (contiguous ${base.contiguous})`).toBe(true);
-          if (c.pctInRange === 100 && base.pctInRange === 100 && base.contiguous) expect(c.meanPolsbyPopper).toBeGreaterThan(base.meanPolsbyPopper);
+            (c.pctInRange === base.pctInRange &&
+              ((c.contiguous && !base.contiguous) || c.meanPolsbyPopper > base.meanPolsbyPopper));
+          expect(
+            better,
+            `${name}: engine ${c.pctInRange}% / ${c.meanPolsbyPopper} vs ${which} ${base.pctInRange}% / ${base.meanPolsbyPopper} (contiguous ${base.contiguous})`
+          ).toBe(true);
+          if (c.pctInRange === 100 && base.pctInRange === 100 && base.contiguous)
+            expect(c.meanPolsbyPopper).toBeGreaterThan(base.meanPolsbyPopper);
         }
       }
     }
@@ -228,7 +271,8 @@ describe('grid engine properties (seeded synthetic communities)', () => {
     const boundaryArea = 740 * 540;
     expect(p.cells.area.reduce((s, a) => s + a, 0)).toBeCloseTo(boundaryArea, 3);
     let sum = 0;
-    for (let g = 0; g < plan.k; g++) for (const poly of dissolve(p.cells, plan.members(g))) for (const r of poly) sum += ringArea(r);
+    for (let g = 0; g < plan.k; g++)
+      for (const poly of dissolve(p.cells, plan.members(g))) for (const r of poly) sum += ringArea(r);
     expect(sum).toBeCloseTo(boundaryArea, 3);
   });
 
@@ -240,7 +284,8 @@ describe('grid engine properties (seeded synthetic communities)', () => {
       const k = validate(kmeansPlan(p, seed));
       expect(e.meanPolsbyPopper, `seed ${seed} vs bisection`).toBeGreaterThan(b.meanPolsbyPopper);
       // k-means ignores the bounds; where it happens to meet them all, the engine must still be more compact.
-      if (k.pctInRange === 100) expect(e.meanPolsbyPopper, `seed ${seed} vs k-means`).toBeGreaterThan(k.meanPolsbyPopper);
+      if (k.pctInRange === 100)
+        expect(e.meanPolsbyPopper, `seed ${seed} vs k-means`).toBeGreaterThan(k.meanPolsbyPopper);
       else expect(e.pctInRange).toBeGreaterThan(k.pctInRange);
     }
   });
@@ -267,7 +312,8 @@ describe('grid editing', () => {
     const { off, nbr } = p.graph;
     let i = 0;
     let to = -1;
-    for (; i < p.n && to < 0; i++) for (let e = off[i]; e < off[i + 1]; e++) if (base.assign[nbr[e]] !== base.assign[i]) to = base.assign[nbr[e]];
+    for (; i < p.n && to < 0; i++)
+      for (let e = off[i]; e < off[i + 1]; e++) if (base.assign[nbr[e]] !== base.assign[i]) to = base.assign[nbr[e]];
     i--;
     const from = base.assign[i];
     const v = ed.move([p.building[i]], to);
@@ -290,7 +336,9 @@ describe('grid editing', () => {
     ed.move([victim], 2);
     const rerun = ed.rerun([1, 2]);
     expect(rerun).toEqual(fresh(ed));
-    expect(rerun.grids.filter((g) => g.grid === 1 || g.grid === 2).every((g) => g.pieces === 1 && g.inRange)).toBe(true);
+    expect(rerun.grids.filter((g) => g.grid === 1 || g.grid === 2).every((g) => g.pieces === 1 && g.inRange)).toBe(
+      true
+    );
   });
 });
 
@@ -305,7 +353,10 @@ describe('real OpenStreetMap buildings (Harbin, Daoli)', () => {
       return c[0] > 126.61 && c[0] < 126.619 && c[1] > 45.762 && c[1] < 45.768;
     });
     const buildings = inBox.map((f) => ({ ...f, properties: { ...f.properties, id: `w${f.properties!.osm_id}` } }));
-    const r = partitionGeoJSON({ buildings: { type: 'FeatureCollection', features: buildings }, community: '230102000000' });
+    const r = partitionGeoJSON({
+      buildings: { type: 'FeatureCollection', features: buildings },
+      community: '230102000000'
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
     const c = r.value.communities[0];
     expect(c.households).toBeGreaterThan(1000);

@@ -14,9 +14,23 @@ const zhT = (k: MessageKey) => zh[k];
 const square = (x: number): Feature => ({
   type: 'Feature',
   properties: {},
-  geometry: { type: 'Polygon', coordinates: [[[x, 45], [x + 0.0001, 45], [x + 0.0001, 45.0001], [x, 45.0001], [x, 45]]] }
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x, 45],
+        [x + 0.0001, 45],
+        [x + 0.0001, 45.0001],
+        [x, 45.0001],
+        [x, 45]
+      ]
+    ]
+  }
 });
-const building = (id: string, x: number, households: unknown = 40): Feature => ({ ...square(x), properties: { id, households } });
+const building = (id: string, x: number, households: unknown = 40): Feature => ({
+  ...square(x),
+  properties: { id, households }
+});
 const fc = (features: Feature[]): FeatureCollection => ({ type: 'FeatureCollection', features });
 
 function errors(r: ReturnType<typeof partitionGeoJSON>): InputError[] {
@@ -26,12 +40,17 @@ function errors(r: ReturnType<typeof partitionGeoJSON>): InputError[] {
 
 describe('engine errors as messages', () => {
   it('duplicate id and bad households: keys with parameters, the same English text as before, Chinese for the planner', () => {
-    const es = errors(partitionGeoJSON({ buildings: fc([building('a', 126.6), building('b', 126.601, -3), building('a', 126.602)]) }));
+    const es = errors(
+      partitionGeoJSON({ buildings: fc([building('a', 126.6), building('b', 126.601, -3), building('a', 126.602)]) })
+    );
     expect(es.map((e) => [e.feature, e.field, e.msg?.key])).toEqual([
       [1, 'households', 'partition.err.households'],
       [2, 'id', 'partition.err.duplicateId']
     ]);
-    expect(es.map((e) => e.message)).toEqual(['households must be a number ≥ 0, got -3', 'duplicate id a (first used by feature 0)']);
+    expect(es.map((e) => e.message)).toEqual([
+      'households must be a number ≥ 0, got -3',
+      'duplicate id a (first used by feature 0)'
+    ]);
     expect(es.map((e) => renderMsg(e.msg!))).toEqual(es.map((e) => e.message));
     expect(renderEngineErrors(es, zhT)).toBe('households 须为不小于 0 的数，实为 -3; 编号 a 重复（第 0 个要素已使用）');
   });
@@ -53,7 +72,9 @@ describe('engine errors as messages', () => {
   });
 
   it('what the engine throws keeps its detail; errors without a key show their message', () => {
-    expect(renderEngineErrors([engineError('duplicate item id 7')], zhT)).toBe('划分引擎内部错误（duplicate item id 7）');
+    expect(renderEngineErrors([engineError('duplicate item id 7')], zhT)).toBe(
+      '划分引擎内部错误（duplicate item id 7）'
+    );
     expect(renderEngineErrors([engineError('duplicate item id 7')], (k) => en[k])).toBe('duplicate item id 7');
     expect(renderEngineErrors([{ message: 'plain' }], zhT)).toBe('plain');
   });

@@ -70,7 +70,12 @@ function turfPolsbyPopper(g: Grid): number {
 }
 
 function run(layout: Layout, streets?: FeatureCollection): PartitionOutput {
-  const r = partitionGeoJSON({ buildings: layout.buildings, communities: layout.community, seed: 7, ...(streets ? { barriers: streets, barrierClasses: ['primary'] } : {}) });
+  const r = partitionGeoJSON({
+    buildings: layout.buildings,
+    communities: layout.community,
+    seed: 7,
+    ...(streets ? { barriers: streets, barrierClasses: ['primary'] } : {})
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
   return r.value;
 }
@@ -117,7 +122,8 @@ function check(layout: Layout, out: PartitionOutput): void {
   // Coverage: union = community, no overlaps, nothing outside.
   const areas = grids.map((g) => turf.area(g));
   const sum = areas.reduce((s, a) => s + a, 0);
-  const union = grids.length === 1 ? grids[0] : turf.union(turf.featureCollection(grids as Feature<Polygon | MultiPolygon>[]))!;
+  const union =
+    grids.length === 1 ? grids[0] : turf.union(turf.featureCollection(grids as Feature<Polygon | MultiPolygon>[]))!;
   const unionArea = turf.area(union);
   expect(unionArea / communityArea, 'grids cover the community').toBeCloseTo(1, 4);
   expect(sum / unionArea, 'grids do not overlap').toBeCloseTo(1, 4);
@@ -143,20 +149,37 @@ function check(layout: Layout, out: PartitionOutput): void {
   // One piece per grid, or reported.
   for (const g of grids) {
     const pieces = g.geometry.type === 'Polygon' ? 1 : g.geometry.coordinates.length;
-    expect(g.properties.contiguous, `${g.properties.code} contiguous flag vs ${pieces} pieces drawn`).toBe(pieces === 1);
-    if (pieces > 1) expect(out.unmet.some((u) => u.grid === g.properties.code && u.rule === 'not-contiguous')).toBe(true);
+    expect(g.properties.contiguous, `${g.properties.code} contiguous flag vs ${pieces} pieces drawn`).toBe(
+      pieces === 1
+    );
+    if (pieces > 1)
+      expect(out.unmet.some((u) => u.grid === g.properties.code && u.rule === 'not-contiguous')).toBe(true);
   }
-  expect(grids.filter((g) => !g.properties.contiguous).map((g) => g.properties.code), 'grids in more than one piece').toEqual([]);
+  expect(
+    grids.filter((g) => !g.properties.contiguous).map((g) => g.properties.code),
+    'grids in more than one piece'
+  ).toEqual([]);
 
   // Households.
-  const hh = new Map(layout.buildings.features.map((f) => [f.properties!.id as string, f.properties!.households as number]));
-  for (const g of grids) expect(g.properties.households).toBe(g.properties.buildings.reduce((s, id) => s + hh.get(id)!, 0));
-  const outOfRange = grids.filter((g) => g.properties.households < 300 || g.properties.households > 500).map((g) => g.properties.code);
+  const hh = new Map(
+    layout.buildings.features.map((f) => [f.properties!.id as string, f.properties!.households as number])
+  );
+  for (const g of grids)
+    expect(g.properties.households).toBe(g.properties.buildings.reduce((s, id) => s + hh.get(id)!, 0));
+  const outOfRange = grids
+    .filter((g) => g.properties.households < 300 || g.properties.households > 500)
+    .map((g) => g.properties.code);
   if (layout.feasible) expect(outOfRange, 'grids out of 300–500 on a feasible layout').toEqual([]);
-  else for (const c of outOfRange) expect(out.unmet.some((u) => u.grid === c && (u.rule === 'below-min' || u.rule === 'above-max'))).toBe(true);
+  else
+    for (const c of outOfRange)
+      expect(out.unmet.some((u) => u.grid === c && (u.rule === 'below-min' || u.rule === 'above-max'))).toBe(true);
 
   // Reported compactness = the written polygon's.
-  for (const g of grids) expect(Math.abs(g.properties.polsbyPopper - turfPolsbyPopper(g)), `${g.properties.code} Polsby–Popper`).toBeLessThan(2e-3);
+  for (const g of grids)
+    expect(
+      Math.abs(g.properties.polsbyPopper - turfPolsbyPopper(g)),
+      `${g.properties.code} Polsby–Popper`
+    ).toBeLessThan(2e-3);
   const mean = grids.reduce((s, g) => s + turfPolsbyPopper(g), 0) / grids.length;
   expect(Math.abs(out.communities[0].meanPolsbyPopper - mean)).toBeLessThan(2e-3);
 }
@@ -166,7 +189,12 @@ describe('contiguity is one piece on the map', () => {
   // them: a Delaunay edge under the 250 m cut-off, but their cells meet only 330 m below the edge,
   // far outside the community (the buildings' hull grown by 30 m).
   const row = (y: number, from: number, to: number, step: number, tag: string): EngineItem[] =>
-    Array.from({ length: Math.round((to - from) / step) + 1 }, (_, k) => ({ id: `${tag}${k}`, households: 30, x: from + k * step, y }));
+    Array.from({ length: Math.round((to - from) / step) + 1 }, (_, k) => ({
+      id: `${tag}${k}`,
+      households: 30,
+      x: from + k * step,
+      y
+    }));
   const items: EngineItem[] = [
     { id: 'A', households: 30, x: 0, y: 0 },
     { id: 'B', households: 30, x: 240, y: 0 },
@@ -178,7 +206,10 @@ describe('contiguity is one piece on the map', () => {
   it('joins two buildings only where their cells share an edge', () => {
     const p = prepare({ items });
     const [a, b] = ['A', 'B'].map((id) => p.ids.indexOf(id));
-    expect(p.adjacency.delaunay.some(([x, y]) => x === Math.min(a, b) && y === Math.max(a, b)), 'A–B is a Delaunay edge under 250 m').toBe(true);
+    expect(
+      p.adjacency.delaunay.some(([x, y]) => x === Math.min(a, b) && y === Math.max(a, b)),
+      'A–B is a Delaunay edge under 250 m'
+    ).toBe(true);
     const nbrs = [...p.graph.nbr.subarray(p.graph.off[a], p.graph.off[a + 1])];
     expect(nbrs).not.toContain(b);
     expect(p.adjacency.removed.find((e) => (e.a === a && e.b === b) || (e.a === b && e.b === a))?.reason).toBe('apart');

@@ -11,16 +11,32 @@ import { partitionGeoJSON } from '$lib/geo/partition/geojson';
 import type { PartitionRequest } from '$lib/geo/partition/input';
 import { stableSequence } from '$lib/geo/partition/codes';
 import type { Phase } from '$lib/geo/partition/engine';
-import { BARRIER_CLASSES, CommunityPlan, communityData, type Assignment, type DistrictLayers } from '$lib/plan/community-plan';
+import {
+  BARRIER_CLASSES,
+  CommunityPlan,
+  communityData,
+  type Assignment,
+  type DistrictLayers
+} from '$lib/plan/community-plan';
 
-const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+const read = (n: string) =>
+  JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+const layers: DistrictLayers = {
+  streets: read('streets'),
+  communities: read('communities'),
+  compounds: read('compounds'),
+  roads: read('roads'),
+  buildings: read('buildings')
+};
 const CODE = '230102001001';
 const data = communityData(layers, CODE)!;
 
 function request(a: Assignment, locked: string[]): PartitionRequest {
   return {
-    buildings: { type: 'FeatureCollection', features: data.buildings.map((b) => ({ ...b, properties: { ...b.properties, grid: a[b.properties.id] } })) },
+    buildings: {
+      type: 'FeatureCollection',
+      features: data.buildings.map((b) => ({ ...b, properties: { ...b.properties, grid: a[b.properties.id] } }))
+    },
     communities: { type: 'FeatureCollection', features: [data.boundary as Feature<Polygon | MultiPolygon>] },
     barriers: data.roads,
     barrierClasses: BARRIER_CLASSES,
@@ -38,7 +54,12 @@ function run(a: Assignment, locked: string[]): Assignment {
   return Object.fromEntries(r.value.buildings.map((b) => [b.id, b.grid]));
 }
 
-const of = (a: Assignment, codes: readonly string[]) => JSON.stringify(Object.entries(a).filter(([, c]) => codes.includes(c)).sort());
+const of = (a: Assignment, codes: readonly string[]) =>
+  JSON.stringify(
+    Object.entries(a)
+      .filter(([, c]) => codes.includes(c))
+      .sort()
+  );
 
 describe('locked grids in the engine', () => {
   const start = new CommunityPlan(data, { min: 300, max: 500 }).assignment();
@@ -81,7 +102,11 @@ describe('locked grids in the engine', () => {
     const locked = [codes[1]];
     const plain = partitionGeoJSON(request(start, locked), () => 0);
     const calls: { phase: Phase; fraction: number }[] = [];
-    const heard = partitionGeoJSON(request(start, locked), () => 0, (phase, fraction) => calls.push({ phase, fraction }));
+    const heard = partitionGeoJSON(
+      request(start, locked),
+      () => 0,
+      (phase, fraction) => calls.push({ phase, fraction })
+    );
     for (let k = 1; k < calls.length; k++) expect(calls[k].fraction).toBeGreaterThanOrEqual(calls[k - 1].fraction);
     expect(calls.at(-1)!.fraction).toBe(1);
     expect(new Set(calls.map((c) => c.phase))).toEqual(new Set(['growing', 'local-search', 'recombination']));

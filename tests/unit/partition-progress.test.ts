@@ -48,9 +48,19 @@ describe('engine progress', () => {
   });
 
   it('partitionGeoJSON on the river-split fixture: same output, progress to 1', () => {
-    const fx = JSON.parse(readFileSync('tests/fixtures/partition-engine/in/river-split.geojson', 'utf8')) as FeatureCollection & { options: object };
-    const layer = (r: string): FeatureCollection => ({ type: 'FeatureCollection', features: fx.features.filter((f: Feature) => ((f.properties?.role as string | undefined) ?? 'building') === r) });
-    const req = { buildings: layer('building'), communities: layer('community'), barriers: layer('barrier'), ...fx.options };
+    const fx = JSON.parse(
+      readFileSync('tests/fixtures/partition-engine/in/river-split.geojson', 'utf8')
+    ) as FeatureCollection & { options: object };
+    const layer = (r: string): FeatureCollection => ({
+      type: 'FeatureCollection',
+      features: fx.features.filter((f: Feature) => ((f.properties?.role as string | undefined) ?? 'building') === r)
+    });
+    const req = {
+      buildings: layer('building'),
+      communities: layer('community'),
+      barriers: layer('barrier'),
+      ...fx.options
+    };
     const plain = partitionGeoJSON(req, () => 0);
     const { calls, cb } = recorder();
     const heard = partitionGeoJSON(req, () => 0, cb);

@@ -70,7 +70,10 @@ describe('one big community: structures linear in the buildings', () => {
     const weights: number[] = [];
     for (let c = 0; c < 1000; c++)
       for (let i = 0; i < 20; i++) {
-        points.push([(c % 32) * 420 + (i % 5) * 20 + rng() * 3, Math.floor(c / 32) * 420 + Math.floor(i / 5) * 20 + rng() * 3]);
+        points.push([
+          (c % 32) * 420 + (i % 5) * 20 + rng() * 3,
+          Math.floor(c / 32) * 420 + Math.floor(i / 5) * 20 + rng() * 3
+        ]);
         weights.push(4);
       }
     const a = buildAdjacency(points, { weights, minWeight: 300, maxWeight: 500 });
@@ -88,7 +91,12 @@ describe('one big community: structures linear in the buildings', () => {
     expect(r.ok).toBe(true);
     const items = layout.buildings.features.map((f) => {
       const [lon, lat] = f.geometry.coordinates;
-      return { id: String(f.properties!.id), households: Number(f.properties!.households), x: (lon - 126.62) * 77_700, y: (lat - 45.76) * 111_200 };
+      return {
+        id: String(f.properties!.id),
+        households: Number(f.properties!.households),
+        x: (lon - 126.62) * 77_700,
+        y: (lat - 45.76) * 111_200
+      };
     });
     const p = prepare({ items });
     const rng = mulberry32(7);
@@ -123,7 +131,8 @@ describe('one big community: structures linear in the buildings', () => {
     const extra = plan.addGrid();
     for (let step = 0; step < 4000; step++) plan.move(Math.floor(rng() * p.n), Math.floor(rng() * (extra + 1)));
     // Grow one grid into a connected blob, so that connectivity is tested both ways.
-    for (const i of plan.members(3)) for (let e = p.graph.off[i]; e < p.graph.off[i + 1]; e++) plan.move(p.graph.nbr[e], 3);
+    for (const i of plan.members(3))
+      for (let e = p.graph.off[i]; e < p.graph.off[i + 1]; e++) plan.move(p.graph.nbr[e], 3);
     for (let g = 0; g <= extra; g++) {
       expect(plan.members(g)).toEqual(scanMembers(g));
       expect(plan.count[g]).toBe(scanMembers(g).length);
@@ -183,7 +192,12 @@ describe('one big community: structures linear in the buildings', () => {
 
   it('the bisection baseline cuts 20,000 buildings into grids within bounds', () => {
     const rng = mulberry32(5);
-    const items = Array.from({ length: 20_000 }, (_, i) => ({ id: `b${String(i).padStart(5, '0')}`, households: 3 + Math.floor(rng() * 7), x: (i % 140) * 30 + rng() * 6, y: Math.floor(i / 140) * 20 + rng() * 6 }));
+    const items = Array.from({ length: 20_000 }, (_, i) => ({
+      id: `b${String(i).padStart(5, '0')}`,
+      households: 3 + Math.floor(rng() * 7),
+      x: (i % 140) * 30 + rng() * 6,
+      y: Math.floor(i / 140) * 20 + rng() * 6
+    }));
     const grids = bisect(items);
     const total = items.reduce((s, it) => s + it.households, 0);
     expect(grids.length).toBe(Math.round(total / 400));

@@ -68,7 +68,9 @@ describe('units of work', () => {
   it("cuts by the buildings' community property when there are no polygons", () => {
     const r = splitInput({ buildings });
     if (!r.ok) throw new Error(r.errors[0].message);
-    expect(r.value.units.map((u) => [u.community, u.cut, u.buildings])).toEqual(communities.features.map((f) => [f.properties!.code, 'community', 100]).sort());
+    expect(r.value.units.map((u) => [u.community, u.cut, u.buildings])).toEqual(
+      communities.features.map((f) => [f.properties!.code, 'community', 100]).sort()
+    );
   });
 
   it('cuts buildings of no known community into compact clusters with placeholder codes', () => {
@@ -89,14 +91,26 @@ describe('units of work', () => {
     }
     // Each cluster's region is one convex piece holding its buildings; the regions do not overlap.
     const proj = localProjection(126.62, 45.76);
-    const regions = units.map((u) => (u.request.communities!.features[0].geometry as Polygon).coordinates[0].slice(0, -1).map(([lon, lat]) => proj.forward(lon, lat) as XY));
+    const regions = units.map((u) =>
+      (u.request.communities!.features[0].geometry as Polygon).coordinates[0]
+        .slice(0, -1)
+        .map(([lon, lat]) => proj.forward(lon, lat) as XY)
+    );
     regions.forEach((ring, k) => {
       // Convex but for the 7-decimal rounding of its corners (about 1 cm): its hull adds no area.
-      expect(Math.abs(ringArea(convexHull(ring))) / Math.abs(ringArea(ring)), `cluster ${k + 1} convex`).toBeCloseTo(1, 5);
+      expect(Math.abs(ringArea(convexHull(ring))) / Math.abs(ringArea(ring)), `cluster ${k + 1} convex`).toBeCloseTo(
+        1,
+        5
+      );
       for (const f of units[k].request.buildings.features) {
         const ring0 = f.geometry.type === 'Polygon' ? f.geometry.coordinates[0] : [];
-        const c = ring0.slice(0, -1).reduce((s, p) => [s[0] + p[0] / (ring0.length - 1), s[1] + p[1] / (ring0.length - 1)], [0, 0]);
-        expect(regions.filter((r2) => pointInRing(proj.forward(c[0], c[1]) as XY, r2)).length, `building ${String(f.properties!.id)} in its cluster only`).toBe(1);
+        const c = ring0
+          .slice(0, -1)
+          .reduce((s, p) => [s[0] + p[0] / (ring0.length - 1), s[1] + p[1] / (ring0.length - 1)], [0, 0]);
+        expect(
+          regions.filter((r2) => pointInRing(proj.forward(c[0], c[1]) as XY, r2)).length,
+          `building ${String(f.properties!.id)} in its cluster only`
+        ).toBe(1);
         expect(pointInRing(proj.forward(c[0], c[1]) as XY, ring)).toBe(true);
       }
     });
@@ -150,19 +164,38 @@ describe('units of work', () => {
 
   it('a community too big for its codes is refused before any unit runs; the same buildings without a community are cut into clusters', () => {
     // 1,200 buildings of 1,000 households: at least 2,400 grids of at most 500, more than the 999 a community can number.
-    const big: FeatureCollection = { type: 'FeatureCollection', features: [...buildings.features, ...buildings.features, ...buildings.features].map((f, k) => ({ ...f, properties: { ...f.properties, id: `b${k}`, households: 1000, units: 1, community: '230101001001' } })) };
+    const big: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [...buildings.features, ...buildings.features, ...buildings.features].map((f, k) => ({
+        ...f,
+        properties: { ...f.properties, id: `b${k}`, households: 1000, units: 1, community: '230101001001' }
+      }))
+    };
     const r = splitInput({ buildings: big });
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.errors.map((e) => [e.layer, e.feature, e.field, e.msg?.key])).toEqual([['buildings', -1, 'community', 'partition.err.tooManyGrids']]);
+      expect(r.errors.map((e) => [e.layer, e.feature, e.field, e.msg?.key])).toEqual([
+        ['buildings', -1, 'community', 'partition.err.tooManyGrids']
+      ]);
       expect(r.errors[0].message).toMatch(/community 230101001001 has 1,?200,?000 households/);
     }
-    const anon = splitInput({ buildings: { ...big, features: big.features.map((f) => ({ ...f, properties: { ...f.properties, community: undefined } })) } });
+    const anon = splitInput({
+      buildings: {
+        ...big,
+        features: big.features.map((f) => ({ ...f, properties: { ...f.properties, community: undefined } }))
+      }
+    });
     expect(anon.ok && anon.value.clusters).toBeGreaterThan(200);
   });
 
   it('bad input fails before any unit runs, naming the feature and field', () => {
-    const bad: FeatureCollection = { type: 'FeatureCollection', features: [...buildings.features.slice(0, 5), { ...buildings.features[5], properties: { ...buildings.features[5].properties, households: -3 } } as Feature] };
+    const bad: FeatureCollection = {
+      type: 'FeatureCollection',
+      features: [
+        ...buildings.features.slice(0, 5),
+        { ...buildings.features[5], properties: { ...buildings.features[5].properties, households: -3 } } as Feature
+      ]
+    };
     const r = splitInput({ buildings: bad });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => [e.feature, e.field])).toEqual([[5, 'households']]);
@@ -184,7 +217,19 @@ describe('grid partition CLI: workers', () => {
     });
     return { code, out, err };
   }
-  const args = (out: string, workers: number) => ['partition', '--in', fixture('buildings'), '--boundary', fixture('communities'), '--out', out, '--workers', String(workers), '--seed', '5'];
+  const args = (out: string, workers: number) => [
+    'partition',
+    '--in',
+    fixture('buildings'),
+    '--boundary',
+    fixture('communities'),
+    '--out',
+    out,
+    '--workers',
+    String(workers),
+    '--seed',
+    '5'
+  ];
 
   it('the same grids with 1 and 2 workers, and a progress line to 4/4', async () => {
     const one = await run(args('one.geojson', 1));

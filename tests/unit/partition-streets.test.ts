@@ -23,8 +23,13 @@ import { prepare } from '../../src/lib/geo/partition/problem';
 import { acrossRoads, cutCell, ROAD, streetCuts } from '../../src/lib/geo/partition/streets';
 import { partitionInUnits } from '../../src/lib/geo/partition/split-input';
 
-const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/partition-streets/blocks-3x3.geojson'), 'utf8')) as FeatureCollection;
-const role = (r: string): FeatureCollection => ({ type: 'FeatureCollection', features: fixture.features.filter((f) => f.properties?.role === r) });
+const fixture = JSON.parse(
+  readFileSync(resolve(import.meta.dirname, '../fixtures/partition-streets/blocks-3x3.geojson'), 'utf8')
+) as FeatureCollection;
+const role = (r: string): FeatureCollection => ({
+  type: 'FeatureCollection',
+  features: fixture.features.filter((f) => f.properties?.role === r)
+});
 const buildings = role('building');
 const community = role('community');
 const roads = role('barrier');
@@ -45,7 +50,14 @@ const blockOfId = (id: string) => Number(id[1]) + 3 * Number(id[2]);
 type Grid = Feature<Polygon | MultiPolygon, GridProperties>;
 
 function run(withRoads: boolean, followStreets = true): PartitionOutput {
-  const r = partitionGeoJSON({ buildings, communities: community, barriers: withRoads ? roads : undefined, barrierClasses: ['primary', 'secondary'], followStreets, seed: 3 });
+  const r = partitionGeoJSON({
+    buildings,
+    communities: community,
+    barriers: withRoads ? roads : undefined,
+    barrierClasses: ['primary', 'secondary'],
+    followStreets,
+    seed: 3
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
   return r.value;
 }
@@ -67,7 +79,11 @@ describe('street cuts on a 3 × 3 block layout (planar)', () => {
   });
   const boundary = [openRing(outline).map(fwd)];
   // Noded as partitionGeoJSON does (crossings become shared vertices), then projected.
-  const cuts = nodeLines(roads.features.filter((f) => f.properties!.highway === 'residential').map((f) => (f.geometry as LineString).coordinates as [number, number][])).map((l) => l.map(fwd));
+  const cuts = nodeLines(
+    roads.features
+      .filter((f) => f.properties!.highway === 'residential')
+      .map((f) => (f.geometry as LineString).coordinates as [number, number][])
+  ).map((l) => l.map(fwd));
 
   it('prunes the cul-de-sac: only the four through streets cut', () => {
     const s = streetCuts(cuts, boundary);
@@ -85,7 +101,22 @@ describe('street cuts on a 3 × 3 block layout (planar)', () => {
       { a: [x0, y1] as XY, b: [x0, y0] as XY, o: 3 }
     ];
     // A street from one side of the outline to the other (ends on it: kept).
-    const street = streetCuts([[[50, -100], [50, 200]]], [[[-100, -100], [200, -100], [200, 200], [-100, 200]]]);
+    const street = streetCuts(
+      [
+        [
+          [50, -100],
+          [50, 200]
+        ]
+      ],
+      [
+        [
+          [-100, -100],
+          [200, -100],
+          [200, 200],
+          [-100, 200]
+        ]
+      ]
+    );
     const cut = cutCell(sq(0, 0, 100, 80), street)!;
     expect(cut.cut).toBe(true);
     const faces = cut.faces;
@@ -93,9 +124,27 @@ describe('street cuts on a 3 × 3 block layout (planar)', () => {
     const areas = faces.map((f) => ringArea(f.map((e) => e.a))).sort((a, b) => a - b);
     expect(areas[0]).toBeCloseTo(4000, 6);
     expect(areas[1]).toBeCloseTo(4000, 6);
-    for (const f of faces) expect(f.filter((e) => e.o === ROAD).map((e) => Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]))).toEqual([80]);
+    for (const f of faces)
+      expect(f.filter((e) => e.o === ROAD).map((e) => Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]))).toEqual([80]);
     // A lane in and out through the same edge cuts off the yard it rounds (20 m × 40 m).
-    const lane = streetCuts([[[40, -100], [40, 40], [60, 40], [60, -100]]], [[[-100, -100], [200, -100], [200, 200], [-100, 200]]]);
+    const lane = streetCuts(
+      [
+        [
+          [40, -100],
+          [40, 40],
+          [60, 40],
+          [60, -100]
+        ]
+      ],
+      [
+        [
+          [-100, -100],
+          [200, -100],
+          [200, 200],
+          [-100, 200]
+        ]
+      ]
+    );
     const yard = cutCell(sq(0, 0, 100, 80), lane)!;
     expect(yard.cut).toBe(true);
     expect(yard.faces.map((f) => Math.round(ringArea(f.map((e) => e.a)))).sort((a, b) => a - b)).toEqual([800, 7200]);
@@ -113,7 +162,10 @@ describe('street cuts on a 3 × 3 block layout (planar)', () => {
     expect(new Set(blocks.pieceBlock).size).toBe(9);
     const expected = p.ids.map(blockOfId);
     for (let i = 0; i < p.n; i++)
-      for (let j = 0; j < p.n; j++) expect(blocks.pointBlock[i] === blocks.pointBlock[j], `${p.ids[i]} and ${p.ids[j]} in one block`).toBe(expected[i] === expected[j]);
+      for (let j = 0; j < p.n; j++)
+        expect(blocks.pointBlock[i] === blocks.pointBlock[j], `${p.ids[i]} and ${p.ids[j]} in one block`).toBe(
+          expected[i] === expected[j]
+        );
     // Each piece is in its owner's block, except the centre's (no building).
     const centre = new Set<number>();
     for (let q = 0; q < blocks.pieceOwner.length; q++) {
@@ -149,7 +201,11 @@ describe('areaAcrossRoadsPct from partitionGeoJSON, against Turf', () => {
     for (const g of grids) {
       expect(g.geometry.type, `${g.properties.code} one piece`).toBe('Polygon');
       expect(g.properties.contiguous).toBe(true);
-      for (const id of g.properties.buildings) expect(turf.booleanPointInPolygon(turf.centroid(at.get(id)! as Feature<Polygon>), g), `${id} in ${g.properties.code}`).toBe(true);
+      for (const id of g.properties.buildings)
+        expect(
+          turf.booleanPointInPolygon(turf.centroid(at.get(id)! as Feature<Polygon>), g),
+          `${id} in ${g.properties.code}`
+        ).toBe(true);
       const rings = (g.geometry as Polygon).coordinates;
       const perimeter = rings.reduce((s, r) => s + turf.length(turf.lineString(r), { units: 'meters' }), 0);
       expect(Math.abs(g.properties.polsbyPopper - (4 * Math.PI * turf.area(g)) / perimeter ** 2)).toBeLessThan(2e-3);
@@ -173,7 +229,13 @@ describe('areaAcrossRoadsPct from partitionGeoJSON, against Turf', () => {
     let across = 0;
     let total = 0;
     const per = gs.map((g) => {
-      const own = new Set(g.properties.buildings.map((id) => blockRects.findIndex((b) => turf.booleanPointInPolygon(turf.centroid(at.get(id)! as Feature<Polygon>) as Feature<Point>, b))));
+      const own = new Set(
+        g.properties.buildings.map((id) =>
+          blockRects.findIndex((b) =>
+            turf.booleanPointInPolygon(turf.centroid(at.get(id)! as Feature<Polygon>) as Feature<Point>, b)
+          )
+        )
+      );
       const area = turf.area(g);
       const x = areaByBlock(g).reduce((s, a, b) => s + (own.has(b) || b === CENTRE ? 0 : a), 0);
       across += x;
@@ -204,10 +266,28 @@ describe('areaAcrossRoadsPct from partitionGeoJSON, against Turf', () => {
   });
 
   it('cut into units of work (the CLI’s pool), the streets travel with each unit: the same grids and figures', () => {
-    const r = partitionInUnits({ buildings, communities: community, barriers: roads, barrierClasses: ['primary', 'secondary'], seed: 3 });
+    const r = partitionInUnits({
+      buildings,
+      communities: community,
+      barriers: roads,
+      barrierClasses: ['primary', 'secondary'],
+      seed: 3
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.errors.slice(0, 3)));
-    expect(r.value.grids.features.map((g) => [g.properties.code, g.properties.buildings, g.properties.polsbyPopper, g.properties.areaAcrossRoadsPct])).toEqual(
-      grids.map((g) => [g.properties.code, g.properties.buildings, g.properties.polsbyPopper, g.properties.areaAcrossRoadsPct])
+    expect(
+      r.value.grids.features.map((g) => [
+        g.properties.code,
+        g.properties.buildings,
+        g.properties.polsbyPopper,
+        g.properties.areaAcrossRoadsPct
+      ])
+    ).toEqual(
+      grids.map((g) => [
+        g.properties.code,
+        g.properties.buildings,
+        g.properties.polsbyPopper,
+        g.properties.areaAcrossRoadsPct
+      ])
     );
     expect(r.value.areaAcrossRoadsPct).toBe(out.areaAcrossRoadsPct);
     expect(r.value.areaInEmptyBlocksPct).toBe(out.areaInEmptyBlocksPct);

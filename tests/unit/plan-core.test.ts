@@ -7,23 +7,43 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
-import { CommunityPlan, EditRefused, communityData, streetCommunities, type DistrictLayers } from '$lib/plan/community-plan';
+import {
+  CommunityPlan,
+  EditRefused,
+  communityData,
+  streetCommunities,
+  type DistrictLayers
+} from '$lib/plan/community-plan';
 import { readPlanGeoJSON } from '$lib/data/import/plan-geojson';
 import { validate } from '$lib/geo/partition/validate';
 import { planCsv, planRows } from '$lib/plan/export';
 
-const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+const read = (n: string) =>
+  JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+const layers: DistrictLayers = {
+  streets: read('streets'),
+  communities: read('communities'),
+  compounds: read('compounds'),
+  roads: read('roads'),
+  buildings: read('buildings')
+};
 const CODE = '230102001001';
 const data = communityData(layers, CODE)!;
 
 describe('streetCommunities', () => {
   it("a street's communities and the box around them (what the district map zooms to)", () => {
     const { communities, bbox } = streetCommunities(layers, '230102001');
-    expect(communities.features.map((f) => f.properties!.name).sort()).toEqual(['兆麟社区', '森林社区', '省报社社区', '索菲亚社区'].sort());
+    expect(communities.features.map((f) => f.properties!.name).sort()).toEqual(
+      ['兆麟社区', '森林社区', '省报社社区', '索菲亚社区'].sort()
+    );
     const [w, s, e, n] = bbox!;
-    for (const f of communities.features) for (const [x, y] of (f.geometry as { coordinates: number[][][] }).coordinates[0]) expect(x >= w && x <= e && y >= s && y <= n).toBe(true);
-    expect(streetCommunities(layers, 'nope')).toEqual({ communities: { type: 'FeatureCollection', features: [] }, bbox: null });
+    for (const f of communities.features)
+      for (const [x, y] of (f.geometry as { coordinates: number[][][] }).coordinates[0])
+        expect(x >= w && x <= e && y >= s && y <= n).toBe(true);
+    expect(streetCommunities(layers, 'nope')).toEqual({
+      communities: { type: 'FeatureCollection', features: [] },
+      bbox: null
+    });
   });
 });
 
@@ -71,10 +91,17 @@ describe('CommunityPlan', () => {
     plan.move([data.buildings[2].properties.id], plan.codes[plan.liveSlots().at(-1)!]);
     const fc = plan.gridsGeoJSON();
     expect(fc.features.every((f) => f.geometry.coordinates.length > 0)).toBe(true);
-    const back = readPlanGeoJSON(JSON.stringify(fc), 'plan.geojson', CODE, data.buildings.map((b) => b.properties.id));
+    const back = readPlanGeoJSON(
+      JSON.stringify(fc),
+      'plan.geojson',
+      CODE,
+      data.buildings.map((b) => b.properties.id)
+    );
     expect(back.ok).toBe(true);
     if (back.ok) expect(back.value).toEqual(plan.assignment());
-    const csv = planCsv(planRows(plan, { [plan.codes[0]]: '张三' }, {})).trim().split('\r\n');
+    const csv = planCsv(planRows(plan, { [plan.codes[0]]: '张三' }, {}))
+      .trim()
+      .split('\r\n');
     expect(csv[0]).toBe('grid,building,households,worker,chief,name');
     expect(csv.length).toBe(35);
     expect(csv.some((l) => l.endsWith(',张三,,'))).toBe(true);
@@ -83,8 +110,17 @@ describe('CommunityPlan', () => {
   it('a bad plan file is refused whole, naming row and field', () => {
     const plan = new CommunityPlan(data, { min: 300, max: 500 });
     const fc = plan.gridsGeoJSON();
-    fc.features[1].properties.buildings = [...fc.features[1].properties.buildings, 'nope-1', fc.features[0].properties.buildings[0]];
-    const r = readPlanGeoJSON(JSON.stringify(fc), 'bad.geojson', CODE, data.buildings.map((b) => b.properties.id));
+    fc.features[1].properties.buildings = [
+      ...fc.features[1].properties.buildings,
+      'nope-1',
+      fc.features[0].properties.buildings[0]
+    ];
+    const r = readPlanGeoJSON(
+      JSON.stringify(fc),
+      'bad.geojson',
+      CODE,
+      data.buildings.map((b) => b.properties.id)
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.errors).toContainEqual({
@@ -106,16 +142,31 @@ describe('CommunityPlan', () => {
     const xs = pts.map((q) => q[0]);
     const ys = pts.map((q) => q[1]);
     const y = (Math.min(...ys) + Math.max(...ys)) / 2;
-    return [[Math.min(...xs) - 0.001, y], [(Math.min(...xs) + Math.max(...xs)) / 2, y + 1e-5], [Math.max(...xs) + 0.001, y]];
+    return [
+      [Math.min(...xs) - 0.001, y],
+      [(Math.min(...xs) + Math.max(...xs)) / 2, y + 1e-5],
+      [Math.max(...xs) + 0.001, y]
+    ];
   }
 
   it('lasso: buildings whose centre is inside the drawn polygon', () => {
     const plan = new CommunityPlan(data, { min: 300, max: 500 });
     const g = plan.liveSlots()[0];
     const [x0, y0, x1, y1] = plan.gridBbox(g);
-    const ids = plan.lasso([[x0 - 1e-4, y0 - 1e-4], [x1 + 1e-4, y0 - 1e-4], [x1 + 1e-4, y1 + 1e-4], [x0 - 1e-4, y1 + 1e-4]]);
+    const ids = plan.lasso([
+      [x0 - 1e-4, y0 - 1e-4],
+      [x1 + 1e-4, y0 - 1e-4],
+      [x1 + 1e-4, y1 + 1e-4],
+      [x0 - 1e-4, y1 + 1e-4]
+    ]);
     for (const id of plan.buildingsOf(g)) expect(ids).toContain(id);
-    expect(plan.lasso([[0, 0], [1, 0], [1, 1]])).toEqual([]);
+    expect(
+      plan.lasso([
+        [0, 0],
+        [1, 0],
+        [1, 1]
+      ])
+    ).toEqual([]);
   });
 
   it('splits a grid along a drawn line: two grids, the bigger side keeps the code; one snapshot undoes it', () => {
@@ -145,7 +196,12 @@ describe('CommunityPlan', () => {
     } catch (e) {
       expect((e as EditRefused).reason).toBe('line-not-across');
     }
-    expect(() => plan.splitAlong(code, [[0, 0], [1, 1]])).toThrow('line-not-across');
+    expect(() =>
+      plan.splitAlong(code, [
+        [0, 0],
+        [1, 1]
+      ])
+    ).toThrow('line-not-across');
     expect(JSON.stringify(plan.assignment())).toBe(a);
   });
 

@@ -46,7 +46,10 @@ describe('own data import', () => {
     expect(Math.abs(c[0] - 126.615) * 78_000).toBeLessThan(1);
     expect(Math.abs(c[1] - 45.77) * 111_000).toBeLessThan(1);
     const asWgs = parseBuildings(f.text, f.name, 'wgs84');
-    if (asWgs.ok) expect(Math.abs((asWgs.value.buildings[0].geometry as GeoJSON.Polygon).coordinates[0][0][0] - ring[0][0])).toBeGreaterThan(0.004);
+    if (asWgs.ok)
+      expect(
+        Math.abs((asWgs.value.buildings[0].geometry as GeoJSON.Polygon).coordinates[0][0][0] - ring[0][0])
+      ).toBeGreaterThan(0.004);
   });
 
   it('names file, line and field of every bad row, and gives no buildings', () => {
@@ -93,18 +96,47 @@ describe('own data import', () => {
       expect(zhText).toMatch(/[\u4e00-\u9fff]/);
       expect(zhText, zhText).not.toMatch(/\b(the|is|must|found|households)\b/);
     }
-    expect(r.errors.map((e) => [e.file, e.row, e.field])).toEqual(r.errors.map((e) => ['bad-rows.csv', e.row, e.field]));
+    expect(r.errors.map((e) => [e.file, e.row, e.field])).toEqual(
+      r.errors.map((e) => ['bad-rows.csv', e.row, e.field])
+    );
     // A nested message (where in the geometry, then the coordinate's problem) renders inside out.
-    const ring = parseBoundary(JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[126.6, 45.7], [126.7, 45.7], [126.7, 95], [126.6, 45.7]]] } }), 'b.geojson', 'wgs84');
+    const ring = parseBoundary(
+      JSON.stringify({
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [126.6, 45.7],
+              [126.7, 45.7],
+              [126.7, 95],
+              [126.6, 45.7]
+            ]
+          ]
+        }
+      }),
+      'b.geojson',
+      'wgs84'
+    );
     if (ring.ok) throw new Error('a latitude of 95 was accepted');
-    expect(ring.errors[0].message).toBe('ring 0, position 2: coordinate [126.7, 95] is out of range (lon −180..180, lat −90..90)');
-    expect(renderMsg(ring.errors[0].msg!, (k) => zh[k])).toBe('第 0 环第 2 个坐标：坐标 [126.7, 95] 超出范围（经度 −180..180，纬度 −90..90）');
+    expect(ring.errors[0].message).toBe(
+      'ring 0, position 2: coordinate [126.7, 95] is out of range (lon −180..180, lat −90..90)'
+    );
+    expect(renderMsg(ring.errors[0].msg!, (k) => zh[k])).toBe(
+      '第 0 环第 2 个坐标：坐标 [126.7, 95] 超出范围（经度 −180..180，纬度 −90..90）'
+    );
   });
 
   it('reads GeoJSON footprints and points, and a boundary that must hold every building', () => {
     const f = fx('good-buildings.geojson');
     const r = parseBuildings(f.text, f.name, 'wgs84');
-    expect(r.ok && r.value.buildings.map((b) => [b.id, b.households])).toEqual([['P0', 100], ['P1', 101], ['P2', 102], ['P3', 90]]);
+    expect(r.ok && r.value.buildings.map((b) => [b.id, b.households])).toEqual([
+      ['P0', 100],
+      ['P1', 101],
+      ['P2', 102],
+      ['P3', 90]
+    ]);
     const ok = readOwnData({ buildings: fx('good-gcj02.csv'), boundary: fx('boundary-gcj02.geojson'), crs: 'gcj02' });
     expect(ok.ok).toBe(true);
     if (!ok.ok) return;
@@ -113,9 +145,18 @@ describe('own data import', () => {
     expect(data.buildings.length).toBe(48);
     const plan = new CommunityPlan(data, { min: 300, max: 500 });
     expect(plan.validation.households).toBe(data.buildings.reduce((s, b) => s + b.properties.households, 0));
-    const small = readOwnData({ buildings: fx('good-gcj02.csv'), boundary: fx('boundary-too-small-gcj02.geojson'), crs: 'gcj02' });
+    const small = readOwnData({
+      buildings: fx('good-gcj02.csv'),
+      boundary: fx('boundary-too-small-gcj02.geojson'),
+      crs: 'gcj02'
+    });
     expect(small.ok).toBe(false);
-    if (!small.ok) expect(small.errors[0]).toMatchObject({ file: 'good-gcj02.csv', field: 'geometry', message: 'the building lies outside the boundary of boundary-too-small-gcj02.geojson' });
+    if (!small.ok)
+      expect(small.errors[0]).toMatchObject({
+        file: 'good-gcj02.csv',
+        field: 'geometry',
+        message: 'the building lies outside the boundary of boundary-too-small-gcj02.geojson'
+      });
     const two = parseBoundary(JSON.stringify({ type: 'FeatureCollection', features: [] }), 'b.geojson', 'wgs84');
     expect(two.ok ? '' : two.errors[0].message).toMatch(/exactly one/);
   });
@@ -123,13 +164,16 @@ describe('own data import', () => {
   // How fast: `npm run bench -- edit` (csvParseMs).
   it('parses a 50,000-row CSV (what the import worker does): every row', () => {
     const lines = ['lon,lat,households'];
-    for (let i = 0; i < 50_000; i++) lines.push(`${(126.6 + (i % 250) * 0.0004).toFixed(6)},${(45.75 + Math.floor(i / 250) * 0.0003).toFixed(6)},${60 + (i % 90)}`);
+    for (let i = 0; i < 50_000; i++)
+      lines.push(
+        `${(126.6 + (i % 250) * 0.0004).toFixed(6)},${(45.75 + Math.floor(i / 250) * 0.0003).toFixed(6)},${60 + (i % 90)}`
+      );
     const text = lines.join('\n');
     const r = parseBuildings(text, 'big.csv', 'gcj02');
     expect(r.ok && r.value.buildings.length).toBe(50_000);
   });
 
-  it('without a boundary file, the community outline is the buildings\' box grown by ~50 m', () => {
+  it("without a boundary file, the community outline is the buildings' box grown by ~50 m", () => {
     const r = readOwnData({ buildings: fx('good-gcj02.csv'), crs: 'gcj02' });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -138,7 +182,11 @@ describe('own data import', () => {
     const lat = ring.map((p) => p[1]);
     const ys = d.buildings.flatMap((b) => (b.geometry as GeoJSON.Polygon).coordinates[0].map((p) => p[1]));
     expect(Math.round((Math.min(...ys) - Math.min(...lat)) * 111_320)).toBe(50);
-    expect(d.buildings.every((b) => insidePolygon((b.geometry as GeoJSON.Polygon).coordinates[0][0], d.boundary!.geometry as GeoJSON.Polygon))).toBe(true);
+    expect(
+      d.buildings.every((b) =>
+        insidePolygon((b.geometry as GeoJSON.Polygon).coordinates[0][0], d.boundary!.geometry as GeoJSON.Polygon)
+      )
+    ).toBe(true);
   });
 
   it('converts BD-09 too, and estimates households of GeoJSON footprints given without them (non-residential left out)', () => {
@@ -149,11 +197,25 @@ describe('own data import', () => {
       const ring = (r.value.buildings[0].geometry as GeoJSON.Polygon).coordinates[0];
       expect(Math.abs((ring[0][0] + ring[2][0]) / 2 - 126.62) * 78_000).toBeLessThan(2);
     }
-    const rect = (x0: number): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [[[x0, 45.77], [x0 + 0.0005, 45.77], [x0 + 0.0005, 45.7703], [x0, 45.7703], [x0, 45.77]]] });
-    const fc = { type: 'FeatureCollection', features: [
-      { type: 'Feature', properties: { id: 'R', building: 'apartments' }, geometry: rect(126.61) },
-      { type: 'Feature', properties: { id: 'S', building: 'commercial' }, geometry: rect(126.62) }
-    ] };
+    const rect = (x0: number): GeoJSON.Polygon => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x0, 45.77],
+          [x0 + 0.0005, 45.77],
+          [x0 + 0.0005, 45.7703],
+          [x0, 45.7703],
+          [x0, 45.77]
+        ]
+      ]
+    });
+    const fc = {
+      type: 'FeatureCollection',
+      features: [
+        { type: 'Feature', properties: { id: 'R', building: 'apartments' }, geometry: rect(126.61) },
+        { type: 'Feature', properties: { id: 'S', building: 'commercial' }, geometry: rect(126.62) }
+      ]
+    };
     const g = parseBuildings(JSON.stringify(fc), 'osm.geojson', 'wgs84');
     expect(g.ok && g.value.skipped).toBe(1);
     expect(g.ok && g.value.buildings.map((b) => [b.id, b.estimated, b.households > 0])).toEqual([['R', true, true]]);
@@ -171,7 +233,11 @@ describe('own data import', () => {
 
 describe('versions diff and staffing', () => {
   it('lists moved buildings and per-grid counts before/after', () => {
-    const d = diffPlans({ a: 'G1', b: 'G1', c: 'G2' }, { a: 'G1', b: 'G2', c: 'G2', d: 'G3' }, { a: 10, b: 20, c: 30, d: 5 });
+    const d = diffPlans(
+      { a: 'G1', b: 'G1', c: 'G2' },
+      { a: 'G1', b: 'G2', c: 'G2', d: 'G3' },
+      { a: 10, b: 20, c: 30, d: 5 }
+    );
     expect(d.moved).toEqual([
       { building: 'b', from: 'G1', to: 'G2', households: 20 },
       { building: 'd', from: '', to: 'G3', households: 5 }
@@ -185,8 +251,27 @@ describe('versions diff and staffing', () => {
   });
 
   it('draws footprints into a box, north up, aspect kept', () => {
-    const sq = (x: number, y: number): GeoJSON.Polygon => ({ type: 'Polygon', coordinates: [[[x, y], [x + 0.001, y], [x + 0.001, y + 0.001], [x, y + 0.001], [x, y]]] });
-    const m = minimap([{ id: 'sw', geometry: sq(126, 45) }, { id: 'ne', geometry: sq(126.009, 45.009) }], 200, 400, 0);
+    const sq = (x: number, y: number): GeoJSON.Polygon => ({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [x + 0.001, y],
+          [x + 0.001, y + 0.001],
+          [x, y + 0.001],
+          [x, y]
+        ]
+      ]
+    });
+    const m = minimap(
+      [
+        { id: 'sw', geometry: sq(126, 45) },
+        { id: 'ne', geometry: sq(126.009, 45.009) }
+      ],
+      200,
+      400,
+      0
+    );
     expect(m.shapes.map((s) => s.id)).toEqual(['sw', 'ne']);
     // 0.01° of longitude at 45° is cos(45°) of 0.01° of latitude: 200 px wide → ~283 px high.
     expect(Math.round(m.height)).toBe(283);
@@ -199,13 +284,22 @@ describe('versions diff and staffing', () => {
     expect([s.staffed, s.total, s.noWorker, s.noChief]).toEqual([2, 3, 1, 1]);
     expect(s.issues).toEqual([{ role: 'chief', name: '张伟', codes: ['G1', 'G2'] }]);
     expect(s.rows[1].shared).toEqual(['chief']);
-    expect(staffingCsv(s, { G1: 400 })).toBe('grid,households,worker,chief\r\nG1,400,王芳,张伟\r\nG2,0,李强,张伟\r\nG3,0,,\r\n');
+    expect(staffingCsv(s, { G1: 400 })).toBe(
+      'grid,households,worker,chief\r\nG1,400,王芳,张伟\r\nG2,0,李强,张伟\r\nG3,0,,\r\n'
+    );
   });
 });
 
 describe('exports', () => {
-  const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-  const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+  const read = (n: string) =>
+    JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+  const layers: DistrictLayers = {
+    streets: read('streets'),
+    communities: read('communities'),
+    compounds: read('compounds'),
+    roads: read('roads'),
+    buildings: read('buildings')
+  };
   const plan = new CommunityPlan(communityData(layers, '230102001001')!, { min: 300, max: 500 });
 
   it('writes Parquet, one row per building with worker and chief, that hyparquet reads back', async () => {

@@ -12,24 +12,58 @@ import { DIFF_COLOR, DIFF_LAYER, diffLayers } from '$lib/map/plan-diff-layers';
 
 describe('plan layers', () => {
   it('a valid style whose locked-grid fill is the hatch pattern', () => {
-    const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+    const read = (n: string) =>
+      JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+    const layers: DistrictLayers = {
+      streets: read('streets'),
+      communities: read('communities'),
+      compounds: read('compounds'),
+      roads: read('roads'),
+      buildings: read('buildings')
+    };
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
     const style = planStyle(communityData(layers, '230102001001')!, empty, empty);
     expect(validateStyleMin(style)).toEqual([]);
     const fill = style.layers.find((l) => l.id === PLAN_LAYER.lockedFill)!;
-    expect(fill).toMatchObject({ type: 'fill', filter: ['==', ['get', 'locked'], true], paint: { 'fill-pattern': LOCKED_PATTERN } });
+    expect(fill).toMatchObject({
+      type: 'fill',
+      filter: ['==', ['get', 'locked'], true],
+      paint: { 'fill-pattern': LOCKED_PATTERN }
+    });
   });
 
   it('grid labels carry the households unit and number locale they are given (户 and zh-CN by default, " hh" in English)', () => {
-    const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+    const read = (n: string) =>
+      JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+    const layers: DistrictLayers = {
+      streets: read('streets'),
+      communities: read('communities'),
+      compounds: read('compounds'),
+      roads: read('roads'),
+      buildings: read('buildings')
+    };
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
-    const label = (unit?: string) => planStyle(communityData(layers, '230102001001')!, empty, empty, unit).layers.find((l) => l.id === PLAN_LAYER.labels)!;
+    const label = (unit?: string) =>
+      planStyle(communityData(layers, '230102001001')!, empty, empty, unit).layers.find(
+        (l) => l.id === PLAN_LAYER.labels
+      )!;
     expect(label()).toMatchObject({ layout: { 'text-field': labelText('户', 'zh-CN') } });
     const badge = ['match', ['coalesce', ['get', 'mark'], ''], 'over', '▲ ', 'under', '▼ ', 'split', '⚠ ', ''];
-    expect(label(' hh')).toMatchObject({ layout: { 'text-field': ['concat', badge, ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale: 'zh-CN' }], ' hh'] } });
-    expect(validateStyleMin(planStyle(communityData(layers, '230102001001')!, empty, empty, ' hh', 'en-US'))).toEqual([]);
+    expect(label(' hh')).toMatchObject({
+      layout: {
+        'text-field': [
+          'concat',
+          badge,
+          ['get', 'seq'],
+          '\n',
+          ['number-format', ['get', 'households'], { locale: 'zh-CN' }],
+          ' hh'
+        ]
+      }
+    });
+    expect(validateStyleMin(planStyle(communityData(layers, '230102001001')!, empty, empty, ' hh', 'en-US'))).toEqual(
+      []
+    );
   });
 
   it('hatch image: 45° stripes in the locked colour that wrap at the tile edges', () => {
@@ -52,14 +86,33 @@ describe('plan layers', () => {
 
 describe('plan diff layers', () => {
   it('tint and outline only buildings whose feature-state says changed, between the buildings and the selection', () => {
-    const read = (n: string) => JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+    const read = (n: string) =>
+      JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
+    const layers: DistrictLayers = {
+      streets: read('streets'),
+      communities: read('communities'),
+      compounds: read('compounds'),
+      roads: read('roads'),
+      buildings: read('buildings')
+    };
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
     const ids = planStyle(communityData(layers, '230102001001')!, empty, empty).layers.map((l) => l.id);
     expect(ids.indexOf(DIFF_LAYER.fill)).toBeGreaterThan(ids.indexOf(PLAN_LAYER.buildings));
     expect(ids.indexOf(DIFF_LAYER.line)).toBeLessThan(ids.indexOf(PLAN_LAYER.selected));
     const [fill, line] = diffLayers('src');
-    expect(fill).toMatchObject({ id: DIFF_LAYER.fill, type: 'fill', source: 'src', paint: { 'fill-color': DIFF_COLOR, 'fill-opacity': ['case', ['boolean', ['feature-state', 'changed'], false], 0.45, 0] } });
-    expect(line).toMatchObject({ id: DIFF_LAYER.line, type: 'line', paint: { 'line-width': ['case', ['boolean', ['feature-state', 'changed'], false], 3, 0] } });
+    expect(fill).toMatchObject({
+      id: DIFF_LAYER.fill,
+      type: 'fill',
+      source: 'src',
+      paint: {
+        'fill-color': DIFF_COLOR,
+        'fill-opacity': ['case', ['boolean', ['feature-state', 'changed'], false], 0.45, 0]
+      }
+    });
+    expect(line).toMatchObject({
+      id: DIFF_LAYER.line,
+      type: 'line',
+      paint: { 'line-width': ['case', ['boolean', ['feature-state', 'changed'], false], 3, 0] }
+    });
   });
 });

@@ -36,18 +36,28 @@ const record = (savedAt: string): PlanRecord => ({
   workers: {},
   savedAt
 });
-const rescue = (base: number, savedAt = '2026-12-04T10:00:00.000Z', tab = TAB): Rescue => ({ record: record(savedAt), base, tab });
+const rescue = (base: number, savedAt = '2026-12-04T10:00:00.000Z', tab = TAB): Rescue => ({
+  record: record(savedAt),
+  base,
+  tab
+});
 
 describe('what the next open does with a closing tab’s last edit', () => {
   it('the close’s own save landed: nothing to do', () => {
     expect(rescueAction(rescue(3), { revision: 4, savedAt: '2026-12-04T10:00:00.000Z' })).toEqual({ kind: 'landed' });
   });
   it('it did not land and nobody saved since: restore on the stored revision', () => {
-    expect(rescueAction(rescue(3), { revision: 3, savedAt: '2026-12-04T09:59:00.000Z' })).toEqual({ kind: 'restore', base: 3 });
+    expect(rescueAction(rescue(3), { revision: 3, savedAt: '2026-12-04T09:59:00.000Z' })).toEqual({
+      kind: 'restore',
+      base: 3
+    });
     expect(rescueAction(rescue(0), undefined)).toEqual({ kind: 'restore', base: 0 });
   });
   it('this tab’s earlier in-flight saves were lost too: restore on what is stored (the rescue holds their edits)', () => {
-    expect(rescueAction(rescue(5), { revision: 3, savedAt: '2026-12-04T09:58:00.000Z' })).toEqual({ kind: 'restore', base: 3 });
+    expect(rescueAction(rescue(5), { revision: 3, savedAt: '2026-12-04T09:58:00.000Z' })).toEqual({
+      kind: 'restore',
+      base: 3
+    });
   });
   it('another tab saved after it: keep it as a version, never over the newer plan', () => {
     expect(rescueAction(rescue(3), { revision: 5, savedAt: '2026-12-04T10:05:00.000Z' })).toEqual({ kind: 'keep' });

@@ -7,7 +7,10 @@ const open = { community: C, revision: 3 };
 
 describe('conflictAfter', () => {
   it('another tab saved a newer revision of the open community: this tab is behind', () => {
-    expect(conflictAfter(null, open, { type: 'saved', community: C, revision: 4 })).toEqual({ kind: 'newer', revision: 4 });
+    expect(conflictAfter(null, open, { type: 'saved', community: C, revision: 4 })).toEqual({
+      kind: 'newer',
+      revision: 4
+    });
   });
 
   it('a save this tab already builds on (or an older one) changes nothing', () => {
@@ -19,17 +22,29 @@ describe('conflictAfter', () => {
 
   it('keeps the newest revision heard of, whatever order the messages come in', () => {
     const behind = conflictAfter(null, open, { type: 'saved', community: C, revision: 6 });
-    expect(conflictAfter(behind, open, { type: 'saved', community: C, revision: 5 })).toEqual({ kind: 'newer', revision: 6 });
-    expect(conflictAfter(behind, open, { type: 'saved', community: C, revision: 7 })).toEqual({ kind: 'newer', revision: 7 });
+    expect(conflictAfter(behind, open, { type: 'saved', community: C, revision: 5 })).toEqual({
+      kind: 'newer',
+      revision: 6
+    });
+    expect(conflictAfter(behind, open, { type: 'saved', community: C, revision: 7 })).toEqual({
+      kind: 'newer',
+      revision: 7
+    });
   });
 
   it('another tab refused because of this tab’s plan: told, unless this tab is itself behind', () => {
     expect(conflictAfter(null, open, { type: 'refused', community: C })).toEqual({ kind: 'theirs' });
-    expect(conflictAfter({ kind: 'newer', revision: 5 }, open, { type: 'refused', community: C })).toEqual({ kind: 'newer', revision: 5 });
+    expect(conflictAfter({ kind: 'newer', revision: 5 }, open, { type: 'refused', community: C })).toEqual({
+      kind: 'newer',
+      revision: 5
+    });
   });
 
   it('a tab that was only told (theirs) is behind once the other tab saves on top of the plan', () => {
-    expect(conflictAfter({ kind: 'theirs' }, open, { type: 'saved', community: C, revision: 4 })).toEqual({ kind: 'newer', revision: 4 });
+    expect(conflictAfter({ kind: 'theirs' }, open, { type: 'saved', community: C, revision: 4 })).toEqual({
+      kind: 'newer',
+      revision: 4
+    });
   });
 
   it('messages about another community, about versions, or with nothing open change nothing', () => {

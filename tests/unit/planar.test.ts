@@ -5,7 +5,20 @@
  * self-intersection, convex clipping).
  */
 import { readFileSync } from 'node:fs';
-import { area as turfArea, bbox as turfBbox, booleanPointInPolygon, centerOfMass, convex, featureCollection, intersect, kinks, lineIntersect, lineString, point, polygon } from '@turf/turf';
+import {
+  area as turfArea,
+  bbox as turfBbox,
+  booleanPointInPolygon,
+  centerOfMass,
+  convex,
+  featureCollection,
+  intersect,
+  kinks,
+  lineIntersect,
+  lineString,
+  point,
+  polygon
+} from '@turf/turf';
 import type { FeatureCollection, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { localProjection } from '../../src/lib/geo/crs';
@@ -91,7 +104,13 @@ describe('rings: area, perimeter, orientation, centroid', () => {
   });
 
   it('a degenerate ring (all on a line) falls back to the vertex mean; far from the origin too', () => {
-    expect(ringCentroid([[0, 0], [1, 1], [2, 2]])).toEqual([1, 1]);
+    expect(
+      ringCentroid([
+        [0, 0],
+        [1, 1],
+        [2, 2]
+      ])
+    ).toEqual([1, 1]);
     const far = square.map(([x, y]) => [x + 1e6, y + 5e6] as XY);
     const [x, y] = ringCentroid(far);
     expect(x - 1e6).toBeCloseTo(5, 6);
@@ -118,7 +137,12 @@ describe('rings: area, perimeter, orientation, centroid', () => {
 
 describe('boxes', () => {
   it('boxOf: of all points, of those at some indices, and of none', () => {
-    const pts: XY[] = [[3, -1], [-2, 4], [7, 2], [0, 0]];
+    const pts: XY[] = [
+      [3, -1],
+      [-2, 4],
+      [7, 2],
+      [0, 0]
+    ];
     expect(boxOf(pts)).toEqual([-2, -1, 7, 4]);
     expect(boxOf(pts, [0, 3])).toEqual([0, -1, 3, 0]);
     expect(boxOf(pts, new Set([1]))).toEqual([-2, 4, -2, 4]);
@@ -245,7 +269,15 @@ describe('convex hull', () => {
     expect(new Set(h.map(key))).toEqual(new Set(square.map(key)));
     expect(ringArea(h)).toBe(100);
     expect(isConvex(h)).toBe(true);
-    expect(convexHull([[1, 1], [2, 2]])).toEqual([[1, 1], [2, 2]]);
+    expect(
+      convexHull([
+        [1, 1],
+        [2, 2]
+      ])
+    ).toEqual([
+      [1, 1],
+      [2, 2]
+    ]);
   });
 
   it('50 random point sets: the same vertices as Turf convex', () => {
@@ -256,7 +288,10 @@ describe('convex hull', () => {
       const theirs = convex(featureCollection(pts.map((p) => point(p))))!.geometry.coordinates[0].slice(0, -1);
       expect(new Set(ours.map(key))).toEqual(new Set(theirs.map(key)));
       expect(ringArea(ours)).toBeGreaterThan(0);
-      for (const p of pts) expect(pointInRing(p, ours) || ours.some((v) => v[0] === p[0] && v[1] === p[1]) || onBoundary(p, ours)).toBe(true);
+      for (const p of pts)
+        expect(pointInRing(p, ours) || ours.some((v) => v[0] === p[0] && v[1] === p[1]) || onBoundary(p, ours)).toBe(
+          true
+        );
     }
   });
 });
@@ -273,12 +308,37 @@ describe('convexity and clipping', () => {
   it('isConvex: square yes (either way round), L-shape no, a line no', () => {
     expect(isConvex(square)).toBe(true);
     expect(isConvex([...square].reverse())).toBe(true);
-    expect(isConvex([[0, 0], [30, 0], [30, 10], [10, 10], [10, 30], [0, 30]])).toBe(false);
-    expect(isConvex([[0, 0], [1, 1], [2, 2]])).toBe(false);
+    expect(
+      isConvex([
+        [0, 0],
+        [30, 0],
+        [30, 10],
+        [10, 10],
+        [10, 30],
+        [0, 30]
+      ])
+    ).toBe(false);
+    expect(
+      isConvex([
+        [0, 0],
+        [1, 1],
+        [2, 2]
+      ])
+    ).toBe(false);
   });
 
   it('cleanRing drops repeated and collinear vertices', () => {
-    expect(cleanRing([[0, 0], [5, 0], [10, 0], [10, 0], [10, 10], [0, 10], [0, 0]])).toEqual([
+    expect(
+      cleanRing([
+        [0, 0],
+        [5, 0],
+        [10, 0],
+        [10, 0],
+        [10, 10],
+        [0, 10],
+        [0, 0]
+      ])
+    ).toEqual([
       [0, 0],
       [10, 0],
       [10, 10],

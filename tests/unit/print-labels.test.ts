@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { MIN_PRINT_PT, printLabelPx, printLayout } from '$lib/plan/print';
 
 /** A label of `px` CSS px, as drawn on the print, in points. */
-function printedPt(paper: 'A4' | 'A3', o: 'portrait' | 'landscape', canvas: { width: number; height: number }, dpr: number, px: number): number {
+function printedPt(
+  paper: 'A4' | 'A3',
+  o: 'portrait' | 'landscape',
+  canvas: { width: number; height: number },
+  dpr: number,
+  px: number
+): number {
   const L = printLayout(paper, o);
   const k = Math.min(L.map.width / canvas.width, L.map.height / canvas.height);
   return ((px * dpr * k) / L.mm / 25.4) * 72;

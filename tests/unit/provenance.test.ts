@@ -62,10 +62,14 @@ describe('the label of what is synthetic', () => {
     expect(syntheticLabel(GEOMETRY, 'zh')).toBe('边界与楼栋为合成数据');
     expect(syntheticLabel(GEOMETRY, 'en')).toBe('Boundaries and buildings are synthetic');
     expect(syntheticLabel([...GEOMETRY, 'stations'], 'zh')).toBe('边界与楼栋、站点为合成数据');
-    expect(syntheticLabel([...GEOMETRY, 'stations'], 'en')).toBe('Boundaries and buildings, and stations are synthetic');
+    expect(syntheticLabel([...GEOMETRY, 'stations'], 'en')).toBe(
+      'Boundaries and buildings, and stations are synthetic'
+    );
     expect(syntheticLabel(['incidents'], 'en')).toBe('Incidents are synthetic');
     expect(syntheticLabel(['communities', 'stations', 'incidents'], 'zh')).toBe('社区边界、站点、事件为合成数据');
-    expect(syntheticLabel(['communities', 'stations', 'incidents'], 'en')).toBe('Community boundaries, stations and incidents are synthetic');
+    expect(syntheticLabel(['communities', 'stations', 'incidents'], 'en')).toBe(
+      'Community boundaries, stations and incidents are synthetic'
+    );
   });
 
   it('counts only what is shown: the rider page draws stations and the street and community centres', () => {
@@ -91,7 +95,9 @@ describe('the label of what is synthetic', () => {
     expect(districtsLabel([all, { ...DAOLI, syntheticTables: [...TABLES] }], 'zh')).toBe('合成演示数据');
     const osm = { ...DAOLI, syntheticTables: ['stations', 'incidents'] as TableName[] };
     expect(districtsLabel([osm, all], 'zh')).toBe('道里区：站点、事件为合成数据；曲阜市：合成演示数据');
-    expect(districtsLabel([osm, all], 'en')).toBe('Daoli: Stations and incidents are synthetic; Qufu: Synthetic demo data');
+    expect(districtsLabel([osm, all], 'en')).toBe(
+      'Daoli: Stations and incidents are synthetic; Qufu: Synthetic demo data'
+    );
     const own = { ...DAOLI, syntheticTables: [] };
     expect(districtsLabel([own, all], 'zh')).toBe('道里区：无合成数据；曲阜市：合成演示数据');
     expect(districtsLabel([own, { ...QUFU, syntheticTables: [] }], 'en')).toBeNull();
@@ -121,21 +127,31 @@ describe('the label in CSV files', () => {
   });
 
   it('the planner’s own-data import reads a labelled CSV and names rows by their line in the file', () => {
-    const good = csvWithLabel('lon,lat,户数\r\n126.6,45.76,120\r\n126.61,45.761,80\r\n', '合成演示数据 / Synthetic demo data');
+    const good = csvWithLabel(
+      'lon,lat,户数\r\n126.6,45.76,120\r\n126.61,45.761,80\r\n',
+      '合成演示数据 / Synthetic demo data'
+    );
     const r = parseBuildingsCsv(good, 'buildings.csv', 'wgs84');
     expect(r.ok).toBe(true);
     if (r.ok) expect(r.value.buildings.map((b) => b.households)).toEqual([120, 80]);
-    const bad = parseBuildingsCsv(csvWithLabel('lon,lat,户数\r\n126.6,45.76,120\r\n126.61,,80\r\n', 'x / x'), 'buildings.csv', 'wgs84');
+    const bad = parseBuildingsCsv(
+      csvWithLabel('lon,lat,户数\r\n126.6,45.76,120\r\n126.61,,80\r\n', 'x / x'),
+      'buildings.csv',
+      'wgs84'
+    );
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors[0]).toMatchObject({ file: 'buildings.csv', row: 1, field: 'lat', ref: 'line 4' });
   });
 });
 
 describe('the label in Parquet footers', () => {
-  const kvOf = (buf: ArrayBuffer) => Object.fromEntries((parquetMetadata(buf).key_value_metadata ?? []).map((e) => [e.key, e.value]));
+  const kvOf = (buf: ArrayBuffer) =>
+    Object.fromEntries((parquetMetadata(buf).key_value_metadata ?? []).map((e) => [e.key, e.value]));
 
   it('the planner’s Parquet export carries gridatlas.synthetic and the synthetic tables', () => {
-    const rows: PlanRow[] = [{ grid: '230102001001001', building: 'B1', households: 80, worker: '', chief: '', name: '' }];
+    const rows: PlanRow[] = [
+      { grid: '230102001001001', building: 'B1', households: 80, worker: '', chief: '', name: '' }
+    ];
     const kv = kvOf(planParquet(rows, parquetLabel([{ ...DAOLI, syntheticTables: [...TABLES] }], pageTables('/plan'))));
     expect(kv['gridatlas.synthetic']).toBe('合成演示数据 / Synthetic demo data');
     expect(kv['gridatlas.synthetic_tables']).toBe('streets,communities,compounds,buildings,grids,stations');
@@ -157,7 +173,10 @@ describe('the label in Parquet footers', () => {
       // An import of real data (the OSM buildings) says so.
       await db.run(`COPY (SELECT 'B1' AS id) TO '${file}' ${parquetOptions('buildings', false)}`);
       const real = readFileSync(file);
-      expect(kvOf(real.buffer.slice(real.byteOffset, real.byteOffset + real.byteLength))).toMatchObject({ 'gridatlas.synthetic': 'none', 'gridatlas.synthetic_tables': '' });
+      expect(kvOf(real.buffer.slice(real.byteOffset, real.byteOffset + real.byteLength))).toMatchObject({
+        'gridatlas.synthetic': 'none',
+        'gridatlas.synthetic_tables': ''
+      });
     } finally {
       db.close();
     }
@@ -178,15 +197,22 @@ describe('the rider page’s stations file', () => {
     const src = 'static/data';
     mkdirSync(join(dir, '370881', 'map'), { recursive: true });
     const index = JSON.parse(readFileSync(join(src, 'index.json'), 'utf8')) as DatasetIndex;
-    writeFileSync(join(dir, 'index.json'), JSON.stringify({ ...index, districts: index.districts.filter((d) => d.code === '370881') }));
-    for (const f of ['stations.parquet', 'map/communities.geojson', 'map/streets.geojson', 'map/roads.geojson']) cpSync(join(src, '370881', f), join(dir, '370881', f));
-    const m = JSON.parse(readFileSync(join(src, '370881', 'manifest.json'), 'utf8')) as Omit<Manifest, 'tables'> & { tables?: Manifest['tables'] };
+    writeFileSync(
+      join(dir, 'index.json'),
+      JSON.stringify({ ...index, districts: index.districts.filter((d) => d.code === '370881') })
+    );
+    for (const f of ['stations.parquet', 'map/communities.geojson', 'map/streets.geojson', 'map/roads.geojson'])
+      cpSync(join(src, '370881', f), join(dir, '370881', f));
+    const m = JSON.parse(readFileSync(join(src, '370881', 'manifest.json'), 'utf8')) as Omit<Manifest, 'tables'> & {
+      tables?: Manifest['tables'];
+    };
     if (stationsSynthetic === null) delete m.tables;
     else m.tables!.stations = { ...m.tables!.stations, synthetic: stationsSynthetic };
     writeFileSync(join(dir, '370881', 'manifest.json'), JSON.stringify(m));
     return dir;
   }
-  const built = (dir: string) => JSON.parse(readFileSync(join(dir, '370881', 'rider', 'stations.json'), 'utf8')) as RiderStations;
+  const built = (dir: string) =>
+    JSON.parse(readFileSync(join(dir, '370881', 'rider', 'stations.json'), 'utf8')) as RiderStations;
 
   it('says the stations are synthetic when the manifest flags them, real when it does not', async () => {
     const demo = root('demo', true);
@@ -199,6 +225,8 @@ describe('the rider page’s stations file', () => {
     expect(built(old).synthetic).toBe(true);
     expect(built(demo).stations.length).toBe(143);
     // The served file (built by the test set-up from the demo manifest) says so too.
-    expect((JSON.parse(readFileSync('static/data/230102/rider/stations.json', 'utf8')) as RiderStations).synthetic).toBe(true);
+    expect(
+      (JSON.parse(readFileSync('static/data/230102/rider/stations.json', 'utf8')) as RiderStations).synthetic
+    ).toBe(true);
   });
 });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { COMPARABLE, PUBLISHED, PUBLISHED_CSV_HEADER, comparePublished, parseCsv, parsePublished, publishedCsvRows, publishedText, type ComputedCounts } from '../../src/lib/data/published';
+import {
+  COMPARABLE,
+  PUBLISHED,
+  PUBLISHED_CSV_HEADER,
+  comparePublished,
+  parseCsv,
+  parsePublished,
+  publishedCsvRows,
+  publishedText,
+  type ComputedCounts
+} from '../../src/lib/data/published';
 import { compareStationKinds, compareSummary, parquetSource } from '../../src/lib/data/queries';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { DistrictCode, StationKind } from '../../src/lib/data/schema';
@@ -18,8 +28,13 @@ describe('published figures', () => {
   it('every row of data/published-figures.csv is loaded with its source and year', () => {
     const lines = readFileSync('data/published-figures.csv', 'utf8').trim().split('\n').length - 1;
     expect(PUBLISHED).toHaveLength(lines);
-    expect(PUBLISHED.find((f) => f.district === '370881' && f.key === 'red_sail_stations')).toMatchObject({ value: 83, year: 2023 });
-    expect(PUBLISHED.find((f) => f.key === 'featured_party_centres')?.note).toBe('e.g. 富力江湾, 顾新路 communities; "5+N" services');
+    expect(PUBLISHED.find((f) => f.district === '370881' && f.key === 'red_sail_stations')).toMatchObject({
+      value: 83,
+      year: 2023
+    });
+    expect(PUBLISHED.find((f) => f.key === 'featured_party_centres')?.note).toBe(
+      'e.g. 富力江湾, 顾新路 communities; "5+N" services'
+    );
     for (const f of PUBLISHED) {
       expect(f.source.length).toBeGreaterThan(5);
       expect(f.year).toBeGreaterThanOrEqual(2020);
@@ -38,7 +53,10 @@ describe('published figures', () => {
   it('"300+" is a lower bound field; the texts follow the language', () => {
     const solved = PUBLISHED.find((f) => f.district === '230102' && f.key === 'compound_problems_solved')!;
     expect(solved).toMatchObject({ value: 300, atLeast: true, figureZh: '解决的小区问题', unitZh: '个' });
-    expect(PUBLISHED.find((f) => f.district === '370881' && f.key === 'red_sail_stations')).toMatchObject({ atLeast: false, figureZh: '红帆驿站' });
+    expect(PUBLISHED.find((f) => f.district === '370881' && f.key === 'red_sail_stations')).toMatchObject({
+      atLeast: false,
+      figureZh: '红帆驿站'
+    });
     expect(PUBLISHED.filter((f) => f.atLeast).map((f) => `${f.district}/${f.key}`)).toEqual([
       '230102/compound_problems_solved',
       '370881/building_unit_heads',
@@ -51,22 +69,41 @@ describe('published figures', () => {
       '371602/building_heads'
     ]);
     const qufu = PUBLISHED.find((f) => f.district === '370881' && f.key === 'incidents_since_2022')!;
-    expect(publishedText(qufu, 'zh')).toEqual({ figure: '2022年以来网格员上报的民生事件', unit: '件', note: '巡查走访185,000次以上', source: '曲阜市党建工作报道，中文媒体，2023年' });
-    expect(publishedText(qufu, 'en')).toMatchObject({ figure: 'livelihood incidents reported by grid workers since 2022', unit: 'incidents' });
+    expect(publishedText(qufu, 'zh')).toEqual({
+      figure: '2022年以来网格员上报的民生事件',
+      unit: '件',
+      note: '巡查走访185,000次以上',
+      source: '曲阜市党建工作报道，中文媒体，2023年'
+    });
+    expect(publishedText(qufu, 'en')).toMatchObject({
+      figure: 'livelihood incidents reported by grid workers since 2022',
+      unit: 'incidents'
+    });
   });
 
   it('a bad cell is refused naming the file, row and column', () => {
     const head = 'district,key,figure,value,at_least,unit,note,source,year,figure_zh,unit_zh,note_zh,source_zh';
     const good = '230102,grids,grids,2048,false,grids,,"report, 2023",2023,网格,个,,报道，2023年';
     expect(parsePublished(`${head}\n${good}\n`, 'f.csv')).toHaveLength(1);
-    expect(() => parsePublished(`${head}\n${good}\n${good.replace('false', 'yes')}\n`, 'f.csv')).toThrow('f.csv row 3, column at_least: "yes" is not true or false');
-    expect(() => parsePublished(`${head}\n${good.replace('2048', '2k')}\n`, 'f.csv')).toThrow('f.csv row 2, column value: "2k" is not a number');
-    expect(() => parsePublished(`${head}\n${good.replace('网格,个', ',个')}\n`, 'f.csv')).toThrow('f.csv row 2, column figure_zh: empty');
-    expect(() => parsePublished(`${head.replace(',source_zh', '')}\n${good}\n`, 'f.csv')).toThrow('f.csv: no column source_zh');
+    expect(() => parsePublished(`${head}\n${good}\n${good.replace('false', 'yes')}\n`, 'f.csv')).toThrow(
+      'f.csv row 3, column at_least: "yes" is not true or false'
+    );
+    expect(() => parsePublished(`${head}\n${good.replace('2048', '2k')}\n`, 'f.csv')).toThrow(
+      'f.csv row 2, column value: "2k" is not a number'
+    );
+    expect(() => parsePublished(`${head}\n${good.replace('网格,个', ',个')}\n`, 'f.csv')).toThrow(
+      'f.csv row 2, column figure_zh: empty'
+    );
+    expect(() => parsePublished(`${head.replace(',source_zh', '')}\n${good}\n`, 'f.csv')).toThrow(
+      'f.csv: no column source_zh'
+    );
   });
 
   it('the CSV export keeps both languages and the lower-bound flag', () => {
-    const rows = comparePublished(PUBLISHED.filter((f) => f.key === 'compound_problems_solved'), {});
+    const rows = comparePublished(
+      PUBLISHED.filter((f) => f.key === 'compound_problems_solved'),
+      {}
+    );
     const text = toCsv(PUBLISHED_CSV_HEADER, publishedCsvRows(rows));
     expect(text).toBe(
       'district,key,figure,figure_zh,published,at_least,unit,unit_zh,note,note_zh,source,source_zh,year,computed,difference\r\n' +
@@ -110,7 +147,16 @@ describe('published figures', () => {
 
 describe('CSV export', () => {
   it('quotes cells with commas, quotes and newlines; empty for null', () => {
-    expect(toCsv(['名称', 'n'], [['a,b', 1], ['say "hi"', null], ['x\ny', 2.5]])).toBe('名称,n\r\n"a,b",1\r\n"say ""hi""",\r\n"x\ny",2.5\r\n');
+    expect(
+      toCsv(
+        ['名称', 'n'],
+        [
+          ['a,b', 1],
+          ['say "hi"', null],
+          ['x\ny', 2.5]
+        ]
+      )
+    ).toBe('名称,n\r\n"a,b",1\r\n"say ""hi""",\r\n"x\ny",2.5\r\n');
     expect(objectsToCsv(['b', 'a'], [{ a: 1, b: 2 }])).toBe('b,a\r\n2,1\r\n');
   });
 });

@@ -11,7 +11,10 @@ describe('the district a located rider is shown', () => {
     expect(districtFor(index.districts, 126.6, 45.75)).toEqual({ code: '230102', km: 0 });
     expect(districtFor(index.districts, 116.99, 35.58)).toEqual({ code: '370881', km: 0 });
     const binzhou = index.districts.find((d) => d.code === '371602')!.bbox;
-    expect(districtFor(index.districts, (binzhou[0] + binzhou[2]) / 2, (binzhou[1] + binzhou[3]) / 2)).toEqual({ code: '371602', km: 0 });
+    expect(districtFor(index.districts, (binzhou[0] + binzhou[2]) / 2, (binzhou[1] + binzhou[3]) / 2)).toEqual({
+      code: '371602',
+      km: 0
+    });
   });
   it('else the nearest, with how far it is', () => {
     // Beijing: Bincheng (~330 km) is nearer than Qufu (~450 km) and Daoli (~1,000 km).

@@ -25,7 +25,12 @@ const stations = [station('s1', '兆麟暖心驿站', '尚志大街12号'), stat
 
 describe('matchPlaces', () => {
   it('finds a community by its full name, with its centre', () => {
-    expect(matchPlaces(places, stations, '索菲亚社区')[0]).toEqual({ name: '索菲亚社区', kind: 'community', lon: 126.56, lat: 45.73 });
+    expect(matchPlaces(places, stations, '索菲亚社区')[0]).toEqual({
+      name: '索菲亚社区',
+      kind: 'community',
+      lon: 126.56,
+      lat: 45.73
+    });
   });
   it('accepts a name without 社区/街道 and ranks communities before streets before stations', () => {
     expect(matchPlaces(places, stations, '兆麟').map((m) => `${m.kind}:${m.name}`)).toEqual([

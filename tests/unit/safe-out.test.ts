@@ -7,7 +7,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { type OutputOwner, OutputRefused, REPO_ROOT, checkOutFile, openOutput, writeFileAtomic } from '../../scripts/lib/safe-out';
+import {
+  type OutputOwner,
+  OutputRefused,
+  REPO_ROOT,
+  checkOutFile,
+  openOutput,
+  writeFileAtomic
+} from '../../scripts/lib/safe-out';
 
 const root = mkdtempSync(join(tmpdir(), 'gridatlas-safe-out-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,7 +50,10 @@ function write(dir: string, files: Record<string, string>): void {
 function run(target: string, files: Record<string, string>): string[] {
   const out = openOutput(target, TOOL, scratch);
   expect(dirname(out.staging)).toBe(dirname(target)); // beside the target: same file system
-  write(out.staging, { ...files, 'manifest.json': JSON.stringify({ tool: 'test-tool', files: [...Object.keys(files), 'manifest.json'] }) });
+  write(out.staging, {
+    ...files,
+    'manifest.json': JSON.stringify({ tool: 'test-tool', files: [...Object.keys(files), 'manifest.json'] })
+  });
   return out.commit();
 }
 
@@ -81,7 +91,9 @@ describe('openOutput + commit', () => {
 
   it('a manifest listing paths outside its folder deletes nothing there', () => {
     const target = join(scratch, 'out');
-    write(target, { 'manifest.json': JSON.stringify({ tool: 'test-tool', files: ['../notes.txt', '/etc/hostname', 'manifest.json'] }) });
+    write(target, {
+      'manifest.json': JSON.stringify({ tool: 'test-tool', files: ['../notes.txt', '/etc/hostname', 'manifest.json'] })
+    });
     run(target, { 'a.txt': 'A' });
     notesIntact();
     expect(existsSync('/etc/hostname')).toBe(true);
@@ -105,7 +117,8 @@ describe('refused: OutputRefused, nothing touched', () => {
     expect(readdirSync(scratch)).toEqual(['notes.txt']);
   };
 
-  it("a folder holding files the tool did not write (the user's notes)", () => refused(scratch, /holds files this tool did not write/, root));
+  it("a folder holding files the tool did not write (the user's notes)", () =>
+    refused(scratch, /holds files this tool did not write/, root));
   it('/', () => refused('/', /it is the root folder/));
   it('the home folder', () => refused(homedir(), /it is your home folder|it holds/));
   it('the repository root', () => refused(REPO_ROOT, /it is the repository/));

@@ -15,10 +15,11 @@ const key = (a: Position, b: Position) => [`${a[0]},${a[1]}`, `${b[0]},${b[1]}`]
 /** Every undirected edge of the lines, with how often it occurs. */
 function edgeCounts(fc: FeatureCollection<LineString>): Map<string, number> {
   const n = new Map<string, number>();
-  for (const f of fc.features) for (let i = 1; i < f.geometry.coordinates.length; i++) {
-    const k = key(f.geometry.coordinates[i - 1], f.geometry.coordinates[i]);
-    n.set(k, (n.get(k) ?? 0) + 1);
-  }
+  for (const f of fc.features)
+    for (let i = 1; i < f.geometry.coordinates.length; i++) {
+      const k = key(f.geometry.coordinates[i - 1], f.geometry.coordinates[i]);
+      n.set(k, (n.get(k) ?? 0) + 1);
+    }
   return n;
 }
 function polygonEdges(fc: FeatureCollection<Polygon | MultiPolygon>): { all: number; unique: Set<string> } {
@@ -26,12 +27,13 @@ function polygonEdges(fc: FeatureCollection<Polygon | MultiPolygon>): { all: num
   const unique = new Set<string>();
   for (const f of fc.features) {
     const polys = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
-    for (const ring of polys.flat()) for (let i = 1; i < ring.length; i++) {
-      // A repeated vertex (real outlines have them) is no edge: nothing to draw.
-      if (ring[i - 1][0] === ring[i][0] && ring[i - 1][1] === ring[i][1]) continue;
-      all++;
-      unique.add(key(ring[i - 1], ring[i]));
-    }
+    for (const ring of polys.flat())
+      for (let i = 1; i < ring.length; i++) {
+        // A repeated vertex (real outlines have them) is no edge: nothing to draw.
+        if (ring[i - 1][0] === ring[i][0] && ring[i - 1][1] === ring[i][1]) continue;
+        all++;
+        unique.add(key(ring[i - 1], ring[i]));
+      }
   }
   return { all, unique };
 }
@@ -44,7 +46,27 @@ describe('sharedEdgeLines', () => {
   });
 
   it('a lone square is one closed line', () => {
-    const sq: FeatureCollection<Polygon> = { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] } }] };
+    const sq: FeatureCollection<Polygon> = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: {},
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [0, 0],
+                [1, 0],
+                [1, 1],
+                [0, 1],
+                [0, 0]
+              ]
+            ]
+          }
+        }
+      ]
+    };
     const out = sharedEdgeLines(sq);
     expect(out.features.length).toBe(1);
     expect(out.features[0].geometry.coordinates.length).toBe(5);
@@ -53,7 +75,13 @@ describe('sharedEdgeLines', () => {
 
   it("the real community's grid outlines: every edge drawn exactly once, shared edges no longer twice", () => {
     const read = (n: string) => json<FeatureCollection>(`static/data/230102/map/${n}.geojson`);
-    const layers: DistrictLayers = { streets: read('streets'), communities: read('communities'), compounds: read('compounds'), roads: read('roads'), buildings: read('buildings') };
+    const layers: DistrictLayers = {
+      streets: read('streets'),
+      communities: read('communities'),
+      compounds: read('compounds'),
+      roads: read('roads'),
+      buildings: read('buildings')
+    };
     const plan = new CommunityPlan(communityData(layers, '230102001001')!, { min: 300, max: 500 });
     const grids = plan.gridsGeoJSON();
     const { all, unique } = polygonEdges(grids);

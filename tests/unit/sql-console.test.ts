@@ -24,7 +24,11 @@ const heard: string[] = [];
 
 const TABLE = 'grids_230102';
 const state = async () => ({
-  tables: (await db.all<{ name: string; n: number }>("SELECT table_name AS name, estimated_size AS n FROM duckdb_tables() ORDER BY 1")).map((t) => t.name),
+  tables: (
+    await db.all<{ name: string; n: number }>(
+      'SELECT table_name AS name, estimated_size AS n FROM duckdb_tables() ORDER BY 1'
+    )
+  ).map((t) => t.name),
   rows: await db.scalar<number>(`SELECT count(*) FROM ${TABLE}`),
   households: await db.scalar<number>(`SELECT sum(households) FROM ${TABLE}`),
   external: await db.scalar<boolean>("SELECT current_setting('enable_external_access')"),
@@ -39,14 +43,18 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   db = await openNodeDb();
-  await db.run(`CREATE TABLE ${TABLE} AS SELECT '230102001001' || lpad(range::VARCHAR, 3, '0') AS code, 300 + range AS households FROM range(40)`);
+  await db.run(
+    `CREATE TABLE ${TABLE} AS SELECT '230102001001' || lpad(range::VARCHAR, 3, '0') AS code, 300 + range AS households FROM range(40)`
+  );
   await db.run(LOCKDOWN_SQL);
   session = {
     exec: (sql) => db.run(sql),
     async prepared(sql) {
       const stmt = await db.connection.prepare(sql);
       const rows = (await stmt.runAndReadAll()).getRowObjectsJS() as Row[];
-      return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+      return rows.map((r) =>
+        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))
+      );
     }
   };
 });
@@ -58,10 +66,16 @@ afterAll(() => {
 
 describe('SQL console sandbox (Node DuckDB)', () => {
   it('answers a query, and a DESCRIBE or SUMMARIZE, as rows', async () => {
-    const r = await runConsoleStatement(session, `SELECT households, code AS "code", code FROM ${TABLE} ORDER BY households LIMIT 2;`);
+    const r = await runConsoleStatement(
+      session,
+      `SELECT households, code AS "code", code FROM ${TABLE} ORDER BY households LIMIT 2;`
+    );
     expect(r.columns).toEqual(['households', 'code', 'code_1']);
     expect(r.rows[0]).toEqual({ households: 300, code: '230102001001000', code_1: '230102001001000' });
-    expect((await runConsoleStatement(session, `DESCRIBE ${TABLE}`)).rows.map((x) => x.column_name)).toEqual(['code', 'households']);
+    expect((await runConsoleStatement(session, `DESCRIBE ${TABLE}`)).rows.map((x) => x.column_name)).toEqual([
+      'code',
+      'households'
+    ]);
     expect((await runConsoleStatement(session, `SUMMARIZE ${TABLE}`)).rows).toHaveLength(2);
   });
 
@@ -87,14 +101,27 @@ describe('SQL console sandbox (Node DuckDB)', () => {
     // Without the guard every statement reached DuckDB, and DuckDB refused every one.
     const unguarded = outcomes.filter((o) => o.startsWith('no guard'));
     expect(unguarded).toHaveLength(HOSTILE_SQL.length);
-    expect(unguarded.filter((o) => !o.includes('→ refused')), 'ran without the guard').toEqual([]);
+    expect(
+      unguarded.filter((o) => !o.includes('→ refused')),
+      'ran without the guard'
+    ).toEqual([]);
   });
 
   it('each layer under the subquery holds by itself: locked settings, no external access, read-only transaction', async () => {
     const before = await state();
-    for (const sql of ['SET enable_external_access = true', 'RESET lock_configuration', 'SET lock_configuration = false', 'PRAGMA threads = 1'])
+    for (const sql of [
+      'SET enable_external_access = true',
+      'RESET lock_configuration',
+      'SET lock_configuration = false',
+      'PRAGMA threads = 1'
+    ])
       await expect(db.run(sql), sql).rejects.toThrow(/configuration has been locked/);
-    for (const sql of [`COPY ${TABLE} TO 'grids.csv'`, `SELECT * FROM read_csv('${url}/leak.csv')`, "EXPORT DATABASE 'dump'", 'LOAD httpfs'])
+    for (const sql of [
+      `COPY ${TABLE} TO 'grids.csv'`,
+      `SELECT * FROM read_csv('${url}/leak.csv')`,
+      "EXPORT DATABASE 'dump'",
+      'LOAD httpfs'
+    ])
       await expect(db.run(sql), sql).rejects.toThrow(/disabled/);
     await db.run('BEGIN TRANSACTION READ ONLY');
     await expect(db.run(`DROP TABLE ${TABLE}`)).rejects.toThrow(/read-only/);

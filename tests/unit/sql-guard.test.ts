@@ -3,8 +3,20 @@ import { guardSql, splitStatements } from '../../src/lib/data/sql-guard';
 
 describe('SQL console guard (the friendly early message, not the protection)', () => {
   it('accepts one query and returns it without comments', () => {
-    expect(guardSql('select 1 as x;  -- trailing comment')).toEqual({ ok: true, kind: 'SELECT', statement: 'select 1 as x' });
-    for (const sql of ['WITH a AS (SELECT 1) SELECT * FROM a', 'DESCRIBE grids_230102', 'SHOW TABLES', 'SUMMARIZE grids_370881', '(SELECT 2)', 'FROM grids_230102', 'VALUES (1)'])
+    expect(guardSql('select 1 as x;  -- trailing comment')).toEqual({
+      ok: true,
+      kind: 'SELECT',
+      statement: 'select 1 as x'
+    });
+    for (const sql of [
+      'WITH a AS (SELECT 1) SELECT * FROM a',
+      'DESCRIBE grids_230102',
+      'SHOW TABLES',
+      'SUMMARIZE grids_370881',
+      '(SELECT 2)',
+      'FROM grids_230102',
+      'VALUES (1)'
+    ])
       expect(guardSql(sql).ok, sql).toBe(true);
   });
 
@@ -24,7 +36,7 @@ describe('SQL console guard (the friendly early message, not the protection)', (
 
   it('counts statements outside strings and comments', () => {
     expect(guardSql('SELECT 1; DROP TABLE grids_230102')).toEqual({ ok: false, reason: 'multiple', count: 2 });
-    expect(guardSql("SELECT ';DROP TABLE x' AS s, \"a;b\" FROM t /* ; */ -- ;\n").ok).toBe(true);
+    expect(guardSql('SELECT \';DROP TABLE x\' AS s, "a;b" FROM t /* ; */ -- ;\n').ok).toBe(true);
     expect(guardSql('SELECT $$;DROP$$').ok).toBe(true);
     expect(guardSql('   ;  -- nothing')).toEqual({ ok: false, reason: 'empty' });
     expect(guardSql("SELECT 'open")).toEqual({ ok: false, reason: 'unterminated', what: 'string' });

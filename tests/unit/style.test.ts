@@ -46,11 +46,14 @@ describe('buildStyle', () => {
       expect(none.layers.some((l) => 'source' in l && l.source === 'water')).toBe(false);
       const style = buildStyle({ theme, layerUrl, optionalLayers: ['water'] });
       expect(validateStyleMin(style)).toEqual([]);
-      expect(String((style.sources.water as { data: string }).data)).toBe(`gridatlas-data://layer/${layerUrl('water')}`);
+      expect(String((style.sources.water as { data: string }).data)).toBe(
+        `gridatlas-data://layer/${layerUrl('water')}`
+      );
       const ids = style.layers.map((l) => l.id);
       expect(ids.indexOf(LAYER.waterFill)).toBe(ids.indexOf(LAYER.outlineFill) + 1);
       expect(ids.indexOf(LAYER.waterLines)).toBe(ids.indexOf(LAYER.waterFill) + 1);
-      for (const above of [LAYER.communityFill, LAYER.compounds, LAYER.roads, LAYER.buildings]) expect(ids.indexOf(above)).toBeGreaterThan(ids.indexOf(LAYER.waterLines));
+      for (const above of [LAYER.communityFill, LAYER.compounds, LAYER.roads, LAYER.buildings])
+        expect(ids.indexOf(above)).toBeGreaterThan(ids.indexOf(LAYER.waterLines));
       const label = style.layers.find((l) => l.id === LAYER.waterLabels);
       expect(label?.type).toBe('symbol');
       expect((label as { layout: Record<string, unknown> }).layout['symbol-placement']).toBe('line');

@@ -13,7 +13,13 @@ describe('tile origins in the site policy', () => {
       'https://*.tianditu.gov.cn',
       'http://127.0.0.1:8080'
     ]);
-    for (const bad of ['tile.openstreetmap.org', 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', "https://a.org 'unsafe-inline'", 'ftp://a.org', 'https://a.org;script-src *']) {
+    for (const bad of [
+      'tile.openstreetmap.org',
+      'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      "https://a.org 'unsafe-inline'",
+      'ftp://a.org',
+      'https://a.org;script-src *'
+    ]) {
       expect(() => tileOrigins(bad), bad).toThrow(/^GRIDATLAS_TILE_ORIGIN: ".+" is not an origin/);
     }
   });
@@ -23,7 +29,8 @@ describe('tile origins in the site policy', () => {
     const withTiles = directives(['https://*.tianditu.gov.cn']);
     expect(withTiles['connect-src']).toEqual([...base['connect-src'], 'https://*.tianditu.gov.cn']);
     expect(withTiles['img-src']).toEqual([...base['img-src'], 'https://*.tianditu.gov.cn']);
-    for (const k of Object.keys(base).filter((k) => k !== 'connect-src' && k !== 'img-src')) expect(withTiles[k], k).toEqual(base[k]);
+    for (const k of Object.keys(base).filter((k) => k !== 'connect-src' && k !== 'img-src'))
+      expect(withTiles[k], k).toEqual(base[k]);
     expect(serialize(withTiles)).toContain("connect-src 'self' data: https://*.tianditu.gov.cn;");
     expect(serialize(base)).toContain("script-src 'self' 'wasm-unsafe-eval';");
   });
@@ -36,7 +43,9 @@ describe('tile origins in the site policy', () => {
     expect(tileOriginAllowed(OSM, ['https://tile.openstreetmap.org:8443'])).toBe(false);
     expect(tileOriginAllowed(TDT, ['https://*.tianditu.gov.cn'])).toBe(true);
     expect(tileOriginAllowed('https://tianditu.gov.cn/{z}/{x}/{y}', ['https://*.tianditu.gov.cn'])).toBe(false);
-    expect(tileOriginAllowed('https://eviltianditu.gov.cn.example/{z}/{x}/{y}', ['https://*.tianditu.gov.cn'])).toBe(false);
+    expect(tileOriginAllowed('https://eviltianditu.gov.cn.example/{z}/{x}/{y}', ['https://*.tianditu.gov.cn'])).toBe(
+      false
+    );
     expect(tileOriginAllowed('http://127.0.0.1:8080/{z}/{x}/{y}.png', ['http://127.0.0.1:8080'])).toBe(true);
     expect(tileOrigin(TDT)).toBe('https://t3.tianditu.gov.cn');
   });

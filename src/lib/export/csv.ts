@@ -44,5 +44,8 @@ export function objectsToCsv(columns: readonly string[], rows: readonly Record<s
  * synthetic label (`fileLabelOf`; null when nothing in it is synthetic) as a first `# ` comment line.
  */
 export function downloadCsv(name: string, csv: string, label: string | null): void {
-  downloadBlob(name.endsWith('.csv') ? name : `${name}.csv`, new Blob(['\ufeff', csvWithLabel(csv, label)], { type: 'text/csv;charset=utf-8' }));
+  downloadBlob(
+    name.endsWith('.csv') ? name : `${name}.csv`,
+    new Blob(['\ufeff', csvWithLabel(csv, label)], { type: 'text/csv;charset=utf-8' })
+  );
 }

@@ -6,7 +6,12 @@
  */
 export function exportFileName(parts: readonly (string | null | undefined)[], ext: string): string {
   const clean = parts
-    .map((p) => (p ?? '').replace(/[\\/:*?"<>|\s·•,，、]+/g, '-').replace(/-{2,}/g, '-').replace(/^-|-$/g, ''))
+    .map((p) =>
+      (p ?? '')
+        .replace(/[\\/:*?"<>|\s·•,，、]+/g, '-')
+        .replace(/-{2,}/g, '-')
+        .replace(/^-|-$/g, '')
+    )
     .filter(Boolean);
   return `${clean.join('_')}.${ext}`;
 }

@@ -164,7 +164,12 @@ export function composePlanPrint(spec: PrintSpec): HTMLCanvasElement {
   });
   if (shown.length < spec.table.length) {
     g.fillStyle = '#555';
-    g.fillText(spec.more(spec.table.length - shown.length), colX[0], top + 10 * mm + shown.length * line, tb.width - 6 * mm);
+    g.fillText(
+      spec.more(spec.table.length - shown.length),
+      colX[0],
+      top + 10 * mm + shown.length * line,
+      tb.width - 6 * mm
+    );
   }
 
   g.fillStyle = '#555';
@@ -180,5 +185,7 @@ export async function planPrintBlob(spec: PrintSpec, format: 'png' | 'pdf'): Pro
   const jpeg = new Uint8Array(await (await toBlob(canvas, 'image/jpeg', 0.92)).arrayBuffer());
   const [a, b] = PAPER_PT[spec.paper];
   const [w, h] = spec.orientation === 'portrait' ? [a, b] : [b, a];
-  return new Blob([pdfWithImage({ jpeg, width: canvas.width, height: canvas.height }, w, h) as BlobPart], { type: 'application/pdf' });
+  return new Blob([pdfWithImage({ jpeg, width: canvas.width, height: canvas.height }, w, h) as BlobPart], {
+    type: 'application/pdf'
+  });
 }

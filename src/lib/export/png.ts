@@ -39,7 +39,10 @@ export const KPI = { margin: 16, card: 150, gap: 8, pad: 10, labelPx: 13, valueP
  * (a very small map): the figures then go on the subtitle line instead.
  */
 export function kpiBox(mapWidth: number, mapHeight: number, cards: number, legendRows: number) {
-  const card = Math.min(KPI.card, Math.floor((mapWidth - 2 * KPI.margin - 2 * KPI.pad - (cards - 1) * KPI.gap) / cards));
+  const card = Math.min(
+    KPI.card,
+    Math.floor((mapWidth - 2 * KPI.margin - 2 * KPI.pad - (cards - 1) * KPI.gap) / cards)
+  );
   const width = cards * card + (cards - 1) * KPI.gap + 2 * KPI.pad;
   const height = KPI.height + 2 * KPI.pad;
   const x = mapWidth - KPI.margin - width;
@@ -78,7 +81,14 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
   g.fillStyle = '#444';
   g.font = `16px ${FONT}`;
   const figures = spec.kpis.map((f) => `${f.label} ${f.value}${f.unit ? ` ${f.unit}` : ''}`).join(' · ');
-  g.fillText(spec.kpis.length && !kpiBox(w, h, spec.kpis.length, legendRows(spec)) ? `${spec.subtitle} · ${figures}` : spec.subtitle, 16, 50, w - 32);
+  g.fillText(
+    spec.kpis.length && !kpiBox(w, h, spec.kpis.length, legendRows(spec))
+      ? `${spec.subtitle} · ${figures}`
+      : spec.subtitle,
+    16,
+    50,
+    w - 32
+  );
 
   for (const c of spec.mapElement.querySelectorAll('canvas')) {
     const r = c.getBoundingClientRect();
@@ -107,7 +117,12 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
   if (spec.legend.note) {
     g.fillStyle = '#444';
     g.font = `12px ${FONT}`;
-    g.fillText(spec.legend.note, box.x + LEGEND.pad, box.y + LEGEND.pad + LEGEND.titlePx + 10 + spec.legend.swatches.length * LEGEND.row, box.width - 2 * LEGEND.pad);
+    g.fillText(
+      spec.legend.note,
+      box.x + LEGEND.pad,
+      box.y + LEGEND.pad + LEGEND.titlePx + 10 + spec.legend.swatches.length * LEGEND.row,
+      box.width - 2 * LEGEND.pad
+    );
   }
 
   const k = spec.kpis.length ? kpiBox(w, h, spec.kpis.length, rows) : null;
@@ -127,7 +142,12 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
       if (f.unit) {
         const vw = Math.min(g.measureText(f.value).width, k.card - 4);
         g.font = `${KPI.labelPx}px ${FONT}`;
-        g.fillText(f.unit, x + vw + 4, k.y + KPI.pad + KPI.labelPx + 8 + KPI.valuePx - KPI.labelPx - 2, Math.max(0, k.card - vw - 8));
+        g.fillText(
+          f.unit,
+          x + vw + 4,
+          k.y + KPI.pad + KPI.labelPx + 8 + KPI.valuePx - KPI.labelPx - 2,
+          Math.max(0, k.card - vw - 8)
+        );
       }
     });
   }
@@ -141,7 +161,9 @@ export function composeExport(spec: ExportSpec): HTMLCanvasElement {
 }
 
 export function toBlob(canvas: HTMLCanvasElement, type = 'image/png', quality?: number): Promise<Blob> {
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`${type} encoding failed`))), type, quality));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`${type} encoding failed`))), type, quality)
+  );
 }
 
 /** Composes the export and hands it to the browser as a download. */

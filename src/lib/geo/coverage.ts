@@ -26,7 +26,10 @@ export interface CoverageBuilding {
 }
 
 /** A district's buildings layer (static/data/<code>/map/buildings.geojson). */
-export type BuildingLayer = FeatureCollection<Polygon | MultiPolygon, { id: string; households: number; grid: string | null; community: string }>;
+export type BuildingLayer = FeatureCollection<
+  Polygon | MultiPolygon,
+  { id: string; households: number; grid: string | null; community: string }
+>;
 
 /** The mean of the outer ring's vertices: a building stands where its footprint is (they are small). */
 function ringCentre(g: Polygon | MultiPolygon): [number, number] {
@@ -45,7 +48,14 @@ function ringCentre(g: Polygon | MultiPolygon): [number, number] {
 export function coverageBuildings(layer: BuildingLayer): CoverageBuilding[] {
   return layer.features.map((f) => {
     const [lon, lat] = ringCentre(f.geometry);
-    return { id: f.properties.id, lon, lat, households: f.properties.households, grid: f.properties.grid, community: f.properties.community };
+    return {
+      id: f.properties.id,
+      lon,
+      lat,
+      households: f.properties.households,
+      grid: f.properties.grid,
+      community: f.properties.community
+    };
   });
 }
 
@@ -57,7 +67,11 @@ export interface CoverageContext {
   detour: number;
 }
 
-export function coverageContext(buildings: CoverageBuilding[], roads: LonLat[][] | Network | null, detour = DETOUR): CoverageContext {
+export function coverageContext(
+  buildings: CoverageBuilding[],
+  roads: LonLat[][] | Network | null,
+  detour = DETOUR
+): CoverageContext {
   const net = roads == null ? null : 'segA' in roads ? roads : roads.length ? buildNetwork(roads) : null;
   return {
     buildings,
@@ -201,7 +215,9 @@ export function bestNewSite(
   const uncovered: number[] = [];
   for (let i = 0; i < ctx.buildings.length; i++) if (!(current.distance[i] <= MAX_M)) uncovered.push(i);
   if (!uncovered.length) return null;
-  const cands = [...uncovered].sort((a, b) => ctx.buildings[b].households - ctx.buildings[a].households).slice(0, maxCandidates);
+  const cands = [...uncovered]
+    .sort((a, b) => ctx.buildings[b].households - ctx.buildings[a].households)
+    .slice(0, maxCandidates);
   let best: { lon: number; lat: number; gain: number; building: string } | null = null;
   for (const c of cands) {
     const site = ctx.buildings[c];

@@ -132,7 +132,8 @@ export function floorsFromTags(tags: Tags): { floors: number; from: 'levels' | '
   const levels = parseOsmNumber(tags['floors']) ?? parseOsmNumber(tags['building:levels']);
   if (levels !== undefined && levels >= 1 && levels <= 150) return { floors: Math.round(levels), from: 'levels' };
   const height = parseOsmNumber(tags['height']);
-  if (height !== undefined && height >= 2 && height <= 600) return { floors: Math.max(1, Math.round(height / STOREY_HEIGHT_M)), from: 'height' };
+  if (height !== undefined && height >= 2 && height <= 600)
+    return { floors: Math.max(1, Math.round(height / STOREY_HEIGHT_M)), from: 'height' };
   return undefined;
 }
 
@@ -153,9 +154,20 @@ export function classifyBuilding(tags: Tags, areaM2: number): BuildingClass {
   if (name && RESIDENTIAL_NAME.test(name)) return { residential: true };
   const tag = NON_RESIDENTIAL_TAGS.find((k) => str(tags[k]) !== undefined);
   if (tag) return { residential: false, group: 'yes+tags', note: `building=yes with ${tag}=${str(tags[tag])}` };
-  if (name && NON_RESIDENTIAL_NAME.test(name)) return { residential: false, group: 'yes+name', note: `building=yes named ${name}` };
-  if (areaM2 < MIN_RESIDENTIAL_YES_M2) return { residential: false, group: `yes<${MIN_RESIDENTIAL_YES_M2}m²`, note: `building=yes under ${MIN_RESIDENTIAL_YES_M2} m²` };
-  if (areaM2 > MAX_RESIDENTIAL_YES_M2) return { residential: false, group: `yes>${MAX_RESIDENTIAL_YES_M2}m²`, note: `building=yes over ${MAX_RESIDENTIAL_YES_M2.toLocaleString('en')} m²` };
+  if (name && NON_RESIDENTIAL_NAME.test(name))
+    return { residential: false, group: 'yes+name', note: `building=yes named ${name}` };
+  if (areaM2 < MIN_RESIDENTIAL_YES_M2)
+    return {
+      residential: false,
+      group: `yes<${MIN_RESIDENTIAL_YES_M2}m²`,
+      note: `building=yes under ${MIN_RESIDENTIAL_YES_M2} m²`
+    };
+  if (areaM2 > MAX_RESIDENTIAL_YES_M2)
+    return {
+      residential: false,
+      group: `yes>${MAX_RESIDENTIAL_YES_M2}m²`,
+      note: `building=yes over ${MAX_RESIDENTIAL_YES_M2.toLocaleString('en')} m²`
+    };
   return { residential: true };
 }
 
@@ -179,7 +191,16 @@ export function estimateHouseholds(input: HouseholdInput): HouseholdEstimate {
   }
   const cls = classifyBuilding(input.tags, areaM2);
   if (!cls.residential) {
-    return { households: 0, floors, estimated: false, method: 'non-residential', residential: false, areaM2, group: cls.group, note: cls.note };
+    return {
+      households: 0,
+      floors,
+      estimated: false,
+      method: 'non-residential',
+      residential: false,
+      areaM2,
+      group: cls.group,
+      note: cls.note
+    };
   }
   const flats = parseOsmNumber(input.tags['building:flats']);
   if (flats !== undefined && Number.isInteger(flats) && flats >= 1 && flats <= MAX_HOUSEHOLDS_PER_BUILDING) {
@@ -191,7 +212,11 @@ export function estimateHouseholds(input: HouseholdInput): HouseholdEstimate {
   }
   const raw = Math.round((areaM2 * floors) / FLAT_GROSS_AREA_M2);
   const households = Math.min(MAX_HOUSEHOLDS_PER_BUILDING, Math.max(1, raw));
-  const method: HouseholdMethod = tagged ? (tagged.from === 'levels' ? 'area-levels' : 'area-height') : 'area-default-floors';
+  const method: HouseholdMethod = tagged
+    ? tagged.from === 'levels'
+      ? 'area-levels'
+      : 'area-height'
+    : 'area-default-floors';
   const note = raw > MAX_HOUSEHOLDS_PER_BUILDING ? `capped from ${raw} at ${MAX_HOUSEHOLDS_PER_BUILDING}` : undefined;
   return { households, floors, estimated: true, method, residential: true, areaM2, ...(note ? { note } : {}) };
 }

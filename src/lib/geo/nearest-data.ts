@@ -55,7 +55,10 @@ export function decodeRoads(r: RiderRoads): LonLat[][] {
 /** The water of a rider's roads file, or null where the district has none. */
 export function decodeWater(r: RiderRoads): { areas: LonLat[][][]; lines: LonLat[][] } | null {
   if (!r.water) return null;
-  return { areas: r.water.areas.map((p) => p.map((ring) => decodeFlat(ring, r.origin))), lines: r.water.lines.map((l) => decodeFlat(l, r.origin)) };
+  return {
+    areas: r.water.areas.map((p) => p.map((ring) => decodeFlat(ring, r.origin))),
+    lines: r.water.lines.map((l) => decodeFlat(l, r.origin))
+  };
 }
 
 export function riderUrl(root: string, code: DistrictCode, file: 'stations' | 'roads'): string {

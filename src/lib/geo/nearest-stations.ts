@@ -6,7 +6,17 @@
 import type { StationService } from '../data/schema';
 import { isOpenAt } from './opening-hours';
 import { PointIndex } from './nearest';
-import { buildNetwork, dijkstra, distanceTo, routeTo, snap, sourcesOf, type LonLat, type Network, type Snap } from './network';
+import {
+  buildNetwork,
+  dijkstra,
+  distanceTo,
+  routeTo,
+  snap,
+  sourcesOf,
+  type LonLat,
+  type Network,
+  type Snap
+} from './network';
 import type { RiderStation } from './nearest-data';
 
 /** Stated detour factor for straight-line distances where no road is known. */
@@ -65,9 +75,21 @@ function stationSnap(fd: StationFinder, i: number): Snap | null {
 }
 
 /** The k nearest stations passing the filter, by riding distance where roads are known. */
-export function nearestStations(fd: StationFinder, lon: number, lat: number, k = 5, filter: StationFilter = {}): NearestResult[] {
+export function nearestStations(
+  fd: StationFinder,
+  lon: number,
+  lat: number,
+  k = 5,
+  filter: StationFilter = {}
+): NearestResult[] {
   const now = filter.now ?? Date.now();
-  const cands = fd.index.nearest(lon, lat, Math.max(k * 4, 12), (i) => matches(fd.stations[i], { ...filter, now }), filter.maxDistance);
+  const cands = fd.index.nearest(
+    lon,
+    lat,
+    Math.max(k * 4, 12),
+    (i) => matches(fd.stations[i], { ...filter, now }),
+    filter.maxDistance
+  );
   const from = fd.net ? snap(fd.net, lon, lat, SNAP_M) : null;
   let sp = null;
   if (from && fd.net && cands.length) {
@@ -86,15 +108,33 @@ export function nearestStations(fd: StationFinder, lon: number, lat: number, k =
         method = 'road';
       }
     }
-    return { station: st, index: c.index, straight: c.distance, distance, method, open: isOpenAt(st.opens, st.closes, now) };
+    return {
+      station: st,
+      index: c.index,
+      straight: c.distance,
+      distance,
+      method,
+      open: isOpenAt(st.opens, st.closes, now)
+    };
   });
   return out.sort((a, b) => a.distance - b.distance).slice(0, k);
 }
 
 /** The line to draw from the rider to a station: along roads when known, else straight. */
-export function routeLine(fd: StationFinder, lon: number, lat: number, stationIndex: number): { line: LonLat[]; method: 'road' | 'straight' } {
+export function routeLine(
+  fd: StationFinder,
+  lon: number,
+  lat: number,
+  stationIndex: number
+): { line: LonLat[]; method: 'road' | 'straight' } {
   const st = fd.stations[stationIndex];
-  const straight = { line: [[lon, lat], [st.lon, st.lat]] as LonLat[], method: 'straight' as const };
+  const straight = {
+    line: [
+      [lon, lat],
+      [st.lon, st.lat]
+    ] as LonLat[],
+    method: 'straight' as const
+  };
   if (!fd.net) return straight;
   const from = snap(fd.net, lon, lat, SNAP_M);
   const to = stationSnap(fd, stationIndex);

@@ -79,6 +79,12 @@ export class PointIndex {
     if (!this.tree) return [];
     const x = this.proj.x(lon);
     const y = this.proj.y(lat);
-    return this.tree.search(x - radius, y - radius, x + radius, y + radius, (i) => Math.hypot(this.xs[i] - x, this.ys[i] - y) <= radius);
+    return this.tree.search(
+      x - radius,
+      y - radius,
+      x + radius,
+      y + radius,
+      (i) => Math.hypot(this.xs[i] - x, this.ys[i] - y) <= radius
+    );
   }
 }

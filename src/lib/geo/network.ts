@@ -163,7 +163,9 @@ export function snap(net: Network, lon: number, lat: number, maxDistance = 300):
   const py = net.proj.y(lat);
   let best: Snap | null = null;
   let bestD = maxDistance;
-  const candidates = net.segments.search(px - maxDistance, py - maxDistance, px + maxDistance, py + maxDistance).sort((a, b) => a - b);
+  const candidates = net.segments
+    .search(px - maxDistance, py - maxDistance, px + maxDistance, py + maxDistance)
+    .sort((a, b) => a - b);
   for (const s of candidates) {
     if (!net.snappable[net.component[net.segA[s]]]) continue;
     const a = net.segA[s];
@@ -259,10 +261,11 @@ export function distanceTo(sp: ShortestPaths, from: Snap, to: Snap): { dist: num
 /** The road path from the source to a target snap, as [lon, lat] from source to target. */
 export function routeTo(net: Network, sp: ShortestPaths, from: Snap, to: Snap): LonLat[] {
   const { via } = distanceTo(sp, from, to);
-  if (via === -1) return [
-    [from.lon, from.lat],
-    [to.lon, to.lat]
-  ];
+  if (via === -1)
+    return [
+      [from.lon, from.lat],
+      [to.lon, to.lat]
+    ];
   const nodes: number[] = [];
   for (let u = via; u >= 0; u = sp.prev[u]) nodes.push(u);
   nodes.reverse();
@@ -300,7 +303,8 @@ export function nodeLines(lines: readonly (readonly LonLat[])[], tolerance = 1):
     }
   });
   const index = new Flatbush(Math.max(1, segs.length));
-  for (const s of segs) index.add(Math.min(s.ax, s.bx), Math.min(s.ay, s.by), Math.max(s.ax, s.bx), Math.max(s.ay, s.by));
+  for (const s of segs)
+    index.add(Math.min(s.ax, s.bx), Math.min(s.ay, s.by), Math.max(s.ax, s.bx), Math.max(s.ay, s.by));
   if (segs.length === 0) index.add(0, 0, 0, 0); // Flatbush needs an item; no pairs are searched then
   index.finish();
   // Extra vertices per (line, segment index): [t along the segment, point].
@@ -322,7 +326,13 @@ export function nodeLines(lines: readonly (readonly LonLat[])[], tolerance = 1):
   for (let m = 0; m < segs.length; m++) {
     const s1 = segs[m];
     const near = index
-      .search(Math.min(s1.ax, s1.bx) - tolerance, Math.min(s1.ay, s1.by) - tolerance, Math.max(s1.ax, s1.bx) + tolerance, Math.max(s1.ay, s1.by) + tolerance, (n) => n > m)
+      .search(
+        Math.min(s1.ax, s1.bx) - tolerance,
+        Math.min(s1.ay, s1.by) - tolerance,
+        Math.max(s1.ax, s1.bx) + tolerance,
+        Math.max(s1.ay, s1.by) + tolerance,
+        (n) => n > m
+      )
       .sort((a, b) => a - b);
     for (const n of near) {
       const s2 = segs[n];

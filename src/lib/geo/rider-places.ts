@@ -36,7 +36,12 @@ const KIND_ORDER: Record<PlaceMatch['kind'], number> = { community: 0, street: 1
  * Places and stations whose name (or a station's address) matches the typed text, best first:
  * closer matches first, then communities before streets before stations, then shorter names.
  */
-export function matchPlaces(places: readonly RiderPlace[], stations: readonly RiderStation[], text: string, limit = 6): PlaceMatch[] {
+export function matchPlaces(
+  places: readonly RiderPlace[],
+  stations: readonly RiderStation[],
+  text: string,
+  limit = 6
+): PlaceMatch[] {
   const q = text.trim().replace(/\s+/g, '');
   if (!q) return [];
   const hits: { m: PlaceMatch; r: number }[] = [];
@@ -48,6 +53,12 @@ export function matchPlaces(places: readonly RiderPlace[], stations: readonly Ri
     const r = Math.min(...[rank(s.name, q), s.address.includes(q) ? 3 : -1].map((x) => (x < 0 ? 9 : x)));
     if (r < 9) hits.push({ m: { name: s.name, kind: 'station', lon: s.lon, lat: s.lat, detail: s.address }, r });
   }
-  hits.sort((a, b) => a.r - b.r || KIND_ORDER[a.m.kind] - KIND_ORDER[b.m.kind] || a.m.name.length - b.m.name.length || a.m.name.localeCompare(b.m.name));
+  hits.sort(
+    (a, b) =>
+      a.r - b.r ||
+      KIND_ORDER[a.m.kind] - KIND_ORDER[b.m.kind] ||
+      a.m.name.length - b.m.name.length ||
+      a.m.name.localeCompare(b.m.name)
+  );
   return hits.slice(0, limit).map((h) => h.m);
 }

@@ -32,7 +32,8 @@ export function sharedEdgeLines(polygons: FeatureCollection<Polygon | MultiPolyg
   for (const f of polygons.features) {
     const g = f.geometry;
     const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
-    for (const poly of polys) for (const ring of poly) for (let i = 1; i < ring.length; i++) addEdge(ring[i - 1], ring[i]);
+    for (const poly of polys)
+      for (const ring of poly) for (let i = 1; i < ring.length; i++) addEdge(ring[i - 1], ring[i]);
   }
 
   const used = new Set<string>();
@@ -59,6 +60,10 @@ export function sharedEdgeLines(polygons: FeatureCollection<Polygon | MultiPolyg
 
   return {
     type: 'FeatureCollection',
-    features: lines.map((coordinates): Feature<LineString> => ({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } }))
+    features: lines.map((coordinates): Feature<LineString> => ({
+      type: 'Feature',
+      properties: {},
+      geometry: { type: 'LineString', coordinates }
+    }))
   };
 }

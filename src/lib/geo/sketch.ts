@@ -65,7 +65,8 @@ export function cutByLine(points: readonly XY[], line: readonly XY[], inside: (p
   let through = false;
   for (let s = 0; s + 1 < l.length && !through; s++) {
     const n = Math.max(1, Math.ceil(Math.hypot(l[s + 1][0] - l[s][0], l[s + 1][1] - l[s][1]) / step));
-    for (let j = 1; j < n && !through; j++) through = inside([l[s][0] + ((l[s + 1][0] - l[s][0]) * j) / n, l[s][1] + ((l[s + 1][1] - l[s][1]) * j) / n]);
+    for (let j = 1; j < n && !through; j++)
+      through = inside([l[s][0] + ((l[s + 1][0] - l[s][0]) * j) / n, l[s][1] + ((l[s + 1][1] - l[s][1]) * j) / n]);
     through ||= s > 0 && inside(l[s]);
   }
   if (!through) return { ok: false, reason: 'not-across' };
@@ -79,4 +80,3 @@ export function cutByLine(points: readonly XY[], line: readonly XY[], inside: (p
   points.forEach((p, i) => (leftOf(ext, p) ? left : right).push(i));
   return left.length && right.length ? { ok: true, left, right } : { ok: false, reason: 'one-side' };
 }
-

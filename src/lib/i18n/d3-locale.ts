@@ -4,14 +4,7 @@
  * takes its formats from here instead, chosen by the current i18n locale. (Numbers on axes and
  * tooltips go through `i18n.num`, which is Intl's number format in the UI language.)
  */
-import {
-  timeFormatLocale,
-  utcMonth,
-  utcWeek,
-  utcYear,
-  type TimeLocaleDefinition,
-  type TimeLocaleObject
-} from 'd3';
+import { timeFormatLocale, utcMonth, utcWeek, utcYear, type TimeLocaleDefinition, type TimeLocaleObject } from 'd3';
 import type { Locale } from './index.svelte';
 
 const ZH_TIME: TimeLocaleDefinition = {
@@ -33,7 +26,20 @@ const EN_TIME: TimeLocaleDefinition = {
   periods: ['AM', 'PM'],
   days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
   shortDays: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
-  months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
+  months: [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December'
+  ],
   shortMonths: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 };
 

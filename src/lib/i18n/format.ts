@@ -21,9 +21,10 @@ type IsUnion<T, U = T> = T extends unknown ? ([U] extends [T] ? false : true) : 
  * The parameters of a message: exactly its placeholders for a literal key; any for a key computed at
  * run time (`filter.category.${c}`), which the type checker cannot see into.
  */
-export type MessageParams<K extends MessageKey> = true extends IsUnion<K>
-  ? Readonly<Record<string, string | number>>
-  : Readonly<Record<Placeholders<(typeof zh)[K]>, string | number>>;
+export type MessageParams<K extends MessageKey> =
+  true extends IsUnion<K>
+    ? Readonly<Record<string, string | number>>
+    : Readonly<Record<Placeholders<(typeof zh)[K]>, string | number>>;
 
 /** Fills {name} placeholders; the one place that does (messages here, `Msg`s in msg.ts). */
 export function fill(template: string, value: (name: string) => string): string {
@@ -42,7 +43,10 @@ export function districtName(d: { name: string; nameEn: string }, locale: Locale
 }
 
 /** A district with its city, as the picker lists it: 哈尔滨市道里区 / Daoli, Harbin. */
-export function districtWithCity(d: { name: string; nameEn: string; city: string; cityEn: string }, locale: Locale): string {
+export function districtWithCity(
+  d: { name: string; nameEn: string; city: string; cityEn: string },
+  locale: Locale
+): string {
   return locale === 'zh' ? `${d.city}${d.name}` : `${d.nameEn}, ${d.cityEn}`;
 }
 

@@ -2,14 +2,16 @@
 export const zh = {
   'nav.data': '数据',
   'data.title': '数据：本区县自有数据',
-  'data.lead': '导入本区县的站点登记表、事件记录，以及街道、社区、网格边界和楼栋，之后规划、热力图、对比和骑手页都使用这些数据；没有导入的部分仍是演示数据。数据只保存在本浏览器中（IndexedDB），不会上传。',
+  'data.lead':
+    '导入本区县的站点登记表、事件记录，以及街道、社区、网格边界和楼栋，之后规划、热力图、对比和骑手页都使用这些数据；没有导入的部分仍是演示数据。数据只保存在本浏览器中（IndexedDB），不会上传。',
   'data.status.demo': '{district}：各页面使用合成演示数据。',
   'data.status.local': '{district}：各页面使用本地数据（站点 {stations} 个、事件 {incidents} 条，{time} 保存）。',
   'data.export': '导出数据包',
   'data.remove': '删除本地数据，恢复演示数据',
   'data.removed': '已删除，{district}恢复为演示数据。',
   'data.files': '文件',
-  'data.filesHint': 'stations.csv 或 stations.xlsx（站点登记表）、incidents.csv 或 incidents.xlsx（事件记录）、streets.geojson、communities.geojson、grids.geojson（带 9/12/15 位编码的边界；规划页导出的网格可直接用）、buildings.geojson 或 buildings.csv（楼栋与户数），或本页导出的数据包 .zip；文件名不区分大小写。',
+  'data.filesHint':
+    'stations.csv 或 stations.xlsx（站点登记表）、incidents.csv 或 incidents.xlsx（事件记录）、streets.geojson、communities.geojson、grids.geojson（带 9/12/15 位编码的边界；规划页导出的网格可直接用）、buildings.geojson 或 buildings.csv（楼栋与户数），或本页导出的数据包 .zip；文件名不区分大小写。',
   'data.drop': '把文件拖到这里，或',
   'data.pick': '选择文件',
   'data.role.stations': '站点登记表',
@@ -51,7 +53,8 @@ export const zh = {
   'data.preview.outline': '区县边界',
   'data.preview.sample': '点太多，抽样显示 {n} 个',
   'data.save': '保存到本浏览器',
-  'data.saveNote': '保存后用上面读取的内容替换{district}的相应数据（站点、事件、边界或楼栋；其余保留）；保存是一次完成的，失败或取消时原有数据不变。',
+  'data.saveNote':
+    '保存后用上面读取的内容替换{district}的相应数据（站点、事件、边界或楼栋；其余保留）；保存是一次完成的，失败或取消时原有数据不变。',
   'data.saving': '正在保存…',
   'data.saved': '已保存。各页面现在使用{district}的本地数据。',
   'data.nothing': '没有可保存的行。',
@@ -66,7 +69,8 @@ export const zh = {
   'data.table.compounds': '小区',
   'data.table.buildings': '楼栋',
   'data.table.grids': '网格',
-  'compare.lead': '道里、曲阜、滨城并排对比：户数、网格规模、驿站和民生事件。SQL 由浏览器内的 DuckDB-wasm 对导出的 Parquet 运行。',
+  'compare.lead':
+    '道里、曲阜、滨城并排对比：户数、网格规模、驿站和民生事件。SQL 由浏览器内的 DuckDB-wasm 对导出的 Parquet 运行。',
   'compare.choose': '对比区县（2–3个）',
   'compare.loading': '正在浏览器内加载数据并运行 SQL…',
   'compare.synthetic': '注意：{label}。基于合成数据的计算值不是各区县的实际统计。',
@@ -86,7 +90,8 @@ export const zh = {
   'compare.m.median_close_hours': '办结用时中位数（小时）',
   'compare.m.coverage_rest': '15分钟覆盖率（驿站）',
   'compare.m.coverage_all': '15分钟覆盖率（全部站点）',
-  'compare.coverageNote': '15分钟覆盖率：住户（按楼栋计）步行 15 分钟（80 米/分钟，1200 米）内可达本区站点的比例。“驿站”指暖心驿站、红帆驿站、红色驿站和户外劳动者服务站；“全部站点”另含党群服务中心和小区党群服务站。沿道路网步行（道里区及有 OpenStreetMap 导入时用真实道路，否则用合成演示道路），不在路网上的一段按直线 ×1.3 计；与规划页“15分钟服务圈”同一算法。',
+  'compare.coverageNote':
+    '15分钟覆盖率：住户（按楼栋计）步行 15 分钟（80 米/分钟，1200 米）内可达本区站点的比例。“驿站”指暖心驿站、红帆驿站、红色驿站和户外劳动者服务站；“全部站点”另含党群服务中心和小区党群服务站。沿道路网步行（道里区及有 OpenStreetMap 导入时用真实道路，否则用合成演示道路），不在路网上的一段按直线 ×1.3 计；与规划页“15分钟服务圈”同一算法。',
   'compare.chart.histogram': '网格户数分布',
   'compare.chart.band': '300–500户',
   'compare.chart.households': '户数',
@@ -102,7 +107,8 @@ export const zh = {
   'compare.png': '导出 PNG',
   'compare.timing': 'DuckDB-wasm 启动到首个查询：{ms} 毫秒',
   'published.title': '公开数字与计算值',
-  'published.lead': '各区县在媒体报道中公布的数字（注明来源和年份），与本数据集的计算值并列；“—”表示数据中没有可比的项。哪些数据为合成，见页首的说明。',
+  'published.lead':
+    '各区县在媒体报道中公布的数字（注明来源和年份），与本数据集的计算值并列；“—”表示数据中没有可比的项。哪些数据为合成，见页首的说明。',
   'published.district': '区县',
   'published.figure': '公开项目',
   'published.value': '公布数',
@@ -113,7 +119,8 @@ export const zh = {
   'published.atLeast': '{n} {unit}以上',
   'published.atLeastNote': '“以上”：报道只给出下限（如“300+”）。',
   'console.title': 'SQL 控制台（只读）',
-  'console.lead': '一次一条查询（SELECT、WITH、FROM、VALUES、DESCRIBE、SHOW、SUMMARIZE、PIVOT）；最多显示 1000 行，过长的单元格会截断。表名为“表_区县代码”。控制台有自己的一份数据，与外界隔离：不能读写文件或网址，不能改动本页和热力图的数字。首次运行时载入各表的全部列（数秒）。',
+  'console.lead':
+    '一次一条查询（SELECT、WITH、FROM、VALUES、DESCRIBE、SHOW、SUMMARIZE、PIVOT）；最多显示 1000 行，过长的单元格会截断。表名为“表_区县代码”。控制台有自己的一份数据，与外界隔离：不能读写文件或网址，不能改动本页和热力图的数字。首次运行时载入各表的全部列（数秒）。',
   'console.schema': '表与字段',
   'console.examples': '示例查询',
   'console.example.grids': '网格户数频数',
@@ -130,7 +137,8 @@ export const zh = {
   'console.chart': '快速图表（第一列 × 第一个数值列）',
   'console.error.empty': '没有执行：请输入一条查询。',
   'console.error.multiple': '没有执行：一次只能运行一条语句，这里有 {n} 条。',
-  'console.error.not_read_only': '没有执行：控制台是只读的，只接受查询（SELECT、WITH、FROM、VALUES、DESCRIBE、SHOW、SUMMARIZE、PIVOT），这条语句以“{kw}”开头。',
+  'console.error.not_read_only':
+    '没有执行：控制台是只读的，只接受查询（SELECT、WITH、FROM、VALUES、DESCRIBE、SHOW、SUMMARIZE、PIVOT），这条语句以“{kw}”开头。',
   'console.error.unterminated': '没有执行：{what}没有结束。',
   'console.error.string': '字符串',
   'console.error.identifier': '带引号的名称',
@@ -183,7 +191,8 @@ export const zh = {
   'home.data': '导入本区县的站点登记表、事件记录、网格边界和楼栋，各页面随即使用（只存在本浏览器中）。',
   'home.picture': '“{page}”页面截图',
   'home.realSynthetic': '哪些是真实数据，哪些是合成数据',
-  'home.realSynthetic.lead': '各区县都真实的：街道和社区的名称与代码（国家统计局2023年）、区县轮廓（精度约100米）、“区域对比”页的公开数字。其余各类数据是真实还是合成（按公开数字校准生成），见下表；导入本区县自有数据后，站点和事件显示为真实。',
+  'home.realSynthetic.lead':
+    '各区县都真实的：街道和社区的名称与代码（国家统计局2023年）、区县轮廓（精度约100米）、“区域对比”页的公开数字。其余各类数据是真实还是合成（按公开数字校准生成），见下表；导入本区县自有数据后，站点和事件显示为真实。',
   'home.real': '真实',
   'home.synthetic': '合成',
   'home.households': '户数',
@@ -209,7 +218,8 @@ export const zh = {
   'map.externalTiles.apply': '应用',
   'map.externalTiles.clear': '关闭外部底图',
   'map.externalTiles.invalid': '地址必须以 http(s):// 开头并包含 {z}、{x}、{y}',
-  'map.externalTiles.blocked': '本站的内容安全策略（CSP）不允许从 {origin} 加载瓦片，浏览器会拒绝每一张，因此未启用。本站允许的瓦片来源：{allowed}。如需使用，请在构建时用 GRIDATLAS_TILE_ORIGIN 加入该来源（见 README）。',
+  'map.externalTiles.blocked':
+    '本站的内容安全策略（CSP）不允许从 {origin} 加载瓦片，浏览器会拒绝每一张，因此未启用。本站允许的瓦片来源：{allowed}。如需使用，请在构建时用 GRIDATLAS_TILE_ORIGIN 加入该来源（见 README）。',
   'map.externalTiles.none': '无',
   'layer.stations': '服务站点',
   'layer.stations.hint': '站点默认不画在热力图上，以免遮住热力；勾选类型即可显示。',
@@ -262,8 +272,10 @@ export const zh = {
   'partition.err.engine': '划分引擎内部错误（{detail}）',
   'partition.err.noCommunities': '该街道没有社区',
   'partition.err.savedElsewhere': '划分期间这个社区在别处改过并已保存，本次结果没有保存',
-  'partition.err.tooManyGrids': '社区 {code} 有 {households} 户，按每格约 {target} 户需要 {grids} 个网格，超过社区编码允许的 {limit} 个：请先按社区边界或楼栋的社区属性拆分后再划分',
-  'partition.err.tooManyBuildings': '社区 {code} 有 {n} 栋楼，超过单个社区可划分的上限 {limit} 栋：请先按社区边界或楼栋的社区属性拆分后再划分',
+  'partition.err.tooManyGrids':
+    '社区 {code} 有 {households} 户，按每格约 {target} 户需要 {grids} 个网格，超过社区编码允许的 {limit} 个：请先按社区边界或楼栋的社区属性拆分后再划分',
+  'partition.err.tooManyBuildings':
+    '社区 {code} 有 {n} 栋楼，超过单个社区可划分的上限 {limit} 栋：请先按社区边界或楼栋的社区属性拆分后再划分',
   'plan.split.phase.growing': '生成初始网格',
   'plan.split.phase.local-search': '逐栋调整',
   'plan.split.phase.recombination': '相邻网格重组',
@@ -281,11 +293,13 @@ export const zh = {
   'plan.sync.reloadHint': '本页未保存的修改将被放弃',
   'plan.sync.keep': '把本页方案另存为命名版本',
   'plan.sync.keptName': '本页方案 {when}',
-  'plan.sync.theirs': '这个社区也在另一个标签页中打开：那里的修改与本页已保存的方案冲突，没有保存，也没有覆盖本页的方案。',
+  'plan.sync.theirs':
+    '这个社区也在另一个标签页中打开：那里的修改与本页已保存的方案冲突，没有保存，也没有覆盖本页的方案。',
   'plan.sync.dismiss': '知道了',
   'plan.sync.reloaded': '已载入另一个标签页保存的较新方案（第 {rev} 版）。',
   'plan.sync.rescued': '上次关闭页面前的最后修改未及保存，现已恢复并保存。',
-  'plan.sync.rescuedKept': '上次关闭页面前的修改未及保存，而另一个标签页此后保存了更新的方案：这些修改已另存为版本“{name}”。',
+  'plan.sync.rescuedKept':
+    '上次关闭页面前的修改未及保存，而另一个标签页此后保存了更新的方案：这些修改已另存为版本“{name}”。',
   'plan.sync.kept': '本页方案已另存为版本“{name}”，现在显示的是较新的方案（第 {rev} 版）。',
   'plan.restoredAt': '已恢复上次自动保存的方案（{when}）',
   'plan.sel.title': '已选楼栋',
@@ -346,9 +360,11 @@ export const zh = {
   'plan.grids.lockToggle': '锁定或解锁网格 {seq}',
   'plan.street.run': '划分本街道所有社区',
   'plan.district.run': '划分全区所有社区（{n} 个）',
-  'plan.street.hint': '按最少/最多户数（{min}–{max}）在后台多个线程中同时划分几个社区，保留各社区已锁定的网格，结果自动保存',
+  'plan.street.hint':
+    '按最少/最多户数（{min}–{max}）在后台多个线程中同时划分几个社区，保留各社区已锁定的网格，结果自动保存',
   'plan.street.progress': '已完成 {i}/{n} 个社区，{w} 个线程并行划分：{name}',
-  'plan.street.done': '完成 {n} 个社区：共 {grids} 个网格，{out} 个超出 {min}–{max} 户（共 {hh} 户）。结果已自动保存，打开社区即可查看',
+  'plan.street.done':
+    '完成 {n} 个社区：共 {grids} 个网格，{out} 个超出 {min}–{max} 户（共 {hh} 户）。结果已自动保存，打开社区即可查看',
   'plan.street.cancelled': '已取消：{n} 个社区已完成并保存，其余未改动',
   'plan.street.error': '街道划分失败：',
   'plan.street.community': '社区',
@@ -386,7 +402,8 @@ export const zh = {
   'plan.ver.select': '在地图上选中这些楼栋',
   'plan.ver.onMap': '在主地图上标出这些楼栋',
   'plan.own.title': '导入自有数据',
-  'plan.own.lead': '楼栋 CSV（经度/纬度、户数列，可含编号、名称）或 GeoJSON，可选社区边界 GeoJSON。导入后作为新的社区方案打开；当前方案保留在本浏览器中。',
+  'plan.own.lead':
+    '楼栋 CSV（经度/纬度、户数列，可含编号、名称）或 GeoJSON，可选社区边界 GeoJSON。导入后作为新的社区方案打开；当前方案保留在本浏览器中。',
   'plan.own.crs': '坐标系',
   'plan.own.buildings': '楼栋文件',
   'plan.own.boundary': '社区边界（可选）',
@@ -411,7 +428,8 @@ export const zh = {
   'import.err.empty': '文件是空的',
   'import.err.tooBig': '文件超过 {mb} MB 的上限',
   'import.err.json': 'JSON 语法错误：第 {line} 行第 {column} 列（第 {offset} 个字符）：{what}',
-  'import.err.jsonTruncated': 'JSON 语法错误：第 {line} 行第 {column} 列（第 {offset} 个字符）：文本提前结束，文件似乎不完整',
+  'import.err.jsonTruncated':
+    'JSON 语法错误：第 {line} 行第 {column} 列（第 {offset} 个字符）：文本提前结束，文件似乎不完整',
   'import.err.noFeaturesArray': 'FeatureCollection 缺少 "features" 数组',
   'import.err.notCollection': '应为 GeoJSON FeatureCollection，实际是 {found}',
   'import.err.notFeature': '不是 GeoJSON Feature（type 为 {type}）',
@@ -432,8 +450,10 @@ export const zh = {
   'import.err.notPair': '应为 [经度, 纬度]，实际是 {found}',
   'import.err.notFinite': '坐标 [{lon}, {lat}] 不是一对有限数字',
   'import.err.outOfRange': '坐标 [{lon}, {lat}] 超出范围（经度 −180..180，纬度 −90..90）',
-  'import.err.outOfRangeMetres': '坐标 [{lon}, {lat}] 超出范围（经度 −180..180，纬度 −90..90）；看起来是投影坐标（米），网格地图需要经纬度（WGS-84、GCJ-02 或 BD-09）',
-  'import.err.outOfRangeSwapped': '坐标 [{lon}, {lat}] 超出范围（经度 −180..180，纬度 −90..90）；看起来是 [纬度, 经度]，GeoJSON 的顺序是 [经度, 纬度]',
+  'import.err.outOfRangeMetres':
+    '坐标 [{lon}, {lat}] 超出范围（经度 −180..180，纬度 −90..90）；看起来是投影坐标（米），网格地图需要经纬度（WGS-84、GCJ-02 或 BD-09）',
+  'import.err.outOfRangeSwapped':
+    '坐标 [{lon}, {lat}] 超出范围（经度 −180..180，纬度 −90..90）；看起来是 [纬度, 经度]，GeoJSON 的顺序是 [经度, 纬度]',
   'import.err.placeSwapped': '坐标 [{lon}, {lat}] 的经纬度似乎填反了（中国范围：经度 73–136，纬度 18–54）',
   'import.err.placeOutside': '坐标 [{lon}, {lat}] 不在中国境内（经度 73–136，纬度 18–54）',
   'import.err.pointNoCoords': '该点没有坐标',
@@ -459,17 +479,22 @@ export const zh = {
   'import.err.planUnknown': '楼栋 {id} 不在社区 {community} 中',
   'import.err.planTwice': '楼栋 {id} 已在网格 {grid} 中',
   'import.err.planMissing': '社区有 {n} 栋楼不在任何网格中，例如 {ids}',
-  'import.err.encoding': '无法识别文件的文字编码（既不是 UTF-8，也不是 GBK/GB18030）。请在 Excel 中“另存为”，保存类型选“CSV UTF-8（逗号分隔）”，再导入该文件',
-  'import.err.encodingBom': '文件开头标明是 {encoding} 编码，但内容不是有效的 {encoding}。请在 Excel 中“另存为”，保存类型选“CSV UTF-8（逗号分隔）”，再导入该文件',
-  'import.err.selfIntersects': '{where}自相交（边与边交叉，如“8”字形），网格引擎无法使用；请在 GIS 软件中修复（如 QGIS 的“修复几何图形”）后再导入',
+  'import.err.encoding':
+    '无法识别文件的文字编码（既不是 UTF-8，也不是 GBK/GB18030）。请在 Excel 中“另存为”，保存类型选“CSV UTF-8（逗号分隔）”，再导入该文件',
+  'import.err.encodingBom':
+    '文件开头标明是 {encoding} 编码，但内容不是有效的 {encoding}。请在 Excel 中“另存为”，保存类型选“CSV UTF-8（逗号分隔）”，再导入该文件',
+  'import.err.selfIntersects':
+    '{where}自相交（边与边交叉，如“8”字形），网格引擎无法使用；请在 GIS 软件中修复（如 QGIS 的“修复几何图形”）后再导入',
   'import.err.coordNotNumber': '坐标须为数字，实际是 {found}',
   'import.err.decimalComma': '坐标须为数字，实际是 {found}；小数点请用英文句点“.”，不要用逗号',
   'import.err.hhDecimalComma': '户数须为整数，实际是 {found}（逗号后不足三位，不是千位分隔）',
-  'import.warn.implausible': '{n} 栋楼、{hh} 户，对一个社区来说不合常理（超过 {maxN} 栋或 {maxHh} 户）：可能是整个街道或城市的数据，或户数列填错了。仍要导入，会作为一个社区打开，自动划分会很慢。',
+  'import.warn.implausible':
+    '{n} 栋楼、{hh} 户，对一个社区来说不合常理（超过 {maxN} 栋或 {maxHh} 户）：可能是整个街道或城市的数据，或户数列填错了。仍要导入，会作为一个社区打开，自动划分会很慢。',
   'import.pkg.err.xlsx': '不是可读取的 Excel 工作簿（.xlsx）：{what}',
   'import.pkg.err.noSheet': '工作簿中没有工作表',
   'import.pkg.err.noHeader': '前 {n} 行中找不到表头行；表头须用列名标明各列，例如：{names}',
-  'import.pkg.err.noCoordColumn': '缺少 {column} 列（表头须包含以下之一：{names}；现有：{found}）。每行须有经纬度：网格地图不按地址查找坐标，那需要联网的地理编码服务',
+  'import.pkg.err.noCoordColumn':
+    '缺少 {column} 列（表头须包含以下之一：{names}；现有：{found}）。每行须有经纬度：网格地图不按地址查找坐标，那需要联网的地理编码服务',
   'import.pkg.err.cancelled': '已取消读取',
   'import.pkg.err.noCoords': '没有坐标（经度或纬度为空）：网格地图不按地址查找坐标，那需要联网的地理编码服务',
   'import.pkg.err.zeroCoords': '坐标为 0, 0（表示没有位置的占位值）',
@@ -484,7 +509,8 @@ export const zh = {
   'import.zip.noLayer': '{file} 缺少对应的 {layer}（各页面用它画图）',
   'import.data.pbfCli': '本页不读取 .osm.pbf：请转换为 buildings.geojson，或用命令行 npm run data -- --package 导入',
   'import.area.err.empty': '文件中没有要素（FeatureCollection 为空）',
-  'import.area.err.noCodeProperty': '没有一个要素带有编码属性：每个区域需要 {digits} 位编码（属性名可为 {names}）；文件中的属性：{found}',
+  'import.area.err.noCodeProperty':
+    '没有一个要素带有编码属性：每个区域需要 {digits} 位编码（属性名可为 {names}）；文件中的属性：{found}',
   'import.area.err.codeEmpty': '编码（{property}）为空',
   'import.area.err.codeDigits': '编码 {found} 不是 {digits} 位数字',
   'import.area.err.codeDistrict': '编码 {found} 不属于{district}（应以 {code} 开头）',
@@ -500,7 +526,8 @@ export const zh = {
   'import.pkg.err.period': '上报时间 {date} 不在可导入的时段内（{from} 至今天 {to}）',
   'import.pkg.err.status': '无法识别状态 {found}；可用：待处理/open、处置中/dispatched、已办结/closed',
   'import.pkg.err.idUsed': '编号 {id} 已在第 {row} 行使用',
-  'import.pkg.warn.crs': '坐标看起来是 {likely}（偏移约 {offset} 米），而不是所选的 {declared}：按 {declared} 读，{justOff} 的点落在区界外不远处、{inside} 在区内；按 {likely} 读，{likelyInside} 在区内。请改选 {likely} 后重新导入',
+  'import.pkg.warn.crs':
+    '坐标看起来是 {likely}（偏移约 {offset} 米），而不是所选的 {declared}：按 {declared} 读，{justOff} 的点落在区界外不远处、{inside} 在区内；按 {likely} 读，{likelyInside} 在区内。请改选 {likely} 后重新导入',
   'plan.print.title': '打印地图',
   'plan.print.paper': '纸张',
   'plan.print.orientation': '方向',
@@ -589,7 +616,8 @@ export const zh = {
   'coverage.byCommunity': '按社区',
   'coverage.osm': 'OpenStreetMap真实道路',
   'coverage.synthetic': '合成演示道路',
-  'heatmap.lead': '{from} 至 {to} 的民生事件：按类别、状态、时间和街道/社区筛选，切换热力、六边形、方格与网格分级图；点击指标卡片定位地图。',
+  'heatmap.lead':
+    '{from} 至 {to} 的民生事件：按类别、状态、时间和街道/社区筛选，切换热力、六边形、方格与网格分级图；点击指标卡片定位地图。',
   'heatmap.mode': '地图方式',
   'heatmap.mode.heatmap': '热力图',
   'heatmap.mode.hexagon': '六边形聚合',
@@ -604,7 +632,8 @@ export const zh = {
   'heatmap.legend.method': '分级：自然断点（Jenks），{n} 个网格；括号内为网格数',
   'heatmap.loading': '正在读取事件数据…',
   'heatmap.timing': '耗时：筛选 {filter} 毫秒（JS）· 指标查询 {sql} 毫秒（DuckDB-wasm）· 地图绘制 {draw} 毫秒',
-  'heatmap.lowRes': '此浏览器以软件绘制地图（没有显卡加速）：热力图先把事件按 {m} 米方格汇总再绘制，分辨率较低。指标数字先更新，地图随后跟上。',
+  'heatmap.lowRes':
+    '此浏览器以软件绘制地图（没有显卡加速）：热力图先把事件按 {m} 米方格汇总再绘制，分辨率较低。指标数字先更新，地图随后跟上。',
   'filter.title': '筛选',
   'filter.category': '事件类别',
   'filter.status': '状态',
@@ -665,14 +694,17 @@ export type MessageKey = keyof typeof zh;
 export const en: Record<MessageKey, string> = {
   'nav.data': 'Data',
   'data.title': "Data: the district's own data",
-  'data.lead': "Import the district's station register, incident log, and street, community and grid boundaries and buildings; the planner, heatmap, comparison and rider pages then use them. Whatever is not imported stays the demo's. The data stays in this browser (IndexedDB) and is never uploaded.",
+  'data.lead':
+    "Import the district's station register, incident log, and street, community and grid boundaries and buildings; the planner, heatmap, comparison and rider pages then use them. Whatever is not imported stays the demo's. The data stays in this browser (IndexedDB) and is never uploaded.",
   'data.status.demo': '{district}: every page shows the synthetic demo data.',
-  'data.status.local': "{district}: every page uses this browser's own data ({stations} stations, {incidents} incidents, saved {time}).",
+  'data.status.local':
+    "{district}: every page uses this browser's own data ({stations} stations, {incidents} incidents, saved {time}).",
   'data.export': 'Export package',
   'data.remove': 'Remove own data (back to the demo)',
   'data.removed': 'Removed: {district} shows the demo data again.',
   'data.files': 'Files',
-  'data.filesHint': 'stations.csv or stations.xlsx (station register), incidents.csv or incidents.xlsx (incident log), streets.geojson, communities.geojson, grids.geojson (boundaries with 9-, 12- or 15-digit codes; the planner’s grid export works), buildings.geojson or buildings.csv (buildings and households), or a package .zip exported here; names are case-insensitive.',
+  'data.filesHint':
+    'stations.csv or stations.xlsx (station register), incidents.csv or incidents.xlsx (incident log), streets.geojson, communities.geojson, grids.geojson (boundaries with 9-, 12- or 15-digit codes; the planner’s grid export works), buildings.geojson or buildings.csv (buildings and households), or a package .zip exported here; names are case-insensitive.',
   'data.drop': 'Drop files here, or',
   'data.pick': 'Choose files',
   'data.role.stations': 'Station register',
@@ -714,11 +746,13 @@ export const en: Record<MessageKey, string> = {
   'data.preview.outline': 'District outline',
   'data.preview.sample': 'Too many points: a sample of {n} is drawn',
   'data.save': 'Save in this browser',
-  'data.saveNote': "Saving replaces {district}'s data with what was read above (stations, incidents, boundaries or buildings; the rest stays) in one step; a failed or cancelled save leaves the stored data as it was.",
+  'data.saveNote':
+    "Saving replaces {district}'s data with what was read above (stations, incidents, boundaries or buildings; the rest stays) in one step; a failed or cancelled save leaves the stored data as it was.",
   'data.saving': 'Saving…',
   'data.saved': "Saved. Every page now uses {district}'s own data.",
   'data.nothing': 'No rows to save.',
-  'data.geocode': 'Rows without longitude and latitude cannot be used: finding coordinates from addresses needs an online geocoding service, and this app works offline.',
+  'data.geocode':
+    'Rows without longitude and latitude cannot be used: finding coordinates from addresses needs an online geocoding service, and this app works offline.',
   'data.zipIgnored': 'Files in the package not used (this page imports stations and incidents only): {files}',
   'import.data.wrongDistrict': 'the package is for district {code}: choose that district in the header first',
   'data.localName': '{name} (own data)',
@@ -729,10 +763,11 @@ export const en: Record<MessageKey, string> = {
   'data.table.compounds': 'Compounds',
   'data.table.buildings': 'Buildings',
   'data.table.grids': 'Grids',
-  'compare.lead': 'Daoli, Qufu and Bincheng side by side: households, grid sizes, stations and incidents. The SQL runs in your browser (DuckDB-wasm) over the exported Parquet.',
+  'compare.lead':
+    'Daoli, Qufu and Bincheng side by side: households, grid sizes, stations and incidents. The SQL runs in your browser (DuckDB-wasm) over the exported Parquet.',
   'compare.choose': 'Districts to compare (2–3)',
   'compare.loading': 'Loading the data and running SQL in the browser…',
-  'compare.synthetic': 'Note: {label}. Values computed from SYNTHETIC data are not the districts\' own statistics.',
+  'compare.synthetic': "Note: {label}. Values computed from SYNTHETIC data are not the districts' own statistics.",
   'compare.table': 'Key figures',
   'compare.metric': 'Figure',
   'compare.m.households': 'Households',
@@ -749,7 +784,8 @@ export const en: Record<MessageKey, string> = {
   'compare.m.median_close_hours': 'Median time to close (hours)',
   'compare.m.coverage_rest': '15-minute coverage (rest stations)',
   'compare.m.coverage_all': '15-minute coverage (all stations)',
-  'compare.coverageNote': '15-minute coverage: the share of households (by building) within a 15-minute walk (80 m/min, 1,200 m) of the district\'s stations. "Rest stations" are warm-heart, Red-Sail, red and outdoor workers\' stations; "all stations" adds party-and-people service centres and compound service stations. Walks follow the road network (real OpenStreetMap roads for Daoli and where imported, otherwise the synthetic demo roads), legs off the network as straight line × 1.3; the same method as the planning page\'s 15-minute service circle.',
+  'compare.coverageNote':
+    '15-minute coverage: the share of households (by building) within a 15-minute walk (80 m/min, 1,200 m) of the district\'s stations. "Rest stations" are warm-heart, Red-Sail, red and outdoor workers\' stations; "all stations" adds party-and-people service centres and compound service stations. Walks follow the road network (real OpenStreetMap roads for Daoli and where imported, otherwise the synthetic demo roads), legs off the network as straight line × 1.3; the same method as the planning page\'s 15-minute service circle.',
   'compare.chart.histogram': 'Households per grid',
   'compare.chart.band': '300–500 households',
   'compare.chart.households': 'households',
@@ -765,7 +801,8 @@ export const en: Record<MessageKey, string> = {
   'compare.png': 'PNG',
   'compare.timing': 'DuckDB-wasm start-up to first query: {ms} ms',
   'published.title': 'Published figures and computed values',
-  'published.lead': 'Figures the districts published in the press (with source and year) next to what this dataset computes; "—" where the data has nothing comparable. What is synthetic: see the note at the top of the page.',
+  'published.lead':
+    'Figures the districts published in the press (with source and year) next to what this dataset computes; "—" where the data has nothing comparable. What is synthetic: see the note at the top of the page.',
   'published.district': 'District',
   'published.figure': 'Published figure',
   'published.value': 'Published',
@@ -776,7 +813,8 @@ export const en: Record<MessageKey, string> = {
   'published.atLeast': '{n} or more {unit}',
   'published.atLeastNote': '"Or more": the press gave only a lower bound (such as "300+").',
   'console.title': 'SQL console (read-only)',
-  'console.lead': 'One query at a time (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, PIVOT); at most 1,000 rows are shown and long cells are cut. Tables are named "table_districtcode". The console has its own copy of the data, cut off from everything else: it cannot read or write files or URLs, nor change the numbers on this page or the heatmap. The first run loads every column of the tables (a few seconds).',
+  'console.lead':
+    'One query at a time (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, PIVOT); at most 1,000 rows are shown and long cells are cut. Tables are named "table_districtcode". The console has its own copy of the data, cut off from everything else: it cannot read or write files or URLs, nor change the numbers on this page or the heatmap. The first run loads every column of the tables (a few seconds).',
   'console.schema': 'Tables and columns',
   'console.examples': 'Example queries',
   'console.example.grids': 'Grids by households',
@@ -793,7 +831,8 @@ export const en: Record<MessageKey, string> = {
   'console.chart': 'Quick chart (first column × first numeric column)',
   'console.error.empty': 'Not run: enter a query.',
   'console.error.multiple': 'Not run: one statement at a time; this has {n}.',
-  'console.error.not_read_only': 'Not run: the console is read-only and accepts only queries (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, PIVOT); this statement starts with "{kw}".',
+  'console.error.not_read_only':
+    'Not run: the console is read-only and accepts only queries (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, PIVOT); this statement starts with "{kw}".',
   'console.error.unterminated': 'Not run: an unterminated {what}.',
   'console.error.string': 'string',
   'console.error.identifier': 'quoted identifier',
@@ -823,7 +862,8 @@ export const en: Record<MessageKey, string> = {
   'prov.real': 'the district’s own data',
   'prov.title.synthetic': 'Synthetic (generated, calibrated to published figures): {list}.',
   'prov.title.real': 'Real: {list}.',
-  'prov.title.names': 'Street and community names and codes are from NBS 2023. See “What is real and what is synthetic” on the home page.',
+  'prov.title.names':
+    'Street and community names and codes are from NBS 2023. See “What is real and what is synthetic” on the home page.',
   'prov.column': 'Data',
   'export.footer': '{label} · GridAtlas',
   'station.demo': 'Demo station',
@@ -843,10 +883,12 @@ export const en: Record<MessageKey, string> = {
   'home.for.compare': 'For leaders and analysts',
   'home.for.rider': 'For delivery riders and couriers',
   'home.for.data': 'For district officers',
-  'home.data': 'Bring in the district’s own station register, incident log, grid boundaries and buildings; every page then uses them (kept in this browser only).',
+  'home.data':
+    'Bring in the district’s own station register, incident log, grid boundaries and buildings; every page then uses them (kept in this browser only).',
   'home.picture': 'Screenshot of the “{page}” page',
   'home.realSynthetic': 'What is real and what is synthetic',
-  'home.realSynthetic.lead': 'Real in every district: street and community names and codes (NBS 2023), district outlines (to about 100 m), the published figures on the Compare page. Whether the rest is real or synthetic (generated, calibrated to published figures) is in the table, per district; once a district’s own data is imported, its stations and incidents show as real.',
+  'home.realSynthetic.lead':
+    'Real in every district: street and community names and codes (NBS 2023), district outlines (to about 100 m), the published figures on the Compare page. Whether the rest is real or synthetic (generated, calibrated to published figures) is in the table, per district; once a district’s own data is imported, its stations and incidents show as real.',
   'home.real': 'real',
   'home.synthetic': 'synthetic',
   'home.households': 'Households',
@@ -872,12 +914,14 @@ export const en: Record<MessageKey, string> = {
   'map.externalTiles.apply': 'Apply',
   'map.externalTiles.clear': 'Turn external basemap off',
   'map.externalTiles.invalid': 'The URL must start with http(s):// and contain {z}, {x} and {y}',
-  'map.externalTiles.blocked': 'The site’s Content-Security-Policy does not allow tiles from {origin}: the browser would refuse every one, so they are not used. Tile origins this site allows: {allowed}. To use it, add the origin with GRIDATLAS_TILE_ORIGIN when building the site (see README).',
+  'map.externalTiles.blocked':
+    'The site’s Content-Security-Policy does not allow tiles from {origin}: the browser would refuse every one, so they are not used. Tile origins this site allows: {allowed}. To use it, add the origin with GRIDATLAS_TILE_ORIGIN when building the site (see README).',
   'map.externalTiles.none': 'none',
   'layer.stations': 'Service stations',
   'layer.stations.hint': 'Stations are off on the heatmap so they do not hide the heat; tick a kind to show it.',
   'page.plan.title': 'Grid planning',
-  'page.plan.lead': 'Pick a community, split it automatically or redraw grids (300–500 households) by hand with live validation, autosave, and GeoJSON/CSV export.',
+  'page.plan.lead':
+    'Pick a community, split it automatically or redraw grids (300–500 households) by hand with live validation, autosave, and GeoJSON/CSV export.',
   'plan.map': 'Community grid plan map',
   'plan.pick.title': 'Pick a community',
   'plan.pick.street': 'Street',
@@ -924,8 +968,10 @@ export const en: Record<MessageKey, string> = {
   'partition.err.engine': '{detail}',
   'partition.err.noCommunities': 'no communities in this street',
   'partition.err.savedElsewhere': 'changed and saved elsewhere during the run: this result was not saved',
-  'partition.err.tooManyGrids': 'community {code} has {households} households: {grids} grids of about {target}, more than the {limit} its codes allow; cut it into communities first (--boundary polygons or the buildings\' community property)',
-  'partition.err.tooManyBuildings': 'community {code} has {n} buildings, more than the {limit} one community can be partitioned with; cut it into communities first (--boundary polygons or the buildings\' community property)',
+  'partition.err.tooManyGrids':
+    "community {code} has {households} households: {grids} grids of about {target}, more than the {limit} its codes allow; cut it into communities first (--boundary polygons or the buildings' community property)",
+  'partition.err.tooManyBuildings':
+    "community {code} has {n} buildings, more than the {limit} one community can be partitioned with; cut it into communities first (--boundary polygons or the buildings' community property)",
   'plan.split.phase.growing': 'Growing starting grids',
   'plan.split.phase.local-search': 'Moving single buildings',
   'plan.split.phase.recombination': 'Re-cutting neighbouring grids',
@@ -938,16 +984,20 @@ export const en: Record<MessageKey, string> = {
   'plan.save.saved': 'Autosaved in this browser',
   'plan.save.error': 'Autosave failed',
   'plan.save.conflict': 'Not saved: another tab saved a newer plan',
-  'plan.sync.newer': 'This community was changed and saved in another tab (revision {rev}). Edits in this tab will not overwrite it and are not saved.',
+  'plan.sync.newer':
+    'This community was changed and saved in another tab (revision {rev}). Edits in this tab will not overwrite it and are not saved.',
   'plan.sync.reload': 'Reload the newer plan',
   'plan.sync.reloadHint': 'This tab’s unsaved edits will be dropped',
   'plan.sync.keep': 'Keep mine as a named version',
   'plan.sync.keptName': 'This tab’s plan {when}',
-  'plan.sync.theirs': 'This community is also open in another tab: its edits conflict with the plan saved here, were not saved and did not overwrite this tab’s plan.',
+  'plan.sync.theirs':
+    'This community is also open in another tab: its edits conflict with the plan saved here, were not saved and did not overwrite this tab’s plan.',
   'plan.sync.dismiss': 'OK',
   'plan.sync.reloaded': 'Opened the newer plan saved in another tab (revision {rev}).',
-  'plan.sync.rescued': 'The last edit before the page was closed had not been saved in time; it is restored and saved now.',
-  'plan.sync.rescuedKept': 'The edits made before the page was closed had not been saved in time, and another tab has saved a newer plan since: they are kept as the version “{name}”.',
+  'plan.sync.rescued':
+    'The last edit before the page was closed had not been saved in time; it is restored and saved now.',
+  'plan.sync.rescuedKept':
+    'The edits made before the page was closed had not been saved in time, and another tab has saved a newer plan since: they are kept as the version “{name}”.',
   'plan.sync.kept': 'This tab’s plan was kept as version “{name}”; the newer plan (revision {rev}) is shown now.',
   'plan.restoredAt': 'Restored the last autosaved plan ({when})',
   'plan.sel.title': 'Selected buildings',
@@ -990,7 +1040,8 @@ export const en: Record<MessageKey, string> = {
   'plan.tools.select': 'Click',
   'plan.tools.lasso': 'Lasso',
   'plan.tools.line': 'Split along a line',
-  'plan.tools.lassoHint': 'Drag on the map to draw a loop; the buildings inside are selected, then move them under "Selected buildings"',
+  'plan.tools.lassoHint':
+    'Drag on the map to draw a loop; the buildings inside are selected, then move them under "Selected buildings"',
   'plan.tools.lineHint': 'Drag a line on the map from outside grid {seq}, across it, and release outside it',
   'plan.tools.lineNeedsGrid': 'First choose the grid to split below',
   'plan.tools.grid': 'Grid',
@@ -1000,7 +1051,8 @@ export const en: Record<MessageKey, string> = {
   'plan.tools.mergeFrom': 'Grid',
   'plan.tools.merge': 'Merge into this grid',
   'plan.refused.locked': 'Grid {seq} is locked and cannot be changed; unlock it first',
-  'plan.refused.line-not-across': 'The line does not cross grid {seq}: start outside the grid, cross it and end outside',
+  'plan.refused.line-not-across':
+    'The line does not cross grid {seq}: start outside the grid, cross it and end outside',
   'plan.refused.line-one-side': 'The line does not cut grid {seq} in two: both sides need buildings',
   'plan.refused.merge-same': 'Cannot merge grid {seq} with itself',
   'plan.refused.no-grid': 'There is no grid {seq}',
@@ -1008,9 +1060,11 @@ export const en: Record<MessageKey, string> = {
   'plan.grids.lockToggle': 'Lock or unlock grid {seq}',
   'plan.street.run': 'Split all communities of this street',
   'plan.district.run': 'Split all {n} communities of the district',
-  'plan.street.hint': 'In the background, several communities at once on parallel workers, with these bounds ({min}–{max}), keeping each community\'s locked grids; results are autosaved',
+  'plan.street.hint':
+    "In the background, several communities at once on parallel workers, with these bounds ({min}–{max}), keeping each community's locked grids; results are autosaved",
   'plan.street.progress': '{i} of {n} communities done; {w} workers splitting: {name}',
-  'plan.street.done': 'Done, {n} communities: {grids} grids, {out} outside {min}–{max} households ({hh} households). Results are autosaved: open a community to see it',
+  'plan.street.done':
+    'Done, {n} communities: {grids} grids, {out} outside {min}–{max} households ({hh} households). Results are autosaved: open a community to see it',
   'plan.street.cancelled': 'Cancelled: {n} communities finished and saved, the others untouched',
   'plan.street.error': 'Street split failed: ',
   'plan.street.community': 'Community',
@@ -1048,7 +1102,8 @@ export const en: Record<MessageKey, string> = {
   'plan.ver.select': 'Select them on the map',
   'plan.ver.onMap': 'Show them on the main map',
   'plan.own.title': 'Import your own data',
-  'plan.own.lead': 'Buildings as CSV (longitude/latitude and households columns, optional id and name) or GeoJSON, and optionally a community boundary GeoJSON. Opens as a new community plan; the current plan stays saved in this browser.',
+  'plan.own.lead':
+    'Buildings as CSV (longitude/latitude and households columns, optional id and name) or GeoJSON, and optionally a community boundary GeoJSON. Opens as a new community plan; the current plan stays saved in this browser.',
   'plan.own.crs': 'Coordinate system',
   'plan.own.buildings': 'Buildings file',
   'plan.own.boundary': 'Community boundary (optional)',
@@ -1073,7 +1128,8 @@ export const en: Record<MessageKey, string> = {
   'import.err.empty': 'the file is empty',
   'import.err.tooBig': 'the file is larger than the limit of {mb} MB',
   'import.err.json': 'JSON syntax error at line {line}, column {column} (character {offset}): {what}',
-  'import.err.jsonTruncated': 'JSON syntax error at line {line}, column {column} (character {offset}): the text ends early — the file looks truncated',
+  'import.err.jsonTruncated':
+    'JSON syntax error at line {line}, column {column} (character {offset}): the text ends early — the file looks truncated',
   'import.err.noFeaturesArray': 'the FeatureCollection has no "features" array',
   'import.err.notCollection': 'expected a GeoJSON FeatureCollection, found {found}',
   'import.err.notFeature': 'not a GeoJSON Feature (type {type})',
@@ -1094,17 +1150,22 @@ export const en: Record<MessageKey, string> = {
   'import.err.notPair': 'expected [lon, lat], found {found}',
   'import.err.notFinite': 'coordinate [{lon}, {lat}] is not a pair of finite numbers',
   'import.err.outOfRange': 'coordinate [{lon}, {lat}] is out of range (lon −180..180, lat −90..90)',
-  'import.err.outOfRangeMetres': 'coordinate [{lon}, {lat}] is out of range (lon −180..180, lat −90..90); these look like projected metres — GridAtlas needs lon/lat degrees (WGS-84, GCJ-02 or BD-09)',
-  'import.err.outOfRangeSwapped': 'coordinate [{lon}, {lat}] is out of range (lon −180..180, lat −90..90); the pair looks like [lat, lon] — GeoJSON order is [lon, lat]',
-  'import.err.placeSwapped': 'coordinate [{lon}, {lat}] looks swapped: longitude and latitude are exchanged (China is lon 73–136, lat 18–54)',
+  'import.err.outOfRangeMetres':
+    'coordinate [{lon}, {lat}] is out of range (lon −180..180, lat −90..90); these look like projected metres — GridAtlas needs lon/lat degrees (WGS-84, GCJ-02 or BD-09)',
+  'import.err.outOfRangeSwapped':
+    'coordinate [{lon}, {lat}] is out of range (lon −180..180, lat −90..90); the pair looks like [lat, lon] — GeoJSON order is [lon, lat]',
+  'import.err.placeSwapped':
+    'coordinate [{lon}, {lat}] looks swapped: longitude and latitude are exchanged (China is lon 73–136, lat 18–54)',
   'import.err.placeOutside': 'coordinate [{lon}, {lat}] is outside China (lon 73–136, lat 18–54)',
   'import.err.pointNoCoords': 'the point has no coordinates',
   'import.err.coordEmpty': 'the coordinate is empty',
   'import.err.hhEmpty': 'households is empty; give the number of households (户数) of the building',
   'import.err.hhNotNumber': 'households must be a number, found {found}',
   'import.err.hhNotWhole': 'households must be a whole number, found {v}',
-  'import.err.hhNotPositive': 'households is {v}; a building given here must have at least 1 household (leave non-residential buildings out, or omit households to estimate it)',
-  'import.err.hhTooMany': '{v} households in one building is implausible (more than {max}); split it into one feature per unit (单元) or check the value',
+  'import.err.hhNotPositive':
+    'households is {v}; a building given here must have at least 1 household (leave non-residential buildings out, or omit households to estimate it)',
+  'import.err.hhTooMany':
+    '{v} households in one building is implausible (more than {max}); split it into one feature per unit (单元) or check the value',
   'import.err.floors': 'floors must be a whole number from 1 to 150, found {found}',
   'import.err.headerOnly': 'the file has a header but no data rows',
   'import.err.noColumn': 'no {column} column; the header must name one of: {names} (found: {found})',
@@ -1121,19 +1182,27 @@ export const en: Record<MessageKey, string> = {
   'import.err.planUnknown': 'building {id} is not in community {community}',
   'import.err.planTwice': 'building {id} is already in grid {grid}',
   'import.err.planMissing': '{n} building(s) of the community are in no grid, e.g. {ids}',
-  'import.err.encoding': 'the text encoding is neither UTF-8 nor GBK/GB18030; in Excel use "Save As" with the type "CSV UTF-8 (Comma delimited)" and import that file',
-  'import.err.encodingBom': 'the file starts with a {encoding} byte order mark but is not valid {encoding}; in Excel use "Save As" with the type "CSV UTF-8 (Comma delimited)" and import that file',
-  'import.err.selfIntersects': '{where} crosses itself (edges intersect, as in a bow tie), which the grid engine cannot use; repair it in a GIS (e.g. QGIS "Fix geometries") and import again',
+  'import.err.encoding':
+    'the text encoding is neither UTF-8 nor GBK/GB18030; in Excel use "Save As" with the type "CSV UTF-8 (Comma delimited)" and import that file',
+  'import.err.encodingBom':
+    'the file starts with a {encoding} byte order mark but is not valid {encoding}; in Excel use "Save As" with the type "CSV UTF-8 (Comma delimited)" and import that file',
+  'import.err.selfIntersects':
+    '{where} crosses itself (edges intersect, as in a bow tie), which the grid engine cannot use; repair it in a GIS (e.g. QGIS "Fix geometries") and import again',
   'import.err.coordNotNumber': 'the coordinate must be a number, found {found}',
-  'import.err.decimalComma': 'the coordinate must be a number, found {found}; use a point as the decimal separator, not a comma',
-  'import.err.hhDecimalComma': 'households must be a whole number, found {found} (not a thousands separator: fewer than three digits follow the comma)',
-  'import.warn.implausible': '{n} buildings and {hh} households are implausible for one community (more than {maxN} buildings or {maxHh} households): this looks like a whole street or city, or a wrong households column. If you import it anyway, it opens as one community and automatic splitting will be slow.',
+  'import.err.decimalComma':
+    'the coordinate must be a number, found {found}; use a point as the decimal separator, not a comma',
+  'import.err.hhDecimalComma':
+    'households must be a whole number, found {found} (not a thousands separator: fewer than three digits follow the comma)',
+  'import.warn.implausible':
+    '{n} buildings and {hh} households are implausible for one community (more than {maxN} buildings or {maxHh} households): this looks like a whole street or city, or a wrong households column. If you import it anyway, it opens as one community and automatic splitting will be slow.',
   'import.pkg.err.xlsx': 'not a readable Excel workbook (.xlsx): {what}',
   'import.pkg.err.noSheet': 'the workbook has no sheets',
   'import.pkg.err.noHeader': 'no header row in the first {n} rows; a header row names the columns, e.g. {names}',
-  'import.pkg.err.noCoordColumn': 'no {column} column (the header needs one of: {names}; found: {found}). Every row needs longitude and latitude: GridAtlas does not look up addresses, which would need an online geocoding service',
+  'import.pkg.err.noCoordColumn':
+    'no {column} column (the header needs one of: {names}; found: {found}). Every row needs longitude and latitude: GridAtlas does not look up addresses, which would need an online geocoding service',
   'import.pkg.err.cancelled': 'reading was cancelled',
-  'import.pkg.err.noCoords': 'no coordinates (longitude or latitude empty): GridAtlas does not look up addresses, which would need an online geocoding service',
+  'import.pkg.err.noCoords':
+    'no coordinates (longitude or latitude empty): GridAtlas does not look up addresses, which would need an online geocoding service',
   'import.pkg.err.zeroCoords': 'coordinates are 0, 0 (a placeholder for no location)',
   'import.pkg.err.outsideDistrict': 'the point [{lon}, {lat}] (WGS-84) lies outside {district}',
   'import.zip.notZip': 'not a readable zip ({detail})',
@@ -1144,9 +1213,11 @@ export const en: Record<MessageKey, string> = {
   'import.zip.noColumn': 'column {columns} missing',
   'import.zip.badValue': 'row {row}: {found} is not one of {list}',
   'import.zip.noLayer': '{file} comes without {layer}, which the pages draw',
-  'import.data.pbfCli': 'this page does not read .osm.pbf: convert it to buildings.geojson, or import it with the command line, npm run data -- --package',
+  'import.data.pbfCli':
+    'this page does not read .osm.pbf: convert it to buildings.geojson, or import it with the command line, npm run data -- --package',
   'import.area.err.empty': 'the file has no features (an empty FeatureCollection)',
-  'import.area.err.noCodeProperty': 'no feature has a code property: each area needs its {digits}-digit code (property named one of {names}); the file has: {found}',
+  'import.area.err.noCodeProperty':
+    'no feature has a code property: each area needs its {digits}-digit code (property named one of {names}); the file has: {found}',
   'import.area.err.codeEmpty': 'the code ({property}) is empty',
   'import.area.err.codeDigits': 'code {found} is not {digits} digits',
   'import.area.err.codeDistrict': 'code {found} is not in {district} (codes there start with {code})',
@@ -1157,12 +1228,14 @@ export const en: Record<MessageKey, string> = {
   'import.pkg.err.hoursEmpty': 'no opening hours; write e.g. 08:00-20:00 or 24小时',
   'import.pkg.err.hours': 'opening hours {found} not understood; write e.g. 08:00-20:00, 8:00～20:00, 24小时 or 全天',
   'import.pkg.err.dateEmpty': 'the report time is empty',
-  'import.pkg.err.date': 'date {found} not understood; write e.g. 2025-03-01 08:30, 2025/3/1 8:30:00, 2025年3月1日 or an Excel date',
+  'import.pkg.err.date':
+    'date {found} not understood; write e.g. 2025-03-01 08:30, 2025/3/1 8:30:00, 2025年3月1日 or an Excel date',
   'import.pkg.err.closedBefore': 'closed {closed}, before it was reported {reported}',
   'import.pkg.err.period': 'reported {date}, outside the period an import takes ({from} to today, {to})',
   'import.pkg.err.status': 'status {found} not understood; one of 待处理/open, 处置中/dispatched, 已办结/closed',
   'import.pkg.err.idUsed': 'id {id} is already used on row {row}',
-  'import.pkg.warn.crs': 'coordinates look like {likely} (offset ≈ {offset} m), not {declared} as chosen: read as {declared}, {justOff} of the points lie just outside the district and {inside} inside; read as {likely}, {likelyInside} lie inside. Choose {likely} and import again',
+  'import.pkg.warn.crs':
+    'coordinates look like {likely} (offset ≈ {offset} m), not {declared} as chosen: read as {declared}, {justOff} of the points lie just outside the district and {inside} inside; read as {likely}, {likelyInside} lie inside. Choose {likely} and import again',
   'plan.print.title': 'Print map',
   'plan.print.paper': 'Paper',
   'plan.print.orientation': 'Orientation',
@@ -1213,7 +1286,8 @@ export const en: Record<MessageKey, string> = {
   'rider.placeKind.street': 'street',
   'rider.placeKind.station': 'station',
   'rider.placeNotFound': 'Place not found',
-  'rider.outside': 'Your location is outside the area GridAtlas has station data for: the nearest is {district}, about {km} km away.',
+  'rider.outside':
+    'Your location is outside the area GridAtlas has station data for: the nearest is {district}, about {km} km away.',
   'rider.noneWithin': 'No station within {km} km of you. Pick a district at the top, or type a place.',
   'rider.from.gps': 'Your location (GPS)',
   'rider.from.tap': 'Point picked on the map',
@@ -1232,7 +1306,8 @@ export const en: Record<MessageKey, string> = {
   'rider.roads.loading': 'Roads loading; straight line ×{f} for now',
   'rider.privacy': 'Your location is used on this device only and never sent.',
   'rider.offline': 'Works offline: page and station data cached',
-  'rider.needsNetwork': "{district}'s stations are not on this phone yet: open it once with a connection, then it works offline too.",
+  'rider.needsNetwork':
+    "{district}'s stations are not on this phone yet: open it once with a connection, then it works offline too.",
   'rider.m': 'm',
   'rider.km': 'km',
   'coverage.toggle': '15-minute service circle',
@@ -1251,7 +1326,8 @@ export const en: Record<MessageKey, string> = {
   'coverage.byCommunity': 'By community',
   'coverage.osm': 'real OpenStreetMap roads',
   'coverage.synthetic': 'synthetic demo roads',
-  'heatmap.lead': 'Incidents {from} to {to}: filter by category, status, time and street/community; switch between heatmap, hexagons, squares and a per-grid choropleth; click a KPI card to zoom there.',
+  'heatmap.lead':
+    'Incidents {from} to {to}: filter by category, status, time and street/community; switch between heatmap, hexagons, squares and a per-grid choropleth; click a KPI card to zoom there.',
   'heatmap.mode': 'Map',
   'heatmap.mode.heatmap': 'Heatmap',
   'heatmap.mode.hexagon': 'Hexagons',
@@ -1266,7 +1342,8 @@ export const en: Record<MessageKey, string> = {
   'heatmap.legend.method': 'Classes: natural breaks (Jenks) over {n} grids; grids per class in brackets',
   'heatmap.loading': 'Reading incidents…',
   'heatmap.timing': 'Time: filter {filter} ms (JS) · KPI queries {sql} ms (DuckDB-wasm) · map drawn {draw} ms',
-  'heatmap.lowRes': 'This browser draws maps in software (no graphics acceleration): the heatmap sums incidents into {m} m squares before drawing, a lower resolution. The numbers update first; the map follows.',
+  'heatmap.lowRes':
+    'This browser draws maps in software (no graphics acceleration): the heatmap sums incidents into {m} m squares before drawing, a lower resolution. The numbers update first; the map follows.',
   'filter.title': 'Filters',
   'filter.category': 'Category',
   'filter.status': 'Status',

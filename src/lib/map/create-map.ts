@@ -3,7 +3,16 @@
  * fonts, a drawing buffer kept for picture export and pixel tests, the same controls. And every
  * map ends in `removeMap`, which gives back both WebGL contexts (maplibre's and deck.gl's).
  */
-import { AttributionControl, Map as MapLibre, NavigationControl, ScaleControl, addProtocol, setWorkerUrl, type IControl, type StyleSpecification } from 'maplibre-gl';
+import {
+  AttributionControl,
+  Map as MapLibre,
+  NavigationControl,
+  ScaleControl,
+  addProtocol,
+  setWorkerUrl,
+  type IControl,
+  type StyleSpecification
+} from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import { MapboxOverlay, type MapboxOverlayProps } from '@deck.gl/mapbox';
 import { i18n } from '$lib/i18n/index.svelte';

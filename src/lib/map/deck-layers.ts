@@ -69,7 +69,6 @@ export interface PointBuffer {
   length: number;
 }
 
-
 /** The 15-minute service circle on the map: each building by walk time to a station, and the suggested site. */
 export function coverageLayers(
   buildings: readonly { lon: number; lat: number; households: number }[],
@@ -77,7 +76,15 @@ export function coverageLayers(
   site: { lon: number; lat: number } | null
 ) {
   const colour = (d: number): [number, number, number] =>
-    [...(d <= 400 ? COVERAGE_COLORS[5] : d <= 800 ? COVERAGE_COLORS[10] : d <= 1200 ? COVERAGE_COLORS[15] : COVERAGE_COLORS.uncovered)] as [number, number, number];
+    [
+      ...(d <= 400
+        ? COVERAGE_COLORS[5]
+        : d <= 800
+          ? COVERAGE_COLORS[10]
+          : d <= 1200
+            ? COVERAGE_COLORS[15]
+            : COVERAGE_COLORS.uncovered)
+    ] as [number, number, number];
   const layers = [
     new ScatterplotLayer<number>({
       id: 'coverage-buildings',

@@ -62,7 +62,12 @@ export function sameFilter(a: IncidentFilter, b: IncidentFilter): boolean {
  * the filter's years (filterYears), as incidentHotspots computes it in SQL. Grids without
  * households are left out.
  */
-export function gridRates(grids: readonly string[], gridCounts: ArrayLike<number>, households: ReadonlyMap<string, number>, f: IncidentFilter): Map<string, number> {
+export function gridRates(
+  grids: readonly string[],
+  gridCounts: ArrayLike<number>,
+  households: ReadonlyMap<string, number>,
+  f: IncidentFilter
+): Map<string, number> {
   const years = filterYears(f);
   const m = new Map<string, number>();
   grids.forEach((code, i) => {
@@ -123,7 +128,8 @@ export function binPoints(points: { positions: Float64Array; length: number }, c
   const sumY: number[] = [];
   const count: number[] = [];
   for (let i = 0; i < n; i++) {
-    const x = p[2 * i], y = p[2 * i + 1];
+    const x = p[2 * i],
+      y = p[2 * i + 1];
     // Cell indices stay well inside ±2^20 for any lon/lat at cells of a metre or more.
     const key = (Math.floor(x / dx) + 2 ** 26) * 2 ** 27 + (Math.floor(y / dy) + 2 ** 26);
     let c = cellOf.get(key);
@@ -152,7 +158,10 @@ export function binPoints(points: { positions: Float64Array; length: number }, c
 /** Concatenates districts' columns (used by the 1M-incident benchmark). */
 export function concatColumns(parts: IncidentColumns[]): IncidentColumns {
   const n = parts.reduce((s, p) => s + p.length, 0);
-  const cat = <T extends Float64Array | Int8Array | Int16Array>(make: (n: number) => T, pick: (p: IncidentColumns) => T) => {
+  const cat = <T extends Float64Array | Int8Array | Int16Array>(
+    make: (n: number) => T,
+    pick: (p: IncidentColumns) => T
+  ) => {
     const out = make(n);
     let o = 0;
     for (const p of parts) {
@@ -176,13 +185,34 @@ export function concatColumns(parts: IncidentColumns[]): IncidentColumns {
   };
   return {
     length: n,
-    lon: cat((m) => new Float64Array(m), (p) => p.lon),
-    lat: cat((m) => new Float64Array(m), (p) => p.lat),
-    cat: cat((m) => new Int8Array(m), (p) => p.cat),
-    st: cat((m) => new Int8Array(m), (p) => p.st),
-    day: cat((m) => new Int16Array(m), (p) => p.day),
-    ci: shift((p) => p.ci, (p) => p.communities.length),
-    gi: shift((p) => p.gi, (p) => p.grids.length),
+    lon: cat(
+      (m) => new Float64Array(m),
+      (p) => p.lon
+    ),
+    lat: cat(
+      (m) => new Float64Array(m),
+      (p) => p.lat
+    ),
+    cat: cat(
+      (m) => new Int8Array(m),
+      (p) => p.cat
+    ),
+    st: cat(
+      (m) => new Int8Array(m),
+      (p) => p.st
+    ),
+    day: cat(
+      (m) => new Int16Array(m),
+      (p) => p.day
+    ),
+    ci: shift(
+      (p) => p.ci,
+      (p) => p.communities.length
+    ),
+    gi: shift(
+      (p) => p.gi,
+      (p) => p.grids.length
+    ),
     communities: parts.flatMap((p) => p.communities),
     grids: parts.flatMap((p) => p.grids)
   };

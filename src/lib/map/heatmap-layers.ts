@@ -47,20 +47,42 @@ export interface HeatmapLayerInput {
 const rampRgb = INCIDENT_RAMP.map((c) => [...c]) as [number, number, number][];
 
 /** One deck.gl binary data object per point buffer: deck.gl re-aggregates only when it changes. */
-const dataCache = new WeakMap<PointBuffer, { length: number; attributes: { getPosition: { value: Float64Array; size: number } } }>();
+const dataCache = new WeakMap<
+  PointBuffer,
+  { length: number; attributes: { getPosition: { value: Float64Array; size: number } } }
+>();
 function binaryData(points: PointBuffer) {
   let d = dataCache.get(points);
-  if (!d) dataCache.set(points, (d = { length: points.length, attributes: { getPosition: { value: points.positions, size: 2 } } }));
+  if (!d)
+    dataCache.set(
+      points,
+      (d = { length: points.length, attributes: { getPosition: { value: points.positions, size: 2 } } })
+    );
   return d;
 }
 
 /** The same, summed into cells (one weighted point per cell). */
-const binnedCache = new WeakMap<PointBuffer, { length: number; attributes: { getPosition: { value: Float64Array; size: number }; getWeight: { value: Float32Array; size: number } } }>();
+const binnedCache = new WeakMap<
+  PointBuffer,
+  {
+    length: number;
+    attributes: {
+      getPosition: { value: Float64Array; size: number };
+      getWeight: { value: Float32Array; size: number };
+    };
+  }
+>();
 function binnedData(points: PointBuffer) {
   let d = binnedCache.get(points);
   if (!d) {
     const b = binPoints(points, HEATMAP_LOW_RES_CELL_M);
-    binnedCache.set(points, (d = { length: b.length, attributes: { getPosition: { value: b.positions, size: 2 }, getWeight: { value: b.weights, size: 1 } } }));
+    binnedCache.set(
+      points,
+      (d = {
+        length: b.length,
+        attributes: { getPosition: { value: b.positions, size: 2 }, getWeight: { value: b.weights, size: 1 } }
+      })
+    );
   }
   return d;
 }
@@ -111,7 +133,12 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
     layers.push(
       (mode === 'hexagon'
         ? new HexagonLayer({ id: HEATMAP_LAYER.hexagon, radius: HEX_RADIUS_M, coverage: 0.92, ...common })
-        : new GridLayer({ id: HEATMAP_LAYER.grid, cellSize: GRID_CELL_M, coverage: 0.92, ...common })) as unknown as Layer
+        : new GridLayer({
+            id: HEATMAP_LAYER.grid,
+            cellSize: GRID_CELL_M,
+            coverage: 0.92,
+            ...common
+          })) as unknown as Layer
     );
   } else if (mode === 'choropleth' && input.grids) {
     const rates = input.rates ?? new Map<string, number>();

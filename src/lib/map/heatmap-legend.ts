@@ -35,7 +35,9 @@ export function jenksStarts(sorted: readonly number[], classes: number): number[
   const n = v.length;
   const k = Math.min(classes, n);
   if (k <= 1) return [];
-  const s0 = [0], s1 = [0], s2 = [0];
+  const s0 = [0],
+    s1 = [0],
+    s2 = [0];
   for (let i = 0; i < n; i++) {
     s0.push(s0[i] + w[i]);
     s1.push(s1[i] + w[i] * v[i]);
@@ -90,10 +92,15 @@ export function roundBetween(lo: number, hi: number): number {
  * class. Classes are (0, b0), [b0, b1) … [b_last, ∞); fewer when there are fewer distinct rates.
  */
 export function rateBreaks(rates: ArrayLike<number>, classes = INCIDENT_RAMP.length): number[] {
-  const all = Array.from(rates).filter((r) => r > 0).sort((a, b) => a - b);
+  const all = Array.from(rates)
+    .filter((r) => r > 0)
+    .sort((a, b) => a - b);
   const xs =
     all.length > JENKS_MAX_VALUES
-      ? Array.from({ length: JENKS_MAX_VALUES }, (_, i) => all[Math.round((i * (all.length - 1)) / (JENKS_MAX_VALUES - 1))])
+      ? Array.from(
+          { length: JENKS_MAX_VALUES },
+          (_, i) => all[Math.round((i * (all.length - 1)) / (JENKS_MAX_VALUES - 1))]
+        )
       : all;
   return jenksStarts(xs, classes).map((i) => {
     // Round between the class's lowest value and the largest of all values below it.
@@ -193,6 +200,9 @@ export function legendModel(
   }
   return {
     mode,
-    swatches: INCIDENT_RAMP.map((color, i) => ({ color, label: i === 0 ? opts.low : i === INCIDENT_RAMP.length - 1 ? opts.high : '' }))
+    swatches: INCIDENT_RAMP.map((color, i) => ({
+      color,
+      label: i === 0 ? opts.low : i === INCIDENT_RAMP.length - 1 ? opts.high : ''
+    }))
   };
 }

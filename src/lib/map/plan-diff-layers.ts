@@ -14,7 +14,17 @@ const changed: ExpressionSpecification = ['boolean', ['feature-state', 'changed'
 /** The two layers over the buildings source `source` (ids promoted from the building id). */
 export function diffLayers(source: string): LayerSpecification[] {
   return [
-    { id: DIFF_LAYER.fill, type: 'fill', source, paint: { 'fill-color': DIFF_COLOR, 'fill-opacity': ['case', changed, 0.45, 0] } },
-    { id: DIFF_LAYER.line, type: 'line', source, paint: { 'line-color': DIFF_COLOR, 'line-width': ['case', changed, 3, 0], 'line-dasharray': [2, 1] } }
+    {
+      id: DIFF_LAYER.fill,
+      type: 'fill',
+      source,
+      paint: { 'fill-color': DIFF_COLOR, 'fill-opacity': ['case', changed, 0.45, 0] }
+    },
+    {
+      id: DIFF_LAYER.line,
+      type: 'line',
+      source,
+      paint: { 'line-color': DIFF_COLOR, 'line-width': ['case', changed, 3, 0], 'line-dasharray': [2, 1] }
+    }
   ];
 }

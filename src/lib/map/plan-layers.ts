@@ -119,7 +119,12 @@ const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 export function buildingColorByState(): ExpressionSpecification {
   const cases: (string | number)[] = [];
   GRID_PALETTE.forEach((c, i) => cases.push(i, c));
-  return ['match', ['to-number', ['coalesce', ['feature-state', 'colour'], -1]], ...cases, COLORS.building] as unknown as ExpressionSpecification;
+  return [
+    'match',
+    ['to-number', ['coalesce', ['feature-state', 'colour'], -1]],
+    ...cases,
+    COLORS.building
+  ] as unknown as ExpressionSpecification;
 }
 
 /**
@@ -127,7 +132,12 @@ export function buildingColorByState(): ExpressionSpecification {
  * the stripes run along x + y, which wraps at the tile size). Pure: no canvas needed, so it is
  * tested in Node.
  */
-export function hatchImage(size = 12, stripe = 3, color = LOCKED_COLOR, alpha = 150): { width: number; height: number; data: Uint8Array } {
+export function hatchImage(
+  size = 12,
+  stripe = 3,
+  color = LOCKED_COLOR,
+  alpha = 150
+): { width: number; height: number; data: Uint8Array } {
   const [r, g, b] = [1, 3, 5].map((k) => parseInt(color.slice(k, k + 2), 16));
   const data = new Uint8Array(size * size * 4);
   for (let y = 0; y < size; y++)
@@ -144,7 +154,17 @@ export function hatchImage(size = 12, stripe = 3, color = LOCKED_COLOR, alpha = 
  */
 export function labelText(unit: string, locale: string): ExpressionSpecification {
   // A bad grid's badge before its number: ▲ over the maximum, ▼ under the minimum, ⚠ in pieces.
-  const badge: ExpressionSpecification = ['match', ['coalesce', ['get', 'mark'], ''], 'over', '▲ ', 'under', '▼ ', 'split', '⚠ ', ''];
+  const badge: ExpressionSpecification = [
+    'match',
+    ['coalesce', ['get', 'mark'], ''],
+    'over',
+    '▲ ',
+    'under',
+    '▼ ',
+    'split',
+    '⚠ ',
+    ''
+  ];
   return ['concat', badge, ['get', 'seq'], '\n', ['number-format', ['get', 'households'], { locale }], unit];
 }
 
@@ -155,31 +175,68 @@ export const GRID_LABEL_PX = 13;
 export const WARN_COLOR = '#c0392b';
 const BAD_GRID: ExpressionSpecification = ['any', ['!', ['get', 'inRange']], ['!', ['get', 'contiguous']]];
 
-export function planStyle(d: CommunityData, grids: FeatureCollection, labels: FeatureCollection, unit = '户', locale = 'zh-CN'): StyleSpecification {
+export function planStyle(
+  d: CommunityData,
+  grids: FeatureCollection,
+  labels: FeatureCollection,
+  unit = '户',
+  locale = 'zh-CN'
+): StyleSpecification {
   return {
     version: 8,
     name: `gridatlas-plan-${d.code}`,
     sources: {
-      [PLAN_SOURCE.boundary]: { type: 'geojson', data: { type: 'FeatureCollection', features: d.boundary ? [d.boundary] : [] } },
+      [PLAN_SOURCE.boundary]: {
+        type: 'geojson',
+        data: { type: 'FeatureCollection', features: d.boundary ? [d.boundary] : [] }
+      },
       [PLAN_SOURCE.compounds]: { type: 'geojson', data: d.compounds },
       [PLAN_SOURCE.roads]: { type: 'geojson', data: d.roads },
-      [PLAN_SOURCE.buildings]: { type: 'geojson', data: { type: 'FeatureCollection', features: d.buildings }, promoteId: 'id' },
+      [PLAN_SOURCE.buildings]: {
+        type: 'geojson',
+        data: { type: 'FeatureCollection', features: d.buildings },
+        promoteId: 'id'
+      },
       [PLAN_SOURCE.grids]: { type: 'geojson', data: grids },
-      [PLAN_SOURCE.borders]: { type: 'geojson', data: sharedEdgeLines(grids as FeatureCollection<Polygon | MultiPolygon>) },
+      [PLAN_SOURCE.borders]: {
+        type: 'geojson',
+        data: sharedEdgeLines(grids as FeatureCollection<Polygon | MultiPolygon>)
+      },
       [PLAN_SOURCE.labels]: { type: 'geojson', data: labels },
       [PLAN_SOURCE.sketch]: { type: 'geojson', data: EMPTY }
     },
     layers: [
       { id: PLAN_LAYER.background, type: 'background', paint: { 'background-color': COLORS.background } },
       { id: PLAN_LAYER.boundaryFill, type: 'fill', source: PLAN_SOURCE.boundary, paint: { 'fill-color': COLORS.land } },
-      { id: PLAN_LAYER.compounds, type: 'fill', source: PLAN_SOURCE.compounds, paint: { 'fill-color': COLORS.compound, 'fill-opacity': 0.8 } },
+      {
+        id: PLAN_LAYER.compounds,
+        type: 'fill',
+        source: PLAN_SOURCE.compounds,
+        paint: { 'fill-color': COLORS.compound, 'fill-opacity': 0.8 }
+      },
       {
         id: PLAN_LAYER.roads,
         type: 'line',
         source: PLAN_SOURCE.roads,
         paint: {
-          'line-color': ['match', ['get', 'class'], 'primary', COLORS.road.primary, 'secondary', COLORS.road.secondary, COLORS.road.tertiary],
-          'line-width': ['interpolate', ['linear'], ['zoom'], 13, ['match', ['get', 'class'], 'primary', 3, 'secondary', 2, 1], 17, ['match', ['get', 'class'], 'primary', 14, 'secondary', 10, 5]]
+          'line-color': [
+            'match',
+            ['get', 'class'],
+            'primary',
+            COLORS.road.primary,
+            'secondary',
+            COLORS.road.secondary,
+            COLORS.road.tertiary
+          ],
+          'line-width': [
+            'interpolate',
+            ['linear'],
+            ['zoom'],
+            13,
+            ['match', ['get', 'class'], 'primary', 3, 'secondary', 2, 1],
+            17,
+            ['match', ['get', 'class'], 'primary', 14, 'secondary', 10, 5]
+          ]
         }
       },
       {
@@ -193,14 +250,51 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
         id: PLAN_LAYER.selected,
         type: 'line',
         source: PLAN_SOURCE.buildings,
-        paint: { 'line-color': SELECTED_COLOR, 'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0] }
+        paint: {
+          'line-color': SELECTED_COLOR,
+          'line-width': ['case', ['boolean', ['feature-state', 'selected'], false], 3, 0]
+        }
       },
-      { id: PLAN_LAYER.grids, type: 'line', source: PLAN_SOURCE.borders, paint: { 'line-color': COLORS.grid, 'line-width': 2, 'line-dasharray': [3, 2] } },
-      { id: PLAN_LAYER.lockedFill, type: 'fill', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'fill-pattern': LOCKED_PATTERN } },
-      { id: PLAN_LAYER.locked, type: 'line', source: PLAN_SOURCE.grids, filter: ['==', ['get', 'locked'], true], paint: { 'line-color': LOCKED_COLOR, 'line-width': 4 } },
-      { id: PLAN_LAYER.warnFill, type: 'fill', source: PLAN_SOURCE.grids, filter: BAD_GRID, paint: { 'fill-color': WARN_COLOR, 'fill-opacity': 0.12 } },
-      { id: PLAN_LAYER.warn, type: 'line', source: PLAN_SOURCE.grids, filter: BAD_GRID, paint: { 'line-color': WARN_COLOR, 'line-width': 3.5 } },
-      { id: PLAN_LAYER.boundary, type: 'line', source: PLAN_SOURCE.boundary, paint: { 'line-color': COLORS.outline, 'line-width': 3 } },
+      {
+        id: PLAN_LAYER.grids,
+        type: 'line',
+        source: PLAN_SOURCE.borders,
+        paint: { 'line-color': COLORS.grid, 'line-width': 2, 'line-dasharray': [3, 2] }
+      },
+      {
+        id: PLAN_LAYER.lockedFill,
+        type: 'fill',
+        source: PLAN_SOURCE.grids,
+        filter: ['==', ['get', 'locked'], true],
+        paint: { 'fill-pattern': LOCKED_PATTERN }
+      },
+      {
+        id: PLAN_LAYER.locked,
+        type: 'line',
+        source: PLAN_SOURCE.grids,
+        filter: ['==', ['get', 'locked'], true],
+        paint: { 'line-color': LOCKED_COLOR, 'line-width': 4 }
+      },
+      {
+        id: PLAN_LAYER.warnFill,
+        type: 'fill',
+        source: PLAN_SOURCE.grids,
+        filter: BAD_GRID,
+        paint: { 'fill-color': WARN_COLOR, 'fill-opacity': 0.12 }
+      },
+      {
+        id: PLAN_LAYER.warn,
+        type: 'line',
+        source: PLAN_SOURCE.grids,
+        filter: BAD_GRID,
+        paint: { 'line-color': WARN_COLOR, 'line-width': 3.5 }
+      },
+      {
+        id: PLAN_LAYER.boundary,
+        type: 'line',
+        source: PLAN_SOURCE.boundary,
+        paint: { 'line-color': COLORS.outline, 'line-width': 3 }
+      },
       {
         id: PLAN_LAYER.labels,
         type: 'symbol',
@@ -211,9 +305,18 @@ export function planStyle(d: CommunityData, grids: FeatureCollection, labels: Fe
           'text-size': GRID_LABEL_PX,
           'text-allow-overlap': true
         },
-        paint: { 'text-color': ['case', ['==', ['coalesce', ['get', 'mark'], ''], ''], COLORS.grid, WARN_COLOR], 'text-halo-color': COLORS.labelHalo, 'text-halo-width': 2 }
+        paint: {
+          'text-color': ['case', ['==', ['coalesce', ['get', 'mark'], ''], ''], COLORS.grid, WARN_COLOR],
+          'text-halo-color': COLORS.labelHalo,
+          'text-halo-width': 2
+        }
       },
-      { id: PLAN_LAYER.sketch, type: 'line', source: PLAN_SOURCE.sketch, paint: { 'line-color': SKETCH_COLOR, 'line-width': 3, 'line-dasharray': [2, 1] } }
+      {
+        id: PLAN_LAYER.sketch,
+        type: 'line',
+        source: PLAN_SOURCE.sketch,
+        paint: { 'line-color': SKETCH_COLOR, 'line-width': 3, 'line-dasharray': [2, 1] }
+      }
     ]
   };
 }

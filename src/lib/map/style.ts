@@ -3,12 +3,7 @@
  * embedded dataset, so the map works offline. Glyphs are omitted on purpose: MapLibre then
  * renders all labels (CJK included) with local fonts, so no glyph server is needed.
  */
-import type {
-  ExpressionSpecification,
-  LayerSpecification,
-  SourceSpecification,
-  StyleSpecification
-} from 'maplibre-gl';
+import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from 'maplibre-gl';
 import type { MapLayerName, OptionalMapLayerName } from '../data/schema';
 import { COLORS, GRID_PALETTE, LAYER, SEQUENTIAL } from './legend';
 
@@ -29,7 +24,15 @@ export interface StyleOptions {
 
 export const LABEL_FONT = ['Noto Sans CJK SC', 'Noto Sans SC', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
 
-const VECTOR_SOURCES: MapLayerName[] = ['outline', 'streets', 'communities', 'compounds', 'roads', 'buildings', 'grids'];
+const VECTOR_SOURCES: MapLayerName[] = [
+  'outline',
+  'streets',
+  'communities',
+  'compounds',
+  'roads',
+  'buildings',
+  'grids'
+];
 
 export function isValidTileTemplate(url: string): boolean {
   return /^https?:\/\/\S+$/.test(url) && ['{z}', '{x}', '{y}'].every((t) => url.includes(t));
@@ -85,7 +88,13 @@ const WATER_AREA: ExpressionSpecification = ['==', ['get', 'kind'], 'water'];
 function waterLayers(overTiles: boolean): LayerSpecification[] {
   return [
     // Faint over an external basemap, which draws its own water, as the land is.
-    { id: LAYER.waterFill, type: 'fill', source: 'water', filter: WATER_AREA, paint: { 'fill-color': COLORS.water.fill, 'fill-opacity': overTiles ? 0.3 : 1 } },
+    {
+      id: LAYER.waterFill,
+      type: 'fill',
+      source: 'water',
+      filter: WATER_AREA,
+      paint: { 'fill-color': COLORS.water.fill, 'fill-opacity': overTiles ? 0.3 : 1 }
+    },
     {
       id: LAYER.waterLines,
       type: 'line',
@@ -94,7 +103,15 @@ function waterLayers(overTiles: boolean): LayerSpecification[] {
       layout: { 'line-join': 'round', 'line-cap': 'round' },
       paint: {
         'line-color': COLORS.water.line,
-        'line-width': ['interpolate', ['linear'], ['zoom'], 10, ['match', ['get', 'kind'], 'river', 1.2, 0.6], 16, ['match', ['get', 'kind'], 'river', 5, 2.5]]
+        'line-width': [
+          'interpolate',
+          ['linear'],
+          ['zoom'],
+          10,
+          ['match', ['get', 'kind'], 'river', 1.2, 0.6],
+          16,
+          ['match', ['get', 'kind'], 'river', 5, 2.5]
+        ]
       }
     }
   ];
@@ -124,7 +141,11 @@ export function buildStyle(o: StyleOptions): StyleSpecification {
   const sources: Record<string, SourceSpecification> = {};
   const water = o.optionalLayers?.includes('water') ?? false;
   for (const name of [...VECTOR_SOURCES, ...(water ? (['water'] as const) : [])])
-    sources[name] = { type: 'geojson', data: dataProtocolUrl(o.layerUrl(name)), ...(o.attribution ? { attribution: o.attribution } : {}) };
+    sources[name] = {
+      type: 'geojson',
+      data: dataProtocolUrl(o.layerUrl(name)),
+      ...(o.attribution ? { attribution: o.attribution } : {})
+    };
   if (o.externalTiles) {
     sources.external = { type: 'raster', tiles: [o.externalTiles], tileSize: 256 };
   }
@@ -162,7 +183,15 @@ export function buildStyle(o: StyleOptions): StyleSpecification {
       type: 'line',
       source: 'roads',
       paint: {
-        'line-color': ['match', ['get', 'class'], 'primary', COLORS.road.primary, 'secondary', COLORS.road.secondary, COLORS.road.tertiary],
+        'line-color': [
+          'match',
+          ['get', 'class'],
+          'primary',
+          COLORS.road.primary,
+          'secondary',
+          COLORS.road.secondary,
+          COLORS.road.tertiary
+        ],
         'line-width': [
           'interpolate',
           ['linear'],

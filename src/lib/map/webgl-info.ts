@@ -14,7 +14,8 @@ export function softwareWebGl(): boolean {
   if (cached != null) return cached;
   cached = false;
   if (typeof document === 'undefined') return cached;
-  const gl = document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
+  const gl =
+    document.createElement('canvas').getContext('webgl2') ?? document.createElement('canvas').getContext('webgl');
   if (!gl) return cached;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   cached = isSoftwareRenderer(String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)));

@@ -91,7 +91,8 @@ export interface GridProps {
   locked: boolean;
 }
 
-const outerRings = (g: Polygon | MultiPolygon): Position[][] => (g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]));
+const outerRings = (g: Polygon | MultiPolygon): Position[][] =>
+  g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]);
 
 function largestRing(g: Polygon | MultiPolygon): Position[] {
   let best = outerRings(g)[0];
@@ -132,10 +133,19 @@ export class CommunityPlan {
     this.proj = localProjection(lon0, lat0);
     const items: EngineItem[] = data.buildings.map((b, i) => {
       const [x, y] = this.proj.forward(cents[i]);
-      return { id: b.properties.id, households: Number(b.properties.households) || 0, x, y, group: b.properties.compound ?? null };
+      return {
+        id: b.properties.id,
+        households: Number(b.properties.households) || 0,
+        x,
+        y,
+        group: b.properties.compound ?? null
+      };
     });
     for (const b of data.buildings) {
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -Infinity,
+        y1 = -Infinity;
       for (const r of outerRings(b.geometry))
         for (const [x, y] of r) {
           x0 = Math.min(x0, x);
@@ -145,7 +155,9 @@ export class CommunityPlan {
         }
       this.bbox.set(b.properties.id, [x0, y0, x1, y1]);
     }
-    const boundary: Ring[] | undefined = data.boundary ? outerRings(data.boundary.geometry as Polygon | MultiPolygon).map((r) => openRing(r).map(this.proj.forward)) : undefined;
+    const boundary: Ring[] | undefined = data.boundary
+      ? outerRings(data.boundary.geometry as Polygon | MultiPolygon).map((r) => openRing(r).map(this.proj.forward))
+      : undefined;
     const lines: XY[][] = [];
     // Cells are cut along barriers and streets as the engine cuts them (partition/streets.ts), so
     // that the grids drawn here are the engine's.
@@ -162,9 +174,18 @@ export class CommunityPlan {
       }
     }
     const cuts = cutLines.length ? nodeLines(cutLines).map((l) => l.map(this.proj.forward)) : undefined;
-    this.problem = prepare({ items, boundary, barriers: barriersNear(lines, items), cuts, min: bounds.min, max: bounds.max, target: Math.round((bounds.min + bounds.max) / 2) });
+    this.problem = prepare({
+      items,
+      boundary,
+      barriers: barriersNear(lines, items),
+      cuts,
+      min: bounds.min,
+      max: bounds.max,
+      target: Math.round((bounds.min + bounds.max) / 2)
+    });
     this.problem.ids.forEach((id, i) => this.index.set(id, i));
-    const initial = assignment ?? Object.fromEntries(data.buildings.map((b) => [b.properties.id, b.properties.grid ?? '']));
+    const initial =
+      assignment ?? Object.fromEntries(data.buildings.map((b) => [b.properties.id, b.properties.grid ?? '']));
     const { snapshot } = this.snapshotFrom(initial);
     this.codes = snapshot.codes;
     this.editor = new GridEditor(new Plan(this.problem, snapshot.assign));
@@ -214,7 +235,9 @@ export class CommunityPlan {
   /** Slots that hold buildings, in code order. */
   liveSlots(): number[] {
     const plan = this.editor.plan;
-    return [...Array(plan.k).keys()].filter((g) => plan.count[g] > 0).sort((a, b) => (this.codes[a] < this.codes[b] ? -1 : 1));
+    return [...Array(plan.k).keys()]
+      .filter((g) => plan.count[g] > 0)
+      .sort((a, b) => (this.codes[a] < this.codes[b] ? -1 : 1));
   }
 
   slotOf(code: string): number {
@@ -257,7 +280,12 @@ export class CommunityPlan {
   }
 
   snapshot(): Snapshot {
-    return { assign: this.editor.plan.assign.slice(), codes: [...this.codes], names: { ...this.names }, locked: [...this.locked] };
+    return {
+      assign: this.editor.plan.assign.slice(),
+      codes: [...this.codes],
+      names: { ...this.names },
+      locked: [...this.locked]
+    };
   }
 
   restore(s: Snapshot): void {
@@ -285,7 +313,10 @@ export class CommunityPlan {
   lasso(ring: readonly (readonly number[])[]): string[] {
     const p = this.problem;
     const pts: XY[] = Array.from({ length: p.n }, (_, i) => [p.x[i], p.y[i]]);
-    return insideLasso(pts, ring.map((q) => this.proj.forward(q as XY))).map((i) => p.building[i]);
+    return insideLasso(
+      pts,
+      ring.map((q) => this.proj.forward(q as XY))
+    ).map((i) => p.building[i]);
   }
 
   private liveSlot(code: string): number {
@@ -368,7 +399,8 @@ export class CommunityPlan {
       f = {
         type: 'Feature',
         properties: { code: this.codes[g] },
-        geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys }
+        geometry:
+          polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys }
       };
       this.outlines.set(g, f);
     }
@@ -397,7 +429,10 @@ export class CommunityPlan {
   gridsGeoJSON(workers: Record<string, string> = {}): FeatureCollection<Polygon | MultiPolygon, GridProps> {
     return {
       type: 'FeatureCollection',
-      features: this.liveSlots().map((g) => ({ ...this.outline(g), properties: { ...this.gridProps(g, workers), community: this.data.code } }))
+      features: this.liveSlots().map((g) => ({
+        ...this.outline(g),
+        properties: { ...this.gridProps(g, workers), community: this.data.code }
+      }))
     };
   }
 
@@ -431,7 +466,9 @@ export class CommunityPlan {
   gridColours(k: number): Map<string, number> {
     // The panel's rows and the map both ask after each edit: colour once per assignment.
     if (this.coloursFor === k) return this.lastColours;
-    const codes = this.liveSlots().map((g) => this.codes[g]).sort();
+    const codes = this.liveSlots()
+      .map((g) => this.codes[g])
+      .sort();
     this.lastColours = colourGraph(codes, this.gridNeighbours(), k, this.lastColours);
     this.coloursFor = k;
     return this.lastColours;
@@ -447,7 +484,9 @@ export class CommunityPlan {
     return {
       type: 'FeatureCollection',
       features: this.liveSlots().map((g) => {
-        let x = 0, y = 0, w = 0;
+        let x = 0,
+          y = 0,
+          w = 0;
         for (const i of plan.members(g)) {
           const wi = Math.max(p.hh[i], 1);
           x += p.x[i] * wi;
@@ -457,22 +496,38 @@ export class CommunityPlan {
         const r = this.validation.grids.find((q) => q.grid === g);
         return {
           type: 'Feature',
-          properties: { code: this.codes[g], seq: this.codes[g].slice(-3), households: r?.households ?? 0, mark: gridMark(r?.households ?? 0, r?.pieces ?? 1, this.bounds) },
+          properties: {
+            code: this.codes[g],
+            seq: this.codes[g].slice(-3),
+            households: r?.households ?? 0,
+            mark: gridMark(r?.households ?? 0, r?.pieces ?? 1, this.bounds)
+          },
           geometry: { type: 'Point', coordinates: this.proj.inverse([x / w, y / w]).map(r6) }
         };
       })
     };
   }
-
 }
 
 /**
  * The engine's request for one community: its buildings with their current grid (so that codes
  * stay stable), boundary, barrier roads, bounds (target midway) and locked grid codes.
  */
-export function partitionRequest(data: CommunityData, current: Assignment | null, locked: readonly string[], min: number, max: number): PartitionRequest {
+export function partitionRequest(
+  data: CommunityData,
+  current: Assignment | null,
+  locked: readonly string[],
+  min: number,
+  max: number
+): PartitionRequest {
   return {
-    buildings: { type: 'FeatureCollection', features: data.buildings.map((b) => ({ ...b, properties: { ...b.properties, grid: current?.[b.properties.id] ?? b.properties.grid } })) },
+    buildings: {
+      type: 'FeatureCollection',
+      features: data.buildings.map((b) => ({
+        ...b,
+        properties: { ...b.properties, grid: current?.[b.properties.id] ?? b.properties.grid }
+      }))
+    },
     communities: data.boundary ? { type: 'FeatureCollection', features: [data.boundary] } : undefined,
     barriers: data.roads,
     barrierClasses: BARRIER_CLASSES,
@@ -494,7 +549,10 @@ export interface DistrictLayers {
 }
 
 /** A street's communities and their bounding box [minLon, minLat, maxLon, maxLat] (null when it has none). */
-export function streetCommunities(layers: DistrictLayers, street: string): { communities: FeatureCollection; bbox: [number, number, number, number] | null } {
+export function streetCommunities(
+  layers: DistrictLayers,
+  street: string
+): { communities: FeatureCollection; bbox: [number, number, number, number] | null } {
   const features = layers.communities.features.filter((f) => String(f.properties?.street ?? '') === street);
   const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const f of features)
@@ -515,7 +573,10 @@ export function communityData(layers: DistrictLayers, code: string): CommunityDa
   const buildings = layers.buildings.features.filter((f) => f.properties?.community === code) as BuildingFeature[];
   const compounds = layers.compounds.features.filter((f) => f.properties?.community === code);
   // Roads whose box meets the community's box (a margin of ~200 m).
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const r of outerRings(c.geometry as Polygon | MultiPolygon))
     for (const [x, y] of r) {
       x0 = Math.min(x0, x);
@@ -527,7 +588,11 @@ export function communityData(layers: DistrictLayers, code: string): CommunityDa
   const near = (ps: Position[]) => ps.some(([x, y]) => x >= x0 - m && x <= x1 + m && y >= y0 - m && y <= y1 + m);
   const roads = layers.roads.features.filter((f) => {
     const g = f.geometry;
-    return g.type === 'LineString' ? near(g.coordinates) : g.type === 'MultiLineString' ? g.coordinates.some(near) : false;
+    return g.type === 'LineString'
+      ? near(g.coordinates)
+      : g.type === 'MultiLineString'
+        ? g.coordinates.some(near)
+        : false;
   });
   return {
     code,

@@ -19,20 +19,34 @@ export interface PlanRow {
 export const PLAN_COLUMNS = ['grid', 'building', 'households', 'worker', 'chief', 'name'] as const;
 
 /** Sorted by grid, then building. */
-export function planRows(core: CommunityPlan, workers: Readonly<Record<string, string>>, chiefs: Readonly<Record<string, string>>): PlanRow[] {
+export function planRows(
+  core: CommunityPlan,
+  workers: Readonly<Record<string, string>>,
+  chiefs: Readonly<Record<string, string>>
+): PlanRow[] {
   const byId = new Map(core.data.buildings.map((b) => [b.properties.id, b.properties.households]));
   const rows: PlanRow[] = [];
   for (const g of core.liveSlots()) {
     const code = core.codes[g];
     for (const id of core.buildingsOf(g).sort()) {
-      rows.push({ grid: code, building: id, households: Number(byId.get(id) ?? 0), worker: workers[code] ?? '', chief: chiefs[code] ?? '', name: core.names[code] ?? '' });
+      rows.push({
+        grid: code,
+        building: id,
+        households: Number(byId.get(id) ?? 0),
+        worker: workers[code] ?? '',
+        chief: chiefs[code] ?? '',
+        name: core.names[code] ?? ''
+      });
     }
   }
   return rows;
 }
 
 export function planCsv(rows: readonly PlanRow[]): string {
-  return toCsv(PLAN_COLUMNS, rows.map((r) => PLAN_COLUMNS.map((c) => r[c])));
+  return toCsv(
+    PLAN_COLUMNS,
+    rows.map((r) => PLAN_COLUMNS.map((c) => r[c]))
+  );
 }
 
 /** The grids GeoJSON with worker and chief on each grid. */
@@ -42,5 +56,10 @@ export function gridsWithStaff(
   chiefs: Readonly<Record<string, string>>
 ): FeatureCollection<Polygon | MultiPolygon, GridProps & { chief?: string }> {
   const fc = core.gridsGeoJSON({ ...workers });
-  return { ...fc, features: fc.features.map((f) => (chiefs[f.properties.code] ? { ...f, properties: { ...f.properties, chief: chiefs[f.properties.code] } } : f)) };
+  return {
+    ...fc,
+    features: fc.features.map((f) =>
+      chiefs[f.properties.code] ? { ...f, properties: { ...f.properties, chief: chiefs[f.properties.code] } } : f
+    )
+  };
 }

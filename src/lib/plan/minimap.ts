@@ -11,9 +11,15 @@ export interface MinimapShape {
   d: string;
 }
 
-export function minimap(buildings: readonly { id: string; geometry: Polygon | MultiPolygon }[], width: number, height: number, pad = 6): { shapes: MinimapShape[]; height: number } {
+export function minimap(
+  buildings: readonly { id: string; geometry: Polygon | MultiPolygon }[],
+  width: number,
+  height: number,
+  pad = 6
+): { shapes: MinimapShape[]; height: number } {
   if (!buildings.length) return { shapes: [], height };
-  const rings = (g: Polygon | MultiPolygon) => (g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]));
+  const rings = (g: Polygon | MultiPolygon) =>
+    g.type === 'Polygon' ? [g.coordinates[0]] : g.coordinates.map((p) => p[0]);
   const [x0, y0, x1, y1] = bbox(geometryCollection(buildings.map((b) => b.geometry)));
   const kx = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
   const k = Math.min((width - 2 * pad) / Math.max((x1 - x0) * kx, 1e-9), (height - 2 * pad) / Math.max(y1 - y0, 1e-9));
@@ -24,7 +30,9 @@ export function minimap(buildings: readonly { id: string; geometry: Polygon | Mu
     shapes: buildings.map((b) => ({
       id: b.id,
       d: rings(b.geometry)
-        .map((r) => 'M' + r.map(([x, y]) => `${f(pad + (x - x0) * kx * k)},${f(h - pad - (y - y0) * k)}`).join('L') + 'Z')
+        .map(
+          (r) => 'M' + r.map(([x, y]) => `${f(pad + (x - x0) * kx * k)},${f(h - pad - (y - y0) * k)}`).join('L') + 'Z'
+        )
         .join('')
     }))
   };

@@ -8,7 +8,14 @@ import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { bbox } from '@turf/turf';
 import { METRES_PER_DEGREE, type Crs } from '$lib/geo/crs';
 import { ErrorCollector, type ImportResult, type Msg } from '$lib/data/import/errors';
-import { implausibleCommunity, outsideBoundary, ownCommunityCode, parseBoundary, parseBuildings, type OwnBuildings } from '$lib/data/import/planner';
+import {
+  implausibleCommunity,
+  outsideBoundary,
+  ownCommunityCode,
+  parseBoundary,
+  parseBuildings,
+  type OwnBuildings
+} from '$lib/data/import/planner';
 import { decodeText, type TextEncodingName } from '$lib/data/text-decode';
 import type { BuildingFeature, CommunityData } from '$lib/plan/community-plan';
 
@@ -44,7 +51,9 @@ export function readOwnData(req: OwnImportRequest): ImportResult<OwnImport> {
   const text = decodeText(req.buildings.bytes, req.buildings.name);
   const b = text.ok ? parseBuildings(text.value.text, req.buildings.name, req.crs) : text;
   const boundaryText = req.boundary ? decodeText(req.boundary.bytes, req.boundary.name) : null;
-  const boundary = boundaryText?.ok ? parseBoundary(boundaryText.value.text, req.boundary!.name, req.crs) : boundaryText;
+  const boundary = boundaryText?.ok
+    ? parseBoundary(boundaryText.value.text, req.boundary!.name, req.crs)
+    : boundaryText;
   const errors = new ErrorCollector();
   if (!b.ok) errors.addAll(b);
   if (boundary && !boundary.ok) errors.addAll(boundary);
@@ -70,21 +79,42 @@ function paddedBox(buildings: readonly BuildingFeature[]): Polygon {
   const [x0, y0, x1, y1] = bbox({ type: 'FeatureCollection', features: [...buildings] });
   const dy = 50 / METRES_PER_DEGREE;
   const dx = dy / Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
-  return { type: 'Polygon', coordinates: [[[x0 - dx, y0 - dy], [x1 + dx, y0 - dy], [x1 + dx, y1 + dy], [x0 - dx, y1 + dy], [x0 - dx, y0 - dy]]] };
+  return {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x0 - dx, y0 - dy],
+        [x1 + dx, y0 - dy],
+        [x1 + dx, y1 + dy],
+        [x0 - dx, y1 + dy],
+        [x0 - dx, y0 - dy]
+      ]
+    ]
+  };
 }
 
 /** The imported buildings as the planner's community data (no compounds; no roads, so no barriers). */
 export function ownCommunity(imp: OwnImport, name: string): CommunityData {
   const buildings: BuildingFeature[] = imp.buildings.buildings.map((x) => ({
     type: 'Feature',
-    properties: { id: x.id, households: x.households, community: imp.code, grid: null, ...(x.name ? { name: x.name } : {}) },
+    properties: {
+      id: x.id,
+      households: x.households,
+      community: imp.code,
+      grid: null,
+      ...(x.name ? { name: x.name } : {})
+    },
     geometry: x.geometry
   }));
   return {
     code: imp.code,
     name,
     street: '',
-    boundary: { type: 'Feature', properties: { code: imp.code, name }, geometry: imp.boundary?.geometry ?? paddedBox(buildings) },
+    boundary: {
+      type: 'Feature',
+      properties: { code: imp.code, name },
+      geometry: imp.boundary?.geometry ?? paddedBox(buildings)
+    },
     buildings,
     compounds: { type: 'FeatureCollection', features: [] },
     roads: { type: 'FeatureCollection', features: [] }

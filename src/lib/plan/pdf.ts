@@ -38,16 +38,26 @@ export function pdfWithImage(img: PdfImage, pageW: number, pageH: number): Uint8
   push(Uint8Array.of(...ascii('%PDF-1.4\n%'), 0xe2, 0xe3, 0xcf, 0xd3, 10));
   obj(1, [ascii('<< /Type /Catalog /Pages 2 0 R >>')]);
   obj(2, [ascii('<< /Type /Pages /Kids [3 0 R] /Count 1 >>')]);
-  obj(3, [ascii(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>`)]);
+  obj(3, [
+    ascii(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>`
+    )
+  ]);
   obj(4, [
-    ascii(`<< /Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${img.jpeg.length} >>\nstream\n`),
+    ascii(
+      `<< /Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${img.jpeg.length} >>\nstream\n`
+    ),
     img.jpeg,
     ascii('\nendstream')
   ]);
   obj(5, [ascii(`<< /Length ${content.length} >>\nstream\n${content}endstream`)]);
   const xref = size;
   const rows = offsets.slice(1).map((o) => `${String(o).padStart(10, '0')} 00000 n \n`);
-  push(ascii(`xref\n0 ${offsets.length}\n0000000000 65535 f \n${rows.join('')}trailer\n<< /Size ${offsets.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`));
+  push(
+    ascii(
+      `xref\n0 ${offsets.length}\n0000000000 65535 f \n${rows.join('')}trailer\n<< /Size ${offsets.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+    )
+  );
   const out = new Uint8Array(size);
   let at = 0;
   for (const p of parts) {

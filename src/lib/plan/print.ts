@@ -49,7 +49,12 @@ export function printLayout(paper: Paper, orientation: Orientation, dpi = PRINT_
     const map: Box = { x: m, y: top, width: width - 2 * m - side - gap, height: bottom - top };
     const x = map.x + map.width + gap;
     const legend: Box = { x, y: top, width: side, height: Math.round((bottom - top) * 0.3) };
-    const table: Box = { x, y: legend.y + legend.height + gap, width: side, height: bottom - legend.y - legend.height - gap };
+    const table: Box = {
+      x,
+      y: legend.y + legend.height + gap,
+      width: side,
+      height: bottom - legend.y - legend.height - gap
+    };
     return { width, height, mm, title, map, legend, table, footer };
   }
   const lower = Math.round((bottom - top) * 0.34);
@@ -81,7 +86,13 @@ export const MIN_PRINT_PT = 7;
  * them per CSS px) is scaled whole into the layout's map box, so labels shrink with it; they are
  * set to at least `MIN_PRINT_PT` on paper, and never smaller than on screen (`screenPx`).
  */
-export function printLabelPx(layout: PrintLayout, canvasPx: { width: number; height: number }, dpr: number, screenPx: number, minPt = MIN_PRINT_PT): number {
+export function printLabelPx(
+  layout: PrintLayout,
+  canvasPx: { width: number; height: number },
+  dpr: number,
+  screenPx: number,
+  minPt = MIN_PRINT_PT
+): number {
   const k = Math.min(layout.map.width / canvasPx.width, layout.map.height / canvasPx.height);
   const minPaperPx = (minPt / 72) * 25.4 * layout.mm;
   return Math.max(screenPx, Math.ceil((10 * minPaperPx) / (dpr * k)) / 10);

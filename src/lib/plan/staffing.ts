@@ -32,7 +32,11 @@ export interface Staffing {
   issues: StaffIssue[];
 }
 
-export function staffing(codes: readonly string[], workers: Readonly<Record<string, string>>, chiefs: Readonly<Record<string, string>>): Staffing {
+export function staffing(
+  codes: readonly string[],
+  workers: Readonly<Record<string, string>>,
+  chiefs: Readonly<Record<string, string>>
+): Staffing {
   const people = { worker: workers, chief: chiefs };
   const issues: StaffIssue[] = [];
   for (const role of ['worker', 'chief'] as const) {

@@ -28,7 +28,10 @@ export interface DistrictCoverage {
   all: number;
 }
 
-export type CommunityMap = FeatureCollection<Polygon | MultiPolygon, { code: string; name: string; households: number }>;
+export type CommunityMap = FeatureCollection<
+  Polygon | MultiPolygon,
+  { code: string; name: string; households: number }
+>;
 
 /** Reads ?ds=…: 2–3 distinct known codes in the dataset's order, or all three. */
 export function parseSelection(param: string | null): DistrictCode[] {
@@ -112,7 +115,10 @@ class CompareState {
   }
 
   private async fetchDistrict(code: DistrictCode) {
-    const mapReq = fetchLayer<CommunityMap>(mapLayerUrl(dataset.root, code, 'communities')).then((fc) => ({ ...fc, features: fc.features.map(rewind) }));
+    const mapReq = fetchLayer<CommunityMap>(mapLayerUrl(dataset.root, code, 'communities')).then((fc) => ({
+      ...fc,
+      features: fc.features.map(rewind)
+    }));
     // The tables download and decode while DuckDB-wasm starts (database() times that start).
     const db = await openDb(dataset.root);
     const started = this.database();

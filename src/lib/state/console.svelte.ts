@@ -22,7 +22,8 @@ export interface ConsoleResult {
   ms: number;
 }
 
-export type ConsoleError = { kind: 'guard'; error: GuardError } | { kind: 'duckdb'; message: string } | { kind: 'cancelled' };
+export type ConsoleError =
+  { kind: 'guard'; error: GuardError } | { kind: 'duckdb'; message: string } | { kind: 'cancelled' };
 
 /**
  * Browser tests set this global to run statements without the friendly text guard, proving
@@ -41,7 +42,10 @@ export function consoleSchema(districts: readonly DistrictCode[]) {
 export function consoleExamples(d: readonly DistrictCode[]): { key: string; sql: string }[] {
   const [a, b = a] = d;
   return [
-    { key: 'grids', sql: `SELECT households, count(*) AS grids\nFROM grids_${a}\nGROUP BY households ORDER BY households` },
+    {
+      key: 'grids',
+      sql: `SELECT households, count(*) AS grids\nFROM grids_${a}\nGROUP BY households ORDER BY households`
+    },
     {
       key: 'categories',
       sql: `SELECT category, count(*) FILTER (WHERE district = '${a}') AS d_${a},\n  count(*) FILTER (WHERE district = '${b}') AS d_${b}\nFROM (SELECT district, category FROM incidents_${a}\n  UNION ALL SELECT district, category FROM incidents_${b})\nGROUP BY category ORDER BY category`

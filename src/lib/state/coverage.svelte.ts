@@ -11,7 +11,13 @@ import { fetchLayer } from '$lib/map/layer-cache';
 import { mapLayerUrl } from '$lib/data/paths';
 import type { FeatureCollection, Point } from 'geojson';
 import type { DistrictCode, StationKind } from '$lib/data/schema';
-import { coverageBuildings, type AreaCoverage, type BuildingLayer, type CoverageBuilding, type CoverageResult } from '$lib/geo/coverage';
+import {
+  coverageBuildings,
+  type AreaCoverage,
+  type BuildingLayer,
+  type CoverageBuilding,
+  type CoverageResult
+} from '$lib/geo/coverage';
 import { riderUrl, type RiderRoads } from '$lib/geo/nearest-data';
 import CoverageWorker from '../../workers/coverage.worker?worker';
 import type { CoverageCall, CoverageReply, CoverageRequest } from '../../workers/coverage.worker';
@@ -52,7 +58,11 @@ function district(code: DistrictCode): Promise<DistrictInputs> {
       ]);
       const buildings = coverageBuildings(b);
       await call({ type: 'init', key: code, buildings, roads: r });
-      return { buildings, roads: r?.source ?? null, names: new Map(c.features.map((f) => [f.properties.code, f.properties.name])) };
+      return {
+        buildings,
+        roads: r?.source ?? null,
+        names: new Map(c.features.map((f) => [f.properties.code, f.properties.name]))
+      };
     })();
     inited.set(code, p);
     p.catch(() => inited.delete(code));
@@ -64,10 +74,7 @@ function district(code: DistrictCode): Promise<DistrictInputs> {
  * /compare's coverage: households of the district within walking reach of its stations of the
  * given kinds (all when absent), per 5/10/15-minute band.
  */
-export async function districtCoverage(
-  code: DistrictCode,
-  kinds?: readonly StationKind[]
-): Promise<AreaCoverage> {
+export async function districtCoverage(code: DistrictCode, kinds?: readonly StationKind[]): Promise<AreaCoverage> {
   await Promise.all([district(code), stations.load(code)]);
   const layer = stations.byDistrict[code];
   if (!layer) throw new Error(`stations.geojson (${code}) could not be loaded`);

@@ -31,7 +31,8 @@ class DatasetState {
    * buildings are generated, that the geography is schematic, so nobody reads a made-up street plan as real.
    */
   mapAttribution = $derived(
-    this.summary?.attribution ?? (this.summary?.syntheticTables.includes('buildings') ? i18n.t('map.schematic') : undefined)
+    this.summary?.attribution ??
+      (this.summary?.syntheticTables.includes('buildings') ? i18n.t('map.schematic') : undefined)
   );
 
   constructor() {

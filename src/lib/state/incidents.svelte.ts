@@ -18,7 +18,13 @@ import {
   type IncidentFilter
 } from '$lib/data/queries';
 import type { DistrictCode, IncidentCategory } from '$lib/data/schema';
-import { filterIncidents, gridRates, sameFilter, type FilteredIncidents, type IncidentColumns } from '$lib/map/heatmap-data';
+import {
+  filterIncidents,
+  gridRates,
+  sameFilter,
+  type FilteredIncidents,
+  type IncidentColumns
+} from '$lib/map/heatmap-data';
 import type { GridFeature, GridProps } from '$lib/map/heatmap-layers';
 import { rateBreaks, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { softwareWebGl } from '$lib/map/webgl-info';
@@ -40,9 +46,13 @@ function rows<T>(t: Awaited<ReturnType<BrowserDb['query']>>): T[] {
 }
 
 export function boundsOf(positions: ArrayLike<number>): Bounds | null {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < positions.length; i += 2) {
-    const x = positions[i], y = positions[i + 1];
+    const x = positions[i],
+      y = positions[i + 1];
     if (x < x0) x0 = x;
     if (x > x1) x1 = x;
     if (y < y0) y0 = y;
@@ -57,9 +67,14 @@ export function featureBounds(f: GridFeature): Bounds | null {
 }
 
 /** Loads a district's tables into DuckDB-wasm and reads the typed columns the map filters. */
-export async function readIncidentColumns(db: BrowserDb, code: DistrictCode): Promise<{ columns: IncidentColumns; communities: CommunityInfo[] }> {
+export async function readIncidentColumns(
+  db: BrowserDb,
+  code: DistrictCode
+): Promise<{ columns: IncidentColumns; communities: CommunityInfo[] }> {
   await db.use(HEATMAP_COLUMNS, code);
-  const comms = rows<{ code: string; name: string; street: string; street_name: string }>(await db.query(districtCommunities(db.source, code)));
+  const comms = rows<{ code: string; name: string; street: string; street_name: string }>(
+    await db.query(districtCommunities(db.source, code))
+  );
   const gridCodes = rows<{ code: string }>(await db.query(districtGrids(db.source, code))).map((g) => g.code);
   const t = await db.query(incidentFilterColumns(db.source, code));
   const col = <T>(name: string) => t.getChild(name)!.toArray() as unknown as T;
@@ -75,7 +90,10 @@ export async function readIncidentColumns(db: BrowserDb, code: DistrictCode): Pr
     communities: comms.map((c) => ({ code: c.code, street: c.street })),
     grids: gridCodes
   };
-  return { columns, communities: comms.map((c) => ({ code: c.code, name: c.name, street: c.street, streetName: c.street_name })) };
+  return {
+    columns,
+    communities: comms.map((c) => ({ code: c.code, name: c.name, street: c.street, streetName: c.street_name }))
+  };
 }
 
 class IncidentsState {
@@ -288,7 +306,10 @@ class IncidentsState {
   focusSelection() {
     this.focus = null;
     // The map may still show the previous filter (it follows the numbers): zoom to the current one.
-    const current = this.mapFilter && sameFilter(this.mapFilter, filters.current) ? this.filtered : this.columns && filterIncidents(this.columns, filters.current);
+    const current =
+      this.mapFilter && sameFilter(this.mapFilter, filters.current)
+        ? this.filtered
+        : this.columns && filterIncidents(this.columns, filters.current);
     const p = current?.positions;
     const b = p && p.length ? boundsOf(p) : null;
     this.view = b ? pad(b, 0.002) : null;

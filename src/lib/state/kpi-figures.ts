@@ -23,7 +23,11 @@ export interface KpiFigure {
   raw: number | null;
 }
 
-export function kpiFigures(k: KpiValues | null, t: (key: MessageKey) => string, num: (n: number, digits?: number) => string): KpiFigure[] {
+export function kpiFigures(
+  k: KpiValues | null,
+  t: (key: MessageKey) => string,
+  num: (n: number, digits?: number) => string
+): KpiFigure[] {
   return [
     { key: 'incidents', label: t('kpi.incidents'), value: k ? num(k.incidents) : '…', raw: k?.incidents ?? null },
     {

@@ -49,7 +49,9 @@ export function currentScope(): LabelScope | null {
  * holds nothing synthetic; one of the district's, what the district's flags say.
  */
 export function planScope(ownData: boolean): LabelScope | null {
-  return ownData ? { districts: [{ name: '', nameEn: '', syntheticTables: [] }], shown: currentTables() } : currentScope();
+  return ownData
+    ? { districts: [{ name: '', nameEn: '', syntheticTables: [] }], shown: currentTables() }
+    : currentScope();
 }
 
 const KEY = Symbol('gridatlas.export-scope');

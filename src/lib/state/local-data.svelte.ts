@@ -64,8 +64,12 @@ class LocalDataState {
     this.notice = null;
     this.progress = { file: null, step: 'geo', fraction: 0 };
     // Values left at 'other' are not sent: the readers then still list them as unknown.
-    const chosen = <K extends string>(m: Record<string, K>) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== 'other')) as Record<string, K>;
-    const mapping = { stations: chosen($state.snapshot(this.mapping.stations)), incidents: chosen($state.snapshot(this.mapping.incidents)) };
+    const chosen = <K extends string>(m: Record<string, K>) =>
+      Object.fromEntries(Object.entries(m).filter(([, v]) => v !== 'other')) as Record<string, K>;
+    const mapping = {
+      stations: chosen($state.snapshot(this.mapping.stations)),
+      incidents: chosen($state.snapshot(this.mapping.incidents))
+    };
     const req: ImportRequest = { files: this.readable, district, crs: this.crs, mapping, root: dataset.root };
     const onProgress = ({ file, step, fraction }: ImportProgress) => (this.progress = { file, step, fraction });
     void this.worker.call(req, { onProgress }).then((r) => {
@@ -73,15 +77,31 @@ class LocalDataState {
       if (!r.ok && r.reason === 'cancelled') return;
       this.stop();
       if (!r.ok) {
-        this.errors = [{ file: req.files.map((f) => f.name).join(', '), row: null, field: 'file', message: r.message || 'import worker failed' }];
+        this.errors = [
+          {
+            file: req.files.map((f) => f.name).join(', '),
+            row: null,
+            field: 'file',
+            message: r.message || 'import worker failed'
+          }
+        ];
         return;
       }
       const m = r.reply;
       if (m.type === 'failed') this.errors = m.errors;
       else {
         // Unknown values stay 'other' (what the readers did) until the user picks another.
-        for (const rep of m.reports) if (rep.table === 'stations' || rep.table === 'incidents') for (const u of rep.unknown) (this.mapping[rep.table] as Record<string, string>)[u.value] ??= 'other';
-        this.result = { district, reports: m.reports, preview: m.preview, ignored: m.ignored, files: m.files, summary: m.summary };
+        for (const rep of m.reports)
+          if (rep.table === 'stations' || rep.table === 'incidents')
+            for (const u of rep.unknown) (this.mapping[rep.table] as Record<string, string>)[u.value] ??= 'other';
+        this.result = {
+          district,
+          reports: m.reports,
+          preview: m.preview,
+          ignored: m.ignored,
+          files: m.files,
+          summary: m.summary
+        };
       }
     });
   }
@@ -134,7 +154,10 @@ class LocalDataState {
   async exportPackage(district: DistrictCode): Promise<void> {
     const { packageZip } = await import('$lib/data/local/package');
     const zip = packageZip(district, await readLocalFiles(district));
-    downloadBlob(exportFileName(['GridAtlas', district, 'package', new Date().toISOString().slice(0, 10)], 'zip'), new Blob([zip as BlobPart], { type: 'application/zip' }));
+    downloadBlob(
+      exportFileName(['GridAtlas', district, 'package', new Date().toISOString().slice(0, 10)], 'zip'),
+      new Blob([zip as BlobPart], { type: 'application/zip' })
+    );
   }
 }
 

@@ -6,7 +6,15 @@
  * saved on the next open (plan-rescue). The plan itself is the host's (PlanState).
  */
 import { i18n } from '$lib/i18n/index.svelte';
-import { loadPlan, savePlan, saveVersion, versionOf, type PlanRecord, type PlanVersion, type SavedPlan } from '$lib/data/plan-store';
+import {
+  loadPlan,
+  savePlan,
+  saveVersion,
+  versionOf,
+  type PlanRecord,
+  type PlanVersion,
+  type SavedPlan
+} from '$lib/data/plan-store';
 import { TAB, dropOwnRescue, leaveRescue, rescueAction, takeRescue } from '$lib/data/plan-rescue';
 import { conflictAfter, onLeave, openChannel, type Conflict, type SyncMessage } from './plan-sync';
 
@@ -127,7 +135,11 @@ export class PlanAutosave {
     this.revision = base + 1;
     return savePlan(rec, base).then(
       async (r) => {
-        this.channel?.post(r.ok ? { type: 'saved', community: rec.community, revision: r.revision } : { type: 'refused', community: rec.community });
+        this.channel?.post(
+          r.ok
+            ? { type: 'saved', community: rec.community, revision: r.revision }
+            : { type: 'refused', community: rec.community }
+        );
         if (r.ok) dropOwnRescue(rec.community, rec.savedAt);
         if (this.session !== session) return;
         if (r.ok) {

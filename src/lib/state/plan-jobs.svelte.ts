@@ -59,7 +59,8 @@ export interface StreetRun {
   errors?: EngineErrorText[];
 }
 
-const partitionWorker = () => new Worker(new URL('../../workers/partition.worker.ts', import.meta.url), { type: 'module' });
+const partitionWorker = () =>
+  new Worker(new URL('../../workers/partition.worker.ts', import.meta.url), { type: 'module' });
 
 /** The automatic split of one community in the partition worker. */
 export class SplitJob {
@@ -83,7 +84,8 @@ export class SplitJob {
   start(request: PartitionRequest, on: { current(): boolean; apply(a: Assignment): void; applied(): void }) {
     const startedAt = performance.now();
     this.state = { status: 'running', startedAt };
-    const onProgress = ({ phase, fraction }: { phase: Phase; fraction: number }) => (this.state = { status: 'running', startedAt, phase, fraction });
+    const onProgress = ({ phase, fraction }: { phase: Phase; fraction: number }) =>
+      (this.state = { status: 'running', startedAt, phase, fraction });
     void this.worker.call({ type: 'partition', request }, { onProgress }).then((r) => {
       // Cancelled: `cancel` said so already.
       if (!r.ok && r.reason === 'cancelled') return;
@@ -158,7 +160,15 @@ export class StreetJob {
   async start({ street, district, layers, communities: comms, min, max }: StreetJobArgs, hooks: StreetJobHooks) {
     if (!(min > 0 && min <= max) || !comms.length) {
       this.state = !comms.length
-        ? { status: 'error', street, i: 0, n: 0, results: [], error: 'engine', errors: [{ message: 'no communities in this street', msg: emsg('partition.err.noCommunities') }] }
+        ? {
+            status: 'error',
+            street,
+            i: 0,
+            n: 0,
+            results: [],
+            error: 'engine',
+            errors: [{ message: 'no communities in this street', msg: emsg('partition.err.noCommunities') }]
+          }
         : { status: 'error', street, i: 0, n: comms.length, results: [], error: 'min/max' };
       return;
     }
@@ -170,7 +180,10 @@ export class StreetJob {
     for (const c of comms) {
       const s = await loadPlan(c.code).catch(() => undefined);
       saved.set(c.code, s);
-      requests.push({ community: c.code, request: partitionRequest(communityData(layers, c.code)!, s?.assignment ?? null, s?.locked ?? [], min, max) });
+      requests.push({
+        community: c.code,
+        request: partitionRequest(communityData(layers, c.code)!, s?.assignment ?? null, s?.locked ?? [], min, max)
+      });
     }
     if (this.state.status !== 'running' || this.state.street !== street) return;
     const names = new Map(comms.map((c) => [c.code, c.name]));
@@ -194,12 +207,32 @@ export class StreetJob {
       const run = this.state;
       const name = names.get(m.community) ?? m.community;
       const result: StreetResult = m.ok
-        ? { community: m.community, name, grids: m.grids, outOfBand: m.outOfBand, householdsOutOfBand: m.householdsOutOfBand }
+        ? {
+            community: m.community,
+            name,
+            grids: m.grids,
+            outOfBand: m.outOfBand,
+            householdsOutOfBand: m.householdsOutOfBand
+          }
         : { community: m.community, name, grids: 0, outOfBand: 0, householdsOutOfBand: 0, errors: m.errors };
       if (m.ok) {
         const s = saved.get(m.community);
         writes.push(
-          savePlan({ ...s, community: m.community, district, min, max, assignment: m.assignment, names: s?.names ?? {}, locked: s?.locked ?? [], workers: s?.workers ?? {}, savedAt: new Date().toISOString() }, s?.revision ?? 0).then(
+          savePlan(
+            {
+              ...s,
+              community: m.community,
+              district,
+              min,
+              max,
+              assignment: m.assignment,
+              names: s?.names ?? {},
+              locked: s?.locked ?? [],
+              workers: s?.workers ?? {},
+              savedAt: new Date().toISOString()
+            },
+            s?.revision ?? 0
+          ).then(
             (r) => this.stored(m.community, r, hooks),
             (err) => hooks.failed(`IndexedDB: ${(err as Error).message}`)
           )
@@ -225,7 +258,14 @@ export class StreetJob {
                 if (this.pool !== pool) return;
                 if (m.type === 'community') return finish(m);
                 running.set(m.community, { phase: m.phase, fraction: m.fraction });
-                this.state = { ...this.state, community: m.community, phase: m.phase, phaseFraction: m.fraction, fraction: sum(this.state.i), running: [...running.keys()] };
+                this.state = {
+                  ...this.state,
+                  community: m.community,
+                  phase: m.phase,
+                  phaseFraction: m.fraction,
+                  fraction: sum(this.state.i),
+                  running: [...running.keys()]
+                };
               }
             }
           );
@@ -250,7 +290,17 @@ export class StreetJob {
   private stored(community: string, r: SaveResult, hooks: StreetJobHooks) {
     if (!r.ok) {
       const results = this.state.results.map((x) =>
-        x.community === community ? { ...x, errors: [{ message: 'changed in another tab during the run: not saved', msg: emsg('partition.err.savedElsewhere') }] } : x
+        x.community === community
+          ? {
+              ...x,
+              errors: [
+                {
+                  message: 'changed in another tab during the run: not saved',
+                  msg: emsg('partition.err.savedElsewhere')
+                }
+              ]
+            }
+          : x
       );
       this.state = { ...this.state, results };
       return;
@@ -261,6 +311,14 @@ export class StreetJob {
   /** Cancels the street-wide run (every worker terminated): communities already finished stay saved, the rest untouched. */
   cancel() {
     for (const w of this.pool) w.terminate();
-    if (this.state.status === 'running') this.state = { ...this.state, status: 'cancelled', community: undefined, running: [], phase: undefined, fraction: undefined };
+    if (this.state.status === 'running')
+      this.state = {
+        ...this.state,
+        status: 'cancelled',
+        community: undefined,
+        running: [],
+        phase: undefined,
+        fraction: undefined
+      };
   }
 }

@@ -22,9 +22,16 @@ export type SyncMessage =
   | { type: 'versions'; community: string };
 
 /** What this tab makes of another tab's message, with `open` the community it shows and the revision its plan is built on. */
-export function conflictAfter(current: Conflict, open: { community: string; revision: number } | null, m: SyncMessage): Conflict {
+export function conflictAfter(
+  current: Conflict,
+  open: { community: string; revision: number } | null,
+  m: SyncMessage
+): Conflict {
   if (!open || m.community !== open.community) return current;
-  if (m.type === 'saved') return m.revision > open.revision ? { kind: 'newer', revision: Math.max(m.revision, current?.kind === 'newer' ? current.revision : 0) } : current;
+  if (m.type === 'saved')
+    return m.revision > open.revision
+      ? { kind: 'newer', revision: Math.max(m.revision, current?.kind === 'newer' ? current.revision : 0) }
+      : current;
   // A tab refused because of this tab's plan; if this tab is itself behind, that matters more.
   if (m.type === 'refused') return current?.kind === 'newer' ? current : { kind: 'theirs' };
   return current;

@@ -15,7 +15,17 @@ import { decodeText } from '$lib/data/text-decode';
 import type { DistrictCode } from '$lib/data/schema';
 import type { PlanRecord } from '$lib/data/plan-store';
 import { GRID_PALETTE } from '$lib/map/legend';
-import { CommunityPlan, EditRefused, communityData, streetCommunities, partitionRequest, type Assignment, type CommunityData, type DistrictLayers, type Snapshot } from '$lib/plan/community-plan';
+import {
+  CommunityPlan,
+  EditRefused,
+  communityData,
+  streetCommunities,
+  partitionRequest,
+  type Assignment,
+  type CommunityData,
+  type DistrictLayers,
+  type Snapshot
+} from '$lib/plan/community-plan';
 import { districtLayers } from './district-layers';
 import { PlanAutosave } from './plan-autosave.svelte';
 import { SplitJob, StreetJob, type RunState, type StreetRun } from './plan-jobs.svelte';
@@ -129,7 +139,19 @@ export class PlanState {
     const colours = core.gridColours(GRID_PALETTE.length);
     return core.liveSlots().map((g) => {
       const r = by.get(g)!;
-      return { slot: g, code: core.codes[g], seq: core.codes[g].slice(-3), colour: GRID_PALETTE[colours.get(core.codes[g]) ?? 0], households: r.households, buildings: r.buildings, pieces: r.pieces, polsbyPopper: r.polsbyPopper, inRange: r.inRange, locked: core.locked.has(core.codes[g]), name: core.names[core.codes[g]] ?? '' };
+      return {
+        slot: g,
+        code: core.codes[g],
+        seq: core.codes[g].slice(-3),
+        colour: GRID_PALETTE[colours.get(core.codes[g]) ?? 0],
+        households: r.households,
+        buildings: r.buildings,
+        pieces: r.pieces,
+        polsbyPopper: r.polsbyPopper,
+        inRange: r.inRange,
+        locked: core.locked.has(core.codes[g]),
+        name: core.names[core.codes[g]] ?? ''
+      };
     });
   });
 
@@ -138,17 +160,30 @@ export class PlanState {
     if (!core) return [];
     const out: GridWarning[] = [];
     for (const r of this.rows) {
-      if (r.households < core.bounds.min) out.push({ slot: r.slot, code: r.code, rule: 'below-min', households: r.households, pieces: r.pieces });
-      if (r.households > core.bounds.max) out.push({ slot: r.slot, code: r.code, rule: 'above-max', households: r.households, pieces: r.pieces });
-      if (r.pieces > 1) out.push({ slot: r.slot, code: r.code, rule: 'not-contiguous', households: r.households, pieces: r.pieces });
+      if (r.households < core.bounds.min)
+        out.push({ slot: r.slot, code: r.code, rule: 'below-min', households: r.households, pieces: r.pieces });
+      if (r.households > core.bounds.max)
+        out.push({ slot: r.slot, code: r.code, rule: 'above-max', households: r.households, pieces: r.pieces });
+      if (r.pieces > 1)
+        out.push({ slot: r.slot, code: r.code, rule: 'not-contiguous', households: r.households, pieces: r.pieces });
     }
     return out;
   });
 
   communities = $derived.by(() =>
-    (this.layers?.communities.features ?? []).map((f) => ({ code: String(f.properties!.code), name: String(f.properties!.name), street: String(f.properties!.street), households: Number(f.properties!.households) }))
+    (this.layers?.communities.features ?? []).map((f) => ({
+      code: String(f.properties!.code),
+      name: String(f.properties!.name),
+      street: String(f.properties!.street),
+      households: Number(f.properties!.households)
+    }))
   );
-  streets = $derived.by(() => (this.layers?.streets.features ?? []).map((f) => ({ code: String(f.properties!.code), name: String(f.properties!.name) })));
+  streets = $derived.by(() =>
+    (this.layers?.streets.features ?? []).map((f) => ({
+      code: String(f.properties!.code),
+      name: String(f.properties!.name)
+    }))
+  );
 
   get canUndo() {
     return this.undoStack.length > 0;
@@ -283,10 +318,13 @@ export class PlanState {
    */
   move(buildings: readonly string[], code: string | null, t0 = performance.now()) {
     if (!buildings.length) return;
-    if (!this.commit(code ? `→ ${code}` : '→ new', (core) => core.move(buildings, code), { kind: 'move', buildings })) return;
+    if (!this.commit(code ? `→ ${code}` : '→ new', (core) => core.move(buildings, code), { kind: 'move', buildings }))
+      return;
     void tick().then(() => {
       const syncMs = performance.now() - t0;
-      requestAnimationFrame(() => (this.lastMove = { n: (this.lastMove?.n ?? 0) + 1, syncMs, frameMs: performance.now() - t0 }));
+      requestAnimationFrame(
+        () => (this.lastMove = { n: (this.lastMove?.n ?? 0) + 1, syncMs, frameMs: performance.now() - t0 })
+      );
     });
   }
 
@@ -370,7 +408,18 @@ export class PlanState {
   private record(): PlanRecord | null {
     const core = this.core;
     if (!core || !this.district) return null;
-    return { community: core.data.code, district: this.district, min: core.bounds.min, max: core.bounds.max, assignment: core.assignment(), names: { ...core.names }, locked: [...core.locked], workers: { ...this.workers }, chiefs: { ...this.chiefs }, savedAt: new Date().toISOString() };
+    return {
+      community: core.data.code,
+      district: this.district,
+      min: core.bounds.min,
+      max: core.bounds.max,
+      assignment: core.assignment(),
+      names: { ...core.names },
+      locked: [...core.locked],
+      workers: { ...this.workers },
+      chiefs: { ...this.chiefs },
+      savedAt: new Date().toISOString()
+    };
   }
 
   /** The automatic split in the partition worker; its result is one undoable command. */
@@ -386,7 +435,8 @@ export class PlanState {
       apply: (a) => {
         const before = core.snapshot();
         // Same bounds: the prepared problem is kept; new bounds need a new one (items are the same, so snapshots stay valid).
-        const next = min === core.bounds.min && max === core.bounds.max ? core : new CommunityPlan(core.data, { min, max }, a);
+        const next =
+          min === core.bounds.min && max === core.bounds.max ? core : new CommunityPlan(core.data, { min, max }, a);
         if (next === core) core.assign(a);
         else {
           next.names = { ...core.names };
@@ -421,7 +471,12 @@ export class PlanState {
       return false;
     }
     const { text } = decoded.value;
-    const r = readPlanGeoJSON(text, file, core.data.code, core.data.buildings.map((b) => b.properties.id));
+    const r = readPlanGeoJSON(
+      text,
+      file,
+      core.data.code,
+      core.data.buildings.map((b) => b.properties.id)
+    );
     if (!r.ok) {
       this.importErrors = r.errors;
       return false;
@@ -452,7 +507,14 @@ export class PlanState {
   }
 
   /** Opens a saved version as one undoable command (grids, names, locks); its staff replace the current staff. */
-  applyVersion(v: { name: string; assignment: Assignment; workers: Record<string, string>; chiefs?: Record<string, string>; names?: Record<string, string>; locked?: string[] }) {
+  applyVersion(v: {
+    name: string;
+    assignment: Assignment;
+    workers: Record<string, string>;
+    chiefs?: Record<string, string>;
+    names?: Record<string, string>;
+    locked?: string[];
+  }) {
     if (!this.core) return;
     this.workers = { ...v.workers };
     this.chiefs = { ...(v.chiefs ?? {}) };
@@ -479,7 +541,14 @@ export class PlanState {
     const district = this.district;
     if (!layers || !district || this.streetJob.running) return;
     await this.streetJob.start(
-      { street: key, district, layers, communities: this.communities.filter(which), min: Math.round(this.min), max: Math.round(this.max) },
+      {
+        street: key,
+        district,
+        layers,
+        communities: this.communities.filter(which),
+        min: Math.round(this.min),
+        max: Math.round(this.max)
+      },
       {
         flush: () => this.autosave.flush(),
         saved: (community, revision) => this.autosave.savedElsewhere(community, revision),

@@ -6,7 +6,13 @@
 import type { DistrictCode } from '$lib/data/schema';
 import { fetchData } from '$lib/data/source';
 import { decodeRoads, riderUrl, type RiderRoads, type RiderStations } from '$lib/geo/nearest-data';
-import { nearestStations, routeLine, stationFinder, type NearestResult, type StationFinder } from '$lib/geo/nearest-stations';
+import {
+  nearestStations,
+  routeLine,
+  stationFinder,
+  type NearestResult,
+  type StationFinder
+} from '$lib/geo/nearest-stations';
 import type { LonLat } from '$lib/geo/network';
 import { RIDER_KINDS } from '$lib/map/legend';
 import { matchPlaces, type PlaceMatch } from '$lib/geo/rider-places';

@@ -22,7 +22,10 @@ class StationsState {
    * Kinds drawn per map: every kind on the planner's map; none over the heatmap until the leader
    * ticks them (hundreds of symbols above the heat would bury it, on a phone entirely).
    */
-  shown = $state.raw<Record<StationMap, ReadonlySet<StationKind>>>({ plan: new Set(STATION_KINDS), heatmap: new Set() });
+  shown = $state.raw<Record<StationMap, ReadonlySet<StationKind>>>({
+    plan: new Set(STATION_KINDS),
+    heatmap: new Set()
+  });
   current = $derived(this.byDistrict[dataset.code] ?? null);
   /** Full records (with addresses) by district, loaded on the first click. */
   records = $state.raw<Partial<Record<DistrictCode, Map<string, RiderStation>>>>({});

@@ -28,7 +28,14 @@ export function builtinStories(district: DistrictCode): Story[] {
       ? { from: dateToDay('2024-10-01'), to: dateToDay('2025-05-01') }
       : { from: dateToDay('2024-11-01'), to: dateToDay('2025-04-01') };
   return [
-    { id: 'all', title: { key: 'briefing.story.all' }, caption: { key: 'briefing.story.allCaption' }, mode: 'heatmap', filter: all, builtin: true },
+    {
+      id: 'all',
+      title: { key: 'briefing.story.all' },
+      caption: { key: 'briefing.story.allCaption' },
+      mode: 'heatmap',
+      filter: all,
+      builtin: true
+    },
     {
       id: 'hazards',
       title: { key: 'briefing.story.hazards' },
@@ -58,7 +65,9 @@ export function builtinStories(district: DistrictCode): Story[] {
 
 function isStory(x: unknown): x is Story {
   const s = x as Story;
-  return !!s && typeof s.id === 'string' && typeof s.mode === 'string' && !!s.filter && Array.isArray(s.filter.categories);
+  return (
+    !!s && typeof s.id === 'string' && typeof s.mode === 'string' && !!s.filter && Array.isArray(s.filter.categories)
+  );
 }
 
 class StoriesState {
@@ -81,7 +90,13 @@ class StoriesState {
   }
 
   add(title: string, caption: string, mode: HeatmapMode, filter: IncidentFilter): Story {
-    const s: Story = { id: `s${Date.now().toString(36)}`, title, caption, mode, filter: structuredClone($state.snapshot(filter)) as IncidentFilter };
+    const s: Story = {
+      id: `s${Date.now().toString(36)}`,
+      title,
+      caption,
+      mode,
+      filter: structuredClone($state.snapshot(filter)) as IncidentFilter
+    };
     this.saved = [...this.saved, s];
     this.persist();
     return s;

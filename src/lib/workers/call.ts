@@ -16,9 +16,7 @@ type AnyProtocol = Protocol<unknown, unknown, unknown>;
 
 /** Messages on the wire: the request with its number, and per number progress, the reply or the error the handler threw. */
 type Envelope<P extends AnyProtocol> =
-  | { id: number; progress: P['progress'] }
-  | { id: number; reply: P['reply'] }
-  | { id: number; error: string };
+  { id: number; progress: P['progress'] } | { id: number; reply: P['reply'] } | { id: number; error: string };
 
 /** A call's outcome: the worker's reply, or why none came (the worker was terminated, or failed). */
 export type CallResult<Rep> = { ok: true; reply: Rep } | { ok: false; reason: 'cancelled' | 'failed'; message: string };
@@ -42,7 +40,10 @@ export interface WorkerClient<P extends AnyProtocol> {
 export function workerClient<P extends AnyProtocol>(factory: () => Worker): WorkerClient<P> {
   let worker: Worker | null = null;
   let next = 0;
-  const calls = new Map<number, { resolve: (r: CallResult<P['reply']>) => void; onProgress?: (p: P['progress']) => void }>();
+  const calls = new Map<
+    number,
+    { resolve: (r: CallResult<P['reply']>) => void; onProgress?: (p: P['progress']) => void }
+  >();
 
   /** Ends every call in flight with `r` and forgets the worker. */
   const endAll = (r: CallResult<P['reply']>) => {
@@ -97,7 +98,10 @@ export function serve<P extends AnyProtocol>(
   handle: (request: P['request'], progress: (p: P['progress']) => void) => P['reply'] | Promise<P['reply']>,
   transfer?: (reply: P['reply']) => Transferable[]
 ): void {
-  const scope = self as unknown as { onmessage: ((e: MessageEvent<{ id: number; request: P['request'] }>) => void) | null; postMessage(m: Envelope<P>, transfer?: Transferable[]): void };
+  const scope = self as unknown as {
+    onmessage: ((e: MessageEvent<{ id: number; request: P['request'] }>) => void) | null;
+    postMessage(m: Envelope<P>, transfer?: Transferable[]): void;
+  };
   scope.onmessage = async (e) => {
     const { id, request } = e.data;
     try {

@@ -3,7 +3,11 @@
  * planner): each runner takes the next task as soon as it is free. Results come back by task, so
  * they do not depend on how many runners there are or which finished first.
  */
-export async function runQueue<R>(order: readonly number[], slots: number, run: (task: number, slot: number) => Promise<R>): Promise<R[]> {
+export async function runQueue<R>(
+  order: readonly number[],
+  slots: number,
+  run: (task: number, slot: number) => Promise<R>
+): Promise<R[]> {
   const results: R[] = [];
   let next = 0;
   let failed = false;

@@ -45,6 +45,8 @@ export async function compareBench(runs = 5): Promise<CompareBenchResult> {
   }
   const loadMs = Object.fromEntries(Object.entries(compare.loadMs).map(([k, v]) => [k, Math.round(v!)]));
   const spans = Object.values(compare.loadSpans);
-  const loadAllMs = spans.length ? Math.round(Math.max(...spans.map((x) => x![1])) - Math.min(...spans.map((x) => x![0]))) : null;
+  const loadAllMs = spans.length
+    ? Math.round(Math.max(...spans.map((x) => x![1])) - Math.min(...spans.map((x) => x![0])))
+    : null;
   return { startMs: compare.startMs == null ? null : Math.round(compare.startMs), loadMs, loadAllMs, queries, runs };
 }

@@ -7,7 +7,13 @@
  */
 import { openDb } from '$lib/data/duckdb-browser';
 import { DISTRICT_CODES } from '$lib/data/districts';
-import { dateToDay, incidentHotspots, incidentKpis, incidentTopCategories, type IncidentFilter } from '$lib/data/queries';
+import {
+  dateToDay,
+  incidentHotspots,
+  incidentKpis,
+  incidentTopCategories,
+  type IncidentFilter
+} from '$lib/data/queries';
 import { concatColumns, filterIncidents, sameFilter } from '$lib/map/heatmap-data';
 import { dataset } from '$lib/state/dataset.svelte';
 import { defaultFilter, filters } from '$lib/state/filters.svelte';
@@ -114,7 +120,11 @@ export async function run(runs = 7): Promise<HeatmapBenchResult> {
  */
 async function waitAggregated(f: IncidentFilter, after: number, timeout = 60_000) {
   const end = performance.now() + timeout;
-  while (!incidents.mapFilter || !sameFilter(incidents.mapFilter, f) || incidents.aggregatedAt <= Math.max(after, incidents.mapFilterAt)) {
+  while (
+    !incidents.mapFilter ||
+    !sameFilter(incidents.mapFilter, f) ||
+    incidents.aggregatedAt <= Math.max(after, incidents.mapFilterAt)
+  ) {
     if (performance.now() > end) throw new Error('deck.gl did not aggregate');
     await frame();
   }

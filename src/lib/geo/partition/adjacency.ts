@@ -150,7 +150,8 @@ function median(xs: number[]): number {
 export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions = {}): Adjacency {
   const n = points.length;
   const all = options.delaunay ?? delaunayEdges(points);
-  const len = (e: readonly [number, number]) => Math.hypot(points[e[0]][0] - points[e[1]][0], points[e[0]][1] - points[e[1]][1]);
+  const len = (e: readonly [number, number]) =>
+    Math.hypot(points[e[0]][0] - points[e[1]][0], points[e[0]][1] - points[e[1]][1]);
   const lengths = all.map(len);
   const maxEdge = options.maxEdge ?? Math.max(250, 5 * median(lengths));
 
@@ -160,7 +161,14 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
     for (let i = 0; i + 1 < line.length; i++) {
       const a = line[i] as XY;
       const b = line[i + 1] as XY;
-      segs.push({ a, b, x0: Math.min(a[0], b[0]), x1: Math.max(a[0], b[0]), y0: Math.min(a[1], b[1]), y1: Math.max(a[1], b[1]) });
+      segs.push({
+        a,
+        b,
+        x0: Math.min(a[0], b[0]),
+        x1: Math.max(a[0], b[0]),
+        y0: Math.min(a[1], b[1]),
+        y1: Math.max(a[1], b[1])
+      });
     }
 
   const kept: [number, number][] = [];
@@ -172,9 +180,12 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
     const x1 = Math.max(p[0], q[0]);
     const y0 = Math.min(p[1], q[1]);
     const y1 = Math.max(p[1], q[1]);
-    const crosses = segs.some((s) => s.x1 >= x0 && s.x0 <= x1 && s.y1 >= y0 && s.y0 <= y1 && segmentsIntersect(p, q, s.a, s.b));
+    const crosses = segs.some(
+      (s) => s.x1 >= x0 && s.x0 <= x1 && s.y1 >= y0 && s.y0 <= y1 && segmentsIntersect(p, q, s.a, s.b)
+    );
     if (crosses) removed.push({ a: e[0], b: e[1], length: lengths[k], reason: 'barrier' });
-    else if (options.touching && !options.touching(e[0], e[1])) removed.push({ a: e[0], b: e[1], length: lengths[k], reason: 'apart' });
+    else if (options.touching && !options.touching(e[0], e[1]))
+      removed.push({ a: e[0], b: e[1], length: lengths[k], reason: 'apart' });
     else if (lengths[k] > maxEdge) removed.push({ a: e[0], b: e[1], length: lengths[k], reason: 'long' });
     else kept.push(e);
   });
@@ -200,7 +211,14 @@ export function buildAdjacency(points: readonly XY[], options: AdjacencyOptions 
  * into large: O((n + edges) log) for any number of pieces. Recomputing the pieces per bridge
  * made it O(pieces × n): 7 s for 1,700 small pieces among 40,000 buildings.
  */
-function bridgePieces(n: number, kept: [number, number][], removed: readonly RemovedEdge[], w: ArrayLike<number>, min: number, max: number): RemovedEdge[] {
+function bridgePieces(
+  n: number,
+  kept: [number, number][],
+  removed: readonly RemovedEdge[],
+  w: ArrayLike<number>,
+  min: number,
+  max: number
+): RemovedEdge[] {
   const byLength = [...removed].sort((p, q) => p.length - q.length || p.a - q.a || p.b - q.b);
   const parent = Int32Array.from({ length: n }, (_, i) => i);
   const find = (i: number): number => {
@@ -298,7 +316,8 @@ function bridgePieces(n: number, kept: [number, number][], removed: readonly Rem
       const h = heapsOf(l);
       bridge = top(h.long) ?? top(h.barrier) ?? top(h.any);
     } else {
-      for (let f = 0; f < n && !bridge; f++) if (alive[f] && !divisible(load[find(f)], min, max)) bridge = top(heapsOf(find(f)).long);
+      for (let f = 0; f < n && !bridge; f++)
+        if (alive[f] && !divisible(load[find(f)], min, max)) bridge = top(heapsOf(find(f)).long);
     }
     if (!bridge) break;
     kept.push([bridge.a, bridge.b]);

@@ -12,7 +12,11 @@ import type { Projection } from './projection';
  * Cut lines (planar): the barriers and streets near these points (WGS-84), noded so that
  * crossings and T junctions are shared vertices; undefined when there are none.
  */
-export function cutLines(lines: readonly Position[][], points: readonly Position[], proj: Projection): XY[][] | undefined {
+export function cutLines(
+  lines: readonly Position[][],
+  points: readonly Position[],
+  proj: Projection
+): XY[][] | undefined {
   const cut = near(lines, points);
   return cut.length ? nodeLines(cut as [number, number][][]).map((l) => l.map(proj.forward)) : undefined;
 }
@@ -43,7 +47,11 @@ export function barriersNear(lines: readonly (readonly XY[])[], items: readonly 
     for (let k = 0; k + 1 < line.length; k++) {
       const a = line[k];
       const b = line[k + 1];
-      const hit = Math.max(a[0], b[0]) >= x0 - m && Math.min(a[0], b[0]) <= x1 + m && Math.max(a[1], b[1]) >= y0 - m && Math.min(a[1], b[1]) <= y1 + m;
+      const hit =
+        Math.max(a[0], b[0]) >= x0 - m &&
+        Math.min(a[0], b[0]) <= x1 + m &&
+        Math.max(a[1], b[1]) >= y0 - m &&
+        Math.min(a[1], b[1]) <= y1 + m;
       if (hit) {
         if (!run.length) run.push(a);
         run.push(b);

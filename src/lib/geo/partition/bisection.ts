@@ -270,7 +270,12 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
       // How far the unit lies from the rest of its grid.
       let own = Infinity;
       for (const it of unit) for (const r of rest) own = Math.min(own, dist2(it, r));
-      out.push({ items: unit, w: unit.reduce((s, it) => s + it.households, 0), reach: 1.25 * Math.sqrt(own) + 30, box: itemsBox(unit) });
+      out.push({
+        items: unit,
+        w: unit.reduce((s, it) => s + it.households, 0),
+        reach: 1.25 * Math.sqrt(own) + 30,
+        box: itemsBox(unit)
+      });
     }
     return (cache[a] = out);
   };
@@ -298,7 +303,12 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
           const delta = v(load[a] - w) + v(load[b] + w) - v(load[a]) - v(load[b]);
           if (delta >= -1e-9) continue;
           // Cannot beat the best move so far, whatever its distance.
-          if (best && !(delta < best.delta - 1e-9) && !(Math.abs(delta - best.delta) <= 1e-9 && unit.items.length >= best.unit.length)) continue;
+          if (
+            best &&
+            !(delta < best.delta - 1e-9) &&
+            !(Math.abs(delta - best.delta) <= 1e-9 && unit.items.length >= best.unit.length)
+          )
+            continue;
           if (farther(boxGap(unit.box, boxOf(b)), unit.reach)) continue;
           let near = Infinity;
           for (const it of unit.items) for (const r of members[b]) near = Math.min(near, dist2(it, r));
@@ -307,7 +317,8 @@ function repair(grids: PartitionGrid[], items: PartitionItem[], o: Required<Part
           const better =
             !best ||
             delta < best.delta - 1e-9 ||
-            (Math.abs(delta - best.delta) <= 1e-9 && (unit.items.length > best.unit.length || (unit.items.length === best.unit.length && near < best.d)));
+            (Math.abs(delta - best.delta) <= 1e-9 &&
+              (unit.items.length > best.unit.length || (unit.items.length === best.unit.length && near < best.d)));
           if (better) best = { from: a, to: b, unit: unit.items, delta, d: near };
         }
       }
@@ -373,6 +384,12 @@ export function itemsFromFeatures(fc: FeatureCollection<Point | Polygon | MultiP
   const proj = localProjection(lon0, lat0);
   return feats.map((f, i) => {
     const [x, y] = proj.forward(cs[i][0], cs[i][1]);
-    return { id: String(f.properties.id), households: Number(f.properties.households), x, y, group: f.properties.compound ?? null };
+    return {
+      id: String(f.properties.id),
+      households: Number(f.properties.households),
+      x,
+      y,
+      group: f.properties.compound ?? null
+    };
   });
 }

@@ -51,7 +51,12 @@ export const MIN_SHARED_EDGE = 0.5;
  * bisector made it, so shared lengths need no matching. Points sharing a position split nothing:
  * the later ones get an empty cell (prepare() nudges them apart first).
  */
-export function voronoiCells(points: readonly XY[], boundary: readonly Ring[], cuts?: StreetCuts, follow = true): Cells {
+export function voronoiCells(
+  points: readonly XY[],
+  boundary: readonly Ring[],
+  cuts?: StreetCuts,
+  follow = true
+): Cells {
   const n = points.length;
   const rings: Ring[][] = Array.from({ length: n }, () => []);
   const area = new Float64Array(n);
@@ -208,7 +213,13 @@ function blocksOf(pieces: readonly Piece[]): Int32Array {
  * With `follow` false the cells are not cut (the cuts only measure them): rule 2 for every piece.
  * Returns the cell owning each piece, and each point's own piece (-1: none).
  */
-function handOverDetached(pieces: readonly Piece[], points: readonly XY[], parts: readonly Ring[], block?: Int32Array, follow = true): { owner: number[]; anchor: number[] } {
+function handOverDetached(
+  pieces: readonly Piece[],
+  points: readonly XY[],
+  parts: readonly Ring[],
+  block?: Int32Array,
+  follow = true
+): { owner: number[]; anchor: number[] } {
   const owner = pieces.map((pc) => pc.cell);
   const anchor = new Array<number>(points.length).fill(-1);
   const byCell = new Map<number, number[]>();
@@ -244,7 +255,8 @@ function handOverDetached(pieces: readonly Piece[], points: readonly XY[], parts
       for (const e of pieces[k].edges)
         if (rule !== 1 || e.o !== ROAD)
           for (const q of bySeg.get(segKey(e)) ?? [])
-            if (q !== k && anchored[q]) beside.set(q, (beside.get(q) ?? 0) + Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]));
+            if (q !== k && anchored[q])
+              beside.set(q, (beside.get(q) ?? 0) + Math.hypot(e.b[0] - e.a[0], e.b[1] - e.a[1]));
       let to = -1;
       let best = 0;
       for (const [q, l] of beside)
@@ -380,7 +392,13 @@ function symmetrise(shared: Map<number, number>[], outer: Float64Array): void {
     }
 }
 
-function pack(n: number, rings: Ring[][], area: Float64Array, outer: Float64Array, shared: Map<number, number>[]): Cells {
+function pack(
+  n: number,
+  rings: Ring[][],
+  area: Float64Array,
+  outer: Float64Array,
+  shared: Map<number, number>[]
+): Cells {
   const off = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) off[i + 1] = off[i] + shared[i].size;
   const nbr = new Int32Array(off[n]);
@@ -425,7 +443,9 @@ function chainLoops(edges: readonly (readonly [XY, XY])[], keyOf: (p: XY) => str
   };
   const loops: number[][] = [];
   // Walks start where one edge leaves, so that a branching vertex is never a walk's end.
-  const starts = [...out.keys()].sort((a, b) => out.get(a)!.length - out.get(b)!.length || (a < b ? -1 : a > b ? 1 : 0));
+  const starts = [...out.keys()].sort(
+    (a, b) => out.get(a)!.length - out.get(b)!.length || (a < b ? -1 : a > b ? 1 : 0)
+  );
   for (const start of starts) {
     while ((out.get(start)?.length ?? 0) > 0) {
       const loop = [out.get(start)!.shift()!];

@@ -8,7 +8,8 @@ import type { XY } from './planar';
 export const MAX_SEQ = 999;
 
 export function gridCode(community: string, seq: number): string {
-  if (!Number.isInteger(seq) || seq < 1 || seq > MAX_SEQ) throw new Error(`grid sequence ${seq} is outside 1…${MAX_SEQ}`);
+  if (!Number.isInteger(seq) || seq < 1 || seq > MAX_SEQ)
+    throw new Error(`grid sequence ${seq} is outside 1…${MAX_SEQ}`);
   return `${community}${String(seq).padStart(3, '0')}`;
 }
 
@@ -32,7 +33,9 @@ export function readingOrder(centres: readonly XY[]): number[] {
   const rows = Math.max(1, Math.round(Math.sqrt(k)));
   const h = span / rows || 1;
   const row = centres.map((c) => Math.min(rows - 1, Math.floor((top - c[1]) / h)));
-  const order = [...Array(k).keys()].sort((a, b) => row[a] - row[b] || centres[a][0] - centres[b][0] || centres[b][1] - centres[a][1] || a - b);
+  const order = [...Array(k).keys()].sort(
+    (a, b) => row[a] - row[b] || centres[a][0] - centres[b][0] || centres[b][1] - centres[a][1] || a - b
+  );
   const seq = new Array<number>(k);
   order.forEach((g, r) => (seq[g] = r + 1));
   return seq;
@@ -43,7 +46,11 @@ export function readingOrder(centres: readonly XY[]): number[] {
  * shares with it. Pairs are matched greedily, largest overlap first; grids left over get the
  * lowest free numbers in reading order (`fallback`). `reserved` numbers (locked grids) are never given.
  */
-export function stableSequence(overlap: readonly ReadonlyMap<number, number>[], fallback: readonly number[], reserved: ReadonlySet<number> = new Set()): number[] {
+export function stableSequence(
+  overlap: readonly ReadonlyMap<number, number>[],
+  fallback: readonly number[],
+  reserved: ReadonlySet<number> = new Set()
+): number[] {
   const pairs: [number, number, number][] = [];
   overlap.forEach((m, g) => m.forEach((h, s) => pairs.push([h, g, s])));
   pairs.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);

@@ -47,7 +47,10 @@ export function colourGraph(
 }
 
 /** Neighbouring pairs that share a colour (empty for a proper colouring). */
-export function colourClashes(colours: ReadonlyMap<string, number>, pairs: Iterable<readonly [string, string]>): [string, string][] {
+export function colourClashes(
+  colours: ReadonlyMap<string, number>,
+  pairs: Iterable<readonly [string, string]>
+): [string, string][] {
   const out: [string, string][] = [];
   for (const [a, b] of pairs) if (a !== b && colours.has(a) && colours.get(a) === colours.get(b)) out.push([a, b]);
   return out;

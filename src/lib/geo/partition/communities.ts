@@ -17,7 +17,14 @@ export interface PlanarShape {
  * The buildings by community code (see the module comment); `cents` are their WGS-84 centres,
  * `fallback` the code of buildings with none and no polygons (default 12 zeros).
  */
-export function groupByCommunity(buildings: readonly ParsedBuilding[], cents: readonly Position[], shapes: readonly PlanarShape[], proj: Projection, fallback: string | undefined, warnings: string[]): Map<string, ParsedBuilding[]> {
+export function groupByCommunity(
+  buildings: readonly ParsedBuilding[],
+  cents: readonly Position[],
+  shapes: readonly PlanarShape[],
+  proj: Projection,
+  fallback: string | undefined,
+  warnings: string[]
+): Map<string, ParsedBuilding[]> {
   const byCommunity = new Map<string, ParsedBuilding[]>();
   buildings.forEach((b, i) => {
     let code = b.community;

@@ -31,7 +31,12 @@ export function polygonsPolsbyPopper(polygons: readonly (readonly (readonly XY[]
 }
 
 /** Area and perimeter of the union of the cells of the members of grid `g` (inGrid(j) says j's grid). */
-export function cellShape(cells: Cells, members: Iterable<number>, gridOf: (j: number) => number, g: number): { area: number; perimeter: number } {
+export function cellShape(
+  cells: Cells,
+  members: Iterable<number>,
+  gridOf: (j: number) => number,
+  g: number
+): { area: number; perimeter: number } {
   let area = 0;
   let perimeter = 0;
   for (const i of members) {

@@ -18,7 +18,8 @@ export class GridEditor {
   constructor(plan: Plan) {
     this.plan = plan.clone();
     const p = this.plan.p;
-    for (let i = 0; i < p.n; i++) (this.itemsOf.get(p.building[i]) ?? this.itemsOf.set(p.building[i], []).get(p.building[i])!).push(i);
+    for (let i = 0; i < p.n; i++)
+      (this.itemsOf.get(p.building[i]) ?? this.itemsOf.set(p.building[i], []).get(p.building[i])!).push(i);
     for (let g = 0; g < this.plan.k; g++) if (this.plan.count[g] > 0) this.reports.set(g, gridReport(this.plan, g));
   }
 
@@ -38,7 +39,11 @@ export class GridEditor {
   }
 
   validation(): Validation {
-    if (!this.cached) this.cached = summarise(this.plan, [...this.reports.values()].sort((a, b) => a.grid - b.grid));
+    if (!this.cached)
+      this.cached = summarise(
+        this.plan,
+        [...this.reports.values()].sort((a, b) => a.grid - b.grid)
+      );
     return this.cached;
   }
 
@@ -83,7 +88,8 @@ export class GridEditor {
     const before = this.plan.assign.slice();
     improve(this.plan, mulberry32(seed), 6, only);
     const changed = new Set<number>(grids);
-    for (let i = 0; i < before.length; i++) if (before[i] !== this.plan.assign[i]) changed.add(before[i]).add(this.plan.assign[i]);
+    for (let i = 0; i < before.length; i++)
+      if (before[i] !== this.plan.assign[i]) changed.add(before[i]).add(this.plan.assign[i]);
     return this.touched(changed);
   }
 }

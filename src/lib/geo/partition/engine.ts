@@ -120,7 +120,8 @@ function growthStart(p: Problem, seed: number, counts?: readonly number[]): Int3
   const { k, first, items } = allocate(p, counts);
   const { off, nbr } = p.graph;
   const groupMembers = new Map<number, number[]>();
-  for (let i = 0; i < p.n; i++) if (p.group[i] >= 0) (groupMembers.get(p.group[i]) ?? groupMembers.set(p.group[i], []).get(p.group[i])!).push(i);
+  for (let i = 0; i < p.n; i++)
+    if (p.group[i] >= 0) (groupMembers.get(p.group[i]) ?? groupMembers.set(p.group[i], []).get(p.group[i])!).push(i);
   items.forEach((its, c) => {
     const kk = k[c];
     const xs = its.map((i) => p.x[i]);
@@ -420,8 +421,12 @@ export function recombinePair(plan: Plan, a: number, b: number, rng?: Rng, force
   }
   if (units.length < 2) return false;
   const uw = units.map((u) => u.reduce((s, i) => s + p.hh[i], 0));
-  const ux = units.map((u, k) => u.reduce((s, i) => s + p.x[i] * Math.max(p.hh[i], 1e-6), 0) / Math.max(uw[k], 1e-6 * u.length));
-  const uy = units.map((u, k) => u.reduce((s, i) => s + p.y[i] * Math.max(p.hh[i], 1e-6), 0) / Math.max(uw[k], 1e-6 * u.length));
+  const ux = units.map(
+    (u, k) => u.reduce((s, i) => s + p.x[i] * Math.max(p.hh[i], 1e-6), 0) / Math.max(uw[k], 1e-6 * u.length)
+  );
+  const uy = units.map(
+    (u, k) => u.reduce((s, i) => s + p.y[i] * Math.max(p.hh[i], 1e-6), 0) / Math.max(uw[k], 1e-6 * u.length)
+  );
   const total = uw.reduce((s, w) => s + w, 0);
   const viol = (h: number) => Math.max(0, p.min - h) + Math.max(0, h - p.max);
 
@@ -446,7 +451,11 @@ export function recombinePair(plan: Plan, a: number, b: number, rng?: Rng, force
     const vmin = Math.min(...cuts.map((x) => x.v));
     // A forced split weighs every cut (the cost keeps the balanced ones ahead).
     const feasible = cuts.filter((x) => force || x.v <= vmin + EPS).sort((x, y) => x.dev - y.dev || x.at - y.at);
-    const chosen = rng ? (feasible.length ? [feasible[Math.floor(rng() * feasible.length)]] : []) : feasible.slice(0, force ? feasible.length : CUTS_PER_DIRECTION);
+    const chosen = rng
+      ? feasible.length
+        ? [feasible[Math.floor(rng() * feasible.length)]]
+        : []
+      : feasible.slice(0, force ? feasible.length : CUTS_PER_DIRECTION);
     for (const cut of chosen) {
       const side = new Uint8Array(units.length);
       for (let r = cut.at; r < idx.length; r++) side[idx[r]] = 1;
@@ -454,7 +463,13 @@ export function recombinePair(plan: Plan, a: number, b: number, rng?: Rng, force
         for (const i of u) plan.move(i, side[k] ? b : a);
       });
       const cost = plan.local(a) + plan.local(b) + COST.splitCompound * plan.splitGroups;
-      if ((rng || force || cost < current - 1e-6) && (!best || cost < best.cost - EPS) && plan.connected(a) && plan.connected(b)) best = { cost, side };
+      if (
+        (rng || force || cost < current - 1e-6) &&
+        (!best || cost < best.cost - EPS) &&
+        plan.connected(a) &&
+        plan.connected(b)
+      )
+        best = { cost, side };
     }
   }
   restore();
@@ -488,7 +503,13 @@ function neighbourPairs(plan: Plan, only?: ReadonlySet<number>): [number, number
 }
 
 /** Local search and recombination until neither helps (or `rounds` run out). */
-export function improve(plan: Plan, rng: Rng, rounds = 6, only?: ReadonlySet<number>, progress?: ProgressCallback): void {
+export function improve(
+  plan: Plan,
+  rng: Rng,
+  rounds = 6,
+  only?: ReadonlySet<number>,
+  progress?: ProgressCallback
+): void {
   progress?.('local-search', 0);
   localSearch(plan, rng, 30, only);
   for (let r = 0; r < rounds; r++) {
@@ -509,7 +530,14 @@ export function defaultKicks(k: number): number {
   return k <= 5 ? 24 : Math.min(32, 2 * k);
 }
 
-function iterate(plan: Plan, rng: Rng, kicks: number, rounds: number, stopEarly = false, progress?: ProgressCallback): Plan {
+function iterate(
+  plan: Plan,
+  rng: Rng,
+  kicks: number,
+  rounds: number,
+  stopEarly = false,
+  progress?: ProgressCallback
+): Plan {
   let cur = plan;
   let bestCost = cur.cost();
   let stall = 0;
@@ -554,7 +582,12 @@ function runWith(p: Problem, options: EngineOptions, counts?: readonly number[],
     // Per start: growing 0–10 %, descent 10–50 %, kicks 50–100 % of its share.
     const span = (a: number, b: number) => progressSpan(progress, (si + a) / starts.length, (si + b) / starts.length);
     span(0, 0.1)?.('growing', 0);
-    const assign = start === 'bisection' ? bisectionStart(p, counts) : start === 'growth' ? growthStart(p, seed, counts) : kmeansStart(p, seed, counts);
+    const assign =
+      start === 'bisection'
+        ? bisectionStart(p, counts)
+        : start === 'growth'
+          ? growthStart(p, seed, counts)
+          : kmeansStart(p, seed, counts);
     let plan = new Plan(p, assign);
     repairContiguity(plan);
     improve(plan, rng, options.rounds ?? 6, undefined, span(0.1, 0.5));
@@ -627,5 +660,8 @@ export function compact(plan: Plan): Plan {
   const used = [...new Set(plan.assign)].sort((a, b) => a - b);
   if (used.length === plan.k) return plan;
   const remap = new Map(used.map((g, i) => [g, i]));
-  return new Plan(plan.p, plan.assign.map((g) => remap.get(g)!));
+  return new Plan(
+    plan.p,
+    plan.assign.map((g) => remap.get(g)!)
+  );
 }

@@ -16,14 +16,31 @@ import { progressSpan, type ProgressCallback } from './engine';
 import { inputError, readRequest, type PartitionRequest, type Result } from './input';
 import { communityTooBig } from './limits';
 import { heldBack, partitionCommunity } from './locked';
-import { communityReport, drawGrids, gridCodes, pushAssignments, pushGrids, pushUnmet, roadSummary, type BuildingAssignment, type CommunityReport, type GridProperties, type PartitionOutput, type Unmet } from './output';
+import {
+  communityReport,
+  drawGrids,
+  gridCodes,
+  pushAssignments,
+  pushGrids,
+  pushUnmet,
+  roadSummary,
+  type BuildingAssignment,
+  type CommunityReport,
+  type GridProperties,
+  type PartitionOutput,
+  type Unmet
+} from './output';
 import { buildingCentre, localProjection, projectionOrigin } from './projection';
 
 /**
  * Reads, checks and partitions (see the module comment). `onProgress` hears the engine's phases,
  * with the fraction over all communities of the input (ends at 1).
  */
-export function partitionGeoJSON(req: PartitionRequest, now: () => number = () => Date.now(), onProgress?: ProgressCallback): Result<PartitionOutput> {
+export function partitionGeoJSON(
+  req: PartitionRequest,
+  now: () => number = () => Date.now(),
+  onProgress?: ProgressCallback
+): Result<PartitionOutput> {
   const method = req.method ?? 'engine';
   const seed = req.seed ?? 1;
   const input = readRequest(req);
@@ -37,11 +54,23 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   const proj = localProjection(lon0, lat0);
   const shapes = communities.map((c) => ({ code: c.code, rings: c.rings.map((r) => r.map(proj.forward)) }));
   const barriers = input.value.barriers.map((l) => l.map(proj.forward));
-  const cuts = cutLines([...input.value.barriers, ...input.value.streets], [...communities.flatMap((c) => c.rings.flat()), ...cents], proj);
+  const cuts = cutLines(
+    [...input.value.barriers, ...input.value.streets],
+    [...communities.flatMap((c) => c.rings.flat()), ...cents],
+    proj
+  );
   const byCommunity = groupByCommunity(buildings, cents, shapes, proj, req.community, warnings);
 
   // A community too big for one partition is refused before any work (limits.ts).
-  const tooBig = [...byCommunity].flatMap(([code, bs]) => communityTooBig(code, bs.length, bs.reduce((t, b) => t + b.households, 0), bounds) ?? []);
+  const tooBig = [...byCommunity].flatMap(
+    ([code, bs]) =>
+      communityTooBig(
+        code,
+        bs.length,
+        bs.reduce((t, b) => t + b.households, 0),
+        bounds
+      ) ?? []
+  );
   if (tooBig.length) return { ok: false, errors: tooBig.map((m) => inputError('buildings', -1, 'community', m)) };
 
   const features: Feature<Polygon | MultiPolygon, GridProperties>[] = [];
@@ -56,7 +85,23 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
     progress?.('growing', 0);
     const { held, members } = heldBack(byCommunity.get(code)!, locked, code);
     const boundary = shapes.find((s) => s.code === code)?.rings;
-    const { p, plan, lockedSeq } = partitionCommunity({ code, held, members, boundary, barriers, cuts, proj, bounds, method, seed, effort: req.effort, followStreets: req.followStreets }, progress);
+    const { p, plan, lockedSeq } = partitionCommunity(
+      {
+        code,
+        held,
+        members,
+        boundary,
+        barriers,
+        cuts,
+        proj,
+        bounds,
+        method,
+        seed,
+        effort: req.effort,
+        followStreets: req.followStreets
+      },
+      progress
+    );
     progress?.('recombination', 1);
     const drawn = drawGrids(p, plan, proj);
     const ms = now() - t0;
@@ -70,5 +115,15 @@ export function partitionGeoJSON(req: PartitionRequest, now: () => number = () =
   assignments.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (!buildings.length) warnings.push('no buildings: nothing to partition');
   onProgress?.('recombination', 1);
-  return { ok: true, value: { grids: { type: 'FeatureCollection', features }, buildings: assignments, communities: reports, unmet, ...roadSummary(reports) }, warnings };
+  return {
+    ok: true,
+    value: {
+      grids: { type: 'FeatureCollection', features },
+      buildings: assignments,
+      communities: reports,
+      unmet,
+      ...roadSummary(reports)
+    },
+    warnings
+  };
 }

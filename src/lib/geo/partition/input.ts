@@ -32,7 +32,13 @@ export interface InputError {
 }
 
 /** An input error from a message: `message` is its English text. */
-export function inputError(layer: string, feature: number, field: string, m: EngineMsg, id?: string | null): InputError {
+export function inputError(
+  layer: string,
+  feature: number,
+  field: string,
+  m: EngineMsg,
+  id?: string | null
+): InputError {
   return { layer, feature, ...(id ? { id } : {}), field, message: renderMsg(m), msg: m };
 }
 
@@ -104,7 +110,17 @@ export const NO_CODE = '000000000000';
  * and lanes that bound blocks. Not service roads, footways, paths or tracks: they run inside
  * compounds (小区) and would cut a compound's yard away from its buildings.
  */
-export const DEFAULT_STREET_CLASSES = ['tertiary', 'tertiary_link', 'residential', 'unclassified', 'living_street', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link'];
+export const DEFAULT_STREET_CLASSES = [
+  'tertiary',
+  'tertiary_link',
+  'residential',
+  'unclassified',
+  'living_street',
+  'motorway_link',
+  'trunk_link',
+  'primary_link',
+  'secondary_link'
+];
 
 /** The grid bounds a request asks for (target, min, max; defaults 400, 300, 500). */
 export interface Bounds {
@@ -132,27 +148,43 @@ export function readRequest(req: PartitionRequest): Result<ReadInput> {
   const ls = readBarriers(req.barriers, crs, req.barrierClasses);
   // Streets: the lines of the street classes that are not barriers (with barrier classes given).
   const streetClasses = (req.streetClasses ?? DEFAULT_STREET_CLASSES).filter((c) => !req.barrierClasses?.includes(c));
-  const ss: Result<Position[][]> = req.barrierClasses ? readBarriers(req.barriers, crs, streetClasses) : { ok: true, value: [], warnings: [] };
-  const errors = [...(bs.ok ? [] : bs.errors), ...(cs.ok ? [] : cs.errors), ...(ls.ok ? [] : ls.errors), ...(ss.ok ? [] : ss.errors)];
+  const ss: Result<Position[][]> = req.barrierClasses
+    ? readBarriers(req.barriers, crs, streetClasses)
+    : { ok: true, value: [], warnings: [] };
+  const errors = [
+    ...(bs.ok ? [] : bs.errors),
+    ...(cs.ok ? [] : cs.errors),
+    ...(ls.ok ? [] : ls.errors),
+    ...(ss.ok ? [] : ss.errors)
+  ];
   if (!bs.ok || !cs.ok || !ls.ok || !ss.ok) return { ok: false, errors };
   const bounds = { target: req.target ?? 400, min: req.min ?? 300, max: req.max ?? 500 };
   if (!(bounds.min > 0 && bounds.min <= bounds.target && bounds.target <= bounds.max))
     return { ok: false, errors: [inputError('options', -1, 'target', emsg('partition.err.bounds'))] };
-  return { ok: true, value: { buildings: bs.value, communities: cs.value, barriers: ls.value, streets: ss.value, bounds }, warnings: [...bs.warnings] };
+  return {
+    ok: true,
+    value: { buildings: bs.value, communities: cs.value, barriers: ls.value, streets: ss.value, bounds },
+    warnings: [...bs.warnings]
+  };
 }
 
 /** Input coordinates are kept to 7 decimals (about 1 cm), the precision of survey and map data. */
 function round7<G extends Geometry>(g: G): G {
-  const f = (c: unknown): unknown => (Array.isArray(c) && typeof c[0] === 'number' ? [r7(c[0]), r7(c[1] as number)] : (c as unknown[]).map(f));
-  return g.type === 'GeometryCollection' ? g : ({ ...g, coordinates: f((g as { coordinates: unknown }).coordinates) } as G);
+  const f = (c: unknown): unknown =>
+    Array.isArray(c) && typeof c[0] === 'number' ? [r7(c[0]), r7(c[1] as number)] : (c as unknown[]).map(f);
+  return g.type === 'GeometryCollection'
+    ? g
+    : ({ ...g, coordinates: f((g as { coordinates: unknown }).coordinates) } as G);
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
 
 function checkPosition(p: unknown): EngineMsg | null {
   if (!Array.isArray(p) || p.length < 2) return emsg('partition.err.notPosition');
   const [lon, lat] = p as number[];
-  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat)) return emsg('partition.err.notFinite');
+  if (typeof lon !== 'number' || typeof lat !== 'number' || !Number.isFinite(lon) || !Number.isFinite(lat))
+    return emsg('partition.err.notFinite');
   if (lon < -180 || lon > 180 || lat < -90 || lat > 90) return emsg('partition.err.outOfRange', { lon, lat });
   return null;
 }
@@ -192,7 +224,11 @@ function checkGeometry(g: Geometry | null | undefined, allowPoint: boolean): Eng
   return emsg(allowPoint ? 'partition.err.geometryTypePoint' : 'partition.err.geometryTypeArea', { type: g.type });
 }
 
-export function readBuildings(fc: FeatureCollection, crs: Crs, householdsField = 'households'): Result<ParsedBuilding[]> {
+export function readBuildings(
+  fc: FeatureCollection,
+  crs: Crs,
+  householdsField = 'households'
+): Result<ParsedBuilding[]> {
   const errors: InputError[] = [];
   const warnings: string[] = [];
   if (!fc || fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
@@ -212,19 +248,30 @@ export function readBuildings(fc: FeatureCollection, crs: Crs, householdsField =
     const geometry = round7(toWgs84Geometry(f.geometry!, crs)) as ParsedBuilding['geometry'];
     const num = (k: string) => (props[k] === undefined || props[k] === null ? undefined : Number(props[k]));
     const units = num('units');
-    if (units !== undefined && !(Number.isInteger(units) && units >= 1)) return err('units', emsg('partition.err.units', { value: String(props.units) }));
+    if (units !== undefined && !(Number.isInteger(units) && units >= 1))
+      return err('units', emsg('partition.err.units', { value: String(props.units) }));
     let households = num(householdsField);
     let estimated = Boolean(props.estimated);
     let estUnits: number | undefined;
     if (households !== undefined) {
-      if (!(Number.isFinite(households) && households >= 0)) return err(householdsField, emsg('partition.err.households', { field: householdsField, value: String(JSON.stringify(props[householdsField])) }));
+      if (!(Number.isFinite(households) && households >= 0))
+        return err(
+          householdsField,
+          emsg('partition.err.households', {
+            field: householdsField,
+            value: String(JSON.stringify(props[householdsField]))
+          })
+        );
     } else {
       const floors = num('floors');
       const perFloor = num('per_floor') ?? num('perFloor');
       if (units && floors && perFloor && floors > 0 && perFloor > 0) {
         households = units * floors * perFloor;
       } else if (geometry.type !== 'Point') {
-        const est = estimateHouseholds({ tags: householdsField === 'households' ? props : { ...props, households: undefined }, footprint: geometry });
+        const est = estimateHouseholds({
+          tags: householdsField === 'households' ? props : { ...props, households: undefined },
+          footprint: geometry
+        });
         households = est.households;
         estimated = est.estimated;
         // Units (单元) assumed as households.ts does, so that a large estimated building can be split.
@@ -258,19 +305,28 @@ export interface CommunityShape {
  * feature id; without any, the request's `community`, else 12 zeros (for several uncoded polygons:
  * 000000000001, 000000000002, … in file order, so that their grid codes stay distinct).
  */
-export function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fallback?: string): Result<CommunityShape[]> {
+export function readCommunities(
+  fc: FeatureCollection | undefined,
+  crs: Crs,
+  fallback?: string
+): Result<CommunityShape[]> {
   if (!fc) return { ok: true, value: [], warnings: [] };
   if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features))
     return { ok: false, errors: [inputError('communities', -1, 'type', emsg('partition.err.notCollection'))] };
   const errors: InputError[] = [];
   const out: CommunityShape[] = [];
-  const uncoded = fc.features.filter((f) => !str(f.properties?.code ?? f.properties?.community ?? f.properties?.adcode ?? f.id)).length;
+  const uncoded = fc.features.filter(
+    (f) => !str(f.properties?.code ?? f.properties?.community ?? f.properties?.adcode ?? f.id)
+  ).length;
   let nth = 0;
   fc.features.forEach((f, index) => {
     const props = (f.properties ?? {}) as Record<string, unknown>;
     let code = str(props.code ?? props.community ?? props.adcode ?? f.id);
     if (!code) code = uncoded === 1 ? (fallback ?? NO_CODE) : String(++nth).padStart(12, '0');
-    if (out.some((c) => c.code === code)) return errors.push(inputError('communities', index, 'code', emsg('partition.err.duplicateCommunity', { code }), code));
+    if (out.some((c) => c.code === code))
+      return errors.push(
+        inputError('communities', index, 'code', emsg('partition.err.duplicateCommunity', { code }), code)
+      );
     const e = checkGeometry(f.geometry, false);
     if (e) return errors.push(inputError('communities', index, 'geometry', e, code));
     const g = round7(toWgs84Geometry(f.geometry!, crs)) as Polygon | MultiPolygon;
@@ -280,7 +336,11 @@ export function readCommunities(fc: FeatureCollection | undefined, crs: Crs, fal
   return errors.length ? { ok: false, errors } : { ok: true, value: out, warnings: [] };
 }
 
-export function readBarriers(fc: FeatureCollection | undefined, crs: Crs, classes?: readonly string[]): Result<Position[][]> {
+export function readBarriers(
+  fc: FeatureCollection | undefined,
+  crs: Crs,
+  classes?: readonly string[]
+): Result<Position[][]> {
   if (!fc) return { ok: true, value: [], warnings: [] };
   const errors: InputError[] = [];
   const lines: Position[][] = [];
@@ -294,8 +354,17 @@ export function readBarriers(fc: FeatureCollection | undefined, crs: Crs, classe
     if (!g) return errors.push(inputError('barriers', index, 'geometry', emsg('partition.err.noGeometry')));
     const w = round7(toWgs84Geometry(g, crs));
     const parts: Position[][] =
-      w.type === 'LineString' ? [w.coordinates] : w.type === 'MultiLineString' ? w.coordinates : w.type === 'Polygon' ? w.coordinates : w.type === 'MultiPolygon' ? w.coordinates.flat() : [];
-    if (!parts.length) return errors.push(inputError('barriers', index, 'geometry', emsg('partition.err.notLine', { type: g.type })));
+      w.type === 'LineString'
+        ? [w.coordinates]
+        : w.type === 'MultiLineString'
+          ? w.coordinates
+          : w.type === 'Polygon'
+            ? w.coordinates
+            : w.type === 'MultiPolygon'
+              ? w.coordinates.flat()
+              : [];
+    if (!parts.length)
+      return errors.push(inputError('barriers', index, 'geometry', emsg('partition.err.notLine', { type: g.type })));
     for (const part of parts) {
       const bad = part.map(checkPosition).find((e) => e);
       if (bad) return errors.push(inputError('barriers', index, 'geometry', bad));

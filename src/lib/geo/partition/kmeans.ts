@@ -27,7 +27,14 @@ function centreIndex(centers: readonly XY[]): Flatbush {
   return index;
 }
 
-export function kmeans(x: ArrayLike<number>, y: ArrayLike<number>, w: ArrayLike<number>, k: number, seed = 1, iterations = 60): KMeansResult {
+export function kmeans(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  w: ArrayLike<number>,
+  k: number,
+  seed = 1,
+  iterations = 60
+): KMeansResult {
   const n = x.length;
   k = Math.max(1, Math.min(k, n));
   const assign = new Int32Array(n);

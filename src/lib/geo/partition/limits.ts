@@ -17,9 +17,17 @@ export const MAX_COMMUNITY_ITEMS = 200_000;
 
 /** Why a community cannot be partitioned as one, or null when it can. */
 export function communityTooBig(code: string, buildings: number, households: number, b: Bounds): EngineMsg | null {
-  if (buildings > MAX_COMMUNITY_ITEMS) return emsg('partition.err.tooManyBuildings', { code, n: buildings, limit: MAX_COMMUNITY_ITEMS });
+  if (buildings > MAX_COMMUNITY_ITEMS)
+    return emsg('partition.err.tooManyBuildings', { code, n: buildings, limit: MAX_COMMUNITY_ITEMS });
   // The grids the engine would make (gridsFor), not the fewest possible: it aims at the target.
   const grids = gridsFor(households, b, buildings);
-  if (grids > MAX_SEQ) return emsg('partition.err.tooManyGrids', { code, households: Math.round(households), grids, limit: MAX_SEQ, target: b.target });
+  if (grids > MAX_SEQ)
+    return emsg('partition.err.tooManyGrids', {
+      code,
+      households: Math.round(households),
+      grids,
+      limit: MAX_SEQ,
+      target: b.target
+    });
   return null;
 }

@@ -16,10 +16,15 @@ import type { Projection } from './projection';
 import { itemsOf } from './units';
 
 /** A community's buildings: those of its locked grids (held: they keep their code) and the others (members). */
-export function heldBack(buildings: readonly ParsedBuilding[], locked: ReadonlySet<string>, code: string): { held: ParsedBuilding[]; members: ParsedBuilding[] } {
+export function heldBack(
+  buildings: readonly ParsedBuilding[],
+  locked: ReadonlySet<string>,
+  code: string
+): { held: ParsedBuilding[]; members: ParsedBuilding[] } {
   const held: ParsedBuilding[] = [];
   const members: ParsedBuilding[] = [];
-  for (const b of buildings) (b.previousGrid && locked.has(b.previousGrid) && seqOf(b.previousGrid, code) !== null ? held : members).push(b);
+  for (const b of buildings)
+    (b.previousGrid && locked.has(b.previousGrid) && seqOf(b.previousGrid, code) !== null ? held : members).push(b);
   return { held, members };
 }
 
@@ -42,12 +47,36 @@ export interface CommunityJob {
 }
 
 /** The community's problem and plan (locked grids as its last slots, their sequence numbers in `lockedSeq`). */
-export function partitionCommunity(job: CommunityJob, progress?: ProgressCallback): { p: Problem; plan: Plan; lockedSeq: number[] } {
+export function partitionCommunity(
+  job: CommunityJob,
+  progress?: ProgressCallback
+): { p: Problem; plan: Plan; lockedSeq: number[] } {
   const { code, held, members, boundary, barriers, cuts, proj, bounds, method, seed } = job;
   const items = members.flatMap((b) => itemsOf(b, proj, bounds.max));
   const heldItems = held.flatMap((b) => itemsOf(b, proj, bounds.max));
-  if (held.length) return withLocked(heldItems, held, items, code, boundary, barriersNear(barriers, [...heldItems, ...items]), bounds, method, seed, progress, cuts, job.followStreets);
-  const p = prepare({ items, boundary, barriers: barriersNear(barriers, items), cuts, followStreets: job.followStreets, ...bounds });
+  if (held.length)
+    return withLocked(
+      heldItems,
+      held,
+      items,
+      code,
+      boundary,
+      barriersNear(barriers, [...heldItems, ...items]),
+      bounds,
+      method,
+      seed,
+      progress,
+      cuts,
+      job.followStreets
+    );
+  const p = prepare({
+    items,
+    boundary,
+    barriers: barriersNear(barriers, items),
+    cuts,
+    followStreets: job.followStreets,
+    ...bounds
+  });
   return { p, plan: planFor(p, method, seed, progress, job.effort), lockedSeq: [] };
 }
 
@@ -84,7 +113,12 @@ function withLocked(
   const assign = new Int32Array(all.n);
   if (items.length) {
     const outline = dissolve(all.cells, heldIdx).flatMap((poly) => poly.map((ring) => [...ring, ring[0]]));
-    const rest = planFor(prepare({ items, boundary, barriers: [...barriers, ...outline], cuts, followStreets, ...bounds }), method, seed, progressSpan(progress, 0, 0.9));
+    const rest = planFor(
+      prepare({ items, boundary, barriers: [...barriers, ...outline], cuts, followStreets, ...bounds }),
+      method,
+      seed,
+      progressSpan(progress, 0, 0.9)
+    );
     k = rest.k;
     const slot = new Map(rest.p.ids.map((id, i) => [id, rest.assign[i]]));
     for (let i = 0; i < all.n; i++) if (!heldIds.has(all.ids[i])) assign[i] = slot.get(all.ids[i])!;

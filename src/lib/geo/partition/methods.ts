@@ -6,7 +6,13 @@ import type { Plan } from './plan';
 import type { Problem } from './problem';
 
 /** The plan `method` gives (the engine hears `onProgress` and `effort`; the baselines neither). */
-export function planFor(p: Problem, method: Method, seed: number, onProgress?: ProgressCallback, effort?: number): Plan {
+export function planFor(
+  p: Problem,
+  method: Method,
+  seed: number,
+  onProgress?: ProgressCallback,
+  effort?: number
+): Plan {
   if (method === 'bisection') return bisectionPlan(p);
   if (method === 'kmeans') return kmeansPlan(p, seed);
   return runEngine(p, { seed, onProgress, effort });

@@ -95,12 +95,18 @@ export interface PartitionOutput {
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** The output's road figures: the communities' (those with roads known), weighted by their area. */
-export function roadSummary(reports: readonly CommunityReport[]): Pick<PartitionOutput, 'areaAcrossRoadsPct' | 'areaInEmptyBlocksPct'> {
+export function roadSummary(
+  reports: readonly CommunityReport[]
+): Pick<PartitionOutput, 'areaAcrossRoadsPct' | 'areaInEmptyBlocksPct'> {
   const measured = reports.filter((c) => c.areaM2 !== undefined);
   if (!measured.length) return {};
   const total = measured.reduce((s, c) => s + c.areaM2!, 0);
-  const mean = (f: (c: CommunityReport) => number) => r2(total > 0 ? measured.reduce((s, c) => s + f(c) * c.areaM2!, 0) / total : 0);
-  return { areaAcrossRoadsPct: mean((c) => c.areaAcrossRoadsPct!), areaInEmptyBlocksPct: mean((c) => c.areaInEmptyBlocksPct!) };
+  const mean = (f: (c: CommunityReport) => number) =>
+    r2(total > 0 ? measured.reduce((s, c) => s + f(c) * c.areaM2!, 0) / total : 0);
+  return {
+    areaAcrossRoadsPct: mean((c) => c.areaAcrossRoadsPct!),
+    areaInEmptyBlocksPct: mean((c) => c.areaInEmptyBlocksPct!)
+  };
 }
 
 /** A community's grids as written and measured (see `drawGrids`). */
@@ -117,7 +123,11 @@ export interface Drawn {
 /** The polygons as written (WGS-84, 7 decimals); the report measures these, projected back. */
 export function drawGrids(p: Problem, plan: Plan, proj: Projection): Drawn {
   const written = Array.from({ length: plan.k }, (_, g) =>
-    plan.count[g] > 0 ? dissolve(p.cells, plan.members(g)).map((poly) => poly.map((ring) => [...ring, ring[0]].map((q) => proj.inverse(q)).map(([lo, la]) => [r7(lo), r7(la)]))) : []
+    plan.count[g] > 0
+      ? dissolve(p.cells, plan.members(g)).map((poly) =>
+          poly.map((ring) => [...ring, ring[0]].map((q) => proj.inverse(q)).map(([lo, la]) => [r7(lo), r7(la)]))
+        )
+      : []
   );
   const v = validate(
     plan,
@@ -129,7 +139,13 @@ export function drawGrids(p: Problem, plan: Plan, proj: Projection): Drawn {
 }
 
 /** Codes: keep previous ones where given, else reading order of grid centres; locked grids keep theirs (the last slots). */
-export function gridCodes(p: Problem, plan: Plan, code: string, members: readonly ParsedBuilding[], lockedSeq: readonly number[]): { seqs: number[]; codes: string[] } {
+export function gridCodes(
+  p: Problem,
+  plan: Plan,
+  code: string,
+  members: readonly ParsedBuilding[],
+  lockedSeq: readonly number[]
+): { seqs: number[]; codes: string[] } {
   const k = plan.k;
   const cx = new Array(k).fill(0);
   const cy = new Array(k).fill(0);
@@ -170,7 +186,8 @@ export function pushGrids(features: Feature<Polygon | MultiPolygon, GridProperti
   const { written, v, across } = c.drawn;
   for (const r of v.grids) {
     const polys = written[r.grid];
-    const geometry: Polygon | MultiPolygon = polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
+    const geometry: Polygon | MultiPolygon =
+      polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys };
     features.push({
       type: 'Feature',
       properties: {
@@ -190,7 +207,13 @@ export function pushGrids(features: Feature<Polygon | MultiPolygon, GridProperti
 }
 
 /** Adds each building's grid to `assignments` (by unit for a building split by unit). */
-export function pushAssignments(assignments: BuildingAssignment[], c: CommunityDone, buildings: readonly ParsedBuilding[], proj: Projection, max: number): void {
+export function pushAssignments(
+  assignments: BuildingAssignment[],
+  c: CommunityDone,
+  buildings: readonly ParsedBuilding[],
+  proj: Projection,
+  max: number
+): void {
   const { code, p, plan, codes } = c;
   const index = new Map(p.ids.map((id, i) => [id, i]));
   for (const b of buildings) {
@@ -198,7 +221,13 @@ export function pushAssignments(assignments: BuildingAssignment[], c: CommunityD
     const byGrid = new Map<number, number>();
     for (const i of its) byGrid.set(plan.assign[i], (byGrid.get(plan.assign[i]) ?? 0) + p.hh[i]);
     const main = [...byGrid].sort((a, c) => c[1] - a[1] || a[0] - c[0])[0][0];
-    const a: BuildingAssignment = { id: b.id, community: code, grid: codes[main], households: b.households, estimated: b.estimated };
+    const a: BuildingAssignment = {
+      id: b.id,
+      community: code,
+      grid: codes[main],
+      households: b.households,
+      estimated: b.estimated
+    };
     if (byGrid.size > 1) a.units = Object.fromEntries(its.map((i, j) => [String(j + 1), codes[plan.assign[i]]]));
     assignments.push(a);
   }
@@ -210,8 +239,15 @@ export function pushUnmet(unmet: Unmet[], c: CommunityDone): void {
   const { v } = c.drawn;
   for (const is of v.issues) {
     if (is.grid !== undefined && (is.rule === 'below-min' || is.rule === 'above-max' || is.rule === 'not-contiguous'))
-      unmet.push({ grid: codes[is.grid], reason: is.message, rule: is.rule, community: code, infeasible: is.infeasible ?? false });
-    else if (is.rule === 'oversized-building' && is.ids) unmet.push({ building: is.ids[0], reason: is.message, rule: is.rule, community: code, infeasible: true });
+      unmet.push({
+        grid: codes[is.grid],
+        reason: is.message,
+        rule: is.rule,
+        community: code,
+        infeasible: is.infeasible ?? false
+      });
+    else if (is.rule === 'oversized-building' && is.ids)
+      unmet.push({ building: is.ids[0], reason: is.message, rule: is.rule, community: code, infeasible: true });
   }
   // A bridge across a barrier breaks a rule where its two ends share a grid.
   for (const e of p.adjacency.bridges)
@@ -226,10 +262,17 @@ export function pushUnmet(unmet: Unmet[], c: CommunityDone): void {
 }
 
 /** The community's report; with `baselinesSeed`, the two baselines scored too. */
-export function communityReport(c: CommunityDone, buildings: number, ms: number, baselinesSeed?: number): CommunityReport {
+export function communityReport(
+  c: CommunityDone,
+  buildings: number,
+  ms: number,
+  baselinesSeed?: number
+): CommunityReport {
   const { code, p, codes } = c;
   const { v, across, cellArea } = c.drawn;
-  const issues: Issue[] = v.issues.map((is) => (is.grid === undefined ? is : { ...is, message: `${codes[is.grid]}: ${is.message}` }));
+  const issues: Issue[] = v.issues.map((is) =>
+    is.grid === undefined ? is : { ...is, message: `${codes[is.grid]}: ${is.message}` }
+  );
   const { grids: _g, ...rest } = v;
   void _g;
   return {
@@ -237,14 +280,28 @@ export function communityReport(c: CommunityDone, buildings: number, ms: number,
     buildings,
     gridCount: v.grids.length,
     ms: Math.round(ms * 10) / 10,
-    ...(across ? { areaAcrossRoadsPct: r2(across.pctAll), areaInEmptyBlocksPct: r2(across.emptyPct), areaM2: Math.round(cellArea) } : {}),
+    ...(across
+      ? {
+          areaAcrossRoadsPct: r2(across.pctAll),
+          areaInEmptyBlocksPct: r2(across.emptyPct),
+          areaM2: Math.round(cellArea)
+        }
+      : {}),
     ...rest,
     issues,
-    ...(baselinesSeed !== undefined ? { baselines: { bisection: score(bisectionPlan(p)), kmeans: score(kmeansPlan(p, baselinesSeed)) } } : {})
+    ...(baselinesSeed !== undefined
+      ? { baselines: { bisection: score(bisectionPlan(p)), kmeans: score(kmeansPlan(p, baselinesSeed)) } }
+      : {})
   };
 }
 
 function score(plan: Plan): BaselineScore {
   const v = validate(plan);
-  return { grids: v.grids.length, pctInRange: v.pctInRange, meanPolsbyPopper: v.meanPolsbyPopper, contiguous: v.contiguous, splitCompounds: v.splitCompounds.length };
+  return {
+    grids: v.grids.length,
+    pctInRange: v.pctInRange,
+    meanPolsbyPopper: v.meanPolsbyPopper,
+    contiguous: v.contiguous,
+    splitCompounds: v.splitCompounds.length
+  };
 }

@@ -12,7 +12,10 @@ export type Ring = XY[];
  * [x0, y0, x1, y1]: the box of `points`, or of those at `indices` (Infinity, -Infinity when
  * there are none). Any positions: planar metres or WGS-84 lon/lat.
  */
-export function boxOf(points: readonly (readonly number[])[], indices?: Iterable<number>): [number, number, number, number] {
+export function boxOf(
+  points: readonly (readonly number[])[],
+  indices?: Iterable<number>
+): [number, number, number, number] {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -28,7 +31,9 @@ export function boxOf(points: readonly (readonly number[])[], indices?: Iterable
 }
 
 /** [x0, y0, x1, y1]: the box of items placed at (x, y) (Infinity, -Infinity when there are none). */
-export function itemsBox(items: Iterable<{ readonly x: number; readonly y: number }>): [number, number, number, number] {
+export function itemsBox(
+  items: Iterable<{ readonly x: number; readonly y: number }>
+): [number, number, number, number] {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
@@ -133,7 +138,10 @@ export function segmentsIntersect(a: XY, b: XY, c: XY, d: XY): boolean {
   const d4 = cross(a, b, d);
   if (straddle(d1, d2, d3, d4)) return true;
   const on = (p: XY, q: XY, r: XY) =>
-    Math.min(p[0], q[0]) <= r[0] && r[0] <= Math.max(p[0], q[0]) && Math.min(p[1], q[1]) <= r[1] && r[1] <= Math.max(p[1], q[1]);
+    Math.min(p[0], q[0]) <= r[0] &&
+    r[0] <= Math.max(p[0], q[0]) &&
+    Math.min(p[1], q[1]) <= r[1] &&
+    r[1] <= Math.max(p[1], q[1]);
   if (d1 === 0 && on(c, d, a)) return true;
   if (d2 === 0 && on(c, d, b)) return true;
   if (d3 === 0 && on(a, b, c)) return true;
@@ -216,7 +224,11 @@ export function cleanRing(r: Ring, eps = 1e-6): Ring {
     const q = out[out.length - 1];
     if (!q || Math.abs(q[0] - p[0]) > eps || Math.abs(q[1] - p[1]) > eps) out.push(p);
   }
-  while (out.length > 1 && Math.abs(out[0][0] - out[out.length - 1][0]) <= eps && Math.abs(out[0][1] - out[out.length - 1][1]) <= eps)
+  while (
+    out.length > 1 &&
+    Math.abs(out[0][0] - out[out.length - 1][0]) <= eps &&
+    Math.abs(out[0][1] - out[out.length - 1][1]) <= eps
+  )
     out.pop();
   let changed = true;
   while (changed && out.length >= 3) {

@@ -65,7 +65,8 @@ export const DEFAULT_HULL_MARGIN = 30;
 
 export function bounds(o: { target?: number; min?: number; max?: number }): Bounds {
   const b = { target: o.target ?? DEFAULT_TARGET, min: o.min ?? DEFAULT_MIN, max: o.max ?? DEFAULT_MAX };
-  if (!(b.min > 0 && b.min <= b.target && b.target <= b.max)) throw new Error('partition bounds must satisfy 0 < min ≤ target ≤ max');
+  if (!(b.min > 0 && b.min <= b.target && b.target <= b.max))
+    throw new Error('partition bounds must satisfy 0 < min ≤ target ≤ max');
   return b;
 }
 
@@ -112,8 +113,18 @@ export function prepare(input: ProblemInput): Problem {
     }
   });
   const points: XY[] = items.map((_, i) => [x[i], y[i]]);
-  const boundary = input.boundary && input.boundary.length ? input.boundary.map((r) => [...r]) : n ? [bufferedHull(points, DEFAULT_HULL_MARGIN)] : [];
-  const cells = voronoiCells(points, boundary, input.cuts?.length ? streetCuts(input.cuts, boundary) : undefined, input.followStreets ?? true);
+  const boundary =
+    input.boundary && input.boundary.length
+      ? input.boundary.map((r) => [...r])
+      : n
+        ? [bufferedHull(points, DEFAULT_HULL_MARGIN)]
+        : [];
+  const cells = voronoiCells(
+    points,
+    boundary,
+    input.cuts?.length ? streetCuts(input.cuts, boundary) : undefined,
+    input.followStreets ?? true
+  );
   // Neighbours only where their cells share an edge on the map, so that a grid contiguous in the
   // graph is drawn in one piece. An item with no cell (outside the boundary) hangs off its nearest
   // Delaunay neighbour, preferring one with a cell: one link each, so such items never join two
@@ -121,7 +132,8 @@ export function prepare(input: ProblemInput): Problem {
   const delaunay = delaunayEdges(points);
   const touch = new Set<number>();
   for (let i = 0; i < n; i++)
-    for (let e = cells.off[i]; e < cells.off[i + 1]; e++) if (cells.len[e] >= MIN_SHARED_EDGE) touch.add(i * n + cells.nbr[e]);
+    for (let e = cells.off[i]; e < cells.off[i + 1]; e++)
+      if (cells.len[e] >= MIN_SHARED_EDGE) touch.add(i * n + cells.nbr[e]);
   const link = new Int32Array(n).fill(-1);
   for (const [a, c] of delaunay)
     for (const [u, v] of [
@@ -133,11 +145,20 @@ export function prepare(input: ProblemInput): Problem {
       const better =
         w < 0 ||
         (cells.area[v] > 0 && !(cells.area[w] > 0)) ||
-        ((cells.area[v] > 0) === (cells.area[w] > 0) && (x[v] - x[u]) ** 2 + (y[v] - y[u]) ** 2 < (x[w] - x[u]) ** 2 + (y[w] - y[u]) ** 2);
+        (cells.area[v] > 0 === cells.area[w] > 0 &&
+          (x[v] - x[u]) ** 2 + (y[v] - y[u]) ** 2 < (x[w] - x[u]) ** 2 + (y[w] - y[u]) ** 2);
       if (better) link[u] = v;
     }
   const touching = (a: number, c: number) => touch.has(a * n + c) || link[a] === c || link[c] === a;
-  const adjacency = buildAdjacency(points, { barriers: input.barriers, maxEdge: input.maxEdge, weights: hh, minWeight: b.min, maxWeight: b.max, touching, delaunay });
+  const adjacency = buildAdjacency(points, {
+    barriers: input.barriers,
+    maxEdge: input.maxEdge,
+    weights: hh,
+    minWeight: b.min,
+    maxWeight: b.max,
+    touching,
+    delaunay
+  });
   const { comp, count } = components(adjacency.graph);
   return {
     ...b,

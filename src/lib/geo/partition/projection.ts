@@ -23,12 +23,17 @@ export function largestOuter(g: Polygon | MultiPolygon): Position[] {
 
 /** WGS-84 centre of a building (its largest outer ring's centroid, or its point). */
 export function buildingCentre(b: ParsedBuilding): Position {
-  return b.geometry.type === 'Point' ? b.geometry.coordinates : ringCentroid(openRing(largestOuter(b.geometry)) as XY[]);
+  return b.geometry.type === 'Point'
+    ? b.geometry.coordinates
+    : ringCentroid(openRing(largestOuter(b.geometry)) as XY[]);
 }
 
 /** The projection origin of an input: the mean of its buildings' centres. */
 export function projectionOrigin(cents: readonly Position[]): [number, number] {
-  return [cents.length ? cents.reduce((s, c) => s + c[0], 0) / cents.length : 0, cents.length ? cents.reduce((s, c) => s + c[1], 0) / cents.length : 0];
+  return [
+    cents.length ? cents.reduce((s, c) => s + c[0], 0) / cents.length : 0,
+    cents.length ? cents.reduce((s, c) => s + c[1], 0) / cents.length : 0
+  ];
 }
 
 /** Planar projection around a fixed origin, and its inverse. */

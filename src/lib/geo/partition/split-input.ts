@@ -20,7 +20,16 @@ import Flatbush from 'flatbush';
 import { readingOrder } from './codes';
 import { nearestShape } from './communities';
 import { partitionGeoJSON } from './geojson';
-import { inputError, NO_CODE, r7, readRequest, type InputError, type ParsedBuilding, type PartitionRequest, type Result } from './input';
+import {
+  inputError,
+  NO_CODE,
+  r7,
+  readRequest,
+  type InputError,
+  type ParsedBuilding,
+  type PartitionRequest,
+  type Result
+} from './input';
 import { roadSummary, type PartitionOutput } from './output';
 import { buildingCentre, localProjection, projectionOrigin } from './projection';
 import { bufferedHull, boxOf, clipHalfPlane, pointInRing, type Ring, type XY } from './planar';
@@ -70,9 +79,16 @@ export interface Cluster {
  * frame cut by straight lines, hence convex: a cluster is one piece on the map, and the regions
  * tile the frame without gaps or overlaps.
  */
-export function clusterBuildings(points: readonly XY[], households: readonly number[], frame: Ring, target: number, maxGrids = CLUSTER_MAX_GRIDS): Cluster[] {
+export function clusterBuildings(
+  points: readonly XY[],
+  households: readonly number[],
+  frame: Ring,
+  target: number,
+  maxGrids = CLUSTER_MAX_GRIDS
+): Cluster[] {
   const out: Cluster[] = [];
-  const grids = (members: readonly number[]) => Math.max(1, Math.round(members.reduce((s, i) => s + households[i], 0) / target));
+  const grids = (members: readonly number[]) =>
+    Math.max(1, Math.round(members.reduce((s, i) => s + households[i], 0) / target));
   const stack: Cluster[] = [{ members: [...points.keys()], region: frame }];
   while (stack.length) {
     const c = stack.pop()!;
@@ -84,7 +100,20 @@ export function clusterBuildings(points: readonly XY[], households: readonly num
     }
     const { axis, at, left, right } = cut;
     // Half-planes on either side of the line through `at` across `axis` (left of the directed line).
-    const [a1, b1, a2, b2]: XY[] = axis === 0 ? [[at, 0], [at, 1], [at, 1], [at, 0]] : [[1, at], [0, at], [0, at], [1, at]];
+    const [a1, b1, a2, b2]: XY[] =
+      axis === 0
+        ? [
+            [at, 0],
+            [at, 1],
+            [at, 1],
+            [at, 0]
+          ]
+        : [
+            [1, at],
+            [0, at],
+            [0, at],
+            [1, at]
+          ];
     // Pushed right first so that the left/lower side is cut first (the order only affects numbering, done later).
     stack.push({ members: right, region: clipHalfPlane(c.region, a2, b2) });
     stack.push({ members: left, region: clipHalfPlane(c.region, a1, b1) });
@@ -93,13 +122,20 @@ export function clusterBuildings(points: readonly XY[], households: readonly num
 }
 
 /** The cut of a group nearest the share `share` of its households, across its longer side (else the other), between distinct coordinates. */
-function bestCut(members: readonly number[], points: readonly XY[], hh: readonly number[], share: number): { axis: 0 | 1; at: number; left: number[]; right: number[] } | null {
+function bestCut(
+  members: readonly number[],
+  points: readonly XY[],
+  hh: readonly number[],
+  share: number
+): { axis: 0 | 1; at: number; left: number[]; right: number[] } | null {
   const [x0, y0, x1, y1] = boxOf(points, members);
   const axes: (0 | 1)[] = x1 - x0 >= y1 - y0 ? [0, 1] : [1, 0];
   const total = members.reduce((s, i) => s + hh[i], 0);
   for (const axis of axes) {
     const other = 1 - axis;
-    const sorted = [...members].sort((a, b) => points[a][axis] - points[b][axis] || points[a][other] - points[b][other] || a - b);
+    const sorted = [...members].sort(
+      (a, b) => points[a][axis] - points[b][axis] || points[a][other] - points[b][other] || a - b
+    );
     const cum = new Float64Array(sorted.length + 1);
     sorted.forEach((i, j) => (cum[j + 1] = cum[j] + hh[i]));
     const want = total * share;
@@ -169,7 +205,9 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
     let code = b.community;
     if (!code && index) {
       const p = points[i];
-      const hits = index.search(p[0], p[1], p[0], p[1]).filter((h) => pointInRing(p, shapes[ringOf[h][0]].rings[ringOf[h][1]]));
+      const hits = index
+        .search(p[0], p[1], p[0], p[1])
+        .filter((h) => pointInRing(p, shapes[ringOf[h][0]].rings[ringOf[h][1]]));
       if (hits.length) code = shapes[Math.min(...hits.map((h) => ringOf[h][0]))].code;
       else {
         code = nearestShape(shapes, p).code;
@@ -182,7 +220,13 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
 
   const polygonOf = new Map<string, Feature>();
   // readCommunities keeps the file's order: polygon k is feature k.
-  communities.forEach((c, k) => polygonOf.set(c.code, { type: 'Feature', properties: { code: c.code }, geometry: toWgs84Geometry(req.communities!.features[k].geometry, crs) }));
+  communities.forEach((c, k) =>
+    polygonOf.set(c.code, {
+      type: 'Feature',
+      properties: { code: c.code },
+      geometry: toWgs84Geometry(req.communities!.features[k].geometry, crs)
+    })
+  );
   const cutOf = (code: string): Cut => (polygonOf.has(code) ? 'boundary' : 'community');
   // Streets (lines grids may cross, cells are cut along) travel with the units as partitionGeoJSON reads them.
   const lines = [...barriers, ...streets];
@@ -199,7 +243,13 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
     // Cells reach the outline: streets there cut them too.
     if (boundary) growBox(box, (boundary.geometry as Polygon).coordinates);
     const m = BARRIER_MARGIN_DEG;
-    const near = [...lines.keys()].filter((k) => lineBoxes[k][0] <= box[2] + m && lineBoxes[k][2] >= box[0] - m && lineBoxes[k][1] <= box[3] + m && lineBoxes[k][3] >= box[1] - m);
+    const near = [...lines.keys()].filter(
+      (k) =>
+        lineBoxes[k][0] <= box[2] + m &&
+        lineBoxes[k][2] >= box[0] - m &&
+        lineBoxes[k][1] <= box[3] + m &&
+        lineBoxes[k][3] >= box[1] - m
+    );
     const features = members.map((i) => featureOf(buildings[i], req.buildings.features[buildings[i].index], code));
     return {
       community: code,
@@ -213,7 +263,14 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
         buildings: { type: 'FeatureCollection', features },
         communities: boundary ? { type: 'FeatureCollection', features: [boundary] } : undefined,
         barriers: near.length
-          ? { type: 'FeatureCollection', features: near.map((k): Feature<LineString> => ({ type: 'Feature', properties: { class: isStreet(k) ? 'street' : 'barrier' }, geometry: { type: 'LineString', coordinates: lines[k] } })) }
+          ? {
+              type: 'FeatureCollection',
+              features: near.map((k): Feature<LineString> => ({
+                type: 'Feature',
+                properties: { class: isStreet(k) ? 'street' : 'barrier' },
+                geometry: { type: 'LineString', coordinates: lines[k] }
+              }))
+            }
           : undefined,
         barrierClasses: ['barrier'],
         streetClasses: ['street'],
@@ -247,7 +304,10 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
     );
     const centres = found.map((c) => {
       const w = c.members.reduce((s, j) => s + Math.max(buildings[members[j]].households, 1e-6), 0);
-      return [c.members.reduce((s, j) => s + pts[j][0] * Math.max(buildings[members[j]].households, 1e-6), 0) / w, c.members.reduce((s, j) => s + pts[j][1] * Math.max(buildings[members[j]].households, 1e-6), 0) / w] as XY;
+      return [
+        c.members.reduce((s, j) => s + pts[j][0] * Math.max(buildings[members[j]].households, 1e-6), 0) / w,
+        c.members.reduce((s, j) => s + pts[j][1] * Math.max(buildings[members[j]].households, 1e-6), 0) / w
+      ] as XY;
     });
     const seq = readingOrder(centres);
     const taken = new Set(groups.keys());
@@ -259,7 +319,20 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
       while (taken.has(c));
       codes[g] = c;
     }
-    found.forEach((c, g) => units.push(unit(codes[g], c.members.map((j) => members[j]), 'cluster', { type: 'Feature', properties: { code: codes[g] }, geometry: wgsPolygon(c.region.map((q) => proj.inverse(q))) })));
+    found.forEach((c, g) =>
+      units.push(
+        unit(
+          codes[g],
+          c.members.map((j) => members[j]),
+          'cluster',
+          {
+            type: 'Feature',
+            properties: { code: codes[g] },
+            geometry: wgsPolygon(c.region.map((q) => proj.inverse(q)))
+          }
+        )
+      )
+    );
     clusters += found.length;
   }
   if (tooBig.length) return { ok: false, errors: tooBig };
@@ -269,7 +342,12 @@ export function splitInput(req: PartitionRequest, maxGrids = CLUSTER_MAX_GRIDS):
 
 /** A building as a unit's input: WGS-84 geometry as read (7 decimals), its community set. */
 function featureOf(b: ParsedBuilding, f: Feature, community: string): Feature {
-  return { type: 'Feature', ...(f.id !== undefined ? { id: f.id } : {}), properties: { ...f.properties, id: b.id, community }, geometry: b.geometry };
+  return {
+    type: 'Feature',
+    ...(f.id !== undefined ? { id: f.id } : {}),
+    properties: { ...f.properties, id: b.id, community },
+    geometry: b.geometry
+  };
 }
 
 /** A cluster's region (WGS-84, open) as a GeoJSON polygon, rounded to 7 decimals (as the engine reads input) without repeated points. */
@@ -289,17 +367,29 @@ function wgsPolygon(ring: readonly Position[]): Polygon {
  * grids in code order, buildings in id order, reports and unmet rules in the units' (community) order.
  */
 export function mergeOutputs(outputs: readonly PartitionOutput[]): PartitionOutput {
-  const features = outputs.flatMap((o) => o.grids.features).sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
+  const features = outputs
+    .flatMap((o) => o.grids.features)
+    .sort((a, b) => (a.properties.code < b.properties.code ? -1 : 1));
   const buildings = outputs.flatMap((o) => o.buildings).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const communities = outputs.flatMap((o) => o.communities);
-  return { grids: { type: 'FeatureCollection', features }, buildings, communities, unmet: outputs.flatMap((o) => o.unmet), ...roadSummary(communities) };
+  return {
+    grids: { type: 'FeatureCollection', features },
+    buildings,
+    communities,
+    unmet: outputs.flatMap((o) => o.unmet),
+    ...roadSummary(communities)
+  };
 }
 
 /**
  * Runs one unit (in whatever thread). Its input was checked by `splitInput`, so only a refusal of
  * the whole community can come back (e.g. more grids than its codes can number), as errors.
  */
-export function partitionUnit(u: WorkUnit, now: () => number = () => Date.now(), onProgress?: ProgressCallback): Result<PartitionOutput> {
+export function partitionUnit(
+  u: WorkUnit,
+  now: () => number = () => Date.now(),
+  onProgress?: ProgressCallback
+): Result<PartitionOutput> {
   return partitionGeoJSON(u.request, now, onProgress);
 }
 
@@ -307,7 +397,11 @@ export function partitionUnit(u: WorkUnit, now: () => number = () => Date.now(),
  * The whole input in this thread, unit after unit: the same result as the same units run by any
  * number of workers. `onProgress` hears units done plus the fraction of the one running.
  */
-export function partitionInUnits(req: PartitionRequest, now: () => number = () => Date.now(), onProgress?: (done: number, total: number) => void): Result<PartitionOutput & { units: number; clusters: number }> {
+export function partitionInUnits(
+  req: PartitionRequest,
+  now: () => number = () => Date.now(),
+  onProgress?: (done: number, total: number) => void
+): Result<PartitionOutput & { units: number; clusters: number }> {
   const s = splitInput(req);
   if (!s.ok) return s;
   const { units, clusters } = s.value;

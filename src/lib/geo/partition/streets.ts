@@ -55,7 +55,13 @@ export function streetCuts(lines: readonly (readonly XY[])[], boundary: readonly
       const a = l[k];
       const b = l[k + 1];
       if (a[0] === b[0] && a[1] === b[1]) continue;
-      if (Math.max(a[0], b[0]) < x0 || Math.min(a[0], b[0]) > x1 || Math.max(a[1], b[1]) < y0 || Math.min(a[1], b[1]) > y1) continue;
+      if (
+        Math.max(a[0], b[0]) < x0 ||
+        Math.min(a[0], b[0]) > x1 ||
+        Math.max(a[1], b[1]) < y0 ||
+        Math.min(a[1], b[1]) > y1
+      )
+        continue;
       segs.push([a, b]);
     }
   // A street ending within a metre of the outline (clipped road data) ends on it.
@@ -85,7 +91,9 @@ export function streetCuts(lines: readonly (readonly XY[])[], boundary: readonly
     for (const p of [a, b]) (ends.get(pkey(p)) ?? ends.set(pkey(p), []).get(pkey(p))!).push(s);
   });
   // A street ending on the outline bounds a block there.
-  const inside = (p: XY) => boundary.some((r) => pointInRing(p, r)) && boundary.every((r) => r.every((a, k) => segDist(p, a, r[(k + 1) % r.length]) > ON_EDGE));
+  const inside = (p: XY) =>
+    boundary.some((r) => pointInRing(p, r)) &&
+    boundary.every((r) => r.every((a, k) => segDist(p, a, r[(k + 1) % r.length]) > ON_EDGE));
   const alive = new Uint8Array(segs.length).fill(1);
   const degree = (k: string) => (ends.get(k) ?? []).filter((s) => alive[s]).length;
   const queue = [...ends.keys()].filter((k) => degree(k) === 1);
@@ -103,7 +111,8 @@ export function streetCuts(lines: readonly (readonly XY[])[], boundary: readonly
   const kept = segs.filter((_, s) => alive[s]);
   if (!kept.length) return { segs: [], index: null };
   const index = new Flatbush(kept.length);
-  for (const [a, b] of kept) index.add(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]));
+  for (const [a, b] of kept)
+    index.add(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]));
   index.finish();
   return { segs: kept, index };
 }
@@ -185,7 +194,8 @@ export function cutCell(edges: readonly CutEdge[], cuts: StreetCuts): CellCut | 
       const u = (wx * ry - wy * rx) / den;
       if (t < -T_EPS || t > 1 + T_EPS || u < -T_EPS || u > 1 + T_EPS) return;
       // The point from the cut segment, the same in both cells beside this edge.
-      const p: XY = t <= T_EPS ? e.a : t >= 1 - T_EPS ? e.b : u <= T_EPS ? c : u >= 1 - T_EPS ? d : [c[0] + u * qx, c[1] + u * qy];
+      const p: XY =
+        t <= T_EPS ? e.a : t >= 1 - T_EPS ? e.b : u <= T_EPS ? c : u >= 1 - T_EPS ? d : [c[0] + u * qx, c[1] + u * qy];
       if (t > T_EPS && t < 1 - T_EPS) onEdge[k].push([t, p]);
       list.push([u, p]);
     });
@@ -232,7 +242,10 @@ export function cutCell(edges: readonly CutEdge[], cuts: StreetCuts): CellCut | 
   const cellHalves = from.length;
   // Where no face is cut, the cell's edges still split where streets cross them, as the cells
   // beside it split theirs: edges on either side then match end to end.
-  const uncut = (): CellCut => ({ cut: false, faces: [Array.from({ length: cellHalves }, (_, h) => ({ a: vxy[from[h]], b: vxy[to[h]], o: own[h] }))] });
+  const uncut = (): CellCut => ({
+    cut: false,
+    faces: [Array.from({ length: cellHalves }, (_, h) => ({ a: vxy[from[h]], b: vxy[to[h]], o: own[h] }))]
+  });
   const roadPairs = new Set<string>();
   for (const s of cand) {
     const pts = onSeg.get(s)!.sort((p, q) => p[0] - q[0]);
@@ -265,7 +278,7 @@ export function cutCell(edges: readonly CutEdge[], cuts: StreetCuts): CellCut | 
       deg[to[h]]++;
     }
   }
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (let h = cellHalves; h < from.length; h++) {
       if (!alive[h] || from[h] > to[h]) continue;

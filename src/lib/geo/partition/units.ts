@@ -9,9 +9,13 @@ import { largestOuter, type Projection } from './projection';
 
 /** Engine items for one building: one, or one per unit (单元) along the footprint's long axis. */
 export function itemsOf(b: ParsedBuilding, proj: Projection, max: number): EngineItem[] {
-  const ring = b.geometry.type === 'Point' ? [proj.forward(b.geometry.coordinates)] : openRing(largestOuter(b.geometry)).map(proj.forward);
+  const ring =
+    b.geometry.type === 'Point'
+      ? [proj.forward(b.geometry.coordinates)]
+      : openRing(largestOuter(b.geometry)).map(proj.forward);
   const [cx, cy] = ring.length >= 3 ? ringCentroid(ring) : ring[0];
-  if (!(b.households > max && b.units >= 2)) return [{ id: b.id, households: b.households, x: cx, y: cy, group: b.compound }];
+  if (!(b.households > max && b.units >= 2))
+    return [{ id: b.id, households: b.households, x: cx, y: cy, group: b.compound }];
   // Principal axis of the footprint's vertices.
   let sxx = 0;
   let syy = 0;
@@ -40,6 +44,13 @@ export function itemsOf(b: ParsedBuilding, proj: Projection, max: number): Engin
   const extra = b.households - base * u;
   return Array.from({ length: u }, (_, j) => {
     const t = lo + ((j + 0.5) * (hi - lo)) / u;
-    return { id: `${b.id}#${j + 1}`, building: b.id, households: base + (j < extra ? 1 : 0), x: cx + t * ux, y: cy + t * uy, group: b.compound };
+    return {
+      id: `${b.id}#${j + 1}`,
+      building: b.id,
+      households: base + (j < extra ? 1 : 0),
+      x: cx + t * ux,
+      y: cy + t * uy,
+      group: b.compound
+    };
   });
 }

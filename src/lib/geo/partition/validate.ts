@@ -68,7 +68,11 @@ const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
  * polygon drawn for it (`polygons`: `dissolve` of its cells, computed when not given), so what is
  * reported is what the map and the exported file show.
  */
-export function gridReport(plan: Plan, g: number, polygons: readonly PlanarPolygon[] = dissolve(plan.p.cells, plan.members(g))): GridReport {
+export function gridReport(
+  plan: Plan,
+  g: number,
+  polygons: readonly PlanarPolygon[] = dissolve(plan.p.cells, plan.members(g))
+): GridReport {
   const p = plan.p;
   const members = plan.members(g);
   const buildings = new Set(members.map((i) => p.building[i]));
@@ -100,7 +104,8 @@ function emptyPart(plan: Plan): boolean {
 /** Validates from scratch; `polygons[g]`, when given, is grid g's drawn polygon (else dissolved here). */
 export function validate(plan: Plan, polygons?: readonly (readonly PlanarPolygon[])[]): Validation {
   const reports: GridReport[] = [];
-  for (let g = 0; g < plan.k; g++) if (plan.count[g] > 0) reports.push(polygons ? gridReport(plan, g, polygons[g]) : gridReport(plan, g));
+  for (let g = 0; g < plan.k; g++)
+    if (plan.count[g] > 0) reports.push(polygons ? gridReport(plan, g, polygons[g]) : gridReport(plan, g));
   return summarise(plan, reports);
 }
 
@@ -131,7 +136,12 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
             ? `the part of the community it lies in (cut off by a barrier or gap) has only ${Math.round(pieceTotal)} households`
             : `the whole community has only ${Math.round(pieceTotal)} households; merging with a neighbouring community's grid is a decision for the street office`
           : 'no contiguous arrangement within bounds was found; move buildings from a neighbouring grid';
-      issues.push({ rule: 'below-min', grid: g, message: `grid has ${r.households} households, fewer than ${p.min}: ${why}`, infeasible: pieceTotal < p.min });
+      issues.push({
+        rule: 'below-min',
+        grid: g,
+        message: `grid has ${r.households} households, fewer than ${p.min}: ${why}`,
+        infeasible: pieceTotal < p.min
+      });
     }
     if (r.households > p.max) {
       const b = biggest.get(g)!;
@@ -153,10 +163,13 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
     if (r.pieces > 1) {
       // Joined on purpose where a part of the community too small for a grid has no touching neighbour.
       const touch = (a: number, b: number) => {
-        for (let e = p.cells.off[a]; e < p.cells.off[a + 1]; e++) if (p.cells.nbr[e] === b && p.cells.len[e] > 0) return true;
+        for (let e = p.cells.off[a]; e < p.cells.off[a + 1]; e++)
+          if (p.cells.nbr[e] === b && p.cells.len[e] > 0) return true;
         return false;
       };
-      const apart = p.adjacency.bridges.find((e) => plan.assign[e.a] === g && plan.assign[e.b] === g && !touch(e.a, e.b));
+      const apart = p.adjacency.bridges.find(
+        (e) => plan.assign[e.a] === g && plan.assign[e.b] === g && !touch(e.a, e.b)
+      );
       // A part of the community's outline without buildings is covered by the cells of the nearest ones, elsewhere.
       const empty = !apart && (noItems ??= emptyPart(plan)) && plan.members(g).some((i) => p.cells.rings[i].length > 1);
       issues.push({
@@ -176,15 +189,35 @@ export function summarise(plan: Plan, reports: GridReport[]): Validation {
   const oversized = new Set<string>();
   for (let i = 0; i < p.n; i++) if (p.hh[i] > p.max && p.building[i] === p.ids[i]) oversized.add(p.ids[i]);
   for (const id of [...oversized].sort())
-    issues.push({ rule: 'oversized-building', ids: [id], message: `building ${id} has more households than a grid may hold (${p.max}) and no units to split by`, infeasible: true });
+    issues.push({
+      rule: 'oversized-building',
+      ids: [id],
+      message: `building ${id} has more households than a grid may hold (${p.max}) and no units to split by`,
+      infeasible: true
+    });
 
   const splitCompounds = p.groupNames.filter((_, gr) => plan.groupGrids[gr].size > 1).sort();
   const groupOf = new Map(p.groupNames.map((c, gr) => [c, gr]));
-  for (const c of splitCompounds) issues.push({ rule: 'compound-split', ids: [c], message: `compound ${c} is spread over ${plan.groupGrids[groupOf.get(c)!].size} grids` });
+  for (const c of splitCompounds)
+    issues.push({
+      rule: 'compound-split',
+      ids: [c],
+      message: `compound ${c} is spread over ${plan.groupGrids[groupOf.get(c)!].size} grids`
+    });
   const bGrids = new Map<string, Set<number>>();
-  for (let i = 0; i < p.n; i++) if (p.building[i] !== p.ids[i]) (bGrids.get(p.building[i]) ?? bGrids.set(p.building[i], new Set()).get(p.building[i])!).add(plan.assign[i]);
-  const splitBuildings = [...bGrids].filter(([, s]) => s.size > 1).map(([b]) => b).sort();
-  for (const b of splitBuildings) issues.push({ rule: 'building-split', ids: [b], message: `building ${b} is divided by unit (单元) between ${bGrids.get(b)!.size} grids` });
+  for (let i = 0; i < p.n; i++)
+    if (p.building[i] !== p.ids[i])
+      (bGrids.get(p.building[i]) ?? bGrids.set(p.building[i], new Set()).get(p.building[i])!).add(plan.assign[i]);
+  const splitBuildings = [...bGrids]
+    .filter(([, s]) => s.size > 1)
+    .map(([b]) => b)
+    .sort();
+  for (const b of splitBuildings)
+    issues.push({
+      rule: 'building-split',
+      ids: [b],
+      message: `building ${b} is divided by unit (单元) between ${bGrids.get(b)!.size} grids`
+    });
   for (const e of p.adjacency.bridges)
     issues.push({
       rule: 'barrier-bridged',
