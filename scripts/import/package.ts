@@ -432,7 +432,9 @@ async function writeRider(dir: string, args: PackageArgs, demoIndex: DatasetInde
       symlinkSync(osm, join(root, 'imports', `osm-${args.district}`), 'dir');
     }
     const entry = demoIndex.districts.find((d) => d.code === args.district)!;
-    writeFileSync(join(root, 'index.json'), JSON.stringify({ ...demoIndex, districts: [entry] }));
+    // Only the optional map layers the folder has (a package writes no water, the demo's Daoli has it).
+    const optionalLayers = entry.optionalLayers?.filter((l) => existsSync(join(dir, 'map', `${l}.geojson`)));
+    writeFileSync(join(root, 'index.json'), JSON.stringify({ ...demoIndex, districts: [{ ...entry, optionalLayers }] }));
     await buildRiderData(root, log);
   } finally {
     rmSync(root, { recursive: true, force: true });
