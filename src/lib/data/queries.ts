@@ -3,6 +3,7 @@
  * (DuckDB-wasm over registered Parquet files) and in Node tests and scripts (@duckdb/node-api
  * over the files on disk); `TableSource` says where a table is read from in each.
  */
+import { DEFAULT_MAX, DEFAULT_MIN } from '../geo/partition/defaults';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, type DistrictCode, type IncidentCategory, type IncidentStatus, type TableName } from './schema';
 
 /** Returns a SQL expression that reads one table of one district, e.g. read_parquet('…'). */
@@ -231,7 +232,7 @@ function periodDaysSql(src: TableSource, district: DistrictCode): string {
 export function compareSummary(src: TableSource, district: DistrictCode): string {
   return `WITH hh AS (SELECT sum(households)::BIGINT AS households, count(*)::INTEGER AS communities FROM ${src('communities', district)}),
   g AS (SELECT count(*)::INTEGER AS grids, median(households)::DOUBLE AS median_hh_grid,
-    (count(*) FILTER (WHERE households BETWEEN 300 AND 500))::DOUBLE / count(*) AS grids_in_band FROM ${src('grids', district)}),
+    (count(*) FILTER (WHERE households BETWEEN ${DEFAULT_MIN} AND ${DEFAULT_MAX}))::DOUBLE / count(*) AS grids_in_band FROM ${src('grids', district)}),
   c AS (SELECT count(*)::INTEGER AS compounds FROM ${src('compounds', district)}),
   s AS (SELECT count(*)::INTEGER AS stations FROM ${src('stations', district)}),
   i AS (SELECT count(*)::INTEGER AS incidents, count(*) FILTER (WHERE status = 'closed')::INTEGER AS closed,

@@ -15,6 +15,7 @@ import { decodeText } from '$lib/data/text-decode';
 import type { DistrictCode } from '$lib/data/schema';
 import type { PlanRecord } from '$lib/data/plan-store';
 import { GRID_PALETTE } from '$lib/map/legend';
+import { DEFAULT_MAX, DEFAULT_MIN } from '$lib/geo/partition/defaults';
 import {
   CommunityPlan,
   EditRefused,
@@ -89,8 +90,8 @@ export class PlanState {
   selected = $state.raw<string[]>([]);
   /** Buildings shown on the map as changed between two compared versions (empty: none shown). */
   diffShown = $state.raw<string[]>([]);
-  min = $state(300);
-  max = $state(500);
+  min = $state(DEFAULT_MIN);
+  max = $state(DEFAULT_MAX);
   workers = $state.raw<Record<string, string>>({});
   /** Grid code → grid chief (网格长). */
   chiefs = $state.raw<Record<string, string>>({});
@@ -244,8 +245,8 @@ export class PlanState {
       this.min = saved.min;
       this.max = saved.max;
     } else {
-      this.min = 300;
-      this.max = 500;
+      this.min = DEFAULT_MIN;
+      this.max = DEFAULT_MAX;
     }
     this.core = new CommunityPlan(data, { min: this.min, max: this.max }, saved?.assignment);
     this.core.names = { ...(saved?.names ?? {}) };

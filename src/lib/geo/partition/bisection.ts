@@ -18,6 +18,7 @@
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon } from 'geojson';
 import { localProjection } from '../crs';
 import { itemsBox } from './planar';
+import { DEFAULT_MAX, DEFAULT_MIN, DEFAULT_TARGET } from './defaults';
 
 export interface PartitionItem {
   id: string;
@@ -46,10 +47,6 @@ export interface PartitionGrid {
   ids: string[];
   households: number;
 }
-
-export const DEFAULT_TARGET = 400;
-export const DEFAULT_MIN = 300;
-export const DEFAULT_MAX = 500;
 
 /** The number of grids for a community of `total` households: round(total / target), at least 1. */
 export function gridCount(total: number, target = DEFAULT_TARGET): number {

@@ -15,6 +15,7 @@ import { toWgs84Geometry, type Crs } from '../crs';
 import { estimateHouseholds, unitsFor } from '../households';
 import { openRing, ringArea, selfIntersects, type Ring } from './planar';
 import { emsg, type EngineMsg } from './errors';
+import { DEFAULT_MAX, DEFAULT_MIN, DEFAULT_TARGET } from './defaults';
 import { renderMsg } from '../../i18n/msg';
 
 export type Method = 'engine' | 'bisection' | 'kmeans';
@@ -122,7 +123,7 @@ export const DEFAULT_STREET_CLASSES = [
   'secondary_link'
 ];
 
-/** The grid bounds a request asks for (target, min, max; defaults 400, 300, 500). */
+/** The grid bounds a request asks for (target, min, max; the engine's defaults otherwise). */
 export interface Bounds {
   target: number;
   min: number;
@@ -158,7 +159,7 @@ export function readRequest(req: PartitionRequest): Result<ReadInput> {
     ...(ss.ok ? [] : ss.errors)
   ];
   if (!bs.ok || !cs.ok || !ls.ok || !ss.ok) return { ok: false, errors };
-  const bounds = { target: req.target ?? 400, min: req.min ?? 300, max: req.max ?? 500 };
+  const bounds = { target: req.target ?? DEFAULT_TARGET, min: req.min ?? DEFAULT_MIN, max: req.max ?? DEFAULT_MAX };
   if (!(bounds.min > 0 && bounds.min <= bounds.target && bounds.target <= bounds.max))
     return { ok: false, errors: [inputError('options', -1, 'target', emsg('partition.err.bounds'))] };
   return {

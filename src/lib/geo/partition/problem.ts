@@ -4,7 +4,7 @@
  * the bounds. The engine, the baselines, validation and editing all work on this.
  */
 import type { PartitionItem } from './bisection';
-import { DEFAULT_MAX, DEFAULT_MIN, DEFAULT_TARGET } from './bisection';
+import { DEFAULT_MAX, DEFAULT_MIN, DEFAULT_TARGET } from './defaults';
 import { buildAdjacency, components, delaunayEdges, type Adjacency, type Graph } from './adjacency';
 import { MIN_SHARED_EDGE, voronoiCells, type Cells } from './cells';
 import { streetCuts } from './streets';
