@@ -26,7 +26,11 @@ import { type FlagValues, helpText, parseFlags } from './lib/cli-args';
 import { OutputRefused } from './lib/safe-out';
 
 const FLAGS = {
-  out: { type: 'string', arg: '<dir>', help: 'build into this folder (new, empty or an earlier output) instead of static/data/' },
+  out: {
+    type: 'string',
+    arg: '<dir>',
+    help: 'build into this folder (new, empty or an earlier output) instead of static/data/'
+  },
   'if-missing': { type: 'boolean', help: 'only when the folder lacks the dataset or it is from an older generator' },
   districts: {
     type: 'string',
@@ -36,7 +40,10 @@ const FLAGS = {
   seed: { type: 'string', arg: '<S>', help: `with --districts: the random seed (a whole number; default ${SEED})` }
 } as const;
 
-const USAGE = ['npm run data [-- --out <dir>] [--if-missing]', 'npm run data -- --districts <N> [--out <dir>] [--seed <S>]'];
+const USAGE = [
+  'npm run data [-- --out <dir>] [--if-missing]',
+  'npm run data -- --districts <N> [--out <dir>] [--seed <S>]'
+];
 
 const HELP = helpText(USAGE, FLAGS, [
   'Builds the demo dataset: Daoli from the OpenStreetMap extract in data/osm/, Qufu and Bincheng synthetic;',
@@ -95,12 +102,15 @@ async function provinceMode(values: FlagValues<typeof FLAGS>): Promise<number> {
   };
   if (values.districts === undefined) return refuse('--seed goes with --districts');
   if (values['if-missing']) return refuse('--if-missing does not go with --districts');
-  if (!/^\d+$/.test(values.districts) || Number(values.districts) < 1) return refuse(`--districts must be a whole number of at least 1, got ${JSON.stringify(values.districts)}`);
-  if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed)) return refuse(`--seed must be a whole number below 1,000,000,000, got ${JSON.stringify(values.seed)}`);
+  if (!/^\d+$/.test(values.districts) || Number(values.districts) < 1)
+    return refuse(`--districts must be a whole number of at least 1, got ${JSON.stringify(values.districts)}`);
+  if (values.seed !== undefined && !/^\d{1,9}$/.test(values.seed))
+    return refuse(`--seed must be a whole number below 1,000,000,000, got ${JSON.stringify(values.seed)}`);
   const { availableCounties, generateProvince } = await import('./generate/province');
   const available = availableCounties();
   const n = Number(values.districts);
-  if (n > available.length) return refuse(`--districts ${n} is more than the ${available.length} NBS districts with residents' committees`);
+  if (n > available.length)
+    return refuse(`--districts ${n} is more than the ${available.length} NBS districts with residents' committees`);
   try {
     await generateProvince({
       districts: n,

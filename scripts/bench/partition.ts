@@ -208,15 +208,13 @@ function runCase(name: string, req: PartitionRequest, runs: number, warmup: numb
       count: out.unmet.length,
       infeasible: out.unmet.filter((u) => u.infeasible).length,
       byRule,
-      list: out.unmet
-        .slice(0, 20)
-        .map((u) => ({
-          community: u.community,
-          ...(u.grid ? { grid: u.grid } : { building: u.building }),
-          rule: u.rule,
-          infeasible: u.infeasible,
-          reason: u.reason
-        }))
+      list: out.unmet.slice(0, 20).map((u) => ({
+        community: u.community,
+        ...(u.grid ? { grid: u.grid } : { building: u.building }),
+        rule: u.rule,
+        infeasible: u.infeasible,
+        reason: u.reason
+      }))
     }
   };
 }

@@ -35,7 +35,11 @@ function householdsOf(rng: Rng): { households: number; units: number; floors: nu
   const u = rng();
   if (u < 0.85) {
     const floors = 3 + Math.floor(rng() * 5);
-    return { households: 2 * floors * (1 + Math.floor(rng() * 2)) - (rng() < 0.5 ? 2 : 0), units: 1 + Math.floor(rng() * 2), floors };
+    return {
+      households: 2 * floors * (1 + Math.floor(rng() * 2)) - (rng() < 0.5 ? 2 : 0),
+      units: 1 + Math.floor(rng() * 2),
+      floors
+    };
   }
   if (u < 0.98) {
     const floors = 8 + Math.floor(rng() * 5);
@@ -72,7 +76,10 @@ export function makeCity(o: CityOptions): City {
       communities.push({
         type: 'Feature',
         properties: { code, name: `第${c + 1}社区` },
-        geometry: { type: 'Polygon', coordinates: [[at(x0, y0), at(x0 + size, y0), at(x0 + size, y0 + size), at(x0, y0 + size), at(x0, y0)]] }
+        geometry: {
+          type: 'Polygon',
+          coordinates: [[at(x0, y0), at(x0 + size, y0), at(x0 + size, y0 + size), at(x0, y0 + size), at(x0, y0)]]
+        }
       });
       let n = 0;
       for (let j = 0; j < side && n < o.buildingsPerCommunity; j++)
@@ -85,7 +92,8 @@ export function makeCity(o: CityOptions): City {
           const dep = 6 + rng() * 2;
           const t = (rng() - 0.5) * 0.3;
           const [ux, uy] = [Math.cos(t), Math.sin(t)];
-          const corner = (a: number, b: number) => at(cx + a * len * ux - b * dep * uy, cy + a * len * uy + b * dep * ux);
+          const corner = (a: number, b: number) =>
+            at(cx + a * len * ux - b * dep * uy, cy + a * len * uy + b * dep * ux);
           const ring = [corner(-1, -1), corner(1, -1), corner(1, 1), corner(-1, 1)];
           buildings.push({
             type: 'Feature',
@@ -103,5 +111,9 @@ export function makeCity(o: CityOptions): City {
         }
     }
   }
-  return { buildings: { type: 'FeatureCollection', features: buildings }, communities: { type: 'FeatureCollection', features: communities }, households };
+  return {
+    buildings: { type: 'FeatureCollection', features: buildings },
+    communities: { type: 'FeatureCollection', features: communities },
+    households
+  };
 }

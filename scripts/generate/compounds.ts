@@ -149,7 +149,13 @@ function intervalAt(r: Ring, v: number): [number, number] | null {
 const MARGIN = 5;
 
 /** Rows of buildings from south to north until `quota` households (Infinity: as many as fit). */
-function fill(rng: Rng, shape: Ring, st: Style, quota: number, spacing = 1): { placed: Placed[]; households: number; top: number } {
+function fill(
+  rng: Rng,
+  shape: Ring,
+  st: Style,
+  quota: number,
+  spacing = 1
+): { placed: Placed[]; households: number; top: number } {
   const vs = shape.map((p) => p[1]);
   const vmin = Math.min(...vs);
   const vmax = Math.max(...vs);
@@ -404,11 +410,15 @@ function fillCompound(
   let style = styleFor(kind, rng, sun, undefined, false);
   if (kind === 'commercial' || kind === 'resettlement') {
     const high = kind === 'commercial' ? chance(rng, 0.6) : chance(rng, 0.5);
-    const floorsList = kind === 'commercial' ? (high ? [11, 14, 18, 22, 26, 30, 33] : [11, 14, 18]) : high ? [11, 14, 18] : [6, 7];
+    const floorsList =
+      kind === 'commercial' ? (high ? [11, 14, 18, 22, 26, 30, 33] : [11, 14, 18]) : high ? [11, 14, 18] : [6, 7];
     const perFloor = style.perFloor;
     let chosen: Style | null = null;
     for (const f of floorsList) {
-      const s = kind === 'commercial' && high ? tower(f, perFloor === 2 ? 3 : perFloor, sun) : styleFor(kind, rng, sun, f, high);
+      const s =
+        kind === 'commercial' && high
+          ? tower(f, perFloor === 2 ? 3 : perFloor, sun)
+          : styleFor(kind, rng, sun, f, high);
       const cap = fill(mulberry32(Math.floor(rng() * 4294967296)), shape, s, Infinity).households;
       chosen = s;
       if (cap >= quota) break;

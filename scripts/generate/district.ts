@@ -50,7 +50,9 @@ export interface DistrictModel {
 
 /** Log-normal community targets, clamped to [COMMUNITY_MIN, COMMUNITY_MAX], summing to `total`. */
 export function householdTargets(rng: Rng, communities: CommunityGeo[], total: number): number[] {
-  let v = communities.map((c) => logNormal(rng, 1, 0.5) * (c.region > 0 ? 0.6 : 1) * (1 + 0.5 * Math.max(0, 1 - c.radial)));
+  let v = communities.map(
+    (c) => logNormal(rng, 1, 0.5) * (c.region > 0 ? 0.6 : 1) * (1 + 0.5 * Math.max(0, 1 - c.radial))
+  );
   for (let it = 0; it < 50; it++) {
     const s = v.reduce((a, b) => a + b, 0);
     v = v.map((x) => Math.min(COMMUNITY_MAX, Math.max(COMMUNITY_MIN, (x * total) / s)));
@@ -84,16 +86,31 @@ export function apportion(weights: number[], total: number, lo: number, hi: numb
 
 const KIND_WEIGHTS: Record<DistrictCode, (radial: number, town: boolean) => number[]> = {
   // [old, work_unit, commercial, resettlement]
-  '230102': (r, town) => (town ? [0.25, 0.05, 0.25, 0.45] : [0.15 + 0.35 * Math.max(0, 1 - r), 0.22, 0.2 + 0.35 * Math.min(1, r), 0.05 + 0.15 * Math.min(1, r)]),
-  '370881': (r, town) => (town ? [0.25, 0.05, 0.25, 0.45] : [0.15 + 0.3 * Math.max(0, 1 - r), 0.2, 0.25 + 0.2 * Math.min(1, r), 0.1 + 0.15 * Math.min(1, r)]),
-  '371602': (r, town) => (town ? [0.25, 0.05, 0.25, 0.45] : [0.12 + 0.25 * Math.max(0, 1 - r), 0.15, 0.3 + 0.2 * Math.min(1, r), 0.12 + 0.15 * Math.min(1, r)])
+  '230102': (r, town) =>
+    town
+      ? [0.25, 0.05, 0.25, 0.45]
+      : [0.15 + 0.35 * Math.max(0, 1 - r), 0.22, 0.2 + 0.35 * Math.min(1, r), 0.05 + 0.15 * Math.min(1, r)],
+  '370881': (r, town) =>
+    town
+      ? [0.25, 0.05, 0.25, 0.45]
+      : [0.15 + 0.3 * Math.max(0, 1 - r), 0.2, 0.25 + 0.2 * Math.min(1, r), 0.1 + 0.15 * Math.min(1, r)],
+  '371602': (r, town) =>
+    town
+      ? [0.25, 0.05, 0.25, 0.45]
+      : [0.12 + 0.25 * Math.max(0, 1 - r), 0.15, 0.3 + 0.2 * Math.min(1, r), 0.12 + 0.15 * Math.min(1, r)]
 };
 
 /**
  * Incidents at the buildings: a few hot grids (×3), then generateIncidents. Buildings outside
  * every compound (real OSM ones) count as old compounds, the most common kind in old Daoli.
  */
-export function incidentsAt(code: DistrictCode, plan: DistrictPlan, grids: GridGeo[], buildings: BuildingRecord[], scale: number): IncidentColumns {
+export function incidentsAt(
+  code: DistrictCode,
+  plan: DistrictPlan,
+  grids: GridGeo[],
+  buildings: BuildingRecord[],
+  scale: number
+): IncidentColumns {
   const irng = substream(plan.seed ?? SEED, code, 'incidents');
   const hot = new Set(
     sampleWeighted(
@@ -174,14 +191,18 @@ export function buildDistrict(
     const got = built.map((cs) => cs.reduce((s, c) => s + c.households, 0));
     const short = got.map((g, i) => keep[i] && g < targetList[i] * 0.99);
     const deficit = got.reduce((s, g, i) => s + (short[i] ? targetList[i] - g : 0), 0);
-    const missing = plan.exactCompounds ? built.reduce((s, cs, i) => s + (keep[i] ? Math.max(0, planned[i] - cs.length) : 0), 0) : 0;
+    const missing = plan.exactCompounds
+      ? built.reduce((s, cs, i) => s + (keep[i] ? Math.max(0, planned[i] - cs.length) : 0), 0)
+      : 0;
     if (deficit < plan.households * 0.002 && missing === 0) break;
     const changed = new Set<number>();
     if (deficit >= plan.households * 0.002) {
       const open = targetList.map((t, i) => (keep[i] && !short[i] && t < COMMUNITY_MAX ? t : 0));
       const openSum = open.reduce((a, b) => a + b, 0);
       // Expected on every run: the synthetic layout cannot size each community to its target exactly.
-      log(`  balancing (expected): ${deficit} households had no room in their communities' blocks; given to ${open.filter((x) => x > 0).length} others so the district's total holds`);
+      log(
+        `  balancing (expected): ${deficit} households had no room in their communities' blocks; given to ${open.filter((x) => x > 0).length} others so the district's total holds`
+      );
       for (let i = 0; i < targetList.length; i++) {
         if (short[i]) targetList[i] = got[i];
         else if (open[i] > 0) {
@@ -191,12 +212,17 @@ export function buildDistrict(
       }
     }
     if (missing > 0) {
-      log(`  balancing (expected): ${missing} compounds had no room in their communities' blocks; given to others so the published compound count holds`);
+      log(
+        `  balancing (expected): ${missing} compounds had no room in their communities' blocks; given to others so the published compound count holds`
+      );
       const spare = built.map((cs, i) => (!keep[i] || cs.length < planned[i] ? -1 : usable[i] * 2 - planned[i]));
       built.forEach((cs, i) => {
         if (keep[i] && cs.length < planned[i]) planned[i] = cs.length;
       });
-      const order = spare.map((x, i) => i).filter((i) => spare[i] > 0).sort((a, b) => spare[b] - spare[a] || a - b);
+      const order = spare
+        .map((x, i) => i)
+        .filter((i) => spare[i] > 0)
+        .sort((a, b) => spare[b] - spare[a] || a - b);
       for (let k = 0; k < missing && k < order.length; k++) {
         planned[order[k]]++;
         changed.add(order[k]);
@@ -214,7 +240,8 @@ export function buildDistrict(
   const compounds: CompoundGeo[] = built.flat();
   layout.communities.forEach((c, i) => {
     targets.set(c.nbs.code, targetList[i]);
-    if (keep[i] && built[i].length === 0) log(`  warning: community ${c.nbs.code} ${c.nbs.name} has no room for compounds`);
+    if (keep[i] && built[i].length === 0)
+      log(`  warning: community ${c.nbs.code} ${c.nbs.name} has no room for compounds`);
   });
   lap('compounds');
 
@@ -235,7 +262,9 @@ export function buildDistrict(
     const gridOf = new Map<string, GridGeo>();
     for (const g of gs) for (const b of g.buildings) gridOf.set(b.id, g);
     grids.push(...gs);
-    for (const comp of comps) for (const b of comp.buildings) buildings.push({ building: b, compound: comp, community: comp.community, grid: gridOf.get(b.id)! });
+    for (const comp of comps)
+      for (const b of comp.buildings)
+        buildings.push({ building: b, compound: comp, community: comp.community, grid: gridOf.get(b.id)! });
   }
   lap('grids');
 
@@ -243,14 +272,14 @@ export function buildDistrict(
   const stations = only
     ? []
     : buildStations({
-    rng: substream(seed, code, 'stations'),
-    district: code,
-    plan,
-    layout,
-    compounds,
-    roads,
-    roadIndex
-  });
+        rng: substream(seed, code, 'stations'),
+        district: code,
+        plan,
+        layout,
+        compounds,
+        roads,
+        roadIndex
+      });
   lap('stations');
 
   const incidents = incidentsAt(code, plan, grids, buildings, scale);

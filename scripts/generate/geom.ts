@@ -27,7 +27,20 @@ import {
 } from '../../src/lib/geo/partition/planar';
 
 // Re-exported so the generator's modules import geometry from one place.
-export { ccw, cleanRing, clipHalfPlane, clipToConvex, isConvex, openRing, pointInRing, ringArea, ringCentroid, ringPerimeter, type Ring, type XY };
+export {
+  ccw,
+  cleanRing,
+  clipHalfPlane,
+  clipToConvex,
+  isConvex,
+  openRing,
+  pointInRing,
+  ringArea,
+  ringCentroid,
+  ringPerimeter,
+  type Ring,
+  type XY
+};
 
 /** Outer ring first, then holes. */
 export type Poly = Ring[];
@@ -133,7 +146,8 @@ export function convexInsidePoly(inner: Ring, p: Poly): boolean {
     for (let i = 0; i < r.length; i++) {
       const c = r[i];
       const d = r[(i + 1) % r.length];
-      for (let j = 0; j < inner.length; j++) if (segmentsCross(inner[j], inner[(j + 1) % inner.length], c, d)) return false;
+      for (let j = 0; j < inner.length; j++)
+        if (segmentsCross(inner[j], inner[(j + 1) % inner.length], c, d)) return false;
     }
   return true;
 }
@@ -212,7 +226,13 @@ export function fromTurf(f: Feature<Polygon | MultiPolygon> | null): MultiPoly {
   for (const p of polys) {
     const rings = p.map((r) => cleanRing(openRing(r.map((c) => [c[0], c[1]] as XY))));
     if (rings[0].length < 3) continue;
-    const fixed: Poly = [ccw(rings[0]), ...rings.slice(1).filter((r) => r.length >= 3).map((r) => ccw(r).reverse())];
+    const fixed: Poly = [
+      ccw(rings[0]),
+      ...rings
+        .slice(1)
+        .filter((r) => r.length >= 3)
+        .map((r) => ccw(r).reverse())
+    ];
     out.push(fixed);
   }
   return out;

@@ -43,7 +43,11 @@ export interface GridBuilding {
 }
 
 /** Voronoi cells of the (slightly jittered) points clipped to `poly`, and their Delaunay neighbours. */
-export function cellsIn(rng: Rng, pts: XY[], poly: MultiPoly): { cells: MultiPoly[]; neighbors: (i: number) => Iterable<number> } {
+export function cellsIn(
+  rng: Rng,
+  pts: XY[],
+  poly: MultiPoly
+): { cells: MultiPoly[]; neighbors: (i: number) => Iterable<number> } {
   const [x0, y0, x1, y1] = multiBBox(poly);
   const jittered = pts.map((p) => [p[0] + (rng() - 0.5) * 0.1, p[1] + (rng() - 0.5) * 0.1] as XY);
   const del = Delaunay.from(jittered);
@@ -113,8 +117,11 @@ export function buildGrids(rng: Rng, c: CommunityGeo, items: GridBuilding[], giv
           const w = moving.reduce((s, i) => s + items[i].building.households, 0);
           if (moving.length === 0 || hh[gi] - w < GRID_MIN) continue;
           const touch = new Map<number, number>();
-          for (const i of moving) for (const j of neighbors(i)) if (grid[j] !== gi) touch.set(grid[j], (touch.get(grid[j]) ?? 0) + 1);
-          const to = [...touch.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).find(([h]) => hh[h] + w <= GRID_MAX)?.[0];
+          for (const i of moving)
+            for (const j of neighbors(i)) if (grid[j] !== gi) touch.set(grid[j], (touch.get(grid[j]) ?? 0) + 1);
+          const to = [...touch.entries()]
+            .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+            .find(([h]) => hh[h] + w <= GRID_MAX)?.[0];
           if (to === undefined) continue;
           for (const i of moving) grid[i] = to;
           hh[gi] -= w;

@@ -155,4 +155,3 @@ export function generateIncidents(rng: Rng, plan: DistrictPlan, sites: IncidentS
     y: perm(y)
   };
 }
-

@@ -46,7 +46,11 @@ function readIndex(outDir: string): DatasetIndex | null {
 
 /** The files the generator writes for one district, relative to the output folder. */
 function districtFiles(code: DistrictCode, optional: readonly OptionalMapLayerName[] = []): string[] {
-  return [`${code}/manifest.json`, ...TABLES.map((t) => `${code}/${t}.parquet`), ...[...MAP_LAYERS, ...optional].map((l) => `${code}/map/${l}.geojson`)];
+  return [
+    `${code}/manifest.json`,
+    ...TABLES.map((t) => `${code}/${t}.parquet`),
+    ...[...MAP_LAYERS, ...optional].map((l) => `${code}/map/${l}.geojson`)
+  ];
 }
 
 function districtFilesExist(outDir: string, d: DatasetIndex['districts'][number]): boolean {
@@ -95,7 +99,8 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
     const previous = readIndex(outDir);
     const entries = new Map<DistrictCode, DatasetIndex['districts'][number]>();
     if (previous && previous.generatorVersion === GENERATOR_VERSION)
-      for (const d of previous.districts) if (!codes.includes(d.code) && districtFilesExist(outDir, d)) entries.set(d.code, d);
+      for (const d of previous.districts)
+        if (!codes.includes(d.code) && districtFilesExist(outDir, d)) entries.set(d.code, d);
     const db = await openNodeDb({ threads: 1 });
     try {
       for (const code of codes) {

@@ -93,7 +93,13 @@ function samples(region: MultiPoly, step: number, density: (p: XY) => number): {
  * n sites in the region, relaxed by density-weighted Lloyd iterations on a sampling grid:
  * cells come out compact, smaller where the density is higher.
  */
-export function relaxedSites(rng: Rng, region: MultiPoly, n: number, density: (p: XY) => number, iterations = 40): XY[] {
+export function relaxedSites(
+  rng: Rng,
+  region: MultiPoly,
+  n: number,
+  density: (p: XY) => number,
+  iterations = 40
+): XY[] {
   const area = multiArea(region);
   const step = Math.max(20, Math.sqrt(area / (n * 70)));
   const { pts, w } = samples(region, step, density);
@@ -176,7 +182,9 @@ export function groupSites(rng: Rng, sites: XY[], sizes: number[]): number[][] {
     const ang = base + uniform(rng, -0.45, 0.45);
     const ux = Math.cos(ang);
     const uy = Math.sin(ang);
-    const sorted = [...idx].sort((a, b) => sites[a][0] * ux + sites[a][1] * uy - (sites[b][0] * ux + sites[b][1] * uy) || a - b);
+    const sorted = [...idx].sort(
+      (a, b) => sites[a][0] * ux + sites[a][1] * uy - (sites[b][0] * ux + sites[b][1] * uy) || a - b
+    );
     const flip = rng() < 0.5;
     const first = flip ? sorted.slice(sorted.length - nLeft) : sorted.slice(0, nLeft);
     const rest = flip ? sorted.slice(0, sorted.length - nLeft) : sorted.slice(nLeft);
@@ -217,7 +225,12 @@ export function buildLayout(rng: Rng, info: DistrictInfo, outlineLonLat: number[
   const [clon, clat] = info.core.center;
   const proj = localProjection(clon, clat);
   const outRing = outlineLonLat[0].map((c) => proj.forward(c[0], c[1]));
-  if (outRing.length > 1 && outRing[0][0] === outRing[outRing.length - 1][0] && outRing[0][1] === outRing[outRing.length - 1][1]) outRing.pop();
+  if (
+    outRing.length > 1 &&
+    outRing[0][0] === outRing[outRing.length - 1][0] &&
+    outRing[0][1] === outRing[outRing.length - 1][1]
+  )
+    outRing.pop();
   const outline: MultiPoly = [[ringArea(outRing) < 0 ? outRing.reverse() : outRing]];
   const rx = info.core.rx * 1000;
   const ry = info.core.ry * 1000;
@@ -247,7 +260,14 @@ export function buildLayout(rng: Rng, info: DistrictInfo, outlineLonLat: number[
     s.communities.forEach((c, k) => {
       const i = ordered[k];
       const [x, y] = sites[i];
-      communities.push({ nbs: c, street: s, region: 0, site: sites[i], poly: cells[i], radial: Math.sqrt((x / rx) ** 2 + (y / ry) ** 2) });
+      communities.push({
+        nbs: c,
+        street: s,
+        region: 0,
+        site: sites[i],
+        poly: cells[i],
+        radial: Math.sqrt((x / rx) ** 2 + (y / ry) ** 2)
+      });
     });
     const parts = ordered.map((i) => cells[i]).filter((p) => p.length > 0);
     const rings = parts.flatMap((mp) => mp.map((p) => p[0]));

@@ -96,7 +96,13 @@ function toMulti(g: Polygon | MultiPolygon, proj: Projection): MultiPoly {
   for (const p of polys) {
     const rings = p.map((r) => cleanRing(ringFromLonLat(r, proj)));
     if (rings[0].length < 3) continue;
-    out.push([ccw(rings[0]), ...rings.slice(1).filter((r) => r.length >= 3).map((r) => ccw(r).reverse())]);
+    out.push([
+      ccw(rings[0]),
+      ...rings
+        .slice(1)
+        .filter((r) => r.length >= 3)
+        .map((r) => ccw(r).reverse())
+    ]);
   }
   return out;
 }
@@ -124,7 +130,8 @@ export function compoundKind(name: string | null): CompoundKind {
   const n = name ?? '';
   if (/(宿舍|家属|厂|公司|局)/.test(n)) return 'work_unit';
   if (/(安置|回迁|棚改)/.test(n)) return 'resettlement';
-  if (/(花园|家园|苑|城|府|公馆|湾|国际|名都|华庭|豪庭|公寓|小镇|壹号|一号|上城|天地|广场|尚|品|御|景)/.test(n)) return 'commercial';
+  if (/(花园|家园|苑|城|府|公馆|湾|国际|名都|华庭|豪庭|公寓|小镇|壹号|一号|上城|天地|广场|尚|品|御|景)/.test(n))
+    return 'commercial';
   return 'old';
 }
 
@@ -170,8 +177,16 @@ export function readDaoliOsm(file: string, info: DistrictInfo, outline: Feature<
   if (!admin.ok) return fail('cannot read the street boundaries', admin.errors);
   const streets = admin.value
     .filter((f) => !f.problem && typeof f.tags['name'] === 'string')
-    .map((f) => ({ id: f.id, name: String(f.tags['name']).replace(/办事处$/, ''), geometry: f.geometry as Polygon | MultiPolygon }));
-  const water = osmWater({ elements: elements.value }, name, { bbox: grownBBox(outline, WATER_MARGIN_M), tolerance: WATER_TOLERANCE_DEG, minAreaM2: WATER_MIN_AREA_M2 });
+    .map((f) => ({
+      id: f.id,
+      name: String(f.tags['name']).replace(/办事处$/, ''),
+      geometry: f.geometry as Polygon | MultiPolygon
+    }));
+  const water = osmWater({ elements: elements.value }, name, {
+    bbox: grownBBox(outline, WATER_MARGIN_M),
+    tolerance: WATER_TOLERANCE_DEG,
+    minAreaM2: WATER_MIN_AREA_M2
+  });
   if (!water.ok) return fail('cannot read the water', water.errors);
   return { file: name, imported: imported.value, streets, water: water.value };
 }
@@ -194,13 +209,24 @@ function splitStreet(buildings: BuildingGeo[], compoundOf: Map<string, string>, 
   const total = buildings.reduce((s, b) => s + b.households, 0);
   const byId = new Map(buildings.map((b) => [b.id, b]));
   const parts = bisect(
-    buildings.map((b) => ({ id: b.id, households: b.households, x: b.centroid[0], y: b.centroid[1], group: compoundOf.get(b.id) ?? null })),
+    buildings.map((b) => ({
+      id: b.id,
+      households: b.households,
+      x: b.centroid[0],
+      y: b.centroid[1],
+      group: compoundOf.get(b.id) ?? null
+    })),
     { target: total / n, min: 1, max: total, repair: false }
   ).map((g) => g.ids.map((id) => byId.get(id)!));
   if (parts.length !== n) throw new Error(`the bisection made ${parts.length} parts, not ${n}`);
-  const mid = (bs: BuildingGeo[]): XY => [bs.reduce((s, b) => s + b.centroid[0], 0) / bs.length, bs.reduce((s, b) => s + b.centroid[1], 0) / bs.length];
+  const mid = (bs: BuildingGeo[]): XY => [
+    bs.reduce((s, b) => s + b.centroid[0], 0) / bs.length,
+    bs.reduce((s, b) => s + b.centroid[1], 0) / bs.length
+  ];
   const sites = parts.map(mid);
-  const order = parts.map((_, i) => i).sort((a, b) => sites[b][1] - sites[a][1] + (sites[a][0] - sites[b][0]) * 0.5 || a - b);
+  const order = parts
+    .map((_, i) => i)
+    .sort((a, b) => sites[b][1] - sites[a][1] + (sites[a][0] - sites[b][0]) * 0.5 || a - b);
   return order.map((i) => parts[i]);
 }
 
@@ -238,7 +264,15 @@ export function buildDaoliFromOsm(
   };
   // The towns (outside the extract) from the synthetic generator, built alone; its projection is shared.
   const townCodes = new Set(nbsStreets.filter((s) => s.kind !== 'subdistrict').map((s) => s.code));
-  const synth = buildDistrict(info, plan, nbsStreets, outline.geometry.coordinates, 0, () => {}, (c) => townCodes.has(c.street.code));
+  const synth = buildDistrict(
+    info,
+    plan,
+    nbsStreets,
+    outline.geometry.coordinates,
+    0,
+    () => {},
+    (c) => townCodes.has(c.street.code)
+  );
   const proj = synth.layout.proj;
   lap('synthetic towns');
   const osm = readDaoliOsm(file, info, outline);
@@ -251,11 +285,13 @@ export function buildDaoliFromOsm(
   for (const s of subdistricts) {
     const found = osm.streets.filter((f) => f.name === s.name);
     if (found.length > 1) throw new Error(`${osm.file}: ${found.length} boundaries named ${s.name}`);
-    if (found.length === 1) parts.push({ nbs: s, poly: toMulti(found[0].geometry, proj), osmId: found[0].id, buildings: [] });
+    if (found.length === 1)
+      parts.push({ nbs: s, poly: toMulti(found[0].geometry, proj), osmId: found[0].id, buildings: [] });
   }
   const qunliNbs = subdistricts.find((s) => s.code === QUNLI_CODE && !parts.some((p) => p.nbs === s));
   const missing = subdistricts.filter((s) => s !== qunliNbs && !parts.some((p) => p.nbs === s));
-  if (missing.length) throw new Error(`${osm.file}: no street boundary for ${missing.map((s) => `${s.code} ${s.name}`).join(', ')}`);
+  if (missing.length)
+    throw new Error(`${osm.file}: no street boundary for ${missing.map((s) => `${s.code} ${s.name}`).join(', ')}`);
 
   // --- buildings → streets (inside, else within SNAP_M, else 群力)
   const buildings = imp.buildings.map((b) => buildingGeo(b, proj));
@@ -264,7 +300,14 @@ export function buildDaoliFromOsm(
   const seam = new Set<string>();
   for (const b of buildings) {
     const p = b.centroid;
-    const home = parts.find((s, i) => p[0] >= boxes[i][0] && p[0] <= boxes[i][2] && p[1] >= boxes[i][1] && p[1] <= boxes[i][3] && pointInMulti(p, s.poly));
+    const home = parts.find(
+      (s, i) =>
+        p[0] >= boxes[i][0] &&
+        p[0] <= boxes[i][2] &&
+        p[1] >= boxes[i][1] &&
+        p[1] <= boxes[i][3] &&
+        pointInMulti(p, s.poly)
+    );
     if (home) home.buildings.push(b);
     else if (Math.min(...parts.map((s) => distToEdges(p, s.poly))) <= SEAM_M) seam.add(b.id);
     else qunli.push(b);
@@ -275,7 +318,11 @@ export function buildDaoliFromOsm(
   if (qunliNbs && qunli.length > 0) {
     const h = convexHull(qunli.map((b) => b.centroid));
     const hullLonLat = [...h, h[0]].map(([x, y]) => proj.inverse(x, y));
-    const grown = turfBuffer({ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [hullLonLat] } }, QUNLI_MARGIN_M / 1000, { units: 'kilometers' }) as Feature<Polygon | MultiPolygon>;
+    const grown = turfBuffer(
+      { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [hullLonLat] } },
+      QUNLI_MARGIN_M / 1000,
+      { units: 'kilometers' }
+    ) as Feature<Polygon | MultiPolygon>;
     const area = difference(toMulti(grown.geometry, proj), osmStreetsUnion);
     parts.push({ nbs: qunliNbs, poly: area, osmId: null, buildings: qunli });
   } else if (qunli.length > 0) throw new Error(`${qunli.length} buildings outside every street`);
@@ -293,19 +340,36 @@ export function buildDaoliFromOsm(
   for (const s of parts) {
     const groups = splitStreet(s.buildings, compoundOf, s.nbs.communities.length);
     const all = groups.flat();
-    const { cells, neighbors } = all.length > 1 ? cellsIn(crng, all.map((b) => b.centroid), s.poly) : { cells: [s.poly], neighbors: () => [] };
+    const { cells, neighbors } =
+      all.length > 1
+        ? cellsIn(
+            crng,
+            all.map((b) => b.centroid),
+            s.poly
+          )
+        : { cells: [s.poly], neighbors: () => [] };
     all.forEach((b, i) => cellOf.set(b.id, { cell: cells[i], neighbors: [...neighbors(i)].map((j) => all[j].id) }));
     let k = 0;
     groups.forEach((g, gi) => {
       const own = cells.slice(k, k + g.length);
       k += g.length;
-      const poly = g.length === all.length ? s.poly : (unionTiles(own.flatMap((mp) => mp.map((p) => p[0]))) ?? union(own));
+      const poly =
+        g.length === all.length ? s.poly : (unionTiles(own.flatMap((mp) => mp.map((p) => p[0]))) ?? union(own));
       // The station site: the building nearest the households' centre.
       const hh = g.reduce((x, b) => x + b.households, 0) || 1;
       const mx = g.reduce((x, b) => x + b.centroid[0] * b.households, 0) / hh;
       const my = g.reduce((x, b) => x + b.centroid[1] * b.households, 0) / hh;
-      const site = g.reduce((a, b) => (Math.hypot(b.centroid[0] - mx, b.centroid[1] - my) < Math.hypot(a.centroid[0] - mx, a.centroid[1] - my) ? b : a)).centroid;
-      const c: CommunityGeo = { nbs: s.nbs.communities[gi], street: s.nbs, region: 0, site, poly, radial: Math.sqrt((site[0] / rx) ** 2 + (site[1] / ry) ** 2) };
+      const site = g.reduce((a, b) =>
+        Math.hypot(b.centroid[0] - mx, b.centroid[1] - my) < Math.hypot(a.centroid[0] - mx, a.centroid[1] - my) ? b : a
+      ).centroid;
+      const c: CommunityGeo = {
+        nbs: s.nbs.communities[gi],
+        street: s.nbs,
+        region: 0,
+        site,
+        poly,
+        radial: Math.sqrt((site[0] / rx) ** 2 + (site[1] / ry) ** 2)
+      };
       communities.push(c);
       for (const b of g) communityOf.set(b.id, c);
     });
@@ -324,7 +388,14 @@ export function buildDaoliFromOsm(
   }
   const cBoxes = communities.map((c) => multiBBox(c.poly));
   const communityAt = (p: XY) =>
-    communities.find((c, i) => p[0] >= cBoxes[i][0] && p[0] <= cBoxes[i][2] && p[1] >= cBoxes[i][1] && p[1] <= cBoxes[i][3] && pointInMulti(p, c.poly)) ?? null;
+    communities.find(
+      (c, i) =>
+        p[0] >= cBoxes[i][0] &&
+        p[0] <= cBoxes[i][2] &&
+        p[1] >= cBoxes[i][1] &&
+        p[1] <= cBoxes[i][3] &&
+        pointInMulti(p, c.poly)
+    ) ?? null;
   let outsideStreets = 0;
   for (const c of imp.compounds) {
     const mp = toMulti(c.geometry, proj);
@@ -335,7 +406,8 @@ export function buildDaoliFromOsm(
     if (members.length) {
       // The community holding most of its households (a compound can straddle an approximate border).
       const hh = new Map<CommunityGeo, number>();
-      for (const b of members) hh.set(communityOf.get(b.id)!, (hh.get(communityOf.get(b.id)!) ?? 0) + b.households + 1e-3);
+      for (const b of members)
+        hh.set(communityOf.get(b.id)!, (hh.get(communityOf.get(b.id)!) ?? 0) + b.households + 1e-3);
       community = [...hh.entries()].sort((a, b) => b[1] - a[1] || (a[0].nbs.code < b[0].nbs.code ? -1 : 1))[0][0];
     } else community = communityAt(ringCentroid(ring));
     if (!community) {
@@ -383,14 +455,25 @@ export function buildDaoliFromOsm(
     const gridOf = new Map<string, GridGeo>();
     for (const g of gs) for (const b of g.buildings) gridOf.set(b.id, g);
     osmGrids.push(...gs);
-    for (const b of bs) records.push({ building: b, compound: compoundById.get(compoundOf.get(b.id) ?? '') ?? null, community: c, grid: gridOf.get(b.id)! });
+    for (const b of bs)
+      records.push({
+        building: b,
+        compound: compoundById.get(compoundOf.get(b.id) ?? '') ?? null,
+        community: c,
+        grid: gridOf.get(b.id)!
+      });
   }
   lap('grids');
 
   // --- roads: OSM ways in metres (a MultiLineString, cut by the extract's edge, gives several)
   const osmRoads: Road[] = imp.roads.flatMap((r) => {
     const lines = r.geometry.type === 'LineString' ? [r.geometry.coordinates] : r.geometry.coordinates;
-    return lines.map((l) => ({ class: roadClass(r.class), name: r.name, line: l.map((c) => proj.forward(c[0], c[1])), id: r.id }));
+    return lines.map((l) => ({
+      class: roadClass(r.class),
+      name: r.name,
+      line: l.map((c) => proj.forward(c[0], c[1])),
+      id: r.id
+    }));
   });
 
   // --- merge with the synthetic towns
@@ -403,15 +486,29 @@ export function buildDaoliFromOsm(
     ...parts.map((p) => ({ nbs: p.nbs, poly: p.poly, ...(p.osmId ? { osmId: p.osmId } : {}) })),
     ...synth.layout.streets.filter((s) => townCodes.has(s.nbs.code))
   ].sort((a, b) => (a.nbs.code < b.nbs.code ? -1 : 1));
-  const allCommunities = [...communities, ...synth.layout.communities.filter((c) => townCodes.has(c.street.code))].sort((a, b) => (a.nbs.code < b.nbs.code ? -1 : 1));
+  const allCommunities = [...communities, ...synth.layout.communities.filter((c) => townCodes.has(c.street.code))].sort(
+    (a, b) => (a.nbs.code < b.nbs.code ? -1 : 1)
+  );
   const layout = { ...synth.layout, communities: allCommunities, streets };
-  const compounds = [...compoundGeos, ...synth.compounds.filter((c) => townCodes.has(c.community.street.code))].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const grids = [...osmGrids, ...synth.grids.filter((g) => townCodes.has(g.community.street.code))].sort((a, b) => (a.code < b.code ? -1 : 1));
+  const compounds = [...compoundGeos, ...synth.compounds.filter((c) => townCodes.has(c.community.street.code))].sort(
+    (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
+  const grids = [...osmGrids, ...synth.grids.filter((g) => townCodes.has(g.community.street.code))].sort((a, b) =>
+    a.code < b.code ? -1 : 1
+  );
   const allRecords = [...records, ...synth.buildings.filter((r) => townCodes.has(r.community.street.code))];
   const roads = [...osmRoads, ...townRoads];
   const roadIndex = new RoadIndex(roads);
 
-  const stations = buildStations({ rng: substream(SEED, code, 'stations'), district: code, plan, layout, compounds, roads, roadIndex });
+  const stations = buildStations({
+    rng: substream(SEED, code, 'stations'),
+    district: code,
+    plan,
+    layout,
+    compounds,
+    roads,
+    roadIndex
+  });
   lap('stations');
   const incidents = incidentsAt(code, plan, grids, allRecords, scale);
   lap('incidents');
@@ -436,10 +533,19 @@ export function buildDaoliFromOsm(
       buildings: allRecords.filter((x) => townCodes.has(x.community.street.code)),
       grids: grids.filter((x) => townCodes.has(x.community.street.code))
     })[table].length;
-  const generatedNote = (k: number) => (k > 0 ? `; ${k} rows in the ${towns.length} towns outside the extract (${townNames}) are generated (gridatlas-synthetic ${GENERATOR_VERSION}, seed ${SEED})` : '');
+  const generatedNote = (k: number) =>
+    k > 0
+      ? `; ${k} rows in the ${towns.length} towns outside the extract (${townNames}) are generated (gridatlas-synthetic ${GENERATOR_VERSION}, seed ${SEED})`
+      : '';
   const src = `${osm.file} (OpenStreetMap extract of central Harbin, ${OSM_DATE})`;
   const st = imp.stats;
-  const osmTable = (table: 'streets' | 'compounds' | 'buildings', read: number, accepted: number, note: string, extra: string): TableProvenance => ({
+  const osmTable = (
+    table: 'streets' | 'compounds' | 'buildings',
+    read: number,
+    accepted: number,
+    note: string,
+    extra: string
+  ): TableProvenance => ({
     source: `${src}${extra}`,
     licence: OSM_LICENCE,
     crs: 'wgs84',
@@ -449,7 +555,9 @@ export function buildDaoliFromOsm(
     synthetic: false,
     note: `${note}${generatedNote(townRows(table))}`
   });
-  const qunliNote = qunliNbs ? `; 群力街道 has no boundary in OSM: its area is approximated (hull of the OSM buildings outside the other streets, grown ${QUNLI_MARGIN_M} m)` : '';
+  const qunliNote = qunliNbs
+    ? `; 群力街道 has no boundary in OSM: its area is approximated (hull of the OSM buildings outside the other streets, grown ${QUNLI_MARGIN_M} m)`
+    : '';
   const provenance: Record<TableName, TableProvenance> = {
     streets: osmTable(
       'streets',
@@ -492,8 +600,14 @@ export function buildDaoliFromOsm(
       synthetic: false,
       note: `an initial partition of 300–500 estimated households inside the approximate communities, not the district's real grids (Daoli published 2,048)${generatedNote(townRows('grids'))}`
     },
-    stations: { ...generated(n.stations, 'stations'), note: 'no public source: generated at real compounds (gates facing the nearest road) and beside real named roads; counts calibrated to published figures' },
-    incidents: { ...generated(n.incidents, 'incidents'), note: 'no public source: generated at real buildings and their grids' }
+    stations: {
+      ...generated(n.stations, 'stations'),
+      note: 'no public source: generated at real compounds (gates facing the nearest road) and beside real named roads; counts calibrated to published figures'
+    },
+    incidents: {
+      ...generated(n.incidents, 'incidents'),
+      note: 'no public source: generated at real buildings and their grids'
+    }
   };
   log(
     `  OSM: ${kept.length} residential buildings (${qunli.length} in 群力; ${seam.size} left out within ${SEAM_M} m outside the OSM streets), ${imp.roads.length} roads, ${compoundGeos.length} compounds, ${parts.filter((p) => p.osmId).length} street boundaries, ${osm.water.length} water features`

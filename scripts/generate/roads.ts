@@ -131,7 +131,12 @@ function lineLength(l: XY[]): number {
   return s;
 }
 
-export function buildRoads(rng: Rng, district: DistrictCode, layout: Layout, lattice: Lattice): { roads: Road[]; namer: RoadNamer } {
+export function buildRoads(
+  rng: Rng,
+  district: DistrictCode,
+  layout: Layout,
+  lattice: Lattice
+): { roads: Road[]; namer: RoadNamer } {
   const namer = new RoadNamer(rng, district);
   const roads: Road[] = [];
 
@@ -185,7 +190,11 @@ export function buildRoads(rng: Rng, district: DistrictCode, layout: Layout, lat
       if (parts.length === 0) return;
       const tertiary = idx % 3 === 0;
       const word = namer.localWord();
-      const name = tertiary ? namer.lattice(axis, Math.abs(idx) + 1 + ri * 20, word) : rng() < 0.35 ? namer.lane() : null;
+      const name = tertiary
+        ? namer.lattice(axis, Math.abs(idx) + 1 + ri * 20, word)
+        : rng() < 0.35
+          ? namer.lane()
+          : null;
       for (const [t0, t1] of parts) {
         const p: XY = [a[0] + (b[0] - a[0]) * t0, a[1] + (b[1] - a[1]) * t0];
         const q: XY = [a[0] + (b[0] - a[0]) * t1, a[1] + (b[1] - a[1]) * t1];

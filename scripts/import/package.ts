@@ -434,7 +434,10 @@ async function writeRider(dir: string, args: PackageArgs, demoIndex: DatasetInde
     const entry = demoIndex.districts.find((d) => d.code === args.district)!;
     // Only the optional map layers the folder has (a package writes no water, the demo's Daoli has it).
     const optionalLayers = entry.optionalLayers?.filter((l) => existsSync(join(dir, 'map', `${l}.geojson`)));
-    writeFileSync(join(root, 'index.json'), JSON.stringify({ ...demoIndex, districts: [{ ...entry, optionalLayers }] }));
+    writeFileSync(
+      join(root, 'index.json'),
+      JSON.stringify({ ...demoIndex, districts: [{ ...entry, optionalLayers }] })
+    );
     await buildRiderData(root, log);
   } finally {
     rmSync(root, { recursive: true, force: true });

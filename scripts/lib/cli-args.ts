@@ -32,7 +32,11 @@ export interface ParsedArgs<F extends Flags> {
 }
 
 /** Parses argv against `flags`; positionals are refused unless `allowPositionals`. */
-export function parseFlags<F extends Flags>(argv: readonly string[], flags: F, allowPositionals = false): ParsedArgs<F> {
+export function parseFlags<F extends Flags>(
+  argv: readonly string[],
+  flags: F,
+  allowPositionals = false
+): ParsedArgs<F> {
   const options = Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type }]));
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string | true> = {};
@@ -51,13 +55,18 @@ export function parseFlags<F extends Flags>(argv: readonly string[], flags: F, a
       continue;
     }
     const flag = Object.hasOwn(flags, t.name) && t.rawName.startsWith('--') ? flags[t.name] : undefined;
-    if (!flag) errors.push({ field: 'argv', message: `unknown argument ${JSON.stringify(t.inlineValue ? `${t.rawName}=${t.value}` : t.rawName)}` });
+    if (!flag)
+      errors.push({
+        field: 'argv',
+        message: `unknown argument ${JSON.stringify(t.inlineValue ? `${t.rawName}=${t.value}` : t.rawName)}`
+      });
     else if (flag.type === 'boolean') {
       if (t.inlineValue) errors.push({ field: t.name, message: `${t.rawName} takes no value` });
       else values[t.name] = true;
     }
     // Non-strict parseArgs takes the next argument as the value even when it is another flag.
-    else if (t.value === undefined || (!t.inlineValue && t.value.startsWith('--'))) errors.push({ field: t.name, message: `${t.rawName} needs a value` });
+    else if (t.value === undefined || (!t.inlineValue && t.value.startsWith('--')))
+      errors.push({ field: t.name, message: `${t.rawName} needs a value` });
     else values[t.name] = t.value;
   }
   return { help, values: values as FlagValues<F>, positionals, errors };
@@ -65,7 +74,10 @@ export function parseFlags<F extends Flags>(argv: readonly string[], flags: F, a
 
 /** The --help text: usage lines, the flags with their placeholders aligned, then free notes. */
 export function helpText(usage: readonly string[], flags: Flags, notes: readonly string[] = []): string {
-  const rows = [...Object.entries(flags).map(([name, f]) => [`--${name}${f.arg ? ` ${f.arg}` : ''}`, f.help]), ['-h, --help', 'this help']];
+  const rows = [
+    ...Object.entries(flags).map(([name, f]) => [`--${name}${f.arg ? ` ${f.arg}` : ''}`, f.help]),
+    ['-h, --help', 'this help']
+  ];
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return [
     ...usage.map((u, i) => `${i ? '       ' : 'usage: '}${u}`),

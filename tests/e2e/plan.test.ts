@@ -182,13 +182,11 @@ describe('planner', () => {
       await expect.poll(async () => (await rows())[moved.from]).toBe(moved.after[moved.from] + 141);
       const bad = JSON.parse(text);
       bad.features[0].properties.buildings.push('no-such-building');
-      await page
-        .getByTestId('import-plan')
-        .setInputFiles({
-          name: 'bad.geojson',
-          mimeType: 'application/geo+json',
-          buffer: Buffer.from(JSON.stringify(bad))
-        });
+      await page.getByTestId('import-plan').setInputFiles({
+        name: 'bad.geojson',
+        mimeType: 'application/geo+json',
+        buffer: Buffer.from(JSON.stringify(bad))
+      });
       await expect
         .poll(() => page.getByTestId('import-errors').innerText())
         .toContain(`bad.geojson · 要素 0 · 字段 buildings：楼栋 no-such-building 不在社区 ${CODE} 中`);
@@ -197,13 +195,11 @@ describe('planner', () => {
       expect(await page.getByTestId('import-plan').locator('xpath=..').innerText()).toMatch(/选择文件\s+bad\.geojson/);
       await screenshot(page, 'plan-6-import-error');
       // Bytes that are neither UTF-8 nor GB18030: refused by the same decoder as the own-data import, plan kept.
-      await page
-        .getByTestId('import-plan')
-        .setInputFiles({
-          name: 'latin1.geojson',
-          mimeType: 'application/geo+json',
-          buffer: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])
-        });
+      await page.getByTestId('import-plan').setInputFiles({
+        name: 'latin1.geojson',
+        mimeType: 'application/geo+json',
+        buffer: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])
+      });
       await expect.poll(() => page.getByTestId('import-errors').innerText()).toContain('latin1.geojson');
       expect(await page.getByTestId('import-errors').innerText()).toContain('UTF-8');
       expect((await rows())[moved.from]).toBe(moved.after[moved.from] + 141);
