@@ -36,7 +36,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
+import { PARQUET_COLUMNS, buildingRow } from '../../src/lib/data/columns';
 import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
 import {
   type Area,
@@ -386,22 +386,7 @@ async function writeGeoTable(file: string, table: GeoTable, geo: Geography, synt
     communities: () => geo.communities.map((c) => [c.code, c.name, c.street, c.district, c.households, c.buildings]),
     compounds: () =>
       geo.compounds.map((c) => [c.id, c.name, c.community, c.district, c.kind, c.households, c.buildings]),
-    buildings: () =>
-      geo.buildings.map((b) => [
-        b.id,
-        b.district,
-        b.community || null,
-        b.compound,
-        b.grid,
-        b.floors,
-        b.units,
-        b.perFloor,
-        b.households,
-        b.estimated,
-        b.lon,
-        b.lat,
-        JSON.stringify(b.footprint)
-      ]),
+    buildings: () => geo.buildings.map(buildingRow),
     grids: () =>
       geo.grids.map((g) => [g.code, g.district, g.community, g.seq, g.households, g.buildings, g.polsbyPopper])
   };

@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { ImportOutput } from '../../src/lib/data/import/pipeline';
-import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
+import { PARQUET_COLUMNS, buildingRow } from '../../src/lib/data/columns';
 import { type ColumnDef, openNodeDb, sqlString } from '../lib/node-db';
 import { parquetOptions } from '../generate/write';
 import type { OutputOwner } from '../lib/safe-out';
@@ -70,25 +70,7 @@ async function writeBuildingsParquet(file: string, out: ImportOutput): Promise<v
     await db.load(
       'buildings',
       BUILDING_COLUMNS,
-      out.buildings.map((b) => [
-        b.id,
-        b.district,
-        b.community || null,
-        b.compound,
-        b.grid,
-        b.floors,
-        b.units,
-        b.perFloor,
-        b.households,
-        b.estimated,
-        b.lon,
-        b.lat,
-        JSON.stringify(b.footprint),
-        b.method,
-        b.areaM2,
-        b.name,
-        b.type
-      ])
+      out.buildings.map((b) => [...buildingRow(b), b.method, b.areaM2, b.name, b.type])
     );
     // Real OpenStreetMap buildings: the footer says nothing in them is synthetic.
     await db.run(

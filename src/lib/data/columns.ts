@@ -2,7 +2,7 @@
  * Parquet columns of every table: the one definition the generator and the importer write
  * with, in the order of the interfaces in schema.ts (snake_case names).
  */
-import type { TableName } from './schema';
+import type { Building, TableName } from './schema';
 
 export type ColumnType = 'VARCHAR' | 'INTEGER' | 'BIGINT' | 'DOUBLE' | 'BOOLEAN' | 'TIMESTAMP' | 'VARCHAR[]' | 'UTINYINT';
 
@@ -83,3 +83,22 @@ export const PARQUET_COLUMNS: Record<TableName, readonly ColumnDef[]> = {
     col('lat', 'DOUBLE')
   ]
 };
+
+/** A building as a row of PARQUET_COLUMNS.buildings (a community left empty is written NULL). */
+export function buildingRow(b: Building): unknown[] {
+  return [
+    b.id,
+    b.district,
+    b.community || null,
+    b.compound,
+    b.grid,
+    b.floors,
+    b.units,
+    b.perFloor,
+    b.households,
+    b.estimated,
+    b.lon,
+    b.lat,
+    JSON.stringify(b.footprint)
+  ];
+}
