@@ -5,6 +5,7 @@
  * a step run alone (`vitest -t '…'`) builds the state it needs instead of finding it left over.
  * A prerequisite that failed is not retried: the steps needing it fail at once, naming it.
  */
+import assert from 'node:assert/strict';
 import { it } from 'vitest';
 
 type Body = () => Promise<void>;
@@ -12,16 +13,14 @@ type Body = () => Promise<void>;
 export function journey() {
   const steps = new Map<string, { after: readonly string[]; body: Body }>();
   // Each step's run, started once: a step whose test timed out may still be running, and the next
-  // step waits for that run instead of starting the body again on the same page.
+  // step waits for that run instead of starting the body again on the same page; a failed run stays
+  // failed, so the steps needing it fail at once.
   const runs = new Map<string, Promise<void>>();
-  const failed = new Set<string>();
 
   function reach(id: string): Promise<void> {
-    if (failed.has(id)) return Promise.reject(new Error(`needs step "${id}", which failed`));
     let run = runs.get(id);
     if (!run) {
-      const s = steps.get(id);
-      if (!s) return Promise.reject(new Error(`no step "${id}" (steps are declared before the ones that need them)`));
+      const s = steps.get(id)!;
       run = (async () => {
         for (const a of s.after)
           await reach(a).catch((e: unknown) => {
@@ -29,7 +28,6 @@ export function journey() {
           });
         await s.body();
       })();
-      run.catch(() => failed.add(id));
       runs.set(id, run);
     }
     return run;
@@ -37,9 +35,8 @@ export function journey() {
 
   /** Declares step `id` and its test `title`; `after` lists the steps it starts from. */
   return function step(id: string, title: string, after: readonly string[], body: Body, timeout?: number): void {
-    if (steps.has(id)) throw new Error(`step "${id}" declared twice`);
-    for (const a of after)
-      if (!steps.has(a)) throw new Error(`step "${id}" needs "${a}", declared later or not at all`);
+    assert(!steps.has(id), `step "${id}" declared twice`);
+    for (const a of after) assert(steps.has(a), `step "${id}" needs "${a}", declared later or not at all`);
     steps.set(id, { after, body });
     it(title, () => reach(id), timeout);
   };

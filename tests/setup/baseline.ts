@@ -9,6 +9,7 @@
  * re-record after a deliberate change, run the test with UPDATE_BASELINES=1 and look at the
  * screenshot in tests/screenshots/ before committing the new thumbnail.
  */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
@@ -54,8 +55,10 @@ export interface ThumbDiff {
 }
 
 export function compareThumbnails(a: PNG, b: PNG, tolerance = CHANNEL_TOLERANCE): ThumbDiff {
-  if (a.width !== b.width || a.height !== b.height)
-    throw new Error(`thumbnails differ in size: ${a.width}×${a.height} and ${b.width}×${b.height}`);
+  assert(
+    a.width === b.width && a.height === b.height,
+    `thumbnails differ in size: ${a.width}×${a.height} and ${b.width}×${b.height}`
+  );
   let differing = 0;
   let worst = 0;
   const n = a.width * a.height;
@@ -80,19 +83,20 @@ export function expectLikeBaseline(png: Buffer, name: string, maxDiffering = MAX
     writeFileSync(file, PNG.sync.write(thumb));
     return { differing: 0, worst: 0 };
   }
-  if (!existsSync(file))
-    throw new Error(
-      `no baseline ${file}: run this test with UPDATE_BASELINES=1, look at the screenshot, commit the thumbnail`
-    );
+  assert(
+    existsSync(file),
+    `no baseline ${file}: run this test with UPDATE_BASELINES=1, look at the screenshot, commit the thumbnail`
+  );
   const diff = compareThumbnails(thumb, PNG.sync.read(readFileSync(file)));
+  const seen = join('tests/screenshots', `${name}-thumbnail.png`);
   if (diff.differing > maxDiffering) {
     mkdirSync('tests/screenshots', { recursive: true });
-    const seen = join('tests/screenshots', `${name}-thumbnail.png`);
     writeFileSync(seen, PNG.sync.write(thumb));
-    throw new Error(
-      `${name} no longer looks like ${file}: ${(diff.differing * 100).toFixed(1)} % of its ${BLOCK}-pixel blocks changed ` +
-        `(at most ${(maxDiffering * 100).toFixed(0)} %); this run's thumbnail is ${seen}`
-    );
   }
+  assert(
+    diff.differing <= maxDiffering,
+    `${name} no longer looks like ${file}: ${(diff.differing * 100).toFixed(1)} % of its ${BLOCK}-pixel blocks changed ` +
+      `(at most ${(maxDiffering * 100).toFixed(0)} %); this run's thumbnail is ${seen}`
+  );
   return diff;
 }
