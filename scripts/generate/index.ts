@@ -6,6 +6,7 @@
  * a failed or interrupted run changes nothing, and files the generator did not write (imports,
  * rider data, a user's notes) are never touched.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +56,20 @@ function districtFiles(code: DistrictCode, optional: readonly OptionalMapLayerNa
 
 function districtFilesExist(outDir: string, d: DatasetIndex['districts'][number]): boolean {
   return districtFiles(d.code, d.optionalLayers).every((f) => existsSync(join(outDir, f)));
+}
+
+/**
+ * A content version of the dataset: sha256 of every file index.json lists (names and bytes, each
+ * read from `first` when written there, else from `fallback`). The service worker keys its cached
+ * data by it, so regenerated data is never answered from an older cache; same bytes, same version.
+ */
+export function contentVersion(districts: DatasetIndex['districts'], first: string, fallback: string): string {
+  const hash = createHash('sha256');
+  for (const f of districts.flatMap((d) => districtFiles(d.code, d.optionalLayers)).sort()) {
+    const at = existsSync(join(first, f)) ? join(first, f) : join(fallback, f);
+    hash.update(`${f}\0`).update(readFileSync(at)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** index.json lists the districts, and so the files, the generator wrote; static/data is the app's own folder even before it has one. */
@@ -148,10 +163,12 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
     } finally {
       db.close();
     }
+    const districts = DISTRICTS.filter((d) => entries.has(d.code)).map((d) => entries.get(d.code)!);
     const index: DatasetIndex = {
       generatorVersion: GENERATOR_VERSION,
+      dataVersion: contentVersion(districts, out.staging, outDir),
       synthetic: true,
-      districts: DISTRICTS.filter((d) => entries.has(d.code)).map((d) => entries.get(d.code)!)
+      districts
     };
     writeJson(join(out.staging, 'index.json'), index);
     out.commit();

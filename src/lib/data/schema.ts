@@ -249,6 +249,8 @@ export interface DatasetIndex {
     incidents: number;
     bbox: [number, number, number, number];
     /** The tables of this district that are synthetic (from its manifest). */
+  /** Content hash of the files listed (scripts/generate/index.ts contentVersion): the service worker's data cache key. */
+  dataVersion?: string;
     syntheticTables: TableName[];
     /** Credit the district's data requires on every map that shows it (OpenStreetMap's for Daoli). */
     attribution?: string;
