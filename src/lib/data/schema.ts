@@ -237,6 +237,8 @@ export interface Manifest {
 /** static/data/index.json: what the embedded dataset holds, for pickers and summaries. */
 export interface DatasetIndex {
   generatorVersion: string;
+  /** Content hash of the files listed (scripts/generate/index.ts contentVersion): the service worker's data cache key. */
+  dataVersion?: string;
   synthetic: boolean;
   districts: {
     code: DistrictCode;
@@ -249,8 +251,6 @@ export interface DatasetIndex {
     incidents: number;
     bbox: [number, number, number, number];
     /** The tables of this district that are synthetic (from its manifest). */
-  /** Content hash of the files listed (scripts/generate/index.ts contentVersion): the service worker's data cache key. */
-  dataVersion?: string;
     syntheticTables: TableName[];
     /** Credit the district's data requires on every map that shows it (OpenStreetMap's for Daoli). */
     attribution?: string;
