@@ -9,23 +9,14 @@
  *                budget 5,000 ms.
  * Needs the built dataset (npm run data).
  */
-import { readFileSync } from 'node:fs';
-import type { FeatureCollection } from 'geojson';
-import { CommunityPlan, communityData, type DistrictLayers } from '../../src/lib/plan/community-plan';
+import { CommunityPlan, communityData } from '../../src/lib/plan/community-plan';
 import { parseBuildings } from '../../src/lib/data/import/planner';
 import { intArg, time } from './harness';
+import { readDistrictLayers } from '../lib/district-layers';
 
 export async function benchEdit(args: string[]): Promise<unknown> {
   const runs = intArg(args, '--runs', 50);
-  const read = (n: string) =>
-    JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-  const layers: DistrictLayers = {
-    streets: read('streets'),
-    communities: read('communities'),
-    compounds: read('compounds'),
-    roads: read('roads'),
-    buildings: read('buildings')
-  };
+  const layers = readDistrictLayers('230102');
   const count = new Map<string, number>();
   for (const f of layers.buildings.features)
     count.set(f.properties!.community, (count.get(f.properties!.community) ?? 0) + 1);

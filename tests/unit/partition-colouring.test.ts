@@ -4,14 +4,13 @@
  * and a grid keeps its colour across a small edit where that stays valid.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import type { FeatureCollection } from 'geojson';
 import { colourClashes, colourGraph } from '$lib/geo/partition/colouring';
-import { CommunityPlan, communityData, type DistrictLayers } from '$lib/plan/community-plan';
+import { CommunityPlan, communityData } from '$lib/plan/community-plan';
 import { GRID_PALETTE } from '$lib/map/legend';
 import { booleanIntersects, length, lineOverlap, polygonToLine } from '@turf/turf';
 import type { Feature, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { MIN_SHARED_EDGE } from '$lib/geo/partition/cells';
+import { readDistrictLayers } from '../../scripts/lib/district-layers';
 
 /** Metres of boundary two polygons share (0 when they meet only at a corner), by Turf. */
 function sharedEdge(a: Feature<Polygon | MultiPolygon>, b: Feature<Polygon | MultiPolygon>): number {
@@ -68,15 +67,7 @@ describe('colourGraph', () => {
 });
 
 describe('CommunityPlan.gridColours', () => {
-  const read = (n: string) =>
-    JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-  const layers: DistrictLayers = {
-    streets: read('streets'),
-    communities: read('communities'),
-    compounds: read('compounds'),
-    roads: read('roads'),
-    buildings: read('buildings')
-  };
+  const layers = readDistrictLayers('230102');
   const data = communityData(layers, '230102016005')!;
 
   it('no two neighbouring grids of a real community share a colour, before and after edits', () => {

@@ -5,29 +5,15 @@
  * 省报社社区, 230102001001, 34 OSM buildings, 2,514 estimated households).
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, MultiPolygon, Polygon } from 'geojson';
 import { partitionGeoJSON } from '$lib/geo/partition/geojson';
 import type { PartitionRequest } from '$lib/geo/partition/input';
 import { stableSequence } from '$lib/geo/partition/codes';
 import type { Phase } from '$lib/geo/partition/engine';
-import {
-  BARRIER_CLASSES,
-  CommunityPlan,
-  communityData,
-  type Assignment,
-  type DistrictLayers
-} from '$lib/plan/community-plan';
+import { BARRIER_CLASSES, CommunityPlan, communityData, type Assignment } from '$lib/plan/community-plan';
+import { readDistrictLayers } from '../../scripts/lib/district-layers';
 
-const read = (n: string) =>
-  JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-const layers: DistrictLayers = {
-  streets: read('streets'),
-  communities: read('communities'),
-  compounds: read('compounds'),
-  roads: read('roads'),
-  buildings: read('buildings')
-};
+const layers = readDistrictLayers('230102');
 const CODE = '230102001001';
 const data = communityData(layers, CODE)!;
 

@@ -4,29 +4,16 @@
  * validation equal to a full one, undo snapshots restore exactly, exports read back to the same
  * grids and bad files are refused whole.
  */
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import type { FeatureCollection } from 'geojson';
-import {
-  CommunityPlan,
-  EditRefused,
-  communityData,
-  streetCommunities,
-  type DistrictLayers
-} from '$lib/plan/community-plan';
+import { describe, expect, it } from 'vitest';
+import { CommunityPlan, EditRefused, communityData, streetCommunities } from '$lib/plan/community-plan';
 import { readPlanGeoJSON } from '$lib/data/import/plan-geojson';
 import { validate } from '$lib/geo/partition/validate';
 import { planCsv, planRows } from '$lib/plan/export';
+import { readDistrictLayers } from '../../scripts/lib/district-layers';
 
-const read = (n: string) =>
-  JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-const layers: DistrictLayers = {
-  streets: read('streets'),
-  communities: read('communities'),
-  compounds: read('compounds'),
-  roads: read('roads'),
-  buildings: read('buildings')
-};
+const layers = readDistrictLayers('230102');
 const CODE = '230102001001';
 const data = communityData(layers, CODE)!;
 
@@ -52,7 +39,9 @@ describe('CommunityPlan', () => {
     expect(data.name).toBe('省报社社区');
     expect(data.buildings.length).toBe(34);
     const plan = new CommunityPlan(data, { min: 300, max: 500 });
-    const expected = read('grids').features.filter((f) => f.properties!.community === CODE);
+    const expected = (
+      JSON.parse(readFileSync('static/data/230102/map/grids.geojson', 'utf8')) as FeatureCollection
+    ).features.filter((f) => f.properties!.community === CODE);
     expect(plan.liveSlots().length).toBe(expected.length);
     const byCode = new Map(plan.validation.grids.map((r) => [plan.codes[r.grid], r.households]));
     for (const f of expected) expect(byCode.get(f.properties!.code)).toBe(f.properties!.households);

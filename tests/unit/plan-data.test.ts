@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import type { FeatureCollection } from 'geojson';
 import { parquetReadObjects } from 'hyparquet';
 import { MAX_IMPORT_BYTES, insidePolygon, parseBoundary, parseBuildings, placeProblem } from '$lib/data/import/planner';
 import { csvRows } from '$lib/data/csv';
@@ -21,7 +20,8 @@ import { planCsv, planRows } from '$lib/plan/export';
 import { planParquet } from '$lib/plan/parquet';
 import { PAPER_PT, pdfWithImage } from '$lib/plan/pdf';
 import { pagePx, printLayout, scaleBar } from '$lib/plan/print';
-import { CommunityPlan, communityData, type DistrictLayers } from '$lib/plan/community-plan';
+import { CommunityPlan, communityData } from '$lib/plan/community-plan';
+import { readDistrictLayers } from '../../scripts/lib/district-layers';
 
 const FIX = 'tests/fixtures/import/planner/';
 /** A fixture as the worker gets it (bytes) and as text for the parsers. */
@@ -291,15 +291,7 @@ describe('versions diff and staffing', () => {
 });
 
 describe('exports', () => {
-  const read = (n: string) =>
-    JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-  const layers: DistrictLayers = {
-    streets: read('streets'),
-    communities: read('communities'),
-    compounds: read('compounds'),
-    roads: read('roads'),
-    buildings: read('buildings')
-  };
+  const layers = readDistrictLayers('230102');
   const plan = new CommunityPlan(communityData(layers, '230102001001')!, { min: 300, max: 500 });
 
   it('writes Parquet, one row per building with worker and chief, that hyparquet reads back', async () => {

@@ -2,25 +2,17 @@
  * The planner's style document: valid for maplibre, locked grids hatched with a generated
  * fill-pattern (stripes that tile seamlessly), not only outlined.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import type { FeatureCollection } from 'geojson';
 import { LOCKED_COLOR, LOCKED_PATTERN, PLAN_LAYER, hatchImage, labelText, planStyle } from '$lib/map/plan-layers';
-import { communityData, type DistrictLayers } from '$lib/plan/community-plan';
+import { communityData } from '$lib/plan/community-plan';
 import { DIFF_COLOR, DIFF_LAYER, diffLayers } from '$lib/map/plan-diff-layers';
+import { readDistrictLayers } from '../../scripts/lib/district-layers';
 
 describe('plan layers', () => {
   it('a valid style whose locked-grid fill is the hatch pattern', () => {
-    const read = (n: string) =>
-      JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-    const layers: DistrictLayers = {
-      streets: read('streets'),
-      communities: read('communities'),
-      compounds: read('compounds'),
-      roads: read('roads'),
-      buildings: read('buildings')
-    };
+    const layers = readDistrictLayers('230102');
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
     const style = planStyle(communityData(layers, '230102001001')!, empty, empty);
     expect(validateStyleMin(style)).toEqual([]);
@@ -33,15 +25,7 @@ describe('plan layers', () => {
   });
 
   it('grid labels carry the households unit and number locale they are given (户 and zh-CN by default, " hh" in English)', () => {
-    const read = (n: string) =>
-      JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-    const layers: DistrictLayers = {
-      streets: read('streets'),
-      communities: read('communities'),
-      compounds: read('compounds'),
-      roads: read('roads'),
-      buildings: read('buildings')
-    };
+    const layers = readDistrictLayers('230102');
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
     const label = (unit?: string) =>
       planStyle(communityData(layers, '230102001001')!, empty, empty, unit).layers.find(
@@ -86,15 +70,7 @@ describe('plan layers', () => {
 
 describe('plan diff layers', () => {
   it('tint and outline only buildings whose feature-state says changed, between the buildings and the selection', () => {
-    const read = (n: string) =>
-      JSON.parse(readFileSync(`static/data/230102/map/${n}.geojson`, 'utf8')) as FeatureCollection;
-    const layers: DistrictLayers = {
-      streets: read('streets'),
-      communities: read('communities'),
-      compounds: read('compounds'),
-      roads: read('roads'),
-      buildings: read('buildings')
-    };
+    const layers = readDistrictLayers('230102');
     const empty: FeatureCollection = { type: 'FeatureCollection', features: [] };
     const ids = planStyle(communityData(layers, '230102001001')!, empty, empty).layers.map((l) => l.id);
     expect(ids.indexOf(DIFF_LAYER.fill)).toBeGreaterThan(ids.indexOf(PLAN_LAYER.buildings));
