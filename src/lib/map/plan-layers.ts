@@ -9,7 +9,7 @@ import type { ExpressionSpecification, StyleSpecification } from 'maplibre-gl';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { CommunityData } from '$lib/plan/community-plan';
-import { LABEL_FONT } from './style';
+import { LABEL_FONT, ROAD_COLOUR } from './style';
 import { COLORS, GRID_PALETTE } from './legend';
 import { diffLayers } from './plan-diff-layers';
 import { sharedEdgeLines } from '$lib/geo/shared-edges';
@@ -219,15 +219,7 @@ export function planStyle(
         type: 'line',
         source: PLAN_SOURCE.roads,
         paint: {
-          'line-color': [
-            'match',
-            ['get', 'class'],
-            'primary',
-            COLORS.road.primary,
-            'secondary',
-            COLORS.road.secondary,
-            COLORS.road.tertiary
-          ],
+          'line-color': ROAD_COLOUR,
           'line-width': [
             'interpolate',
             ['linear'],

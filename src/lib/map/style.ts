@@ -52,6 +52,17 @@ export function gridColorExpression(): ExpressionSpecification {
   ] as unknown as ExpressionSpecification;
 }
 
+/** A road's colour by its class; the base map and the planner's map draw roads alike (widths differ). */
+export const ROAD_COLOUR: ExpressionSpecification = [
+  'match',
+  ['get', 'class'],
+  'primary',
+  COLORS.road.primary,
+  'secondary',
+  COLORS.road.secondary,
+  COLORS.road.tertiary
+];
+
 function householdsRamp(): ExpressionSpecification {
   return [
     'interpolate',
@@ -183,15 +194,7 @@ export function buildStyle(o: StyleOptions): StyleSpecification {
       type: 'line',
       source: 'roads',
       paint: {
-        'line-color': [
-          'match',
-          ['get', 'class'],
-          'primary',
-          COLORS.road.primary,
-          'secondary',
-          COLORS.road.secondary,
-          COLORS.road.tertiary
-        ],
+        'line-color': ROAD_COLOUR,
         'line-width': [
           'interpolate',
           ['linear'],
