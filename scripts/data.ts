@@ -35,7 +35,7 @@ const FLAGS = {
   districts: {
     type: 'string',
     arg: '<N>',
-    help: 'the province layout instead: N synthetic districts (NBS names and codes, Shandong first, in code order)\nas <out>/<table>/district=<adcode>/part-0.parquet and <out>/districts.{parquet,json}; --out defaults to .build/province/'
+    help: 'the province layout instead: N synthetic districts (NBS names and codes, Shandong first, in code order)\nas <out>/<table>/district=<adcode>/part-0.parquet and <out>/districts.{parquet,json}; --out defaults to static/province/ (served by npm start)'
   },
   seed: { type: 'string', arg: '<S>', help: `with --districts: the random seed (a whole number; default ${SEED})` }
 } as const;
@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `--districts N`: the province layout (scripts/generate/province.ts); the pages do not read it yet. */
+/** `--districts N`: the province layout (scripts/generate/province.ts), which the home page and /compare read. */
 async function provinceMode(values: FlagValues<typeof FLAGS>): Promise<number> {
   const refuse = (message: string) => {
     console.error(`usage: ${USAGE[1]}; ${message} (--help for more)`);

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Feature, Polygon } from 'geojson';
 import type { DistrictInfo } from '../../src/lib/data/districts';
 import type { ColumnDef } from '../../src/lib/data/columns';
-import type { DistrictCode, ProvinceDistrict, ProvinceIndex } from '../../src/lib/data/schema';
+import type { DemoDistrictCode, ProvinceDistrict, ProvinceIndex } from '../../src/lib/data/schema';
 import { MAP_LAYERS, TABLES } from '../../src/lib/data/schema';
 import { openNodeDb, sqlString } from '../lib/node-db';
 import { type OutputOwner, openOutput } from '../lib/safe-out';
@@ -30,8 +30,8 @@ import { localProjection } from './geom';
 import { manifestOf, parquetOptions, writeDistrict, writeJson } from './write';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** Git-ignored (.build/), so a generated province is never committed. */
-export const PROVINCE_OUT_DIR = join(ROOT, '.build', 'province');
+/** In the static site, so `npm start` serves it to the pages (paths.ts); git-ignored, so a generated province is never committed. */
+export const PROVINCE_OUT_DIR = join(ROOT, 'static', 'province');
 export const PROVINCE_MAX_COMMUNITIES = 24;
 export const PROVINCE_HOUSEHOLDS_PER_COMMUNITY = 1200;
 /** Incident ids: district i (0-based) numbers from (i + 1) × this; each holds far fewer, and 2,961 districts stay inside INTEGER. */
@@ -130,9 +130,9 @@ export function districtSetup(
   const rx = ry * 1.15;
   const center = placeOf(i);
   const info: DistrictInfo = {
-    // The app's DistrictCode names the three demo districts; a province's adcodes are plain strings
-    // the generator passes through (it only uses the code as a label and a seed key).
-    code: county.code as DistrictCode,
+    // DistrictInfo is the demo registry's shape; the generator passes a province's adcode through it
+    // (it only uses the code as a label and a seed key).
+    code: county.code as DemoDistrictCode,
     name: county.name,
     nameEn: county.code,
     city: county.city,
@@ -156,7 +156,7 @@ export function districtSetup(
     geometry: { type: 'Polygon', coordinates: [ring] }
   };
   const plan: DistrictPlan = {
-    code: county.code as DistrictCode,
+    code: county.code,
     households,
     // Qufu's ≈ 330 households a compound.
     compounds: Math.max(communities, Math.round(households / 330)),

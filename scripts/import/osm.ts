@@ -15,7 +15,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
+import { DISTRICTS, isDemoDistrict } from '../../src/lib/data/districts';
 import { type Crs, CRS_NAMES, isCrs } from '../../src/lib/geo/crs';
 import { DEFAULT_FLOORS, ESTIMATION_METHOD, FLAT_GROSS_AREA_M2 } from '../../src/lib/geo/households';
 import type { DistrictCode, Manifest, TableName, TableProvenance } from '../../src/lib/data/schema';
@@ -103,7 +103,7 @@ export function parseImportArgs(argv: readonly string[], cwd = process.cwd()): I
   const err = (field: string, message: string) => errors.push({ file: 'arguments', row: null, field, message });
   const values = args.values;
   const district = values.district ?? '230102';
-  if (!isDistrictCode(district))
+  if (!isDemoDistrict(district))
     err(
       'district',
       `unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`

@@ -37,7 +37,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { PARQUET_COLUMNS, buildingRow } from '../../src/lib/data/columns';
-import { DISTRICTS, isDistrictCode } from '../../src/lib/data/districts';
+import { DISTRICTS, isDemoDistrict } from '../../src/lib/data/districts';
 import {
   type Area,
   type AreaContext,
@@ -167,7 +167,7 @@ export function parsePackageArgs(
     errors.push(`--package ${folder}: not a folder`);
   const district = values.district;
   if (!district) errors.push('--district <adcode> is required');
-  else if (!isDistrictCode(district))
+  else if (!isDemoDistrict(district))
     errors.push(
       `unknown district ${JSON.stringify(district)}; one of ${DISTRICTS.map((d) => `${d.code} (${d.name})`).join(', ')}`
     );

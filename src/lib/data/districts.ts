@@ -1,12 +1,13 @@
 /**
- * The three districts GridAtlas ships demo data for. Codes are GB/T 2260 adcodes.
+ * The three districts GridAtlas ships demo data for (the demo list; the province layout's districts
+ * are listed by its districts.json, see province.ts). Codes are GB/T 2260 adcodes.
  * `core` is where the synthetic urban layout is placed: roughly the built-up area of
  * the real district (WGS-84), chosen by hand from public maps; it is not a boundary.
  */
-import type { DistrictCode } from './schema';
+import type { DemoDistrictCode, DistrictCode } from './schema';
 
 export interface DistrictInfo {
-  code: DistrictCode;
+  code: DemoDistrictCode;
   name: string;
   nameEn: string;
   city: string;
@@ -46,7 +47,8 @@ export const DISTRICTS: readonly DistrictInfo[] = [
   }
 ] as const;
 
-export const DISTRICT_CODES = DISTRICTS.map((d) => d.code);
+/** As plain district codes, for lists that province districts may join. */
+export const DISTRICT_CODES: DistrictCode[] = DISTRICTS.map((d) => d.code);
 
 export function districtInfo(code: string): DistrictInfo {
   const d = DISTRICTS.find((x) => x.code === code);
@@ -54,6 +56,7 @@ export function districtInfo(code: string): DistrictInfo {
   return d;
 }
 
-export function isDistrictCode(code: string): code is DistrictCode {
+/** Whether `code` is one of the demo districts (their files are under static/data/<adcode>/; every page can open them). */
+export function isDemoDistrict(code: string): code is DemoDistrictCode {
   return DISTRICTS.some((d) => d.code === code);
 }

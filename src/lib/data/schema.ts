@@ -5,7 +5,19 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 
-export type DistrictCode = '230102' | '370881' | '371602';
+/**
+ * A county-level district's adcode (GB/T 2260): six digits, any of China's ~2,900 (the province
+ * layout's), not only the demo's three. Text from outside (a URL, a file) becomes one through `isAdcode`.
+ */
+export type DistrictCode = string;
+
+/** The three districts the app ships demo data for (src/lib/data/districts.ts). */
+export type DemoDistrictCode = '230102' | '370881' | '371602';
+
+/** Whether `code` is a six-digit adcode (the one check for district codes from outside). */
+export function isAdcode(code: unknown): code is DistrictCode {
+  return typeof code === 'string' && /^\d{6}$/.test(code);
+}
 
 /** 15 digits: the 12-digit community code + a 3-digit grid sequence (see docs/grid-codes in README). */
 export type GridCode = string;
@@ -261,11 +273,10 @@ export interface DatasetIndex {
 
 /**
  * One district of the province layout (`npm run data -- --districts N`; scripts/generate/province.ts):
- * names and codes from the NBS list, figures counted from the Parquet files written. Codes are any
- * county-level adcode, not only the demo's DistrictCode.
+ * names and codes from the NBS list, figures counted from the Parquet files written.
  */
 export interface ProvinceDistrict {
-  code: string;
+  code: DistrictCode;
   name: string;
   /** No pinyin source is bundled: the adcode. */
   nameEn: string;

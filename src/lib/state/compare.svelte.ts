@@ -4,7 +4,8 @@
  */
 import { replaceState } from '$app/navigation';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { DISTRICT_CODES, isDistrictCode } from '$lib/data/districts';
+import { DISTRICT_CODES, isDemoDistrict } from '$lib/data/districts';
+import { province } from './province.svelte';
 import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
 import { districtFigures, type DistrictFigures } from '$lib/data/compare-figures';
 import { mapLayerUrl } from '$lib/data/paths';
@@ -12,15 +13,15 @@ import { fetchLayer } from '$lib/map/layer-cache';
 import type { ComputedCounts } from '$lib/data/published';
 import { COMPARE_COLUMNS } from '$lib/data/queries';
 import type { DistrictCode } from '$lib/data/schema';
+import { PARAM, parseSelection, toggleSelection } from '$lib/data/compare-selection';
 import { districtCoverage } from './coverage.svelte';
 import { share } from '$lib/geo/coverage';
 import { RIDER_KINDS } from '$lib/map/legend';
 import { dataset } from './dataset.svelte';
+import { i18n } from '$lib/i18n/index.svelte';
 import { rewind } from '$lib/components/SmallMultiple.svelte';
 
-export const PARAM = 'ds';
-export const MIN_DISTRICTS = 2;
-export const MAX_DISTRICTS = 3;
+export { MIN_DISTRICTS, MAX_DISTRICTS } from '$lib/data/compare-selection';
 
 /** Shares (0–1) of households within a 15-minute walk of a rest station (RIDER_KINDS) and of any station. */
 export interface DistrictCoverage {
@@ -32,23 +33,6 @@ export type CommunityMap = FeatureCollection<
   Polygon | MultiPolygon,
   { code: string; name: string; households: number }
 >;
-
-/** Reads ?ds=…: 2–3 distinct known codes in the dataset's order, or all three. */
-export function parseSelection(param: string | null): DistrictCode[] {
-  const want = new Set((param ?? '').split(',').map((s) => s.trim()));
-  const codes = DISTRICT_CODES.filter((c) => want.has(c));
-  return codes.length >= MIN_DISTRICTS ? codes.slice(0, MAX_DISTRICTS) : [...DISTRICT_CODES];
-}
-
-/** The selection after ticking or unticking one district; never fewer than two. */
-export function toggleSelection(current: readonly DistrictCode[], code: DistrictCode): DistrictCode[] {
-  const on = new Set(current);
-  if (on.has(code)) {
-    if (on.size <= MIN_DISTRICTS) return [...current];
-    on.delete(code);
-  } else on.add(code);
-  return DISTRICT_CODES.filter((c) => on.has(c));
-}
 
 export function computedCounts(f: DistrictFigures): ComputedCounts {
   return {
@@ -102,7 +86,6 @@ class CompareState {
 
   /** Loads one district's tables and runs every comparison query once per session. */
   load(code: DistrictCode): Promise<void> {
-    if (!isDistrictCode(code)) return Promise.resolve();
     let p = this.loading.get(code);
     if (!p) {
       p = this.fetchDistrict(code).catch((e) => {
@@ -115,6 +98,11 @@ class CompareState {
   }
 
   private async fetchDistrict(code: DistrictCode) {
+    if (!isDemoDistrict(code)) {
+      // A province-layout district: only its own partitions and map layers are fetched (paths.ts), once the index says it exists.
+      await province.load();
+      if (!province.district(code)) throw new Error(i18n.f('compare.unknown', { code }));
+    }
     const mapReq = fetchLayer<CommunityMap>(mapLayerUrl(dataset.root, code, 'communities')).then((fc) => ({
       ...fc,
       features: fc.features.map(rewind)
@@ -143,6 +131,8 @@ class CompareState {
    * figures are in: reading a buildings layer for the walk network costs main-thread time.
    */
   loadCoverage(code: DistrictCode): Promise<void> {
+    // The province layout has no rider road network, which the walk model needs (the table says so).
+    if (!isDemoDistrict(code)) return Promise.resolve();
     let p = this.coverageLoads.get(code);
     if (!p) {
       p = Promise.all([districtCoverage(code, RIDER_KINDS), districtCoverage(code)])

@@ -4,18 +4,26 @@
  */
 import { base } from '$app/paths';
 import { replaceState } from '$app/navigation';
-import { DISTRICTS, isDistrictCode } from '$lib/data/districts';
+import { DISTRICTS, isDemoDistrict } from '$lib/data/districts';
 import { dataRoot, indexUrl, mapLayerUrl } from '$lib/data/paths';
-import type { DatasetIndex, DistrictCode, MapLayerName, OptionalMapLayerName } from '$lib/data/schema';
+import type {
+  DatasetIndex,
+  DemoDistrictCode,
+  DistrictCode,
+  MapLayerName,
+  OptionalMapLayerName
+} from '$lib/data/schema';
 import { mergeIndex, type LocalSummary } from '$lib/data/local/keys';
 import { listLocal } from '$lib/data/local/store';
 import { i18n } from '$lib/i18n/index.svelte';
 import { districtName } from '$lib/i18n/format';
+import { province } from './province.svelte';
 
 const KEY = 'gridatlas.district';
 
 class DatasetState {
-  code = $state<DistrictCode>(DISTRICTS[0].code);
+  /** Only a demo district: the pages that follow it (plan, heatmap, rider, data) cannot open a province-layout one. */
+  code = $state<DemoDistrictCode>(DISTRICTS[0].code);
   /** index.json as built, and with the districts' own data (Data page) in place of the demo's: `index`. */
   builtIndex = $state.raw<DatasetIndex | null>(null);
   local = $state.raw<LocalSummary[]>([]);
@@ -39,11 +47,11 @@ class DatasetState {
     if (typeof location === 'undefined') return;
     const fromUrl = new URLSearchParams(location.search).get('d');
     const saved = localStorage.getItem(KEY);
-    if (fromUrl && isDistrictCode(fromUrl)) this.code = fromUrl;
-    else if (saved && isDistrictCode(saved)) this.code = saved;
+    if (fromUrl && isDemoDistrict(fromUrl)) this.code = fromUrl;
+    else if (saved && isDemoDistrict(saved)) this.code = saved;
   }
 
-  select(code: DistrictCode) {
+  select(code: DemoDistrictCode) {
     this.code = code;
     localStorage.setItem(KEY, code);
     const url = new URL(location.href);
@@ -61,7 +69,13 @@ class DatasetState {
 
   /** The district's name in the UI's language, marked when it runs on its own data: 道里区（本地数据）. */
   displayName = (code: DistrictCode) => {
-    const d = DISTRICTS.find((x) => x.code === code)!;
+    const d = DISTRICTS.find((x) => x.code === code);
+    if (!d) {
+      // A province-layout district: its Chinese name (no English one is bundled: in English, name and code).
+      const p = province.district(code);
+      if (!p) return code;
+      return i18n.locale === 'zh' ? p.name : i18n.f('province.nameEn', { name: p.name, code });
+    }
     const n = districtName(d, i18n.locale);
     return this.hasLocal(code) ? i18n.f('data.localName', { name: n }) : n;
   };

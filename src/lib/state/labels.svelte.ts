@@ -7,11 +7,12 @@
 import { getContext, setContext } from 'svelte';
 import { base } from '$app/paths';
 import { page } from '$app/state';
-import { districtInfo } from '$lib/data/districts';
+import { districtInfo, isDemoDistrict } from '$lib/data/districts';
 import { districtsLabel, fileLabel, pageTables, parquetLabel, type LabelDistrict } from '$lib/data/provenance';
 import type { DistrictCode, TableName } from '$lib/data/schema';
 import { i18n } from '$lib/i18n/index.svelte';
 import { dataset } from './dataset.svelte';
+import { province } from './province.svelte';
 
 /** What an export or a page shows: its districts and the tables it draws from. */
 export interface LabelScope {
@@ -28,7 +29,8 @@ export function labelDistricts(codes: readonly DistrictCode[]): LabelDistrict[] 
   if (!index) return null;
   return codes.map((code) => {
     const d = index.districts.find((x) => x.code === code);
-    const info = districtInfo(code);
+    // A province-layout district is not in index.json: its own index names it, and no flags = all synthetic.
+    const info = isDemoDistrict(code) ? districtInfo(code) : (province.district(code) ?? { name: code, nameEn: code });
     return { name: d?.name ?? info.name, nameEn: d?.nameEn ?? info.nameEn, syntheticTables: d?.syntheticTables };
   });
 }
