@@ -17,7 +17,16 @@ import { PNG } from 'pngjs';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { pixelStats, screenshot, SCREENSHOTS, settled, waitForMap } from './browser';
 import { journey } from './journey';
-import { CODE, buildings, clickBuilding as clickOn, planPage, rows as gridRows, type W } from './plan-helpers';
+import {
+  CODE,
+  buildings,
+  clickBuilding as clickOn,
+  firstBuildingMoved,
+  planPage,
+  rows as gridRows,
+  writeOldAutosave,
+  type W
+} from './plan-helpers';
 import { PLAN_LAYER, PLAN_SOURCE } from '../../src/lib/map/plan-layers';
 import { printLayout, type Box } from '../../src/lib/plan/print';
 
@@ -69,38 +78,16 @@ describe('planner data: versions, staffing, export, print, own data', () => {
     [],
     async () => {
       await page.goto(`${baseUrl}/`);
-      const g = buildings[0].properties as unknown as { grid: string };
-      const other = (
-        buildings.find((b) => (b.properties as unknown as { grid: string }).grid !== g.grid)!.properties as unknown as {
-          grid: string;
-        }
-      ).grid;
-      const assignment = Object.fromEntries(
-        buildings.map((b, i) => [b.properties.id, i === 0 ? other : (b.properties as unknown as { grid: string }).grid])
-      );
-      await page.evaluate(
-        (rec) =>
-          new Promise<void>((resolve, reject) => {
-            const req = indexedDB.open('gridatlas-plans', 1);
-            req.onupgradeneeded = () => req.result.createObjectStore('plans', { keyPath: 'community' });
-            req.onsuccess = () => {
-              const tx = req.result.transaction('plans', 'readwrite');
-              tx.objectStore('plans').put(rec);
-              tx.oncomplete = () => (req.result.close(), resolve());
-              tx.onerror = () => reject(tx.error);
-            };
-            req.onerror = () => reject(req.error);
-          }),
-        {
-          community: CODE,
-          district: '230102',
-          min: 300,
-          max: 500,
-          assignment,
-          workers: { [other]: '旧版网格员' },
-          savedAt: '2026-01-01T00:00:00.000Z'
-        }
-      );
+      const { other, assignment, households } = firstBuildingMoved();
+      await writeOldAutosave(page, 1, {
+        community: CODE,
+        district: '230102',
+        min: 300,
+        max: 500,
+        assignment,
+        workers: { [other]: '旧版网格员' },
+        savedAt: '2026-01-01T00:00:00.000Z'
+      });
       await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
       await expect
         .poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 })
@@ -108,9 +95,7 @@ describe('planner data: versions, staffing, export, print, own data', () => {
       await waitForMap(page);
       expect(await page.getByTestId('restored').count()).toBe(1);
       expect(await page.locator(`input[data-worker="${other}"]`).inputValue()).toBe('旧版网格员');
-      const hh = (code: string) =>
-        buildings.filter((b) => assignment[b.properties.id] === code).reduce((s, b) => s + b.properties.households, 0);
-      expect((await rows())[other]).toBe(hh(other));
+      expect((await rows())[other]).toBe(households(other));
     }
   );
 

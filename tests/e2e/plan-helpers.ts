@@ -145,3 +145,48 @@ export async function recordProgress(page: Page, selector: string, attrs: readon
 export async function recorded(page: Page): Promise<string[][]> {
   return page.evaluate(() => (window as unknown as { __progress: string[][] }).__progress);
 }
+
+/**
+ * What an autosave of an older app version holds: the community's dataset grids with its first
+ * building moved to another grid (`other`), and the households a grid then has.
+ */
+export function firstBuildingMoved(): {
+  other: string;
+  assignment: Record<string, string>;
+  households(grid: string): number;
+} {
+  const gridOf = (i: number) => (buildings[i].properties as unknown as { grid: string }).grid;
+  const other = gridOf(buildings.findIndex((_, i) => gridOf(i) !== gridOf(0)));
+  const assignment = Object.fromEntries(buildings.map((b, i) => [b.properties.id, i === 0 ? other : gridOf(i)]));
+  const households = (grid: string) =>
+    buildings.filter((b) => assignment[b.properties.id] === grid).reduce((t, b) => t + b.properties.households, 0);
+  return { other, assignment, households };
+}
+
+/**
+ * Writes an autosave record as an older app version did: the planner's database at `version`
+ * with only the stores that version had (1: plans; 3: plans, versions, own data), so that the
+ * page's next open runs the upgrade from there.
+ */
+export async function writeOldAutosave(page: Page, version: 1 | 3, record: object): Promise<void> {
+  await page.evaluate(
+    ({ version, record }) =>
+      new Promise<void>((resolve, reject) => {
+        const req = indexedDB.open('gridatlas-plans', version);
+        req.onupgradeneeded = () => {
+          req.result.createObjectStore('plans', { keyPath: 'community' });
+          if (version < 3) return;
+          req.result.createObjectStore('versions', { keyPath: 'id' }).createIndex('community', 'community');
+          req.result.createObjectStore('own', { keyPath: 'code' });
+        };
+        req.onsuccess = () => {
+          const tx = req.result.transaction('plans', 'readwrite');
+          tx.objectStore('plans').put(record);
+          tx.oncomplete = () => (req.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+        req.onerror = () => reject(req.error);
+      }),
+    { version, record }
+  );
+}

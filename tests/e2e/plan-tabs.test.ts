@@ -12,7 +12,7 @@
 import { describe, expect, inject, it, beforeAll, afterAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { failOnPageErrors, launch, screenshot, waitForMap } from './browser';
-import { CODE, buildings, rows, selectForMove } from './plan-helpers';
+import { CODE, buildings, firstBuildingMoved, rows, selectForMove, writeOldAutosave } from './plan-helpers';
 
 const baseUrl = inject('baseUrl');
 const errors: string[] = [];
@@ -245,48 +245,26 @@ describe('the planner never loses an edit', () => {
     const page = await ctx.newPage();
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${baseUrl}/`);
-    const gridOf = (i: number) => (buildings[i].properties as unknown as { grid: string }).grid;
-    const other = gridOf(buildings.findIndex((_, i) => gridOf(i) !== gridOf(0)));
-    const assignment = Object.fromEntries(buildings.map((b, i) => [b.properties.id, i === 0 ? other : gridOf(i)]));
-    await page.evaluate(
-      (rec) =>
-        new Promise<void>((resolve, reject) => {
-          const req = indexedDB.open('gridatlas-plans', 3);
-          req.onupgradeneeded = () => {
-            req.result.createObjectStore('plans', { keyPath: 'community' });
-            req.result.createObjectStore('versions', { keyPath: 'id' }).createIndex('community', 'community');
-            req.result.createObjectStore('own', { keyPath: 'code' });
-          };
-          req.onsuccess = () => {
-            const tx = req.result.transaction('plans', 'readwrite');
-            tx.objectStore('plans').put(rec);
-            tx.oncomplete = () => (req.result.close(), resolve());
-            tx.onerror = () => reject(tx.error);
-          };
-          req.onerror = () => reject(req.error);
-        }),
-      {
-        community: CODE,
-        district: '230102',
-        min: 300,
-        max: 500,
-        assignment,
-        workers: {},
-        names: {},
-        locked: [],
-        chiefs: {},
-        savedAt: '2026-06-01T00:00:00.000Z'
-      }
-    );
+    const { other, assignment, households } = firstBuildingMoved();
+    await writeOldAutosave(page, 3, {
+      community: CODE,
+      district: '230102',
+      min: 300,
+      max: 500,
+      assignment,
+      workers: {},
+      names: {},
+      locked: [],
+      chiefs: {},
+      savedAt: '2026-06-01T00:00:00.000Z'
+    });
     await page.goto(`${baseUrl}/plan?d=230102&c=${CODE}`);
     await expect
       .poll(() => page.getByTestId('community-name').innerText(), { timeout: 60_000 })
       .toContain('省报社社区');
     await waitForMap(page);
     expect(await page.getByTestId('restored').count()).toBe(1);
-    const hh = (code: string) =>
-      buildings.filter((b) => assignment[b.properties.id] === code).reduce((t, b) => t + b.properties.households, 0);
-    expect((await rows(page))[other]).toBe(hh(other));
+    expect((await rows(page))[other]).toBe(households(other));
     let s = await stored(page);
     expect([s.version, s.plan?.revision, s.heads]).toEqual([4, 0, []]);
 
