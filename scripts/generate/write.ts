@@ -8,7 +8,7 @@ import type { Feature, FeatureCollection, Geometry, MultiPolygon, Polygon } from
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { Manifest, MapLayerName, TableName, TableProvenance } from '../../src/lib/data/schema';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, TABLES } from '../../src/lib/data/schema';
-import { PARQUET_COLUMNS } from '../../src/lib/data/columns';
+import { PARQUET_COLUMNS, buildingRow } from '../../src/lib/data/columns';
 import { parquetLabel } from '../../src/lib/data/provenance';
 import { type NodeDb, sqlString } from '../lib/node-db';
 import { GENERATED_AT, GENERATOR_VERSION, SEED } from './config';
@@ -134,21 +134,21 @@ export async function writeDistrict(
     m.buildings.map((r) => {
       const b = r.building;
       const [lon, lat] = lonlat(b.centroid[0], b.centroid[1]);
-      return [
-        b.id,
-        code,
-        r.community.nbs.code,
-        r.compound?.id ?? null,
-        r.grid.code,
-        b.floors,
-        b.units,
-        b.perFloor,
-        b.households,
-        b.estimated ?? false,
+      return buildingRow({
+        id: b.id,
+        district: code,
+        community: r.community.nbs.code,
+        compound: r.compound?.id ?? null,
+        grid: r.grid.code,
+        floors: b.floors,
+        units: b.units,
+        perFloor: b.perFloor,
+        households: b.households,
+        estimated: b.estimated ?? false,
         lon,
         lat,
-        JSON.stringify(footprints.get(b.id))
-      ];
+        footprint: footprints.get(b.id)!
+      });
     })
   );
   await copyTable(db, t('buildings'), file('buildings'), 'id', 'buildings', synthetic('buildings'));
