@@ -19,6 +19,17 @@ export function builtDir(): string {
   return process.env.GRIDATLAS_OUT ? `.build/${process.env.GRIDATLAS_OUT}/build` : 'build';
 }
 
+/**
+ * The folder `vite preview` serves the site's files from: Kit's client output (the built app and
+ * a copy of static/), not the adapter's `builtDir()`. A file put here before the preview starts is
+ * served (the e2e province test puts a small province here).
+ */
+export function servedDir(): string {
+  return process.env.GRIDATLAS_OUT
+    ? `.build/${process.env.GRIDATLAS_OUT}/.svelte-kit/output/client`
+    : '.svelte-kit/output/client';
+}
+
 /** The name every window handle of the instrumented build starts with. */
 export const HANDLE_PREFIX = '__gridatlas';
 
