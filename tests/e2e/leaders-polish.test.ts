@@ -10,6 +10,7 @@ import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { readFileSync } from 'node:fs';
 import { bbox } from '@turf/turf';
 import { keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
+import { journey } from './journey';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -28,15 +29,39 @@ const ticks = () =>
   page.locator('[data-testid=timeline] g.axis .tick text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
 const setLang = (l: 'zh' | 'en') => page.evaluate((l) => localStorage.setItem('gridatlas.locale', l), l);
 
+/** What a leader must never see: the page scrolling sideways, at the window size it has now. */
+async function noSidewaysOverflow() {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+}
+
+/** /compare's layout: no sideways scroll, its own box neither; figures and maps share the first screen when wide. */
+async function compareFits(w: number) {
+  await page.locator('.page').evaluate((e) => e.scrollTo(0, 0));
+  await settled(page);
+  await screenshot(page, `polish-compare-${w}`);
+  await noSidewaysOverflow();
+  // The page scrolls inside its own box: it must not scroll sideways either.
+  expect(await page.locator('.page').evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  const table = (await page.getByTestId('compare-table').boundingBox())!;
+  const map = (await page.locator('.maps figure').first().boundingBox())!;
+  if (w >= 1280) expect(map.x).toBeGreaterThan(table.x + table.width);
+  else expect(map.y).toBeGreaterThan(table.y + table.height);
+}
+
+const qufuKpi = () => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText();
+
 describe('leaders polish', () => {
-  it('timeline ticks in Chinese and in English', async () => {
+  // A briefing's journey on Qufu's heatmap and on /compare: each page opens once, at 1280×800, and the
+  // window is then widened to a projector's 1920×1080 (a phone opens its own pages, below).
+  const step = journey();
+
+  step('ticks', 'timeline ticks in Chinese and in English', [], async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
     await setLang('zh');
     await page.reload();
     await waitForMap(page);
-    await expect
-      .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
-      .toBe('350,000');
+    await expect.poll(qufuKpi, { timeout: 60_000 }).toBe('350,000');
     const zh = await ticks();
     expect(zh.length).toBeGreaterThan(4);
     for (const t of zh) expect(t).toMatch(/^(\d{4}年|\d{1,2}月)$/);
@@ -50,27 +75,38 @@ describe('leaders polish', () => {
         /^(\d{4}|January|February|March|April|May|June|July|August|September|October|November|December)$/
       );
     await screenshot(page, 'polish-heatmap-en-1280');
-    await setLang('zh');
   });
 
-  it('briefing in English lists the chosen categories the English way', async () => {
-    await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
-    await setLang('en');
-    await page.reload();
-    await waitForMap(page);
-    await expect
-      .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
-      .toBe('350,000');
+  step('briefing', 'briefing in English lists the chosen categories the English way', ['ticks'], async () => {
     await keepCategories(page, ['dispute', 'sanitation'], INCIDENT_CATEGORIES);
     await page.locator('[data-testid=briefing-enter]').click();
     await expect
       .poll(() => page.getByTestId('briefing-range').innerText())
       .toBe('2024-01-01 – 2025-12-31 · Disputes, Sanitation');
     await page.keyboard.press('Escape');
-    await setLang('zh');
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(ticks).toContain('2025年');
   });
 
-  it('/compare monthly trend: months written in the UI language', async () => {
+  step(
+    'heatmap-wide',
+    '/heatmap at 1280×800 and widened to 1920×1080: nothing overflows sideways',
+    ['briefing'],
+    async () => {
+      for (const [w, h] of [
+        [1280, 800],
+        [1920, 1080]
+      ] as const) {
+        await page.setViewportSize({ width: w, height: h });
+        await settled(page);
+        await screenshot(page, `polish-heatmap-${w}`);
+        await noSidewaysOverflow();
+      }
+    }
+  );
+
+  step('compare-months', '/compare monthly trend: months written in the UI language', [], async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(`${baseUrl}/compare?ds=230102,370881`);
     const chart = page.locator('[data-district="370881"] figure').filter({ hasText: '每月事件数' });
     const labels = () => chart.locator('g.axis text').evaluateAll((ts) => ts.map((t) => t.textContent ?? ''));
@@ -83,53 +119,50 @@ describe('leaders polish', () => {
       .poll(() => en.locator('g.axis text').evaluateAll((ts) => ts.map((t) => t.textContent ?? '')))
       .toContain('Jan 2024');
     await en.screenshot({ path: 'tests/screenshots/polish-compare-monthly-en.png' });
-    await setLang('zh');
+    await page.getByRole('button', { name: '中文' }).click();
+    await expect.poll(labels).toContain('2024年1月');
   });
 
-  for (const [w, h] of [
-    [1280, 800],
-    [1920, 1080],
-    [390, 844]
-  ] as const) {
-    it(`/compare at ${w}×${h}: nothing overflows sideways`, async () => {
-      await page.setViewportSize({ width: w, height: h });
-      await page.goto(`${baseUrl}/compare?ds=230102,370881`);
+  step(
+    'compare-wide',
+    '/compare at 1280×800 and widened to 1920×1080: nothing overflows sideways',
+    ['compare-months'],
+    async () => {
       await expect
         .poll(() => page.locator('[data-testid="metric-households-370881"]').innerText(), { timeout: 60_000 })
         .not.toBe('…');
-      await settled(page);
-      await screenshot(page, `polish-compare-${w}`);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
-      // The page scrolls inside its own box: it must not scroll sideways either.
-      expect(await page.locator('.page').evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
-      // The figures and the maps share the first screen when there is room for both.
-      const table = (await page.getByTestId('compare-table').boundingBox())!;
-      const map = (await page.locator('.maps figure').first().boundingBox())!;
-      if (w >= 1280) expect(map.x).toBeGreaterThan(table.x + table.width);
-      else expect(map.y).toBeGreaterThan(table.y + table.height);
-    });
+      await compareFits(1280);
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await compareFits(1920);
+    }
+  );
 
-    it(`/heatmap at ${w}×${h}: nothing overflows sideways`, async () => {
-      await page.setViewportSize({ width: w, height: h });
-      await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
-      await waitForMap(page);
-      await expect
-        .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
-        .toBe('350,000');
-      await settled(page);
-      await screenshot(page, `polish-heatmap-${w}`);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
-      if (w < 700) {
-        // A phone reads the KPI cards in full, then scrolls to a map of a useful height.
-        const kpis = (await page.locator('.heatmap aside [data-kpi=hotspots]').boundingBox())!;
-        const aside = (await page.locator('.heatmap aside').boundingBox())!;
-        expect(aside.y + aside.height).toBeGreaterThanOrEqual(kpis.y + kpis.height);
-        await page.locator('.heatmap section.map').scrollIntoViewIfNeeded();
-        expect((await page.locator('.heatmap section.map').boundingBox())!.height).toBeGreaterThan(h * 0.6);
-        await screenshot(page, `polish-heatmap-${w}-map`);
-      }
-    });
-  }
+  it('/compare opened on a 390×844 phone: nothing overflows sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${baseUrl}/compare?ds=230102,370881`);
+    await expect
+      .poll(() => page.locator('[data-testid="metric-households-370881"]').innerText(), { timeout: 60_000 })
+      .not.toBe('…');
+    await compareFits(390);
+  });
+
+  it('/heatmap opened on a 390×844 phone: nothing overflows sideways, KPI cards in full, then a tall map', async () => {
+    const [w, h] = [390, 844];
+    await page.setViewportSize({ width: w, height: h });
+    await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
+    await waitForMap(page);
+    await expect.poll(qufuKpi, { timeout: 60_000 }).toBe('350,000');
+    await settled(page);
+    await screenshot(page, `polish-heatmap-${w}`);
+    await noSidewaysOverflow();
+    // A phone reads the KPI cards in full, then scrolls to a map of a useful height.
+    const kpis = (await page.locator('.heatmap aside [data-kpi=hotspots]').boundingBox())!;
+    const aside = (await page.locator('.heatmap aside').boundingBox())!;
+    expect(aside.y + aside.height).toBeGreaterThanOrEqual(kpis.y + kpis.height);
+    await page.locator('.heatmap section.map').scrollIntoViewIfNeeded();
+    expect((await page.locator('.heatmap section.map').boundingBox())!.height).toBeGreaterThan(h * 0.6);
+    await screenshot(page, `polish-heatmap-${w}-map`);
+  });
 
   for (const { code } of DISTRICTS) {
     it(`/heatmap ${code} choropleth: the first view fits the district's data extent, centred`, async () => {
