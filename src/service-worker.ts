@@ -3,16 +3,36 @@
 /// <reference lib="webworker" />
 /// <reference types="@sveltejs/kit" />
 /**
- * Offline for the rider page. The page itself puts what it loaded into RIDER_CACHE after its
- * first answer (see routes/rider/offline.ts); this worker answers from the network and falls
- * back to that cache when offline. Hashed build files come from the cache first. Nothing else
- * is cached, so the planner pages (DuckDB, maplibre) stay network-only.
+ * The second visit and offline.
+ * - Hashed build files (scripts, DuckDB's and parquet-wasm's wasm and workers) are cached the first
+ *   time they pass through here and answered from the cache after that, in a cache named by the
+ *   build version: a new build drops the old one.
+ * - The built districts' Parquet files and map layers (`data/<adcode>/<table>.parquet`,
+ *   `data/<adcode>/map/<layer>.geojson`) likewise, byte ranges included, in a cache named by the
+ *   data's content version (index.json's `dataVersion`, written by `npm run data`). index.json
+ *   itself always comes from the server (revalidated), so regenerated data gets a new cache and the
+ *   old one is deleted: cached data is never older than the index the page reads. Data without a
+ *   version is not cached. A district's own data (IndexedDB, source.ts) never passes through here.
+ * - /rider offline: the page itself puts what it loaded into RIDER_CACHE after its first answer
+ *   (routes/rider/offline.ts); everything else is answered from the network, falling back to that
+ *   cache when offline.
  */
-import { build } from '$service-worker';
+import { build, version } from '$service-worker';
+import { byteRange } from '$lib/data/byte-range';
 
 const sw = self as unknown as ServiceWorkerGlobalScope;
-const CACHE = 'gridatlas-rider';
+const RIDER = 'gridatlas-rider';
+const BUILD = `gridatlas-build-${version}`;
+const DATA = 'gridatlas-data-';
 const IMMUTABLE = new Set(build);
+/** Kit names every file here by its content hash; `build` lacks some (the wasm and workers bundled with `?url`). */
+const hashed = (path: string) => path.includes('/_app/immutable/');
+const SCOPE = new URL(sw.registration.scope).pathname.replace(/\/$/, '');
+const INDEX = `${SCOPE}/data/index.json`;
+/** The files index.json's version vouches for (imports, rider files and anything else in data/ are not). */
+const DATA_FILE = new RegExp(
+  `^${SCOPE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/data/\\d{6}/(?:[a-z_]+\\.parquet|map/[a-z_]+\\.geojson)$`
+);
 
 sw.addEventListener('install', () => {
   void sw.skipWaiting();
@@ -21,16 +41,94 @@ sw.addEventListener('install', () => {
 sw.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      // Drop cached hashed files that no longer belong to this build (version ${version}).
-      const cache = await caches.open(CACHE);
-      for (const req of await cache.keys()) {
+      for (const name of await caches.keys())
+        if (name.startsWith('gridatlas-build-') && name !== BUILD) await caches.delete(name);
+      // Drop cached hashed files that no longer belong to this build.
+      const rider = await caches.open(RIDER);
+      for (const req of await rider.keys()) {
         const path = new URL(req.url).pathname;
-        if (path.includes('/_app/immutable/') && !IMMUTABLE.has(path)) await cache.delete(req);
+        if (path.includes('/_app/immutable/') && !IMMUTABLE.has(path)) await rider.delete(req);
       }
       await sw.clients.claim();
     })()
   );
 });
+
+/** The data version the pages are reading: set by each index.json that passes, else asked for. */
+let current: Promise<string | null> | null = null;
+
+async function useVersion(v: string | null): Promise<string | null> {
+  if (v)
+    for (const name of await caches.keys()) if (name.startsWith(DATA) && name !== DATA + v) await caches.delete(name);
+  return v;
+}
+
+function versionOf(index: Response): Promise<string | null> {
+  return index
+    .json()
+    .then((j: { dataVersion?: unknown }) => (typeof j.dataVersion === 'string' ? j.dataVersion : null))
+    .catch(() => null);
+}
+
+function dataVersion(): Promise<string | null> {
+  current ??= fetch(INDEX, { cache: 'no-cache' }).then(
+    (res) => (res.ok ? versionOf(res).then(useVersion) : null),
+    // Offline: the data cache there is (older ones are deleted as soon as a newer version is seen).
+    async () => (await caches.keys()).find((n) => n.startsWith(DATA))?.slice(DATA.length) ?? null
+  );
+  return current;
+}
+
+/** A cached 200 (a whole file, or one range kept with its Content-Range) as the 206 the request asked for. */
+async function partial(hit: Response, range: string): Promise<Response | null> {
+  if (hit.headers.has('content-range'))
+    return new Response(hit.body, { status: 206, statusText: 'Partial Content', headers: hit.headers });
+  const bytes = await hit.arrayBuffer();
+  const r = byteRange(range, bytes.byteLength);
+  if (!r) return null;
+  const headers = new Headers(hit.headers);
+  headers.set('content-range', `bytes ${r[0]}-${r[1]}/${bytes.byteLength}`);
+  headers.set('content-length', String(r[1] - r[0] + 1));
+  return new Response(bytes.slice(r[0], r[1] + 1), { status: 206, statusText: 'Partial Content', headers });
+}
+
+async function fromData(req: Request, keep: (p: Promise<unknown>) => void): Promise<Response> {
+  const v = await dataVersion();
+  if (!v) return fetch(req);
+  const cache = await caches.open(DATA + v);
+  const range = req.headers.get('range');
+  // One entry per range asked for (the Cache API keeps only whole 200 responses).
+  const key = range
+    ? `${req.url}${req.url.includes('?') ? '&' : '?'}gridatlas-range=${encodeURIComponent(range)}`
+    : req.url;
+  const hit = (await cache.match(key)) ?? (range ? await cache.match(req.url) : undefined);
+  if (hit) {
+    const res = range ? await partial(hit, range) : hit;
+    if (res) return res;
+  }
+  const res = await fetch(req);
+  if (res.status === 200) keep(cache.put(range ? req.url : key, res.clone()));
+  else if (res.status === 206 && range)
+    keep(
+      res
+        .clone()
+        .arrayBuffer()
+        .then((b) => cache.put(key, new Response(b, { status: 200, headers: res.headers })))
+    );
+  return res;
+}
+
+async function fromBuild(req: Request, keep: (p: Promise<unknown>) => void): Promise<Response> {
+  const hit = (await caches.match(req, { cacheName: BUILD })) ?? (await caches.match(req, { cacheName: RIDER }));
+  if (hit) return hit;
+  const res = await fetch(req);
+  if (res.status === 200) {
+    // Cloned now: the page may have read the body by the time the cache opens.
+    const copy = res.clone();
+    keep(caches.open(BUILD).then((c) => c.put(req, copy)));
+  }
+  return res;
+}
 
 sw.addEventListener('fetch', (event) => {
   const req = event.request;
@@ -38,18 +136,24 @@ sw.addEventListener('fetch', (event) => {
   const url = new URL(req.url);
   if (url.origin !== sw.location.origin) return;
   const navigate = req.mode === 'navigate';
+  // A new page may follow a regeneration: ask index.json again unless the page's own request says first.
+  if (navigate) current = null;
+  const keep = (p: Promise<unknown>) => event.waitUntil(p.catch(() => {}));
   event.respondWith(
     (async () => {
-      const cache = await caches.open(CACHE);
-      if (IMMUTABLE.has(url.pathname)) {
-        const hit = await cache.match(req);
-        if (hit) return hit;
-      }
       try {
+        if (hashed(url.pathname)) return await fromBuild(req, keep);
+        if (DATA_FILE.test(url.pathname) && !url.search) return await fromData(req, keep);
+        if (url.pathname === INDEX) {
+          const res = await fetch(req, { cache: 'no-cache' });
+          if (res.ok) current = versionOf(res.clone()).then(useVersion);
+          return res;
+        }
         return await fetch(req);
       } catch (err) {
-        const hit = await cache.match(req, {
-          ignoreSearch: navigate || url.pathname.startsWith(`${url.pathname.split('/data/')[0]}/data/`)
+        const hit = await caches.match(req, {
+          cacheName: RIDER,
+          ignoreSearch: navigate || url.pathname.startsWith(`${SCOPE}/data/`)
         });
         if (hit) return hit;
         throw err;

@@ -86,7 +86,8 @@ export const GENERATED_OUTPUT: OutputOwner = {
 /** True when outDir holds a full-scale dataset of every district from this generator version. */
 export async function isGeneratedDataCurrent(outDir: string = DEFAULT_OUT_DIR): Promise<boolean> {
   const index = readIndex(outDir);
-  if (!index || index.generatorVersion !== GENERATOR_VERSION) return false;
+  // Data from before the content version would never be cached by the service worker: build it again.
+  if (!index || index.generatorVersion !== GENERATOR_VERSION || !index.dataVersion) return false;
   for (const code of DISTRICT_CODES) {
     const entry = index.districts.find((d) => d.code === code);
     if (!entry || !districtFilesExist(outDir, entry)) return false;

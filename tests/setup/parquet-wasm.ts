@@ -15,7 +15,10 @@ assert.deepEqual(
 );
 
 /** parquetToArrowIpc after loading the wasm. */
-export async function decodeParquet(file: ArrayBuffer, only?: readonly string[]): Promise<Uint8Array> {
+export async function decodeParquet(
+  file: ArrayBuffer | Uint8Array<ArrayBuffer>,
+  only?: readonly string[]
+): Promise<Uint8Array> {
   await useParquetWasm(wasm);
   return parquetToArrowIpc(file, only);
 }

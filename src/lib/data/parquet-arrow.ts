@@ -29,7 +29,7 @@ function hasField(schema: { indexOf(name: string): number }, name: string): bool
 }
 
 /** Decodes `only` these columns (all when absent), in the file's column order; a name the file lacks is an error. */
-export async function parquetToArrowIpc(file: ArrayBuffer, only?: readonly string[]): Promise<Uint8Array> {
+export async function parquetToArrowIpc(file: ArrayBuffer | Uint8Array<ArrayBuffer>, only?: readonly string[]): Promise<Uint8Array> {
   if (!loaded) throw new Error('parquet-wasm is not loaded (useParquetWasm)');
   await loaded;
   const parquet = await ParquetFile.fromFile(new Blob([file]));

@@ -10,12 +10,13 @@ import { readLocal } from './local/store';
 
 const TYPES: Record<string, string> = { parquet: 'application/vnd.apache.parquet', json: 'application/json', geojson: 'application/geo+json' };
 
-export async function fetchData(url: string): Promise<Response> {
+/** `init` goes to the network only (e.g. a Range header); an own file is always answered whole (200). */
+export async function fetchData(url: string, init?: RequestInit): Promise<Response> {
   const key = localKey(url);
   if (key && typeof indexedDB !== 'undefined') {
     // A broken or blocked IndexedDB (private mode in some browsers) falls back to the demo files.
     const bytes = await readLocal(key).catch(() => null);
     if (bytes) return new Response(bytes as BodyInit, { headers: { 'content-type': TYPES[key.split('.').pop()!] ?? 'application/octet-stream' } });
   }
-  return fetch(url);
+  return fetch(url, init);
 }
