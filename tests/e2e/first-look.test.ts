@@ -43,74 +43,77 @@ function cellWidths(page: Page, selector: string) {
   );
 }
 
-describe('/compare: published figures in the reader’s language', () => {
-  for (const [locale, width, height] of [
-    ['zh', 1280, 800],
-    ['zh', 390, 844],
-    ['en', 1280, 800],
-    ['en', 390, 844]
-  ] as const) {
-    it(`${locale} at ${width} px`, async () => {
-      const page = await open(width, height, locale);
-      await page.goto(`${baseUrl}/compare?ds=230102,370881`);
-      const table = page.getByTestId('published-table');
-      await table.waitFor({ timeout: 60_000 });
-      const row = (d: string, key: string) => table.locator(`tr[data-key="${d}-${key}"]`);
-      const solved = PUBLISHED.find((f) => f.key === 'compound_problems_solved')!;
-      const value = row('230102', 'compound_problems_solved').locator('[data-value]');
-      // The computed side comes from DuckDB-wasm; a comparable row shows it (on a phone too).
-      await expect
-        .poll(() => row('370881', 'red_sail_stations').locator('[data-computed]').innerText(), { timeout: 120_000 })
-        .toBe('83');
-      expect(await row('370881', 'red_sail_stations').locator('[data-diff]').innerText()).toBe('0 (0%)');
-      if (locale === 'zh') {
-        // Items, units, notes and sources in Chinese; "300+" reads as a lower bound.
-        expect(await value.innerText()).toBe('300 个以上');
-        expect(await row('370881', 'incidents_since_2022').locator('[data-figure]').innerText()).toBe(
-          '2022年以来网格员上报的民生事件\n巡查走访185,000次以上'
-        );
-        const text = await table.locator('tbody').innerText();
-        expect(text.match(/[A-Za-z]{3,}/g)).toBeNull();
-        expect(text).toContain('曲阜市党建工作报道，中文媒体，2023年');
-        expect(await page.locator('.published .lead').innerText()).toContain(zh['published.atLeastNote']);
-      } else {
-        expect(await value.innerText()).toBe('300 or more problems');
-        expect(await row('370881', 'red_sail_stations').locator('[data-figure]').innerText()).toContain(
-          'Red-Sail stations'
-        );
-        expect(await table.locator('tbody').innerText()).not.toContain('+ (');
-        expect(await page.locator('.published .lead').innerText()).toContain(en['published.atLeastNote']);
-      }
-      // No item ends in an unexplained "+".
-      for (const t of await table.locator('[data-figure]').allInnerTexts())
-        expect(t.split('\n')[0].endsWith('+')).toBe(false);
-      expect(await table.locator('tbody tr').count()).toBe(
-        PUBLISHED.filter((f) => f.district === '230102' || f.district === '370881').length
-      );
-      expect(solved.atLeast).toBe(true);
+/** The published-figures table on /compare as the page shows it now, at `width` px, in `locale`. */
+async function checkPublished(page: Page, locale: 'zh' | 'en', width: number) {
+  const table = page.getByTestId('published-table');
+  await table.waitFor({ timeout: 60_000 });
+  const row = (d: string, key: string) => table.locator(`tr[data-key="${d}-${key}"]`);
+  const solved = PUBLISHED.find((f) => f.key === 'compound_problems_solved')!;
+  const value = row('230102', 'compound_problems_solved').locator('[data-value]');
+  // The computed side comes from DuckDB-wasm; a comparable row shows it (on a phone too).
+  await expect
+    .poll(() => row('370881', 'red_sail_stations').locator('[data-computed]').innerText(), { timeout: 120_000 })
+    .toBe('83');
+  expect(await row('370881', 'red_sail_stations').locator('[data-diff]').innerText()).toBe('0 (0%)');
+  if (locale === 'zh') {
+    // Items, units, notes and sources in Chinese; "300+" reads as a lower bound.
+    expect(await value.innerText()).toBe('300 个以上');
+    expect(await row('370881', 'incidents_since_2022').locator('[data-figure]').innerText()).toBe(
+      '2022年以来网格员上报的民生事件\n巡查走访185,000次以上'
+    );
+    const text = await table.locator('tbody').innerText();
+    expect(text.match(/[A-Za-z]{3,}/g)).toBeNull();
+    expect(text).toContain('曲阜市党建工作报道，中文媒体，2023年');
+    expect(await page.locator('.published .lead').innerText()).toContain(zh['published.atLeastNote']);
+  } else {
+    expect(await value.innerText()).toBe('300 or more problems');
+    expect(await row('370881', 'red_sail_stations').locator('[data-figure]').innerText()).toContain(
+      'Red-Sail stations'
+    );
+    expect(await table.locator('tbody').innerText()).not.toContain('+ (');
+    expect(await page.locator('.published .lead').innerText()).toContain(en['published.atLeastNote']);
+  }
+  // No item ends in an unexplained "+".
+  for (const t of await table.locator('[data-figure]').allInnerTexts())
+    expect(t.split('\n')[0].endsWith('+')).toBe(false);
+  expect(await table.locator('tbody tr').count()).toBe(
+    PUBLISHED.filter((f) => f.district === '230102' || f.district === '370881').length
+  );
+  expect(solved.atLeast).toBe(true);
 
-      // Nothing a user reads is squeezed: every cell (on a phone, every value beside its label)
-      // is at least two characters wide, and the page never scrolls sideways.
-      const cells = await cellWidths(page, '[data-testid=published-table]');
-      expect(cells.length).toBeGreaterThan(50);
-      for (const c of cells.filter((c) => c.text.length >= 2)) expect(c.value, c.text).toBeGreaterThanOrEqual(2);
-      if (width < 600) {
-        // Cards: the heading row is hidden and each cell says what it is.
-        expect(await table.locator('thead').isVisible()).toBe(false);
-        const first = await table
-          .locator('tbody tr')
-          .first()
-          .locator('td')
-          .first()
-          .evaluate((td) => getComputedStyle(td, '::before').content);
-        expect(first).toBe(`"${locale === 'zh' ? zh['published.district'] : en['published.district']}"`);
-      }
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-      await table.scrollIntoViewIfNeeded();
-      await screenshot(page, `first-look-published-${locale}-${width}`);
+  // Nothing a user reads is squeezed: every cell (on a phone, every value beside its label)
+  // is at least two characters wide, and the page never scrolls sideways.
+  const cells = await cellWidths(page, '[data-testid=published-table]');
+  expect(cells.length).toBeGreaterThan(50);
+  for (const c of cells.filter((c) => c.text.length >= 2)) expect(c.value, c.text).toBeGreaterThanOrEqual(2);
+  if (width < 600) {
+    // Cards: the heading row is hidden and each cell says what it is.
+    expect(await table.locator('thead').isVisible()).toBe(false);
+    const first = await table
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .first()
+      .evaluate((td) => getComputedStyle(td, '::before').content);
+    expect(first).toBe(`"${locale === 'zh' ? zh['published.district'] : en['published.district']}"`);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await table.scrollIntoViewIfNeeded();
+  await screenshot(page, `first-look-published-${locale}-${width}`);
+}
+
+describe('/compare: published figures in the reader’s language', () => {
+  // One page per language, opened on a desktop and then narrowed to a phone's width (cards).
+  for (const locale of ['zh', 'en'] as const) {
+    it(`${locale} at 1280 px, then at 390 px`, async () => {
+      const page = await open(1280, 800, locale);
+      await page.goto(`${baseUrl}/compare?ds=230102,370881`);
+      await checkPublished(page, locale, 1280);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await checkPublished(page, locale, 390);
       await page.close();
       expect(errors).toEqual([]);
-    }, 120_000);
+    }, 180_000);
   }
 });
 
@@ -216,17 +219,22 @@ describe('map controls and placeholders in the UI language', () => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  for (const width of [390, 1280]) {
-    for (const locale of ['en', 'zh'] as const) {
-      it(`search placeholders on /plan and /rider fit their boxes (${locale}, ${width} px)`, async () => {
-        const page = await open(width, 844, locale);
-        const measured: { path: string; placeholder: string; text: number; box: number }[] = [];
-        for (const path of ['/plan?d=230102', '/rider?d=230102']) {
-          await page.goto(`${baseUrl}${path}`);
-          const input = page.locator('input[type=search]').first();
-          await input.waitFor({ timeout: 30_000 });
+  for (const locale of ['en', 'zh'] as const) {
+    it(`search placeholders on /plan and /rider fit their boxes (${locale}, 390 and 1280 px)`, async () => {
+      const page = await open(390, 844, locale);
+      const measured: { path: string; width: number; placeholder: string; text: number; box: number }[] = [];
+      for (const path of ['/plan?d=230102', '/rider?d=230102']) {
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(`${baseUrl}${path}`);
+        const input = page.locator('input[type=search]').first();
+        await input.waitFor({ timeout: 30_000 });
+        // The same page on a phone and widened to a desktop window.
+        for (const width of [390, 1280]) {
+          await page.setViewportSize({ width, height: 844 });
+          await expect.poll(() => page.evaluate(() => innerWidth)).toBe(width);
           measured.push({
             path,
+            width,
             ...(await input.evaluate((el: HTMLInputElement) => {
               const s = getComputedStyle(el);
               const g = document.createElement('canvas').getContext('2d')!;
@@ -236,14 +244,15 @@ describe('map controls and placeholders in the UI language', () => {
             }))
           });
         }
-        for (const m of measured)
-          expect(
-            m.text,
-            `${m.path}: "${m.placeholder}" is ${m.text.toFixed(0)} px in a ${m.box.toFixed(0)} px box`
-          ).toBeLessThanOrEqual(m.box);
-        await page.close();
-        expect(errors).toEqual([]);
-      }, 90_000);
-    }
+      }
+      expect(measured.length).toBe(4);
+      for (const m of measured)
+        expect(
+          m.text,
+          `${m.path} at ${m.width} px: "${m.placeholder}" is ${m.text.toFixed(0)} px in a ${m.box.toFixed(0)} px box`
+        ).toBeLessThanOrEqual(m.box);
+      await page.close();
+      expect(errors).toEqual([]);
+    }, 90_000);
   }
 });
