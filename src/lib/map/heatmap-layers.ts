@@ -1,13 +1,28 @@
 /**
- * deck.gl layers of /heatmap, built from the filtered incidents and the current mode. Cheap to
- * rebuild on every change: the data objects are kept, only props change.
+ * deck.gl layers of /heatmap, built from the incidents and the current mode. Cheap to rebuild on
+ * every change: the data objects are kept, only props change.
+ *
+ * Which mode filters where (deck.gl 9.4):
+ * - hexagon and grid: GPU-side. Every incident of the district is given once, with its day,
+ *   community, category and status as DataFilterExtension attributes (heatmap-filter.ts), and
+ *   aggregated on the GPU (WebGLAggregator); a filter change sets only `filterRange` and
+ *   `filterCategories` and re-runs the aggregation, no attribute is rebuilt.
+ * - heatmap: CPU-side. HeatmapLayer's weight shader has no filter hooks in 9.4 (the extension's
+ *   uniforms never reach it, visgl/deck.gl#9058), so it draws the filtered positions; under
+ *   software WebGL summed into 50 m cells first.
+ * - choropleth: per-grid counts of the CPU filter pass (heatmap-data.ts), one colour per grid.
+ * - hexagon and grid fall back to the CPU path where the GPU cannot aggregate (no float render
+ *   target) or a place filter is not one run of community indices.
  */
 import { GeoJsonLayer } from '@deck.gl/layers';
 import { GridLayer, HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
+import { DataFilterExtension } from '@deck.gl/extensions';
 import type { Layer } from '@deck.gl/core';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type { IncidentFilter } from '../data/queries';
 import type { PointBuffer } from './deck-layers';
-import { binPoints } from './heatmap-data';
+import { binPoints, type IncidentColumns } from './heatmap-data';
+import { GPU_CATEGORY_SIZE, GPU_FILTER_SIZE, gpuFilterProps, gpuFilterValues } from './heatmap-filter';
 import { classColor, type HeatmapMode } from './heatmap-legend';
 import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
 
@@ -42,6 +57,33 @@ export interface HeatmapLayerInput {
   onColorDomain?: (domain: [number, number]) => void;
   /** Draw the heatmap from incidents summed into HEATMAP_LOW_RES_CELL_M cells (software WebGL). */
   lowResolution?: boolean;
+  /**
+   * All the district's incidents and the filter the map draws: hexagon and grid filter these on
+   * the GPU (then `points` is not read for them). Without it they aggregate `points` on the CPU.
+   */
+  gpu?: { columns: IncidentColumns; filter: IncidentFilter } | null;
+  /** Called when the GPU cannot aggregate here (the caller then passes no `gpu`). */
+  onGpuUnsupported?: () => void;
+}
+
+/**
+ * Attribute builds of the GPU-filtered layers (instrumented build and tests read them): bumped
+ * when a district's filter attributes are made and when deck.gl fills the category attribute.
+ * A filter change must leave both as they are.
+ */
+export const gpuFilterStats = { valueBuilds: 0, categoryBuilds: 0, lastVisible: -1 };
+
+/**
+ * The extension instance is shared so that `extensions` never changes between renders (a change
+ * would recreate the aggregator). `countItems` (a GPU count of the kept incidents, one extra pass
+ * per filter change) only when a test or the bench asks for it: setGpuCount.
+ */
+const FILTER_OPTS = { filterSize: GPU_FILTER_SIZE, categorySize: GPU_CATEGORY_SIZE } as const;
+const filterExt = new DataFilterExtension(FILTER_OPTS);
+const countingFilterExt = new DataFilterExtension({ ...FILTER_OPTS, countItems: true });
+let gpuCount = false;
+export function setGpuCount(on: boolean) {
+  gpuCount = on;
 }
 
 const rampRgb = INCIDENT_RAMP.map((c) => [...c]) as [number, number, number][];
@@ -94,6 +136,64 @@ function lengthData(points: PointBuffer) {
   return d;
 }
 
+/** Every incident of a district as one deck.gl data object with its filter attributes, made once. */
+const gpuDataCache = new WeakMap<
+  IncidentColumns,
+  { length: number; attributes: { getFilterValue: { value: Float32Array; size: number } } }
+>();
+function gpuData(c: IncidentColumns) {
+  let d = gpuDataCache.get(c);
+  if (!d) {
+    gpuFilterStats.valueBuilds++;
+    gpuDataCache.set(
+      c,
+      (d = { length: c.length, attributes: { getFilterValue: { value: gpuFilterValues(c), size: GPU_FILTER_SIZE } } })
+    );
+  }
+  return d;
+}
+
+/**
+ * deck.gl 9.4 hands the extension's uniforms to the layer's own models only, and an aggregation
+ * layer draws through its aggregator's model (visgl/deck.gl#9058): these subclasses pass the
+ * `dataFilter` props the extension computed on to the aggregator at draw time, and report when
+ * the GPU cannot aggregate (the CPU aggregator ignores the extension).
+ */
+type AggCtor = typeof HexagonLayer | typeof GridLayer;
+function withGpuFilter<C extends AggCtor>(Base: C, name: string): C {
+  // deck.gl's layer classes are typed per props; the mixin only touches lifecycle methods.
+  const B = Base as unknown as new (...a: unknown[]) => {
+    state: Record<string, unknown>;
+    props: { onGpuUnsupported?: () => void };
+    setShaderModuleProps(...p: Record<string, unknown>[]): void;
+    draw(opts: { shaderModuleProps: Record<string, unknown> }): void;
+    updateState(p: unknown): boolean;
+  };
+  class Filtered extends B {
+    static layerName = name;
+    setShaderModuleProps(...p: Record<string, unknown>[]) {
+      for (const x of p) if (x.dataFilter) this.state.dataFilterProps = x.dataFilter;
+      super.setShaderModuleProps(...p);
+    }
+    draw(opts: { shaderModuleProps: Record<string, unknown> }) {
+      const dataFilter = this.state.dataFilterProps;
+      super.draw(dataFilter ? { ...opts, shaderModuleProps: { ...opts.shaderModuleProps, dataFilter } } : opts);
+    }
+    updateState(p: unknown) {
+      const changed = super.updateState(p);
+      if (this.state.aggregatorType === 'cpu') this.props.onGpuUnsupported?.();
+      return changed;
+    }
+  }
+  return Filtered as unknown as C;
+}
+const FilteredHexagonLayer = withGpuFilter(HexagonLayer, 'FilteredHexagonLayer');
+const FilteredGridLayer = withGpuFilter(GridLayer, 'FilteredGridLayer');
+
+/** A key that changes whenever the kept incidents change: re-runs the GPU aggregation. */
+const filterKey = (f: IncidentFilter) =>
+  `${f.from}:${f.to}:${f.street}:${f.community}:${f.categories.join()}:${f.statuses.join()}`;
+
 export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
   const { mode, points, version } = input;
   const layers: Layer[] = [];
@@ -111,8 +211,47 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
         colorRange: rampRgb
       }) as unknown as Layer
     );
+  } else if ((mode === 'hexagon' || mode === 'grid') && input.gpu && gpuLayerProps(input.gpu)) {
+    const { columns: c, filter } = input.gpu;
+    const filterProps = gpuLayerProps(input.gpu)!;
+    const { lon, lat, cat, st } = c;
+    const props = {
+      data: gpuData(c),
+      getPosition: (_: unknown, { index, target }: { index: number; target: number[] }) => {
+        target[0] = lon[index];
+        target[1] = lat[index];
+        target[2] = 0;
+        return target as [number, number, number];
+      },
+      getFilterCategory: (_: unknown, { index }: { index: number }) => {
+        if (index === 0) gpuFilterStats.categoryBuilds++;
+        return [cat[index], st[index]];
+      },
+      ...filterProps,
+      extensions: [gpuCount ? countingFilterExt : filterExt],
+      onFilteredItemsChange: (e: { count: number }) => (gpuFilterStats.lastVisible = e.count),
+      colorRange: rampRgb,
+      colorScaleType: 'quantize' as const,
+      extruded: false,
+      opacity: 0.75,
+      gpuAggregation: true,
+      // Not an attribute's accessor: changing it only re-runs the aggregation with the new uniforms.
+      updateTriggers: { getColorValue: filterKey(filter) },
+      onGpuUnsupported: input.onGpuUnsupported,
+      onSetColorDomain: (d: [number, number]) => input.onColorDomain?.(d)
+    };
+    layers.push(
+      (mode === 'hexagon'
+        ? new FilteredHexagonLayer({ id: HEATMAP_LAYER.hexagon, radius: HEX_RADIUS_M, coverage: 0.92, ...props })
+        : new FilteredGridLayer({
+            id: HEATMAP_LAYER.grid,
+            cellSize: GRID_CELL_M,
+            coverage: 0.92,
+            ...props
+          })) as unknown as Layer
+    );
   } else if (mode === 'hexagon' || mode === 'grid') {
-    // Aggregation layers fill their own (3-component) position attribute from an accessor that
+    // CPU fallback. Aggregation layers fill their own (3-component) position attribute from an accessor that
     // reads the typed array; binary attributes of size 2 are not aggregated correctly in deck.gl 9.4.
     const pos = points.positions;
     const common = {
@@ -172,4 +311,8 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
     );
   }
   return layers;
+}
+
+function gpuLayerProps(g: { columns: IncidentColumns; filter: IncidentFilter }) {
+  return gpuFilterProps(g.filter, g.columns.communities);
 }

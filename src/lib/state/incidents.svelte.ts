@@ -139,6 +139,12 @@ class IncidentsState {
    */
   extent: Bounds | null = $derived(this.grids?.features.length ? (bbox(this.grids) as Bounds) : null);
 
+  /**
+   * Hexagon and grid filter on the GPU (heatmap-layers.ts); false once deck.gl reported that it
+   * cannot aggregate on this GPU, and they aggregate the CPU filter pass's points instead.
+   */
+  gpuFilter = $state(true);
+
   /** WebGL runs in software here: the heatmap is aggregated at a lower resolution, and the page says so. */
   get softwareGl(): boolean {
     return softwareWebGl();
