@@ -18,6 +18,7 @@ const CASES: Record<string, BenchCase> = {
   nearest: benchNearest,
   heatmap: benchHeatmap,
   compare: benchCompare,
+  'compare-province': (argv) => import('./bench/compare-province').then((m) => m.benchCompareProvince(argv)),
   queries: benchQueries,
   edit: (argv) => import('./bench/edit').then((m) => m.benchEdit(argv)),
   'plan-move': () => import('./bench/recorded').then((m) => m.benchPlanMove()),
@@ -29,13 +30,13 @@ const CASES: Record<string, BenchCase> = {
 // mistyped flag is refused instead of silently measuring the default.
 const FLAGS = {
   json: { type: 'boolean', help: 'print only the JSON line (without it, also a readable summary on stderr)' },
-  build: { type: 'boolean', help: 'heatmap, compare: build the app first even when a build exists' },
+  build: { type: 'boolean', help: 'heatmap, compare, compare-province: build the app first even when a build exists' },
   runs: {
     type: 'string',
     arg: 'N',
     help: 'heatmap (default 7), compare (default 5), edit (default 50): timed runs per figure; medians reported'
   },
-  loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2)' },
+  loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2); compare-province: per size (default 3)' },
   rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' },
   case: {
     type: 'string',

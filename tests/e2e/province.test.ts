@@ -54,6 +54,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   preview?.close();
+  // Later test files in this build see the site as it was (no province).
+  rmSync(dir, { recursive: true, force: true });
 });
 failOnPageErrors(errors);
 
