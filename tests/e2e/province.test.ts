@@ -154,6 +154,25 @@ describe('province', () => {
   );
 
   step(
+    'console',
+    "runs the SQL console over a province district's own tables, fetching no other district's",
+    ['compare'],
+    async () => {
+      requested.length = 0;
+      const want = index.districts.find((d) => d.code === '370103')!;
+      await page
+        .getByTestId('console-sql')
+        .fill('SELECT (SELECT count(*) FROM incidents_370103) AS n, (SELECT count(*) FROM grids_370103) AS grids');
+      await page.getByTestId('console-run').click();
+      const cells = page.getByTestId('console-result').locator('tbody td');
+      await expect.poll(() => cells.count(), { timeout: 60_000 }).toBe(2);
+      expect((await cells.allInnerTexts()).map(num)).toEqual([want.incidents, want.grids]);
+      const partitions = new Set(requested.flatMap((u) => /\/province\/[a-z]+\/district=(\d{6})\//.exec(u)?.[1] ?? []));
+      expect([...partitions].every((d) => CHOSEN.includes(d))).toBe(true);
+    }
+  );
+
+  step(
     'english',
     'names a province district in English with its code, and says so for a code the site lacks',
     [],
