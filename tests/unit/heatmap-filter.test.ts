@@ -19,7 +19,13 @@ import {
 } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { filterIncidents, type IncidentColumns } from '../../src/lib/map/heatmap-data';
-import { gpuFilterProps, gpuFilterValues, gpuKeptCount } from '../../src/lib/map/heatmap-filter';
+import {
+  GPU_MAX_BINS,
+  gpuBinCount,
+  gpuFilterProps,
+  gpuFilterValues,
+  gpuKeptCount
+} from '../../src/lib/map/heatmap-filter';
 
 const all: IncidentFilter = {
   categories: [...INCIDENT_CATEGORIES],
@@ -87,6 +93,13 @@ describe('GPU filter attributes (fixture)', () => {
     expect(both(c, values, { ...all, street: '370881001' })).toEqual({ gpu: 5, cpu: 5 });
     expect(both(c, values, { ...all, street: '370881001', community: '370881001002' })).toEqual({ gpu: 2, cpu: 2 });
     expect(both(c, values, { ...all, street: '370881009' })).toEqual({ gpu: 0, cpu: 0 });
+  });
+
+  it('bins over the extent: a district fits the GPU aggregation, districts in three provinces do not', () => {
+    // The fixture spans ≈ 2.4 × 1.7 km: 13 × 10 cells of 200 m.
+    expect(gpuBinCount(c, 200)).toBe(13 * 10);
+    const far = { length: 2, lon: Float64Array.of(116.98, 126.62), lat: Float64Array.of(35.58, 45.75) };
+    expect(gpuBinCount(far, 200)).toBeGreaterThan(GPU_MAX_BINS);
   });
 
   it('communities not ordered by code (a street in two runs): null, the caller filters on the CPU', () => {

@@ -14,6 +14,7 @@
  * communities, whose codes start with the street's, are one run of indices.
  */
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../data/schema';
+import { METRES_PER_DEGREE } from '../geo/crs';
 import type { IncidentFilter } from '../data/queries';
 import type { IncidentColumns } from './heatmap-data';
 
@@ -27,6 +28,35 @@ export interface GpuFilterProps {
   filterRange: [[number, number], [number, number]];
   /** Kept category indices, then kept status indices (as in INCIDENT_CATEGORIES / INCIDENT_STATUSES). */
   filterCategories: [number[], number[]];
+}
+
+/**
+ * Most bins the GPU aggregation may hold. Its bins are dense over the points' extent (a float
+ * texture of one texel per bin), unlike the CPU's, which exist only where points are: a district
+ * (≈ 20 × 20 km, 10,000 hexagons of 200 m) is far below, three districts in three provinces in one
+ * layer (1,500 km apart, ≈ 14 million) far above; those aggregate on the CPU.
+ */
+export const GPU_MAX_BINS = 1 << 20;
+
+/** Bins of `cellM` metres over the incidents' extent (the GPU aggregation's texture size), roughly. */
+export function gpuBinCount(c: Pick<IncidentColumns, 'length' | 'lon' | 'lat'>, cellM: number): number {
+  let x0 = Infinity,
+    x1 = -Infinity,
+    y0 = Infinity,
+    y1 = -Infinity;
+  for (let i = 0; i < c.length; i++) {
+    const x = c.lon[i],
+      y = c.lat[i];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  if (!(x1 >= x0)) return 0;
+  const cos = Math.cos((((y0 + y1) / 2) * Math.PI) / 180);
+  const w = ((x1 - x0) * METRES_PER_DEGREE * cos) / cellM + 1;
+  const h = ((y1 - y0) * METRES_PER_DEGREE) / cellM + 1;
+  return Math.ceil(w) * Math.ceil(h);
 }
 
 /** Interleaved [day, community index] per incident, float32 (the `getFilterValue` attribute). */

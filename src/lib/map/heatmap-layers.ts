@@ -12,7 +12,8 @@
  *   software WebGL summed into 50 m cells first.
  * - choropleth: per-grid counts of the CPU filter pass (heatmap-data.ts), one colour per grid.
  * - hexagon and grid fall back to the CPU path where the GPU cannot aggregate (no float render
- *   target) or a place filter is not one run of community indices.
+ *   target), a place filter is not one run of community indices, or the incidents spread over
+ *   more than GPU_MAX_BINS cells (several distant districts in one layer).
  */
 import { GeoJsonLayer } from '@deck.gl/layers';
 import { GridLayer, HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
@@ -22,7 +23,14 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import type { IncidentFilter } from '../data/queries';
 import type { PointBuffer } from './deck-layers';
 import { binPoints, type IncidentColumns } from './heatmap-data';
-import { GPU_CATEGORY_SIZE, GPU_FILTER_SIZE, gpuFilterProps, gpuFilterValues } from './heatmap-filter';
+import {
+  GPU_CATEGORY_SIZE,
+  GPU_FILTER_SIZE,
+  GPU_MAX_BINS,
+  gpuBinCount,
+  gpuFilterProps,
+  gpuFilterValues
+} from './heatmap-filter';
 import { classColor, type HeatmapMode } from './heatmap-legend';
 import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
 
@@ -151,6 +159,13 @@ function gpuData(c: IncidentColumns) {
     );
   }
   return d;
+}
+/** Whether the incidents' extent fits the GPU aggregation at the smaller of the two cell sizes (once per district). */
+const fitsCache = new WeakMap<IncidentColumns, boolean>();
+function fitsGpu(c: IncidentColumns): boolean {
+  let f = fitsCache.get(c);
+  if (f === undefined) fitsCache.set(c, (f = gpuBinCount(c, Math.min(HEX_RADIUS_M, GRID_CELL_M)) <= GPU_MAX_BINS));
+  return f;
 }
 
 /**
@@ -314,5 +329,5 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
 }
 
 function gpuLayerProps(g: { columns: IncidentColumns; filter: IncidentFilter }) {
-  return gpuFilterProps(g.filter, g.columns.communities);
+  return fitsGpu(g.columns) ? gpuFilterProps(g.filter, g.columns.communities) : null;
 }
