@@ -9,7 +9,7 @@
  * (`read_parquet('<out>/incidents/*' + '/*.parquet', hive_partitioning = true)`).
  * Smaller than the demo districts so that a hundred build in minutes: at most
  * PROVINCE_MAX_COMMUNITIES communities each (the first streets in code order), about
- * PROVINCE_HOUSEHOLDS_PER_COMMUNITY households a community. Geography is schematic: the real
+ * PROVINCE_HOUSEHOLDS_PER_COMMUNITY households a community (±30 %, per district). Geography is schematic: the real
  * places have no coordinates in the NBS list, so each district sits on a lattice (see `placeOf`).
  * Written through scripts/lib/safe-out.ts like `npm run data`; same seed → byte-identical files.
  */
@@ -27,6 +27,7 @@ import { GENERATOR_VERSION, type DistrictPlan, SEED } from './config';
 import { buildDistrict } from './district';
 import { type NbsStreet, loadDivisions, packageDir, parseLine } from './divisions';
 import { localProjection } from './geom';
+import { mulberry32 } from '../../src/lib/geo/random';
 import { manifestOf, parquetOptions, writeDistrict, writeJson } from './write';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -122,7 +123,12 @@ export function districtSetup(
 ): { info: DistrictInfo; plan: DistrictPlan; outline: Feature<Polygon> } {
   const { county } = sel;
   const communities = sel.streets.reduce((s, st) => s + st.communities.length, 0);
-  const households = communities * PROVINCE_HOUSEHOLDS_PER_COMMUNITY;
+  // Districts differ as real ones do (±30 % households a community, 350–750 incidents per 1,000
+  // households a year), drawn from the district's code and the seed, so one district's figures do
+  // not depend on N and a comparison of three does not show three equal columns.
+  const draw = mulberry32(Number(county.code) ^ seed);
+  const households = Math.round(communities * PROVINCE_HOUSEHOLDS_PER_COMMUNITY * (0.7 + 0.6 * draw()));
+  const ratePerYear = 350 + 400 * draw();
   const urban = sel.streets.filter((s) => s.kind === 'subdistrict').reduce((s, st) => s + st.communities.length, 0);
   // Core area at Qufu's density (≈ 0.00034 km² a household), for the communities of subdistricts.
   const area = Math.max(1, urban) * PROVINCE_HOUSEHOLDS_PER_COMMUNITY * 0.00034;
@@ -161,8 +167,8 @@ export function districtSetup(
     // Qufu's ≈ 330 households a compound.
     compounds: Math.max(communities, Math.round(households / 330)),
     exactCompounds: false,
-    // ≈ 550 incidents per 1,000 households a year (Daoli's and Bincheng's assumed rates), two years.
-    incidents: Math.round(households * 1.1),
+    // ratePerYear incidents per 1,000 households a year, two years (2024–2025).
+    incidents: Math.round((households * ratePerYear * 2) / 1000),
     stations: {
       compound_station: Math.max(1, Math.round(households / 2000)),
       outdoor_worker: Math.max(1, Math.round(communities / 8))
