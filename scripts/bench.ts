@@ -37,6 +37,11 @@ const FLAGS = {
     help: 'heatmap (default 7), compare (default 5), edit (default 50): timed runs per figure; medians reported'
   },
   loads: { type: 'string', arg: 'N', help: 'compare: page loads (default 2); compare-province: per size (default 3)' },
+  scales: {
+    type: 'string',
+    arg: 'K,K,…',
+    help: 'heatmap: the demo with K times the incidents each (1 = the demo, 1 M; 5 = 5 M; made once into .build/scales/xK)'
+  },
   rows: { type: 'string', arg: 'N', help: 'import: rows of the generated incident CSV (default 1,000,000)' },
   case: {
     type: 'string',

@@ -8,6 +8,9 @@
  *   npm run data -- --package <folder> --district <adcode> [--crs wgs84|gcj02|bd09] [--out dir]
  *                                     a district's data package from its own files
  *                                     (scripts/import/package.ts)
+ *   npm run data -- --scale K --out <dir>
+ *                                     the demo with K times the incidents (1 M → K M; the rest as
+ *                                     the demo), for the /heatmap cost curve (npm run bench -- heatmap --scales)
  *   npm run data -- --districts N [--out <dir>] [--seed S]
  *                                     the province layout: N synthetic districts as Hive-style
  *                                     partitions (scripts/generate/province.ts)
@@ -37,11 +40,16 @@ const FLAGS = {
     arg: '<N>',
     help: 'the province layout instead: N synthetic districts (NBS names and codes, Shandong first, in code order)\nas <out>/<table>/district=<adcode>/part-0.parquet and <out>/districts.{parquet,json}; --out defaults to static/province/ (served by npm start)'
   },
-  seed: { type: 'string', arg: '<S>', help: `with --districts: the random seed (a whole number; default ${SEED})` }
+  seed: { type: 'string', arg: '<S>', help: `with --districts: the random seed (a whole number; default ${SEED})` },
+  scale: {
+    type: 'string',
+    arg: '<K>',
+    help: 'K times the incidents (0 < K ≤ 20; the demo has 1,000,000), everything else as the demo; needs --out\n(static/data keeps the demo, whose counts the pages and tests state)'
+  }
 } as const;
 
 const USAGE = [
-  'npm run data [-- --out <dir>] [--if-missing]',
+  'npm run data [-- --out <dir>] [--if-missing] [--scale <K>]',
   'npm run data -- --districts <N> [--out <dir>] [--seed <S>]'
 ];
 
@@ -79,11 +87,20 @@ async function main(argv: string[]): Promise<number> {
   }
   if (args.values.districts !== undefined || args.values.seed !== undefined) return provinceMode(args.values);
   const outDir = args.values.out !== undefined ? resolve(args.values.out) : DEFAULT_OUT_DIR;
+  const scale = args.values.scale === undefined ? 1 : Number(args.values.scale);
+  if (args.values.scale !== undefined) {
+    const refuse = (m: string) => (console.error(`usage: ${USAGE[0]}; ${m} (--help for more)`), 2);
+    if (!/^\d+(\.\d+)?$/.test(args.values.scale) || !(scale > 0) || scale > 20)
+      return refuse(`--scale must be a number above 0 and at most 20, got ${JSON.stringify(args.values.scale)}`);
+    if (args.values.out === undefined || outDir === DEFAULT_OUT_DIR)
+      return refuse('--scale needs --out <dir> other than static/data (the demo stays as it is)');
+    if (args.values['if-missing']) return refuse('--if-missing does not go with --scale');
+  }
   if (args.values['if-missing'] && (await isGeneratedDataCurrent(outDir))) {
     console.log(`${outDir} is current`);
   } else {
     try {
-      await generateAll({ outDir, log: (m) => console.log(m) });
+      await generateAll({ outDir, scale, log: (m) => console.log(m) });
     } catch (e) {
       if (!(e instanceof OutputRefused)) throw e;
       console.error(e.message);

@@ -1,9 +1,10 @@
 /**
  * Measurements for `npm run bench -- heatmap` (scripts/bench/heatmap.ts), run inside the real
  * page of an instrumented build (bench-hook.ts loads this module): `window.__gridatlasHeatmapBench()`
- * loads all three districts (1,000,000 incidents), times the client-side filter pass, the KPI SQL in DuckDB-wasm and deck.gl's re-aggregation
- * (filter change → the map takes it → hexagon/grid aggregation done), and returns medians in
- * milliseconds.
+ * first times playback steps on the page's own district, per map mode (`playback`), then loads all
+ * three districts (1,000,000 incidents), times the client-side filter pass, the KPI SQL in
+ * DuckDB-wasm and deck.gl's re-aggregation (filter change → the map takes it → hexagon/grid
+ * aggregation done), and returns medians in milliseconds.
  */
 import { openDb } from '$lib/data/duckdb-browser';
 import { DISTRICT_CODES } from '$lib/data/districts';
@@ -15,8 +16,9 @@ import {
   type IncidentFilter
 } from '$lib/data/queries';
 import { concatColumns, filterIncidents, sameFilter } from '$lib/map/heatmap-data';
+import { HEATMAP_MODES, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { dataset } from '$lib/state/dataset.svelte';
-import { defaultFilter, filters } from '$lib/state/filters.svelte';
+import { defaultFilter, filters, playback } from '$lib/state/filters.svelte';
 import { incidents, readIncidentColumns } from '$lib/state/incidents.svelte';
 
 export interface HeatmapBenchResult {
@@ -28,6 +30,10 @@ export interface HeatmapBenchResult {
   reaggregateHexagonMs: number;
   reaggregateGridMs: number;
   keptPerFilter: number[];
+  /** Per map mode, on the page's district: see playbackFrames. */
+  playbackFrameMs: Record<HeatmapMode, number>;
+  playbackStepMs: Record<HeatmapMode, number>;
+  playbackRuns: Record<HeatmapMode, number[]>;
 }
 
 const median = (xs: number[]) => {
@@ -47,7 +53,57 @@ export function benchFilters(): IncidentFilter[] {
   ];
 }
 
+/**
+ * Playback steps on the page as it stands (its district, KPI queries on), per map mode: the
+ * timeline's step (filters.setMonth, what the play button's timer calls) from one month to the
+ * next, `runs` times. `playbackFrameMs`: from the map taking the month's filter until the frame
+ * that drew it has ended (incidents.mapMs: deck.gl's update, filtering, aggregation and draw);
+ * `playbackStepMs`: from the step until then (the KPI numbers come first, so this adds their SQL).
+ * Medians, ms.
+ */
+async function playbackFrames(runs: number) {
+  playback.pause();
+  const frameMs = {} as Record<HeatmapMode, number>;
+  const stepMs = {} as Record<HeatmapMode, number>;
+  const all = {} as Record<HeatmapMode, number[]>;
+  for (const mode of HEATMAP_MODES) {
+    incidents.setMode(mode);
+    // A step not counted: the mode's first draw (its layer's attributes) is not a playback step's.
+    for (const m of [filters.months.length - 2, 0]) {
+      const before = incidents.mapVersion;
+      filters.setMonth(m);
+      await waitDrawn(filters.current, before);
+    }
+    const frame: number[] = [];
+    const step: number[] = [];
+    for (let m = 1; m <= runs; m++) {
+      const before = incidents.mapVersion;
+      const a = performance.now();
+      filters.setMonth(m % (filters.months.length - 1));
+      await waitDrawn(filters.current, before);
+      step.push(performance.now() - a);
+      frame.push(incidents.mapMs);
+    }
+    frameMs[mode] = median(frame);
+    stepMs[mode] = median(step);
+    all[mode] = frame.map((x) => Math.round(x));
+  }
+  incidents.setMode('heatmap');
+  filters.reset();
+  return { frameMs, stepMs, all };
+}
+
+/** Until the map has drawn filter `f` (mapVersion past `before`). */
+async function waitDrawn(f: IncidentFilter, before: number, timeout = 120_000) {
+  const end = performance.now() + timeout;
+  while (!incidents.mapFilter || !sameFilter(incidents.mapFilter, f) || incidents.mapVersion <= before) {
+    if (performance.now() > end) throw new Error('the map did not draw the playback step');
+    await frame();
+  }
+}
+
 export async function run(runs = 7): Promise<HeatmapBenchResult> {
+  const pb = await playbackFrames(runs);
   const db = await openDb(dataset.root);
   const t0 = performance.now();
   const parts = [];
@@ -110,7 +166,10 @@ export async function run(runs = 7): Promise<HeatmapBenchResult> {
     kpiSqlMs: median(kpiT),
     reaggregateHexagonMs: hex,
     reaggregateGridMs: grid,
-    keptPerFilter: fs.map((f) => filterIncidents(all, f).length)
+    keptPerFilter: fs.map((f) => filterIncidents(all, f).length),
+    playbackFrameMs: pb.frameMs,
+    playbackStepMs: pb.stepMs,
+    playbackRuns: pb.all
   };
 }
 
