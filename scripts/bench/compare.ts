@@ -15,7 +15,7 @@ import type { CompareBenchResult } from '../../src/routes/compare/bench-run';
 import { launch, watchErrors } from '../../tests/e2e/browser';
 import { openNodeDb, readParquet } from '../lib/node-db';
 import { intArg as arg, time } from './harness';
-import { median, numbersOnScreen, type NumbersOnScreen } from './page-figures';
+import { median, numbersOnScreen, wireBytes, type NumbersOnScreen } from './page-figures';
 import { ensureBuilt, startPreview } from '../lib/preview';
 
 async function browserSide(runs: number, loads: number, build: boolean) {
@@ -31,16 +31,25 @@ async function browserSide(runs: number, loads: number, build: boolean) {
     const loadsAll: number[] = [];
     const cold: NumbersOnScreen[] = [];
     let warm: NumbersOnScreen | null = null;
+    let cached: NumbersOnScreen | null = null;
+    const coldBytes: number[] = [];
+    let warmBytes = 0;
+    let cachedBytes = 0;
+    let coldTop: Record<string, number> = {};
     // Each district's median households per grid: the table's numbers come with the whole summary.
     const groups = DISTRICT_CODES.map((d) => `[data-testid="metric-median_hh_grid-${d}"]`);
     let result: CompareBenchResult | null = null;
     for (let i = 0; i < loads; i++) {
       const context = await browser.newContext();
+      const wire = wireBytes(context);
       const page = await context.newPage();
       await watchErrors(page, errors);
       page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
       await page.goto(url);
       cold.push(await numbersOnScreen(page, groups));
+      const coldWire = await wire.take();
+      coldBytes.push(coldWire.bytes);
+      coldTop = coldWire.top;
       await page.waitForFunction(() => '__gridatlasCompareBench' in window, undefined, { timeout: 60_000 });
       const r = await page.evaluate(
         (n) =>
@@ -54,8 +63,16 @@ async function browserSide(runs: number, loads: number, build: boolean) {
       if (i === loads - 1) {
         result = r;
         // The second visit in the same browser (its HTTP cache and service worker warm).
+        // The service worker installs on the first visit (Kit registers it on `load`), so the second fills its caches
+        // as files pass (wasm from the HTTP cache) and the third is answered from them alone.
+        await page.waitForFunction(() => navigator.serviceWorker.controller != null, undefined, { timeout: 60_000 });
+        await wire.take();
         await page.reload();
         warm = await numbersOnScreen(page, groups);
+        warmBytes = (await wire.take()).bytes;
+        await page.reload();
+        cached = await numbersOnScreen(page, groups);
+        cachedBytes = (await wire.take()).bytes;
       }
       await context.close();
     }
@@ -64,6 +81,11 @@ async function browserSide(runs: number, loads: number, build: boolean) {
       coldAllNumbersMs: median(cold.map((c) => c.allNumbersMs)),
       coldRuns: cold.map((c) => c.allNumbersMs),
       warmMs: warm!.allNumbersMs,
+      warmCachedMs: cached!.allNumbersMs,
+      coldBytes: median(coldBytes),
+      warmBytes,
+      warmCachedBytes: cachedBytes,
+      coldTopBytes: coldTop,
       peakMB: Math.max(...cold.map((c) => c.peakJsHeapMB), warm!.peakJsHeapMB)
     };
     return {
@@ -127,6 +149,6 @@ export async function benchCompare(args: string[]): Promise<unknown> {
     browser: rest,
     node,
     queryRatio: ratio,
-    note: "ms, medians. Page-level (a user's view): coldFirstNumbersMs / coldAllNumbersMs = navigation start until the first / every district's numbers are in the DOM on a fresh browser profile (--loads of them); warmMs = the same for the second visit in that browser; peakMB = the page's largest main-thread JS heap (workers not counted); nodeSameQueriesMs = Node DuckDB loading the same Parquet and running the same queries once; ratio = coldAllNumbersMs / nodeSameQueriesMs. browser = DuckDB-wasm (eh bundle) in headless Chromium, per query and district; queryRatio = browser ÷ node per query"
+    note: "ms, medians. Page-level (a user's view): coldFirstNumbersMs / coldAllNumbersMs = navigation start until the first / every district's numbers are in the DOM on a fresh browser profile (--loads of them); warmMs = the same for the second visit in that browser (the service worker, installed on the first, fills its caches), warmCachedMs for the third (answered from its caches); coldBytes (median) / warmBytes / warmCachedBytes = bytes from the server on the wire per visit (headers + encoded bodies; not what the service worker or the HTTP cache answered), coldTopBytes the largest files of the last cold visit; peakMB = the page's largest main-thread JS heap (workers not counted); nodeSameQueriesMs = Node DuckDB loading the same Parquet and running the same queries once; ratio = coldAllNumbersMs / nodeSameQueriesMs. browser = DuckDB-wasm (eh bundle) in headless Chromium, per query and district; queryRatio = browser ÷ node per query"
   };
 }

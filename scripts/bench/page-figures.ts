@@ -4,7 +4,7 @@
  * animation frame, and the largest main-thread JS heap seen meanwhile (Chromium's
  * performance.memory; the DuckDB-wasm and decoder workers' memory is not in it).
  */
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 
 export interface NumbersOnScreen {
   firstNumbersMs: number;
@@ -39,3 +39,34 @@ export async function numbersOnScreen(
 }
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Bytes on the wire while a browser context is watched: every response that came from the server
+ * (the page's, its workers' and the service worker's own fetches; not those the service worker
+ * answered from its cache, nor the browser's memory or disk cache), headers and encoded body as
+ * Chromium's network events count them. `take()` returns the sum since the last call and the
+ * largest files, waiting for responses still arriving.
+ */
+export function wireBytes(context: BrowserContext) {
+  let pending: Promise<{ path: string; bytes: number }>[] = [];
+  const count = async (r: Request) => {
+    const res = await r.response().catch(() => null);
+    if (!res || res.fromServiceWorker()) return { path: '', bytes: 0 };
+    const timing = r.timing();
+    // A response from the HTTP cache made no connection: its timing has no request start.
+    if (timing.requestStart < 0 && timing.responseStart <= 0) return { path: '', bytes: 0 };
+    const s = await r.sizes().catch(() => null);
+    return { path: new URL(r.url()).pathname, bytes: s ? Math.max(0, s.responseBodySize) + s.responseHeadersSize : 0 };
+  };
+  context.on('requestfinished', (r) => void pending.push(count(r)));
+  return {
+    async take(): Promise<{ bytes: number; top: Record<string, number> }> {
+      const got = await Promise.all(pending);
+      pending = [];
+      const by = new Map<string, number>();
+      for (const g of got) if (g.bytes) by.set(g.path, (by.get(g.path) ?? 0) + g.bytes);
+      const top = Object.fromEntries([...by].sort((a, b) => b[1] - a[1]).slice(0, 5));
+      return { bytes: got.reduce((a, g) => a + g.bytes, 0), top };
+    }
+  };
+}
