@@ -86,6 +86,8 @@ export async function benchHeatmap(args: string[]): Promise<unknown> {
       // Where it breaks is a result too (e.g. out of memory at 5 M): say so and go on.
       out[`x${k}`] = { scale: k, datasetIncidents: incidents, failed: e instanceof Error ? e.message : String(e) };
     } finally {
+      // Each scale's figures as they come (a 5 M run takes many minutes): one line on stderr.
+      console.error(`heatmap x${k}: ${JSON.stringify(out[`x${k}`])}`);
       if (saved === undefined) delete process.env.GRIDATLAS_OUT;
       else process.env.GRIDATLAS_OUT = saved;
     }
