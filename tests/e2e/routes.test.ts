@@ -127,6 +127,26 @@ describe('pages', () => {
     expect(stats.colours).toBeGreaterThan(30);
   });
 
+  it('a link to a district the page cannot open says which one, what is shown instead, and where it opens', async () => {
+    await page.goto(`${baseUrl}/rider?d=370102`);
+    const note = page.getByTestId('not-opened');
+    await expect.poll(() => note.count(), { timeout: 20_000 }).toBe(1);
+    const shown = await page.locator('header select').first().locator('option:checked').innerText();
+    const text = await note.innerText();
+    expect(text).toContain('370102');
+    // The district shown instead, by the name the header's picker gives it (e.g. 道里区 of 哈尔滨市道里区).
+    expect(shown).toContain(text.split('这里显示的是')[1].split('。')[0]);
+    expect(await note.getByRole('link').getAttribute('href')).toMatch(/\/compare\?ds=370102$/);
+    await screenshot(page, 'routes-not-opened');
+    await note.getByRole('button').click();
+    expect(await note.count()).toBe(0);
+    // Not a district code at all: said too, with no link to follow.
+    await page.goto(`${baseUrl}/rider?d=abc`);
+    await expect.poll(() => note.count(), { timeout: 20_000 }).toBe(1);
+    expect(await note.innerText()).toContain('abc');
+    expect(await note.getByRole('link').count()).toBe(0);
+  });
+
   it('the district picker switches the map to another district', async () => {
     await page.goto(`${baseUrl}/plan?d=230102`);
     await waitForMap(page);

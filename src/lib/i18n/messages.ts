@@ -174,6 +174,10 @@ export const zh = {
   'nav.rider': '骑手驿站',
   'nav.district': '区县',
   'nav.language': 'English',
+  'dataset.notOpened':
+    '本页打不开链接里的区县 {code}（只能打开三个演示区县），这里显示的是{name}。省级布局的区县目前只在“区域对比”页打开。',
+  'dataset.notOpenedCompare': '在区域对比中打开',
+  'dataset.notOpenedClose': '关闭提示',
   'badge.synthetic': '合成演示数据',
   'badge.synthetic.short': '合成数据',
   'prov.group.geometry': '边界与楼栋',
@@ -890,6 +894,10 @@ export const en: Record<MessageKey, string> = {
   'nav.rider': 'Rider stations',
   'nav.district': 'District',
   'nav.language': '中文',
+  'dataset.notOpened':
+    'This page cannot open district {code} from the link (only the three demo districts); it shows {name}. Districts of the province layout open on the Compare page only, for now.',
+  'dataset.notOpenedCompare': 'Open it in Compare',
+  'dataset.notOpenedClose': 'Close this note',
   'badge.synthetic': 'Synthetic demo data',
   'badge.synthetic.short': 'Synthetic',
   'prov.group.geometry': 'boundaries and buildings',

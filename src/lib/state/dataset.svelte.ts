@@ -49,9 +49,16 @@ class DatasetState {
     const saved = localStorage.getItem(KEY);
     if (fromUrl && isDemoDistrict(fromUrl)) this.code = fromUrl;
     else if (saved && isDemoDistrict(saved)) this.code = saved;
+    // A link to a district these pages cannot open (a province-layout code, a typo): the page
+    // shows a demo district and says so, instead of quietly showing another place.
+    if (fromUrl && !isDemoDistrict(fromUrl)) this.notOpened = fromUrl;
   }
 
+  /** The `?d=` code of the link that opened this page when it is not a demo district (null otherwise). */
+  notOpened = $state<string | null>(null);
+
   select(code: DemoDistrictCode) {
+    this.notOpened = null;
     this.code = code;
     localStorage.setItem(KEY, code);
     const url = new URL(location.href);
