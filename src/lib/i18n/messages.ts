@@ -92,7 +92,7 @@ export const zh = {
   'compare.coverageProvince': '省级布局的区县没有骑行路网数据，不计算15分钟覆盖率（—）。',
   'published.none': '{names}没有公布的数字。',
   'compare.lead':
-    '道里、曲阜、滨城并排对比：户数、网格规模、驿站和民生事件。SQL 由浏览器内的 DuckDB-wasm 对导出的 Parquet 运行。',
+    '两到三个区县并排对比：户数、网格规模、驿站和民生事件。SQL 由浏览器内的 DuckDB-wasm 对导出的 Parquet 运行。',
   'compare.choose': '对比区县（2–3个）',
   'compare.loading': '正在浏览器内加载数据并运行 SQL…',
   'compare.synthetic': '注意：{label}。基于合成数据的计算值不是各区县的实际统计。',
@@ -812,7 +812,7 @@ export const en: Record<MessageKey, string> = {
   'compare.coverageProvince': 'Districts of the province layout have no rider road network: no 15-minute coverage (—).',
   'published.none': '{names}: no published figures.',
   'compare.lead':
-    'Daoli, Qufu and Bincheng side by side: households, grid sizes, stations and incidents. The SQL runs in your browser (DuckDB-wasm) over the exported Parquet.',
+    'Two or three districts side by side: households, grid sizes, stations and incidents. The SQL runs in your browser (DuckDB-wasm) over the exported Parquet.',
   'compare.choose': 'Districts to compare (2–3)',
   'compare.loading': 'Loading the data and running SQL in the browser…',
   'compare.synthetic': "Note: {label}. Values computed from SYNTHETIC data are not the districts' own statistics.",
