@@ -43,6 +43,14 @@ const HEATMAP_RADIUS_PX = 30;
  * a 60-pixel sprite blended on the CPU (400,000 of them took 7–18 s a draw), every cell one.
  */
 export const HEATMAP_LOW_RES_CELL_M = 50;
+/**
+ * HeatmapLayer's weight texture side under software WebGL (deck.gl's default 2048). Every weight
+ * update finds the largest weight by drawing one point per texel, 4.2 million at 2048: on
+ * SwiftShader that, not the incidents, made a playback step's frame take 2.5–3 s (bench,
+ * playbackFrameMs). At 512 (262,144 texels) a texel is about 2 screen pixels of a district map,
+ * well under the 30-pixel kernel, on top of the 50 m cells the page already states.
+ */
+const LOW_RES_WEIGHTS_TEXTURE = 512;
 
 export interface GridProps {
   code: string;
@@ -220,6 +228,7 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
         data: input.lowResolution ? binnedData(points) : binaryData(points),
         getWeight: 1,
         radiusPixels: HEATMAP_RADIUS_PX,
+        ...(input.lowResolution ? { weightsTextureSize: LOW_RES_WEIGHTS_TEXTURE } : {}),
         intensity: 1,
         threshold: 0.03,
         aggregation: 'SUM',
