@@ -31,9 +31,8 @@ import {
   incidentKpis,
   incidentTopCategories,
   parquetSource,
-  INCIDENT_DAYS
+  allIncidents
 } from '../../src/lib/data/queries';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 
 const DAOLI = '230102';
 /** What a leader reads first: the three KPI cards and the hotspot list. */
@@ -45,14 +44,7 @@ const NUMBERS = ['incidents', 'closed-rate', 'median-hours', 'hotspots'].map(
 async function nodeSameQueries(dataDir: string): Promise<number> {
   const db = await openNodeDb();
   const src = parquetSource((t, d) => `${dataDir}/${d}/${t}.parquet`);
-  const f = {
-    categories: [...INCIDENT_CATEGORIES],
-    statuses: [...INCIDENT_STATUSES],
-    from: 0,
-    to: INCIDENT_DAYS,
-    street: null,
-    community: null
-  };
+  const f = allIncidents();
   const t0 = performance.now();
   for (const q of [incidentKpis, incidentTopCategories, incidentHotspots, incidentDailyCounts])
     await db.all(q(src, DAOLI, f));

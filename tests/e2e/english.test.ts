@@ -8,14 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openNodeDb } from '../../scripts/lib/node-db';
 import {
-  INCIDENT_DAYS,
   compareSummary,
   incidentKpis,
   incidentTopCategories,
   parquetSource,
-  type IncidentFilter
+  allIncidents
 } from '../../src/lib/data/queries';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
+import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { en, type MessageKey } from '../../src/lib/i18n/messages';
 import { openPage, screenshot, settled, waitForMap } from './browser';
 
@@ -25,14 +24,7 @@ const CJK = /[\u3400-\u9fff]/;
 const fmt = (n: number, digits = 0) =>
   new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
 const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
-const all: IncidentFilter = {
-  categories: [...INCIDENT_CATEGORIES],
-  statuses: [...INCIDENT_STATUSES],
-  from: 0,
-  to: INCIDENT_DAYS,
-  street: null,
-  community: null
-};
+const all = allIncidents();
 
 let browser: Browser;
 let page: Page;

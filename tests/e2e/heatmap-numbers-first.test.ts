@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openNodeDb } from '../../scripts/lib/node-db';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
-import { INCIDENT_DAYS, incidentKpis, parquetSource } from '../../src/lib/data/queries';
+import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
+import { incidentKpis, parquetSource, allIncidents } from '../../src/lib/data/queries';
 import { openPage, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
@@ -29,14 +29,7 @@ describe('/heatmap: numbers first, map after', () => {
   it('a category click: the KPI card shows the SQL count, the map then draws that filter at the stated lower resolution', async () => {
     const db = await openNodeDb();
     const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
-    const all = {
-      categories: [...INCIDENT_CATEGORIES],
-      statuses: [...INCIDENT_STATUSES],
-      from: 0,
-      to: INCIDENT_DAYS,
-      street: null,
-      community: null
-    };
+    const all = allIncidents();
     const [total] = await db.all<{ incidents: number }>(incidentKpis(src, DAOLI, all));
     const [noSanitation] = await db.all<{ incidents: number }>(
       incidentKpis(src, DAOLI, { ...all, categories: INCIDENT_CATEGORIES.filter((c) => c !== 'sanitation') })

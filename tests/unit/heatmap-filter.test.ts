@@ -15,9 +15,9 @@ import {
   districtGrids,
   incidentFilterColumns,
   parquetSource,
-  type IncidentFilter
+  type IncidentFilter,
+  allIncidents
 } from '../../src/lib/data/queries';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { filterIncidents, type IncidentColumns } from '../../src/lib/map/heatmap-data';
 import {
   GPU_MAX_BINS,
@@ -27,14 +27,7 @@ import {
   gpuKeptCount
 } from '../../src/lib/map/heatmap-filter';
 
-const all: IncidentFilter = {
-  categories: [...INCIDENT_CATEGORIES],
-  statuses: [...INCIDENT_STATUSES],
-  from: 0,
-  to: INCIDENT_DAYS,
-  street: null,
-  community: null
-};
+const all = allIncidents();
 
 function fixture(): IncidentColumns {
   const j = JSON.parse(readFileSync('tests/fixtures/heatmap-filter/columns.json', 'utf8')) as {

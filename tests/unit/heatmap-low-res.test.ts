@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
-import { INCIDENT_DAYS, dateToDay, type IncidentFilter } from '../../src/lib/data/queries';
+import { INCIDENT_DAYS, dateToDay, allIncidents } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { binPoints, sameFilter } from '../../src/lib/map/heatmap-data';
 import { HEATMAP_LOW_RES_CELL_M } from '../../src/lib/map/heatmap-layers';
@@ -73,14 +73,7 @@ describe('binPoints (the heatmap under software WebGL)', () => {
 });
 
 describe('sameFilter (the map redraws only for a filter that keeps other incidents)', () => {
-  const all: IncidentFilter = {
-    categories: [...INCIDENT_CATEGORIES],
-    statuses: [...INCIDENT_STATUSES],
-    from: 0,
-    to: INCIDENT_DAYS,
-    street: null,
-    community: null
-  };
+  const all = allIncidents();
   it('ignores the order of categories and statuses', () => {
     expect(
       sameFilter(all, {

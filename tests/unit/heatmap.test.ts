@@ -21,9 +21,10 @@ import {
   monthStarts,
   parquetSource,
   periodDays,
-  type IncidentFilter
+  type IncidentFilter,
+  allIncidents
 } from '../../src/lib/data/queries';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
+import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { concatColumns, filterIncidents, gridRates, type IncidentColumns } from '../../src/lib/map/heatmap-data';
 import {
   classColor,
@@ -38,14 +39,7 @@ import { scaleQuantize } from 'd3';
 
 const QUFU = '370881';
 const src = parquetSource((t, d) => `static/data/${d}/${t}.parquet`);
-const all: IncidentFilter = {
-  categories: [...INCIDENT_CATEGORIES],
-  statuses: [...INCIDENT_STATUSES],
-  from: 0,
-  to: INCIDENT_DAYS,
-  street: null,
-  community: null
-};
+const all = allIncidents();
 let db: NodeDb;
 let cols: IncidentColumns;
 

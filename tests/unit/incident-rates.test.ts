@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb, type NodeDb } from '../../scripts/lib/node-db';
 import {
   DAYS_PER_YEAR,
-  INCIDENT_DAYS,
   compareCategories,
   compareSummary,
   dateToDay,
@@ -17,9 +16,10 @@ import {
   incidentHotspots,
   periodDays,
   type IncidentFilter,
-  type TableSource
+  type TableSource,
+  allIncidents
 } from '../../src/lib/data/queries';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, type TableName } from '../../src/lib/data/schema';
+import { type TableName } from '../../src/lib/data/schema';
 import { gridRates } from '../../src/lib/map/heatmap-data';
 
 const DIR = 'tests/fixtures/rates';
@@ -41,14 +41,7 @@ const fixture =
     const file = table === 'incidents' ? incidents : table;
     return `read_csv('${DIR}/${file}.csv', header = true, types = {${types}}${table === 'incidents' ? ", timestampformat = '%Y-%m-%d %H:%M:%S'" : ''})`;
   };
-const all: IncidentFilter = {
-  categories: [...INCIDENT_CATEGORIES],
-  statuses: [...INCIDENT_STATUSES],
-  from: 0,
-  to: INCIDENT_DAYS,
-  street: null,
-  community: null
-};
+const all = allIncidents();
 /** 2024-01-01 … 2024-06-30 (China time): 31 + 29 + 31 + 30 + 31 + 30 = 182 days. */
 const firstHalf2024: IncidentFilter = { ...all, from: 0, to: dateToDay('2024-07-01') };
 /** March 2024: 31 days. */

@@ -73,6 +73,18 @@ export interface IncidentFilter {
   community: string | null;
 }
 
+/** The filter that keeps every incident: all categories and statuses, the whole default period, every place. */
+export function allIncidents(): IncidentFilter {
+  return {
+    categories: [...INCIDENT_CATEGORIES],
+    statuses: [...INCIDENT_STATUSES],
+    from: 0,
+    to: INCIDENT_DAYS,
+    street: null,
+    community: null
+  };
+}
+
 /**
  * Days in a year for the yearly averages: every incident rate per 1,000 households is
  * count × 1000 ÷ households ÷ (days in its period ÷ 365.25), so a two-year view and a one-month

@@ -3,21 +3,10 @@
  * statuses, time range (day indices, China time, half-open) and street/community. Views never
  * keep their own copy; they read `filters.current` (a plain IncidentFilter snapshot).
  */
-import { INCIDENT_DAYS, dayToDate, monthOf, monthStarts, type IncidentFilter } from '$lib/data/queries';
+import { INCIDENT_DAYS, allIncidents, dayToDate, monthOf, monthStarts, type IncidentFilter } from '$lib/data/queries';
 
 export { monthLabel, monthOf } from '$lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, type IncidentCategory, type IncidentStatus } from '$lib/data/schema';
-
-export function defaultFilter(): IncidentFilter {
-  return {
-    categories: [...INCIDENT_CATEGORIES],
-    statuses: [...INCIDENT_STATUSES],
-    from: 0,
-    to: INCIDENT_DAYS,
-    street: null,
-    community: null
-  };
-}
 
 class FiltersState {
   categories = $state<IncidentCategory[]>([...INCIDENT_CATEGORIES]);
@@ -85,7 +74,7 @@ class FiltersState {
     this.setPlace(f.street, f.community);
   }
   reset() {
-    this.apply({ ...defaultFilter(), to: this.days });
+    this.apply({ ...allIncidents(), to: this.days });
   }
 }
 

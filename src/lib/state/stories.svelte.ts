@@ -2,11 +2,10 @@
  * Saved views ("stories") of /heatmap: map mode + filters + caption, stepped through in
  * briefing mode. A few built-in views per district; the user's own are kept in localStorage.
  */
-import { dateToDay, type IncidentFilter } from '$lib/data/queries';
+import { allIncidents, dateToDay, type IncidentFilter } from '$lib/data/queries';
 import type { DistrictCode } from '$lib/data/schema';
 import type { MessageKey } from '$lib/i18n/messages';
 import type { HeatmapMode } from '$lib/map/heatmap-legend';
-import { defaultFilter } from './filters.svelte';
 
 export interface Story {
   id: string;
@@ -22,7 +21,7 @@ const KEY = (d: DistrictCode) => `gridatlas.stories.${d}`;
 
 /** The built-in views of a district (heating season differs: Harbin Oct–Apr, Shandong Nov–Mar). */
 export function builtinStories(district: DistrictCode): Story[] {
-  const all = defaultFilter();
+  const all = allIncidents();
   const winter =
     district === '230102'
       ? { from: dateToDay('2024-10-01'), to: dateToDay('2025-05-01') }

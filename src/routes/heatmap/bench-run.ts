@@ -18,7 +18,8 @@ import {
 import { concatColumns, filterIncidents, sameFilter } from '$lib/map/heatmap-data';
 import { HEATMAP_MODES, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { dataset } from '$lib/state/dataset.svelte';
-import { defaultFilter, filters, playback } from '$lib/state/filters.svelte';
+import { filters, playback } from '$lib/state/filters.svelte';
+import { allIncidents } from '$lib/data/queries';
 import { incidents, readIncidentColumns } from '$lib/state/incidents.svelte';
 
 export interface HeatmapBenchResult {
@@ -44,7 +45,7 @@ const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
 /** The filters the benchmark cycles through (what a leader clicks in a briefing). */
 export function benchFilters(): IncidentFilter[] {
-  const all = defaultFilter();
+  const all = allIncidents();
   return [
     { ...all, categories: ['sanitation'], from: dateToDay('2025-03-01'), to: dateToDay('2025-04-01') },
     { ...all, categories: ['safety', 'dispute'], statuses: ['open', 'dispatched'] },
