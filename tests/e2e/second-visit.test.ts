@@ -35,14 +35,19 @@ let answered: string[] = [];
 let firstNumbers: string[] = [];
 
 function log(req: Request) {
-  void req.response().then(async (res) => {
-    if (!res) return;
-    const path = new URL(req.url()).pathname;
-    if (res.fromServiceWorker()) return void answered.push(path);
-    // The service worker's own fetches and whatever it let pass (not intercepted: a plain network request).
-    const size = (await req.sizes().catch(() => null))?.responseBodySize ?? 0;
-    sent.push({ path, range: req.headers()['range'] ?? null, status: res.status(), bytes: size });
-  });
+  void req
+    .response()
+    .then(async (res) => {
+      if (!res) return;
+      const path = new URL(req.url()).pathname;
+      if (res.fromServiceWorker()) return void answered.push(path);
+      // The service worker's own fetches and whatever it let pass (not intercepted: a plain network request).
+      const size = (await req.sizes().catch(() => null))?.responseBodySize ?? 0;
+      sent.push({ path, range: req.headers()['range'] ?? null, status: res.status(), bytes: size });
+    })
+    // A request still open when its page or context closes has no response to log (unhandled, the
+    // rejection surfaced after the test as an error of the run).
+    .catch(() => {});
 }
 
 async function numbers(): Promise<string[]> {

@@ -107,7 +107,7 @@ const COMMANDS: [string, string[], RegExp[]][] = [
     [
       /^usage: npm run bench -- \[case \.\.\.\]/,
       /--rows N /,
-      /partition, nearest, heatmap, compare, queries, edit, plan-move, rider, import/
+      /partition, nearest, heatmap, compare, compare-province, queries, edit, plan-move, rider, import/
     ]
   ],
   ['scripts/rider/build.ts', [], [/^usage: tsx scripts\/rider\/build\.ts/, /--root <dir> /]],
