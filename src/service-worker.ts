@@ -8,7 +8,7 @@
  *   time they pass through here and answered from the cache after that, in a cache named by the
  *   build version: a new build drops the old one.
  * - The built districts' Parquet files and map layers (`data/<adcode>/<table>.parquet`,
- *   `data/<adcode>/map/<layer>.geojson`) likewise, byte ranges included, in a cache named by the
+ *   `data/<adcode>/map/<layer>.geojson`, `data/<adcode>/figures.json`) likewise, byte ranges included, in a cache named by the
  *   data's content version (index.json's `dataVersion`, written by `npm run data`). index.json
  *   itself always comes from the server (revalidated), so regenerated data gets a new cache and the
  *   old one is deleted: cached data is never older than the index the page reads. Data without a
@@ -31,7 +31,7 @@ const SCOPE = new URL(sw.registration.scope).pathname.replace(/\/$/, '');
 const INDEX = `${SCOPE}/data/index.json`;
 /** The files index.json's version vouches for (imports, rider files and anything else in data/ are not). */
 const DATA_FILE = new RegExp(
-  `^${SCOPE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/data/\\d{6}/(?:[a-z_]+\\.parquet|map/[a-z_]+\\.geojson)$`
+  `^${SCOPE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/data/\\d{6}/(?:[a-z_]+\\.parquet|figures\\.json|map/[a-z_]+\\.geojson)$`
 );
 
 sw.addEventListener('install', () => {

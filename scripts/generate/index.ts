@@ -21,6 +21,7 @@ import { loadDivisions } from './divisions';
 import { buildDistrict } from './district';
 import { buildDaoliFromOsm } from './osm-daoli';
 import { manifestOf, writeDistrict, writeJson } from './write';
+import { writeFigures } from './figures';
 
 export { GENERATOR_VERSION, SEED } from './config';
 
@@ -49,6 +50,7 @@ function readIndex(outDir: string): DatasetIndex | null {
 function districtFiles(code: DistrictCode, optional: readonly OptionalMapLayerName[] = []): string[] {
   return [
     `${code}/manifest.json`,
+    `${code}/figures.json`,
     ...TABLES.map((t) => `${code}/${t}.parquet`),
     ...[...MAP_LAYERS, ...optional].map((l) => `${code}/map/${l}.geojson`)
   ];
@@ -138,6 +140,7 @@ export async function generateAll(opts: GenerateOptions): Promise<void> {
         const res = await writeDistrict(db, dir, model, outline);
         const manifest = manifestOf(code, res, scale, model);
         writeJson(join(dir, 'manifest.json'), manifest);
+        await writeFigures(db, dir, code);
         const c = res.counts;
         log(
           `${code} ${info.name}: ${c.streets} streets, ${c.communities} communities, ${c.compounds} compounds, ${c.buildings} buildings, ` +

@@ -29,6 +29,7 @@ import { type NbsStreet, loadDivisions, packageDir, parseLine } from './division
 import { localProjection } from './geom';
 import { mulberry32 } from '../../src/lib/geo/random';
 import { manifestOf, parquetOptions, writeDistrict, writeJson } from './write';
+import { writeFigures } from './figures';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** In the static site, so `npm start` serves it to the pages (paths.ts); git-ignored, so a generated province is never committed. */
@@ -222,6 +223,7 @@ function districtFiles(code: string): string[] {
   return [
     ...TABLES.map((t) => partitionPath(t, code)),
     `districts/${code}/manifest.json`,
+    `districts/${code}/figures.json`,
     ...MAP_LAYERS.map((l) => `districts/${code}/map/${l}.geojson`)
   ];
 }
@@ -293,6 +295,7 @@ export async function generateProvince(opts: ProvinceOptions): Promise<ProvinceR
         }
         const manifest = manifestOf(info.code, res, 1, undefined, seed);
         writeJson(join(dir, 'manifest.json'), manifest);
+        await writeFigures(db, dir, code, (t) => join(out.staging, partitionPath(t, code)));
         entries.push({
           code,
           name: sel.county.name,

@@ -68,6 +68,14 @@ describe('compare', () => {
     const cell = (key: string, d: string) => page.getByTestId(`metric-${key}-${d}`);
     for (const d of DISTRICTS)
       await expect.poll(() => cell('median_hh_grid', d).innerText(), { timeout: 120_000 }).not.toBe('…');
+    // The numbers come first from figures.json (computed when the data was built); DuckDB-wasm then
+    // recomputes them here from the Parquet and the page says they match.
+    const provenance = page.getByTestId('compare-provenance');
+    await expect.poll(() => provenance.getAttribute('data-settled'), { timeout: 120_000 }).toBe('true');
+    expect(await provenance.innerText()).toBe(
+      '数字已由本浏览器内的 DuckDB-wasm 对 Parquet 重新计算，与数据构建时算出的一致。'
+    );
+    expect(await page.getByTestId('compare-mismatch').count()).toBe(0);
     // Bincheng was not asked for: two columns only.
     expect(await page.locator('[data-testid^="metric-median_hh_grid-"]').count()).toBe(2);
     expect(await page.locator('[data-testid="compare-panels"] article').count()).toBe(2);
@@ -169,6 +177,37 @@ describe('compare', () => {
     await page.screenshot({ path: 'tests/screenshots/compare-230102-370881-full.png', fullPage: true });
     const png = await page.locator('[data-testid="compare-panels"]').screenshot();
     expect(pixelStats(png).colours).toBeGreaterThan(10);
+  });
+
+  step('mismatch', "built figures that differ from DuckDB-wasm's are replaced, and the page says so", [], async () => {
+    // Service workers off: page.route sees the page's requests, not the worker's.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+    try {
+      const p = await context.newPage();
+      const errors: string[] = [];
+      await watchErrors(p, errors);
+      // Qufu's file as if the Parquet had been replaced after the build: one grid too many.
+      await p.route('**/data/370881/figures.json', async (route) => {
+        const json = await (await route.fetch()).json();
+        json.figures.summary.grids += 1;
+        await route.fulfill({ json });
+      });
+      await p.goto(`${baseUrl}/compare?ds=${DISTRICTS.join(',')}`);
+      const grids = p.getByTestId('metric-grids-370881');
+      await expect.poll(() => grids.innerText(), { timeout: 120_000 }).not.toBe('…');
+      await expect
+        .poll(() => p.getByTestId('compare-provenance').getAttribute('data-settled'), { timeout: 120_000 })
+        .toBe('true');
+      expect(num(await grids.innerText())).toBe(expected['370881'].grids);
+      expect(await p.getByTestId('compare-mismatch').innerText()).toBe(
+        '曲阜市：数据构建时算出的数字与本浏览器内的计算结果不同，现显示浏览器内的结果（数据文件可能在构建后被替换）。'
+      );
+      // Daoli's matched: the provenance line speaks of the check, and Daoli is not named as differing.
+      expect(await p.getByTestId('compare-provenance').innerText()).toContain('一致');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 
   step('png', 'exports a chart as PNG', ['side'], async () => {

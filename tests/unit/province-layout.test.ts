@@ -20,6 +20,7 @@ import { type NodeDb, openNodeDb, readParquet, sqlString } from '../../scripts/l
 import { compareSummary, districtTotals, hiveSource, hiveTable, parquetSource } from '../../src/lib/data/queries';
 import type { DistrictCode, Manifest, ProvinceIndex } from '../../src/lib/data/schema';
 import { TABLES } from '../../src/lib/data/schema';
+import { readPrecomputed } from '../../src/lib/data/compare-figures';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // The loader by path, as tests/unit/cli-output.test.ts runs the CLIs.
@@ -137,7 +138,8 @@ describe('province layout on disk', () => {
 
   it('two runs (command line and API, same seed) write the same bytes', () => {
     const a = tree(A);
-    expect(Object.keys(a).length).toBe(2 + N * (TABLES.length + 1 + 8));
+    // Per district: its tables, manifest.json, figures.json and 8 map layers.
+    expect(Object.keys(a).length).toBe(2 + N * (TABLES.length + 2 + 8));
     expect(tree(B)).toEqual(a);
   });
 });
@@ -211,6 +213,9 @@ describe('read by DuckDB in Node with hive_partitioning', () => {
       )
     );
     expect(direct).toEqual(summary);
+    // The figures /compare shows first (figures.json beside the map layers) are the same SQL's.
+    const built = readPrecomputed(JSON.parse(readFileSync(join(A, 'districts', code, 'figures.json'), 'utf8')));
+    expect(built.figures.summary).toEqual(summary);
     // A filter on the partition column reads that folder only.
     const plan = await db.all<{ explain_value: string }>(`EXPLAIN ${districtTotals(hive, code)}`);
     expect(plan.map((r) => r.explain_value).join('\n')).toContain(`Scanning Files: 1/${N}`);

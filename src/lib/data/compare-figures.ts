@@ -47,3 +47,47 @@ export async function districtFigures(db: Connector, code: DistrictCode): Promis
     monthly: await run('monthly')
   };
 }
+
+/**
+ * `<district>/figures.json`, written by `npm run data` beside the Parquet it was computed from:
+ * the same `districtFigures` run by Node DuckDB when the data was built. /compare shows it at once
+ * and then checks it against DuckDB-wasm's own answer over the Parquet (`sameFigures`).
+ */
+export interface PrecomputedFigures {
+  /** The engine that ran the SQL, e.g. "DuckDB v1.5.2 (Node, npm run data)". */
+  engine: string;
+  figures: DistrictFigures;
+}
+
+/** Throws (with the field) unless `json` has the shape of PrecomputedFigures: a bad file is never shown. */
+export function readPrecomputed(json: unknown): PrecomputedFigures {
+  const o = json as Partial<PrecomputedFigures> | null;
+  const f = o?.figures as Partial<DistrictFigures> | undefined;
+  const bad = (field: string) => new Error(`figures.json: ${field} missing or malformed`);
+  if (typeof o?.engine !== 'string') throw bad('engine');
+  if (!f || typeof f.summary !== 'object' || f.summary === null) throw bad('figures.summary');
+  for (const k of ['households', 'grids', 'median_hh_grid', 'incidents', 'incidents_per_1000_yr'] as const)
+    if (typeof f.summary[k] !== 'number') throw bad(`figures.summary.${k}`);
+  for (const k of ['gridHouseholds', 'stationKinds', 'categories', 'closeDays', 'monthly'] as const)
+    if (!Array.isArray(f[k])) throw bad(`figures.${k}`);
+  return o as PrecomputedFigures;
+}
+
+/**
+ * The same figures, numbers equal to 1e-9 relative (two DuckDB builds may round a median or a
+ * rate in the last bits): the check of a precomputed answer against the browser's.
+ */
+export function sameFigures(a: DistrictFigures, b: DistrictFigures): boolean {
+  const same = (x: unknown, y: unknown): boolean => {
+    if (typeof x === 'number' && typeof y === 'number')
+      return x === y || Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => same(v, y[i]));
+    if (x && y && typeof x === 'object' && typeof y === 'object') {
+      const kx = Object.keys(x).sort();
+      const ky = Object.keys(y).sort();
+      return same(kx, ky) && kx.every((k) => same((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]));
+    }
+    return x === y;
+  };
+  return same(a, b);
+}

@@ -39,6 +39,11 @@ export function tableUrl(root: string, code: DistrictCode, table: TableName): st
     : `${provinceRoot(root)}/${table}/district=${code}/part-0.parquet`;
 }
 
+/** A district's precomputed /compare figures (compare-figures.ts PrecomputedFigures), written by `npm run data`. */
+export function figuresUrl(root: string, code: DistrictCode): string {
+  return isDemoDistrict(code) ? `${root}/${code}/figures.json` : `${provinceRoot(root)}/districts/${code}/figures.json`;
+}
+
 export function indexUrl(root: string): string {
   return `${root}/index.json`;
 }

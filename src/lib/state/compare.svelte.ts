@@ -7,8 +7,8 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES, isDemoDistrict } from '$lib/data/districts';
 import { province } from './province.svelte';
 import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
-import { districtFigures, type DistrictFigures } from '$lib/data/compare-figures';
-import { mapLayerUrl } from '$lib/data/paths';
+import { districtFigures, readPrecomputed, sameFigures, type DistrictFigures } from '$lib/data/compare-figures';
+import { figuresUrl, mapLayerUrl } from '$lib/data/paths';
 import { fetchLayer } from '$lib/map/layer-cache';
 import type { ComputedCounts } from '$lib/data/published';
 import { COMPARE_COLUMNS } from '$lib/data/queries';
@@ -61,7 +61,21 @@ class CompareState {
   private db: BrowserDb | null = null;
   private loading = new Map<DistrictCode, Promise<void>>();
 
+  /**
+   * Where each district's shown figures come from: 'built' = computed by Node DuckDB when the data
+   * was built (figures.json), shown until 'browser' = DuckDB-wasm's own answer over the Parquet here.
+   */
+  source = $state.raw<Partial<Record<DistrictCode, 'built' | 'browser'>>>({});
+  /** Districts whose built figures differed from the browser's answer (the browser's are shown). */
+  mismatched = $state.raw<DistrictCode[]>([]);
+  /** Districts whose built figures the browser's answer confirmed. */
+  confirmed = $state.raw<DistrictCode[]>([]);
+  /** The engine that computed the built figures (one string for the dataset). */
+  builtEngine = $state<string | null>(null);
+
   loaded = $derived(this.selected.every((c) => this.figures[c]));
+  /** Every chosen district's figures are DuckDB-wasm's own (or its load failed: `error` says so). */
+  settled = $derived(this.error != null || this.selected.every((c) => this.source[c] === 'browser'));
 
   initFromUrl() {
     if (typeof location === 'undefined') return;
@@ -103,10 +117,13 @@ class CompareState {
       await province.load();
       if (!province.district(code)) throw new Error(i18n.f('compare.unknown', { code }));
     }
-    const mapReq = fetchLayer<CommunityMap>(mapLayerUrl(dataset.root, code, 'communities')).then((fc) => ({
-      ...fc,
-      features: fc.features.map(rewind)
-    }));
+    // The small map shows as soon as it arrives, beside the built figures.
+    const mapReq = fetchLayer<CommunityMap>(mapLayerUrl(dataset.root, code, 'communities')).then((fc) => {
+      this.maps = { ...this.maps, [code]: { ...fc, features: fc.features.map(rewind) } };
+    });
+    // Its failure is reported where it is awaited, below.
+    mapReq.catch(() => {});
+    void this.showBuilt(code);
     // The tables download and decode while DuckDB-wasm starts (database() times that start).
     const db = await openDb(dataset.root);
     const started = this.database();
@@ -119,9 +136,35 @@ class CompareState {
     // Awaited before the spread: districts load side by side, and a spread taken before the await
     // would drop a district that finished in between.
     const figures = await districtFigures(db, code);
+    const shown = this.figures[code];
+    if (shown && this.source[code] === 'built') {
+      if (sameFigures(shown, figures)) this.confirmed = [...this.confirmed, code];
+      else this.mismatched = [...this.mismatched, code];
+    }
     this.figures = { ...this.figures, [code]: figures };
-    const map = await mapReq;
-    this.maps = { ...this.maps, [code]: map };
+    this.source = { ...this.source, [code]: 'browser' };
+    await mapReq;
+  }
+
+  /**
+   * Shows the figures computed when the data was built, unless the browser's are already in or the
+   * district runs on its own data (Data page), whose figures only the browser can compute. A missing
+   * or malformed file shows nothing: the browser's answer follows either way.
+   */
+  private async showBuilt(code: DistrictCode) {
+    await dataset.load();
+    if (dataset.hasLocal(code)) return;
+    try {
+      const res = await fetch(figuresUrl(dataset.root, code));
+      if (!res.ok) return;
+      const built = readPrecomputed(await res.json());
+      if (this.figures[code]) return;
+      this.builtEngine = built.engine;
+      this.figures = { ...this.figures, [code]: built.figures };
+      this.source = { ...this.source, [code]: 'built' };
+    } catch {
+      // Not shown; DuckDB-wasm's answer comes.
+    }
   }
 
   private coverageLoads = new Map<DistrictCode, Promise<void>>();

@@ -87,14 +87,23 @@ class DatasetState {
     return this.hasLocal(code) ? i18n.f('data.localName', { name: n }) : n;
   };
 
-  async load(): Promise<void> {
-    if (this.builtIndex) return;
+  private loading: Promise<void> | null = null;
+
+  /** Reads index.json and which districts have their own data, once (every caller waits for the same read). */
+  load(): Promise<void> {
+    this.loading ??= this.read();
+    return this.loading;
+  }
+
+  private async read(): Promise<void> {
     try {
       const [res] = await Promise.all([fetch(indexUrl(this.root)), this.loadLocal()]);
       if (!res.ok) throw new Error(`${res.status} ${res.statusText}`);
       this.builtIndex = (await res.json()) as DatasetIndex;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
+      // A later call tries again.
+      this.loading = null;
     }
   }
 
