@@ -50,7 +50,11 @@ function log(req: Request) {
     .catch(() => {});
 }
 
+/** The numbers once DuckDB-wasm has recomputed them here (the figures computed at build time show first). */
 async function numbers(): Promise<string[]> {
+  await expect
+    .poll(() => page.getByTestId('compare-provenance').getAttribute('data-settled'), { timeout: 120_000 })
+    .toBe('true');
   for (const id of CELLS) await expect.poll(() => page.getByTestId(id).innerText(), { timeout: 120_000 }).not.toBe('…');
   return Promise.all(CELLS.map((id) => page.getByTestId(id).innerText()));
 }

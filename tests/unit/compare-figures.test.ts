@@ -6,12 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  districtFigures,
-  readPrecomputed,
-  sameFigures,
-  type DistrictFigures
-} from '../../src/lib/data/compare-figures';
+import { districtFigures, type DistrictFigures } from '../../src/lib/data/compare-figures';
 import { DISTRICT_CODES } from '../../src/lib/data/districts';
 import type { TableName } from '../../src/lib/data/schema';
 import { nodeConnector, openNodeDb, type NodeDb } from '../../scripts/lib/node-db';
@@ -64,50 +59,5 @@ describe.each(DISTRICT_CODES.map((c) => [c]))('districtFigures(%s) through the N
     }
     expect(f.categories.reduce((s, c) => s + c.n, 0)).toBe(rows.length);
     expect(f.monthly.reduce((s, m) => s + m.n, 0)).toBe(rows.length);
-  });
-
-  it('figures.json, written by npm run data, holds the same figures (what /compare shows before DuckDB-wasm answers)', () => {
-    const built = readPrecomputed(JSON.parse(readFileSync(`static/data/${code}/figures.json`, 'utf8')));
-    expect(built.engine).toMatch(/^DuckDB v\d+\.\d+\.\d+ \(Node, npm run data\)$/);
-    expect(sameFigures(built.figures, f)).toBe(true);
-    expect(built.figures.summary.grids).toBe(f.summary.grids);
-  });
-});
-
-describe('precomputed figures: reading and checking', () => {
-  let f: DistrictFigures;
-  beforeAll(() => {
-    f = readPrecomputed(JSON.parse(readFileSync('static/data/370881/figures.json', 'utf8'))).figures;
-  });
-  const copy = () => structuredClone(f);
-
-  it('sameFigures: equal to 1e-9 relative, anything more is a difference', () => {
-    const c = copy();
-    c.summary.incidents_per_1000_yr *= 1 + 1e-12;
-    expect(sameFigures(f, c)).toBe(true);
-    c.summary.incidents_per_1000_yr *= 1 + 1e-6;
-    expect(sameFigures(f, c)).toBe(false);
-    const g = copy();
-    g.gridHouseholds[10] += 1;
-    expect(sameFigures(f, g)).toBe(false);
-    const k = copy();
-    k.categories[0].category = k.categories[1].category;
-    expect(sameFigures(f, k)).toBe(false);
-    const m = copy();
-    m.monthly.pop();
-    expect(sameFigures(f, m)).toBe(false);
-    const n = copy();
-    n.summary.median_close_hours = null;
-    expect(sameFigures(f, n)).toBe(false);
-  });
-
-  it('readPrecomputed names the field a malformed file lacks', () => {
-    expect(() => readPrecomputed(null)).toThrow('figures.json: engine missing or malformed');
-    expect(() => readPrecomputed({ engine: 'x' })).toThrow('figures.summary');
-    const noGrids = { engine: 'x', figures: { ...copy(), summary: { ...f.summary, grids: '859' } } };
-    expect(() => readPrecomputed(noGrids)).toThrow('figures.summary.grids');
-    const noMonthly = { engine: 'x', figures: { ...copy(), monthly: undefined } };
-    expect(() => readPrecomputed(noMonthly)).toThrow('figures.monthly');
-    expect(readPrecomputed({ engine: 'x', figures: copy() }).figures.summary.grids).toBe(f.summary.grids);
   });
 });

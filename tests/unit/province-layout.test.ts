@@ -20,7 +20,7 @@ import { type NodeDb, openNodeDb, readParquet, sqlString } from '../../scripts/l
 import { compareSummary, districtTotals, hiveSource, hiveTable, parquetSource } from '../../src/lib/data/queries';
 import type { DistrictCode, Manifest, ProvinceIndex } from '../../src/lib/data/schema';
 import { TABLES } from '../../src/lib/data/schema';
-import { readPrecomputed } from '../../src/lib/data/compare-figures';
+import { readPrecomputed } from '../../src/lib/data/precomputed';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 // The loader by path, as tests/unit/cli-output.test.ts runs the CLIs.

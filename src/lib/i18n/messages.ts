@@ -125,11 +125,18 @@ export const zh = {
   'compare.maps': '社区户数，同一比例尺',
   'compare.maps.scale': '各图比例尺相同：每像素 {m} 米',
   'compare.detail': '当前区县地图',
+  'heatmap.builtFirst':
+    '先显示数据构建时算出的全部事件数字（{engine}，同一组命名 SQL）；本浏览器内的 DuckDB-wasm 正在重新计算核对…',
+  'heatmap.confirmed': '数字已由本浏览器内的 DuckDB-wasm 重新计算，与数据构建时算出的一致。',
+  'heatmap.mismatch':
+    '数据构建时算出的数字与本浏览器内的计算结果不同，现显示浏览器内的结果（数据文件可能在构建后被替换）。',
   'compare.detailAfter': '地图在浏览器内核对完数字后加载…',
-  'compare.builtFirst': '先显示数据构建时算出的数字（{engine}，同一组命名 SQL）；本浏览器内的 DuckDB-wasm 正在对 Parquet 重新计算核对…',
+  'compare.builtFirst':
+    '先显示数据构建时算出的数字（{engine}，同一组命名 SQL）；本浏览器内的 DuckDB-wasm 正在对 Parquet 重新计算核对…',
   'compare.confirmed': '数字已由本浏览器内的 DuckDB-wasm 对 Parquet 重新计算，与数据构建时算出的一致。',
   'compare.inBrowser': '数字由本浏览器内的 DuckDB-wasm 对 Parquet 运行命名 SQL 算出。',
-  'compare.mismatch': '{districts}：数据构建时算出的数字与本浏览器内的计算结果不同，现显示浏览器内的结果（数据文件可能在构建后被替换）。',
+  'compare.mismatch':
+    '{districts}：数据构建时算出的数字与本浏览器内的计算结果不同，现显示浏览器内的结果（数据文件可能在构建后被替换）。',
   'compare.csv': '导出 CSV',
   'compare.png': '导出 PNG',
   'compare.timing': 'DuckDB-wasm 启动到首个查询：{ms} 毫秒',
@@ -850,11 +857,20 @@ export const en: Record<MessageKey, string> = {
   'compare.maps': 'Households per community, at one scale',
   'compare.maps.scale': 'All maps at the same scale: {m} m per pixel',
   'compare.detail': 'Map of the current district',
+  'heatmap.builtFirst':
+    'Showing every incident’s numbers as computed when the data was built ({engine}, the same named SQL); DuckDB-wasm in this browser is recomputing them to check…',
+  'heatmap.confirmed':
+    'DuckDB-wasm in this browser recomputed the numbers: they match those computed when the data was built.',
+  'heatmap.mismatch':
+    'The numbers computed when the data was built differ from this browser’s; the browser’s are shown (the data files may have been replaced after the build).',
   'compare.detailAfter': 'The map loads once the browser has checked the numbers…',
-  'compare.builtFirst': 'Showing the figures computed when the data was built ({engine}, the same named SQL); DuckDB-wasm in this browser is recomputing them from the Parquet to check…',
-  'compare.confirmed': 'DuckDB-wasm in this browser recomputed the figures from the Parquet: they match those computed when the data was built.',
+  'compare.builtFirst':
+    'Showing the figures computed when the data was built ({engine}, the same named SQL); DuckDB-wasm in this browser is recomputing them from the Parquet to check…',
+  'compare.confirmed':
+    'DuckDB-wasm in this browser recomputed the figures from the Parquet: they match those computed when the data was built.',
   'compare.inBrowser': 'The figures are the named SQL run by DuckDB-wasm in this browser over the Parquet.',
-  'compare.mismatch': '{districts}: the figures computed when the data was built differ from this browser’s; the browser’s are shown (the data files may have been replaced after the build).',
+  'compare.mismatch':
+    '{districts}: the figures computed when the data was built differ from this browser’s; the browser’s are shown (the data files may have been replaced after the build).',
   'compare.csv': 'CSV',
   'compare.png': 'PNG',
   'compare.timing': 'DuckDB-wasm start-up to first query: {ms} ms',

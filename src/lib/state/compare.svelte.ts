@@ -7,7 +7,8 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { DISTRICT_CODES, isDemoDistrict } from '$lib/data/districts';
 import { province } from './province.svelte';
 import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
-import { districtFigures, readPrecomputed, sameFigures, type DistrictFigures } from '$lib/data/compare-figures';
+import { districtFigures, type DistrictFigures } from '$lib/data/compare-figures';
+import { readPrecomputed, sameNumbers } from '$lib/data/precomputed';
 import { figuresUrl, mapLayerUrl } from '$lib/data/paths';
 import { fetchLayer } from '$lib/map/layer-cache';
 import type { ComputedCounts } from '$lib/data/published';
@@ -138,7 +139,7 @@ class CompareState {
     const figures = await districtFigures(db, code);
     const shown = this.figures[code];
     if (shown && this.source[code] === 'built') {
-      if (sameFigures(shown, figures)) this.confirmed = [...this.confirmed, code];
+      if (sameNumbers(shown, figures)) this.confirmed = [...this.confirmed, code];
       else this.mismatched = [...this.mismatched, code];
     }
     this.figures = { ...this.figures, [code]: figures };

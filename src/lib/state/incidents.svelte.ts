@@ -29,6 +29,8 @@ import type { GridFeature, GridProps } from '$lib/map/heatmap-layers';
 import { rateBreaks, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { softwareWebGl } from '$lib/map/webgl-info';
 import { fetchLayer } from '$lib/map/layer-cache';
+import { figuresUrl } from '$lib/data/paths';
+import { readPrecomputed, sameNumbers, type PrecomputedHeatmap } from '$lib/data/precomputed';
 import { dataset } from './dataset.svelte';
 import { filters } from './filters.svelte';
 
@@ -110,6 +112,18 @@ class IncidentsState {
   /** The filter the KPI numbers and hotspots were computed for (their rates average over its period). */
   kpiFilter = $state.raw<IncidentFilter | null>(null);
   daily = $state.raw<Int32Array | null>(null);
+  /**
+   * Where the numbers shown come from: 'built' = the opening filter's numbers computed when the data
+   * was built (figures.json, precomputed.ts), shown while DuckDB-wasm starts; 'browser' = DuckDB-wasm's
+   * own answer here. `mismatch`: the browser's answer for that filter differed from the built one (it is shown).
+   */
+  source = $state<'built' | 'browser' | null>(null);
+  mismatch = $state(false);
+  /** The browser's answer for the built numbers' filter matched them. */
+  confirmed = $state(false);
+  builtEngine = $state<string | null>(null);
+  /** The built numbers, kept until the browser's answer for the same filter has been compared with them. */
+  private built: PrecomputedHeatmap | null = null;
   /**
    * Milliseconds of the last client-side filter pass, the last KPI queries (sent → answered) and
    * the last map update (filter handed to the map → the frame after it drew); `?debug` shows them.
@@ -200,8 +214,14 @@ class IncidentsState {
     this.mapFilter = null;
     this.grids = null;
     this.kpis = null;
+    this.daily = null;
     this.focus = null;
     this.view = null;
+    this.source = null;
+    this.mismatch = false;
+    this.confirmed = false;
+    this.built = null;
+    void this.showBuilt(code);
     try {
       const db = (this.db = await openDb(dataset.root));
       // The basemap reads the same layer: one download (layer-cache.ts), through the data seam.
@@ -242,6 +262,33 @@ class IncidentsState {
     this.mapVersion++;
   }
 
+  /**
+   * Shows the opening filter's numbers computed when the data was built, while DuckDB-wasm starts:
+   * not for a district on its own data (Data page), nor once the filter is another (a link's) or the
+   * browser's numbers are in. A missing or malformed file shows nothing; the browser's answer follows.
+   */
+  private async showBuilt(code: DistrictCode) {
+    await dataset.load();
+    if (dataset.hasLocal(code)) return;
+    try {
+      const res = await fetch(figuresUrl(dataset.root, code));
+      if (!res.ok) return;
+      const b = readPrecomputed(await res.json());
+      const h = b.heatmap;
+      if (this.code !== code || this.source || !sameFilter(filters.current, h.filter)) return;
+      this.built = h;
+      this.builtEngine = b.engine;
+      this.kpis = h.numbers.kpis;
+      this.top = h.numbers.top;
+      this.hotspots = h.numbers.hotspots;
+      this.kpiFilter = h.filter;
+      this.daily = Int32Array.from(h.daily);
+      this.source = 'built';
+    } catch {
+      // Not shown; DuckDB-wasm's answer comes.
+    }
+  }
+
   /** Re-runs the KPI queries for a filter; a later call wins over an earlier one still running. */
   async refreshKpis(code: DistrictCode, f: IncidentFilter): Promise<void> {
     const db = this.db;
@@ -251,6 +298,11 @@ class IncidentsState {
       const t0 = performance.now();
       const n = await incidentNumbers(db, code, f);
       if (seq !== this.kpiSeq) return;
+      if (this.built && sameFilter(this.built.filter, f)) {
+        if (sameNumbers(this.built.numbers, n)) this.confirmed = true;
+        else this.mismatch = true;
+      }
+      this.source = 'browser';
       this.kpiMs = performance.now() - t0;
       this.kpis = n.kpis;
       this.top = n.top;
@@ -272,6 +324,10 @@ class IncidentsState {
       if (seq !== this.dailySeq) return;
       const out = new Int32Array(f.days ?? INCIDENT_DAYS);
       for (const r of res) if (r.day >= 0 && r.day < out.length) out[r.day] = r.n;
+      // The timeline reads every filter but the time range.
+      const b = this.built;
+      if (b && sameFilter({ ...b.filter, from: f.from, to: f.to }, f) && !sameNumbers(b.daily, [...out]))
+        this.mismatch = true;
       this.daily = out;
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);
