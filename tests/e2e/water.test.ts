@@ -61,10 +61,14 @@ describe('water on the maps', () => {
     expect(ids.indexOf(LAYER.waterFill)).toBe(ids.indexOf(LAYER.outlineFill) + 1);
     expect(ids.indexOf(LAYER.roads)).toBeGreaterThan(ids.indexOf(LAYER.waterLines));
     await expect.poll(() => page.getByTestId('water-key').innerText(), { timeout: 10_000 }).toContain('水系');
-    // The numbers first: once they are in, the panel's layout is final and the map keeps the view set below.
+    // The numbers first: once DuckDB-wasm's are in (those computed at build time show before them),
+    // the district's grids are loaded, the panel's layout is final and the map keeps the view set below.
     await expect
       .poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 })
       .toBe('400,000');
+    await expect
+      .poll(() => page.getByTestId('heatmap-provenance').getAttribute('data-source'), { timeout: 120_000 })
+      .toBe('browser');
     await settled(page);
     await screenshot(page, 'water-heatmap-daoli');
 
