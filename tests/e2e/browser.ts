@@ -104,6 +104,16 @@ export async function screenshot(page: Page, name: string): Promise<Buffer> {
 }
 
 /** Waits until the map has loaded its style and sources and finished drawing. */
+/**
+ * /heatmap ready as a user finally has it: the map drawn and the KPI cards holding DuckDB-wasm's own
+ * numbers (those computed when the data was built show first, before the district's incidents are
+ * loaded for filtering and the map).
+ */
+export async function heatmapReady(page: Page, timeout = 120_000): Promise<void> {
+  await page.waitForSelector('.heatmap aside .kpis[data-source=browser]', { timeout });
+  await waitForMap(page, timeout);
+}
+
 export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
   await page.waitForFunction(
     () => {

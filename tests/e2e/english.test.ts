@@ -16,7 +16,7 @@ import {
 } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { en, type MessageKey } from '../../src/lib/i18n/messages';
-import { openPage, screenshot, settled, waitForMap } from './browser';
+import { heatmapReady, openPage, screenshot, settled } from './browser';
 
 const baseUrl = inject('baseUrl');
 const QUFU = '370881';
@@ -44,7 +44,7 @@ describe('English UI', () => {
     await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-    await waitForMap(page);
+    await heatmapReady(page);
     const aside = page.locator('.heatmap aside');
     const kpi = (name: string) => aside.locator(`[data-kpi="${name}"]`);
     await expect.poll(() => kpi('incidents').locator('.value').innerText(), { timeout: 60_000 }).toBe(fmt(k.incidents));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, screenshot, waitForMap, watchErrors } from './browser';
+import { heatmapReady, launch, screenshot, watchErrors } from './browser';
 import { PUBLISHED } from '../../src/lib/data/published';
 import { en, zh } from '../../src/lib/i18n/messages';
 import { TABLES, type DatasetIndex } from '../../src/lib/data/schema';
@@ -185,7 +185,7 @@ describe('map controls and placeholders in the UI language', () => {
   it('zoom, compass and attribution tooltips follow the language switch', async () => {
     const page = await open(1280, 800, 'zh');
     await page.goto(`${baseUrl}/heatmap?d=370881`);
-    await waitForMap(page);
+    await heatmapReady(page);
     const titles = () =>
       Promise.all(
         [

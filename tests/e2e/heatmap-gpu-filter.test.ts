@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { failOnPageErrors, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
+import { failOnPageErrors, heatmapReady, openPage, pixelStats, screenshot, settled } from './browser';
 import { journey } from './journey';
 
 const baseUrl = inject('baseUrl');
@@ -87,7 +87,7 @@ describe('/heatmap: GPU-side filtering (Qufu)', () => {
     [],
     async () => {
       await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
-      await waitForMap(page);
+      await heatmapReady(page);
       await expect.poll(kpiValue, { timeout: 60_000 }).toBe(350_000);
       await page.evaluate(() => (window as unknown as GpuHandle).__gridatlasHeatmapGpu.count(true));
       await page.locator('input[name=mode][value=hexagon]').check();

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openNodeDb } from '../../scripts/lib/node-db';
 import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { incidentKpis, parquetSource, allIncidents } from '../../src/lib/data/queries';
-import { openPage, pixelStats, screenshot, waitForMap, watchErrors } from './browser';
+import { heatmapReady, openPage, pixelStats, screenshot, waitForMap, watchErrors } from './browser';
 
 const baseUrl = inject('baseUrl');
 const DAOLI = '230102';
@@ -73,7 +73,7 @@ describe('/heatmap: numbers first, map after', () => {
     db.close();
 
     await page.goto(`${baseUrl}/heatmap?d=${DAOLI}&debug`);
-    await waitForMap(page);
+    await heatmapReady(page);
     await expect.poll(kpiText, { timeout: 60_000 }).toBe(zh(total.incidents));
     // Shown first from figures.json (computed when the data was built), then checked by DuckDB-wasm here.
     const provenance = page.getByTestId('heatmap-provenance');

@@ -22,7 +22,16 @@ import {
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { legendBox, kpiBox, HEADER_PX, FOOTER_PX, KPI } from '../../src/lib/export/png';
 import { INCIDENT_RAMP } from '../../src/lib/map/legend';
-import { failOnPageErrors, keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
+import {
+  failOnPageErrors,
+  heatmapReady,
+  keepCategories,
+  openPage,
+  pixelStats,
+  screenshot,
+  settled,
+  waitForMap
+} from './browser';
 import { journey } from './journey';
 import { expectLikeBaseline } from '../setup/baseline';
 
@@ -52,7 +61,7 @@ describe('/heatmap (Qufu)', () => {
     [],
     async () => {
       await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
-      await waitForMap(page);
+      await heatmapReady(page);
       await expect.poll(() => kpiText('incidents'), { timeout: 60_000 }).toBe('350,000');
       // Hotspot rates are yearly averages over the period shown (#15): the whole two years here.
       const hotspots = page.locator('.heatmap aside [data-kpi=hotspots]');
@@ -255,7 +264,7 @@ describe('/heatmap (Qufu)', () => {
     async () => {
       // A fresh page shows the district's data extent (its grids): entering briefing mode must re-fit it to the larger map.
       await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
-      await waitForMap(page);
+      await heatmapReady(page);
       await expect.poll(() => kpiText('incidents'), { timeout: 60_000 }).toBe('350,000');
       const bbox = turfBbox(JSON.parse(readFileSync(`static/data/${QUFU}/map/grids.geojson`, 'utf8')));
       /**

@@ -9,7 +9,7 @@ import { DISTRICTS } from '../../src/lib/data/districts';
 import { INCIDENT_CATEGORIES } from '../../src/lib/data/schema';
 import { readFileSync } from 'node:fs';
 import { bbox } from '@turf/turf';
-import { keepCategories, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
+import { heatmapReady, keepCategories, openPage, pixelStats, screenshot, settled } from './browser';
 import { journey } from './journey';
 
 const baseUrl = inject('baseUrl');
@@ -60,7 +60,7 @@ describe('leaders polish', () => {
     await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
     await setLang('zh');
     await page.reload();
-    await waitForMap(page);
+    await heatmapReady(page);
     await expect.poll(qufuKpi, { timeout: 60_000 }).toBe('350,000');
     const zh = await ticks();
     expect(zh.length).toBeGreaterThan(4);
@@ -150,7 +150,7 @@ describe('leaders polish', () => {
     const [w, h] = [390, 844];
     await page.setViewportSize({ width: w, height: h });
     await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
-    await waitForMap(page);
+    await heatmapReady(page);
     await expect.poll(qufuKpi, { timeout: 60_000 }).toBe('350,000');
     await settled(page);
     await screenshot(page, `polish-heatmap-${w}`);
@@ -168,7 +168,7 @@ describe('leaders polish', () => {
     it(`/heatmap ${code} choropleth: the first view fits the district's data extent, centred`, async () => {
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.goto(`${baseUrl}/heatmap?d=${code}`);
-      await waitForMap(page);
+      await heatmapReady(page);
       await expect
         .poll(() => page.locator('.heatmap aside [data-kpi=incidents] .value').innerText(), { timeout: 60_000 })
         .not.toBe('…');

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { openPage, pixelStats, screenshot, waitForMap } from './browser';
+import { heatmapReady, openPage, pixelStats, screenshot, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const CREDIT = '© OpenStreetMap contributors, ODbL';
@@ -47,7 +47,7 @@ describe('Daoli from OpenStreetMap', () => {
 
   it('credits OSM on the heatmap, and not on a synthetic district', async () => {
     await page.goto(`${baseUrl}/heatmap?d=230102`);
-    await waitForMap(page);
+    await heatmapReady(page);
     await expect.poll(attribution, { timeout: 20_000 }).toContain(CREDIT);
     // What a leader reads: the incident count of the synthetic incidents at Daoli's real buildings.
     await expect
@@ -56,7 +56,7 @@ describe('Daoli from OpenStreetMap', () => {
     const png = await screenshot(page, 'osm-daoli-heatmap');
     expect(pixelStats(png).colours).toBeGreaterThan(20);
     await page.goto(`${baseUrl}/heatmap?d=370881`);
-    await waitForMap(page);
+    await heatmapReady(page);
     // …which says instead that its streets and buildings are schematic.
     await expect.poll(attribution, { timeout: 20_000 }).toContain('示意地理');
     expect(await attribution()).not.toContain('OpenStreetMap');

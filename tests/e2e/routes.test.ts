@@ -137,6 +137,10 @@ describe('pages', () => {
     // The district shown instead, by the name the header's picker gives it (e.g. 道里区 of 哈尔滨市道里区).
     expect(shown).toContain(text.split('这里显示的是')[1].split('。')[0]);
     expect(await note.getByRole('link').getAttribute('href')).toMatch(/\/compare\?ds=370102$/);
+    // The picture shows the page as a rider sees it: the district shown instead, drawn.
+    await expect
+      .poll(() => page.locator('[data-testid=rider-map] path').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0);
     await screenshot(page, 'routes-not-opened');
     await note.getByRole('button').click();
     expect(await note.count()).toBe(0);

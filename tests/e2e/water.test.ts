@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { hex, openPage, screenshot, settled, waitForMap, watchErrors } from './browser';
+import { heatmapReady, hex, openPage, screenshot, settled, waitForMap, watchErrors } from './browser';
 import { COLORS, LAYER } from '../../src/lib/map/legend';
 import { zh } from '../../src/lib/i18n/messages';
 
@@ -47,7 +47,7 @@ afterAll(async () => {
 describe('water on the maps', () => {
   it('/heatmap of Daoli draws the Songhua under everything else, named along its line, and the key says 水系', async () => {
     await page.goto(`${baseUrl}/heatmap?d=230102`);
-    await waitForMap(page);
+    await heatmapReady(page);
     // At the district's fitted view: water areas and river lines drawn.
     await expect
       .poll(async () => (await rendered(LAYER.waterFill))?.length ?? 0, { timeout: 20_000 })
@@ -61,14 +61,11 @@ describe('water on the maps', () => {
     expect(ids.indexOf(LAYER.waterFill)).toBe(ids.indexOf(LAYER.outlineFill) + 1);
     expect(ids.indexOf(LAYER.roads)).toBeGreaterThan(ids.indexOf(LAYER.waterLines));
     await expect.poll(() => page.getByTestId('water-key').innerText(), { timeout: 10_000 }).toContain('水系');
-    // The numbers first: once DuckDB-wasm's are in (those computed at build time show before them),
-    // the district's grids are loaded, the panel's layout is final and the map keeps the view set below.
+    // The numbers first: once DuckDB-wasm's are in (heatmapReady above), the panel's layout is final
+    // and the map keeps the view set below.
     await expect
       .poll(() => page.locator('.heatmap aside [data-kpi="incidents"] .value').innerText(), { timeout: 60_000 })
       .toBe('400,000');
-    await expect
-      .poll(() => page.getByTestId('heatmap-provenance').getAttribute('data-source'), { timeout: 120_000 })
-      .toBe('browser');
     await settled(page);
     await screenshot(page, 'water-heatmap-daoli');
 
@@ -101,7 +98,7 @@ describe('water on the maps', () => {
   it('/heatmap of Qufu has no water layer, asks for no water file and shows no water key', async () => {
     waterAsked.length = 0;
     await page.goto(`${baseUrl}/heatmap?d=370881`);
-    await waitForMap(page);
+    await heatmapReady(page);
     const state = await page.evaluate(() => {
       const m = (window as unknown as { __gridatlasMap: TestMap }).__gridatlasMap;
       return { source: !!m.getSource('water'), layer: !!m.getLayer('water-fill') };

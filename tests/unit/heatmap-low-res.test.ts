@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
 import { INCIDENT_DAYS, dateToDay, allIncidents } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
-import { binPoints, sameFilter } from '../../src/lib/map/heatmap-data';
-import { HEATMAP_LOW_RES_CELL_M } from '../../src/lib/map/heatmap-layers';
+import { HEATMAP_LOW_RES_CELL_M, binPoints, sameFilter } from '../../src/lib/map/heatmap-data';
 import { isSoftwareRenderer } from '../../src/lib/map/webgl-info';
 
 const QUFU_INCIDENTS = 'static/data/370881/incidents.parquet';

@@ -111,6 +111,12 @@ export interface WeightedPoints {
 }
 
 /**
+ * Under software WebGL the heatmap sums incidents into cells of this size first: every point is
+ * a 60-pixel sprite blended on the CPU (400,000 of them took 7–18 s a draw), every cell one.
+ */
+export const HEATMAP_LOW_RES_CELL_M = 50;
+
+/**
  * Sums points into square cells of `cellM` metres (sized at the points' mean latitude): one
  * weighted point per non-empty cell, at the mean of its points. A heatmap of these draws the same
  * density at a resolution of `cellM`, with as many sprites as cells instead of points (what keeps

@@ -22,7 +22,7 @@ import type { Layer } from '@deck.gl/core';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { IncidentFilter } from '../data/queries';
 import type { PointBuffer } from './deck-layers';
-import { binPoints, type IncidentColumns } from './heatmap-data';
+import { HEATMAP_LOW_RES_CELL_M, binPoints, type IncidentColumns } from './heatmap-data';
 import {
   GPU_CATEGORY_SIZE,
   GPU_FILTER_SIZE,
@@ -38,11 +38,6 @@ import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
 const HEX_RADIUS_M = 200;
 const GRID_CELL_M = 300;
 const HEATMAP_RADIUS_PX = 30;
-/**
- * Under software WebGL the heatmap sums incidents into cells of this size first: every point is
- * a 60-pixel sprite blended on the CPU (400,000 of them took 7–18 s a draw), every cell one.
- */
-export const HEATMAP_LOW_RES_CELL_M = 50;
 /**
  * HeatmapLayer's weight texture side under software WebGL (deck.gl's default 2048). Every weight
  * update finds the largest weight by drawing one point per texel, 4.2 million at 2048: on

@@ -153,10 +153,13 @@ class CompareState {
    * or malformed file shows nothing: the browser's answer follows either way.
    */
   private async showBuilt(code: DistrictCode) {
-    await dataset.load();
-    if (dataset.hasLocal(code)) return;
     try {
-      const res = await fetch(figuresUrl(dataset.root, code));
+      // Asked for at once; whether the district runs on its own data is known from the index meanwhile.
+      const req = fetch(figuresUrl(dataset.root, code));
+      req.catch(() => {});
+      await dataset.load();
+      if (dataset.hasLocal(code)) return;
+      const res = await req;
       if (!res.ok) return;
       const built = readPrecomputed(await res.json());
       if (this.figures[code]) return;

@@ -122,6 +122,11 @@ class IncidentsState {
   /** The browser's answer for the built numbers' filter matched them. */
   confirmed = $state(false);
   builtEngine = $state<string | null>(null);
+  /**
+   * The first district's built numbers are shown, or known absent (the map mounts then, once: numbers
+   * first; a later district keeps the map).
+   */
+  builtSettled = $state(false);
   /** The built numbers, kept until the browser's answer for the same filter has been compared with them. */
   private built: PrecomputedHeatmap | null = null;
   /**
@@ -268,10 +273,13 @@ class IncidentsState {
    * browser's numbers are in. A missing or malformed file shows nothing; the browser's answer follows.
    */
   private async showBuilt(code: DistrictCode) {
-    await dataset.load();
-    if (dataset.hasLocal(code)) return;
     try {
-      const res = await fetch(figuresUrl(dataset.root, code));
+      // Asked for at once; whether the district runs on its own data is known from the index meanwhile.
+      const req = fetch(figuresUrl(dataset.root, code));
+      req.catch(() => {});
+      await dataset.load();
+      if (dataset.hasLocal(code)) return;
+      const res = await req;
       if (!res.ok) return;
       const b = readPrecomputed(await res.json());
       const h = b.heatmap;
@@ -286,6 +294,8 @@ class IncidentsState {
       this.source = 'built';
     } catch {
       // Not shown; DuckDB-wasm's answer comes.
+    } finally {
+      if (this.code === code) this.builtSettled = true;
     }
   }
 
