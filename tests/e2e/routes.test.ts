@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import type { DatasetIndex } from '../../src/lib/data/schema';
 import { COLORS, LAYER } from '../../src/lib/map/legend';
-import { failOnPageErrors, hex, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
+import { failOnPageErrors, heatmapReady, hex, openPage, pixelStats, screenshot, settled, waitForMap } from './browser';
 
 const baseUrl = inject('baseUrl');
 const index = JSON.parse(readFileSync('static/data/index.json', 'utf8')) as DatasetIndex;
@@ -67,7 +67,8 @@ describe('pages', () => {
       await page.goto(`${baseUrl}/?d=${district}`);
       await page.getByRole('link', { name: navText }).first().click();
       await page.waitForURL(new RegExp(`/${route}`));
-      await waitForMap(page);
+      // /heatmap's numbers computed at build time come before its map and DuckDB-wasm's: wait for the page as a user finally has it.
+      await (route === 'heatmap' ? heatmapReady(page) : waitForMap(page));
       if (route === 'heatmap') {
         // Every incident of the district, read by DuckDB-wasm from the Parquet export.
         const expected = index.districts.find((d) => d.code === district)!.incidents.toLocaleString('zh-CN');
@@ -137,11 +138,16 @@ describe('pages', () => {
     // The district shown instead, by the name the header's picker gives it (e.g. 道里区 of 哈尔滨市道里区).
     expect(shown).toContain(text.split('这里显示的是')[1].split('。')[0]);
     expect(await note.getByRole('link').getAttribute('href')).toMatch(/\/compare\?ds=370102$/);
-    // The picture shows the page as a rider sees it: the district shown instead, drawn.
+    // Without a position (no location permission here) the rider map shows the district to tap on, not an empty box.
+    await expect.poll(() => page.getByTestId('rider-station-dot').count(), { timeout: 30_000 }).toBeGreaterThan(100);
     await expect
-      .poll(() => page.locator('[data-testid=rider-map] path').count(), { timeout: 30_000 })
-      .toBeGreaterThan(0);
+      .poll(async () => ((await page.getByTestId('rider-roads').getAttribute('d')) ?? '').length, { timeout: 30_000 })
+      .toBeGreaterThan(1000);
     await screenshot(page, 'routes-not-opened');
+    // "请在地图上点一下": a tap on that map gives the rider a position and the nearest stations.
+    await page.getByTestId('rider-map').click();
+    await expect.poll(() => page.getByTestId('rider-dot').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('rider-result').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await note.getByRole('button').click();
     expect(await note.count()).toBe(0);
     // Not a district code at all: said too, with no link to follow.
