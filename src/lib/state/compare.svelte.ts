@@ -8,8 +8,9 @@ import { DISTRICT_CODES, isDemoDistrict } from '$lib/data/districts';
 import { province } from './province.svelte';
 import { openDb, type BrowserDb } from '$lib/data/duckdb-browser';
 import { districtFigures, type DistrictFigures } from '$lib/data/compare-figures';
-import { readPrecomputed, sameNumbers } from '$lib/data/precomputed';
-import { figuresUrl, mapLayerUrl } from '$lib/data/paths';
+import { sameNumbers } from '$lib/data/precomputed';
+import { builtFigures } from './built-figures';
+import { mapLayerUrl } from '$lib/data/paths';
 import { fetchLayer } from '$lib/map/layer-cache';
 import type { ComputedCounts } from '$lib/data/published';
 import { COMPARE_COLUMNS } from '$lib/data/queries';
@@ -153,22 +154,11 @@ class CompareState {
    * or malformed file shows nothing: the browser's answer follows either way.
    */
   private async showBuilt(code: DistrictCode) {
-    try {
-      // Asked for at once; whether the district runs on its own data is known from the index meanwhile.
-      const req = fetch(figuresUrl(dataset.root, code));
-      req.catch(() => {});
-      await dataset.load();
-      if (dataset.hasLocal(code)) return;
-      const res = await req;
-      if (!res.ok) return;
-      const built = readPrecomputed(await res.json());
-      if (this.figures[code]) return;
-      this.builtEngine = built.engine;
-      this.figures = { ...this.figures, [code]: built.figures };
-      this.source = { ...this.source, [code]: 'built' };
-    } catch {
-      // Not shown; DuckDB-wasm's answer comes.
-    }
+    const built = await builtFigures(code);
+    if (!built || this.figures[code]) return;
+    this.builtEngine = built.engine;
+    this.figures = { ...this.figures, [code]: built.figures };
+    this.source = { ...this.source, [code]: 'built' };
   }
 
   private coverageLoads = new Map<DistrictCode, Promise<void>>();

@@ -29,8 +29,8 @@ import type { GridFeature, GridProps } from '$lib/map/heatmap-layers';
 import { rateBreaks, type HeatmapMode } from '$lib/map/heatmap-legend';
 import { softwareWebGl } from '$lib/map/webgl-info';
 import { fetchLayer } from '$lib/map/layer-cache';
-import { figuresUrl } from '$lib/data/paths';
-import { readPrecomputed, sameNumbers, type PrecomputedHeatmap } from '$lib/data/precomputed';
+import { sameNumbers, type PrecomputedHeatmap } from '$lib/data/precomputed';
+import { builtFigures } from './built-figures';
 import { dataset } from './dataset.svelte';
 import { filters } from './filters.svelte';
 
@@ -273,17 +273,10 @@ class IncidentsState {
    * browser's numbers are in. A missing or malformed file shows nothing; the browser's answer follows.
    */
   private async showBuilt(code: DistrictCode) {
-    try {
-      // Asked for at once; whether the district runs on its own data is known from the index meanwhile.
-      const req = fetch(figuresUrl(dataset.root, code));
-      req.catch(() => {});
-      await dataset.load();
-      if (dataset.hasLocal(code)) return;
-      const res = await req;
-      if (!res.ok) return;
-      const b = readPrecomputed(await res.json());
-      const h = b.heatmap;
-      if (this.code !== code || this.source || !sameFilter(filters.current, h.filter)) return;
+    const b = await builtFigures(code);
+    if (this.code !== code) return;
+    const h = b?.heatmap;
+    if (b && h && !this.source && sameFilter(filters.current, h.filter)) {
       this.built = h;
       this.builtEngine = b.engine;
       this.kpis = h.numbers.kpis;
@@ -292,11 +285,8 @@ class IncidentsState {
       this.kpiFilter = h.filter;
       this.daily = Int32Array.from(h.daily);
       this.source = 'built';
-    } catch {
-      // Not shown; DuckDB-wasm's answer comes.
-    } finally {
-      if (this.code === code) this.builtSettled = true;
     }
+    this.builtSettled = true;
   }
 
   /** Re-runs the KPI queries for a filter; a later call wins over an earlier one still running. */
