@@ -286,6 +286,11 @@ describe('Data page', () => {
       await page.goto(`${baseUrl}/heatmap?d=230102`);
       await expect.poll(() => kpi('incidents'), { timeout: 120_000 }).toBe(String(want.n));
       expect(Number(await kpi('closed-rate'))).toBeCloseTo(want.closed / want.n, 9);
+      // The demo's numbers computed at build time were never shown for a district on its own data:
+      // the browser's answer would have been reported as differing from them.
+      await page.waitForSelector('.heatmap aside .kpis[data-source=browser]');
+      expect(await page.getByTestId('heatmap-mismatch').count()).toBe(0);
+      expect(await page.getByTestId('heatmap-provenance').count()).toBe(0);
       await screenshot(page, 'data-page-heatmap');
     },
     240_000
@@ -347,6 +352,9 @@ describe('Data page', () => {
       await expect
         .poll(() => page.getByTestId('metric-stations-370881').getAttribute('data-value'), { timeout: 120_000 })
         .toBe(String(json('static/data/370881/manifest.json').counts.stations));
+      // Daoli's own data never showed the demo's built figures (they would have been reported as differing).
+      await expect.poll(() => page.getByTestId('compare-provenance').getAttribute('data-settled')).toBe('true');
+      expect(await page.getByTestId('compare-mismatch').count()).toBe(0);
       await screenshot(page, 'data-page-compare');
     },
     240_000
