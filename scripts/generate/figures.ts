@@ -27,7 +27,7 @@ export async function writeFigures(
   code: DistrictCode,
   pathOf: (table: TableName) => string = (t) => join(dir, `${t}.parquet`)
 ): Promise<PrecomputedFigures> {
-  const c = nodeConnector(db, (t) => pathOf(t));
+  const c = nodeConnector(db, pathOf);
   const [{ v }] = await db.all<{ v: string }>('SELECT version() AS v');
   const [{ last }] = await c.rows<{ last: number | null }>(incidentLastDay(c.source, code));
   const days = periodDays(last);
