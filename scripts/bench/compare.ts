@@ -41,6 +41,8 @@ async function browserSide(runs: number, loads: number, build: boolean) {
     let warm: NumbersOnScreen | null = null;
     let warmChecked = 0;
     let cached: NumbersOnScreen | null = null;
+    let back: NumbersOnScreen | null = null;
+    let backBytes = 0;
     const coldBytes: number[] = [];
     let warmBytes = 0;
     let cachedBytes = 0;
@@ -84,6 +86,14 @@ async function browserSide(runs: number, loads: number, build: boolean) {
         await page.reload();
         cached = await numbersOnScreen(page, groups);
         cachedBytes = (await wire.take()).bytes;
+        await checkedMs(page);
+        // Coming back later: a new navigation from an empty tab. A reload's clock starts before the
+        // previous page (DuckDB-wasm and decoder workers) is torn down; this one's starts after.
+        await page.goto('about:blank');
+        await wire.take();
+        await page.goto(url);
+        back = await numbersOnScreen(page, groups);
+        backBytes = (await wire.take()).bytes;
       }
       await context.close();
     }
@@ -96,6 +106,8 @@ async function browserSide(runs: number, loads: number, build: boolean) {
       warmMs: warm!.allNumbersMs,
       warmCheckedMs: warmChecked,
       warmCachedMs: cached!.allNumbersMs,
+      returnVisitMs: back!.allNumbersMs,
+      returnVisitBytes: backBytes,
       coldBytes: median(coldBytes),
       warmBytes,
       warmCachedBytes: cachedBytes,
@@ -163,6 +175,6 @@ export async function benchCompare(args: string[]): Promise<unknown> {
     browser: rest,
     node,
     queryRatio: ratio,
-    note: "ms, medians. Page-level (a user's view): coldFirstNumbersMs / coldAllNumbersMs = navigation start until the first / every district's numbers are in the DOM on a fresh browser profile (--loads of them): the figures computed when the data was built (figures.json), shown first; coldCheckedMs = until every district's figures are DuckDB-wasm's own, recomputed in the page from the Parquet (the page says so); warmMs / warmCheckedMs = the same for the second visit in that browser (the service worker, installed on the first, fills its caches), warmCachedMs for the third (answered from its caches); coldBytes (median) / warmBytes / warmCachedBytes = bytes from the server on the wire per visit (headers + encoded bodies; not what the service worker or the HTTP cache answered), coldTopBytes the largest files of the last cold visit; peakMB = the page's largest main-thread JS heap (workers not counted); nodeSameQueriesMs = Node DuckDB loading the same Parquet and running the same queries once; ratio = coldCheckedMs / nodeSameQueriesMs (the browser's SQL path against Node's). browser = DuckDB-wasm (eh bundle) in headless Chromium, per query and district; queryRatio = browser ÷ node per query"
+    note: "ms, medians. Page-level (a user's view): coldFirstNumbersMs / coldAllNumbersMs = navigation start until the first / every district's numbers are in the DOM on a fresh browser profile (--loads of them): the figures computed when the data was built (figures.json), shown first; coldCheckedMs = until every district's figures are DuckDB-wasm's own, recomputed in the page from the Parquet (the page says so); warmMs / warmCheckedMs = the same for the second visit in that browser (a reload; the service worker, installed on the first, fills its caches), warmCachedMs for the third (a reload answered from its caches), returnVisitMs for a fourth opened from an empty tab (about:blank, then the address: coming back later, without the previous page's teardown a reload's clock includes); coldBytes (median) / warmBytes / warmCachedBytes = bytes from the server on the wire per visit (headers + encoded bodies; not what the service worker or the HTTP cache answered), coldTopBytes the largest files of the last cold visit; peakMB = the page's largest main-thread JS heap (workers not counted); nodeSameQueriesMs = Node DuckDB loading the same Parquet and running the same queries once; ratio = coldCheckedMs / nodeSameQueriesMs (the browser's SQL path against Node's). browser = DuckDB-wasm (eh bundle) in headless Chromium, per query and district; queryRatio = browser ÷ node per query"
   };
 }

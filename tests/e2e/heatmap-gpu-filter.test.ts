@@ -6,6 +6,8 @@
  * the GPU keeps (the extension's `countItems`) equals the KPI card's SQL number after each
  * change, the map's pixels change, and the filter attributes were built once
  * (`__gridatlasHeatmapGpu`). Every map mode is photographed after a filter: none may be blank.
+ * Where WebGL is software, as in this headless browser, the page itself aggregates hexagons and
+ * squares on the CPU (faster there) and says so; these tests choose the GPU path through the hook.
  */
 import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -29,7 +31,7 @@ interface GpuStats {
   categoryBuilds: number;
   lastVisible: number;
 }
-type GpuHandle = { __gridatlasHeatmapGpu: { stats(): GpuStats; count(on: boolean): void } };
+type GpuHandle = { __gridatlasHeatmapGpu: { stats(): GpuStats; count(on: boolean): void; prefer(on: boolean): void } };
 const stats = () => page.evaluate(() => (window as unknown as GpuHandle).__gridatlasHeatmapGpu.stats());
 const kpiValue = () =>
   page
@@ -89,8 +91,18 @@ describe('/heatmap: GPU-side filtering (Qufu)', () => {
       await page.goto(`${baseUrl}/heatmap?d=${QUFU}`);
       await heatmapReady(page);
       await expect.poll(kpiValue, { timeout: 60_000 }).toBe(350_000);
-      await page.evaluate(() => (window as unknown as GpuHandle).__gridatlasHeatmapGpu.count(true));
+      // Under software WebGL (this browser) the page aggregates hexagons on the CPU and says so; the
+      // GPU path, what a GPU gets, is chosen here (from a fresh layer: back to the heatmap first).
       await page.locator('input[name=mode][value=hexagon]').check();
+      await expect.poll(() => page.getByTestId('cpu-aggregation').count()).toBe(1);
+      await page.locator('input[name=mode][value=heatmap]').check();
+      await page.evaluate(() => {
+        const gpu = (window as unknown as GpuHandle).__gridatlasHeatmapGpu;
+        gpu.count(true);
+        gpu.prefer(true);
+      });
+      await page.locator('input[name=mode][value=hexagon]').check();
+      await expect.poll(() => page.getByTestId('cpu-aggregation').count()).toBe(0);
       expect(await gpuCountIsKpi()).toBe(350_000);
       const s = await stats();
       expect(s.valueBuilds).toBe(1);
@@ -178,7 +190,9 @@ describe('/heatmap: GPU-side filtering (Qufu)', () => {
         await expect.poll(mapVersion, { timeout: 120_000 }).toBeGreaterThan(drawn);
         const px = pixelStats(await mapShot(`heatmap-gpu-370881-${mode}-filtered`));
         expect(px.colours, `${mode}: colours on the map`).toBeGreaterThan(20);
-        expect(px.nonBackground, `${mode}: drawn share`).toBeGreaterThan(0.2);
+        // Grid mode's September squares cover the least: ~0.19 of the picture (0.21 while deck.gl
+        // drew with antialiasing, now off under software WebGL).
+        expect(px.nonBackground, `${mode}: drawn share`).toBeGreaterThan(0.15);
       }
     },
     300_000

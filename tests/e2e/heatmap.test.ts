@@ -242,6 +242,24 @@ describe('/heatmap (Qufu)', () => {
     const shot = await screenshot(page, 'heatmap-370881-choropleth');
     // The darkest class colour is on the map (some grids are hot).
     expect(pixelStats(shot).near(INCIDENT_RAMP[5], 60)).toBeGreaterThan(50);
+    // The grid borders are drawn on a canvas of their own (outline-canvas.ts), the map's last: above
+    // the fill, and last in the exported picture.
+    const outlines = () =>
+      page.evaluate(() => {
+        const all = [...document.querySelectorAll('.mapbox canvas')];
+        const c = document.querySelector<HTMLCanvasElement>('.mapbox canvas.outline-canvas');
+        if (!c) return null;
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let drawn = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i]) drawn++;
+        return { drawn, last: all.at(-1) === c };
+      });
+    expect((await outlines())?.last).toBe(true);
+    expect((await outlines())!.drawn).toBeGreaterThan(2000);
+    await page.locator('input[name=mode][value=hexagon]').check();
+    await expect.poll(async () => (await outlines())?.drawn, { timeout: 10_000 }).toBe(0);
+    await page.locator('input[name=mode][value=choropleth]').check();
+    await expect.poll(async () => (await outlines())?.drawn, { timeout: 10_000 }).toBeGreaterThan(2000);
   });
 
   step('timeline', 'timeline plays month by month and pauses on a month', ['modes'], async () => {

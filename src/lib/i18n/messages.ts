@@ -672,6 +672,8 @@ export const zh = {
   'heatmap.timing': '耗时：筛选 {filter} 毫秒（JS）· 指标查询 {sql} 毫秒（DuckDB-wasm）· 地图绘制 {draw} 毫秒',
   'heatmap.lowRes':
     '此浏览器以软件绘制地图（没有显卡加速）：热力图先把事件按 {m} 米方格汇总再绘制，分辨率较低。指标数字先更新，地图随后跟上。',
+  'heatmap.cpuAggregation':
+    '此浏览器以软件绘制地图（没有显卡加速）：六边形和方格由处理器按当前筛选汇总后绘制。指标数字先更新，地图随后跟上。',
   'filter.title': '筛选',
   'filter.category': '事件类别',
   'filter.status': '状态',
@@ -1422,6 +1424,8 @@ export const en: Record<MessageKey, string> = {
   'heatmap.timing': 'Time: filter {filter} ms (JS) · KPI queries {sql} ms (DuckDB-wasm) · map drawn {draw} ms',
   'heatmap.lowRes':
     'This browser draws maps in software (no graphics acceleration): the heatmap sums incidents into {m} m squares before drawing, a lower resolution. The numbers update first; the map follows.',
+  'heatmap.cpuAggregation':
+    'This browser draws maps in software (no graphics acceleration): hexagons and squares are summed by the processor for the current filter, then drawn. The numbers update first; the map follows.',
   'filter.title': 'Filters',
   'filter.category': 'Category',
   'filter.status': 'Status',

@@ -19,6 +19,7 @@ import { i18n } from '$lib/i18n/index.svelte';
 import { expose, withdraw } from '$lib/instrumented';
 import type { MessageKey } from '$lib/i18n/messages';
 import { fetchLayer } from './layer-cache';
+import { softwareWebGl } from './webgl-info';
 import { DATA_PROTOCOL, layerUrlOf } from './style';
 
 export const CJK_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
@@ -113,6 +114,7 @@ export function addOverlay(m: MapLibre, props: MapboxOverlayProps): MapboxOverla
   const overlay = new MapboxOverlay({
     ...props,
     interleaved: false,
+    deviceProps: { webgl: { antialias: !softwareWebGl() } },
     onDeviceInitialized: (device) => {
       entry.device = device;
       if (entry.removed) endDevice(device);

@@ -10,7 +10,8 @@
  * - heatmap: CPU-side. HeatmapLayer's weight shader has no filter hooks in 9.4 (the extension's
  *   uniforms never reach it, visgl/deck.gl#9058), so it draws the filtered positions; under
  *   software WebGL summed into 50 m cells first.
- * - choropleth: per-grid counts of the CPU filter pass (heatmap-data.ts), one colour per grid.
+ * - choropleth: per-grid counts of the CPU filter pass (heatmap-data.ts), one colour per grid; the
+ *   grid borders are not part of the layer (choroplethOutlines).
  * - hexagon and grid fall back to the CPU path where the GPU cannot aggregate (no float render
  *   target), a place filter is not one run of community indices, or the incidents spread over
  *   more than GPU_MAX_BINS cells (several distant districts in one layer).
@@ -33,6 +34,7 @@ import {
 } from './heatmap-filter';
 import { classColor, type HeatmapMode } from './heatmap-legend';
 import { FOCUS_COLOR, HEATMAP_LAYER, INCIDENT_RAMP } from './legend';
+import { indexRings, type OutlineSpec } from './outline-rings';
 
 /** Aggregation sizes (the legend titles say them too). */
 const HEX_RADIUS_M = 200;
@@ -42,10 +44,11 @@ const HEATMAP_RADIUS_PX = 30;
  * HeatmapLayer's weight texture side under software WebGL (deck.gl's default 2048). Every weight
  * update finds the largest weight by drawing one point per texel, 4.2 million at 2048: on
  * SwiftShader that, not the incidents, made a playback step's frame take 2.5–3 s (bench,
- * playbackFrameMs). At 512 (262,144 texels) a texel is about 2 screen pixels of a district map,
- * well under the 30-pixel kernel, on top of the 50 m cells the page already states.
+ * playbackFrameMs); 512 still took ~190 ms. At 256 (65,536 texels) a texel is about 4 screen
+ * pixels of a district map, well under the 30-pixel kernel (bilinear between texels), on top of
+ * the 50 m cells the page already states.
  */
-const LOW_RES_WEIGHTS_TEXTURE = 512;
+const LOW_RES_WEIGHTS_TEXTURE = 256;
 
 export interface GridProps {
   code: string;
@@ -306,11 +309,8 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
         id: HEATMAP_LAYER.choropleth,
         data: input.grids as FeatureCollection<Polygon | MultiPolygon, GridProps>,
         filled: true,
-        stroked: true,
+        stroked: false,
         getFillColor: (f) => [...classColor(rates.get(f.properties.code) ?? 0, breaks), 210],
-        getLineColor: [255, 255, 255, 200],
-        lineWidthUnits: 'pixels',
-        getLineWidth: 0.5,
         pickable: true,
         updateTriggers: { getFillColor: [version, breaks.join(',')] }
       }) as unknown as Layer
@@ -330,6 +330,19 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
     );
   }
   return layers;
+}
+
+/**
+ * The choropleth's grid borders, drawn with Canvas 2D above the map (outline-canvas.ts) rather than
+ * as the layer's stroke: a deck.gl stroke of Daoli's 859 grids cost 550 ms of SwiftShader on every
+ * playback step. Indexed once per grids object.
+ */
+const outlineCache = new WeakMap<object, OutlineSpec>();
+export function choroplethOutlines(grids: FeatureCollection<Polygon | MultiPolygon, GridProps>): OutlineSpec {
+  let o = outlineCache.get(grids);
+  if (!o)
+    outlineCache.set(grids, (o = { rings: indexRings(grids.features), color: 'rgba(255,255,255,0.78)', width: 0.5 }));
+  return o;
 }
 
 function gpuLayerProps(g: { columns: IncidentColumns; filter: IncidentFilter }) {

@@ -160,9 +160,12 @@ class IncidentsState {
 
   /**
    * Hexagon and grid filter on the GPU (heatmap-layers.ts); false once deck.gl reported that it
-   * cannot aggregate on this GPU, and they aggregate the CPU filter pass's points instead.
+   * cannot aggregate on this GPU, and from the start where WebGL is software: there the "GPU" is
+   * the CPU behind a slower path, and passing every incident of the district through it on each
+   * playback step (Daoli: 400,000) cost 180–250 ms a step, where the CPU filter pass and deck.gl's
+   * CPU aggregation of the month's few thousand take a few milliseconds (bench: playbackFrameMs).
    */
-  gpuFilter = $state(true);
+  gpuFilter = $state(!softwareWebGl());
 
   /** WebGL runs in software here: the heatmap is aggregated at a lower resolution, and the page says so. */
   get softwareGl(): boolean {
