@@ -3,7 +3,7 @@
  * stands for the worker's `self`, `workerClient` talks to it through a Worker double that passes
  * structured clones asynchronously, as the browser does.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serve, workerClient, type Protocol } from '$lib/workers/call';
 
 type Req = { n: number; fail?: boolean; hang?: boolean };
@@ -125,5 +125,52 @@ describe('workerClient + serve', () => {
     expect(await b).toEqual({ ok: false, reason: 'failed', message: 'Uncaught SyntaxError' });
     expect(w!.terminated).toBe(true);
     expect(client.pending).toBe(0);
+  });
+
+  it('with idleMs, ends the worker once no call came for that long; a later call starts a new one', async () => {
+    vi.useFakeTimers();
+    try {
+      const workers: FakeWorker[] = [];
+      const client = workerClient<Call>(
+        () => {
+          const w = new FakeWorker(handler);
+          workers.push(w);
+          return w as unknown as Worker;
+        },
+        { idleMs: 1000 }
+      );
+      const a = client.call({ n: 2 });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await a).toEqual({ ok: true, reply: { square: 4 } });
+      // A call within the idle time keeps the same worker.
+      await vi.advanceTimersByTimeAsync(900);
+      const b = client.call({ n: 3 });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await b).toEqual({ ok: true, reply: { square: 9 } });
+      expect(workers).toHaveLength(1);
+      expect(workers[0].terminated).toBe(false);
+      // A call still waiting is never cut off, however long it takes.
+      const slow = client.call({ n: 1, hang: true });
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(workers[0].terminated).toBe(false);
+      expect(client.pending).toBe(1);
+      client.terminate();
+      expect((await slow).ok).toBe(false);
+      const c = client.call({ n: 4 });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await c).toEqual({ ok: true, reply: { square: 16 } });
+      expect(workers).toHaveLength(2);
+      // The idle time counts from the reply (≈ 16 ms after the call: 50 ms have passed).
+      await vi.advanceTimersByTimeAsync(900);
+      expect(workers[1].terminated).toBe(false);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(workers[1].terminated).toBe(true);
+      const d = client.call({ n: 5 });
+      await vi.advanceTimersByTimeAsync(50);
+      expect(await d).toEqual({ ok: true, reply: { square: 25 } });
+      expect(workers).toHaveLength(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

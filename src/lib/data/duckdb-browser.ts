@@ -52,9 +52,17 @@ export function openDb(dataRoot: string): Promise<BrowserDb> {
   return opened;
 }
 
+/**
+ * Idle time after which the Parquet decoder is ended: its wasm heap grows to what its largest file
+ * needed and never shrinks (after Daoli's incidents the renderer held 170–200 MB more, for the
+ * page's life: 940 against 740–770 MB idle, bench machine); a district switch or a wider table
+ * later starts a new one (parquet-wasm compiled again, from the browser's cache).
+ */
+const DECODER_IDLE_MS = 3000;
+
 /** A Parquet decoding worker: `decode(url, columns)` resolves to an Arrow IPC stream. */
 export function parquetDecoder() {
-  const worker = workerClient<ParquetCall>(() => new ParquetWorker());
+  const worker = workerClient<ParquetCall>(() => new ParquetWorker(), { idleMs: DECODER_IDLE_MS });
   return {
     async decode(url: string, columns: string[]): Promise<Uint8Array> {
       const r = await worker.call({ url, columns });

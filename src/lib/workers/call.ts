@@ -36,10 +36,35 @@ export interface WorkerClient<P extends AnyProtocol> {
   readonly pending: number;
 }
 
+export interface ClientOptions {
+  /**
+   * Terminates the worker once it has had no call for this long (ms); the next call starts a new
+   * one. For a worker whose memory only grows (a wasm heap never shrinks), so that what it needed
+   * for its largest job is given back when the job is done.
+   */
+  idleMs?: number;
+}
+
 /** The page's end: `factory` makes the worker (so Vite bundles it). */
-export function workerClient<P extends AnyProtocol>(factory: () => Worker): WorkerClient<P> {
+export function workerClient<P extends AnyProtocol>(factory: () => Worker, opts: ClientOptions = {}): WorkerClient<P> {
   let worker: Worker | null = null;
   let next = 0;
+  let idle: ReturnType<typeof setTimeout> | null = null;
+  const stopIdle = () => {
+    if (idle) clearTimeout(idle);
+    idle = null;
+  };
+  /** After the last reply: end the worker if no call comes within `idleMs`. */
+  const whenIdle = () => {
+    if (opts.idleMs == null || calls.size) return;
+    stopIdle();
+    idle = setTimeout(() => {
+      idle = null;
+      if (calls.size) return;
+      worker?.terminate();
+      worker = null;
+    }, opts.idleMs);
+  };
   const calls = new Map<
     number,
     { resolve: (r: CallResult<P['reply']>) => void; onProgress?: (p: P['progress']) => void }
@@ -63,6 +88,7 @@ export function workerClient<P extends AnyProtocol>(factory: () => Worker): Work
       if ('progress' in m) return c.onProgress?.(m.progress);
       calls.delete(m.id);
       c.resolve('reply' in m ? { ok: true, reply: m.reply } : { ok: false, reason: 'failed', message: m.error });
+      whenIdle();
     };
     // A worker that fails to load or throws outside a handler answers nobody: every call is told.
     w.onerror = (e) => {
@@ -73,6 +99,7 @@ export function workerClient<P extends AnyProtocol>(factory: () => Worker): Work
 
   return {
     call(request, options = {}) {
+      stopIdle();
       worker ??= start();
       const id = ++next;
       return new Promise((resolve) => {
@@ -81,6 +108,7 @@ export function workerClient<P extends AnyProtocol>(factory: () => Worker): Work
       });
     },
     terminate() {
+      stopIdle();
       endAll({ ok: false, reason: 'cancelled', message: 'cancelled' });
     },
     get pending() {
