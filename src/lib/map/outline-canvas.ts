@@ -15,6 +15,8 @@ export class OutlineCanvas implements IControl {
   private canvas: HTMLCanvasElement | null = null;
   private spec: OutlineSpec | null = null;
   private screen = new Float32Array(0);
+  /** Nothing is drawn: a view change without outlines has nothing to clear. */
+  private blank = true;
   private readonly draw = () => this.redraw();
 
   onAdd(map: MapLibre): HTMLElement {
@@ -51,18 +53,23 @@ export class OutlineCanvas implements IControl {
     const dpr = window.devicePixelRatio || 1;
     const cw = Math.round(w * dpr);
     const ch = Math.round(h * dpr);
+    let resized = false;
     if (c.width !== cw || c.height !== ch) {
       c.width = cw;
       c.height = ch;
       c.style.width = `${w}px`;
       c.style.height = `${h}px`;
+      resized = true;
     }
+    const s = this.spec;
+    const empty = !s || !s.rings.path.length;
+    if (empty && this.blank && !resized) return;
     const g = c.getContext('2d');
     if (!g) return;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
-    const s = this.spec;
-    if (!s || !s.rings.path.length) return;
+    this.blank = empty;
+    if (empty) return;
     const { coords, path } = s.rings;
     const n = coords.length / 2;
     if (this.screen.length < 2 * n) this.screen = new Float32Array(2 * n);
