@@ -1,8 +1,8 @@
 /**
  * Client-side filtering of a district's incidents for the map: one pass over small typed
  * columns (see incidentFilterColumns in queries.ts) gives the kept positions and the
- * per-grid counts. @deck.gl/extensions (DataFilterExtension) is not installed, so the map is
- * given the filtered positions as a binary attribute; the KPI numbers come from DuckDB-wasm.
+ * per-grid counts, which the heatmap, the choropleth and (where they do not filter on the GPU,
+ * heatmap-layers.ts) hexagon and grid draw; the KPI numbers come from DuckDB-wasm.
  */
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../data/schema';
 import { filterYears, type IncidentFilter } from '../data/queries';

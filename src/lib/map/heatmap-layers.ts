@@ -12,9 +12,10 @@
  *   software WebGL summed into 50 m cells first.
  * - choropleth: per-grid counts of the CPU filter pass (heatmap-data.ts), one colour per grid; the
  *   grid borders are not part of the layer (choroplethOutlines).
- * - hexagon and grid fall back to the CPU path where the GPU cannot aggregate (no float render
- *   target), a place filter is not one run of community indices, or the incidents spread over
- *   more than GPU_MAX_BINS cells (several distant districts in one layer).
+ * - hexagon and grid take the CPU path where WebGL is software (the caller passes no `gpu`:
+ *   incidents.gpuFilter), the GPU cannot aggregate (no float render target), a place filter is
+ *   not one run of community indices, or the incidents spread over more than GPU_MAX_BINS cells
+ *   (several distant districts in one layer).
  */
 import { GeoJsonLayer } from '@deck.gl/layers';
 import { GridLayer, HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
