@@ -21,6 +21,7 @@ import { watchMemory } from './proc-memory';
 import { launch, watchErrors } from '../../tests/e2e/browser';
 import type { Page } from 'playwright-core';
 import type { HeatmapBenchResult } from '../../src/routes/heatmap/bench-run';
+import { PHASE_LOG } from '../../src/routes/heatmap/bench-phase';
 import { intArg } from './harness';
 import { filterClicks } from './heatmap-page';
 import { numbersOnScreen } from './page-figures';
@@ -144,11 +145,16 @@ async function measure(runs: number, dataDir: string) {
     // What the page threw or logged as an error (e.g. a worker that failed to load): a bench of a broken page says so.
     const errors: string[] = [];
     await watchErrors(page, errors);
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+      else if (m.text().startsWith(`${PHASE_LOG} `)) memory.phase(m.text().slice(PHASE_LOG.length + 1));
+    });
+    memory.phase('cold-open');
     await page.goto(`${base}/heatmap?d=${DAOLI}`);
     const cold = await numbersOnScreen(page, NUMBERS);
     const coldChecked = await checkedMs(page);
     // The second visit in the same browser (its HTTP cache and service worker warm).
+    memory.phase('reload');
     await page.reload();
     const warm = await numbersOnScreen(page, NUMBERS);
     const warmChecked = await checkedMs(page);
@@ -166,6 +172,7 @@ async function measure(runs: number, dataDir: string) {
       { timeout: 120_000 }
     );
     // Page-level first, on the page as a user has it (the hook below loads all three districts into it).
+    memory.phase('filter-clicks');
     const clicks = await filterClicks(page, Math.min(runs, 5));
     const result = await page.evaluate(
       (n) =>

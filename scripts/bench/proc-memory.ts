@@ -13,6 +13,8 @@ export interface ProcPeaks {
   rendererPeakMB: number;
   gpuProcessPeakMB: number;
   allPeakMB: number;
+  /** The renderer's peak while each phase the page announced ran (see `phase`), in their order. */
+  rendererPeakByPhaseMB: Record<string, number>;
 }
 
 function sample(root: number): Promise<{ renderer: number; gpu: number; all: number }> {
@@ -48,23 +50,38 @@ function sample(root: number): Promise<{ renderer: number; gpu: number; all: num
   });
 }
 
-/** Starts sampling the tree under `rootPid`; `stop()` gives the peaks in MB (the largest renderer). */
-export function watchMemory(rootPid: number): { stop(): Promise<ProcPeaks> } {
+/**
+ * Starts sampling the tree under `rootPid`; `stop()` gives the peaks in MB (the largest renderer).
+ * `phase(name)`: samples from now on count towards that phase too (where in a run the peak is).
+ */
+export function watchMemory(rootPid: number): { stop(): Promise<ProcPeaks>; phase(name: string): void } {
   const peak = { renderer: 0, gpu: 0, all: 0 };
+  const byPhase: Record<string, number> = {};
+  let current = 'page';
   let busy: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
+    const p = current;
     busy = sample(rootPid).then((s) => {
       peak.renderer = Math.max(peak.renderer, s.renderer);
       peak.gpu = Math.max(peak.gpu, s.gpu);
       peak.all = Math.max(peak.all, s.all);
+      byPhase[p] = Math.max(byPhase[p] ?? 0, s.renderer);
     });
   }, 250);
+  const mb = (kb: number) => Math.round(kb / 1024);
   return {
+    phase(name) {
+      current = name;
+    },
     async stop() {
       clearInterval(timer);
       await busy;
-      const mb = (kb: number) => Math.round(kb / 1024);
-      return { rendererPeakMB: mb(peak.renderer), gpuProcessPeakMB: mb(peak.gpu), allPeakMB: mb(peak.all) };
+      return {
+        rendererPeakMB: mb(peak.renderer),
+        gpuProcessPeakMB: mb(peak.gpu),
+        allPeakMB: mb(peak.all),
+        rendererPeakByPhaseMB: Object.fromEntries(Object.entries(byPhase).map(([k, v]) => [k, mb(v)]))
+      };
     }
   };
 }

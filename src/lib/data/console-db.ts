@@ -5,14 +5,14 @@
  * stopped by terminating the instance's worker; the next run starts a fresh instance.
  */
 import type { AsyncDuckDB, AsyncDuckDBConnection } from '@duckdb/duckdb-wasm';
-import { newLockedDb, parquetDecoder, plainRows } from './duckdb-browser';
+import { loadParquet, newLockedDb, parquetDecoder, plainRows, type ParquetDecoder } from './duckdb-browser';
 import { CONSOLE_COLUMNS, runConsoleStatement, type ConsoleRows } from './console-sql';
 import { tableUrl } from './paths';
 import type { DistrictCode, TableName } from './schema';
 
 export class ConsoleDb {
   private instance: Promise<{ db: AsyncDuckDB; conn: AsyncDuckDBConnection }> | null = null;
-  private decoder: ReturnType<typeof parquetDecoder> | null = null;
+  private decoder: ParquetDecoder | null = null;
   private loaded = new Map<DistrictCode, Promise<void>>();
 
   constructor(private readonly dataRoot: string) {}
@@ -29,10 +29,9 @@ export class ConsoleDb {
     const decoder = this.decoder!;
     const load = (d: DistrictCode) =>
       Promise.all(
-        (Object.entries(CONSOLE_COLUMNS) as [TableName, string[]][]).map(async ([t, cols]) => {
-          const ipc = await decoder.decode(tableUrl(this.dataRoot, d, t), cols);
-          await conn.insertArrowFromIPCStream(ipc, { name: `${t}_${d}`, create: true });
-        })
+        (Object.entries(CONSOLE_COLUMNS) as [TableName, string[]][]).map(([t, cols]) =>
+          loadParquet(conn, decoder, tableUrl(this.dataRoot, d, t), cols, `${t}_${d}`)
+        )
       ).then(() => undefined);
     await Promise.all(
       districts.map((d) => {

@@ -119,11 +119,14 @@ export function workerClient<P extends AnyProtocol>(factory: () => Worker, opts:
 
 /**
  * The worker's end: answers each request with `handle`'s reply; `progress` posts to the call that
- * asked. A thrown error becomes that call's failure (its message). `transfer` names the reply's
- * buffers to move rather than copy.
+ * asked (moving the buffers named in its second argument). A thrown error becomes that call's
+ * failure (its message). `transfer` names the reply's buffers to move rather than copy.
  */
 export function serve<P extends AnyProtocol>(
-  handle: (request: P['request'], progress: (p: P['progress']) => void) => P['reply'] | Promise<P['reply']>,
+  handle: (
+    request: P['request'],
+    progress: (p: P['progress'], transfer?: Transferable[]) => void
+  ) => P['reply'] | Promise<P['reply']>,
   transfer?: (reply: P['reply']) => Transferable[]
 ): void {
   const scope = self as unknown as {
@@ -133,7 +136,7 @@ export function serve<P extends AnyProtocol>(
   scope.onmessage = async (e) => {
     const { id, request } = e.data;
     try {
-      const reply = await handle(request, (progress) => scope.postMessage({ id, progress }));
+      const reply = await handle(request, (progress, moved) => scope.postMessage({ id, progress }, moved ?? []));
       scope.postMessage({ id, reply }, transfer?.(reply) ?? []);
     } catch (err) {
       scope.postMessage({ id, error: err instanceof Error ? err.message : String(err) });

@@ -7,6 +7,7 @@
  * aggregation done), and returns medians in milliseconds.
  */
 import { openDb } from '$lib/data/duckdb-browser';
+import { benchPhase as phase } from './bench-phase';
 import { DISTRICT_CODES } from '$lib/data/districts';
 import {
   dateToDay,
@@ -104,15 +105,20 @@ async function waitDrawn(f: IncidentFilter, before: number, timeout = 120_000) {
 }
 
 export async function run(runs = 7): Promise<HeatmapBenchResult> {
+  phase('playback');
   const pb = await playbackFrames(runs);
+  phase('load-1m');
   const db = await openDb(dataset.root);
   const t0 = performance.now();
   const parts = [];
   for (const code of DISTRICT_CODES) parts.push((await readIncidentColumns(db, code)).columns);
   const all = concatColumns(parts);
+  // Copied into `all`: let the districts' own arrays go (the memory figures are the page's, not the hook's).
+  parts.length = 0;
   const loadMs = performance.now() - t0;
   const fs = benchFilters();
 
+  phase('filter-1m');
   const filterT: number[] = [];
   for (let r = 0; r < runs; r++)
     for (const f of fs) {
@@ -121,6 +127,7 @@ export async function run(runs = 7): Promise<HeatmapBenchResult> {
       filterT.push(performance.now() - a);
     }
 
+  phase('kpi-sql-1m');
   const kpiT: number[] = [];
   for (let r = 0; r < runs; r++) {
     const f = fs[r % fs.length];
@@ -152,8 +159,11 @@ export async function run(runs = 7): Promise<HeatmapBenchResult> {
     }
     return median(t);
   };
+  phase('hexagon-1m');
   const hex = await reagg('hexagon');
+  phase('grid-1m');
   const grid = await reagg('grid');
+  phase('done');
   incidents.columns = saved;
   incidents.setMode('heatmap');
   filters.reset();
