@@ -136,6 +136,17 @@ describe('SQL console sandbox', () => {
     expect(foreign).toEqual([]);
   }, 300_000);
 
+  it("keeps its tables compressed (DuckDB's own storage info), with the rows of the files", async () => {
+    // Every DuckDB-wasm instance of the app holds its tables in a compressed in-memory database
+    // (duckdb-browser.ts newLockedDb): the text columns dictionary/FSST-encoded, not raw.
+    const [segments, raw] = await firstRow(
+      "SELECT count(*)::VARCHAR, count(*) FILTER (WHERE compression = 'Uncompressed')::VARCHAR FROM pragma_storage_info('incidents_230102') WHERE segment_type = 'VARCHAR'"
+    );
+    expect(num(segments)).toBeGreaterThan(0);
+    expect(num(raw)).toBe(0);
+    expect((await firstRow('SELECT count(*) FROM incidents_230102')).map(num)).toEqual([counts.incidents_230102]);
+  });
+
   it('a read of https://example.com from the console is refused and nothing is fetched', async () => {
     const r = await runSql("SELECT * FROM read_csv('https://example.com/rows.csv')");
     expect(r.error).toMatch(/DuckDB.*(disabled|Permission)/s);
