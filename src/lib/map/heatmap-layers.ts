@@ -15,9 +15,11 @@
  * - hexagon and grid take the CPU path where WebGL is software (the caller passes no `gpu`:
  *   incidents.gpuFilter), the GPU cannot aggregate (no float render target), a place filter is
  *   not one run of community indices, or the incidents spread over more than GPU_MAX_BINS cells
- *   (several distant districts in one layer).
+ *   (several distant districts in one layer). There the page counts the kept incidents per cell
+ *   itself (cell-counts.ts) and draws the cells as columns, coloured as deck.gl would.
  */
-import { GeoJsonLayer } from '@deck.gl/layers';
+import { ColumnLayer, GeoJsonLayer } from '@deck.gl/layers';
+import { scaleQuantize } from 'd3';
 import { GridLayer, HeatmapLayer, HexagonLayer } from '@deck.gl/aggregation-layers';
 import { DataFilterExtension } from '@deck.gl/extensions';
 import type { Layer } from '@deck.gl/core';
@@ -25,6 +27,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import type { IncidentFilter } from '../data/queries';
 import type { PointBuffer } from './deck-layers';
 import { HEATMAP_LOW_RES_CELL_M, binPoints, type IncidentColumns } from './heatmap-data';
+import { countCells, type CellShape } from './cell-counts';
 import {
   GPU_CATEGORY_SIZE,
   GPU_FILTER_SIZE,
@@ -144,10 +147,44 @@ function binnedData(points: PointBuffer) {
   return d;
 }
 
-const lengthCache = new WeakMap<PointBuffer, { length: number }>();
-function lengthData(points: PointBuffer) {
-  let d = lengthCache.get(points);
-  if (!d) lengthCache.set(points, (d = { length: points.length }));
+/**
+ * The kept incidents counted per hexagon or square, as a deck.gl binary data object (centres and
+ * colours), made once per point buffer and shape. Colours as deck.gl's 'quantize' scale gives them
+ * (the legend, heatmap-legend.ts, labels the same classes): the ramp spread evenly over the
+ * [fewest, most] counts.
+ */
+type CellLayerData = {
+  domain: [number, number] | null;
+  data: {
+    length: number;
+    attributes: {
+      getPosition: { value: Float64Array; size: number };
+      getFillColor: { value: Uint8Array; size: number };
+    };
+  };
+};
+const cellCache = new WeakMap<PointBuffer, Partial<Record<CellShape, CellLayerData>>>();
+/** Cell data whose colour domain was reported (onColorDomain). */
+const reported = new WeakSet<CellLayerData>();
+function cellData(points: PointBuffer, shape: CellShape): CellLayerData {
+  let byShape = cellCache.get(points);
+  if (!byShape) cellCache.set(points, (byShape = {}));
+  let d = byShape[shape];
+  if (!d) {
+    const c = countCells(points, shape, shape === 'hexagon' ? HEX_RADIUS_M : GRID_CELL_M);
+    const colors = new Uint8Array(3 * c.length);
+    if (c.domain) {
+      const color = scaleQuantize<[number, number, number]>().domain(c.domain).range(rampRgb);
+      for (let i = 0; i < c.length; i++) colors.set(color(c.counts[i]), 3 * i);
+    }
+    byShape[shape] = d = {
+      domain: c.domain,
+      data: {
+        length: c.length,
+        attributes: { getPosition: { value: c.centers, size: 2 }, getFillColor: { value: colors, size: 3 } }
+      }
+    };
+  }
   return d;
 }
 
@@ -274,33 +311,28 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
           })) as unknown as Layer
     );
   } else if (mode === 'hexagon' || mode === 'grid') {
-    // CPU fallback. Aggregation layers fill their own (3-component) position attribute from an accessor that
-    // reads the typed array; binary attributes of size 2 are not aggregated correctly in deck.gl 9.4.
-    const pos = points.positions;
-    const common = {
-      data: lengthData(points),
-      getPosition: (_: unknown, { index, target }: { index: number; target: number[] }) => {
-        target[0] = pos[2 * index];
-        target[1] = pos[2 * index + 1];
-        target[2] = 0;
-        return target as [number, number, number];
-      },
-      colorRange: rampRgb,
-      colorScaleType: 'quantize' as const,
-      extruded: false,
-      opacity: 0.75,
-      gpuAggregation: false,
-      onSetColorDomain: (d: [number, number]) => input.onColorDomain?.(d)
-    };
+    // CPU path: the page counts the kept incidents per cell (cell-counts.ts) and draws the cells.
+    const cells = cellData(points, mode === 'hexagon' ? 'hexagon' : 'square');
+    if (cells.domain && input.onColorDomain) {
+      const report = input.onColorDomain;
+      const domain = cells.domain;
+      // Reported once per count (as deck.gl's aggregation does), after this render.
+      if (!reported.has(cells)) queueMicrotask(() => report(domain));
+      reported.add(cells);
+    }
     layers.push(
-      (mode === 'hexagon'
-        ? new HexagonLayer({ id: HEATMAP_LAYER.hexagon, radius: HEX_RADIUS_M, coverage: 0.92, ...common })
-        : new GridLayer({
-            id: HEATMAP_LAYER.grid,
-            cellSize: GRID_CELL_M,
-            coverage: 0.92,
-            ...common
-          })) as unknown as Layer
+      new ColumnLayer({
+        // An id of its own: deck.gl hands a layer's state to the next layer of the same id, whatever its class.
+        id: `${HEATMAP_LAYER[mode]}-cells`,
+        data: cells.data,
+        // A hexagon with a vertex up (deck.gl's HexagonLayer), or a square on its side (GridLayer).
+        diskResolution: mode === 'hexagon' ? 6 : 4,
+        angle: mode === 'hexagon' ? 90 : 45,
+        radius: mode === 'hexagon' ? HEX_RADIUS_M : GRID_CELL_M / Math.SQRT2,
+        coverage: 0.92,
+        extruded: false,
+        opacity: 0.75
+      }) as unknown as Layer
     );
   } else if (mode === 'choropleth' && input.grids) {
     const rates = input.rates ?? new Map<string, number>();
