@@ -4,28 +4,13 @@
  * force over the neighbouring centres), counts keep every incident, and on Qufu's real Parquet the
  * square counts equal DuckDB's GROUP BY of the same cells in SQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
+import { describe, expect, it } from 'vitest';
+import { readParquet } from '../../scripts/lib/node-db';
+import { QUFU_INCIDENTS, useIncidentPoints } from '../setup/incident-points';
 import { countCells, hexCell, hexCenter } from '../../src/lib/map/cell-counts';
 import { METRES_PER_DEGREE } from '../../src/lib/geo/crs';
 
-const QUFU_INCIDENTS = 'static/data/370881/incidents.parquet';
-let db: NodeDb;
-let points: { positions: Float64Array; length: number };
-
-beforeAll(async () => {
-  db = await openNodeDb();
-  const rows = await db.all<{ lon: number; lat: number }>(
-    `SELECT lon, lat FROM ${readParquet(QUFU_INCIDENTS)} ORDER BY id`
-  );
-  const positions = new Float64Array(rows.length * 2);
-  rows.forEach((r, i) => {
-    positions[2 * i] = r.lon;
-    positions[2 * i + 1] = r.lat;
-  });
-  points = { positions, length: rows.length };
-}, 60_000);
-afterAll(() => db?.close());
+const fx = useIncidentPoints();
 
 /** A small deterministic generator (tests must not change from run to run). */
 function random(seed: number) {
@@ -70,10 +55,10 @@ describe('hexCell', () => {
 
 describe('countCells', () => {
   it('hexagons: every incident counted once, each within the radius of its cell centre', () => {
-    const c = countCells(points, 'hexagon', 200);
-    expect(points.length).toBe(350_000);
-    expect(c.counts.reduce((s, n) => s + n, 0)).toBe(points.length);
-    expect(c.length).toBeLessThan(points.length / 20);
+    const c = countCells(fx.points, 'hexagon', 200);
+    expect(fx.points.length).toBe(350_000);
+    expect(c.counts.reduce((s, n) => s + n, 0)).toBe(fx.points.length);
+    expect(c.length).toBeLessThan(fx.points.length / 20);
     expect(c.centers.length).toBe(2 * c.length);
     expect(c.domain).toEqual([Math.min(...c.counts), Math.max(...c.counts)]);
     // Centres are distinct.
@@ -81,12 +66,12 @@ describe('countCells', () => {
     for (let k = 0; k < c.length; k++) keys.add(`${c.centers[2 * k]},${c.centers[2 * k + 1]}`);
     expect(keys.size).toBe(c.length);
     // Each point lies within 200 m of some centre (metres at Qufu's latitude).
-    const lat0 = points.positions.filter((_, i) => i % 2 === 1).reduce((s, v) => s + v, 0) / points.length;
+    const lat0 = fx.points.positions.filter((_, i) => i % 2 === 1).reduce((s, v) => s + v, 0) / fx.points.length;
     const mx = METRES_PER_DEGREE * Math.cos((lat0 * Math.PI) / 180);
-    const sample = [0, 1, 777, 123_456, points.length - 1];
+    const sample = [0, 1, 777, 123_456, fx.points.length - 1];
     for (const k of sample) {
-      const x = points.positions[2 * k],
-        y = points.positions[2 * k + 1];
+      const x = fx.points.positions[2 * k],
+        y = fx.points.positions[2 * k + 1];
       let best = Infinity;
       for (let q = 0; q < c.length; q++)
         best = Math.min(best, Math.hypot((x - c.centers[2 * q]) * mx, (y - c.centers[2 * q + 1]) * METRES_PER_DEGREE));
@@ -95,13 +80,13 @@ describe('countCells', () => {
   });
 
   it("squares: the same counts as DuckDB's GROUP BY over the same 300 m cells", async () => {
-    const c = countCells(points, 'square', 300);
+    const c = countCells(fx.points, 'square', 300);
     // The mean latitude summed in the order countCells sums it (the same metres per degree to the last bit).
     let sum = 0;
-    for (let k = 0; k < points.length; k++) sum += points.positions[2 * k + 1];
-    const lat0 = sum / points.length;
+    for (let k = 0; k < fx.points.length; k++) sum += fx.points.positions[2 * k + 1];
+    const lat0 = sum / fx.points.length;
     const mx = METRES_PER_DEGREE * Math.max(0.01, Math.cos((lat0 * Math.PI) / 180));
-    const rows = await db.all<{ i: number; j: number; n: number }>(
+    const rows = await fx.db.all<{ i: number; j: number; n: number }>(
       `SELECT floor(lon * ${mx} / 300)::INTEGER AS i, floor(lat * ${METRES_PER_DEGREE} / 300)::INTEGER AS j, count(*)::INTEGER AS n
        FROM ${readParquet(QUFU_INCIDENTS)} GROUP BY ALL`
     );

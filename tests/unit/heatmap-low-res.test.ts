@@ -4,44 +4,29 @@
  * Qufu's real Parquet against the same count per coarser square in SQL); the map follows a filter
  * only when it keeps other incidents (sameFilter); which WebGL renderers are software.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
+import { describe, expect, it } from 'vitest';
+import { readParquet } from '../../scripts/lib/node-db';
+import { QUFU_INCIDENTS, useIncidentPoints } from '../setup/incident-points';
 import { INCIDENT_DAYS, dateToDay, allIncidents } from '../../src/lib/data/queries';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../src/lib/data/schema';
 import { HEATMAP_LOW_RES_CELL_M, binPoints, sameFilter } from '../../src/lib/map/heatmap-data';
 import { isSoftwareRenderer } from '../../src/lib/map/webgl-info';
 
-const QUFU_INCIDENTS = 'static/data/370881/incidents.parquet';
-let db: NodeDb;
-let points: { positions: Float64Array; length: number };
-
-beforeAll(async () => {
-  db = await openNodeDb();
-  const rows = await db.all<{ lon: number; lat: number }>(
-    `SELECT lon, lat FROM ${readParquet(QUFU_INCIDENTS)} ORDER BY id`
-  );
-  const positions = new Float64Array(rows.length * 2);
-  rows.forEach((r, i) => {
-    positions[2 * i] = r.lon;
-    positions[2 * i + 1] = r.lat;
-  });
-  points = { positions, length: rows.length };
-}, 60_000);
-afterAll(() => db?.close());
+const fx = useIncidentPoints();
 
 describe('binPoints (the heatmap under software WebGL)', () => {
   it('keeps every incident and draws far fewer sprites', () => {
-    const b = binPoints(points, HEATMAP_LOW_RES_CELL_M);
-    expect(points.length).toBe(350_000);
-    expect(b.weights.reduce((s, w) => s + w, 0)).toBe(points.length);
-    expect(b.length).toBeLessThan(points.length / 5);
+    const b = binPoints(fx.points, HEATMAP_LOW_RES_CELL_M);
+    expect(fx.points.length).toBe(350_000);
+    expect(b.weights.reduce((s, w) => s + w, 0)).toBe(fx.points.length);
+    expect(b.length).toBeLessThan(fx.points.length / 5);
     expect(b.positions.length).toBe(2 * b.length);
   });
 
   it('puts each cell where its incidents are: counts per 1 km square agree with SQL over the Parquet', async () => {
     // Squares of 0.01° lon × 0.009° lat (≈ 0.8 × 1 km at Qufu), counted in SQL from the raw points and in JS from the cells.
-    const b = binPoints(points, HEATMAP_LOW_RES_CELL_M);
-    const sql = await db.all<{ k: string; n: number }>(
+    const b = binPoints(fx.points, HEATMAP_LOW_RES_CELL_M);
+    const sql = await fx.db.all<{ k: string; n: number }>(
       `SELECT CAST(floor(lon / 0.01) AS BIGINT) || ':' || CAST(floor(lat / 0.009) AS BIGINT) AS k, count(*)::INTEGER AS n FROM ${readParquet(QUFU_INCIDENTS)} GROUP BY 1`
     );
     const js = new Map<string, number>();
@@ -52,7 +37,7 @@ describe('binPoints (the heatmap under software WebGL)', () => {
     // A cell whose incidents straddle a square's edge moves them to the side of their mean, at most 50 m: a small share.
     let moved = 0;
     for (const { k, n } of sql) moved += Math.abs(n - (js.get(k) ?? 0));
-    expect(moved / 2 / points.length).toBeLessThan(0.05);
+    expect(moved / 2 / fx.points.length).toBeLessThan(0.05);
     const biggest = sql.reduce((a, r) => (r.n > a.n ? r : a));
     expect(Math.abs((js.get(biggest.k) ?? 0) - biggest.n) / biggest.n).toBeLessThan(0.05);
   });
