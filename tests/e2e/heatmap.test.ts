@@ -256,8 +256,15 @@ describe('/heatmap (Qufu)', () => {
       });
     expect((await outlines())?.last).toBe(true);
     expect((await outlines())!.drawn).toBeGreaterThan(2000);
+    const hexClasses = ranges.map((r) => r.join('–'));
     await page.locator('input[name=mode][value=hexagon]').check();
     await expect.poll(async () => (await outlines())?.drawn, { timeout: 10_000 }).toBe(0);
+    // Back in hexagon mode the legend gives the same count classes again (the colour domain is reported anew).
+    await expect
+      .poll(async () =>
+        (await legend.locator('li').allInnerTexts()).map((t) => (t.replace(/,/g, '').match(/\d+/g) ?? []).join('–'))
+      )
+      .toEqual(hexClasses);
     await page.locator('input[name=mode][value=choropleth]').check();
     await expect.poll(async () => (await outlines())?.drawn, { timeout: 10_000 }).toBeGreaterThan(2000);
   });

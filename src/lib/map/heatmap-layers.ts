@@ -164,8 +164,6 @@ type CellLayerData = {
   };
 };
 const cellCache = new WeakMap<PointBuffer, Partial<Record<CellShape, CellLayerData>>>();
-/** Cell data whose colour domain was reported (onColorDomain). */
-const reported = new WeakSet<CellLayerData>();
 function cellData(points: PointBuffer, shape: CellShape): CellLayerData {
   let byShape = cellCache.get(points);
   if (!byShape) cellCache.set(points, (byShape = {}));
@@ -313,19 +311,16 @@ export function heatmapLayers(input: HeatmapLayerInput): Layer[] {
   } else if (mode === 'hexagon' || mode === 'grid') {
     // CPU path: the page counts the kept incidents per cell (cell-counts.ts) and draws the cells.
     const cells = cellData(points, mode === 'hexagon' ? 'hexagon' : 'square');
-    if (cells.domain && input.onColorDomain) {
-      const report = input.onColorDomain;
-      const domain = cells.domain;
-      // Reported once per count (as deck.gl's aggregation does), after this render.
-      if (!reported.has(cells)) queueMicrotask(() => report(domain));
-      reported.add(cells);
-    }
+    const report = input.onColorDomain;
+    const domain = cells.domain;
+    // Reported with every build, after it, as deck.gl reports each aggregation (a mode switch clears the page's).
+    if (domain && report) queueMicrotask(() => report(domain));
     layers.push(
       new ColumnLayer({
         // An id of its own: deck.gl hands a layer's state to the next layer of the same id, whatever its class.
         id: `${HEATMAP_LAYER[mode]}-cells`,
         data: cells.data,
-        // A hexagon with a vertex up (deck.gl's HexagonLayer), or a square on its side (GridLayer).
+        // A hexagon with a vertex up (as deck.gl's HexagonLayer), or an axis-aligned square (GridLayer).
         diskResolution: mode === 'hexagon' ? 6 : 4,
         angle: mode === 'hexagon' ? 90 : 45,
         radius: mode === 'hexagon' ? HEX_RADIUS_M : GRID_CELL_M / Math.SQRT2,
