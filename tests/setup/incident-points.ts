@@ -3,6 +3,7 @@
  * in id order), read from the generated Parquet with Node DuckDB: the fixture of the CPU
  * aggregation tests (heatmap-low-res, cell-counts).
  */
+import assert from 'node:assert/strict';
 import { afterAll, beforeAll } from 'vitest';
 import { openNodeDb, readParquet, type NodeDb } from '../../scripts/lib/node-db';
 
@@ -13,6 +14,8 @@ export async function incidentPoints(
   file = QUFU_INCIDENTS
 ): Promise<{ positions: Float64Array; length: number }> {
   const rows = await db.all<{ lon: number; lat: number }>(`SELECT lon, lat FROM ${readParquet(file)} ORDER BY id`);
+  // An empty fixture would let every count test pass on nothing.
+  assert(rows.length > 0, `${file} has no incidents: run npm run data`);
   const positions = new Float64Array(rows.length * 2);
   rows.forEach((r, i) => {
     positions[2 * i] = r.lon;
