@@ -2,8 +2,8 @@
  * Incidents counted into hexagons or squares on the CPU, for the hexagon and grid modes where WebGL
  * is software (heatmap-layers.ts draws the cells). deck.gl's own CPU aggregation allocates per
  * point (a bin id array and a string key each, and a JavaScript array of point indices per bin):
- * with the three districts' 1,000,000 incidents that was the renderer's peak memory and 120–480 ms
- * a filter. Here one pass over the typed positions, typed arrays out.
+ * with the three districts' 1,000,000 incidents 120–480 ms a filter. Here one pass over the typed
+ * positions, typed arrays out.
  *
  * Cells are laid out in metres on a plane tangent at the points' mean latitude (equirectangular),
  * the way deck.gl sizes its cells at the data's centre: exact for one district, and the drawn cell
@@ -11,6 +11,7 @@
  * Hexagons are pointy-topped (rows 1.5 r apart, odd rows shifted by half a column), as deck.gl's.
  */
 import { METRES_PER_DEGREE } from '$lib/geo/crs';
+import { metresPerDegreeLon } from './heatmap-data';
 
 export interface CellCounts {
   /** Interleaved lon, lat of each non-empty cell's centre. */
@@ -66,10 +67,7 @@ export function countCells(
   sizeM: number
 ): CellCounts {
   const { positions: p, length: n } = points;
-  let latSum = 0;
-  for (let i = 0; i < n; i++) latSum += p[2 * i + 1];
-  const lat0 = n ? latSum / n : 0;
-  const mx = METRES_PER_DEGREE * Math.max(0.01, Math.cos((lat0 * Math.PI) / 180));
+  const mx = metresPerDegreeLon(points);
   const my = METRES_PER_DEGREE;
   const slot = new Map<number, number>();
   const cellI: number[] = [];

@@ -110,6 +110,15 @@ export interface WeightedPoints {
   length: number;
 }
 
+/** Metres per degree of longitude at the points' mean latitude: where the CPU cells are laid out in metres. */
+export function metresPerDegreeLon(points: { positions: Float64Array; length: number }): number {
+  const { positions: p, length: n } = points;
+  let latSum = 0;
+  for (let i = 0; i < n; i++) latSum += p[2 * i + 1];
+  const lat0 = n ? latSum / n : 0;
+  return METRES_PER_DEGREE * Math.max(0.01, Math.cos((lat0 * Math.PI) / 180));
+}
+
 /**
  * Under software WebGL the heatmap sums incidents into cells of this size first: every point is
  * a 60-pixel sprite blended on the CPU (400,000 of them took 7–18 s a draw), every cell one.
@@ -124,11 +133,8 @@ export const HEATMAP_LOW_RES_CELL_M = 50;
  */
 export function binPoints(points: { positions: Float64Array; length: number }, cellM: number): WeightedPoints {
   const { positions: p, length: n } = points;
-  let latSum = 0;
-  for (let i = 0; i < n; i++) latSum += p[2 * i + 1];
-  const lat0 = n ? latSum / n : 0;
   const dy = cellM / METRES_PER_DEGREE;
-  const dx = cellM / (METRES_PER_DEGREE * Math.max(0.01, Math.cos((lat0 * Math.PI) / 180)));
+  const dx = cellM / metresPerDegreeLon(points);
   const cellOf = new Map<number, number>();
   const sumX: number[] = [];
   const sumY: number[] = [];
