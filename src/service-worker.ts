@@ -92,7 +92,34 @@ async function partial(hit: Response, range: string): Promise<Response | null> {
   return new Response(bytes.slice(r[0], r[1] + 1), { status: 206, statusText: 'Partial Content', headers });
 }
 
-async function fromData(req: Request, keep: (p: Promise<unknown>) => void): Promise<Response> {
+/**
+ * Puts a network answer in the cache, then answers from the cache. Not `res.clone()` into the
+ * cache while the page reads the other copy: Chromium keeps a teed body in the renderer's memory
+ * until the worker's next garbage collection, which an idle worker may not run for its life
+ * (memory dumps of /heatmap: ~85 MB more, DuckDB's 34 MB wasm among it). The page loses nothing
+ * by the wait: it reads a byte range or a JSON file whole before using it; only the wasm's
+ * streaming compile no longer overlaps its first download. Should storing fail (quota), the file
+ * is fetched again and answered uncached.
+ */
+async function stored(
+  cache: Cache,
+  key: RequestInfo,
+  res: Response,
+  req: Request,
+  range: string | null
+): Promise<Response> {
+  try {
+    await cache.put(key, res);
+    const hit = await cache.match(key);
+    const answer = hit && (range ? await partial(hit, range) : hit);
+    if (answer) return answer;
+  } catch {
+    // Not stored: the network's answer below.
+  }
+  return fetch(req);
+}
+
+async function fromData(req: Request): Promise<Response> {
   const v = await dataVersion();
   if (!v) return fetch(req);
   const cache = await caches.open(DATA + v);
@@ -107,27 +134,17 @@ async function fromData(req: Request, keep: (p: Promise<unknown>) => void): Prom
     if (res) return res;
   }
   const res = await fetch(req);
-  if (res.status === 200) keep(cache.put(range ? req.url : key, res.clone()));
-  else if (res.status === 206 && range)
-    keep(
-      res
-        .clone()
-        .arrayBuffer()
-        .then((b) => cache.put(key, new Response(b, { status: 200, headers: res.headers })))
-    );
+  if (res.status === 200) return stored(cache, range ? req.url : key, res, req, range);
+  if (res.status === 206 && range)
+    return stored(cache, key, new Response(res.body, { status: 200, headers: res.headers }), req, range);
   return res;
 }
 
-async function fromBuild(req: Request, keep: (p: Promise<unknown>) => void): Promise<Response> {
+async function fromBuild(req: Request): Promise<Response> {
   const hit = (await caches.match(req, { cacheName: BUILD })) ?? (await caches.match(req, { cacheName: RIDER }));
   if (hit) return hit;
   const res = await fetch(req);
-  if (res.status === 200) {
-    // Cloned now: the page may have read the body by the time the cache opens.
-    const copy = res.clone();
-    keep(caches.open(BUILD).then((c) => c.put(req, copy)));
-  }
-  return res;
+  return res.status === 200 ? stored(await caches.open(BUILD), req, res, req, null) : res;
 }
 
 sw.addEventListener('fetch', (event) => {
@@ -138,12 +155,11 @@ sw.addEventListener('fetch', (event) => {
   const navigate = req.mode === 'navigate';
   // A new page may follow a regeneration: ask index.json again unless the page's own request says first.
   if (navigate) current = null;
-  const keep = (p: Promise<unknown>) => event.waitUntil(p.catch(() => {}));
   event.respondWith(
     (async () => {
       try {
-        if (hashed(url.pathname)) return await fromBuild(req, keep);
-        if (DATA_FILE.test(url.pathname) && !url.search) return await fromData(req, keep);
+        if (hashed(url.pathname)) return await fromBuild(req);
+        if (DATA_FILE.test(url.pathname) && !url.search) return await fromData(req);
         if (url.pathname === INDEX) {
           const res = await fetch(req, { cache: 'no-cache' });
           if (res.ok) current = versionOf(res.clone()).then(useVersion);
