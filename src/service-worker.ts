@@ -4,9 +4,9 @@
 /// <reference types="@sveltejs/kit" />
 /**
  * The second visit and offline.
- * - Hashed build files (scripts, DuckDB's and parquet-wasm's wasm and workers) are cached the first
- *   time they pass through here and answered from the cache after that, in a cache named by the
- *   build version: a new build drops the old one.
+ * - Hashed build files (scripts, DuckDB's and parquet-wasm's wasm and workers) are stored the first
+ *   time they pass through here and answered from the cache from then on (that first time too: see
+ *   `stored`), in a cache named by the build version: a new build drops the old one.
  * - The built districts' Parquet files and map layers (`data/<adcode>/<table>.parquet`,
  *   `data/<adcode>/map/<layer>.geojson`, `data/<adcode>/figures.json`) likewise, byte ranges included, in a cache named by the
  *   data's content version (index.json's `dataVersion`, written by `npm run data`). index.json
