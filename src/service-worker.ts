@@ -92,6 +92,12 @@ async function partial(hit: Response, range: string): Promise<Response | null> {
   return new Response(bytes.slice(r[0], r[1] + 1), { status: 206, statusText: 'Partial Content', headers });
 }
 
+/** A cache hit as the request wants it: whole, or the range asked for (null when there is no such range). */
+async function answer(hit: Response | undefined, range: string | null): Promise<Response | null> {
+  if (!hit) return null;
+  return range ? partial(hit, range) : hit;
+}
+
 /**
  * Puts a network answer in the cache, then answers from the cache. Not `res.clone()` into the
  * cache while the page reads the other copy: Chromium keeps a teed body in the renderer's memory
@@ -113,9 +119,8 @@ async function stored(
 ): Promise<Response> {
   try {
     await cache.put(key, res);
-    const hit = await cache.match(key);
-    const answer = hit && (range ? await partial(hit, range) : hit);
-    if (answer) return answer;
+    const cached = await answer(await cache.match(key), range);
+    if (cached) return cached;
   } catch {
     // Not stored: the network's answer below.
   }
@@ -131,13 +136,11 @@ async function fromData(req: Request): Promise<Response> {
   const key = range
     ? `${req.url}${req.url.includes('?') ? '&' : '?'}gridatlas-range=${encodeURIComponent(range)}`
     : req.url;
-  const hit = (await cache.match(key)) ?? (range ? await cache.match(req.url) : undefined);
-  if (hit) {
-    const res = range ? await partial(hit, range) : hit;
-    if (res) return res;
-  }
+  const cached = await answer((await cache.match(key)) ?? (range ? await cache.match(req.url) : undefined), range);
+  if (cached) return cached;
   const res = await fetch(req);
-  if (res.status === 200) return stored(cache, range ? req.url : key, res, req, range);
+  // A whole file is kept under its own URL (without a range, that is `key`).
+  if (res.status === 200) return stored(cache, req.url, res, req, range);
   if (res.status === 206 && range)
     return stored(cache, key, new Response(await res.blob(), { status: 200, headers: res.headers }), req, range);
   return res;
